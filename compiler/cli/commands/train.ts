@@ -1,0 +1,252 @@
+import type { Argv } from 'yargs';
+import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/dataset.js';
+import { FirmnetError } from '../../errors.js';
+import type { ActivationSpec, FloatModel, Task } from '../../model/float-model.js';
+import { predictFloat } from '../../model/float-inference.js';
+import { saveModel } from '../../model/model-file.js';
+import type { LossName } from '../../nn/losses.js';
+import { DEFAULT_OPTIMIZER, type OptimizerName } from '../../nn/optimizers.js';
+import { DEFAULT_SCHEDULE, type ScheduleName } from '../../nn/schedules.js';
+import { type Evaluation, evaluateScores } from '../../train/evaluate.js';
+import { runSanityCheck } from '../../train/sanity.js';
+import { type EpochLog, type StopMetric, type TrainConfig, trainModel } from '../../train/train.js';
+import type { CommandModule } from '../main.js';
+import { evaluationLines } from '../report.js';
+import { type Ui, formatDuration, formatNumber, formatTable, percent } from '../ui.js';
+
+const TASKS = ['regression', 'binary', 'multiclass', 'multilabel'] as const;
+const ACTIVATIONS = ['relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
+const OUTPUT_ACTIVATIONS = ['none', 'sigmoid', 'tanh', 'softmax'] as const;
+const LOSS_NAMES = ['mse', 'mae', 'huber', 'bce_logits', 'softmax_ce_logits', 'multilabel_bce_logits'] as const;
+const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
+const SCHEDULES = ['constant', 'step', 'cosine', 'warmup_cosine'] as const;
+const STOP_METRICS = ['none', 'val_loss', 'val_accuracy', 'val_f1', 'val_auc', 'val_rmse', 'val_mae'] as const;
+
+export function trainOptions(y: Argv) {
+  return y
+    .option('data', { type: 'string', demandOption: true, describe: 'training CSV (header row, numeric features)' })
+    .option('label', { type: 'string', default: 'label', describe: 'label column; comma-separated columns for multilabel' })
+    .option('task', { choices: TASKS, demandOption: true, describe: 'what the model predicts' })
+    .option('classes', { type: 'string', describe: 'declared class names, comma-separated; other labels are an error' })
+    .option('hidden', { type: 'string', default: '64,32', describe: 'hidden layer sizes, comma-separated' })
+    .option('activation', { choices: ACTIVATIONS, default: 'relu' as const, describe: 'hidden activation' })
+    .option('alpha', { type: 'number', default: 0.01, describe: 'negative slope of leaky_relu' })
+    .option('output-activation', { choices: OUTPUT_ACTIVATIONS, default: 'none' as const, describe: 'activation after the last layer (regression only; logit losses apply their own)' })
+    .option('batch-norm', { type: 'boolean', default: false, describe: 'BatchNorm1d after each hidden dense layer' })
+    .option('dropout', { type: 'number', default: 0, describe: 'dropout rate after each hidden activation' })
+    .option('init', { choices: ['auto', 'he', 'xavier', 'zeros'] as const, default: 'auto' as const, describe: 'weight init (auto: He for ReLU-like, Xavier for sigmoid/tanh)' })
+    .option('loss', { choices: LOSS_NAMES, describe: 'loss (default follows the task)' })
+    .option('optimizer', { choices: OPTIMIZERS, default: 'adam' as const })
+    .option('lr', { type: 'number', default: 1e-3, describe: 'learning rate' })
+    .option('momentum', { type: 'number', default: 0.9, describe: 'momentum (optimizer momentum)' })
+    .option('nesterov', { type: 'boolean', default: false, describe: 'Nesterov momentum' })
+    .option('weight-decay', { type: 'number', default: 0, describe: 'L2 penalty (decoupled for adamw)' })
+    .option('schedule', { choices: SCHEDULES, default: 'constant' as const, describe: 'learning-rate schedule' })
+    .option('step-epochs', { type: 'number', default: DEFAULT_SCHEDULE.stepEpochs, describe: 'step schedule: epochs between decays' })
+    .option('gamma', { type: 'number', default: DEFAULT_SCHEDULE.gamma, describe: 'step schedule: decay factor' })
+    .option('warmup-epochs', { type: 'number', default: DEFAULT_SCHEDULE.warmupEpochs, describe: 'warmup_cosine: linear warm-up length' })
+    .option('clip-norm', { type: 'number', describe: 'clip gradients to this global L2 norm' })
+    .option('epochs', { type: 'number', default: 100 })
+    .option('batch-size', { type: 'number', default: 32 })
+    .option('val-split', { type: 'number', default: 0.1, describe: 'share of training rows held out for validation' })
+    .option('early-stop', { choices: STOP_METRICS, default: 'none' as const, describe: 'early stopping metric; the best epoch'"'"'s weights are restored' })
+    .option('patience', { type: 'number', default: 20, describe: 'epochs without improvement before stopping' })
+    .option('min-delta', { type: 'number', default: 0, describe: 'smallest change that counts as an improvement' })
+    .option('standardize', { type: 'boolean', default: true, describe: 'standardize features (and regression targets) with training statistics' })
+    .option('seed', { type: 'number', default: 0 })
+    .option('name', { type: 'string', describe: 'model name (default: the data folder name)' });
+}
+
+type TrainArgs = Awaited<ReturnType<typeof trainOptions>['argv']> & {
+  out?: string;
+  test?: string;
+  sanity: boolean;
+  json: boolean;
+};
+
+export const trainCommand: CommandModule<TrainArgs> = {
+  command: 'train',
+  describe: 'train a float32 MLP on a CSV file and write model.json',
+  builder: (y) =>
+    trainOptions(y)
+      .option('out', { type: 'string', describe: 'where to write the model file' })
+      .option('test', { type: 'string', describe: 'held-out CSV to evaluate the final model on' })
+      .option('sanity', { type: 'boolean', default: false, describe: 'over-fit 128 rows to check the wiring instead of training' })
+      .example('firmnet train --data models/data/digits/train.csv --task multiclass --hidden 64,32 --epochs 60 --out digits.json', '64-64-32-10 ReLU MLP on digits')
+      .example('firmnet train --data train.csv --label y --task regression --loss huber --test test.csv --out reg.json', 'regression with Huber loss')
+      .example('firmnet train --data train.csv --task binary --sanity', 'can the network over-fit 128 rows?') as Argv<TrainArgs>,
+  run: async (args, ui) => {
+    const task = args.task as Task;
+    const labelColumns = splitList(args.label);
+    const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
+    const config = trainConfigFromArgs(args);
+    const name = args.name ?? defaultName(args.data);
+    if (args.sanity) {
+      const result = runSanityCheck(data, config);
+      ui.emitJson({ sanity: result });
+      ui.print(result.message);
+      if (!result.passed) throw new FirmnetError('TRAINING_DIVERGED', result.message);
+      return;
+    }
+    if (!args.out) throw new FirmnetError('BAD_ARGUMENT', 'train needs --out FILE for the model (or --sanity to only check the wiring)');
+    ui.log(`training ${name}: ${data.rows} rows × ${data.featureNames.length} features, ${describeArchitecture(data, config)}`);
+    const started = performance.now();
+    const result = trainModel(data, config, name, { onEpoch: (log, total) => reportEpoch(ui, log, total, started) });
+    ui.endBar();
+    const test = args.test ? evaluateOnFile(result.model, args.test) : null;
+    if (test) result.model.training!.metrics = { ...result.model.training!.metrics, ...prefixed('test_', test) };
+    saveModel(args.out, result.model);
+    const seconds = (performance.now() - started) / 1000;
+    ui.emitJson({
+      model: args.out,
+      epochsRun: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      seconds,
+      validation: result.validation,
+      test,
+      history: result.history,
+    });
+    printSummary(ui, args.out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model);
+  },
+};
+
+export function trainConfigFromArgs(args: Awaited<ReturnType<typeof trainOptions>['argv']>): TrainConfig {
+  const hidden = args.hidden.trim() === '' ? [] : splitList(args.hidden).map(Number);
+  if (hidden.some((h) => !Number.isInteger(h) || h < 1)) {
+    throw new FirmnetError('BAD_ARGUMENT', `--hidden takes positive integers separated by commas, e.g. 64,32; got '${args.hidden}'`);
+  }
+  const earlyStop = args['early-stop'] as StopMetric | 'none';
+  return {
+    task: args.task as Task,
+    architecture: {
+      hidden,
+      activation: activationSpec(args.activation, args.alpha),
+      outputActivation: args['output-activation'] === 'none' ? null : activationSpec(args['output-activation'], args.alpha),
+      batchNorm: args['batch-norm'],
+      dropout: args.dropout,
+      init: args.init,
+    },
+    loss: (args.loss as LossName | undefined) ?? null,
+    optimizer: {
+      ...DEFAULT_OPTIMIZER,
+      name: args.optimizer as OptimizerName,
+      momentum: args.momentum,
+      nesterov: args.nesterov,
+      weightDecay: args['weight-decay'],
+    },
+    learningRate: args.lr,
+    schedule: {
+      ...DEFAULT_SCHEDULE,
+      name: args.schedule as ScheduleName,
+      stepEpochs: args['step-epochs'],
+      gamma: args.gamma,
+      warmupEpochs: args['warmup-epochs'],
+    },
+    clipNorm: args['clip-norm'] ?? null,
+    epochs: args.epochs,
+    batchSize: args['batch-size'],
+    validationSplit: args['val-split'],
+    earlyStopping: earlyStop === 'none' ? null : { metric: earlyStop, patience: args.patience, minDelta: args['min-delta'] },
+    standardize: args.standardize,
+    seed: args.seed,
+  };
+}
+
+function activationSpec(name: string, alpha: number): ActivationSpec {
+  switch (name) {
+    case 'leaky_relu':
+      return { type: 'leaky_relu', alpha };
+    case 'gelu':
+      return { type: 'gelu', approximate: 'none' };
+    case 'gelu_tanh':
+      return { type: 'gelu', approximate: 'tanh' };
+    default:
+      return { type: name } as ActivationSpec;
+  }
+}
+
+export function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function defaultName(dataFile: string): string {
+  const parts = dataFile.replace(/\\/g, '/').split('/').filter(Boolean);
+  const base = parts.length >= 2 ? parts[parts.length - 2] : (parts[0] ?? 'model').replace(/\.csv$/i, '');
+  return base.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
+}
+
+function describeArchitecture(data: Dataset, config: TrainConfig): string {
+  const sizes = [data.featureNames.length, ...config.architecture.hidden, data.targetColumns].join('-');
+  return `${sizes} ${config.architecture.activation.type} MLP, ${config.optimizer.name} lr ${config.learningRate}, batch ${config.batchSize}`;
+}
+
+function reportEpoch(ui: Ui, log: EpochLog, total: number, started: number): void {
+  const elapsed = (performance.now() - started) / 1000;
+  const eta = (elapsed / log.epoch) * (total - log.epoch);
+  const metric = log.valMetric === null ? '' : ` val ${formatNumber(log.valMetric)}`;
+  ui.log(
+    `epoch ${log.epoch}/${total} loss ${formatNumber(log.trainLoss)}` +
+      (log.valLoss === null ? '' : ` val_loss ${formatNumber(log.valLoss)}`) +
+      metric +
+      ` lr ${log.learningRate.toExponential(2)} grad_norm ${formatNumber(log.gradNorm)} param_norm ${formatNumber(log.paramNorm)}` +
+      (log.deadReluFraction === null ? '' : ` dead_relu ${percent(log.deadReluFraction, 1)}`) +
+      (log.saturatedFraction === null ? '' : ` saturated ${percent(log.saturatedFraction, 1)}`) +
+      ` ${Math.round(log.samplesPerSecond)} samples/s${log.best ? ' *' : ''}`,
+  );
+  ui.bar('training', log.epoch, total, `loss ${formatNumber(log.trainLoss)}${metric} ETA ${formatDuration(eta)}`);
+}
+
+export function evaluateOnFile(model: FloatModel, file: string): Evaluation {
+  const data = loadDatasetForModel(model, file);
+  return evaluateScores(predictFloat(model, data.features, data.rows).scores, data);
+}
+
+function prefixed(prefix: string, e: Evaluation): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(e)) if (typeof v === 'number' && k !== 'rows') out[prefix + k] = v;
+  return out;
+}
+
+function printSummary(
+  ui: Ui,
+  out: string,
+  history: EpochLog[],
+  bestEpoch: number,
+  stoppedEarly: boolean,
+  seconds: number,
+  validation: Evaluation | null,
+  test: Evaluation | null,
+  model: FloatModel,
+): void {
+  const last = history[history.length - 1];
+  ui.print();
+  ui.print(
+    formatTable(
+      ['', 'value'],
+      [
+        ['epochs run', history.length],
+        ['best epoch (weights kept)', bestEpoch],
+        ['stopped early', stoppedEarly ? 'yes' : 'no'],
+        ['final train loss', last.trainLoss],
+        ['training time', `${seconds.toFixed(1)} s`],
+        ['throughput', `${Math.round(history.reduce((a, h) => a + h.samplesPerSecond, 0) / history.length)} samples/s`],
+      ],
+    ),
+  );
+  if (validation) {
+    ui.print();
+    ui.print('validation:');
+    for (const line of evaluationLines(validation, model.classNames)) ui.print(`  ${line}`);
+  }
+  if (test) {
+    ui.print();
+    ui.print('test:');
+    for (const line of evaluationLines(test, model.classNames)) ui.print(`  ${line}`);
+  }
+  ui.print();
+  ui.print(`model written to ${out}`);
+}

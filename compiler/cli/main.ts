@@ -1,0 +1,60 @@
+import yargs, { type Argv } from 'yargs';
+import { FirmnetError, isFirmnetError } from '../errors.js';
+import { FIRMNET_VERSION } from '../version.js';
+import { trainCommand } from './commands/train.js';
+import { Ui } from './ui.js';
+
+/** Every command gets the parsed arguments and a Ui that knows whether --json was given. */
+export interface CommandModule<A> {
+  command: string;
+  describe: string;
+  builder: (y: Argv) => Argv<A>;
+  run: (args: A, ui: Ui) => Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
+const COMMANDS: CommandModule<any>[] = [trainCommand];
+
+/** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 1 internal error. */
+export async function runCli(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const ui = new Ui(json);
+  let parser = yargs(argv)
+    .scriptName('firmnet')
+    .usage('firmnet <command> [options]\n\nTrain, quantize and emit small MLPs as int8 firmware (WebAssembly and C), and simulate them on microcontrollers.')
+    .option('json', { type: 'boolean', default: false, describe: 'print one machine-readable JSON object on stdout and nothing else' })
+    .version(FIRMNET_VERSION)
+    .demandCommand(1, 'name a command, e.g. `firmnet train --help`')
+    .recommendCommands()
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new FirmnetError('BAD_ARGUMENT', `${message} (see \`firmnet --help\` or \`firmnet <command> --help\`)`);
+    });
+  for (const c of COMMANDS) {
+    parser = parser.command(c.command, c.describe, c.builder, async (args) => {
+      await c.run(args, ui);
+    });
+  }
+  try {
+    await parser.parseAsync();
+    return 0;
+  } catch (e) {
+    return reportError(e, ui);
+  }
+}
+
+function reportError(e: unknown, ui: Ui): number {
+  if (isFirmnetError(e)) {
+    ui.endBar();
+    process.stderr.write(`firmnet: error: ${e.message}\n`);
+    if (ui.json) process.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+    return 2;
+  }
+  const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${stack}\n`);
+  if (ui.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: String(e) } })}\n`);
+  return 1;
+}

@@ -1,0 +1,51 @@
+import type { Standardization } from '../model/float-model.js';
+import { shortestFloat32 } from '../nn/layer.js';
+
+/**
+ * Per-column mean and standard deviation (population) of `rows` of a row-major matrix, computed in
+ * float64. A constant column gets std 1 so it maps to 0 instead of dividing by zero.
+ */
+export function fitStandardization(values: Float32Array, columns: number, rowIndices: ArrayLike<number>): Standardization {
+  const n = rowIndices.length;
+  const mean = new Float64Array(columns);
+  const sq = new Float64Array(columns);
+  for (let k = 0; k < n; k++) {
+    const o = rowIndices[k] * columns;
+    for (let j = 0; j < columns; j++) mean[j] += values[o + j];
+  }
+  for (let j = 0; j < columns; j++) mean[j] /= n;
+  for (let k = 0; k < n; k++) {
+    const o = rowIndices[k] * columns;
+    for (let j = 0; j < columns; j++) {
+      const d = values[o + j] - mean[j];
+      sq[j] += d * d;
+    }
+  }
+  const std = Array.from(sq, (s) => {
+    const sd = Math.sqrt(s / n);
+    return sd > 1e-12 ? shortestFloat32(sd) : 1;
+  });
+  return { mean: Array.from(mean, shortestFloat32), std };
+}
+
+/** (x − mean) / std for every row, into a new array. */
+export function applyStandardization(values: Float32Array, columns: number, s: Standardization | null): Float32Array {
+  const out = new Float32Array(values);
+  if (s === null) return out;
+  for (let i = 0; i < out.length; i++) {
+    const j = i % columns;
+    out[i] = (values[i] - s.mean[j]) / s.std[j];
+  }
+  return out;
+}
+
+/** y · std + mean, the inverse, for regression outputs. */
+export function invertStandardization(values: Float32Array, columns: number, s: Standardization | null): Float32Array {
+  const out = new Float32Array(values);
+  if (s === null) return out;
+  for (let i = 0; i < out.length; i++) {
+    const j = i % columns;
+    out[i] = values[i] * s.std[j] + s.mean[j];
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+/**
+ * One error family for everything a user can get wrong. The CLI prints `message` without a stack
+ * trace and exits with code 2; any other thrown value is an internal error (exit code 1).
+ */
+export type FirmnetErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'BAD_CSV'
+  | 'BAD_MODEL_FILE'
+  | 'BAD_IR_FILE'
+  | 'BAD_PROJECT_FILE'
+  | 'BAD_ONNX'
+  | 'BAD_TFJS'
+  | 'UNSUPPORTED'
+  | 'INCOMPATIBLE'
+  | 'TRAINING_DIVERGED'
+  | 'DOES_NOT_FIT'
+  | 'ACCURACY_DROP'
+  | 'TOOL_MISSING';
+
+export class FirmnetError extends Error {
+  readonly code: FirmnetErrorCode;
+
+  constructor(code: FirmnetErrorCode, message: string) {
+    super(message);
+    this.name = 'FirmnetError';
+    this.code = code;
+  }
+}
+
+export function isFirmnetError(value: unknown): value is FirmnetError {
+  return value instanceof FirmnetError;
+}
+
+export function userError(code: FirmnetErrorCode, message: string): FirmnetError {
+  return new FirmnetError(code, message);
+}

@@ -1,0 +1,117 @@
+/**
+ * The float model file (format `firmnet.model`, version 1): architecture, float32 weights,
+ * preprocessing, task and provenance. Documented in docs/model-format.md. Every later stage
+ * (quantization, import/export, emitters) starts from this type.
+ */
+export const MODEL_FORMAT = 'firmnet.model';
+export const MODEL_VERSION = 1;
+
+export type Task = 'regression' | 'binary' | 'multiclass' | 'multilabel';
+
+/** What turns the network's last output (logits) into the user-facing prediction. */
+export type Head = 'identity' | 'sigmoid' | 'softmax';
+
+export interface DenseSpec {
+  type: 'dense';
+  inFeatures: number;
+  outFeatures: number;
+  /** Row-major [outFeatures][inFeatures], like PyTorch `Linear.weight` and TFLite FULLY_CONNECTED. */
+  weights: number[];
+  bias: number[];
+}
+
+export type ActivationSpec =
+  | { type: 'relu' }
+  | { type: 'relu6' }
+  | { type: 'leaky_relu'; alpha: number }
+  | { type: 'sigmoid' }
+  | { type: 'tanh' }
+  | { type: 'gelu'; approximate: 'none' | 'tanh' }
+  | { type: 'softmax' };
+
+export type ActivationKind = ActivationSpec['type'];
+
+export interface BatchNormSpec {
+  type: 'batchnorm';
+  features: number;
+  gamma: number[];
+  beta: number[];
+  runningMean: number[];
+  runningVar: number[];
+  eps: number;
+  momentum: number;
+}
+
+export interface DropoutSpec {
+  type: 'dropout';
+  rate: number;
+}
+
+export type LayerSpec = DenseSpec | ActivationSpec | BatchNormSpec | DropoutSpec;
+export type LayerType = LayerSpec['type'];
+
+/** x_model = (x_raw − mean) / std, per input feature. */
+export interface Standardization {
+  mean: number[];
+  std: number[];
+}
+
+export interface TrainingRecord {
+  config: Record<string, unknown>;
+  epochsRun: number;
+  bestEpoch: number;
+  metrics: Record<string, number>;
+}
+
+export interface ModelSource {
+  format: 'firmnet' | 'onnx' | 'tfjs';
+  file: string | null;
+}
+
+export interface FloatModel {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  name: string;
+  task: Task;
+  head: Head;
+  inputFeatures: number;
+  outputFeatures: number;
+  featureNames: string[];
+  /** CSV column(s) holding the target, used when a command reads labelled data for this model. */
+  labelColumns: string[];
+  /** Class (or label) names for classification; empty for regression. */
+  classNames: string[];
+  /** Applied to raw inputs before the first layer; null when inputs are used as they are. */
+  inputStandardization: Standardization | null;
+  /** Regression only: the network predicts standardized targets; y_raw = y · std + mean. */
+  targetStandardization: Standardization | null;
+  layers: LayerSpec[];
+  seed: number | null;
+  source: ModelSource;
+  training: TrainingRecord | null;
+}
+
+export function headForTask(task: Task): Head {
+  switch (task) {
+    case 'multiclass':
+      return 'softmax';
+    case 'binary':
+    case 'multilabel':
+      return 'sigmoid';
+    case 'regression':
+      return 'identity';
+  }
+}
+
+export function denseLayers(model: FloatModel): DenseSpec[] {
+  return model.layers.filter((l): l is DenseSpec => l.type === 'dense');
+}
+
+export function parameterCount(model: FloatModel): number {
+  let n = 0;
+  for (const l of model.layers) {
+    if (l.type === 'dense') n += l.weights.length + l.bias.length;
+    if (l.type === 'batchnorm') n += 2 * l.features;
+  }
+  return n;
+}

@@ -1,0 +1,161 @@
+import { FirmnetError } from '../errors.js';
+import { toJsonText, writeFileAtomic } from '../io/atomic-write.js';
+import { JsonReader, join } from '../io/json-reader.js';
+import {
+  type ActivationSpec,
+  type FloatModel,
+  type Head,
+  type LayerSpec,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type ModelSource,
+  type Standardization,
+  type Task,
+  type TrainingRecord,
+} from './float-model.js';
+
+const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass', 'multilabel'];
+const HEADS: readonly Head[] = ['identity', 'sigmoid', 'softmax'];
+const LAYER_TYPES = ['dense', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'batchnorm', 'dropout'] as const;
+
+export function modelToJson(model: FloatModel): string {
+  return toJsonText(model);
+}
+
+export function saveModel(path: string, model: FloatModel): void {
+  writeFileAtomic(path, modelToJson(model));
+}
+
+export function loadModel(file: string): FloatModel {
+  const { reader, root } = JsonReader.parseFile(file, 'BAD_MODEL_FILE', 'firmnet model file');
+  return parseModel(reader, root);
+}
+
+export function parseModelText(text: string, file: string): FloatModel {
+  const reader = new JsonReader(file, 'BAD_MODEL_FILE');
+  return parseModel(reader, reader.parseText(text, 'firmnet model file'));
+}
+
+function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
+  const format = root.format;
+  if (format !== MODEL_FORMAT) {
+    const hint = format === 'firmnet.qmodel' ? ' (this is a quantized model; this command takes the float model.json)' : '';
+    r.fail('format', `expected '${MODEL_FORMAT}', got ${JSON.stringify(format)}${hint}`);
+  }
+  const version = r.number(root, 'version', '', { integer: true });
+  if (version !== MODEL_VERSION) {
+    throw new FirmnetError(
+      'BAD_MODEL_FILE',
+      `${r.file}: model format version ${version} is not supported by this firmnet (it reads version ${MODEL_VERSION}); ${version > MODEL_VERSION ? 'upgrade firmnet' : 're-train or re-import the model'}`,
+    );
+  }
+  const inputFeatures = r.number(root, 'inputFeatures', '', { integer: true, min: 1 });
+  const outputFeatures = r.number(root, 'outputFeatures', '', { integer: true, min: 1 });
+  const task = r.string(root, 'task', '', TASKS);
+  const layers = r.array(root, 'layers', '').map((l, i) => parseLayer(r, r.object(l, `layers[${i}]`), `layers[${i}]`));
+  checkShapes(r, layers, inputFeatures, outputFeatures);
+  const classNames = r.strings(root, 'classNames', '');
+  if ((task === 'binary' && classNames.length !== 2) || (task === 'multiclass' && classNames.length !== outputFeatures)) {
+    r.fail('classNames', `a ${task} model with ${outputFeatures} output(s) needs ${task === 'binary' ? 2 : outputFeatures} class names, got ${classNames.length}`);
+  }
+  const sourceObj = r.child(root, 'source', '');
+  const source: ModelSource = {
+    format: r.string(sourceObj, 'format', 'source', ['firmnet', 'onnx', 'tfjs'] as const),
+    file: sourceObj.file === null ? null : r.string(sourceObj, 'file', 'source'),
+  };
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    name: r.string(root, 'name', ''),
+    task,
+    head: r.string(root, 'head', '', HEADS),
+    inputFeatures,
+    outputFeatures,
+    featureNames: r.strings(root, 'featureNames', '', inputFeatures),
+    labelColumns: r.strings(root, 'labelColumns', ''),
+    classNames,
+    inputStandardization: parseStandardization(r, root, 'inputStandardization', inputFeatures),
+    targetStandardization: parseStandardization(r, root, 'targetStandardization', outputFeatures),
+    layers,
+    seed: r.nullableNumber(root, 'seed', '', { integer: true }),
+    source,
+    training: parseTraining(r, root),
+  };
+}
+
+function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length: number): Standardization | null {
+  const s = r.nullableChild(root, key, '');
+  if (s === null) return null;
+  const std = r.numbers(s, 'std', key, length);
+  std.forEach((v, i) => {
+    if (!(v > 0)) r.fail(`${key}.std[${i}]`, `must be positive, got ${v}`);
+  });
+  return { mean: r.numbers(s, 'mean', key, length), std };
+}
+
+function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRecord | null {
+  const t = r.nullableChild(root, 'training', '');
+  if (t === null) return null;
+  const metrics = r.child(t, 'metrics', 'training');
+  const parsed: Record<string, number> = {};
+  for (const k of Object.keys(metrics)) parsed[k] = r.number(metrics, k, 'training.metrics');
+  return {
+    config: r.child(t, 'config', 'training'),
+    epochsRun: r.number(t, 'epochsRun', 'training', { integer: true, min: 0 }),
+    bestEpoch: r.number(t, 'bestEpoch', 'training', { integer: true, min: 0 }),
+    metrics: parsed,
+  };
+}
+
+function parseLayer(r: JsonReader, l: Record<string, unknown>, path: string): LayerSpec {
+  const type = r.string(l, 'type', path, LAYER_TYPES);
+  switch (type) {
+    case 'dense': {
+      const inFeatures = r.number(l, 'inFeatures', path, { integer: true, min: 1 });
+      const outFeatures = r.number(l, 'outFeatures', path, { integer: true, min: 1 });
+      return {
+        type,
+        inFeatures,
+        outFeatures,
+        weights: r.numbers(l, 'weights', path, inFeatures * outFeatures),
+        bias: r.numbers(l, 'bias', path, outFeatures),
+      };
+    }
+    case 'batchnorm': {
+      const features = r.number(l, 'features', path, { integer: true, min: 1 });
+      return {
+        type,
+        features,
+        gamma: r.numbers(l, 'gamma', path, features),
+        beta: r.numbers(l, 'beta', path, features),
+        runningMean: r.numbers(l, 'runningMean', path, features),
+        runningVar: r.numbers(l, 'runningVar', path, features, { min: 0 }),
+        eps: r.number(l, 'eps', path, { min: 0 }),
+        momentum: r.number(l, 'momentum', path, { min: 0, max: 1 }),
+      };
+    }
+    case 'dropout':
+      return { type, rate: r.number(l, 'rate', path, { min: 0, max: 0.999 }) };
+    case 'leaky_relu':
+      return { type, alpha: r.number(l, 'alpha', path) };
+    case 'gelu':
+      return { type, approximate: r.string(l, 'approximate', path, ['none', 'tanh'] as const) };
+    default:
+      return { type } as ActivationSpec;
+  }
+}
+
+/** Feature counts must chain from the input through every layer to the output. */
+function checkShapes(r: JsonReader, layers: LayerSpec[], inputFeatures: number, outputFeatures: number): void {
+  let features = inputFeatures;
+  layers.forEach((l, i) => {
+    const path = join('layers', i);
+    if (l.type === 'dense') {
+      if (l.inFeatures !== features) r.fail(`${path}.inFeatures`, `is ${l.inFeatures}, but the previous layer gives ${features} features`);
+      features = l.outFeatures;
+    } else if (l.type === 'batchnorm' && l.features !== features) {
+      r.fail(`${path}.features`, `is ${l.features}, but the previous layer gives ${features} features`);
+    }
+  });
+  if (features !== outputFeatures) r.fail('outputFeatures', `is ${outputFeatures}, but the last layer gives ${features}`);
+}

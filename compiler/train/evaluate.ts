@@ -1,0 +1,70 @@
+import type { Dataset } from '../data/dataset.js';
+import type { Task } from '../model/float-model.js';
+import { binaryRankingMetrics, classificationMetrics, regressionMetrics } from './metrics.js';
+
+/** Task-appropriate scores of predictions against a dataset; absent fields do not apply to the task. */
+export interface Evaluation {
+  task: Task;
+  rows: number;
+  accuracy?: number;
+  macroPrecision?: number;
+  macroRecall?: number;
+  macroF1?: number;
+  perClassRecall?: number[];
+  confusion?: number[][];
+  ece?: number;
+  rocAuc?: number;
+  prAuc?: number;
+  rmse?: number;
+  mae?: number;
+  r2?: number;
+}
+
+/**
+ * `scores` are the head outputs (rows × cols): probabilities for classification, values in the
+ * user's units for regression.
+ */
+export function evaluateScores(scores: ArrayLike<number>, data: Dataset): Evaluation {
+  const base = { task: data.task, rows: data.rows };
+  switch (data.task) {
+    case 'multiclass': {
+      const m = classificationMetrics(scores, data.labels, data.classNames.length);
+      return { ...base, ...m };
+    }
+    case 'binary': {
+      const m = classificationMetrics(scores, data.labels, 2);
+      const r = binaryRankingMetrics(scores, data.labels);
+      return { ...base, ...m, ...r };
+    }
+    case 'multilabel': {
+      // Each label is its own binary problem: report label-wise accuracy and macro scores.
+      const k = data.targetColumns;
+      let correct = 0;
+      const f1: number[] = [];
+      const recall: number[] = [];
+      const precision: number[] = [];
+      for (let j = 0; j < k; j++) {
+        const p = new Float64Array(data.rows);
+        const y = new Int32Array(data.rows);
+        for (let r = 0; r < data.rows; r++) {
+          p[r] = scores[r * k + j];
+          y[r] = data.targets[r * k + j];
+          if ((p[r] >= 0.5 ? 1 : 0) === y[r]) correct++;
+        }
+        const m = classificationMetrics(p, y, 2);
+        f1.push(m.macroF1);
+        recall.push(m.perClassRecall[1]);
+        precision.push(m.macroPrecision);
+      }
+      const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+      return { ...base, accuracy: correct / (data.rows * k), macroF1: mean(f1), macroPrecision: mean(precision), macroRecall: mean(recall), perClassRecall: recall };
+    }
+    case 'regression':
+      return { ...base, ...regressionMetrics(scores, data.targets) };
+  }
+}
+
+/** The headline number for a task (higher is better unless `lowerIsBetter`). */
+export function headlineMetric(task: Task): { key: keyof Evaluation; label: string; lowerIsBetter: boolean } {
+  return task === 'regression' ? { key: 'rmse', label: 'RMSE', lowerIsBetter: true } : { key: 'accuracy', label: 'accuracy', lowerIsBetter: false };
+}

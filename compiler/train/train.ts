@@ -1,0 +1,283 @@
+import { type Dataset, subsetRows } from '../data/dataset.js';
+import { applyStandardization, fitStandardization } from '../data/standardize.js';
+import { FirmnetError } from '../errors.js';
+import { type FloatModel, MODEL_FORMAT, MODEL_VERSION, type Task, headForTask } from '../model/float-model.js';
+import { applyHead } from '../model/float-inference.js';
+import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
+import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
+import { Network, describeLayer } from '../nn/network.js';
+import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from '../nn/optimizers.js';
+import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
+import { Rng } from '../rng.js';
+import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
+import { type Evaluation, evaluateScores } from './evaluate.js';
+import { unitSignals } from './signals.js';
+
+export type StopMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_auc' | 'val_rmse' | 'val_mae';
+
+export interface EarlyStopping {
+  metric: StopMetric;
+  patience: number;
+  minDelta: number;
+}
+
+export interface TrainConfig {
+  task: Task;
+  architecture: ArchitectureConfig;
+  loss: LossName | null;
+  optimizer: OptimizerConfig;
+  learningRate: number;
+  schedule: ScheduleConfig;
+  clipNorm: number | null;
+  epochs: number;
+  batchSize: number;
+  /** Share of training rows held out for validation (stratified for classification); 0 for none. */
+  validationSplit: number;
+  earlyStopping: EarlyStopping | null;
+  standardize: boolean;
+  seed: number;
+}
+
+/** The per-epoch signals a practitioner watches to judge a training run. */
+export interface EpochLog {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  /** Task metric on validation rows (accuracy, or RMSE for regression), null without validation. */
+  valMetric: number | null;
+  learningRate: number;
+  gradNorm: number;
+  paramNorm: number;
+  deadReluFraction: number | null;
+  saturatedFraction: number | null;
+  samplesPerSecond: number;
+  best: boolean;
+}
+
+export interface TrainResult {
+  model: FloatModel;
+  history: EpochLog[];
+  bestEpoch: number;
+  validation: Evaluation | null;
+  stoppedEarly: boolean;
+}
+
+export interface TrainHooks {
+  onEpoch?: (log: EpochLog, totalEpochs: number) => void;
+}
+
+export function trainModel(data: Dataset, config: TrainConfig, name: string, hooks: TrainHooks = {}): TrainResult {
+  validateConfig(config, data);
+  const loss = config.loss ?? LOSSES_FOR_TASK[config.task][0];
+  checkLossForTask(config.task, loss, config.architecture.outputActivation);
+  const lossFn = LOSSES[loss];
+  const rng = new Rng(config.seed);
+  const initRng = rng.fork();
+  const splitRng = rng.fork();
+  const shuffleRng = rng.fork();
+
+  const { fitRows, valRows } = splitRows(data, config.validationSplit, splitRng);
+  const nf = data.featureNames.length;
+  const inputStandardization = config.standardize ? fitStandardization(data.features, nf, fitRows) : null;
+  const targetStandardization = config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
+  const x = matrixOf(data.rows, nf, applyStandardization(data.features, nf, inputStandardization));
+  const t = matrixOf(data.rows, data.targetColumns, applyStandardization(data.targets, data.targetColumns, targetStandardization));
+
+  const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng);
+  const params = network.params();
+  const optimizer = createOptimizer(config.optimizer);
+  const valX = valRows.length > 0 ? gatherRows(x, valRows) : null;
+  const valT = valRows.length > 0 ? gatherRows(t, valRows) : null;
+  const valData = valRows.length > 0 ? subsetRows(data, valRows) : null;
+  const probe = valX ?? gatherRows(x, fitRows, 0, Math.min(fitRows.length, 512));
+  const headModel = { head: headForTask(config.task), targetStandardization };
+
+  const modelOf = (epochsRun: number, bestEpoch: number, metrics: Record<string, number>): FloatModel => ({
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    name,
+    task: config.task,
+    head: headForTask(config.task),
+    inputFeatures: nf,
+    outputFeatures: data.targetColumns,
+    featureNames: data.featureNames.slice(),
+    labelColumns: data.labelColumns.slice(),
+    classNames: data.classNames.slice(),
+    inputStandardization,
+    targetStandardization,
+    layers: network.toSpecs(),
+    seed: config.seed,
+    source: { format: 'firmnet', file: null },
+    training: { config: { ...config, loss }, epochsRun, bestEpoch, metrics },
+  });
+
+  const history: EpochLog[] = [];
+  const stop = config.earlyStopping && valX ? config.earlyStopping : null;
+  let bestScore = Infinity;
+  let bestSpecs = network.toSpecs();
+  let bestEpoch = 0;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const stepsPerEpoch = Math.ceil(fitRows.length / config.batchSize);
+
+  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    const started = performance.now();
+    const order = shuffleRng.permutation(fitRows.length);
+    const indices = new Uint32Array(fitRows.length);
+    for (let i = 0; i < indices.length; i++) indices[i] = fitRows[order[i]];
+    let lossSum = 0;
+    let gradNormSum = 0;
+    let lr = config.learningRate;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const start = step * config.batchSize;
+      const end = Math.min(start + config.batchSize, indices.length);
+      const xb = gatherRows(x, indices, start, end);
+      const tb = gatherRows(t, indices, start, end);
+      const outputs: Matrix[] = [];
+      const out = network.forward(xb, 'train', (_, o) => outputs.push(o));
+      const value = lossFn(out, tb);
+      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, epoch, step + 1, config, 'loss');
+      network.backward(value.grad);
+      const gradNorm = clipGradientsByGlobalNorm(params, config.clipNorm);
+      if (!Number.isFinite(gradNorm)) {
+        const bad = params.find((p) => !allFinite(p.grad));
+        throw divergence(network, outputs, xb, epoch, step + 1, config, `gradient of ${bad?.name ?? 'a parameter'}`);
+      }
+      lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
+      optimizer.step(params, lr);
+      lossSum += value.loss * (end - start);
+      gradNormSum += gradNorm;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const val = valX && valT && valData ? validationScores(network, valX, valT, valData, lossFn, headModel) : null;
+    const signals = unitSignals(network, probe);
+    const score = stop && val ? stopScore(stop.metric, val) : null;
+    const improved = score !== null && score < bestScore - (stop?.minDelta ?? 0);
+    if (improved || !stop) {
+      if (score !== null) bestScore = score;
+      bestSpecs = network.toSpecs();
+      bestEpoch = epoch;
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+    }
+    const log: EpochLog = {
+      epoch,
+      trainLoss: lossSum / fitRows.length,
+      valLoss: val?.loss ?? null,
+      valMetric: val ? (config.task === 'regression' ? val.evaluation.rmse ?? null : val.evaluation.accuracy ?? null) : null,
+      learningRate: lr,
+      gradNorm: gradNormSum / stepsPerEpoch,
+      paramNorm: signals.paramNorm,
+      deadReluFraction: signals.deadReluFraction,
+      saturatedFraction: signals.saturatedFraction,
+      samplesPerSecond: fitRows.length / Math.max(seconds, 1e-9),
+      best: epoch === bestEpoch,
+    };
+    history.push(log);
+    hooks.onEpoch?.(log, config.epochs);
+    if (stop && sinceBest >= stop.patience) {
+      stoppedEarly = epoch < config.epochs;
+      break;
+    }
+  }
+
+  // Restore the best weights (early stopping), then score them once more for the record.
+  const best = Network.fromSpecs(bestSpecs, nf, new Rng(config.seed));
+  const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel).evaluation : null;
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && k !== 'rows') metrics[`val_${k}`] = v;
+  const model = modelOf(history.length, bestEpoch, metrics);
+  model.layers = bestSpecs;
+  return { model, history, bestEpoch, validation, stoppedEarly };
+}
+
+function validateConfig(config: TrainConfig, data: Dataset): void {
+  const bad = (msg: string): never => {
+    throw new FirmnetError('BAD_ARGUMENT', msg);
+  };
+  if (config.task !== data.task) bad(`internal: dataset was loaded for ${data.task}, config says ${config.task}`);
+  if (!(config.epochs >= 1)) bad(`--epochs must be at least 1, got ${config.epochs}`);
+  if (!(config.batchSize >= 1)) bad(`--batch-size must be at least 1, got ${config.batchSize}`);
+  if (!(config.learningRate > 0)) bad(`--lr must be positive, got ${config.learningRate}`);
+  if (!(config.validationSplit >= 0 && config.validationSplit < 1)) bad(`--val-split must be in [0, 1), got ${config.validationSplit}`);
+  if (!(config.architecture.dropout >= 0 && config.architecture.dropout < 1)) bad(`--dropout must be in [0, 1), got ${config.architecture.dropout}`);
+  if (config.clipNorm !== null && !(config.clipNorm > 0)) bad(`--clip-norm must be positive, got ${config.clipNorm}`);
+  if (data.rows < 2) bad(`${data.file} has ${data.rows} data row(s); training needs at least 2`);
+}
+
+/** Seeded split; stratified per class for classification so rare classes appear in both parts. */
+function splitRows(data: Dataset, fraction: number, rng: Rng): { fitRows: Uint32Array; valRows: Uint32Array } {
+  const all = rng.permutation(data.rows);
+  if (fraction === 0) return { fitRows: all, valRows: new Uint32Array(0) };
+  const groups = new Map<number, number[]>();
+  for (const r of all) {
+    const key = data.labels.length > 0 ? data.labels[r] : 0;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  const fit: number[] = [];
+  const val: number[] = [];
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const g = groups.get(key)!;
+    const nVal = Math.round(g.length * fraction);
+    val.push(...g.slice(0, nVal));
+    fit.push(...g.slice(nVal));
+  }
+  if (fit.length === 0) throw new FirmnetError('BAD_ARGUMENT', `--val-split ${fraction} leaves no rows to train on`);
+  return { fitRows: Uint32Array.from(fit).sort(), valRows: Uint32Array.from(val).sort() };
+}
+
+interface ValidationScores {
+  loss: number;
+  evaluation: Evaluation;
+}
+
+/** Loss in the network's units; metrics on head outputs in the user's units (regression is un-standardized). */
+function validationScores(
+  network: Network,
+  valX: Matrix,
+  valT: Matrix,
+  valData: Dataset,
+  lossFn: (p: Matrix, t: Matrix) => { loss: number },
+  headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
+): ValidationScores {
+  const out = network.forward(valX, 'eval');
+  const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
+  return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData) };
+}
+
+/** Lower is better for every stop metric, so metrics where higher is better are negated. */
+function stopScore(metric: StopMetric, val: ValidationScores): number {
+  const e = val.evaluation;
+  switch (metric) {
+    case 'val_loss':
+      return val.loss;
+    case 'val_accuracy':
+      return -(e.accuracy ?? 0);
+    case 'val_f1':
+      return -(e.macroF1 ?? 0);
+    case 'val_auc':
+      return -(e.rocAuc ?? 0);
+    case 'val_rmse':
+      return e.rmse ?? Infinity;
+    case 'val_mae':
+      return e.mae ?? Infinity;
+  }
+}
+
+function divergence(network: Network, outputs: Matrix[], xb: Matrix, epoch: number, step: number, config: TrainConfig, what: string): FirmnetError {
+  const firstBad = outputs.findIndex((o) => !allFinite(o.data));
+  let maxInput = 0;
+  for (let i = 0; i < xb.data.length; i++) maxInput = Math.max(maxInput, Math.abs(xb.data[i]));
+  const where = firstBad >= 0 ? `; the first non-finite values appear in the output of ${describeLayer(network.layers[firstBad], firstBad)}` : '';
+  const causes: string[] = [];
+  if (!allFinite(xb.data)) causes.push('the input batch itself contains NaN/Inf values');
+  if (maxInput > 1e3) causes.push(`inputs are not scaled (largest |x| in the batch is ${maxInput.toExponential(2)}; do not pass --no-standardize for raw data)`);
+  causes.push(`the learning rate ${config.learningRate} is too high for ${config.optimizer.name} (try 10× lower, or --clip-norm 1)`);
+  return new FirmnetError(
+    'TRAINING_DIVERGED',
+    `training diverged: the ${what} became NaN/Inf at epoch ${epoch}, step ${step}${where}. Likely cause: ${causes.join('; or ')}.`,
+  );
+}
