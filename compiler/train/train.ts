@@ -1,7 +1,7 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
 import { applyStandardization, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
-import { type FloatModel, MODEL_FORMAT, MODEL_VERSION, type Task, headForTask } from '../model/float-model.js';
+import { type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Task, headForTask } from '../model/float-model.js';
 import { applyHead } from '../model/float-inference.js';
 import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
 import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
@@ -92,29 +92,10 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const probe = valX ?? gatherRows(x, fitRows, 0, Math.min(fitRows.length, 512));
   const headModel = { head: headForTask(config.task), targetStandardization };
 
-  const modelOf = (epochsRun: number, bestEpoch: number, metrics: Record<string, number>): FloatModel => ({
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    name,
-    task: config.task,
-    head: headForTask(config.task),
-    inputFeatures: nf,
-    outputFeatures: data.targetColumns,
-    featureNames: data.featureNames.slice(),
-    labelColumns: data.labelColumns.slice(),
-    classNames: data.classNames.slice(),
-    inputStandardization,
-    targetStandardization,
-    layers: network.toSpecs(),
-    seed: config.seed,
-    source: { format: 'firmnet', file: null },
-    training: { config: { ...config, loss }, epochsRun, bestEpoch, metrics },
-  });
-
   const history: EpochLog[] = [];
   const stop = config.earlyStopping && valX ? config.earlyStopping : null;
   let bestScore = Infinity;
-  let bestSpecs = network.toSpecs();
+  let bestSpecs: LayerSpec[] | null = null;
   let bestEpoch = 0;
   let sinceBest = 0;
   let stoppedEarly = false;
@@ -153,13 +134,15 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     const signals = unitSignals(network, probe);
     const score = stop && val ? stopScore(stop.metric, val) : null;
     const improved = score !== null && score < bestScore - (stop?.minDelta ?? 0);
-    if (improved || !stop) {
-      if (score !== null) bestScore = score;
+    if (improved && score !== null) {
+      bestScore = score;
       bestSpecs = network.toSpecs();
       bestEpoch = epoch;
       sinceBest = 0;
-    } else {
+    } else if (stop) {
       sinceBest++;
+    } else {
+      bestEpoch = epoch;
     }
     const log: EpochLog = {
       epoch,
@@ -183,12 +166,29 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   }
 
   // Restore the best weights (early stopping), then score them once more for the record.
-  const best = Network.fromSpecs(bestSpecs, nf, new Rng(config.seed));
+  const finalSpecs = bestSpecs ?? network.toSpecs();
+  const best = bestSpecs ? Network.fromSpecs(bestSpecs, nf, new Rng(config.seed)) : network;
   const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel).evaluation : null;
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && k !== 'rows') metrics[`val_${k}`] = v;
-  const model = modelOf(history.length, bestEpoch, metrics);
-  model.layers = bestSpecs;
+  const model: FloatModel = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    name,
+    task: config.task,
+    head: headForTask(config.task),
+    inputFeatures: nf,
+    outputFeatures: data.targetColumns,
+    featureNames: data.featureNames.slice(),
+    labelColumns: data.labelColumns.slice(),
+    classNames: data.classNames.slice(),
+    inputStandardization,
+    targetStandardization,
+    layers: finalSpecs,
+    seed: config.seed,
+    source: { format: 'firmnet', file: null },
+    training: { config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics },
+  };
   return { model, history, bestEpoch, validation, stoppedEarly };
 }
 

@@ -49,7 +49,7 @@ export function trainOptions(y: Argv) {
     .option('epochs', { type: 'number', default: 100 })
     .option('batch-size', { type: 'number', default: 32 })
     .option('val-split', { type: 'number', default: 0.1, describe: 'share of training rows held out for validation' })
-    .option('early-stop', { choices: STOP_METRICS, default: 'none' as const, describe: 'early stopping metric; the best epoch'"'"'s weights are restored' })
+    .option('early-stop', { choices: STOP_METRICS, default: 'none' as const, describe: 'early stopping metric; weights of the best epoch are restored' })
     .option('patience', { type: 'number', default: 20, describe: 'epochs without improvement before stopping' })
     .option('min-delta', { type: 'number', default: 0, describe: 'smallest change that counts as an improvement' })
     .option('standardize', { type: 'boolean', default: true, describe: 'standardize features (and regression targets) with training statistics' })

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- <name>…]`: benchmarks that compare firmnet with peers measured in the same
+ * process run and print ratios. Not unit tests: timings depend on the machine.
+ */
+import { benchTrainThroughput } from './train-throughput.js';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  train: benchTrainThroughput,
+};
+
+const requested = process.argv.slice(2);
+const names = requested.length === 0 ? Object.keys(BENCHES) : requested;
+for (const name of names) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark '${name}'; available: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+  console.log();
+}

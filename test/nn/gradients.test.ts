@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { ActivationSpec } from '../../compiler/model/float-model.js';
+import { activationLayer } from '../../compiler/nn/activations.js';
+import { BatchNorm } from '../../compiler/nn/batchnorm.js';
+import { Dense } from '../../compiler/nn/dense.js';
+import { Dropout } from '../../compiler/nn/dropout.js';
+import type { Layer, Mode } from '../../compiler/nn/layer.js';
+import { LOSSES, type LossName } from '../../compiler/nn/losses.js';
+import type { Matrix } from '../../compiler/nn/matrix.js';
+import { Rng } from '../../compiler/rng.js';
+
+const EPS = 1e-6;
+
+function randomMatrix(rows: number, cols: number, rng: Rng, scale = 1): Matrix {
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal() * scale;
+  return { rows, cols, data };
+}
+
+/** Loss L = Σ y ⊙ r, so dL/dy = r; compares backward() against central differences. */
+function checkLayer(makeLayer: () => Layer, x: Matrix, mode: Mode, rng: Rng): void {
+  const layer = makeLayer();
+  const y = layer.forward(x, mode);
+  const r = randomMatrix(y.rows, y.cols, rng);
+  const dx = layer.backward(r);
+  const analyticParams = layer.params().map((p) => Float64Array.from(p.grad));
+  const loss = (): number => {
+    const out = layer.forward(x, mode);
+    let s = 0;
+    for (let i = 0; i < out.data.length; i++) s += out.data[i] * r.data[i];
+    return s;
+  };
+  const numeric = (values: Float64Array | Float32Array, i: number): number => {
+    const keep = values[i];
+    values[i] = keep + EPS;
+    const up = loss();
+    values[i] = keep - EPS;
+    const down = loss();
+    values[i] = keep;
+    return (up - down) / (2 * EPS);
+  };
+  for (let i = 0; i < x.data.length; i++) {
+    expect(dx.data[i]).toBeCloseTo(numeric(x.data, i), 5);
+  }
+  layer.params().forEach((p, k) => {
+    for (let i = 0; i < p.value.length; i++) expect(analyticParams[k][i]).toBeCloseTo(numeric(p.value, i), 5);
+  });
+}
+
+describe('backward passes match finite differences (float64)', () => {
+  const rng = new Rng(7);
+
+  it('dense', () => {
+    const make = (): Layer => {
+      const d = new Dense(5, 4, 'float64', 0);
+      d.initialize('xavier', new Rng(1));
+      d.bias.value.set([0.1, -0.2, 0.3, 0.05]);
+      return d;
+    };
+    checkLayer(make, randomMatrix(3, 5, rng), 'train', rng);
+  });
+
+  const activations: ActivationSpec[] = [
+    { type: 'relu' },
+    { type: 'relu6' },
+    { type: 'leaky_relu', alpha: 0.1 },
+    { type: 'sigmoid' },
+    { type: 'tanh' },
+    { type: 'gelu', approximate: 'none' },
+    { type: 'gelu', approximate: 'tanh' },
+    { type: 'softmax' },
+  ];
+  for (const spec of activations) {
+    it(`${spec.type}${spec.type === 'gelu' ? ` (${spec.approximate})` : ''}`, () => {
+      // Scale 3 spreads inputs over ReLU6's upper kink too; kinks themselves are measure-zero.
+      checkLayer(() => activationLayer(spec, 6), randomMatrix(4, 6, rng, 3), 'train', rng);
+    });
+  }
+
+  it('batchnorm, train mode (batch statistics)', () => {
+    const make = (): Layer => {
+      const bn = new BatchNorm(4, 'float64', 0);
+      bn.gamma.value.set([1.5, 0.5, -1, 2]);
+      bn.beta.value.set([0.1, 0.2, -0.3, 0]);
+      return bn;
+    };
+    checkLayer(make, randomMatrix(6, 4, rng, 2), 'train', rng);
+  });
+
+  it('batchnorm, eval mode (running statistics)', () => {
+    const make = (): Layer => {
+      const bn = new BatchNorm(4, 'float64', 0);
+      bn.runningMean.set([0.5, -1, 0, 2]);
+      bn.runningVar.set([2, 0.5, 1, 3]);
+      bn.gamma.value.set([1.5, 0.5, -1, 2]);
+      return bn;
+    };
+    checkLayer(make, randomMatrix(3, 4, rng), 'eval', rng);
+  });
+
+  it('dropout (fixed mask)', () => {
+    const x = randomMatrix(4, 5, rng);
+    // A fresh generator per forward pass keeps the mask identical across finite-difference probes.
+    const layer = new Dropout(5, 0.4, new Rng(3));
+    const y = layer.forward(x, 'train');
+    const zeros = Array.from(y.data).filter((v) => v === 0).length;
+    expect(zeros).toBeGreaterThan(0);
+    const r = randomMatrix(4, 5, rng);
+    const dx = layer.backward(r);
+    for (let i = 0; i < x.data.length; i++) expect(dx.data[i]).toBeCloseTo(r.data[i] * (y.data[i] / x.data[i]), 10);
+    expect(layer.forward(x, 'eval')).toBe(x);
+  });
+});
+
+describe('losses: gradients match finite differences and values are stable', () => {
+  const rng = new Rng(11);
+  const cases: { loss: LossName; target: (m: Matrix) => Matrix }[] = [
+    { loss: 'mse', target: (m) => randomMatrix(m.rows, m.cols, rng) },
+    { loss: 'mae', target: (m) => randomMatrix(m.rows, m.cols, rng) },
+    { loss: 'huber', target: (m) => randomMatrix(m.rows, m.cols, rng, 2) },
+    { loss: 'bce_logits', target: (m) => binaryTargets(m, rng) },
+    { loss: 'multilabel_bce_logits', target: (m) => binaryTargets(m, rng) },
+    { loss: 'softmax_ce_logits', target: (m) => oneHot(m, rng) },
+  ];
+  for (const { loss, target } of cases) {
+    it(loss, () => {
+      const p = randomMatrix(5, 3, rng, 2);
+      const t = target(p);
+      const { grad } = LOSSES[loss](p, t);
+      for (let i = 0; i < p.data.length; i++) {
+        const keep = p.data[i];
+        p.data[i] = keep + EPS;
+        const up = LOSSES[loss](p, t).loss;
+        p.data[i] = keep - EPS;
+        const down = LOSSES[loss](p, t).loss;
+        p.data[i] = keep;
+        expect(grad.data[i]).toBeCloseTo((up - down) / (2 * EPS), 6);
+      }
+    });
+  }
+
+  it('logit losses stay finite and exact at extreme logits', () => {
+    const p: Matrix = { rows: 1, cols: 2, data: new Float64Array([1000, -1000]) };
+    const t: Matrix = { rows: 1, cols: 2, data: new Float64Array([0, 1]) };
+    expect(LOSSES.bce_logits(p, t).loss).toBeCloseTo(1000, 6);
+    expect(LOSSES.softmax_ce_logits(p, t).loss).toBeCloseTo(2000, 6);
+    const right: Matrix = { rows: 1, cols: 2, data: new Float64Array([-1000, 1000]) };
+    expect(LOSSES.softmax_ce_logits(right, t).loss).toBe(0);
+  });
+});
+
+function binaryTargets(m: Matrix, rng: Rng): Matrix {
+  return { rows: m.rows, cols: m.cols, data: Float64Array.from(m.data, () => (rng.uniform() < 0.5 ? 0 : 1)) };
+}
+
+function oneHot(m: Matrix, rng: Rng): Matrix {
+  const data = new Float64Array(m.data.length);
+  for (let r = 0; r < m.rows; r++) data[r * m.cols + rng.int(m.cols)] = 1;
+  return { rows: m.rows, cols: m.cols, data };
+}

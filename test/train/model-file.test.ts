@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../compiler/data/dataset.js';
+import { writeFileAtomic } from '../../compiler/io/atomic-write.js';
+import { predictFloat } from '../../compiler/model/float-inference.js';
+import { loadModel, modelToJson, saveModel } from '../../compiler/model/model-file.js';
+import { shortestFloat32 } from '../../compiler/nn/layer.js';
+import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
+import { trainModel } from '../../compiler/train/train.js';
+import { FIRMNET_VERSION } from '../../compiler/version.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'firmnet-model-'));
+const data = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
+const { model } = trainModel(
+  data,
+  {
+    task: 'multiclass',
+    architecture: { hidden: [8], activation: { type: 'relu' }, outputActivation: null, batchNorm: true, dropout: 0.1, init: 'auto' },
+    loss: null,
+    optimizer: DEFAULT_OPTIMIZER,
+    learningRate: 1e-2,
+    schedule: DEFAULT_SCHEDULE,
+    clipNorm: 1,
+    epochs: 3,
+    batchSize: 16,
+    validationSplit: 0.2,
+    earlyStopping: null,
+    standardize: true,
+    seed: 1,
+  },
+  'iris',
+);
+
+describe('model file', () => {
+  it('round-trips exactly: loading and saving gives the same bytes and the same outputs', () => {
+    const file = join(dir, 'm.json');
+    saveModel(file, model);
+    const loaded = loadModel(file);
+    expect(modelToJson(loaded)).toBe(readFileSync(file, 'utf8'));
+    expect(predictFloat(loaded, data.features, data.rows).logits).toEqual(predictFloat(model, data.features, data.rows).logits);
+  });
+
+  it('stores float32 weights exactly with the shortest decimal', () => {
+    for (const v of [0.1, 1 / 3, -2.5e-8, 3.4e38, 123456.789]) {
+      const f = Math.fround(v);
+      expect(Math.fround(shortestFloat32(f))).toBe(f);
+      expect(String(shortestFloat32(f)).replace(/[-.]|e.*$/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(9);
+    }
+  });
+
+  it('rejects another format version with a clear message', () => {
+    const file = join(dir, 'v2.json');
+    writeFileSync(file, modelToJson({ ...model, version: 2 as 1 }));
+    expect(() => loadModel(file)).toThrow(`${file}: model format version 2 is not supported by this firmnet (it reads version 1); upgrade firmnet`);
+  });
+
+  it('rejects corrupt, truncated and inconsistent files naming the field', () => {
+    const truncated = join(dir, 'truncated.json');
+    writeFileSync(truncated, modelToJson(model).slice(0, 200));
+    expect(() => loadModel(truncated)).toThrow(/is not valid JSON .* was it written completely\?/);
+
+    const dense = model.layers[0];
+    if (dense.type !== 'dense') throw new Error('expected dense first');
+    const shortWeights = join(dir, 'short.json');
+    writeFileSync(shortWeights, modelToJson({ ...model, layers: [{ ...dense, weights: dense.weights.slice(1) }, ...model.layers.slice(1)] }));
+    expect(() => loadModel(shortWeights)).toThrow(`${shortWeights}: layers[0].weights: has ${dense.weights.length - 1} entries, expected ${dense.weights.length}`);
+
+    const badType = join(dir, 'type.json');
+    writeFileSync(badType, modelToJson({ ...model, layers: [{ type: 'conv2d' } as never] }));
+    expect(() => loadModel(badType)).toThrow(/layers\[0\]\.type: expected one of 'dense', .* got 'conv2d'/);
+
+    const notModel = join(dir, 'other.json');
+    writeFileSync(notModel, '{"hello": 1}');
+    expect(() => loadModel(notModel)).toThrow(`${notModel}: format: expected 'firmnet.model', got undefined`);
+  });
+
+  it('writes atomically: a failed write leaves what was there and no temporary file', () => {
+    const file = join(dir, 'atomic.json');
+    writeFileAtomic(file, 'old');
+    writeFileAtomic(file, 'new');
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    // Renaming over a directory fails after the temporary file is complete.
+    const blocked = join(dir, 'blocked');
+    mkdirSync(join(blocked, 'child'), { recursive: true });
+    expect(() => writeFileAtomic(blocked, 'content')).toThrow();
+    expect(readdirSync(blocked)).toEqual(['child']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('version constant matches package.json', () => {
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).version).toBe(FIRMNET_VERSION);
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../compiler/data/dataset.js';
+import { FirmnetError } from '../../compiler/errors.js';
+import { predictFloat } from '../../compiler/model/float-inference.js';
+import { modelToJson } from '../../compiler/model/model-file.js';
+import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
+import { evaluateScores } from '../../compiler/train/evaluate.js';
+import { runSanityCheck } from '../../compiler/train/sanity.js';
+import { type TrainConfig, trainModel } from '../../compiler/train/train.js';
+
+const iris = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
+const irisTest = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: iris.classNames });
+
+function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    task: 'multiclass',
+    architecture: { hidden: [16, 8], activation: { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+    loss: null,
+    optimizer: DEFAULT_OPTIMIZER,
+    learningRate: 1e-2,
+    schedule: DEFAULT_SCHEDULE,
+    clipNorm: null,
+    epochs: 30,
+    batchSize: 16,
+    validationSplit: 0.2,
+    earlyStopping: null,
+    standardize: true,
+    seed: 3,
+    ...overrides,
+  };
+}
+
+describe('training', () => {
+  it('is deterministic: same data and seed give a byte-identical model file', () => {
+    const withExtras = config({ architecture: { ...config().architecture, dropout: 0.2, batchNorm: true } });
+    const a = modelToJson(trainModel(iris, withExtras, 'iris').model);
+    const b = modelToJson(trainModel(iris, withExtras, 'iris').model);
+    expect(a).toBe(b);
+    const c = modelToJson(trainModel(iris, { ...withExtras, seed: 4 }, 'iris').model);
+    expect(c).not.toBe(a);
+  });
+
+  it('learns iris', () => {
+    const { model } = trainModel(iris, config({ epochs: 60 }), 'iris');
+    const e = evaluateScores(predictFloat(model, irisTest.features, irisTest.rows).scores, irisTest);
+    expect(e.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('early stopping restores the best epoch', () => {
+    const result = trainModel(iris, config({ epochs: 200, learningRate: 0.05, earlyStopping: { metric: 'val_loss', patience: 5, minDelta: 0 } }), 'iris');
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history.length).toBe(result.bestEpoch + 5);
+    const best = result.history[result.bestEpoch - 1];
+    expect(Math.min(...result.history.map((h) => h.valLoss!))).toBe(best.valLoss);
+  });
+
+  it('logs the per-epoch signals', () => {
+    const { history } = trainModel(iris, config({ epochs: 2 }), 'iris');
+    for (const h of history) {
+      expect(h.trainLoss).toBeGreaterThan(0);
+      expect(h.valLoss).toBeGreaterThan(0);
+      expect(h.valMetric).toBeGreaterThanOrEqual(0);
+      expect(h.gradNorm).toBeGreaterThan(0);
+      expect(h.paramNorm).toBeGreaterThan(0);
+      expect(h.deadReluFraction).toBeGreaterThanOrEqual(0);
+      expect(h.saturatedFraction).toBeNull();
+      expect(h.samplesPerSecond).toBeGreaterThan(0);
+    }
+    const tanh = trainModel(iris, config({ epochs: 1, architecture: { ...config().architecture, activation: { type: 'tanh' } } }), 'iris');
+    expect(tanh.history[0].saturatedFraction).toBeGreaterThanOrEqual(0);
+    expect(tanh.history[0].deadReluFraction).toBeNull();
+  });
+
+  it('passes the tiny-subset over-fit sanity test', () => {
+    const digits = loadDataset('models/data/digits/train.csv', { task: 'multiclass', labelColumns: ['label'] });
+    const result = runSanityCheck(digits, config({ architecture: { ...config().architecture, hidden: [64, 32] } }));
+    expect(result.rows).toBe(128);
+    expect(result.fit).toBe(1);
+    expect(result.passed).toBe(true);
+    expect(result.message).toContain('wiring is sound');
+  });
+
+  it('fails the sanity test when labels cannot be learned', () => {
+    // Every row the same features, labels alternate: no network can fit this.
+    const broken = { ...iris, features: new Float32Array(iris.features.length).fill(1) };
+    const result = runSanityCheck(broken, config());
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain('FAILED');
+  });
+
+  it('stops a diverging run naming epoch, step, layer and likely cause', () => {
+    const huge = { ...iris, features: iris.features.map((v) => v * 1e30) };
+    let error: unknown;
+    try {
+      trainModel(huge, config({ standardize: false, learningRate: 10, optimizer: { ...DEFAULT_OPTIMIZER, name: 'sgd' } }), 'iris');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FirmnetError);
+    const message = (error as FirmnetError).message;
+    expect(message).toMatch(/became NaN\/Inf at epoch \d+, step \d+/);
+    expect(message).toMatch(/layer \d+ \(/);
+    expect(message).toContain('inputs are not scaled');
+    expect(message).toContain('learning rate');
+  });
+
+  it('rejects a softmax output layer feeding a logits loss', () => {
+    const bad = config({ architecture: { ...config().architecture, outputActivation: { type: 'softmax' } } });
+    expect(() => trainModel(iris, bad, 'iris')).toThrow(/would apply softmax twice/);
+    expect(() => trainModel(iris, config({ loss: 'mse' }), 'iris')).toThrow(/loss 'mse' does not fit a multiclass task/);
+  });
+});
