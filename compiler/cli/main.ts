@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { FIRMNET_VERSION } from '../version.js';
+import { quantizeCommand } from './commands/quantize.js';
 import { trainCommand } from './commands/train.js';
 import { Ui } from './ui.js';
 
@@ -13,7 +14,7 @@ export interface CommandModule<A> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
-const COMMANDS: CommandModule<any>[] = [trainCommand];
+const COMMANDS: CommandModule<any>[] = [trainCommand, quantizeCommand];
 
 /** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 1 internal error. */
 export async function runCli(argv: string[]): Promise<number> {

@@ -1,3 +1,4 @@
+import type { AccuracyComparison } from '../quantize/accuracy.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { formatNumber, formatTable, percent } from './ui.js';
 
@@ -16,6 +17,29 @@ export function evaluationLines(e: Evaluation, classNames: string[]): string[] {
     const names = classNames.length === e.confusion.length ? classNames : e.confusion.map((_, i) => String(i));
     const table = formatTable(['', ...names], e.confusion.map((row, i) => [names[i], ...row]));
     lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
+  return lines;
+}
+
+/** The float-versus-int8 accuracy summary. */
+export function accuracyLines(a: AccuracyComparison, classNames: string[]): string[] {
+  const lines: string[] = [`accuracy on ${a.rows} rows: float vs int8`];
+  if (a.task === 'regression') {
+    lines.push(`  RMSE  ${formatNumber(a.float.rmse ?? Number.NaN)} → ${formatNumber(a.quantized.rmse ?? Number.NaN)} (${a.drop >= 0 ? '+' : ''}${formatNumber(a.drop)})`);
+    lines.push(`  MAE   ${formatNumber(a.float.mae ?? Number.NaN)} → ${formatNumber(a.quantized.mae ?? Number.NaN)}`);
+  } else {
+    lines.push(`  top-1 ${percent(a.float.accuracy)} → ${percent(a.quantized.accuracy)}  drop ${a.drop.toFixed(2)} pp`);
+    lines.push(`  prediction agreement ${percent(a.agreement)}`);
+  }
+  lines.push(`  output RMSE (${a.outputUnits}) ${formatNumber(a.outputRmse)}`);
+  if (a.float.perClassRecall && a.quantized.perClassRecall && a.float.perClassRecall.length <= 20) {
+    const names = classNames.length === a.float.perClassRecall.length ? classNames : a.float.perClassRecall.map((_, i) => String(i));
+    lines.push('  per-class recall:');
+    const table = formatTable(
+      ['class', 'float', 'int8'],
+      names.map((n, i) => [n, percent(a.float.perClassRecall![i], 1), percent(a.quantized.perClassRecall![i], 1)]),
+    );
+    lines.push(...table.split('\n').map((l) => `    ${l}`));
   }
   return lines;
 }

@@ -44,17 +44,9 @@ export function datasetFromTable(table: CsvTable, options: DatasetOptions): Data
     throw new FirmnetError('BAD_ARGUMENT', `a ${task} task takes exactly one label column, got ${options.labelColumns.length} (${options.labelColumns.join(', ')})`);
   }
   const featureNames = options.featureNames ?? header.filter((_, i) => !labelIdx.includes(i));
-  const featureIdx = featureNames.map((name) => columnIndex(table, name, 'feature'));
-  if (featureIdx.length === 0) throw new FirmnetError('BAD_CSV', `${file} has no feature columns besides the label`);
-
+  if (featureNames.length === 0) throw new FirmnetError('BAD_CSV', `${file} has no feature columns besides the label`);
+  const features = featuresFromTable(table, featureNames);
   const rows = table.rows.length;
-  const nf = featureIdx.length;
-  const features = new Float32Array(rows * nf);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < nf; j++) {
-      features[r * nf + j] = numericCell(table, r, featureIdx[j]);
-    }
-  }
 
   if (task === 'regression' || task === 'multilabel') {
     const k = labelIdx.length;
@@ -101,6 +93,22 @@ export function datasetFromTable(table: CsvTable, options: DatasetOptions): Data
     else targets[r * k + c] = 1;
   }
   return { file, task, featureNames, labelColumns: options.labelColumns, rows, features, classNames, targets, targetColumns: k, labels };
+}
+
+/** The named numeric columns of every row (unlabelled data, e.g. for calibration). */
+export function loadFeatures(file: string, featureNames: string[]): { features: Float32Array; rows: number } {
+  const table = readCsvFile(file);
+  return { features: featuresFromTable(table, featureNames), rows: table.rows.length };
+}
+
+function featuresFromTable(table: CsvTable, featureNames: string[]): Float32Array {
+  const featureIdx = featureNames.map((name) => columnIndex(table, name, 'feature'));
+  const nf = featureIdx.length;
+  const features = new Float32Array(table.rows.length * nf);
+  for (let r = 0; r < table.rows.length; r++) {
+    for (let j = 0; j < nf; j++) features[r * nf + j] = numericCell(table, r, featureIdx[j]);
+  }
+  return features;
 }
 
 function columnIndex(table: CsvTable, name: string, role: 'label' | 'feature'): number {

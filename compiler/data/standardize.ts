@@ -28,24 +28,27 @@ export function fitStandardization(values: Float32Array, columns: number, rowInd
   return { mean: Array.from(mean, shortestFloat32), std };
 }
 
-/** (x − mean) / std for every row, into a new array. */
+/**
+ * f32(f32(x − mean) / std) for every row, into a new array. Written as two float32 operations so
+ * that the firmware (C float, WebAssembly f32) computes exactly the same values.
+ */
 export function applyStandardization(values: Float32Array, columns: number, s: Standardization | null): Float32Array {
   const out = new Float32Array(values);
   if (s === null) return out;
   for (let i = 0; i < out.length; i++) {
     const j = i % columns;
-    out[i] = (values[i] - s.mean[j]) / s.std[j];
+    out[i] = Math.fround(values[i] - Math.fround(s.mean[j])) / Math.fround(s.std[j]);
   }
   return out;
 }
 
-/** y · std + mean, the inverse, for regression outputs. */
+/** f32(f32(y · std) + mean), the inverse, for regression outputs. */
 export function invertStandardization(values: Float32Array, columns: number, s: Standardization | null): Float32Array {
   const out = new Float32Array(values);
   if (s === null) return out;
   for (let i = 0; i < out.length; i++) {
     const j = i % columns;
-    out[i] = values[i] * s.std[j] + s.mean[j];
+    out[i] = Math.fround(values[i] * Math.fround(s.std[j])) + Math.fround(s.mean[j]);
   }
   return out;
 }

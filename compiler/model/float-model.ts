@@ -57,6 +57,8 @@ export interface Standardization {
 }
 
 export interface TrainingRecord {
+  /** The training CSV as given on the command line (the default calibration data). */
+  dataFile: string | null;
   config: Record<string, unknown>;
   epochsRun: number;
   bestEpoch: number;

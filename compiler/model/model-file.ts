@@ -100,6 +100,7 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRe
   const parsed: Record<string, number> = {};
   for (const k of Object.keys(metrics)) parsed[k] = r.number(metrics, k, 'training.metrics');
   return {
+    dataFile: t.dataFile === null ? null : r.string(t, 'dataFile', 'training'),
     config: r.child(t, 'config', 'training'),
     epochsRun: r.number(t, 'epochsRun', 'training', { integer: true, min: 0 }),
     bestEpoch: r.number(t, 'bestEpoch', 'training', { integer: true, min: 0 }),

@@ -187,7 +187,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     layers: finalSpecs,
     seed: config.seed,
     source: { format: 'firmnet', file: null },
-    training: { config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics },
+    training: { dataFile: data.file, config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics },
   };
   return { model, history, bestEpoch, validation, stoppedEarly };
 }

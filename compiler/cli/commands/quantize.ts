@@ -1,0 +1,95 @@
+import type { Argv } from 'yargs';
+import { loadDatasetForModel } from '../../data/dataset.js';
+import { loadModel } from '../../model/model-file.js';
+import { type AccuracyComparison, compareWithFloat } from '../../quantize/accuracy.js';
+import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor } from '../../quantize/calibration-set.js';
+import type { CalibrationMethod } from '../../quantize/qmodel.js';
+import { saveQModel } from '../../quantize/qmodel-file.js';
+import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, quantizeModel } from '../../quantize/quantize.js';
+import { predictQuantized } from '../../reference/predict.js';
+import type { CommandModule } from '../main.js';
+import { accuracyLines } from '../report.js';
+import { formatTable } from '../ui.js';
+import { splitList } from './train.js';
+
+interface QuantizeArgs {
+  model: string;
+  out: string;
+  calib?: string;
+  'calib-rows': number;
+  seed: number;
+  method: CalibrationMethod | 'auto';
+  percentile: number;
+  'per-tensor': boolean;
+  int16?: string;
+  'int8-head': boolean;
+  test?: string;
+  label?: string;
+}
+
+export const quantizeCommand: CommandModule<QuantizeArgs> = {
+  command: 'quantize <model>',
+  describe: 'quantize a float model to int8 with calibration and write the quantized IR (model.q.json)',
+  builder: (y) =>
+    y
+      .positional('model', { type: 'string', demandOption: true, describe: 'float model file (model.json)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'where to write the quantized IR' })
+      .option('calib', { type: 'string', describe: 'representative inputs (CSV with the model\'s feature columns); default: the training data' })
+      .option('calib-rows', { type: 'number', default: DEFAULT_CALIBRATION_ROWS, describe: 'calibrate on a seeded sample of at most this many rows' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of the calibration sample' })
+      .option('method', { choices: ['auto', 'minmax', 'percentile', 'mse', 'kl'] as const, default: 'auto' as const, describe: 'range method (auto: best end-to-end SQNR per tensor)' })
+      .option('percentile', { type: 'number', default: DEFAULT_QUANTIZE_OPTIONS.percentile, describe: 'percentile method: share (%) of values kept inside the range' })
+      .option('per-tensor', { type: 'boolean', default: false, describe: 'one weight scale per layer instead of per output channel' })
+      .option('int16', { type: 'string', describe: "16-bit activations ('16x8') for these tensors: 'input', layer names, or 'all'" })
+      .option('int8-head', { type: 'boolean', default: false, describe: 'quantize the softmax/sigmoid head too (outputs probabilities at scale 1/256) instead of leaving logits' })
+      .option('test', { type: 'string', describe: 'labelled CSV for the float-vs-int8 accuracy report' })
+      .option('label', { type: 'string', describe: 'label column(s) of --test (default: the model\'s)' })
+      .example('firmnet quantize digits.json --test models/data/digits/test.csv --out digits.q.json', 'auto calibration on 1000 training rows')
+      .example('firmnet quantize m.json --calib calib.csv --method kl --int16 dense2 --out m.q.json', 'entropy calibration; 16-bit output of layer dense2') as unknown as Argv<QuantizeArgs>,
+  run: async (args, ui) => {
+    const model = loadModel(args.model);
+    const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
+    ui.log(`calibrating ${model.name} on ${calibration.description}, method ${args.method}`);
+    const { qmodel, tensors } = quantizeModel(model, calibration, {
+      method: args.method,
+      percentile: args.percentile,
+      perChannel: !args['per-tensor'],
+      int16: args.int16 ? splitList(args.int16) : [],
+      headInFirmware: args['int8-head'],
+    });
+    let accuracy: AccuracyComparison | null = null;
+    if (args.test) {
+      const data = loadDatasetForModel(model, args.test, args.label ? splitList(args.label) : undefined);
+      const p = predictQuantized(qmodel, data.features, data.rows);
+      accuracy = compareWithFloat(model, data, p.scores, p.dequantized, qmodel.headInFirmware);
+    }
+    saveQModel(args.out, qmodel);
+    ui.emitJson({ model: args.out, hash: qmodel.hash, calibration: qmodel.calibration, tensors, accuracy });
+    ui.print(calibrationTable(tensors));
+    if (accuracy) {
+      ui.print();
+      for (const line of accuracyLines(accuracy, model.classNames)) ui.print(line);
+    } else {
+      ui.print('\n(pass --test FILE for the float-vs-int8 accuracy report)');
+    }
+    ui.print(`\nquantized model written to ${args.out} (hash ${qmodel.hash})`);
+  },
+};
+
+export function calibrationTable(tensors: TensorCalibration[]): string {
+  return formatTable(
+    ['tensor', 'op', 'dtype', 'method', 'range', 'scale', 'zero point', 'clipped', 'SQNR dB'],
+    tensors.map((t) => [
+      t.tensor,
+      t.op,
+      t.dtype,
+      t.method,
+      `[${t.rangeMin.toPrecision(4)}, ${t.rangeMax.toPrecision(4)}]`,
+      t.scale.toPrecision(4),
+      t.zeroPoint,
+      `${t.clippedPercent.toFixed(3)}%`,
+      Number.isFinite(t.sqnrDb) ? t.sqnrDb.toFixed(1) : '∞',
+    ]),
+  );
+}
+

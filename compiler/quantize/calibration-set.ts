@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { loadFeatures } from '../data/dataset.js';
+import { FirmnetError } from '../errors.js';
+import type { FloatModel } from '../model/float-model.js';
+import { Rng } from '../rng.js';
+import type { CalibrationSet } from './quantize.js';
+
+export const DEFAULT_CALIBRATION_ROWS = 1000;
+
+/**
+ * A seeded sample of up to `maxRows` rows of `file` (default: the model's training CSV), kept in
+ * file order. Only the model's feature columns are read, so unlabelled data works.
+ */
+export function calibrationSetFor(model: FloatModel, file: string | null, maxRows: number, seed: number): CalibrationSet {
+  const source = file ?? model.training?.dataFile ?? null;
+  if (source === null) {
+    throw new FirmnetError('BAD_ARGUMENT', `${model.name} does not record its training data (it was imported); give representative inputs with --calib FILE`);
+  }
+  if (file === null && !existsSync(source)) {
+    throw new FirmnetError('BAD_ARGUMENT', `the model's training data ${source} is not here (it is resolved from the current folder); give representative inputs with --calib FILE`);
+  }
+  const { features, rows } = loadFeatures(source, model.featureNames);
+  if (rows <= maxRows) return { features, rows, description: `${source} (all ${rows} rows)`, seed };
+  const nf = model.featureNames.length;
+  const pick = new Rng(seed).permutation(rows).slice(0, maxRows).sort();
+  const sample = new Float32Array(maxRows * nf);
+  pick.forEach((r, i) => sample.set(features.subarray(r * nf, (r + 1) * nf), i * nf));
+  return { features: sample, rows: maxRows, description: `${source} (${maxRows} of ${rows} rows, seed ${seed})`, seed };
+}

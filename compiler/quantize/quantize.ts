@@ -1,0 +1,244 @@
+import { applyStandardization } from '../data/standardize.js';
+import { FirmnetError } from '../errors.js';
+import { canonicalJson, sha256Hex } from '../io/content-hash.js';
+import type { FloatModel } from '../model/float-model.js';
+import { dequantize, quantizeInput } from '../reference/io.js';
+import { runModel } from '../reference/interpreter.js';
+import { type Stage, foldModel } from './fold.js';
+import { lowerStage } from './lower.js';
+import { type CalibrationMethod, type QDtype, type QModel, type QOpKind, type QTensor, DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION } from './qmodel.js';
+import { sealQModel } from './seal.js';
+import { fixedTensor, tensorFor } from './quant-params.js';
+import { calibrationRange } from './ranges.js';
+import { sqnrDb } from './sqnr.js';
+import { observeTensors, stageOutFeatures } from './stage-forward.js';
+
+export const CALIBRATION_METHODS: CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
+
+export interface QuantizeOptions {
+  method: CalibrationMethod | 'auto';
+  /** percentile method: keep this share (in %) of values inside the range. */
+  percentile: number;
+  perChannel: boolean;
+  /** Tensors to keep in int16 ("16x8"): 'input', layer names (their output), or 'all'. */
+  int16: string[];
+  /** Quantize the softmax/sigmoid head too (output: probabilities at scale 1/256) instead of leaving logits. */
+  headInFirmware: boolean;
+}
+
+export const DEFAULT_QUANTIZE_OPTIONS: QuantizeOptions = { method: 'auto', percentile: 99.99, perChannel: true, int16: [], headInFirmware: false };
+
+/** Representative inputs (raw features, row-major) the float model is run on to observe ranges. */
+export interface CalibrationSet {
+  features: Float32Array;
+  rows: number;
+  /** Where the rows came from, for the IR's record (e.g. "train.csv, 1000 of 1437 rows, seed 0"). */
+  description: string;
+  seed: number;
+}
+
+/** Per-tensor outcome of calibration: the quantize command's per-layer table. */
+export interface TensorCalibration {
+  tensor: string;
+  op: QOpKind | 'input';
+  dtype: QDtype;
+  method: CalibrationMethod | 'fixed';
+  rangeMin: number;
+  rangeMax: number;
+  scale: number;
+  zeroPoint: number;
+  /** Share (%) of calibration values outside the representable range (they saturate). */
+  clippedPercent: number;
+  /** Float tensor vs the dequantized int8 tensor of the golden reference, on the calibration rows. */
+  sqnrDb: number;
+}
+
+export interface QuantizeResult {
+  qmodel: QModel;
+  tensors: TensorCalibration[];
+}
+
+/** Rows used to score candidates in `auto` (the whole model runs once per candidate). */
+const AUTO_SCORING_ROWS = 256;
+
+export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions): QuantizeResult {
+  if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
+  const stages = foldModel(model, { headInFirmware: options.headInFirmware });
+  const input = applyStandardization(calibration.features.subarray(0, calibration.rows * model.inputFeatures), model.inputFeatures, model.inputStandardization);
+  const observed = observeTensors(stages, input, calibration.rows);
+  const names = ['input', ...stages.map((s) => s.name)];
+  const features = [model.inputFeatures, ...stages.map(stageOutFeatures)];
+  const dtypes = resolveDtypes(stages, names, options.int16);
+  const fixed = names.map((_, t) => fixedParams(stages, t, dtypes[t]));
+  const rangeOf = memoize((t: number, method: CalibrationMethod) => calibrationRange(observed[t], method, { percentile: options.percentile, dtype: dtypes[t] }));
+
+  const tensorsFor = (methods: CalibrationMethod[]): QTensor[] =>
+    methods.map((m, t) => {
+      const f = fixed[t];
+      return f ? fixedTensor(features[t], f.scale, f.zeroPoint, dtypes[t]) : tensorFor(rangeOf(t, m), dtypes[t], features[t]);
+    });
+  const build = (methods: CalibrationMethod[]): QModel => buildQModel(model, stages, tensorsFor(methods), options, calibration, methods);
+
+  let methods: CalibrationMethod[] = names.map(() => (options.method === 'auto' ? 'mse' : options.method));
+  if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, build, calibration, observed);
+  const qmodel = build(methods);
+  return { qmodel, tensors: tensorReport(qmodel, names, methods, fixed, calibration, observed) };
+}
+
+/**
+ * `auto`: tensor by tensor in network order, try every method's range for that tensor (earlier
+ * tensors keep their choice, later ones the MSE range) and keep the one whose quantized model
+ * output has the best SQNR against the float output on the calibration rows. End-to-end SQNR
+ * rewards ranges that are good for the prediction, not just for the tensor itself.
+ */
+function chooseMethodsGreedily(
+  start: CalibrationMethod[],
+  fixed: (Fixed | null)[],
+  build: (methods: CalibrationMethod[]) => QModel,
+  calibration: CalibrationSet,
+  observed: Float32Array[],
+): CalibrationMethod[] {
+  const rows = Math.min(calibration.rows, AUTO_SCORING_ROWS);
+  const nf = observed[0].length / calibration.rows;
+  const features = calibration.features.subarray(0, rows * nf);
+  const reference = observed[observed.length - 1];
+  const outFeatures = reference.length / calibration.rows;
+  const target = reference.subarray(0, rows * outFeatures);
+  const methods = start.slice();
+  for (let t = 0; t < methods.length; t++) {
+    if (fixed[t]) continue;
+    let bestScore = -Infinity;
+    let best = methods[t];
+    for (const m of CALIBRATION_METHODS) {
+      methods[t] = m;
+      const q = build(methods);
+      const out = runModel(q, quantizeInput(q, features, rows), rows);
+      const score = sqnrDb(target, dequantize(q.layers[q.layers.length - 1].output, out));
+      if (score > bestScore) {
+        bestScore = score;
+        best = m;
+      }
+    }
+    methods[t] = best;
+  }
+  return methods;
+}
+
+interface Fixed {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** Softmax outputs and the sigmoid head use TFLite's fixed output parameters (1/256, −128 for int8; 1/32768, 0 for int16). */
+function fixedParams(stages: Stage[], tensor: number, dtype: QDtype): Fixed | null {
+  if (tensor === 0) return null;
+  const stage = stages[tensor - 1];
+  const probability = stage.kind === 'softmax' || (stage.kind === 'lut' && stage.fn === 'sigmoid' && stage.name.startsWith('head.'));
+  if (!probability) return null;
+  return dtype === 'int16' ? { scale: 1 / 32768, zeroPoint: 0 } : { scale: 1 / 256, zeroPoint: -128 };
+}
+
+function resolveDtypes(stages: Stage[], names: string[], requested: string[]): QDtype[] {
+  const all = requested.includes('all');
+  for (const name of requested) {
+    if (name !== 'all' && !names.includes(name)) {
+      throw new FirmnetError('BAD_ARGUMENT', `--int16 '${name}' is not a tensor of this model; tensors are: ${names.join(', ')} (or 'all')`);
+    }
+  }
+  const dtypes: QDtype[] = names.map((n) => (all || requested.includes(n) ? 'int16' : 'int8'));
+  stages.forEach((stage, k) => {
+    if (stage.kind === 'softmax') {
+      if (!all && (requested.includes(names[k]) || requested.includes(names[k + 1]))) {
+        throw new FirmnetError('BAD_ARGUMENT', `--int16: the softmax '${stage.name}' works on int8 only, so its input '${names[k]}' and output cannot be int16`);
+      }
+      dtypes[k] = 'int8';
+      dtypes[k + 1] = 'int8';
+    }
+  });
+  // A table maps a tensor to one of the same width: widen both sides together.
+  stages.forEach((stage, k) => {
+    if (stage.kind === 'lut' && dtypes[k] !== dtypes[k + 1]) {
+      dtypes[k] = 'int16';
+      dtypes[k + 1] = 'int16';
+    }
+  });
+  return dtypes;
+}
+
+function buildQModel(
+  model: FloatModel,
+  stages: Stage[],
+  tensors: QTensor[],
+  options: QuantizeOptions,
+  calibration: CalibrationSet,
+  methods: CalibrationMethod[],
+): QModel {
+  const layers = stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
+  const headInFirmware = options.headInFirmware && model.head !== 'identity';
+  return sealQModel({
+    format: QMODEL_FORMAT,
+    version: QMODEL_VERSION,
+    name: model.name,
+    task: model.task,
+    featureNames: model.featureNames,
+    labelColumns: model.labelColumns,
+    classNames: model.classNames,
+    inputStandardization: model.inputStandardization,
+    head: headInFirmware ? 'identity' : model.head,
+    headInFirmware,
+    targetStandardization: model.targetStandardization,
+    layers,
+    calibration: {
+      method: options.method,
+      percentile: options.percentile,
+      rows: calibration.rows,
+      seed: calibration.seed,
+      data: calibration.description,
+      tensorMethods: methods,
+    },
+    source: { floatModelHash: sha256Hex(canonicalJson(model)).slice(0, 16), floatLayers: model.layers.length },
+  });
+}
+
+function tensorReport(
+  q: QModel,
+  names: string[],
+  methods: CalibrationMethod[],
+  fixed: (Fixed | null)[],
+  calibration: CalibrationSet,
+  observed: Float32Array[],
+): TensorCalibration[] {
+  const qInput = quantizeInput(q, calibration.features, calibration.rows);
+  const quantized = [qInput];
+  runModel(q, qInput, calibration.rows, (_, out) => quantized.push(out));
+  const tensors = [q.layers[0].input, ...q.layers.map((l) => l.output)];
+  return tensors.map((t, k) => {
+    const { min, max } = DTYPE_RANGE[t.dtype];
+    const lo = (min - t.zeroPoint) * t.scale;
+    const hi = (max - t.zeroPoint) * t.scale;
+    let clipped = 0;
+    for (const v of observed[k]) if (v < lo || v > hi) clipped++;
+    return {
+      tensor: names[k],
+      op: k === 0 ? 'input' : q.layers[k - 1].op,
+      dtype: t.dtype,
+      method: fixed[k] ? 'fixed' : methods[k],
+      rangeMin: t.rangeMin,
+      rangeMax: t.rangeMax,
+      scale: t.scale,
+      zeroPoint: t.zeroPoint,
+      clippedPercent: (100 * clipped) / observed[k].length,
+      sqnrDb: sqnrDb(observed[k], dequantize(t, quantized[k])),
+    };
+  });
+}
+
+function memoize<R>(fn: (t: number, m: CalibrationMethod) => R): (t: number, m: CalibrationMethod) => R {
+  const cache = new Map<string, R>();
+  return (t, m) => {
+    const key = `${t}:${m}`;
+    if (!cache.has(key)) cache.set(key, fn(t, m));
+    return cache.get(key)!;
+  };
+}
+

@@ -1,0 +1,254 @@
+/**
+ * Writes test/vectors/*.json: small quantized models (crafted layers that hit the edges of the
+ * requantization arithmetic, and models trained on the bundled data) with an input batch and the
+ * golden reference's output. The WebAssembly and C backends are tested against the same files.
+ * Run: npm run vectors. Deterministic: re-running rewrites identical files.
+ */
+import { loadDataset } from '../compiler/data/dataset.js';
+import { toJsonText, writeFileAtomic } from '../compiler/io/atomic-write.js';
+import type { ActivationSpec, Task } from '../compiler/model/float-model.js';
+import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
+import { INT32_MAX } from '../compiler/quantize/fixed-point.js';
+import { lowerStage } from '../compiler/quantize/lower.js';
+import { type QDtype, type QLayer, type QModel, type QTensor, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from '../compiler/quantize/qmodel.js';
+import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../compiler/quantize/quantize.js';
+import { sealQModel } from '../compiler/quantize/seal.js';
+import { runModel } from '../compiler/reference/interpreter.js';
+import { quantizeInput } from '../compiler/reference/io.js';
+import { allocQ } from '../compiler/reference/tensor.js';
+import { Rng } from '../compiler/rng.js';
+import { trainModel } from '../compiler/train/train.js';
+
+export interface TestVector {
+  name: string;
+  description: string;
+  qmodel: QModel;
+  rows: number;
+  /** Raw float features when the vector also pins input quantization; null for integer-only vectors. */
+  floatInput: number[] | null;
+  input: number[];
+  output: number[];
+}
+
+const OUT = 'test/vectors';
+
+function tensor(dtype: QDtype, features: number, scale: number, zeroPoint: number): QTensor {
+  return { dtype, features, scale, zeroPoint, rangeMin: scale * ((dtype === 'int8' ? -128 : -32768) - zeroPoint), rangeMax: scale * ((dtype === 'int8' ? 127 : 32767) - zeroPoint) };
+}
+
+function crafted(name: string, layers: Unhashed<QLayer>[]): QModel {
+  const inFeatures = layers[0].input.features;
+  const outFeatures = layers[layers.length - 1].output.features;
+  return sealQModel({
+    format: QMODEL_FORMAT,
+    version: QMODEL_VERSION,
+    name,
+    task: 'regression',
+    featureNames: Array.from({ length: inFeatures }, (_, i) => `x${i}`),
+    labelColumns: Array.from({ length: outFeatures }, (_, i) => `y${i}`),
+    classNames: [],
+    inputStandardization: null,
+    head: 'identity',
+    headInFirmware: false,
+    targetStandardization: null,
+    layers,
+    calibration: { method: 'minmax', percentile: 99.99, rows: 1, seed: 0, data: 'crafted by scripts/make-test-vectors.ts', tensorMethods: Array(layers.length + 1).fill('minmax') },
+    source: { floatModelHash: 'crafted', floatLayers: 0 },
+  });
+}
+
+/** Every input code of the dtype (int8: all 256; int16: the ends, knots and their neighbours). */
+function sweep(dtype: QDtype, features: number): { rows: number; data: number[] } {
+  const codes: number[] = [];
+  if (dtype === 'int8') for (let v = -128; v <= 127; v++) codes.push(v);
+  else {
+    for (let k = -256; k <= 255; k += 3) codes.push(k * 128, k * 128 + 1, k * 128 + 127);
+    codes.push(-32768, -32767, -1, 0, 1, 32766, 32767);
+  }
+  const data: number[] = [];
+  for (let r = 0; r < codes.length; r++) for (let j = 0; j < features; j++) data.push(codes[(r + j * 7) % codes.length]);
+  return { rows: codes.length, data };
+}
+
+function integerVector(name: string, description: string, qmodel: QModel, rows: number, input: number[]): TestVector {
+  const inDtype = qmodel.layers[0].input.dtype;
+  const q = allocQ(inDtype, input.length);
+  q.set(input);
+  return { name, description, qmodel, rows, floatInput: null, input, output: Array.from(runModel(qmodel, q, rows)) };
+}
+
+function floatVector(name: string, description: string, qmodel: QModel, rows: number, features: Float32Array): TestVector {
+  const input = quantizeInput(qmodel, features, rows);
+  return { name, description, qmodel, rows, floatInput: Array.from(features.subarray(0, rows * qmodel.featureNames.length)), input: Array.from(input), output: Array.from(runModel(qmodel, input, rows)) };
+}
+
+function fullyConnected(
+  input: QTensor,
+  output: QTensor,
+  weights: number[],
+  bias: number[],
+  multiplier: number[],
+  shift: number[],
+  activationMin: number,
+  activationMax: number,
+): Unhashed<QLayer> {
+  return {
+    op: 'fully_connected',
+    name: 'fc',
+    input,
+    output,
+    sourceLayers: [],
+    inFeatures: input.features,
+    outFeatures: output.features,
+    weightGranularity: 'per_channel',
+    weightScales: Array(output.features).fill(0.01),
+    weights,
+    bias,
+    multiplier,
+    shift,
+    activation: 'none',
+    activationMin,
+    activationMax,
+  };
+}
+
+function craftedVectors(): TestVector[] {
+  const vectors: TestVector[] = [];
+  const rng = new Rng(2024);
+  // One input feature, eight channels: each channel exercises one rounding path of MBQM.
+  {
+    const input = tensor('int8', 1, 0.05, -3);
+    const output = tensor('int8', 8, 0.1, 5);
+    const weights = [1, -1, 3, -3, 127, -127, 17, 0];
+    const bias = [0, 1, -1, 7, -1000, 1000, 2 ** 20, INT32_MAX - 70000];
+    const half = 1 << 30;
+    const multiplier = [half, half, half, half, 1518500250, 1073741824, half, 0];
+    const shift = [0, -1, -2, -31, -7, 1, -20, 0];
+    const m = crafted('fc-rounding-edges', [fullyConnected(input, output, weights, bias, multiplier, shift, -128, 127)]);
+    const s = sweep('int8', 1);
+    vectors.push(integerVector('fc-rounding-edges', 'int8 FC over all 256 input codes: ties of SRDHM and RDBP of both signs, shift −31, a left shift, a zero multiplier, large biases', m, s.rows, s.data));
+  }
+  {
+    const input = tensor('int8', 3, 0.02, 0);
+    const output = tensor('int8', 4, 0.5, -128);
+    const weights = [127, 127, 127, -127, -127, -127, 64, -64, 1, 5, 6, 7];
+    const m = crafted('fc-left-shift-wrap', [fullyConnected(input, output, weights, [100, -100, 5, 0], [1 << 30, 1 << 30, 2 ** 31 - 1, 1 << 30], [30, 16, 3, 1], -128, 127)]);
+    const s = sweep('int8', 3);
+    vectors.push(integerVector('fc-left-shift-wrap', 'large positive shifts: the pre-multiply left shift wraps like int32 in C, then clamps', m, s.rows, s.data));
+  }
+  {
+    const input = tensor('int8', 16, 0.03, 7);
+    const output = tensor('int8', 5, 0.07, -128);
+    const weights = Array.from({ length: 80 }, () => rng.int(255) - 127);
+    const bias = Array.from({ length: 5 }, () => rng.int(20001) - 10000);
+    const m = crafted('fc-relu6-clamp', [
+      fullyConnected(input, output, weights, bias, [1273741824, 1573741824, 2000000000, 1100000000, 1400000000], [-8, -9, -10, -7, -8], -128, -128 + Math.round(6 / 0.07)),
+    ]);
+    const s = sweep('int8', 16);
+    vectors.push(integerVector('fc-relu6-clamp', 'int8 FC with ReLU6 clamp bounds [zp, zp + 6/scale], 16 inputs, per-channel multipliers', m, s.rows, s.data));
+  }
+  {
+    const input = tensor('int16', 4, 0.001, 0);
+    const output = tensor('int8', 3, 0.2, 10);
+    const weights = [127, -127, 50, -3, 1, 2, 3, 4, -127, -127, -127, -127];
+    const m = crafted('fc-int16-in', [fullyConnected(input, output, weights, [2 ** 40, -(2 ** 33), 12345], [1 << 30, 1800000000, 1073741823], [-20, -18, -15], -128, 127)]);
+    const s = sweep('int16', 4);
+    vectors.push(integerVector('fc-int16-in', '16x8 FC: int16 input, 64-bit accumulator and bias, 64-bit MBQM, int8 output', m, s.rows, s.data));
+  }
+  {
+    const input = tensor('int8', 2, 0.1, -20);
+    const output = tensor('int16', 3, 0.0005, 0);
+    const m = crafted('fc-int16-out', [fullyConnected(input, output, [100, -50, 3, 3, -127, 127], [0, 500, -500], [1 << 30, 1300000000, 2100000000], [1, 0, -2], 0, 32767)]);
+    const s = sweep('int8', 2);
+    vectors.push(integerVector('fc-int16-out', 'int8 input, int16 output with a ReLU clamp at zero point 0', m, s.rows, s.data));
+  }
+  for (const [dtype, alpha] of [['int8', 0.1], ['int8', 0], ['int16', 0.2], ['int8', -0.5]] as const) {
+    const input = tensor(dtype, 2, dtype === 'int8' ? 0.05 : 0.0004, dtype === 'int8' ? 17 : 0);
+    const output = tensor(dtype, 2, dtype === 'int8' ? 0.03 : 0.0003, dtype === 'int8' ? -40 : 0);
+    const layer = lowerStage({ kind: 'leaky_relu', name: 'leaky', features: 2, alpha, sourceLayers: [] }, input, output, true);
+    const name = `leaky-relu-${dtype}-alpha${alpha}`;
+    const s = sweep(dtype, 2);
+    vectors.push(integerVector(name, `LeakyReLU(${alpha}) ${dtype}: identity multiplier > 1 (left shift) and the alpha multiplier`, crafted(name, [layer]), s.rows, s.data));
+  }
+  for (const [fn, dtype] of [['sigmoid', 'int8'], ['tanh', 'int8'], ['gelu', 'int8'], ['gelu_tanh', 'int8'], ['tanh', 'int16'], ['sigmoid', 'int16']] as const) {
+    const input = tensor(dtype, 3, dtype === 'int8' ? 0.06 : 0.00025, dtype === 'int8' ? -5 : 0);
+    const output = dtype === 'int8' ? tensor(dtype, 3, fn === 'sigmoid' ? 1 / 256 : 0.0079, fn === 'sigmoid' ? -128 : 0) : tensor(dtype, 3, 1 / 32768, 0);
+    const layer = lowerStage({ kind: 'lut', name: fn, features: 3, fn, sourceLayers: [] }, input, output, true);
+    const name = `lut-${fn}-${dtype}`;
+    const s = sweep(dtype, 3);
+    vectors.push(integerVector(name, `${fn} by table, ${dtype}${dtype === 'int16' ? ' (513 knots, interpolated)' : ''}`, crafted(name, [layer]), s.rows, s.data));
+  }
+  {
+    const input = tensor('int8', 10, 0.11, 3);
+    const layer = lowerStage({ kind: 'softmax', name: 'softmax', features: 10, sourceLayers: [] }, input, tensor('int8', 10, 1 / 256, -128), true);
+    const data: number[] = [];
+    const rows = 40;
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < 10; j++) {
+        if (r === 0) data.push(5);
+        else if (r === 1) data.push(j === 3 ? 127 : -128);
+        else if (r === 2) data.push(j < 2 ? 127 : -128);
+        else data.push(rng.int(256) - 128);
+      }
+    }
+    vectors.push(integerVector('softmax-int8', 'int8 softmax: equal logits, one dominant, a tie of two, random rows', crafted('softmax-int8', [layer]), rows, data));
+    const single = lowerStage({ kind: 'softmax', name: 'softmax', features: 1, sourceLayers: [] }, tensor('int8', 1, 0.5, 0), tensor('int8', 1, 1 / 256, -128), true);
+    const s = sweep('int8', 1);
+    vectors.push(integerVector('softmax-single', 'softmax of one feature is always 1 (code 127 after the clamp)', crafted('softmax-single', [single]), s.rows, s.data));
+  }
+  return vectors;
+}
+
+interface TrainedSpec {
+  name: string;
+  description: string;
+  data: string;
+  task: Task;
+  hidden: number[];
+  activation: ActivationSpec;
+  options: Partial<QuantizeOptions>;
+  batchNorm?: boolean;
+}
+
+function trainedVectors(): TestVector[] {
+  const specs: TrainedSpec[] = [
+    { name: 'iris-relu', description: 'iris 4-16-8-3 ReLU MLP, fused ReLU clamps, per-channel weights, auto calibration', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { type: 'relu' }, options: {} },
+    { name: 'iris-softmax-head', description: 'iris MLP with the softmax head quantized (int8 probabilities)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { type: 'relu' }, options: { headInFirmware: true } },
+    { name: 'iris-int16-all', description: 'iris MLP with every activation int16 (16x8)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { type: 'relu' }, options: { int16: ['all'] } },
+    { name: 'breast-cancer-tanh-bn', description: 'breast-cancer 30-16-8-1 tanh MLP with folded BatchNorm, sigmoid head in firmware', data: 'breast-cancer', task: 'binary', hidden: [16, 8], activation: { type: 'tanh' }, options: { headInFirmware: true, method: 'kl' }, batchNorm: true },
+    { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
+    { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
+    { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { type: 'sigmoid' }, options: { method: 'minmax' } },
+  ];
+  return specs.map((spec) => {
+    const train = loadDataset(`models/data/${spec.data}/train.csv`, { task: spec.task, labelColumns: ['label'] });
+    const test = loadDataset(`models/data/${spec.data}/test.csv`, { task: spec.task, labelColumns: ['label'], classNames: spec.task === 'regression' ? undefined : train.classNames });
+    const { model } = trainModel(
+      train,
+      {
+        task: spec.task,
+        architecture: { hidden: spec.hidden, activation: spec.activation, outputActivation: null, batchNorm: spec.batchNorm ?? false, dropout: 0, init: 'auto' },
+        loss: null,
+        optimizer: DEFAULT_OPTIMIZER,
+        learningRate: 3e-3,
+        schedule: DEFAULT_SCHEDULE,
+        clipNorm: null,
+        epochs: 30,
+        batchSize: 32,
+        validationSplit: 0,
+        earlyStopping: null,
+        standardize: true,
+        seed: 1,
+      },
+      spec.name,
+    );
+    const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: `models/data/${spec.data}/train.csv`, seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, ...spec.options });
+    const rows = Math.min(test.rows, 64);
+    return floatVector(spec.name, `${spec.description}; the first ${rows} rows of the test split`, qmodel, rows, test.features);
+  });
+}
+
+const vectors = [...craftedVectors(), ...trainedVectors()];
+for (const v of vectors) writeFileAtomic(`${OUT}/${v.name}.json`, toJsonText(v));
+console.log(`wrote ${vectors.length} vectors to ${OUT}/`);
