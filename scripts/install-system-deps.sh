@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the tests use beyond Node: the Cortex-M cross-compiler and libc headers, qemu for
+# Debian packages the tests use beyond Node: the Cortex-M and RV32 cross-compilers, qemu (Arm and RISC-V) for
 # instruction counts on emulated boards, and Chromium to render the HTML report headless.
 # Idempotent: installs only what is missing.
 set -euo pipefail
-packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm chromium)
+packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi gcc-riscv64-unknown-elf qemu-system-arm qemu-system-misc chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,49 @@
+/*
+ * Minimal bare-metal start-up for the qemu Cortex-M boards firmnet measures on (mps2-an385/an386/
+ * an500, microbit): vector table, .data/.bss initialisation, semihosting output and exit, and the
+ * marker function the instruction-counting plugin keys on. No C library.
+ */
+#include <stdint.h>
+
+extern uint32_t __stack_top;
+extern uint32_t __data_load, __data_start, __data_end, __bss_start, __bss_end;
+int main(void);
+
+enum { SYS_WRITE0 = 0x04, SYS_EXIT = 0x18, ADP_STOPPED_APPLICATION_EXIT = 0x20026 };
+
+static int semihost(int op, const void *arg) {
+    register int r0 __asm__("r0") = op;
+    register const void *r1 __asm__("r1") = arg;
+    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
+
+void firmnet_puts(const char *s) { semihost(SYS_WRITE0, s); }
+
+void firmnet_exit(int status) {
+    /* 32-bit semihosting exit takes the reason code directly; status is reported via the text. */
+    (void)status;
+    semihost(SYS_EXIT, (const void *)ADP_STOPPED_APPLICATION_EXIT);
+    for (;;) {
+    }
+}
+
+/* The plugin starts a new count segment whenever this function's first instruction executes. */
+__attribute__((noinline)) void firmnet_mark(void) { __asm__ volatile("" ::: "memory"); }
+
+void Reset_Handler(void) {
+    uint32_t *src = &__data_load;
+    for (uint32_t *dst = &__data_start; dst < &__data_end;) *dst++ = *src++;
+    for (uint32_t *dst = &__bss_start; dst < &__bss_end;) *dst++ = 0;
+    firmnet_exit(main());
+}
+
+static void Fault_Handler(void) {
+    firmnet_puts("firmnet: hard fault\n");
+    firmnet_exit(1);
+}
+
+__attribute__((section(".vectors"), used)) static const void *const vectors[16] = {
+    &__stack_top, (const void *)Reset_Handler, (const void *)Fault_Handler, (const void *)Fault_Handler,
+    (const void *)Fault_Handler, (const void *)Fault_Handler, (const void *)Fault_Handler,
+};
