@@ -1,0 +1,98 @@
+import { DTYPE_RANGE, type QLayer } from '../compiler/quantize/qmodel.js';
+import { COUNTED, type Counted, type InstructionProfile, kernelKind, macsOf, termValues } from './instruction-profile.js';
+import { type CoreSpec, type FlashModel, INSTRUCTION_CLASSES, type Target } from './targets.js';
+
+export type InstructionCounts = Record<Counted, number>;
+
+export interface LayerCycles {
+  name: string;
+  op: QLayer['op'];
+  shape: string;
+  macs: number;
+  instructions: InstructionCounts;
+  /** Σ instructions × cycles per instruction (+ taken-branch refills): the core alone, zero-wait memory. */
+  coreCycles: number;
+  /** Flash bytes this layer streams (weights and per-channel parameters) and the stalls they cost. */
+  flashBytes: number;
+  flashStallCycles: number;
+  cycles: number;
+}
+
+/**
+ * The deterministic cycle model. Per layer:
+ *   instructions[class] = Σ_term coefficient[class][term] · term   (terms: MACs, outputs, inputs, calls
+ *                                                                  for dense layers; elements, calls otherwise)
+ *   coreCycles  = Σ_class instructions[class] · CPI[class] + takenBranches · takenBranchExtra
+ *   flashStall  = ceil(flashBytes / lineBytes) · stallCyclesPerLine
+ *   cycles      = coreCycles + flashStall
+ * Coefficients come from the measured instruction profile of the generated C kernels on that core;
+ * CPIs and capabilities from the core's data file; flash behaviour from the board's.
+ */
+export function layerCycles(layer: QLayer, core: CoreSpec, profile: InstructionProfile, flash: FlashModel): LayerCycles {
+  const instructions = estimateInstructions(layer, core, profile);
+  const coreCycles = cyclesOf(instructions, core);
+  const flashBytes = flashBytesRead(layer);
+  const flashStallCycles = Math.ceil(flashBytes / flash.lineBytes) * flash.stallCyclesPerLine;
+  return {
+    name: layer.name,
+    op: layer.op,
+    shape: layer.op === 'fully_connected' ? `${layer.inFeatures}→${layer.outFeatures}` : `${layer.input.features}`,
+    macs: macsOf(layer),
+    instructions,
+    coreCycles,
+    flashBytes,
+    flashStallCycles,
+    cycles: coreCycles + flashStallCycles,
+  };
+}
+
+export function estimateInstructions(layer: QLayer, core: CoreSpec, profile: InstructionProfile): InstructionCounts {
+  const kind = kernelKind(layer);
+  const kernel = profile.cores[core.id]?.[kind];
+  if (!kernel) throw new Error(`the instruction profile has no ${kind} kernel for ${core.id}; re-run scripts/measure-instruction-profile`);
+  const terms = termValues(layer);
+  const counts = {} as InstructionCounts;
+  for (const c of COUNTED) counts[c] = Math.max(0, Math.round(kernel.coefficients[c].reduce((s, k, i) => s + k * terms[i], 0)));
+  return counts;
+}
+
+/** Cycles of the core for executed instruction counts (used for estimates and emulator counts alike). */
+export function cyclesOf(counts: InstructionCounts, core: CoreSpec): number {
+  let cycles = counts.taken_branches * core.cyclesPerInstruction.takenBranchExtra;
+  for (const c of INSTRUCTION_CLASSES) cycles += counts[c] * core.cyclesPerInstruction[c];
+  return Math.round(cycles);
+}
+
+/** Constant bytes a layer reads from flash once per inference. */
+export function flashBytesRead(layer: QLayer): number {
+  switch (layer.op) {
+    case 'fully_connected':
+      // int8 weights, then per output channel an int32 bias (int64 for int16 input), multiplier and shift.
+      return layer.weights.length + layer.outFeatures * ((layer.input.dtype === 'int16' ? 8 : 4) + 4 + 4);
+    case 'lut':
+      return layer.table.length * DTYPE_RANGE[layer.output.dtype].bytes;
+    case 'softmax':
+      return layer.expTable.length * 4;
+    case 'leaky_relu':
+      return 0;
+  }
+}
+
+export interface ModelCycles {
+  layers: (LayerCycles & { share: number })[];
+  totalCycles: number;
+  latencySeconds: number;
+  inferencesPerSecond: number;
+}
+
+export function modelCycles(layers: QLayer[], target: Target, profile: InstructionProfile): ModelCycles {
+  const per = layers.map((l) => layerCycles(l, target.core, profile, target.flash));
+  const totalCycles = per.reduce((s, l) => s + l.cycles, 0);
+  const latencySeconds = totalCycles / target.clockHz;
+  return {
+    layers: per.map((l) => ({ ...l, share: totalCycles === 0 ? 0 : l.cycles / totalCycles })),
+    totalCycles,
+    latencySeconds,
+    inferencesPerSecond: latencySeconds === 0 ? Infinity : 1 / latencySeconds,
+  };
+}
