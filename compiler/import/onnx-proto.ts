@@ -18,7 +18,7 @@ export type AttributeProto = OnnxNamespace.IAttributeProto;
 /** TensorProto.DataType values used by firmnet; the rest are only named in error messages. */
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
-export const ONNX_DOUBLE = 11;
+export const ONNX_BOOL = 9;
 
 export const ONNX_DATA_TYPE_NAMES: Record<number, string> = {
   0: 'undefined',

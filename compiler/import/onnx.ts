@@ -1,0 +1,631 @@
+/**
+ * ONNX → firmnet float model. The graph must be a chain from one float32 input [batch, …] to the
+ * output (an MLP); each node becomes a layer or is absorbed (Flatten, Reshape, Identity, the bias
+ * Add of a MatMul, a leading standardization). Supported ops and the rules for task, head and
+ * classes are listed in docs/import-export.md.
+ */
+import type { FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
+import { METADATA_KEYS } from '../export/onnx.js';
+import { shortestFloat32 } from '../nn/layer.js';
+import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
+import { NodeAttributes, OnnxGraphIndex, decodeOnnx, describeNode, onnxError } from './onnx-graph.js';
+import { matchErfGelu } from './onnx-gelu-pattern.js';
+import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from './onnx-proto.js';
+
+export type { ImportOptions } from './finish-import.js';
+
+export const SUPPORTED_ONNX_OPS =
+  'Gemm, MatMul (+ Add bias), Relu, LeakyRelu, Sigmoid, Tanh, Gelu (opset 20+), the Erf form of GELU, Softmax, Clip (as ReLU6 or ReLU), BatchNormalization, Flatten, Reshape, Transpose, Identity, Dropout, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)';
+
+export function importOnnx(bytes: Uint8Array, options: ImportOptions): FloatModel {
+  const { model, graph, opset } = decodeOnnx(bytes, options.file);
+  const index = new OnnxGraphIndex(graph, options.file);
+  const net = new ChainReader(index, graph, opset, options.file).read();
+  return finishImport({ ...net, recorded: recordedInfo(model, options.file) }, options);
+}
+
+/** Where the chain is: the current value, its per-row shape, and whether it is stored features × batch. */
+interface ChainState {
+  value: string;
+  /** Shape of one row (without the batch dimension); null entries are unknown sizes. */
+  rowDims: (number | null)[];
+  /** After Gemm(W, x, transB=1) the activation is [features, batch] until a Gemm or Transpose turns it back. */
+  transposed: boolean;
+}
+
+class ChainReader {
+  private readonly layers: LayerSpec[] = [];
+  private readonly origins: string[] = [];
+  private readonly visited = new Set<NodeProto>();
+  private readonly chainValues = new Set<string>();
+  private inputFeatures: number | null = null;
+  private inputStandardization: { mean: number[] | null; std: number[] | null } | null = null;
+  private targetStandardization: Standardization | null = null;
+  /** The value a MatMul/Gemm just produced, so a following Add(constant) is read as its bias. */
+  private denseOutput: string | null = null;
+  private state!: ChainState;
+
+  constructor(
+    private readonly g: OnnxGraphIndex,
+    private readonly graph: GraphProto,
+    private readonly opset: number,
+    private readonly file: string,
+  ) {}
+
+  read(): Omit<ImportedNetwork, 'recorded'> {
+    this.state = this.graphInput();
+    this.chainValues.add(this.state.value);
+    for (;;) {
+      const users = this.g.consumers(this.state.value);
+      if (users.length === 0) break;
+      if (users.length > 1) {
+        const gelu = matchErfGelu(this.g, this.state.value, users);
+        if (!gelu) throw this.branching(this.state.value, users);
+        gelu.nodes.forEach((n) => this.visited.add(n));
+        this.push({ type: 'gelu', approximate: 'none' }, `the Erf GELU pattern after '${this.state.value}'`);
+        this.advance(gelu.output);
+        continue;
+      }
+      this.step(users[0]);
+    }
+    this.checkEnd();
+    if (this.inputFeatures === null) {
+      throw onnxError(this.file, `the graph input has no fixed feature size and no layer fixes it; give the input a shape like [batch, features]`);
+    }
+    const inputFeatures = this.inputFeatures;
+    const std = this.inputStandardization;
+    return {
+      format: 'onnx',
+      inputFeatures,
+      layers: this.layers,
+      origins: this.origins,
+      inputStandardization: std ? { mean: std.mean ?? [0], std: std.std ?? [1] } : null,
+      targetStandardization: this.targetStandardization,
+    };
+  }
+
+  private graphInput(): ChainState {
+    const initializers = new Set((this.graph.initializer ?? []).map((t) => t.name ?? ''));
+    const inputs = (this.graph.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
+    if (inputs.length !== 1) {
+      throw onnxError(this.file, `the graph has ${inputs.length} inputs (${inputs.map((i) => `'${i.name}'`).join(', ')}); firmnet imports models with one float32 input [batch, features]`);
+    }
+    const input = inputs[0];
+    const tensorType = input.type?.tensorType;
+    if (!tensorType) throw onnxError(this.file, `graph input '${input.name}' is not a tensor; firmnet imports models with one float32 input [batch, features]`);
+    if (tensorType.elemType !== ONNX_FLOAT) {
+      throw onnxError(this.file, `graph input '${input.name}' is a ${dataTypeName(tensorType.elemType)} tensor; firmnet imports float32 models only (one float32 input [batch, features])`);
+    }
+    const dims = tensorType.shape?.dim ?? null;
+    if (dims !== null && dims.length < 2) {
+      throw onnxError(this.file, `graph input '${input.name}' has rank ${dims.length}; firmnet needs the batch dimension first: [batch, features]`);
+    }
+    const rowDims = dims === null ? [null] : dims.slice(1).map((d) => (d.dimValue !== undefined && d.dimValue !== null && int64ToNumber(d.dimValue) > 0 ? int64ToNumber(d.dimValue) : null));
+    const state: ChainState = { value: input.name ?? '', rowDims, transposed: false };
+    this.inputFeatures = product(rowDims);
+    return state;
+  }
+
+  private step(node: NodeProto): void {
+    this.visited.add(node);
+    if (node.domain && node.domain !== 'ai.onnx') throw this.unsupported(node);
+    const previousDense = this.denseOutput;
+    this.denseOutput = null;
+    switch (node.opType) {
+      case 'Gemm':
+        return this.gemm(node);
+      case 'MatMul':
+        return this.matMul(node);
+      case 'Add':
+        return this.add(node, previousDense);
+      case 'Sub':
+      case 'Div':
+        return this.standardizeInput(node);
+      case 'Mul':
+        return this.scaleOutput(node);
+      case 'Relu':
+        return this.activation(node, { type: 'relu' });
+      case 'LeakyRelu':
+        return this.activation(node, { type: 'leaky_relu', alpha: this.attrs(node).float('alpha', 0.01) });
+      case 'Sigmoid':
+        return this.activation(node, { type: 'sigmoid' });
+      case 'Tanh':
+        return this.activation(node, { type: 'tanh' });
+      case 'Gelu':
+        return this.gelu(node);
+      case 'Softmax':
+        return this.softmax(node);
+      case 'Clip':
+        return this.clip(node);
+      case 'BatchNormalization':
+        return this.batchNorm(node);
+      case 'Flatten':
+        return this.flatten(node);
+      case 'Reshape':
+        return this.reshape(node);
+      case 'Transpose':
+        return this.transpose(node);
+      case 'Identity':
+        this.dataInput(node, 1);
+        return this.advance(this.out(node));
+      case 'Dropout':
+        return this.dropout(node);
+      default:
+        throw this.unsupported(node);
+    }
+  }
+
+  // ── layers ──────────────────────────────────────────────────────────────────────────────────────
+
+  private gemm(node: NodeProto): void {
+    const a = this.attrs(node);
+    const [inA, inB, inC] = node.input ?? [];
+    const alpha = a.float('alpha', 1);
+    const beta = a.float('beta', 1);
+    const transA = a.int('transA', 0);
+    const transB = a.int('transB', 0);
+    const x = this.state.value;
+    this.requireVectorRows(node);
+    let inF: number;
+    let outF: number;
+    let weights: Float32Array;
+    let transposedOut: boolean;
+    if (inA === x && inB !== x) {
+      const need = this.state.transposed ? 1 : 0;
+      if (transA !== need) {
+        throw onnxError(this.file, `${describeNode(node)} has transA=${transA} on the activation input A (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(x, W) with transA=${need} here`);
+      }
+      const w = this.matrix(inB, `the weight (input B) of ${describeNode(node)}`);
+      [inF, outF] = transB ? [w.dims[1], w.dims[0]] : [w.dims[0], w.dims[1]];
+      weights = transB ? w.values : transpose(w.values, w.dims[0], w.dims[1]);
+      transposedOut = false;
+    } else if (inB === x && inA !== x) {
+      const need = this.state.transposed ? 0 : 1;
+      if (transB !== need) {
+        throw onnxError(this.file, `${describeNode(node)} has transB=${transB} on the activation input B (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(W, x) with transB=${need} here`);
+      }
+      const w = this.matrix(inA, `the weight (input A) of ${describeNode(node)}`);
+      [inF, outF] = transA ? [w.dims[0], w.dims[1]] : [w.dims[1], w.dims[0]];
+      weights = transA ? transpose(w.values, w.dims[0], w.dims[1]) : w.values;
+      transposedOut = true;
+    } else {
+      throw onnxError(this.file, `${describeNode(node)} multiplies two computed values; firmnet supports Gemm with one constant weight matrix`);
+    }
+    this.matchFeatures(inF, node);
+    const bias = inC ? this.gemmBias(node, inC, outF, transposedOut) : new Float32Array(outF);
+    this.push(
+      {
+        type: 'dense',
+        inFeatures: inF,
+        outFeatures: outF,
+        weights: Array.from(weights, (v) => (alpha === 1 ? v : Math.fround(alpha * v))),
+        bias: Array.from(bias, (v) => (beta === 1 ? v : Math.fround(beta * v))),
+      },
+      describeNode(node),
+    );
+    this.advance(this.out(node), { rowDims: [outF], transposed: transposedOut });
+    this.denseOutput = this.state.value;
+  }
+
+  /** Gemm's C, broadcast to Y: a scalar, or one value per output along Y's feature axis. */
+  private gemmBias(node: NodeProto, name: string, outF: number, transposedOut: boolean): Float32Array {
+    const c = this.g.floats(name, `the bias (input C) of ${describeNode(node)}`);
+    if (c.values.length === 1) return new Float32Array(outF).fill(c.values[0]);
+    const d = c.dims;
+    const perOutput = transposedOut ? d.length === 2 && d[0] === outF && d[1] === 1 : (d.length === 1 && d[0] === outF) || (d.length === 2 && d[0] === 1 && d[1] === outF);
+    if (!perOutput) {
+      const y = transposedOut ? `[${outF}, batch]` : `[batch, ${outF}]`;
+      throw onnxError(this.file, `${describeNode(node)}: bias C of shape [${d.join(', ')}] is not one value per output of Y ${y}; firmnet supports a per-output bias or a scalar`);
+    }
+    return c.values;
+  }
+
+  private matMul(node: NodeProto): void {
+    const [inA, inB] = node.input ?? [];
+    const x = this.state.value;
+    if (inA !== x || inB === x) {
+      throw onnxError(this.file, `${describeNode(node)} multiplies the activation from the right (W·x); firmnet supports MatMul(x, W) with a constant W of shape [inFeatures, outFeatures]`);
+    }
+    this.requireBatchFirst(node);
+    this.requireVectorRows(node);
+    const w = this.matrix(inB, `the weight (input B) of ${describeNode(node)}`);
+    const [inF, outF] = w.dims;
+    this.matchFeatures(inF, node);
+    this.push({ type: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, describeNode(node));
+    this.advance(this.out(node), { rowDims: [outF] });
+    this.denseOutput = this.state.value;
+  }
+
+  /** Add(constant) right after MatMul/Gemm is that layer's bias; at the very end it shifts regression outputs. */
+  private add(node: NodeProto, previousDense: string | null): void {
+    const constant = this.otherConstant(node);
+    const last = this.layers[this.layers.length - 1];
+    if (previousDense !== null && last?.type === 'dense') {
+      const c = this.g.floats(constant, `the bias added by ${describeNode(node)}`);
+      const bias = this.perFeature(node, c, last.outFeatures, 'bias');
+      last.bias = last.bias.map((b, i) => Math.fround(b + bias[i]));
+      this.origins[this.origins.length - 1] += ` + ${describeNode(node)}`;
+      this.advance(this.out(node));
+      this.denseOutput = this.state.value;
+      return;
+    }
+    if (this.isChainEnd(this.out(node)) && this.layers.length > 0) {
+      const features = this.knownFeatures(describeNode(node));
+      const c = this.g.floats(constant, `the value added by ${describeNode(node)}`);
+      this.targetStandardization = { mean: Array.from(this.perFeature(node, c, features, 'shift')), std: new Array<number>(features).fill(1) };
+      this.advance(this.out(node));
+      return;
+    }
+    throw onnxError(
+      this.file,
+      `${describeNode(node)} adds a constant to a value that is not the output of a MatMul/Gemm; firmnet supports Add as a layer's bias (MatMul + Add) or as the last node of a regression graph (y·std + mean)`,
+    );
+  }
+
+  /** A leading Sub(mean) and/or Div(std), before any layer: the model's input standardization. */
+  private standardizeInput(node: NodeProto): void {
+    const isSub = node.opType === 'Sub';
+    const [inA, inB] = node.input ?? [];
+    const std = this.inputStandardization;
+    const allowed = this.layers.length === 0 && inA === this.state.value && !this.state.transposed && (std === null || (isSub ? false : std.std === null));
+    if (!allowed) {
+      throw onnxError(
+        this.file,
+        `${describeNode(node)} is not supported here; firmnet supports ${node.opType} only as input standardization before the first layer ((x − mean) / std: Sub(x, mean) then Div(·, std), with constant per-feature mean and std)`,
+      );
+    }
+    this.requireVectorRows(node);
+    const features = this.knownFeatures(describeNode(node));
+    const values = Array.from(this.perFeature(node, this.g.floats(inB, `input 2 of ${describeNode(node)}`), features, isSub ? 'mean' : 'std'));
+    if (!isSub) {
+      const bad = values.findIndex((v) => !(v > 0));
+      if (bad >= 0) throw onnxError(this.file, `${describeNode(node)} divides feature ${bad} by ${values[bad]}; a standardization std must be positive`);
+    }
+    this.inputStandardization = isSub ? { mean: values, std: null } : { mean: std?.mean ?? null, std: values };
+    this.advance(this.out(node));
+  }
+
+  /** Mul(std) at the end of the graph, optionally followed by Add(mean): regression output scaling. */
+  private scaleOutput(node: NodeProto): void {
+    const constant = this.otherConstant(node);
+    const next = this.g.consumers(this.out(node));
+    const add = next.length === 1 && next[0].opType === 'Add' && this.isChainEnd(next[0].output?.[0] ?? '') ? next[0] : null;
+    if (!(this.layers.length > 0 && (this.isChainEnd(this.out(node)) || add))) {
+      throw onnxError(
+        this.file,
+        `${describeNode(node)} is not supported here; firmnet supports Mul by a constant only at the end of a regression graph (y·std + mean) or inside the Erf form of GELU`,
+      );
+    }
+    const features = this.knownFeatures(describeNode(node));
+    const std = Array.from(this.perFeature(node, this.g.floats(constant, `the scale of ${describeNode(node)}`), features, 'scale'));
+    const bad = std.findIndex((v) => !(v > 0));
+    if (bad >= 0) throw onnxError(this.file, `${describeNode(node)} scales output ${bad} by ${std[bad]}; output scaling (a target standardization std) must be positive`);
+    let mean = new Array<number>(features).fill(0);
+    this.advance(this.out(node));
+    if (add) {
+      this.visited.add(add);
+      const addConstant = this.otherConstant(add);
+      mean = Array.from(this.perFeature(add, this.g.floats(addConstant, `the value added by ${describeNode(add)}`), features, 'shift'));
+      this.advance(add.output?.[0] ?? '');
+    }
+    this.targetStandardization = { mean, std };
+  }
+
+  private activation(node: NodeProto, spec: LayerSpec, maxInputs = 1): void {
+    this.dataInput(node, maxInputs);
+    this.push(spec, describeNode(node));
+    this.advance(this.out(node));
+  }
+
+  private gelu(node: NodeProto): void {
+    if (this.opset < 20) {
+      throw onnxError(this.file, `${describeNode(node)}: Gelu is an ONNX op from opset 20, but the model declares opset ${this.opset}; export with opset 20+ or use the Erf form`);
+    }
+    const approximate = this.attrs(node).string('approximate', 'none');
+    if (approximate !== 'none' && approximate !== 'tanh') {
+      throw onnxError(this.file, `${describeNode(node)}: approximate='${approximate}'; firmnet supports 'none' and 'tanh'`);
+    }
+    this.activation(node, { type: 'gelu', approximate });
+  }
+
+  private softmax(node: NodeProto): void {
+    this.requireBatchFirst(node);
+    this.requireVectorRows(node);
+    // Before opset 13 the default axis was 1; since then −1. On [batch, features] both mean "features".
+    const axis = this.attrs(node).int('axis', this.opset >= 13 ? -1 : 1);
+    if (axis !== 1 && axis !== -1) throw onnxError(this.file, `${describeNode(node)} has axis=${axis}; firmnet supports softmax over the features (axis 1 or −1 of [batch, features])`);
+    this.activation(node, { type: 'softmax' });
+  }
+
+  private clip(node: NodeProto): void {
+    this.dataInput(node, 3);
+    const [, inMin, inMax] = node.input ?? [];
+    const a = this.attrs(node);
+    // Opset 11+ takes min/max as inputs; the attribute form is read too for files that still carry it.
+    const min = inMin ? this.scalar(inMin, `min of ${describeNode(node)}`) : a.float('min', -Infinity);
+    const max = inMax ? this.scalar(inMax, `max of ${describeNode(node)}`) : a.float('max', Infinity);
+    if (min === 0 && max === 6) return this.activation(node, { type: 'relu6' }, 3);
+    if (min === 0 && max === Infinity) return this.activation(node, { type: 'relu' }, 3);
+    throw onnxError(this.file, `${describeNode(node)} clips to [${min}, ${max}]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)`);
+  }
+
+  private batchNorm(node: NodeProto): void {
+    this.requireBatchFirst(node);
+    this.requireVectorRows(node, 'BatchNormalization over [batch, features] (BatchNorm1d on 2-D input)');
+    const a = this.attrs(node);
+    if (a.int('training_mode', 0) !== 0) throw onnxError(this.file, `${describeNode(node)} is in training mode; firmnet imports inference graphs (training_mode=0)`);
+    this.checkExtraOutputsUnused(node);
+    const [, inScale, inBias, inMean, inVar] = node.input ?? [];
+    const role = (what: string) => `the ${what} of ${describeNode(node)}`;
+    const scale = this.g.floats(inScale, role('scale')).values;
+    const features = scale.length;
+    this.matchFeatures(features, node);
+    const vector = (name: string, what: string): number[] => {
+      const v = this.g.floats(name, role(what)).values;
+      if (v.length !== features) throw onnxError(this.file, `${role(what)} has ${v.length} values, the scale has ${features}`);
+      return Array.from(v);
+    };
+    // ONNX's momentum weighs the running value; firmnet's (PyTorch's) weighs the batch value.
+    this.push(
+      {
+        type: 'batchnorm',
+        features,
+        gamma: Array.from(scale),
+        beta: vector(inBias, 'bias'),
+        runningMean: vector(inMean, 'mean'),
+        runningVar: vector(inVar, 'variance'),
+        eps: a.float('epsilon', 1e-5),
+        momentum: 1 - shortestFloat32(a.float('momentum', 0.9)),
+      },
+      describeNode(node),
+    );
+    this.advance(this.out(node));
+  }
+
+  private dropout(node: NodeProto): void {
+    this.checkExtraOutputsUnused(node);
+    const [, inRatio, inTraining] = node.input ?? [];
+    if (inTraining && this.g.bool(inTraining, `training_mode of ${describeNode(node)}`)) {
+      throw onnxError(this.file, `${describeNode(node)} is in training mode; firmnet imports inference graphs (training_mode false)`);
+    }
+    const rate = inRatio ? this.scalar(inRatio, `ratio of ${describeNode(node)}`) : this.attrs(node).float('ratio', 0.5);
+    this.activation(node, { type: 'dropout', rate }, 3);
+  }
+
+  // ── shape-only nodes ────────────────────────────────────────────────────────────────────────────
+
+  private flatten(node: NodeProto): void {
+    this.dataInput(node, 1);
+    this.requireBatchFirst(node);
+    const rank = this.state.rowDims.length + 1;
+    const axis = this.attrs(node).int('axis', 1);
+    if ((axis < 0 ? axis + rank : axis) !== 1) {
+      throw onnxError(this.file, `${describeNode(node)} has axis=${axis}; firmnet supports Flatten(axis=1), which keeps the batch dimension`);
+    }
+    this.advance(this.out(node), { rowDims: [product(this.state.rowDims)] });
+  }
+
+  private reshape(node: NodeProto): void {
+    this.requireBatchFirst(node);
+    const [, inShape] = node.input ?? [];
+    this.dataInput(node, 2);
+    const shape = this.g.ints(inShape, `the target shape of ${describeNode(node)}`);
+    const total = product(this.state.rowDims);
+    const keepsBatch = shape.length >= 2 && (shape[0] === -1 || (shape[0] === 0 && this.attrs(node).int('allowzero', 0) === 0));
+    const rest = shape.slice(1);
+    const restOk = shape[0] === -1 ? rest.every((d) => d > 0) : rest.every((d) => d > 0 || d === -1) && rest.filter((d) => d === -1).length <= 1;
+    if (!keepsBatch || !restOk) {
+      throw onnxError(
+        this.file,
+        `${describeNode(node)} reshapes to [${shape.join(', ')}]; firmnet supports reshapes that keep the batch dimension first, e.g. [-1, 64] or [0, -1] (a shape computed from Shape/Gather nodes is not supported: use Flatten)`,
+      );
+    }
+    const known = rest.filter((d) => d > 0).reduce((a, b) => a * b, 1);
+    const rowDims = rest.map((d) => (d === -1 ? (total === null ? null : total / known) : d));
+    const newTotal = product(rowDims);
+    if (total !== null && newTotal !== null && newTotal !== total) {
+      throw onnxError(this.file, `${describeNode(node)} reshapes rows of ${total} values to [${rest.join(', ')}] (${newTotal} values)`);
+    }
+    this.advance(this.out(node), { rowDims });
+  }
+
+  private transpose(node: NodeProto): void {
+    this.dataInput(node, 1);
+    this.requireVectorRows(node);
+    const perm = this.attrs(node).ints('perm');
+    if (perm !== null && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0)) {
+      throw onnxError(this.file, `${describeNode(node)} has perm [${perm.join(', ')}]; firmnet supports swapping batch and features ([1, 0]) only`);
+    }
+    this.advance(this.out(node), { transposed: !this.state.transposed });
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
+
+  private push(spec: LayerSpec, origin: string): void {
+    this.layers.push(spec);
+    this.origins.push(origin);
+  }
+
+  private advance(value: string, change: Partial<Omit<ChainState, 'value'>> = {}): void {
+    this.state = { ...this.state, ...change, value };
+    this.chainValues.add(value);
+  }
+
+  private out(node: NodeProto): string {
+    return node.output?.[0] ?? '';
+  }
+
+  private attrs(node: NodeProto): NodeAttributes {
+    return new NodeAttributes(node, this.file);
+  }
+
+  /** The node reads the chain value as input 1 and only constants after it. */
+  private dataInput(node: NodeProto, maxInputs: number): void {
+    const inputs = node.input ?? [];
+    if (inputs[0] !== this.state.value) {
+      throw onnxError(this.file, `${describeNode(node)} takes inputs (${inputs.map((i) => `'${i}'`).join(', ')}); firmnet expects the previous layer's output '${this.state.value}' as its first input`);
+    }
+    if (inputs.length > maxInputs) throw onnxError(this.file, `${describeNode(node)} has ${inputs.length} inputs; ${node.opType} takes at most ${maxInputs}`);
+  }
+
+  /** For Add/Mul: the input that is not the chain value, which must be a constant. */
+  private otherConstant(node: NodeProto): string {
+    const inputs = node.input ?? [];
+    const i = inputs.indexOf(this.state.value);
+    if (inputs.length !== 2 || i < 0 || inputs[1 - i] === this.state.value) {
+      throw onnxError(this.file, `${describeNode(node)} combines two computed values; firmnet supports ${node.opType} with one constant operand`);
+    }
+    return inputs[1 - i];
+  }
+
+  /** A constant broadcast along the features: a scalar, [n] or [1, n]. */
+  private perFeature(node: NodeProto, c: { dims: number[]; values: Float32Array }, n: number, what: string): Float32Array {
+    this.requireBatchFirst(node);
+    if (c.values.length === 1) return new Float32Array(n).fill(c.values[0]);
+    const d = c.dims;
+    if ((d.length === 1 && d[0] === n) || (d.length === 2 && d[0] === 1 && d[1] === n)) return c.values;
+    throw onnxError(this.file, `${describeNode(node)}: the ${what} has shape [${d.join(', ')}]; firmnet supports one value per feature ([${n}] or [1, ${n}]) or a scalar`);
+  }
+
+  private matrix(name: string, role: string): { dims: [number, number]; values: Float32Array } {
+    const m = this.g.floats(name, role);
+    if (m.dims.length !== 2) throw onnxError(this.file, `${role} '${name}' has shape [${m.dims.join(', ')}]; expected a 2-D weight matrix`);
+    return { dims: [m.dims[0], m.dims[1]], values: m.values };
+  }
+
+  private scalar(name: string, role: string): number {
+    const { values } = this.g.floats(name, role);
+    if (values.length !== 1) throw onnxError(this.file, `${role} '${name}' has ${values.length} values; expected a scalar`);
+    return values[0];
+  }
+
+  /** Checks (or learns, when the input shape did not say) the feature count reaching `node`. */
+  private matchFeatures(features: number, node: NodeProto): void {
+    const current = product(this.state.rowDims);
+    if (current === null) {
+      this.state = { ...this.state, rowDims: [features] };
+      if (this.inputFeatures === null && this.layers.every((l) => l.type !== 'dense')) this.inputFeatures = features;
+      return;
+    }
+    if (current !== features) {
+      throw onnxError(this.file, `${describeNode(node)} expects ${features} features, but the previous layer gives ${current}`);
+    }
+  }
+
+  private knownFeatures(where: string): number {
+    const f = product(this.state.rowDims);
+    if (f === null) {
+      throw onnxError(this.file, `the number of features at ${where} is unknown; give the graph input a fixed feature dimension`);
+    }
+    return f;
+  }
+
+  private requireVectorRows(node: NodeProto, what = `${node.opType} on [batch, features]`): void {
+    if (this.state.rowDims.length !== 1) {
+      throw onnxError(this.file, `${describeNode(node)} gets input of shape [batch, ${this.state.rowDims.map((d) => d ?? '?').join(', ')}]; firmnet supports ${what}: add a Flatten before it`);
+    }
+  }
+
+  private requireBatchFirst(node: NodeProto): void {
+    if (this.state.transposed) {
+      throw onnxError(this.file, `${describeNode(node)} gets a [features, batch] activation (after Gemm(W, x)); firmnet supports ${node.opType} on [batch, features] only: transpose back first`);
+    }
+  }
+
+  private layoutText(): string {
+    return this.state.transposed ? 'stored [features, batch]' : 'stored [batch, features]';
+  }
+
+  private isChainEnd(value: string): boolean {
+    return this.g.consumers(value).length === 0;
+  }
+
+  private checkExtraOutputsUnused(node: NodeProto): void {
+    const outputs = new Set((this.graph.output ?? []).map((o) => o.name ?? ''));
+    for (const extra of (node.output ?? []).slice(1)) {
+      if (extra !== '' && (this.g.consumers(extra).length > 0 || outputs.has(extra))) {
+        throw onnxError(this.file, `${describeNode(node)}: its output '${extra}' is used; firmnet imports inference graphs that use only the first output`);
+      }
+    }
+  }
+
+  private branching(value: string, users: NodeProto[]): Error {
+    const hint = users.some((u) => ['Erf', 'Div', 'Pow', 'Mul'].includes(u.opType ?? ''))
+      ? ' (a GELU must be the Gelu op, opset 20+, or the Erf form x·0.5·(1 + erf(x/√2)); the tanh form written out with Pow is not recognised)'
+      : '';
+    return onnxError(
+      this.file,
+      `the graph branches at '${value}', which feeds ${users.map(describeNode).join(' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
+    );
+  }
+
+  private unsupported(node: NodeProto): Error {
+    return onnxError(this.file, `${describeNode(node)} is not supported; firmnet imports MLP graphs made of ${SUPPORTED_ONNX_OPS}`);
+  }
+
+  /** The chain must end at a graph output, and every node and graph output must lie on it. */
+  private checkEnd(): void {
+    this.requireBatchFirstAtEnd();
+    const outputs = (this.graph.output ?? []).map((o) => o.name ?? '');
+    if (!outputs.includes(this.state.value)) {
+      throw onnxError(this.file, `the chain from the input ends at '${this.state.value}', which is not a graph output (outputs: ${outputs.join(', ')})`);
+    }
+    const off = outputs.find((o) => !this.chainValues.has(o));
+    if (off !== undefined) throw onnxError(this.file, `graph output '${off}' is not on the chain from the input to '${this.state.value}'; firmnet imports single-chain MLPs`);
+    const stray = this.g.nodes.find((n) => !this.visited.has(n));
+    if (stray) throw onnxError(this.file, `${describeNode(stray)} is not on the chain from the input to the output; firmnet imports MLPs whose nodes form one chain`);
+    for (const o of this.graph.output ?? []) {
+      const t = o.type?.tensorType?.elemType;
+      if (t !== undefined && t !== null && t !== ONNX_FLOAT) throw onnxError(this.file, `graph output '${o.name}' is a ${dataTypeName(t)} tensor; firmnet imports float32 models only`);
+    }
+  }
+
+  private requireBatchFirstAtEnd(): void {
+    if (this.state.transposed) {
+      throw onnxError(this.file, `the output '${this.state.value}' is [features, batch] (after Gemm(W, x)); firmnet needs [batch, features] outputs: add Transpose(perm=[1, 0])`);
+    }
+    if (this.state.rowDims.length !== 1) throw onnxError(this.file, `the output '${this.state.value}' has rows of shape [${this.state.rowDims.join(', ')}]; firmnet needs [batch, features]`);
+  }
+}
+
+function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = values[r * cols + c];
+  return t;
+}
+
+function product(dims: (number | null)[]): number | null {
+  let p = 1;
+  for (const d of dims) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
+}
+
+/** What a firmnet-exported file records in metadata_props; other files record nothing firmnet reads. */
+function recordedInfo(model: ModelProto, file: string): RecordedInfo {
+  const props = new Map((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+  const list = (key: string): string[] | undefined => {
+    const text = props.get(key);
+    if (text === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = null;
+    }
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw onnxError(file, `metadata '${key}' is not a JSON array of strings`, 'BAD_ONNX');
+    return value;
+  };
+  const task = props.get(METADATA_KEYS.task);
+  const tasks: Task[] = ['regression', 'binary', 'multiclass', 'multilabel'];
+  if (task !== undefined && !tasks.includes(task as Task)) throw onnxError(file, `metadata '${METADATA_KEYS.task}' is '${task}'; expected one of ${tasks.join(', ')}`, 'BAD_ONNX');
+  return {
+    name: props.get(METADATA_KEYS.name),
+    task: task as Task | undefined,
+    featureNames: list(METADATA_KEYS.featureNames),
+    labelColumns: list(METADATA_KEYS.labelColumns),
+    classNames: list(METADATA_KEYS.classNames),
+  };
+}

@@ -1,0 +1,58 @@
+import { JsonReader } from '../io/json-reader.js';
+import type { Standardization, Task } from '../model/float-model.js';
+
+/**
+ * What a trained model file does not say but firmnet needs: the preprocessing that ran before the
+ * network (e.g. scikit-learn's StandardScaler), the CSV column names and the classes. Given as a JSON
+ * sidecar (`firmnet import --preprocessing sidecar.json`); every field is optional. Documented in
+ * docs/import-export.md.
+ */
+export interface Preprocessing {
+  featureNames?: string[];
+  /** x' = (x − mean) / std before the first layer. */
+  input?: Standardization;
+  /** Regression: the network predicts standardized targets, y = y' · std + mean. */
+  target?: Standardization;
+  task?: Task;
+  classNames?: string[];
+  labelColumns?: string[];
+}
+
+const KEYS = ['format', 'featureNames', 'input', 'target', 'task', 'classNames', 'labelColumns'] as const;
+export const PREPROCESSING_FORMAT = 'firmnet.preprocessing';
+
+export function loadPreprocessing(file: string): Preprocessing {
+  const { reader, root } = JsonReader.parseFile(file, 'BAD_ARGUMENT', 'preprocessing sidecar');
+  return parsePreprocessing(reader, root);
+}
+
+export function parsePreprocessingText(text: string, file: string): Preprocessing {
+  const reader = new JsonReader(file, 'BAD_ARGUMENT');
+  return parsePreprocessing(reader, reader.parseText(text, 'preprocessing sidecar'));
+}
+
+function parsePreprocessing(r: JsonReader, root: Record<string, unknown>): Preprocessing {
+  // A misspelt key ("means", "classes") would otherwise be ignored silently and change predictions.
+  for (const key of Object.keys(root)) {
+    if (!(KEYS as readonly string[]).includes(key)) r.fail(key, `unknown field; a preprocessing sidecar has ${KEYS.map((k) => `'${k}'`).join(', ')}`);
+  }
+  if ('format' in root) r.string(root, 'format', '', [PREPROCESSING_FORMAT]);
+  const out: Preprocessing = {};
+  if ('featureNames' in root) out.featureNames = r.strings(root, 'featureNames', '');
+  if ('input' in root) out.input = standardization(r, root, 'input');
+  if ('target' in root) out.target = standardization(r, root, 'target');
+  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel'] as const);
+  if ('classNames' in root) out.classNames = r.strings(root, 'classNames', '');
+  if ('labelColumns' in root) out.labelColumns = r.strings(root, 'labelColumns', '');
+  return out;
+}
+
+function standardization(r: JsonReader, root: Record<string, unknown>, key: string): Standardization {
+  const s = r.child(root, key, '');
+  const mean = r.numbers(s, 'mean', key);
+  const std = r.numbers(s, 'std', key, mean.length);
+  std.forEach((v, i) => {
+    if (!(v > 0)) r.fail(`${key}.std[${i}]`, `must be positive, got ${v}`);
+  });
+  return { mean, std };
+}
