@@ -60,7 +60,7 @@ for (const r of RECIPES) {
   for (const method of METHODS) {
     const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'train', seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, method });
     const p = predictQuantized(qmodel, test.features, test.rows);
-    const c = compareWithFloat(model, test, p.scores, p.dequantized, false);
+    const c = compareWithFloat(model, qmodel, test, p.scores, p.dequantized);
     if (r.task === 'regression') {
       floatCell = `RMSE ${c.float.rmse!.toFixed(2)}`;
       cells.push(`${c.quantized.rmse!.toFixed(2)} (${c.drop >= 0 ? '+' : ''}${c.drop.toFixed(2)})`);

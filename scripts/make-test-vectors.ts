@@ -52,6 +52,7 @@ function crafted(name: string, layers: Unhashed<QLayer>[]): QModel {
     head: 'identity',
     headInFirmware: false,
     targetStandardization: null,
+    anomaly: null,
     layers,
     calibration: { method: 'minmax', percentile: 99.99, rows: 1, seed: 0, data: 'crafted by scripts/make-test-vectors.ts', tensorMethods: Array(layers.length + 1).fill('minmax') },
     source: { floatModelHash: 'crafted', floatLayers: 0 },

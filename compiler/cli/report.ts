@@ -12,6 +12,8 @@ export function evaluationLines(e: Evaluation, classNames: string[]): string[] {
   if (e.rocAuc !== undefined) lines.push(`ROC-AUC ${formatNumber(e.rocAuc)}  PR-AUC ${formatNumber(e.prAuc ?? Number.NaN)}`);
   if (e.ece !== undefined) lines.push(`expected calibration error ${formatNumber(e.ece)}`);
   if (e.rmse !== undefined) lines.push(`RMSE ${formatNumber(e.rmse)}  MAE ${formatNumber(e.mae ?? Number.NaN)}  R² ${formatNumber(e.r2 ?? Number.NaN)}`);
+  if (e.reconstructionMse !== undefined) lines.push(`mean reconstruction error ${formatNumber(e.reconstructionMse)} (standardized units)`);
+  if (e.threshold !== undefined) lines.push(`anomaly threshold ${formatNumber(e.threshold)}`);
   if (e.confusion && e.confusion.length <= 12) {
     lines.push('confusion matrix (rows: actual, columns: predicted):');
     const names = classNames.length === e.confusion.length ? classNames : e.confusion.map((_, i) => String(i));
@@ -27,6 +29,12 @@ export function accuracyLines(a: AccuracyComparison, classNames: string[]): stri
   if (a.task === 'regression') {
     lines.push(`  RMSE  ${formatNumber(a.float.rmse ?? Number.NaN)} → ${formatNumber(a.quantized.rmse ?? Number.NaN)} (${a.drop >= 0 ? '+' : ''}${formatNumber(a.drop)})`);
     lines.push(`  MAE   ${formatNumber(a.float.mae ?? Number.NaN)} → ${formatNumber(a.quantized.mae ?? Number.NaN)}`);
+  } else if (a.task === 'autoencoder') {
+    lines.push(`  ROC-AUC ${formatNumber(a.float.rocAuc ?? Number.NaN)} → ${formatNumber(a.quantized.rocAuc ?? Number.NaN)}  drop ${a.drop.toFixed(2)} points (×100)`);
+    lines.push(`  reconstruction error ${formatNumber(a.float.reconstructionMse ?? Number.NaN)} → ${formatNumber(a.quantized.reconstructionMse ?? Number.NaN)}`);
+    if (a.float.threshold !== undefined && a.quantized.threshold !== undefined) {
+      lines.push(`  at thresholds ${formatNumber(a.float.threshold)} / ${formatNumber(a.quantized.threshold)}: accuracy ${percent(a.float.accuracy)} → ${percent(a.quantized.accuracy)}, decision agreement ${percent(a.agreement)}`);
+    }
   } else {
     lines.push(`  top-1 ${percent(a.float.accuracy)} → ${percent(a.quantized.accuracy)}  drop ${a.drop.toFixed(2)} pp`);
     lines.push(`  prediction agreement ${percent(a.agreement)}`);

@@ -16,7 +16,7 @@ export interface Dataset {
   /** Targets as the network sees them: one-hot (multiclass), 0/1 per output (binary, multilabel), values (regression). */
   targets: Float32Array;
   targetColumns: number;
-  /** Class index per row for binary and multiclass; empty otherwise. */
+  /** Class index per row for binary and multiclass; 0/1 anomaly labels for an autoencoder with a label column; empty otherwise. */
   labels: Int32Array;
 }
 
@@ -40,13 +40,25 @@ export function datasetFromTable(table: CsvTable, options: DatasetOptions): Data
   const { file, header } = table;
   const { task } = options;
   const labelIdx = options.labelColumns.map((name) => columnIndex(table, name, 'label'));
-  if (task !== 'multilabel' && task !== 'regression' && labelIdx.length !== 1) {
+  if ((task === 'binary' || task === 'multiclass') && labelIdx.length !== 1) {
     throw new FirmnetError('BAD_ARGUMENT', `a ${task} task takes exactly one label column, got ${options.labelColumns.length} (${options.labelColumns.join(', ')})`);
   }
   const featureNames = options.featureNames ?? header.filter((_, i) => !labelIdx.includes(i));
   if (featureNames.length === 0) throw new FirmnetError('BAD_CSV', `${file} has no feature columns besides the label`);
   const features = featuresFromTable(table, featureNames);
   const rows = table.rows.length;
+
+  if (task === 'autoencoder') {
+    // The targets are the inputs; an optional label column (0 normal, 1 anomaly) is kept for evaluation.
+    if (labelIdx.length > 1) throw new FirmnetError('BAD_ARGUMENT', `an autoencoder takes at most one (0/1 anomaly) label column, got ${labelIdx.length}`);
+    const labels = new Int32Array(labelIdx.length === 1 ? rows : 0);
+    for (let r = 0; r < labels.length; r++) {
+      const v = numericCell(table, r, labelIdx[0]);
+      if (v !== 0 && v !== 1) throw new FirmnetError('BAD_CSV', `${where(table, r, labelIdx[0])}: anomaly labels must be 0 (normal) or 1 (anomaly), got '${table.rows[r][labelIdx[0]]}'`);
+      labels[r] = v;
+    }
+    return { file, task, featureNames, labelColumns: options.labelColumns, rows, features, classNames: [], targets: new Float32Array(features), targetColumns: featureNames.length, labels };
+  }
 
   if (task === 'regression' || task === 'multilabel') {
     const k = labelIdx.length;

@@ -6,7 +6,10 @@
 export const MODEL_FORMAT = 'firmnet.model';
 export const MODEL_VERSION = 1;
 
-export type Task = 'regression' | 'binary' | 'multiclass' | 'multilabel';
+/** `autoencoder`: reconstruct the inputs; rows whose reconstruction error passes a threshold are anomalies. */
+export type Task = 'regression' | 'binary' | 'multiclass' | 'multilabel' | 'autoencoder';
+
+export const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder'];
 
 /** What turns the network's last output (logits) into the user-facing prediction. */
 export type Head = 'identity' | 'sigmoid' | 'softmax';
@@ -56,6 +59,12 @@ export interface Standardization {
   std: number[];
 }
 
+export interface AnomalyThreshold {
+  percentile: number;
+  /** Mean squared reconstruction error (standardized units) above which a row is an anomaly. */
+  threshold: number;
+}
+
 export interface TrainingRecord {
   /** The training CSV as given on the command line (the default calibration data). */
   dataFile: string | null;
@@ -85,8 +94,10 @@ export interface FloatModel {
   classNames: string[];
   /** Applied to raw inputs before the first layer; null when inputs are used as they are. */
   inputStandardization: Standardization | null;
-  /** Regression only: the network predicts standardized targets; y_raw = y · std + mean. */
+  /** Regression and autoencoder: the network predicts standardized targets; y_raw = y · std + mean. */
   targetStandardization: Standardization | null;
+  /** Autoencoder: the anomaly threshold, a percentile of reconstruction errors on normal training rows. */
+  anomaly: AnomalyThreshold | null;
   layers: LayerSpec[];
   seed: number | null;
   source: ModelSource;
@@ -101,6 +112,7 @@ export function headForTask(task: Task): Head {
     case 'multilabel':
       return 'sigmoid';
     case 'regression':
+    case 'autoencoder':
       return 'identity';
   }
 }

@@ -10,11 +10,11 @@ import {
   MODEL_VERSION,
   type ModelSource,
   type Standardization,
-  type Task,
   type TrainingRecord,
+  TASKS,
+  type AnomalyThreshold,
 } from './float-model.js';
 
-const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass', 'multilabel'];
 const HEADS: readonly Head[] = ['identity', 'sigmoid', 'softmax'];
 const LAYER_TYPES = ['dense', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'batchnorm', 'dropout'] as const;
 
@@ -76,6 +76,7 @@ function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
     classNames,
     inputStandardization: parseStandardization(r, root, 'inputStandardization', inputFeatures),
     targetStandardization: parseStandardization(r, root, 'targetStandardization', outputFeatures),
+    anomaly: parseAnomaly(r, root),
     layers,
     seed: r.nullableNumber(root, 'seed', '', { integer: true }),
     source,
@@ -91,6 +92,13 @@ function parseStandardization(r: JsonReader, root: Record<string, unknown>, key:
     if (!(v > 0)) r.fail(`${key}.std[${i}]`, `must be positive, got ${v}`);
   });
   return { mean: r.numbers(s, 'mean', key, length), std };
+}
+
+/** The `anomaly` field of a float or quantized model file. */
+export function parseAnomaly(r: JsonReader, root: Record<string, unknown>): AnomalyThreshold | null {
+  const a = r.nullableChild(root, 'anomaly', '');
+  if (a === null) return null;
+  return { percentile: r.number(a, 'percentile', 'anomaly', { min: 0, max: 100 }), threshold: r.number(a, 'threshold', 'anomaly', { min: 0 }) };
 }
 
 function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRecord | null {

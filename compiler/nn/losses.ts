@@ -113,6 +113,7 @@ export const LOSSES_FOR_TASK: Record<Task, LossName[]> = {
   binary: ['bce_logits'],
   multiclass: ['softmax_ce_logits'],
   multilabel: ['multilabel_bce_logits'],
+  autoencoder: ['mse', 'mae', 'huber'],
 };
 
 /** True for losses that expect raw logits and apply sigmoid/softmax inside. */

@@ -1,8 +1,10 @@
 import type { Dataset } from '../data/dataset.js';
 import type { FloatModel, Task } from '../model/float-model.js';
 import { predictFloat } from '../model/float-inference.js';
+import { reconstructionErrors } from '../train/anomaly.js';
 import { argmaxRows } from '../train/metrics.js';
-import { type Evaluation, evaluateScores } from '../train/evaluate.js';
+import { type Evaluation, evaluateScores, headlineMetric } from '../train/evaluate.js';
+import type { QModel } from './qmodel.js';
 
 /** Float model versus its quantized version on one labelled dataset: the accuracy report. */
 export interface AccuracyComparison {
@@ -10,11 +12,14 @@ export interface AccuracyComparison {
   rows: number;
   float: Evaluation;
   quantized: Evaluation;
-  /** Classification: (float − int8) accuracy in percentage points; regression: int8 RMSE − float RMSE. */
+  /**
+   * What int8 cost on the task's headline metric: accuracy in percentage points (classification),
+   * ROC-AUC in points × 100 (autoencoder), or the RMSE increase (regression).
+   */
   drop: number;
-  /** Share of rows (labels, for multilabel) where both predict the same class. */
+  /** Share of rows (labels, for multilabel) where both make the same decision (class, or anomaly at their thresholds). */
   agreement: number | null;
-  /** RMSE between float and dequantized outputs, in network units (logits, or probabilities with an int8 head). */
+  /** RMSE between float and dequantized outputs, in network units (logits, probabilities with an int8 head, standardized values). */
   outputRmse: number;
   outputUnits: 'logits' | 'probabilities' | 'standardized values';
 }
@@ -25,39 +30,59 @@ export interface AccuracyComparison {
  */
 export function compareWithFloat(
   model: FloatModel,
+  q: Pick<QModel, 'headInFirmware' | 'anomaly' | 'inputStandardization'>,
   data: Dataset,
   quantizedScores: Float32Array,
   quantizedOutputs: Float32Array,
-  headInFirmware: boolean,
 ): AccuracyComparison {
   const f = predictFloat(model, data.features, data.rows);
-  const float = evaluateScores(f.scores, data);
-  const quantized = evaluateScores(quantizedScores, data);
-  const reference = headInFirmware ? f.scores : f.logits;
+  const floatScoring = { standardization: model.inputStandardization, threshold: model.anomaly?.threshold ?? null };
+  const int8Scoring = { standardization: q.inputStandardization, threshold: q.anomaly?.threshold ?? null };
+  const float = evaluateScores(f.scores, data, floatScoring);
+  const quantized = evaluateScores(quantizedScores, data, int8Scoring);
+  const reference = q.headInFirmware ? f.scores : f.logits;
   let se = 0;
   for (let i = 0; i < reference.length; i++) se += (reference[i] - quantizedOutputs[i]) ** 2;
-  const regression = data.task === 'regression';
+  const headline = headlineMetric(data.task);
+  const fv = Number(float[headline.key] ?? 0);
+  const qv = Number(quantized[headline.key] ?? 0);
+  const scale = data.task === 'regression' ? 1 : 100;
   return {
     task: data.task,
     rows: data.rows,
     float,
     quantized,
-    drop: regression ? (quantized.rmse ?? 0) - (float.rmse ?? 0) : ((float.accuracy ?? 0) - (quantized.accuracy ?? 0)) * 100,
-    agreement: regression ? null : agreement(data.task, f.scores, quantizedScores, data.rows, f.cols),
+    drop: (headline.lowerIsBetter ? qv - fv : fv - qv) * scale,
+    agreement: agreement(data, model, f.scores, quantizedScores, f.cols, floatScoring.threshold, int8Scoring.threshold),
     outputRmse: Math.sqrt(se / Math.max(reference.length, 1)),
-    outputUnits: headInFirmware ? 'probabilities' : regression ? 'standardized values' : 'logits',
+    outputUnits: q.headInFirmware ? 'probabilities' : data.task === 'regression' || data.task === 'autoencoder' ? 'standardized values' : 'logits',
   };
 }
 
-function agreement(task: Task, a: Float32Array, b: Float32Array, rows: number, cols: number): number {
-  if (task === 'multiclass') {
-    const pa = argmaxRows(a, rows, cols);
-    const pb = argmaxRows(b, rows, cols);
-    let same = 0;
-    for (let r = 0; r < rows; r++) if (pa[r] === pb[r]) same++;
-    return same / rows;
+function agreement(data: Dataset, model: FloatModel, a: Float32Array, b: Float32Array, cols: number, floatThreshold: number | null, int8Threshold: number | null): number | null {
+  switch (data.task) {
+    case 'regression':
+      return null;
+    case 'autoencoder': {
+      if (floatThreshold === null || int8Threshold === null) return null;
+      const ea = reconstructionErrors(a, data.features, data.rows, model.inputStandardization);
+      const eb = reconstructionErrors(b, data.features, data.rows, model.inputStandardization);
+      let same = 0;
+      for (let r = 0; r < data.rows; r++) if (ea[r] > floatThreshold === eb[r] > int8Threshold) same++;
+      return same / data.rows;
+    }
+    case 'multiclass': {
+      const pa = argmaxRows(a, data.rows, cols);
+      const pb = argmaxRows(b, data.rows, cols);
+      let same = 0;
+      for (let r = 0; r < data.rows; r++) if (pa[r] === pb[r]) same++;
+      return same / data.rows;
+    }
+    case 'binary':
+    case 'multilabel': {
+      let same = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] >= 0.5 === b[i] >= 0.5) same++;
+      return same / a.length;
+    }
   }
-  let same = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] >= 0.5 === b[i] >= 0.5) same++;
-  return same / a.length;
 }

@@ -2,7 +2,8 @@ import { FirmnetError } from '../errors.js';
 import { toJsonText, writeFileAtomic } from '../io/atomic-write.js';
 import { contentHash } from '../io/content-hash.js';
 import { JsonReader, join } from '../io/json-reader.js';
-import type { Head, Standardization, Task } from '../model/float-model.js';
+import { type Head, type Standardization, TASKS, type Task } from '../model/float-model.js';
+import { parseAnomaly } from '../model/model-file.js';
 import { INT32_MAX, INT32_MIN } from './fixed-point.js';
 import {
   type CalibrationMethod,
@@ -68,7 +69,7 @@ function parseQModel(r: JsonReader, root: Json): QModel {
   });
   const calibration = r.child(root, 'calibration', '');
   const source = r.child(root, 'source', '');
-  const task = r.string<Task>(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel']);
+  const task = r.string<Task>(root, 'task', '', TASKS);
   const inputFeatures = layers[0].input.features;
   const outputFeatures = layers[layers.length - 1].output.features;
   const q: QModel = {
@@ -83,6 +84,7 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     head: r.string<Head>(root, 'head', '', ['identity', 'sigmoid', 'softmax']),
     headInFirmware: r.boolean(root, 'headInFirmware', ''),
     targetStandardization: parseStandardization(r, root, 'targetStandardization', outputFeatures),
+    anomaly: parseAnomaly(r, root),
     layers,
     calibration: {
       method: r.string(calibration, 'method', 'calibration', [...METHODS, 'auto'] as const),

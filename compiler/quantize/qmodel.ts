@@ -3,7 +3,7 @@
  * (golden reference, WebAssembly, C) and the simulator read. Plain JSON; documented in
  * docs/quantized-ir.md. Real value = scale · (q − zeroPoint) for every tensor.
  */
-import type { Head, Standardization, Task } from '../model/float-model.js';
+import type { AnomalyThreshold, Head, Standardization, Task } from '../model/float-model.js';
 
 export const QMODEL_FORMAT = 'firmnet.qmodel';
 export const QMODEL_VERSION = 1;
@@ -124,8 +124,10 @@ export interface QModel {
   head: Head;
   /** True when the softmax/sigmoid head is an int8 layer, so outputs are quantized probabilities. */
   headInFirmware: boolean;
-  /** Regression: y = f32(f32(y' · std) + mean) after dequantization. */
+  /** Regression and autoencoder: y = f32(f32(y' · std) + mean) after dequantization. */
   targetStandardization: Standardization | null;
+  /** Autoencoder: threshold on the int8 model's reconstruction errors of the calibration rows. */
+  anomaly: AnomalyThreshold | null;
   layers: QLayer[];
   calibration: CalibrationRecord;
   source: { floatModelHash: string; floatLayers: number };

@@ -1,7 +1,9 @@
 import { applyStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
-import type { FloatModel } from '../model/float-model.js';
+import type { AnomalyThreshold, FloatModel } from '../model/float-model.js';
+import { predictQuantized } from '../reference/predict.js';
+import { percentileOf, reconstructionErrors } from '../train/anomaly.js';
 import { dequantize, quantizeInput } from '../reference/io.js';
 import { runModel } from '../reference/interpreter.js';
 import { type Stage, foldModel } from './fold.js';
@@ -81,7 +83,8 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
 
   let methods: CalibrationMethod[] = names.map(() => (options.method === 'auto' ? 'mse' : options.method));
   if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, build, calibration, observed);
-  const qmodel = build(methods);
+  const built = build(methods);
+  const qmodel = model.anomaly ? sealQModel({ ...built, anomaly: int8AnomalyThreshold(built, calibration, model.anomaly.percentile) }) : built;
   return { qmodel, tensors: tensorReport(qmodel, names, methods, fixed, calibration, observed) };
 }
 
@@ -187,6 +190,7 @@ function buildQModel(
     head: headInFirmware ? 'identity' : model.head,
     headInFirmware,
     targetStandardization: model.targetStandardization,
+    anomaly: null,
     layers,
     calibration: {
       method: options.method,
@@ -231,6 +235,16 @@ function tensorReport(
       sqnrDb: sqnrDb(observed[k], dequantize(t, quantized[k])),
     };
   });
+}
+
+/**
+ * The int8 model scores reconstructions slightly differently from the float one, so its threshold
+ * is chosen again, at the same percentile, on its own errors for the (normal) calibration rows.
+ */
+function int8AnomalyThreshold(q: QModel, calibration: CalibrationSet, percentile: number): AnomalyThreshold {
+  const p = predictQuantized(q, calibration.features, calibration.rows);
+  const errors = reconstructionErrors(p.scores, calibration.features.subarray(0, p.scores.length), calibration.rows, q.inputStandardization);
+  return { percentile, threshold: percentileOf(errors, percentile) };
 }
 
 function memoize<R>(fn: (t: number, m: CalibrationMethod) => R): (t: number, m: CalibrationMethod) => R {

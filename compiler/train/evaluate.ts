@@ -1,5 +1,6 @@
 import type { Dataset } from '../data/dataset.js';
 import type { Task } from '../model/float-model.js';
+import { type AnomalyScoring, reconstructionErrors } from './anomaly.js';
 import { binaryRankingMetrics, classificationMetrics, regressionMetrics } from './metrics.js';
 
 /** Task-appropriate scores of predictions against a dataset; absent fields do not apply to the task. */
@@ -18,13 +19,31 @@ export interface Evaluation {
   rmse?: number;
   mae?: number;
   r2?: number;
+  /** Autoencoder: mean reconstruction error (standardized units) and the anomaly threshold used. */
+  reconstructionMse?: number;
+  threshold?: number;
+}
+
+/**
+ * Autoencoder: the mean reconstruction error; with 0/1 labels, ROC/PR-AUC of the errors as anomaly
+ * scores; with a threshold too, the anomaly decisions scored as a binary classifier.
+ */
+function anomalyMetrics(reconstruction: ArrayLike<number>, data: Dataset, anomaly: AnomalyScoring): Omit<Evaluation, 'task' | 'rows'> {
+  const errors = reconstructionErrors(reconstruction, data.features, data.rows, anomaly.standardization);
+  const out: Omit<Evaluation, 'task' | 'rows'> = { reconstructionMse: errors.reduce((a, b) => a + b, 0) / Math.max(errors.length, 1) };
+  if (data.labels.length === 0) return out;
+  Object.assign(out, binaryRankingMetrics(errors, data.labels));
+  if (anomaly.threshold === null) return out;
+  const decisions = errors.map((e) => (e > anomaly.threshold! ? 1 : 0));
+  const { ece: _unused, ...m } = classificationMetrics(decisions, data.labels, 2);
+  return { ...out, ...m, threshold: anomaly.threshold };
 }
 
 /**
  * `scores` are the head outputs (rows × cols): probabilities for classification, values in the
  * user's units for regression.
  */
-export function evaluateScores(scores: ArrayLike<number>, data: Dataset): Evaluation {
+export function evaluateScores(scores: ArrayLike<number>, data: Dataset, anomaly: AnomalyScoring = { standardization: null, threshold: null }): Evaluation {
   const base = { task: data.task, rows: data.rows };
   switch (data.task) {
     case 'multiclass': {
@@ -61,10 +80,14 @@ export function evaluateScores(scores: ArrayLike<number>, data: Dataset): Evalua
     }
     case 'regression':
       return { ...base, ...regressionMetrics(scores, data.targets) };
+    case 'autoencoder':
+      return { ...base, ...anomalyMetrics(scores, data, anomaly) };
   }
 }
 
 /** The headline number for a task (higher is better unless `lowerIsBetter`). */
 export function headlineMetric(task: Task): { key: keyof Evaluation; label: string; lowerIsBetter: boolean } {
-  return task === 'regression' ? { key: 'rmse', label: 'RMSE', lowerIsBetter: true } : { key: 'accuracy', label: 'accuracy', lowerIsBetter: false };
+  if (task === 'regression') return { key: 'rmse', label: 'RMSE', lowerIsBetter: true };
+  if (task === 'autoencoder') return { key: 'rocAuc', label: 'ROC-AUC', lowerIsBetter: false };
+  return { key: 'accuracy', label: 'accuracy', lowerIsBetter: false };
 }

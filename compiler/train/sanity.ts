@@ -1,7 +1,7 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
 import { predictFloat } from '../model/float-inference.js';
 import { Rng } from '../rng.js';
-import { evaluateScores } from './evaluate.js';
+import { type Evaluation, evaluateScores } from './evaluate.js';
 import { type TrainConfig, trainModel } from './train.js';
 
 export interface SanityResult {
@@ -9,7 +9,7 @@ export interface SanityResult {
   rows: number;
   epochs: number;
   finalTrainLoss: number;
-  /** Train accuracy (classification) or R² (regression) on the subset after training. */
+  /** Train accuracy (classification), R² (regression) or reconstructed variance share (autoencoder) on the subset. */
   fit: number;
   message: string;
 }
@@ -37,16 +37,27 @@ export function runSanityCheck(data: Dataset, config: TrainConfig): SanityResult
     earlyStopping: null,
   };
   const result = trainModel(subset, sanityConfig, 'sanity');
-  const evaluation = evaluateScores(predictFloat(result.model, subset.features, subset.rows).scores, subset);
-  const regression = data.task === 'regression';
-  const fit = regression ? (evaluation.r2 ?? 0) : (evaluation.accuracy ?? 0);
-  const passed = regression ? fit >= 0.99 : fit === 1;
+  const evaluation = evaluateScores(predictFloat(result.model, subset.features, subset.rows).scores, subset, { standardization: result.model.inputStandardization, threshold: null });
   const finalTrainLoss = result.history[result.history.length - 1].trainLoss;
-  const what = regression ? `train R² ${fit.toFixed(4)} (needs ≥ 0.99)` : `train accuracy ${(fit * 100).toFixed(2)}% (needs 100%)`;
+  const { fit, passed, what } = judge(data, evaluation);
   const message = passed
     ? `sanity check PASSED: ${pick.length} rows over-fit in ${EPOCHS} epochs, ${what}, final loss ${finalTrainLoss.toExponential(2)}. The wiring is sound.`
     : `sanity check FAILED: ${pick.length} rows could not be over-fit in ${EPOCHS} epochs, ${what}, final loss ${finalTrainLoss.toExponential(2)}. ` +
       'Check that the label column is right and that identical rows do not carry different labels; give the network more capacity (--hidden); ' +
       'if the loss did not fall at all, the data or loss wiring is broken.';
   return { passed, rows: pick.length, epochs: EPOCHS, finalTrainLoss, fit, message };
+}
+
+/** Over-fitting means: 100% accuracy, R² ≥ 0.99, or (autoencoder) ≥ 90% of the standardized variance reconstructed. */
+function judge(data: Dataset, e: Evaluation): { fit: number; passed: boolean; what: string } {
+  if (data.task === 'regression') {
+    const fit = e.r2 ?? 0;
+    return { fit, passed: fit >= 0.99, what: `train R² ${fit.toFixed(4)} (needs ≥ 0.99)` };
+  }
+  if (data.task === 'autoencoder') {
+    const fit = 1 - (e.reconstructionMse ?? 1);
+    return { fit, passed: fit >= 0.9, what: `${(fit * 100).toFixed(1)}% of the standardized variance reconstructed (needs ≥ 90%)` };
+  }
+  const fit = e.accuracy ?? 0;
+  return { fit, passed: fit === 1, what: `train accuracy ${(fit * 100).toFixed(2)}% (needs 100%)` };
 }

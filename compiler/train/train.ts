@@ -1,7 +1,7 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
 import { applyStandardization, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
-import { type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Task, headForTask } from '../model/float-model.js';
+import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
 import { applyHead } from '../model/float-inference.js';
 import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
 import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
@@ -10,6 +10,7 @@ import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
 import { Rng } from '../rng.js';
 import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
+import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from './anomaly.js';
 import { type Evaluation, evaluateScores } from './evaluate.js';
 import { unitSignals } from './signals.js';
 
@@ -79,7 +80,9 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const { fitRows, valRows } = splitRows(data, config.validationSplit, splitRng);
   const nf = data.featureNames.length;
   const inputStandardization = config.standardize ? fitStandardization(data.features, nf, fitRows) : null;
-  const targetStandardization = config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
+  // An autoencoder reconstructs its standardized inputs, so its targets share the input statistics.
+  const targetStandardization =
+    config.task === 'autoencoder' ? inputStandardization : config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
   const x = matrixOf(data.rows, nf, applyStandardization(data.features, nf, inputStandardization));
   const t = matrixOf(data.rows, data.targetColumns, applyStandardization(data.targets, data.targetColumns, targetStandardization));
 
@@ -91,6 +94,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const valData = valRows.length > 0 ? subsetRows(data, valRows) : null;
   const probe = valX ?? gatherRows(x, fitRows, 0, Math.min(fitRows.length, 512));
   const headModel = { head: headForTask(config.task), targetStandardization };
+  const scoring = { standardization: inputStandardization, threshold: null };
 
   const history: EpochLog[] = [];
   const stop = config.earlyStopping && valX ? config.earlyStopping : null;
@@ -130,7 +134,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       gradNormSum += gradNorm;
     }
     const seconds = (performance.now() - started) / 1000;
-    const val = valX && valT && valData ? validationScores(network, valX, valT, valData, lossFn, headModel) : null;
+    const val = valX && valT && valData ? validationScores(network, valX, valT, valData, lossFn, headModel, scoring) : null;
     const signals = unitSignals(network, probe);
     const score = stop && val ? stopScore(stop.metric, val) : null;
     const improved = score !== null && score < bestScore - (stop?.minDelta ?? 0);
@@ -148,7 +152,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       epoch,
       trainLoss: lossSum / fitRows.length,
       valLoss: val?.loss ?? null,
-      valMetric: val ? (config.task === 'regression' ? val.evaluation.rmse ?? null : val.evaluation.accuracy ?? null) : null,
+      valMetric: val ? epochMetric(config.task, val.evaluation) : null,
       learningRate: lr,
       gradNorm: gradNormSum / stepsPerEpoch,
       paramNorm: signals.paramNorm,
@@ -168,7 +172,8 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   // Restore the best weights (early stopping), then score them once more for the record.
   const finalSpecs = bestSpecs ?? network.toSpecs();
   const best = bestSpecs ? Network.fromSpecs(bestSpecs, nf, new Rng(config.seed)) : network;
-  const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel).evaluation : null;
+  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(best, x, data, fitRows, headModel, inputStandardization) : null;
+  const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && k !== 'rows') metrics[`val_${k}`] = v;
   const model: FloatModel = {
@@ -184,6 +189,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     classNames: data.classNames.slice(),
     inputStandardization,
     targetStandardization,
+    anomaly,
     layers: finalSpecs,
     seed: config.seed,
     source: { format: 'firmnet', file: null },
@@ -242,10 +248,33 @@ function validationScores(
   valData: Dataset,
   lossFn: (p: Matrix, t: Matrix) => { loss: number },
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
+  scoring: AnomalyScoring,
 ): ValidationScores {
   const out = network.forward(valX, 'eval');
   const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
-  return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData) };
+  return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData, scoring) };
+}
+
+/** The metric logged each epoch: RMSE (regression), reconstruction error (autoencoder) or accuracy. */
+function epochMetric(task: Task, e: Evaluation): number | null {
+  if (task === 'regression') return e.rmse ?? null;
+  if (task === 'autoencoder') return e.reconstructionMse ?? null;
+  return e.accuracy ?? null;
+}
+
+/** The autoencoder's threshold: a percentile of reconstruction errors on the (normal) training rows. */
+function anomalyThreshold(
+  network: Network,
+  x: Matrix,
+  data: Dataset,
+  fitRows: Uint32Array,
+  headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
+  standardization: Standardization | null,
+): AnomalyThresholdRecord {
+  const out = network.forward(gatherRows(x, fitRows), 'eval');
+  const reconstruction = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
+  const errors = reconstructionErrors(reconstruction, subsetRows(data, fitRows).features, fitRows.length, standardization);
+  return { percentile: DEFAULT_ANOMALY_PERCENTILE, threshold: percentileOf(errors, DEFAULT_ANOMALY_PERCENTILE) };
 }
 
 /** Lower is better for every stop metric, so metrics where higher is better are negated. */

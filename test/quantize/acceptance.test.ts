@@ -33,7 +33,7 @@ function floatVersusInt8(data: string, task: Task, activation: ActivationSpec, w
   );
   const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'train', seed: 0 }, DEFAULT_QUANTIZE_OPTIONS);
   const p = predictQuantized(qmodel, test.features, test.rows);
-  return compareWithFloat(model, test, p.scores, p.dequantized, false);
+  return compareWithFloat(model, qmodel, test, p.scores, p.dequantized);
 }
 
 describe('int8 accuracy acceptance (bundled test splits)', () => {

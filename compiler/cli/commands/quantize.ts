@@ -61,7 +61,7 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
     if (args.test) {
       const data = loadDatasetForModel(model, args.test, args.label ? splitList(args.label) : undefined);
       const p = predictQuantized(qmodel, data.features, data.rows);
-      accuracy = compareWithFloat(model, data, p.scores, p.dequantized, qmodel.headInFirmware);
+      accuracy = compareWithFloat(model, qmodel, data, p.scores, p.dequantized);
     }
     saveQModel(args.out, qmodel);
     ui.emitJson({ model: args.out, hash: qmodel.hash, calibration: qmodel.calibration, tensors, accuracy });

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/dataset.js';
 import { FirmnetError } from '../../errors.js';
-import type { ActivationSpec, FloatModel, Task } from '../../model/float-model.js';
+import { type ActivationSpec, type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { predictFloat } from '../../model/float-inference.js';
 import { saveModel } from '../../model/model-file.js';
 import type { LossName } from '../../nn/losses.js';
@@ -14,7 +14,6 @@ import type { CommandModule } from '../main.js';
 import { evaluationLines } from '../report.js';
 import { type Ui, formatDuration, formatNumber, formatTable, percent } from '../ui.js';
 
-const TASKS = ['regression', 'binary', 'multiclass', 'multilabel'] as const;
 const ACTIVATIONS = ['relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
 const OUTPUT_ACTIVATIONS = ['none', 'sigmoid', 'tanh', 'softmax'] as const;
 const LOSS_NAMES = ['mse', 'mae', 'huber', 'bce_logits', 'softmax_ce_logits', 'multilabel_bce_logits'] as const;
@@ -25,7 +24,7 @@ const STOP_METRICS = ['none', 'val_loss', 'val_accuracy', 'val_f1', 'val_auc', '
 export function trainOptions(y: Argv) {
   return y
     .option('data', { type: 'string', demandOption: true, describe: 'training CSV (header row, numeric features)' })
-    .option('label', { type: 'string', default: 'label', describe: 'label column; comma-separated columns for multilabel' })
+    .option('label', { type: 'string', default: 'label', describe: 'label column; comma-separated columns for multilabel; for an autoencoder an optional 0/1 anomaly column' })
     .option('task', { choices: TASKS, demandOption: true, describe: 'what the model predicts' })
     .option('classes', { type: 'string', describe: 'declared class names, comma-separated; other labels are an error' })
     .option('hidden', { type: 'string', default: '64,32', describe: 'hidden layer sizes, comma-separated' })
@@ -202,7 +201,7 @@ function reportEpoch(ui: Ui, log: EpochLog, total: number, started: number): voi
 
 export function evaluateOnFile(model: FloatModel, file: string): Evaluation {
   const data = loadDatasetForModel(model, file);
-  return evaluateScores(predictFloat(model, data.features, data.rows).scores, data);
+  return evaluateScores(predictFloat(model, data.features, data.rows).scores, data, { standardization: model.inputStandardization, threshold: model.anomaly?.threshold ?? null });
 }
 
 function prefixed(prefix: string, e: Evaluation): Record<string, number> {
