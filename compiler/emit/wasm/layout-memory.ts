@@ -1,0 +1,156 @@
+/**
+ * The WebAssembly module's linear memory, fixed at emit time:
+ *
+ *   [0, arenaBytes)              the activation arena of firmware-sim/plan-memory.ts (the one plan
+ *                                every backend uses); tensor k lives at plan.tensors[k].offset
+ *   [ioOffset, +ioBytes)         float32 staging for the float entry point (`predictFloat`):
+ *                                max(inputFeatures, outputFeatures) float32 values
+ *   [constants…]                 the model's constants, each array 16-byte aligned, written as
+ *                                data segments: weights int8, bias int32 (int64 for int16 input),
+ *                                multiplier and shift int32, tables, input standardization float32
+ *
+ * Every array is the IR's own integers, byte for byte (little-endian); nothing is re-derived.
+ */
+import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
+import { FirmnetError } from '../../errors.js';
+import type { QLayer, QModel } from '../../quantize/qmodel.js';
+
+export const WASM_PAGE_BYTES = 65536;
+const ALIGN = 16;
+
+/** One constant array placed in memory. */
+export interface ConstantArray {
+  /** e.g. `layers[0].weights`. */
+  label: string;
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/** Addresses of one layer's constants (0 when the layer has no such array). */
+export interface LayerAddresses {
+  input: number;
+  output: number;
+  weights: number;
+  bias: number;
+  multiplier: number;
+  shift: number;
+  table: number;
+}
+
+export interface WasmMemoryLayout {
+  plan: MemoryPlan;
+  arenaBytes: number;
+  ioOffset: number;
+  ioBytes: number;
+  /** Input standardization float32 arrays (0, 0 when the IR has none). */
+  meanOffset: number;
+  stdOffset: number;
+  layers: LayerAddresses[];
+  constants: ConstantArray[];
+  /** Bytes of all constant arrays (without alignment gaps). */
+  constantBytes: number;
+  /** End of everything firmnet places; the compiler's own static data (if any) starts here. */
+  end: number;
+}
+
+export function layoutWasmMemory(q: QModel): WasmMemoryLayout {
+  const plan = planMemory(q);
+  const inputFeatures = q.layers[0].input.features;
+  const outputFeatures = q.layers[q.layers.length - 1].output.features;
+  const ioOffset = alignUp(plan.arenaBytes);
+  const ioBytes = 4 * Math.max(inputFeatures, outputFeatures);
+  let cursor = alignUp(ioOffset + ioBytes);
+  const constants: ConstantArray[] = [];
+  const place = (label: string, bytes: Uint8Array): number => {
+    const offset = cursor;
+    constants.push({ label, offset, bytes });
+    cursor = alignUp(cursor + bytes.length);
+    return offset;
+  };
+
+  let meanOffset = 0;
+  let stdOffset = 0;
+  if (q.inputStandardization) {
+    meanOffset = place('inputStandardization.mean', float32Bytes(q.inputStandardization.mean));
+    stdOffset = place('inputStandardization.std', float32Bytes(q.inputStandardization.std));
+  }
+  const layers = q.layers.map((layer, i) => {
+    const addresses: LayerAddresses = {
+      input: plan.tensors[i].offset,
+      output: plan.tensors[i + 1].offset,
+      weights: 0,
+      bias: 0,
+      multiplier: 0,
+      shift: 0,
+      table: 0,
+    };
+    placeLayer(layer, `layers[${i}]`, addresses, place);
+    return addresses;
+  });
+  return {
+    plan,
+    arenaBytes: plan.arenaBytes,
+    ioOffset,
+    ioBytes,
+    meanOffset,
+    stdOffset,
+    layers,
+    constants,
+    constantBytes: constants.reduce((n, c) => n + c.bytes.length, 0),
+    end: cursor,
+  };
+}
+
+function placeLayer(layer: QLayer, label: string, a: LayerAddresses, place: (label: string, bytes: Uint8Array) => number): void {
+  switch (layer.op) {
+    case 'fully_connected':
+      a.weights = place(`${label}.weights`, Uint8Array.from(layer.weights, (w) => w & 0xff));
+      a.bias = place(`${label}.bias`, layer.input.dtype === 'int16' ? int64Bytes(layer.bias, `${label}.bias`) : int32Bytes(layer.bias));
+      a.multiplier = place(`${label}.multiplier`, int32Bytes(layer.multiplier));
+      a.shift = place(`${label}.shift`, int32Bytes(layer.shift));
+      return;
+    case 'lut':
+      a.table = place(`${label}.table`, layer.input.dtype === 'int16' ? int16Bytes(layer.table) : Uint8Array.from(layer.table, (t) => t & 0xff));
+      return;
+    case 'softmax':
+      a.table = place(`${label}.expTable`, int32Bytes(layer.expTable));
+      return;
+    case 'leaky_relu':
+      return; // four scalars, passed as immediates
+  }
+}
+
+export function pagesFor(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+function int16Bytes(values: readonly number[]): Uint8Array {
+  const view = new DataView(new ArrayBuffer(values.length * 2));
+  values.forEach((v, i) => view.setInt16(i * 2, v, true));
+  return new Uint8Array(view.buffer);
+}
+
+function int32Bytes(values: readonly number[]): Uint8Array {
+  const view = new DataView(new ArrayBuffer(values.length * 4));
+  values.forEach((v, i) => view.setInt32(i * 4, v, true));
+  return new Uint8Array(view.buffer);
+}
+
+function int64Bytes(values: readonly number[], label: string): Uint8Array {
+  const view = new DataView(new ArrayBuffer(values.length * 8));
+  values.forEach((v, i) => {
+    if (!Number.isSafeInteger(v)) throw new FirmnetError('BAD_IR_FILE', `${label}[${i}]: ${v} is not an exact integer`);
+    view.setBigInt64(i * 8, BigInt(v), true);
+  });
+  return new Uint8Array(view.buffer);
+}
+
+function float32Bytes(values: readonly number[]): Uint8Array {
+  const view = new DataView(new ArrayBuffer(values.length * 4));
+  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return new Uint8Array(view.buffer);
+}

@@ -1,0 +1,285 @@
+/**
+ * The typed loader written next to model.wasm: `model.mjs` (plain ES module, no dependencies,
+ * Node ≥ 20 and browsers) and `model.d.ts`. It owns no arithmetic of the network: the module
+ * quantizes, runs and dequantizes; the loader copies inputs in, checks their length, and applies
+ * the float head exactly as compiler/reference/io.ts does (softmax, sigmoid or regression
+ * un-standardization).
+ */
+import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
+import { generatedHeader } from '../render.js';
+import type { WasmMemoryLayout } from './layout-memory.js';
+import { modelId } from './render-program.js';
+
+export interface LoaderFacts {
+  simd: boolean;
+  wasmBytes: number;
+  codeBytes: number;
+  dataBytes: number;
+  constantBytes: number;
+  memoryBytes: number;
+  imports: string[];
+}
+
+export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderFacts, command: string): string {
+  const input = inputTensor(q);
+  const output = outputTensor(q);
+  const inArray = input.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
+  const outArray = output.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
+  const sizes = {
+    wasmBytes: facts.wasmBytes,
+    codeBytes: facts.codeBytes,
+    dataBytes: facts.dataBytes,
+    constantBytes: facts.constantBytes,
+    arenaBytes: layout.arenaBytes,
+    ioBytes: layout.ioBytes,
+    memoryBytes: facts.memoryBytes,
+  };
+  const target = q.head === 'identity' ? q.targetStandardization : null;
+  return `${generatedHeader(q, command, ['Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.'])}
+export const name = ${JSON.stringify(q.name)};
+export const hash = ${JSON.stringify(q.hash)};
+export const task = ${JSON.stringify(q.task)};
+/** The float head applied after dequantization ('identity' when the IR has the head in the firmware). */
+export const head = ${JSON.stringify(q.head)};
+export const featureNames = Object.freeze(${JSON.stringify(q.featureNames)});
+export const classNames = Object.freeze(${JSON.stringify(q.classNames)});
+export const inputFeatures = ${input.features};
+export const outputFeatures = ${output.features};
+export const inputDtype = ${JSON.stringify(input.dtype)};
+export const outputDtype = ${JSON.stringify(output.dtype)};
+export const simd = ${facts.simd};
+/** Bytes: the .wasm file, its code and data sections, the constants, the activation arena, the float staging buffer, linear memory. */
+export const sizes = Object.freeze(${JSON.stringify(sizes)});
+/** What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}. */
+export const imports = Object.freeze(${JSON.stringify(facts.imports)});
+
+const MODEL_ID = ${modelId(q.hash)};
+const INPUT_OFFSET = ${layout.layers[0].input};
+const OUTPUT_OFFSET = ${layout.layers[layout.layers.length - 1].output};
+const FLOAT_IO_OFFSET = ${layout.ioOffset};
+const TARGET_STANDARDIZATION = ${target ? JSON.stringify({ mean: target.mean, std: target.std }) : 'null'};
+
+const wasmModule = await compileModule(await readWasm());
+
+/** A fresh, independent instance of the model (its own fixed memory). */
+export function createInstance() {
+  const instance = new WebAssembly.Instance(wasmModule, {});
+  const exports = instance.exports;
+  if (exports.MODEL_ID.value !== MODEL_ID) {
+    throw new Error(\`\${name}: model.wasm belongs to another model (id \${exports.MODEL_ID.value}, expected \${MODEL_ID}); emit the model again\`);
+  }
+  const memory = exports.memory;
+  // Memory never grows (initial = maximum), so these views stay valid for the instance's lifetime.
+  const quantizedInput = new ${inArray}(memory.buffer, INPUT_OFFSET, inputFeatures);
+  const quantizedOutput = new ${outArray}(memory.buffer, OUTPUT_OFFSET, outputFeatures);
+  const floatIo = new Float32Array(memory.buffer, FLOAT_IO_OFFSET, Math.max(inputFeatures, outputFeatures));
+
+  function predictQuantizedBatch(input, rows) {
+    const n = checkRows('predictQuantizedBatch', input, rows);
+    checkQuantized('predictQuantizedBatch', input);
+    const out = new ${outArray}(n * outputFeatures);
+    for (let r = 0; r < n; r++) {
+      quantizedInput.set(input.subarray(r * inputFeatures, (r + 1) * inputFeatures));
+      exports.run();
+      out.set(quantizedOutput, r * outputFeatures);
+    }
+    return out;
+  }
+
+  function predictQuantized(input) {
+    checkOneRow('predictQuantized', input);
+    checkQuantized('predictQuantized', input);
+    quantizedInput.set(input);
+    exports.run();
+    return quantizedOutput.slice();
+  }
+
+  function predictInt8(input) {
+    if (inputDtype !== 'int8' || outputDtype !== 'int8') {
+      throw new TypeError(\`\${name}.predictInt8: this model's input is \${inputDtype} and its output \${outputDtype}; use predictQuantized\`);
+    }
+    return predictQuantized(input);
+  }
+
+  function predictDetailed(features, rows) {
+    const n = checkRows('predictDetailed', features, rows);
+    const output = new ${outArray}(n * outputFeatures);
+    const dequantized = new Float32Array(n * outputFeatures);
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < inputFeatures; i++) floatIo[i] = features[r * inputFeatures + i];
+      exports.predictFloat();
+      output.set(quantizedOutput, r * outputFeatures);
+      dequantized.set(floatIo.subarray(0, outputFeatures), r * outputFeatures);
+    }
+    return { rows: n, cols: outputFeatures, output, dequantized, scores: applyHead(dequantized, n) };
+  }
+
+  function predictBatch(features, rows) {
+    return predictDetailed(features, rows).scores;
+  }
+
+  function predict(features) {
+    checkOneRow('predict', features);
+    for (let i = 0; i < inputFeatures; i++) floatIo[i] = features[i];
+    exports.predictFloat();
+    return applyHead(floatIo.slice(0, outputFeatures), 1);
+  }
+
+  return Object.freeze({ memory, exports, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
+}
+
+const defaultInstance = createInstance();
+export const { memory, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
+
+function checkOneRow(fn, values) {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new TypeError(\`\${name}.\${fn}: expected an array of \${inputFeatures} values, got \${values === null ? 'null' : typeof values}\`);
+  }
+  if (values.length !== inputFeatures) {
+    throw new RangeError(\`\${name}.\${fn}: expected \${inputFeatures} input values (one row), got \${values.length}\`);
+  }
+}
+
+function checkRows(fn, values, rows) {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new TypeError(\`\${name}.\${fn}: expected a row-major array of rows × \${inputFeatures} values, got \${values === null ? 'null' : typeof values}\`);
+  }
+  const n = rows === undefined ? values.length / inputFeatures : rows;
+  if (!Number.isInteger(n) || n < 0 || n * inputFeatures !== values.length) {
+    const what = rows === undefined ? 'a multiple of' : \`\${rows} rows ×\`;
+    throw new RangeError(\`\${name}.\${fn}: expected \${what} \${inputFeatures} input values, got \${values.length}\`);
+  }
+  return n;
+}
+
+function checkQuantized(fn, values) {
+  if (!(values instanceof ${inArray})) {
+    const got = values?.constructor?.name ?? typeof values;
+    throw new TypeError(\`\${name}.\${fn}: expected an ${inArray} of quantized ${input.dtype} input codes, got \${got}; use predict() for float features\`);
+  }
+}
+
+/** The float head of compiler/reference/io.ts, operation for operation. */
+function applyHead(values, rows) {
+  const cols = outputFeatures;
+  if (head === 'softmax') {
+    const out = new Float32Array(values.length);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let max = -Infinity;
+      for (let j = 0; j < cols; j++) if (values[o + j] > max) max = values[o + j];
+      let sum = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(values[o + j] - max);
+        out[o + j] = e;
+        sum += e;
+      }
+      for (let j = 0; j < cols; j++) out[o + j] /= sum;
+    }
+    return out;
+  }
+  if (head === 'sigmoid') return values.map(sigmoid);
+  const out = new Float32Array(values);
+  if (TARGET_STANDARDIZATION === null) return out;
+  const { mean, std } = TARGET_STANDARDIZATION;
+  for (let i = 0; i < out.length; i++) {
+    const j = i % cols;
+    out[i] = Math.fround(values[i] * Math.fround(std[j])) + Math.fround(mean[j]);
+  }
+  return out;
+}
+
+function sigmoid(x) {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+async function readWasm() {
+  const url = new URL('./model.wasm', import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(\`\${name}: could not load \${url} (HTTP \${response.status})\`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function compileModule(bytes) {
+  if (bytes.length !== sizes.wasmBytes) {
+    throw new Error(\`\${name}: model.wasm has \${bytes.length} bytes, this loader expects \${sizes.wasmBytes}; emit the model again\`);
+  }
+  // Node compiles synchronously (much faster to the first call); browsers limit that on the main thread.
+  const isNode = typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
+  return isNode ? new WebAssembly.Module(bytes) : WebAssembly.compile(bytes);
+}
+`;
+}
+
+export function renderLoaderTypes(q: QModel, facts: LoaderFacts, command: string): string {
+  const input = inputTensor(q);
+  const output = outputTensor(q);
+  const inArray = input.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
+  const outArray = output.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
+  const int8 = input.dtype === 'int8' && output.dtype === 'int8';
+  return `${generatedHeader(q, command, ['Types of model.mjs.'])}
+export declare const name: string;
+export declare const hash: ${JSON.stringify(q.hash)};
+export declare const task: ${JSON.stringify(q.task)};
+export declare const head: ${JSON.stringify(q.head)};
+export declare const featureNames: readonly string[];
+export declare const classNames: readonly string[];
+export declare const inputFeatures: ${input.features};
+export declare const outputFeatures: ${output.features};
+export declare const inputDtype: ${JSON.stringify(input.dtype)};
+export declare const outputDtype: ${JSON.stringify(output.dtype)};
+export declare const simd: ${facts.simd};
+export declare const sizes: Readonly<{
+  wasmBytes: number;
+  codeBytes: number;
+  dataBytes: number;
+  constantBytes: number;
+  arenaBytes: number;
+  ioBytes: number;
+  memoryBytes: number;
+}>;
+/** Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}. */
+export declare const imports: readonly string[];
+
+/** Like the golden reference's predictQuantized: integer outputs, dequantized outputs, scores after the head. */
+export interface Prediction {
+  rows: number;
+  cols: number;
+  output: ${outArray};
+  dequantized: Float32Array;
+  scores: Float32Array;
+}
+
+export interface ModelInstance {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: WebAssembly.Exports;
+  /** One row of ${input.features} raw features → ${output.features} outputs after the head (probabilities or values). */
+  predict(features: Float32Array | ArrayLike<number>): Float32Array;
+  /** rows × ${input.features} raw features (row-major) → rows × ${output.features} outputs after the head. */
+  predictBatch(features: Float32Array | ArrayLike<number>, rows?: number): Float32Array;
+  predictDetailed(features: Float32Array | ArrayLike<number>, rows?: number): Prediction;
+  /** ${int8 ? 'One row of int8 input codes → int8 output codes.' : `Throws: this model's input is ${input.dtype} and its output ${output.dtype}; use predictQuantized.`} */
+  predictInt8(input: Int8Array): Int8Array;
+  /** One row of ${input.dtype} input codes → ${output.dtype} output codes. */
+  predictQuantized(input: ${inArray}): ${outArray};
+  predictQuantizedBatch(input: ${inArray}, rows?: number): ${outArray};
+}
+
+/** A fresh instance with its own fixed memory. */
+export declare function createInstance(): ModelInstance;
+
+export declare const memory: WebAssembly.Memory;
+export declare const predict: ModelInstance['predict'];
+export declare const predictBatch: ModelInstance['predictBatch'];
+export declare const predictDetailed: ModelInstance['predictDetailed'];
+export declare const predictInt8: ModelInstance['predictInt8'];
+export declare const predictQuantized: ModelInstance['predictQuantized'];
+export declare const predictQuantizedBatch: ModelInstance['predictQuantizedBatch'];
+`;
+}

@@ -1,0 +1,144 @@
+/**
+ * Renders the model's AssemblyScript program: one call to a runtime kernel per IR layer, every
+ * address, size, zero point and bound an immediate read from the IR and the memory layout. The
+ * constants themselves are not in the source; they become data segments (link-module.ts), so the
+ * program is the same size whatever the number of weights.
+ */
+import { DTYPE_RANGE, type QLayer, type QModel, type QTensor } from '../../quantize/qmodel.js';
+import { generatedHeader } from '../render.js';
+import type { LayerAddresses, WasmMemoryLayout } from './layout-memory.js';
+
+/** The program's entry file name; the runtime kernels sit next to it under `runtime/`. */
+export const PROGRAM_FILE = 'model.ts';
+
+/** Every WebAssembly export of an emitted module (besides `memory`), documented in docs/wasm.md. */
+export const MODULE_EXPORTS = [
+  'run',
+  'predictFloat',
+  'INPUT_FEATURES',
+  'OUTPUT_FEATURES',
+  'INPUT_OFFSET',
+  'OUTPUT_OFFSET',
+  'FLOAT_IO_OFFSET',
+  'ARENA_BYTES',
+  'MODEL_ID',
+] as const;
+
+export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean, command: string): string {
+  const first = q.layers[0].input;
+  const last = q.layers[q.layers.length - 1].output;
+  const calls = q.layers.map((layer, i) => renderLayer(layer, i, layout.layers[i], simd));
+  const imports = new Map<string, Set<string>>();
+  const use = (file: string, name: string): void => {
+    if (!imports.has(file)) imports.set(file, new Set());
+    imports.get(file)?.add(name);
+  };
+  for (const c of calls) use(c.file, c.kernel);
+  use('io', 'quantizeInput');
+  use('io', 'dequantizeOutput');
+  const importLines = [...imports.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([file, names]) => `import { ${[...names].sort().join(', ')} } from './runtime/${file}';`);
+  const inputOffset = layout.layers[0].input;
+  const outputOffset = layout.layers[layout.layers.length - 1].output;
+  const { min, max } = DTYPE_RANGE[first.dtype];
+  return [
+    generatedHeader(q, command, [`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
+    ...importLines,
+    '',
+    `export const INPUT_FEATURES: i32 = ${first.features};`,
+    `export const OUTPUT_FEATURES: i32 = ${last.features};`,
+    `/** Byte address of the quantized input tensor (${first.dtype}[${first.features}]). */`,
+    `export const INPUT_OFFSET: i32 = ${inputOffset};`,
+    `/** Byte address of the quantized output tensor (${last.dtype}[${last.features}]). */`,
+    `export const OUTPUT_OFFSET: i32 = ${outputOffset};`,
+    `/** Byte address of the float32 staging buffer of predictFloat (${layout.ioBytes} bytes). */`,
+    `export const FLOAT_IO_OFFSET: i32 = ${layout.ioOffset};`,
+    `export const ARENA_BYTES: i32 = ${layout.arenaBytes};`,
+    `/** The first 8 hex digits of the quantized IR hash ${q.hash}. */`,
+    `export const MODEL_ID: i32 = ${modelId(q.hash)};`,
+    '',
+    '/** Runs every layer on the quantized input at INPUT_OFFSET; the result is at OUTPUT_OFFSET. */',
+    'export function run(): void {',
+    ...calls.flatMap((c) => [`  // ${c.comment}`, `  ${c.code}`]),
+    '}',
+    '',
+    `/** float32[${first.features}] at FLOAT_IO_OFFSET → quantize → run → dequantized float32[${last.features}] at FLOAT_IO_OFFSET. */`,
+    'export function predictFloat(): void {',
+    `  quantizeInput(${layout.ioOffset}, ${inputOffset}, ${first.features}, ${layout.meanOffset}, ${layout.stdOffset}, ${f32(first.scale)}, ${first.zeroPoint}, ${min}, ${max}, ${first.dtype === 'int16'});`,
+    '  run();',
+    `  dequantizeOutput(${outputOffset}, ${layout.ioOffset}, ${last.features}, ${f32(last.scale)}, ${last.zeroPoint}, ${last.dtype === 'int16'});`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+interface KernelCall {
+  file: string;
+  kernel: string;
+  code: string;
+  comment: string;
+}
+
+function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: boolean): KernelCall {
+  const comment = `layers[${index}] ${layer.name}: ${layer.op} ${describe(layer.input)} → ${describe(layer.output)}`;
+  const outWide = layer.output.dtype === 'int16';
+  const call = (file: string, kernel: string, args: (number | boolean | string)[]): KernelCall => ({
+    file,
+    kernel,
+    comment,
+    code: `${kernel}(${args.map(String).join(', ')});`,
+  });
+  switch (layer.op) {
+    case 'fully_connected': {
+      const file = simd ? 'dense-simd' : 'dense-scalar';
+      const suffix = simd ? 'Simd' : 'Scalar';
+      const common = [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, layer.inFeatures, layer.outFeatures];
+      const tail = [layer.output.zeroPoint, layer.activationMin, layer.activationMax, outWide];
+      if (layer.input.dtype === 'int16') return call(file, `denseS16${suffix}`, [...common, ...tail]);
+      return call(file, `denseS8${suffix}`, [...common, layer.input.zeroPoint, ...tail]);
+    }
+    case 'leaky_relu': {
+      const { min, max } = DTYPE_RANGE[layer.output.dtype];
+      return call('elementwise', 'leakyRelu', [
+        a.input,
+        a.output,
+        layer.input.features,
+        layer.input.dtype === 'int16',
+        outWide,
+        layer.input.zeroPoint,
+        layer.output.zeroPoint,
+        i32(layer.multiplierIdentity),
+        layer.shiftIdentity,
+        i32(layer.multiplierAlpha),
+        layer.shiftAlpha,
+        min,
+        max,
+      ]);
+    }
+    case 'lut':
+      return call('elementwise', layer.input.dtype === 'int16' ? 'lookupS16' : 'lookupS8', [a.input, a.output, layer.input.features, a.table]);
+    case 'softmax':
+      return call('softmax', 'softmaxS8', [a.input, a.output, layer.input.features, a.table]);
+  }
+}
+
+function describe(t: QTensor): string {
+  return `${t.dtype}[${t.features}]`;
+}
+
+/** An i32 immediate; INT32_MIN has no positive literal to negate. */
+function i32(v: number): string {
+  return v === -2147483648 ? 'i32.MIN_VALUE' : String(v);
+}
+
+/** A float32 immediate by its bit pattern: exact by construction (the IR's scales are float32 values). */
+function f32(v: number): string {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, v, true);
+  return `reinterpret<f32>(<i32>0x${view.getUint32(0, true).toString(16).padStart(8, '0')})`;
+}
+
+export function modelId(hash: string): number {
+  return Number.parseInt(hash.slice(0, 8), 16) | 0;
+}
