@@ -43,8 +43,31 @@ export function ascArguments(options: CompileOptions): string[] {
   ];
 }
 
+/**
+ * The part of the `assemblyscript/asc` API used here. Typed locally: the package's own declarations
+ * declare AssemblyScript globals (`console`, `i32`, …) that would leak into firmnet's TypeScript.
+ */
+interface AscMemoryStream {
+  toString(): string;
+}
+interface AscApi {
+  createMemoryStream(): AscMemoryStream;
+  main(
+    argv: string[],
+    options: {
+      stdout: AscMemoryStream;
+      stderr: AscMemoryStream;
+      readFile: (name: string, baseDir: string) => string | null;
+      writeFile: (name: string, contents: Uint8Array | string, baseDir: string) => void;
+      listFiles: (dir: string, baseDir: string) => string[];
+    },
+  ): Promise<{ error: Error | null }>;
+}
+
+const ASC_MODULE = 'assemblyscript/asc';
+
 export async function compileProgram(program: string, options: CompileOptions): Promise<Uint8Array> {
-  const asc = await import('assemblyscript/asc');
+  const asc = (await import(ASC_MODULE)) as AscApi;
   const files = new Map<string, string>([[PROGRAM_FILE, program]]);
   for (const [name, text] of runtimeSources()) files.set(`runtime/${name}`, text);
   let binary: Uint8Array | null = null;
