@@ -112,7 +112,7 @@ export class OnnxGraphIndex {
     return this.consumerMap.get(value) ?? [];
   }
 
-  /** A constant tensor read as float32 values; `role` names it in messages (e.g. "the weight of node 'fc1' (Gemm)"). */
+  /** A constant tensor read as float32 values; `role` names it in messages (e.g. "weight B of node 'fc1' (Gemm)"). */
   floats(name: string, role: string): { dims: number[]; values: Float32Array } {
     const t = this.tensor(name, role);
     const dims = (t.dims ?? []).map(int64ToNumber);
@@ -123,11 +123,11 @@ export class OnnxGraphIndex {
     } else {
       throw onnxError(
         this.file,
-        `${role} '${name}' is a ${dataTypeName(t.dataType)} tensor; firmnet imports float32 models only (convert the weights to float32 before exporting, e.g. model.float() in PyTorch)`,
+        `${role}, tensor '${name}', is ${dataTypeName(t.dataType)}; firmnet imports float32 models only (convert the weights to float32 before exporting, e.g. model.float() in PyTorch)`,
       );
     }
     if (values.length !== count) {
-      throw onnxError(this.file, `${role} '${name}' has ${values.length} values but its shape [${dims.join(', ')}] needs ${count}; the file may be truncated`, 'BAD_ONNX');
+      throw onnxError(this.file, `${role}, tensor '${name}', has ${values.length} values but its shape [${dims.join(', ')}] needs ${count}; the file may be truncated`, 'BAD_ONNX');
     }
     return { dims, values };
   }
@@ -135,7 +135,7 @@ export class OnnxGraphIndex {
   /** A constant int64 tensor (Reshape's target shape). */
   ints(name: string, role: string): number[] {
     const t = this.tensor(name, role);
-    if (t.dataType !== ONNX_INT64) throw onnxError(this.file, `${role} '${name}' is ${dataTypeName(t.dataType)}, expected int64`);
+    if (t.dataType !== ONNX_INT64) throw onnxError(this.file, `${role}, tensor '${name}', is ${dataTypeName(t.dataType)}, expected int64`);
     if (t.rawData && t.rawData.length > 0) {
       const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
       return Array.from({ length: t.rawData.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
@@ -146,13 +146,13 @@ export class OnnxGraphIndex {
   /** A constant bool scalar (Dropout's training_mode). */
   bool(name: string, role: string): boolean {
     const t = this.tensor(name, role);
-    if (t.dataType !== ONNX_BOOL) throw onnxError(this.file, `${role} '${name}' is ${dataTypeName(t.dataType)}, expected bool`);
+    if (t.dataType !== ONNX_BOOL) throw onnxError(this.file, `${role}, tensor '${name}', is ${dataTypeName(t.dataType)}, expected bool`);
     return t.rawData && t.rawData.length > 0 ? t.rawData[0] !== 0 : (t.int32Data?.[0] ?? 0) !== 0;
   }
 
   private tensor(name: string, role: string): TensorProto {
     const t = this.constants.get(name);
-    if (!t) throw onnxError(this.file, `${role} '${name}' is computed in the graph; firmnet needs it as an initializer (a constant)`);
+    if (!t) throw onnxError(this.file, `${role}, '${name}', is computed in the graph; firmnet needs it as an initializer (a constant)`);
     return t;
   }
 }

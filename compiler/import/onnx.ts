@@ -175,7 +175,7 @@ class ChainReader {
       if (transA !== need) {
         throw onnxError(this.file, `${describeNode(node)} has transA=${transA} on the activation input A (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(x, W) with transA=${need} here`);
       }
-      const w = this.matrix(inB, `the weight (input B) of ${describeNode(node)}`);
+      const w = this.matrix(inB, `weight B of ${describeNode(node)}`);
       [inF, outF] = transB ? [w.dims[1], w.dims[0]] : [w.dims[0], w.dims[1]];
       weights = transB ? w.values : transpose(w.values, w.dims[0], w.dims[1]);
       transposedOut = false;
@@ -184,7 +184,7 @@ class ChainReader {
       if (transB !== need) {
         throw onnxError(this.file, `${describeNode(node)} has transB=${transB} on the activation input B (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(W, x) with transB=${need} here`);
       }
-      const w = this.matrix(inA, `the weight (input A) of ${describeNode(node)}`);
+      const w = this.matrix(inA, `weight A of ${describeNode(node)}`);
       [inF, outF] = transA ? [w.dims[0], w.dims[1]] : [w.dims[1], w.dims[0]];
       weights = transA ? transpose(w.values, w.dims[0], w.dims[1]) : w.values;
       transposedOut = true;
@@ -209,7 +209,7 @@ class ChainReader {
 
   /** Gemm's C, broadcast to Y: a scalar, or one value per output along Y's feature axis. */
   private gemmBias(node: NodeProto, name: string, outF: number, transposedOut: boolean): Float32Array {
-    const c = this.g.floats(name, `the bias (input C) of ${describeNode(node)}`);
+    const c = this.g.floats(name, `bias C of ${describeNode(node)}`);
     if (c.values.length === 1) return new Float32Array(outF).fill(c.values[0]);
     const d = c.dims;
     const perOutput = transposedOut ? d.length === 2 && d[0] === outF && d[1] === 1 : (d.length === 1 && d[0] === outF) || (d.length === 2 && d[0] === 1 && d[1] === outF);
@@ -228,7 +228,7 @@ class ChainReader {
     }
     this.requireBatchFirst(node);
     this.requireVectorRows(node);
-    const w = this.matrix(inB, `the weight (input B) of ${describeNode(node)}`);
+    const w = this.matrix(inB, `weight B of ${describeNode(node)}`);
     const [inF, outF] = w.dims;
     this.matchFeatures(inF, node);
     this.push({ type: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, describeNode(node));
@@ -489,13 +489,13 @@ class ChainReader {
 
   private matrix(name: string, role: string): { dims: [number, number]; values: Float32Array } {
     const m = this.g.floats(name, role);
-    if (m.dims.length !== 2) throw onnxError(this.file, `${role} '${name}' has shape [${m.dims.join(', ')}]; expected a 2-D weight matrix`);
+    if (m.dims.length !== 2) throw onnxError(this.file, `${role}, tensor '${name}', has shape [${m.dims.join(', ')}]; expected a 2-D weight matrix`);
     return { dims: [m.dims[0], m.dims[1]], values: m.values };
   }
 
   private scalar(name: string, role: string): number {
     const { values } = this.g.floats(name, role);
-    if (values.length !== 1) throw onnxError(this.file, `${role} '${name}' has ${values.length} values; expected a scalar`);
+    if (values.length !== 1) throw onnxError(this.file, `${role}, tensor '${name}', has ${values.length} values; expected a scalar`);
     return values[0];
   }
 
@@ -550,12 +550,15 @@ class ChainReader {
   }
 
   private branching(value: string, users: NodeProto[]): Error {
-    const hint = users.some((u) => ['Erf', 'Div', 'Pow', 'Mul'].includes(u.opType ?? ''))
-      ? ' (a GELU must be the Gelu op, opset 20+, or the Erf form x·0.5·(1 + erf(x/√2)); the tanh form written out with Pow is not recognised)'
-      : '';
+    const unique = [...new Set(users)];
+    const hint = unique.some((u) => ['Erf', 'Div', 'Pow', 'Mul'].includes(u.opType ?? ''))
+      ? ' (a GELU must be the Gelu op, opset 20+, or the Erf form x·0.5·(1 + erf(x/√2)); the tanh approximation written out with Mul/Pow/Tanh nodes is not recognised)'
+      : unique.some((u) => u.opType === 'Shape')
+        ? ' (a shape computed from the input, e.g. x.view(x.size(0), -1), makes a branch: use nn.Flatten or x.reshape(-1, features))'
+        : '';
     return onnxError(
       this.file,
-      `the graph branches at '${value}', which feeds ${users.map(describeNode).join(' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
+      `the graph branches at '${value}', which feeds ${unique.map(describeNode).join(' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
     );
   }
 

@@ -5,10 +5,10 @@ export interface OrtOutputs {
 }
 
 /** Runs an ONNX model in onnxruntime-node (CPU) on `rows` feature rows; returns every graph output. */
-export async function runOrt(bytes: Uint8Array, features: Float32Array, rows: number, inputFeatures: number, inputName = 'input'): Promise<OrtOutputs> {
+export async function runOrt(bytes: Uint8Array, features: Float32Array, rows: number, inputFeatures: number, shape: number[] = [rows, inputFeatures]): Promise<OrtOutputs> {
   const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
   try {
-    const result = await session.run({ [inputName]: new ort.Tensor('float32', features, [rows, inputFeatures]) });
+    const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', features, shape) });
     const out: OrtOutputs = {};
     for (const name of session.outputNames) out[name] = result[name].data as Float32Array;
     return out;
