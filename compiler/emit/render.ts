@@ -37,3 +37,21 @@ export function generatedHeader(q: Pick<QModel, 'name' | 'hash'>, command: strin
   ];
   return `/*\n${lines.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */\n`;
 }
+
+/**
+ * Text that is safe inside a generated block comment: control characters become spaces and the
+ * comment delimiters are broken up (a model or class name may contain anything).
+ */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+}
+
+/** The same header as `generatedHeader`, as `#` comment lines (Makefiles, CMake, shell). */
+export function generatedHashHeader(q: Pick<QModel, 'name' | 'hash'>, command: string, commentLines: string[] = []): string {
+  return generatedHeader(q, command, commentLines)
+    .split('\n')
+    .filter((l) => l !== '/*' && l !== ' */' && l !== '')
+    .map((l) => `#${l.replace(/^ \*/, '')}`)
+    .join('\n')
+    .concat('\n');
+}

@@ -1,0 +1,57 @@
+/**
+ * Every name the generated C uses for one model, derived in one place: the symbol prefix, the macro
+ * prefix, the file names, the integer types of the model's ends and the name of its invoke function.
+ */
+import type { QDtype, QModel } from '../../quantize/qmodel.js';
+import { identifier } from '../render.js';
+import { checkModelPrefix } from './c-syntax.js';
+
+export interface CModelNames {
+  /** Symbol prefix, e.g. `digits` → `digits_invoke`, `digits_arena`. */
+  prefix: string;
+  /** Macro prefix, e.g. `DIGITS` → `DIGITS_INPUT_SIZE`. */
+  macro: string;
+  header: string;
+  source: string;
+  dataHeader: string;
+  predictSource: string;
+  inputType: CTensorType;
+  outputType: CTensorType;
+  /**
+   * `<prefix>_invoke` when input and output are int8 (the issue's API); when an end is int16 the name
+   * carries both dtypes, e.g. `<prefix>_invoke_s16_s8`, so code written for an int8 model cannot call
+   * an int16 model by mistake.
+   */
+  invoke: string;
+}
+
+export type CTensorType = 'int8_t' | 'int16_t';
+
+export function cTensorType(dtype: QDtype): CTensorType {
+  return dtype === 'int16' ? 'int16_t' : 'int8_t';
+}
+
+/** The kernel-name suffix of a dtype, as CMSIS-NN spells it. */
+export function dtypeSuffix(dtype: QDtype): 's8' | 's16' {
+  return dtype === 'int16' ? 's16' : 's8';
+}
+
+export function cModelNames(q: Pick<QModel, 'name' | 'layers'>, nameOverride?: string): CModelNames {
+  const origin = nameOverride ?? q.name;
+  const prefix = identifier(origin);
+  checkModelPrefix(prefix, origin);
+  const inDtype = q.layers[0].input.dtype;
+  const outDtype = q.layers[q.layers.length - 1].output.dtype;
+  const invoke = inDtype === 'int8' && outDtype === 'int8' ? `${prefix}_invoke` : `${prefix}_invoke_${dtypeSuffix(inDtype)}_${dtypeSuffix(outDtype)}`;
+  return {
+    prefix,
+    macro: prefix.toUpperCase(),
+    header: `${prefix}.h`,
+    source: `${prefix}.c`,
+    dataHeader: `${prefix}_data.h`,
+    predictSource: `${prefix}_predict.c`,
+    inputType: cTensorType(inDtype),
+    outputType: cTensorType(outDtype),
+    invoke,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * `firmnet emit --target c`: the quantized IR → portable C99 a firmware project compiles as is (no
+ * runtime library, no interpreter). Files are rendered from the IR alone, written atomically, and are
+ * byte-identical for the same IR, name and command. See docs/c-backend.md.
+ */
+import { join } from 'node:path';
+import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
+import { FirmnetError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { parseQModelText } from '../../quantize/qmodel-file.js';
+import type { QDtype, QModel } from '../../quantize/qmodel.js';
+import { commentText, generatedHashHeader, generatedHeader } from '../render.js';
+import { type CModelNames, cModelNames } from './c-names.js';
+import { defaultExampleRows, exampleData } from './example-rows.js';
+import { KERNELS_HEADER_BODY, KERNELS_SOURCE_BODY } from './kernels-source.js';
+import { renderCMakeFragment, renderExampleMain, renderExampleMakefile } from './render-example.js';
+import { renderLayer } from './render-layers.js';
+import { type ModelRenderInput, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
+
+export interface CEmitOptions {
+  /** The command line recorded in every file's header comment. */
+  command?: string;
+  /** Symbol and file prefix (default: the model's name, made a C identifier). */
+  name?: string;
+  /** Raw float feature rows for example/main.c (default: four rows spread over the calibrated input range). */
+  exampleRows?: { features: ArrayLike<number>; rows: number; description: string };
+}
+
+export interface CEmitResult {
+  outDir: string;
+  /** Paths written, relative to outDir, sorted. */
+  files: string[];
+  names: CModelNames;
+  /** Bytes of the static arena (.bss), from the shared memory plan. */
+  arenaBytes: number;
+  /** Bytes of constant model data (flash): weights, biases, multipliers, shifts, tables. */
+  weightBytes: number;
+  inputDtype: QDtype;
+  outputDtype: QDtype;
+  plan: MemoryPlan;
+}
+
+const DEFAULT_COMMAND = 'emitC() (firmnet API)';
+/** Kernel sums are uint32: a softmax over more classes could overflow where the reference does not. */
+const MAX_SOFTMAX_FEATURES = 65536;
+
+export function emitC(q: QModel, outDir: string, options: CEmitOptions = {}): CEmitResult {
+  const files = renderC(q, options);
+  for (const [path, text] of files) writeFileAtomic(join(outDir, path), text);
+  const { names, plan, weightBytes } = files.meta;
+  return {
+    outDir,
+    files: [...files.keys()].sort(),
+    names,
+    arenaBytes: plan.arenaBytes,
+    weightBytes,
+    inputDtype: q.layers[0].input.dtype,
+    outputDtype: q.layers[q.layers.length - 1].output.dtype,
+    plan,
+  };
+}
+
+type RenderedFiles = Map<string, string> & { meta: { names: CModelNames; plan: MemoryPlan; weightBytes: number } };
+
+/** Every generated file's text, keyed by its path relative to the output folder; writes nothing. */
+export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
+  checkIr(q);
+  const names = cModelNames(q, options.name);
+  const command = commentText(options.command ?? DEFAULT_COMMAND);
+  const safeModel = { name: commentText(q.name), hash: q.hash };
+  const header = (lines: string[]): string => generatedHeader(safeModel, command, lines);
+  const layers = q.layers.map((l, i) => renderLayer(names.prefix, l, i));
+  const plan = planMemory(q);
+  const weightBytes = layers.reduce((s, l) => s + l.dataBytes, 0);
+  const m: ModelRenderInput = { q, names, layers, plan, weightBytes, header };
+  const rows = options.exampleRows ?? defaultExampleRows(q);
+  const files = new Map<string, string>() as RenderedFiles;
+  files.set(names.header, renderModelHeader(m));
+  files.set(names.dataHeader, renderDataHeader(m));
+  files.set(names.source, renderModelSource(m));
+  files.set(names.predictSource, renderPredictSource(m));
+  files.set('firmnet_kernels.h', `${header(['Portable C99 int8/int16 kernels (model-independent; one copy serves several models).'])}\n${KERNELS_HEADER_BODY}`);
+  files.set(
+    'firmnet_kernels.c',
+    `${header(['Portable C99 int8/int16 kernels: TFLite double rounding, bit-identical to firmnet\'s golden reference.', 'No allocation, no recursion, no VLA, no float.'])}\n${KERNELS_SOURCE_BODY}`,
+  );
+  files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([`Example: runs model '${safeModel.name}' on a few rows and checks it against the golden reference.`])));
+  files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(safeModel, command, [`Example build for model '${safeModel.name}'.`])));
+  files.set('CMakeLists.txt', renderCMakeFragment(names, generatedHashHeader(safeModel, command, [`CMake fragment for model '${safeModel.name}'.`])));
+  files.meta = { names, plan, weightBytes };
+  return files;
+}
+
+/**
+ * The C code trusts the IR's ranges, so check the IR the same way the loader does (shapes, integer
+ * ranges, hashes), plus what only the C kernels need.
+ */
+function checkIr(q: QModel): void {
+  parseQModelText(JSON.stringify(q), `quantized IR '${q.name}'`);
+  q.layers.forEach((layer, i) => {
+    if (layer.op !== 'softmax') return;
+    if (layer.expTable[0] === 0) {
+      throw new FirmnetError('BAD_IR_FILE', `layers[${i}].expTable[0] is 0, so a softmax row could sum to 0; it must be round(2^15 · exp(0)) = 32768 — re-run \`firmnet quantize\``);
+    }
+    if (layer.input.features > MAX_SOFTMAX_FEATURES) {
+      throw new FirmnetError('UNSUPPORTED', `layers[${i}]: a softmax over ${layer.input.features} features is beyond the C kernel's ${MAX_SOFTMAX_FEATURES} (its uint32 sum could overflow); quantize without --int8-head`);
+    }
+  });
+}

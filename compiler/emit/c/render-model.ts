@@ -1,0 +1,338 @@
+/**
+ * The model-specific C files: `<name>.h` (public API and macros), `<name>_data.h` (constant data,
+ * included once by `<name>.c`), `<name>.c` (the arena and `<name>_invoke`, integer only) and
+ * `<name>_predict.c` (the float convenience path: standardize, quantize, invoke, dequantize, head).
+ */
+import type { MemoryPlan } from '../../../firmware-sim/plan-memory.js';
+import { DTYPE_RANGE, type QModel, type QTensor, inputTensor, outputTensor } from '../../quantize/qmodel.js';
+import { commentText } from '../render.js';
+import type { CModelNames } from './c-names.js';
+import { cFloat, cInteger, cStringLiteral } from './c-syntax.js';
+import type { CLayer } from './render-layers.js';
+
+export interface ModelRenderInput {
+  q: QModel;
+  names: CModelNames;
+  layers: CLayer[];
+  plan: MemoryPlan;
+  weightBytes: number;
+  /** The generated-file comment block for a file, given extra description lines. */
+  header(lines: string[]): string;
+}
+
+function tensorMacros(macro: string, which: 'INPUT' | 'OUTPUT', t: QTensor): string[] {
+  return [
+    `#define ${macro}_${which}_BITS ${t.dtype === 'int16' ? 16 : 8}`,
+    `#define ${macro}_${which}_SCALE ${cFloat(t.scale)}`,
+    `#define ${macro}_${which}_ZERO_POINT ${cInteger(t.zeroPoint, 'int32_t', true)}`,
+  ];
+}
+
+function predictMeaning(q: QModel): string {
+  if (q.headInFirmware) return 'the dequantized outputs of the int8 head (probabilities)';
+  switch (q.head) {
+    case 'softmax':
+      return 'class probabilities (float softmax of the dequantized logits)';
+    case 'sigmoid':
+      return q.task === 'binary' ? 'the probability of the positive class (float sigmoid of the dequantized logit)' : 'per-output probabilities (float sigmoid of the dequantized logits)';
+    case 'identity':
+      return q.targetStandardization ? 'regression values in the target\'s units (dequantized, then un-standardized)' : 'the dequantized outputs';
+  }
+}
+
+export function renderModelHeader(m: ModelRenderInput): string {
+  const { q, names, plan } = m;
+  const { macro, prefix, inputType: inT, outputType: outT } = names;
+  const input = inputTensor(q);
+  const output = outputTensor(q);
+  const int8Api = inT === 'int8_t' && outT === 'int8_t';
+  const classes = q.classNames.length;
+  const lines = [
+    `#ifndef ${macro}_H`,
+    `#define ${macro}_H`,
+    '',
+    '#include <stdint.h>',
+    '',
+    '#ifdef __cplusplus',
+    'extern "C" {',
+    '#endif',
+    '',
+    '/* Sizes */',
+    `#define ${macro}_INPUT_SIZE ${input.features} /* input features per row */`,
+    `#define ${macro}_OUTPUT_SIZE ${output.features} /* outputs per row */`,
+    `#define ${macro}_ARENA_BYTES ${plan.arenaBytes} /* the static activation arena, the model's only RAM (.bss) */`,
+    `#define ${macro}_WEIGHT_BYTES ${m.weightBytes} /* constant model data in flash: weights, biases, multipliers, shifts, tables */`,
+    `#define ${macro}_LAYER_COUNT ${q.layers.length}`,
+    `#define ${macro}_MODEL_HASH ${cStringLiteral(q.hash)} /* hash of the quantized IR this code was generated from */`,
+    '',
+    '/* Quantization of the input and the output: real = scale * (code - zero_point) */',
+    ...tensorMacros(macro, 'INPUT', input),
+    ...tensorMacros(macro, 'OUTPUT', output),
+    '',
+    '/* Integer types of the input and output codes, and the invoke function taking them. */',
+    `typedef ${inT} ${prefix}_input_t;`,
+    `typedef ${outT} ${prefix}_output_t;`,
+    `#define ${macro}_INVOKE ${names.invoke}`,
+    '',
+  ];
+  if (classes > 0) {
+    lines.push(
+      q.task === 'binary' && output.features === 1
+        ? `/* Class names; the single output is the score of ${prefix}_class_names[1]. */`
+        : `/* Class names, in output order. */`,
+      `#define ${macro}_CLASS_COUNT ${classes}`,
+      `extern const char *const ${prefix}_class_names[${macro}_CLASS_COUNT];`,
+      '',
+    );
+  } else {
+    lines.push(`#define ${macro}_CLASS_COUNT 0 /* ${commentText(q.task)}: no class names */`, '');
+  }
+  lines.push(
+    '/*',
+    ` * Runs the integer network on one row: ${input.features} ${inT} codes in, ${output.features} ${outT} codes out.`,
+    int8Api
+      ? ' * Bit-identical to firmnet\'s golden reference. No allocation, no float, no state besides the arena;'
+      : ` * This model has an int16 end (16x8 quantization), so the function is named ${names.invoke} and takes int16_t`,
+    ...(int8Api ? [] : [` * where the tensor is int16; ${macro}_INVOKE and the ${prefix}_input_t/_output_t typedefs name it generically.`, ' * Bit-identical to firmnet\'s golden reference. No allocation, no float, no state besides the arena;']),
+    ' * not reentrant (one static arena). `in` and `out` may be your own buffers (outside the arena) or the',
+    ` * arena slots from ${prefix}_input_buffer() / ${prefix}_output_buffer(), which use no RAM beyond the arena;`,
+    ' * the input slot is overwritten by later layers, so refill it before every call.',
+    ' */',
+    `void ${names.invoke}(const ${inT} *in, ${outT} *out);`,
+    `${inT} *${prefix}_input_buffer(void);`,
+    `${outT} *${prefix}_output_buffer(void);`,
+    '',
+    '/*',
+    ' * Float convenience path (<name>_predict.c; the only part that uses float). quantize_input applies the',
+    ' * input standardization and quantization exactly as the golden reference does (float32 steps,',
+    ' * round half away from zero, NaN -> zero point, +-Inf -> the ends of the range). dequantize_output',
+    ` * gives real = scale * (code - zero_point). predict runs both around the arena buffers and writes`,
+    ` * ${predictMeaning(q)}.`,
+    ' */',
+    `void ${prefix}_quantize_input(const float *features, ${inT} *in);`,
+    `void ${prefix}_dequantize_output(const ${outT} *out, float *values);`,
+    `void ${prefix}_predict(const float *features, float *scores);`,
+    '',
+    '#ifdef __cplusplus',
+    '}',
+    '#endif',
+    '',
+    `#endif /* ${macro}_H */`,
+    '',
+  );
+  return m.header([`Public API of model '${commentText(q.name)}': include this header, compile ${names.source}, ${names.predictSource} and firmnet_kernels.c.`]) + '\n' + lines.join('\n');
+}
+
+export function renderDataHeader(m: ModelRenderInput): string {
+  const { names } = m;
+  const guard = `${names.macro}_DATA_H`;
+  const body = m.layers.map((l) => l.definitions).join('\n');
+  return (
+    m.header([`Constant data of model '${commentText(m.q.name)}' (flash), included once by ${names.source}; every number is copied from the quantized IR.`]) +
+    `\n#ifndef ${guard}\n#define ${guard}\n\n#include <stdint.h>\n\n#include "firmnet_kernels.h"\n\n${body}\n#endif /* ${guard} */\n`
+  );
+}
+
+function tensorPointer(prefix: string, plan: MemoryPlan, q: QModel, position: number): string {
+  const tensor = position === 0 ? q.layers[0].input : q.layers[position - 1].output;
+  const offset = plan.tensors[position].offset;
+  return tensor.dtype === 'int16' ? `&${prefix}_arena.s16[${offset / 2}]` : `&${prefix}_arena.s8[${offset}]`;
+}
+
+export function renderModelSource(m: ModelRenderInput): string {
+  const { q, names, plan, layers } = m;
+  const { prefix, macro } = names;
+  const last = layers.length - 1;
+  const arenaMap = plan.tensors.map((t, k) => ` *   ${k === 0 ? 'input' : `layers[${k - 1}] output`} ('${commentText(t.name)}'): bytes [${t.offset}, ${t.offset + t.bytes})`);
+  const calls = layers.flatMap((l, i) => {
+    const input = i === 0 ? 'in' : tensorPointer(prefix, plan, q, i);
+    const output = i === last ? 'out' : tensorPointer(prefix, plan, q, i + 1);
+    return [`    /* ${l.summary} */`, `    ${l.call(input, output)}`, `    FIRMNET_AFTER_LAYER(${i});`];
+  });
+  const classNames =
+    q.classNames.length > 0
+      ? `\nconst char *const ${prefix}_class_names[${macro}_CLASS_COUNT] = {\n${q.classNames.map((c) => `    ${cStringLiteral(c)},`).join('\n')}\n};\n`
+      : '';
+  const words = plan.arenaBytes / 4;
+  return (
+    m.header([`Model '${commentText(q.name)}': the activation arena and ${names.invoke} (integer arithmetic only).`]) +
+    `
+#include "${names.header}"
+
+#include "firmnet_kernels.h"
+#include "${names.dataHeader}"
+
+/*
+ * The one activation arena, laid out by firmware-sim/plan-memory.ts (the plan every firmnet backend
+ * uses): tensors alternate between the start and the end of the arena, ${plan.alignment}-byte aligned.
+${arenaMap.join('\n')}
+ * ${names.invoke} reads \`in\` and writes \`out\` directly; the input and output slots above are what
+ * ${prefix}_input_buffer() and ${prefix}_output_buffer() return. Fixed .bss overhead beyond the arena: none.
+ */
+static union {
+    int8_t s8[${macro}_ARENA_BYTES];
+    int16_t s16[${macro}_ARENA_BYTES / 2];
+    int32_t words[${words}]; /* word alignment without compiler extensions */
+} ${prefix}_arena FIRMNET_ALIGN(${plan.alignment}) FIRMNET_ARENA_ATTRIBUTES;
+
+${names.inputType} *${prefix}_input_buffer(void) {
+    return ${tensorPointer(prefix, plan, q, 0)};
+}
+
+${names.outputType} *${prefix}_output_buffer(void) {
+    return ${tensorPointer(prefix, plan, q, layers.length)};
+}
+
+void ${names.invoke}(const ${names.inputType} *in, ${names.outputType} *out) {
+${calls.join('\n')}
+}
+${classNames}`
+  );
+}
+
+export function renderPredictSource(m: ModelRenderInput): string {
+  const { q, names } = m;
+  const { prefix, macro, inputType: inT, outputType: outT } = names;
+  const input = inputTensor(q);
+  const range = DTYPE_RANGE[input.dtype];
+  const standardization = q.inputStandardization;
+  const target = q.headInFirmware ? null : q.head === 'identity' ? q.targetStandardization : null;
+  const floatArray = (name: string, values: number[]): string => `static const float ${name}[${values.length}] = {\n${floatLines(values)}\n};\n`;
+  const parts: string[] = [];
+  parts.push(
+    m.header([
+      `Float convenience path of model '${commentText(q.name)}': input standardization and quantization, output dequantization and the float head.`,
+      'Only this file uses float (and, for a softmax/sigmoid head, expf from <math.h>); the integer path does not depend on it.',
+      'Compile it without -ffast-math: quantization must handle NaN and repeat the golden reference\'s float32 steps exactly.',
+    ]),
+    '#include <math.h>',
+    '',
+    `#include "${names.header}"`,
+    '',
+  );
+  if (standardization) {
+    parts.push('/* Input standardization from training: x\' = (x - mean) / std, in float32. */');
+    parts.push(floatArray(`${prefix}_input_mean`, standardization.mean), floatArray(`${prefix}_input_std`, standardization.std));
+  }
+  if (target) {
+    parts.push('/* Regression targets were standardized in training: y = y\' * std + mean, in float32. */');
+    parts.push(floatArray(`${prefix}_target_mean`, target.mean), floatArray(`${prefix}_target_std`, target.std));
+  }
+  parts.push(`/* round(x / scale) + zero point, halves away from zero, clamped to the ${input.dtype} range; NaN -> the zero point. */
+static int32_t ${prefix}_quantize_value(float x) {
+    const float v = x / ${macro}_INPUT_SCALE;
+    float fraction;
+    int32_t code;
+    if (isnan(v)) {
+        return ${macro}_INPUT_ZERO_POINT;
+    }
+    if (v >= 65536.0f) {
+        return ${range.max};
+    }
+    if (v <= -65536.0f) {
+        return ${cInteger(range.min, 'int32_t')};
+    }
+    code = (int32_t)v; /* truncates toward zero */
+    fraction = v - (float)code;
+    if (fraction >= 0.5f) {
+        code += 1;
+    } else if (fraction <= -0.5f) {
+        code -= 1;
+    }
+    code += ${macro}_INPUT_ZERO_POINT;
+    return code < ${cInteger(range.min, 'int32_t')} ? ${cInteger(range.min, 'int32_t')} : (code > ${range.max} ? ${range.max} : code);
+}
+
+void ${prefix}_quantize_input(const float *features, ${inT} *in) {
+    int32_t i;
+    for (i = 0; i < ${macro}_INPUT_SIZE; ++i) {
+        float x = features[i];
+${standardization ? `        x = x - ${prefix}_input_mean[i];\n        x = x / ${prefix}_input_std[i];\n` : ''}        in[i] = (${inT})${prefix}_quantize_value(x);
+    }
+}
+
+void ${prefix}_dequantize_output(const ${outT} *out, float *values) {
+    int32_t i;
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        values[i] = (float)((int32_t)out[i] - ${macro}_OUTPUT_ZERO_POINT) * ${macro}_OUTPUT_SCALE;
+    }
+}
+`);
+  const head = renderHead(q, prefix, macro, target !== null);
+  if (head.definition) parts.push(head.definition);
+  parts.push(`void ${prefix}_predict(const float *features, float *scores) {
+    ${inT} *in = ${prefix}_input_buffer();
+    ${outT} *out = ${prefix}_output_buffer();
+    ${prefix}_quantize_input(features, in);
+    ${names.invoke}(in, out);
+    ${prefix}_dequantize_output(out, scores);${head.call ? `\n    ${head.call}` : ''}
+}
+`);
+  return parts.join('\n');
+}
+
+function renderHead(q: QModel, prefix: string, macro: string, unstandardize: boolean): { definition: string | null; call: string | null } {
+  if (!q.headInFirmware && q.head === 'softmax') {
+    return {
+      definition: `/* Float softmax over the dequantized logits (the golden reference computes it in float64; results agree to float32 rounding). */
+static void ${prefix}_softmax(float *values) {
+    float max = values[0];
+    float sum = 0.0f;
+    int32_t i;
+    for (i = 1; i < ${macro}_OUTPUT_SIZE; ++i) {
+        if (values[i] > max) {
+            max = values[i];
+        }
+    }
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        values[i] = expf(values[i] - max);
+        sum += values[i];
+    }
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        values[i] = values[i] / sum;
+    }
+}
+`,
+      call: `${prefix}_softmax(scores);`,
+    };
+  }
+  if (!q.headInFirmware && q.head === 'sigmoid') {
+    return {
+      definition: `/* Float sigmoid of each dequantized logit, in the overflow-free form the reference uses. */
+static void ${prefix}_sigmoid(float *values) {
+    int32_t i;
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        if (values[i] >= 0.0f) {
+            values[i] = 1.0f / (1.0f + expf(-values[i]));
+        } else {
+            const float e = expf(values[i]);
+            values[i] = e / (1.0f + e);
+        }
+    }
+}
+`,
+      call: `${prefix}_sigmoid(scores);`,
+    };
+  }
+  if (unstandardize) {
+    return {
+      definition: `/* Regression: back to the target's units, y = y' * std + mean in two float32 steps. */
+static void ${prefix}_unstandardize(float *values) {
+    int32_t i;
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        values[i] = values[i] * ${prefix}_target_std[i];
+        values[i] = values[i] + ${prefix}_target_mean[i];
+    }
+}
+`,
+      call: `${prefix}_unstandardize(scores);`,
+    };
+  }
+  return { definition: null, call: null };
+}
+
+function floatLines(values: number[]): string {
+  const lines: string[] = [];
+  for (let i = 0; i < values.length; i += 6) lines.push(`    ${values.slice(i, i + 6).map(cFloat).join(', ')}`);
+  return lines.join(',\n');
+}

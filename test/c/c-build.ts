@@ -1,0 +1,146 @@
+/**
+ * Host builds of generated C for the tests: emit a model under the name "model", compile it with the
+ * test harness (test/c/harness.c) under strict warnings or under ASan+UBSan, run it on a batch, and
+ * decode the results.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { emitC } from '../../compiler/emit/c/emit-c.js';
+import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
+import type { QArray } from '../../compiler/reference/tensor.js';
+
+const run = promisify(execFile);
+
+export const HARNESS = resolve('test/c/harness.c');
+
+/** The issue's flags, plus the warnings embedded projects commonly turn on; -O2 so flow-based warnings run. */
+export const STRICT_FLAGS = [
+  '-std=c99',
+  '-pedantic',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-Wconversion',
+  '-Wsign-conversion',
+  '-Wshadow',
+  '-Wstrict-prototypes',
+  '-Wmissing-prototypes',
+  '-Wcast-qual',
+  '-Wcast-align',
+  '-Wundef',
+  '-Wvla',
+  '-Wdouble-promotion',
+  '-O2',
+];
+
+/** ASan + UBSan, every report fatal; float-cast-overflow is not part of -fsanitize=undefined in GCC, so it is named. */
+export const SANITIZE_FLAGS = [
+  '-std=c99',
+  '-pedantic',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-O1',
+  '-g',
+  '-fno-omit-frame-pointer',
+  '-fsanitize=address,undefined,float-cast-overflow,float-divide-by-zero',
+  '-fno-sanitize-recover=all',
+];
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `firmnet-c-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Emits `q` as "model" into dir (so the harness can include "model.h"). */
+export function emitForHarness(q: QModel, dir: string): void {
+  emitC(q, dir, { name: 'model', command: 'test/c harness build' });
+}
+
+export interface Build {
+  exe: string;
+  /** Compiler diagnostics (must be empty: zero warnings). */
+  stderr: string;
+}
+
+/** Compiles the harness against the model in dir; rejects (with gcc's message) on any error. */
+export async function buildHarness(dir: string, flags: string[], exeName: string): Promise<Build> {
+  const exe = join(dir, exeName);
+  const sources = [HARNESS, join(dir, 'model.c'), join(dir, 'model_predict.c'), join(dir, 'firmnet_kernels.c')];
+  const { stderr } = await run('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, '-lm']);
+  return { exe, stderr };
+}
+
+export interface HarnessRun {
+  status: number | null;
+  stdout: Buffer;
+  /** Sanitizer reports land here (and make the status non-zero). */
+  stderr: string;
+}
+
+export function runHarness(exe: string, mode: 'int' | 'float', stdin: Buffer): HarnessRun {
+  const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
+  const r = spawnSync(exe, [mode], { input: stdin, env, maxBuffer: 1 << 28 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+export function encodeCodes(dtype: QDtype, values: ArrayLike<number>): Buffer {
+  const array = dtype === 'int16' ? Int16Array.from(values) : Int8Array.from(values);
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+export function decodeCodes(dtype: QDtype, bytes: Buffer, offset: number, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push(dtype === 'int16' ? bytes.readInt16LE(offset + 2 * i) : bytes.readInt8(offset + i));
+  return out;
+}
+
+export interface FloatRunResult {
+  /** Per row: the C quantize_input codes, invoke's output codes, predict's floats. */
+  input: number[];
+  output: number[];
+  scores: Float32Array;
+}
+
+/** Decodes the harness's float mode: per row, input codes, output codes, output floats. */
+export function decodeFloatRun(q: QModel, bytes: Buffer, rows: number): FloatRunResult {
+  const inT = q.layers[0].input;
+  const outT = q.layers[q.layers.length - 1].output;
+  const inBytes = inT.features * (inT.dtype === 'int16' ? 2 : 1);
+  const outBytes = outT.features * (outT.dtype === 'int16' ? 2 : 1);
+  const rowBytes = inBytes + outBytes + 4 * outT.features;
+  if (bytes.length !== rows * rowBytes) throw new Error(`harness wrote ${bytes.length} bytes, expected ${rows} rows of ${rowBytes}`);
+  const input: number[] = [];
+  const output: number[] = [];
+  const scores = new Float32Array(rows * outT.features);
+  for (let r = 0; r < rows; r++) {
+    const o = r * rowBytes;
+    input.push(...decodeCodes(inT.dtype, bytes, o, inT.features));
+    output.push(...decodeCodes(outT.dtype, bytes, o + inBytes, outT.features));
+    for (let j = 0; j < outT.features; j++) scores[r * outT.features + j] = bytes.readFloatLE(o + inBytes + outBytes + 4 * j);
+  }
+  return { input, output, scores };
+}
+
+export function floatBytes(values: Float32Array): Buffer {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** Indices where two code arrays differ (first few), for a readable failure. */
+export function firstDifferences(actual: ArrayLike<number>, expected: ArrayLike<number>, limit = 5): string[] {
+  const out: string[] = [];
+  const n = Math.max(actual.length, expected.length);
+  for (let i = 0; i < n && out.length < limit; i++) if (actual[i] !== expected[i]) out.push(`[${i}] C ${actual[i]} vs reference ${expected[i]}`);
+  return out;
+}
+
+export function asArray(values: QArray): number[] {
+  return Array.from(values);
+}
