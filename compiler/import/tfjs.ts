@@ -1,0 +1,352 @@
+/**
+ * TF.js layers format (`model.json` + weight shards, as written by `model.save()` in TF.js or by
+ * `tensorflowjs_converter --input_format keras`) → firmnet float model. Sequential and functional
+ * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization,
+ * Dropout, Flatten. Documented in docs/import-export.md.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FirmnetError } from '../errors.js';
+import { JsonReader } from '../io/json-reader.js';
+import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
+import { shortestFloat32 } from '../nn/layer.js';
+import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
+
+type Json = Record<string, unknown>;
+
+export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, Dropout and Flatten';
+const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
+
+export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
+  const { root } = JsonReader.parseFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json');
+  const r = new JsonReader(options.file, 'BAD_TFJS');
+  if (root.format === 'firmnet.model') r.fail('', 'is already a firmnet model file; import takes an ONNX file or a TF.js model.json');
+  if (root.format === 'graph-model') {
+    r.fail('format', "is a TF.js graph model (converted from a SavedModel or frozen graph); firmnet imports the layers format: save the Keras/TF.js model with model.save() or tensorflowjs_converter --input_format keras");
+  }
+  if (root.format !== undefined && root.format !== 'layers-model') r.fail('format', `expected 'layers-model', got ${JSON.stringify(root.format)}`);
+  let topology = r.child(root, 'modelTopology', '');
+  // The Keras converter wraps the model config (with keras_version, training_config) in model_config.
+  if ('model_config' in topology) topology = r.child(topology, 'model_config', 'modelTopology');
+  const weights = readWeights(r, root, dirname(modelJsonPath), options.file);
+  const chain = chainOfLayers(r, topology);
+  const net = new LayerReader(r, weights, options.file).read(chain);
+  const modelName = chain.modelName;
+  const generic = modelName === null || /^(sequential|model|functional)(_\d+)?$/i.test(modelName);
+  return finishImport({ ...net, recorded: generic ? {} : { name: modelName.replace(/[^A-Za-z0-9_]/g, '_') } }, options);
+}
+
+interface KerasLayer {
+  className: string;
+  name: string;
+  config: Json;
+  path: string;
+}
+
+/** The layers in the order data flows through them; functional models must be one chain. */
+function chainOfLayers(r: JsonReader, topology: Json): { layers: KerasLayer[]; modelName: string | null } {
+  const className = r.string(topology, 'class_name', 'modelTopology');
+  const configValue = r.field(topology, 'config', 'modelTopology');
+  if (className === 'Sequential') {
+    // Keras ≥ 2.2.3 writes {name, layers}; older versions a bare list of layers.
+    const config = Array.isArray(configValue) ? { layers: configValue } : r.object(configValue, 'modelTopology.config');
+    const list = r.array(config, 'layers', 'modelTopology.config');
+    const layers = list.map((l, i) => kerasLayer(r, l, `modelTopology.config.layers[${i}]`));
+    return { layers, modelName: typeof config.name === 'string' ? config.name : null };
+  }
+  if (className !== 'Model' && className !== 'Functional') {
+    r.fail('modelTopology.class_name', `is '${className}'; firmnet imports Sequential and functional (Model/Functional) models`);
+  }
+  const config = r.object(configValue, 'modelTopology.config');
+  const all = r.array(config, 'layers', 'modelTopology.config').map((l, i) => ({ layer: kerasLayer(r, l, `modelTopology.config.layers[${i}]`), raw: r.object(l, '') }));
+  const byName = new Map(all.map((a) => [a.layer.name, a]));
+  const endpoint = (key: string): string => {
+    const list = r.array(config, key, 'modelTopology.config');
+    if (list.length !== 1) r.fail(`modelTopology.config.${key}`, `has ${list.length} entries; firmnet imports models with one input and one output`);
+    const first = list[0];
+    return Array.isArray(first) ? String(first[0]) : String(first);
+  };
+  const inputName = endpoint('input_layers');
+  const outputName = endpoint('output_layers');
+  const inbound = new Map<string, string[]>();
+  const consumers = new Map<string, string[]>();
+  for (const { layer, raw } of all) {
+    const nodes = Array.isArray(raw.inbound_nodes) ? raw.inbound_nodes : [];
+    if (nodes.length > 1) throw unsupported(r, `layer '${layer.name}' (${layer.className}) is applied ${nodes.length} times (a shared layer); firmnet imports models whose layers form one chain`);
+    const sources = nodes.length === 0 ? [] : inboundNames(nodes[0]);
+    inbound.set(layer.name, sources);
+    for (const s of sources) consumers.set(s, [...(consumers.get(s) ?? []), layer.name]);
+  }
+  const layers: KerasLayer[] = [];
+  let current = inputName;
+  for (;;) {
+    const entry = byName.get(current);
+    if (!entry) r.fail('modelTopology.config', `names layer '${current}', which is not in its layer list`);
+    const sources = inbound.get(current) ?? [];
+    if (sources.length > 1) {
+      throw unsupported(r, `layer '${current}' (${entry.layer.className}) takes ${sources.length} inputs (${sources.map((s) => `'${s}'`).join(', ')}): the model branches; firmnet imports models whose layers form one chain`);
+    }
+    layers.push(entry.layer);
+    if (current === outputName) break;
+    const next = consumers.get(current) ?? [];
+    if (next.length === 0) r.fail(entry.layer.path, `layer '${current}' feeds no layer, but the output is '${outputName}'`);
+    if (next.length > 1) {
+      throw unsupported(
+        r,
+        `the model branches after layer '${current}', which feeds ${next.map((n) => `'${n}' (${byName.get(n)?.layer.className ?? '?'})`).join(' and ')}; firmnet imports models whose layers form one chain`,
+      );
+    }
+    current = next[0];
+  }
+  if (layers.length !== all.length) {
+    const stray = all.find((a) => !layers.includes(a.layer))!;
+    throw unsupported(r, `layer '${stray.layer.name}' (${stray.layer.className}) is not on the chain from '${inputName}' to '${outputName}'; firmnet imports models whose layers form one chain`);
+  }
+  return { layers, modelName: typeof config.name === 'string' ? config.name : null };
+}
+
+function unsupported(r: JsonReader, message: string): FirmnetError {
+  return new FirmnetError('UNSUPPORTED', `${r.file}: ${message}`);
+}
+
+/** Layer names an inbound node reads: Keras 2 `[[name, node, tensor, kwargs], …]`, Keras 3 `{args: [{config: {keras_history}}]}`. */
+function inboundNames(node: unknown): string[] {
+  if (Array.isArray(node)) return node.map((t) => (Array.isArray(t) ? String(t[0]) : String(t)));
+  const args = (node as { args?: unknown[] }).args ?? [];
+  const names: string[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const history = (v as { config?: { keras_history?: unknown[] } }).config?.keras_history;
+      if (Array.isArray(history)) names.push(String(history[0]));
+    }
+  };
+  visit(args);
+  return names;
+}
+
+function kerasLayer(r: JsonReader, value: unknown, path: string): KerasLayer {
+  const l = r.object(value, path);
+  const className = r.string(l, 'class_name', path);
+  const config = r.child(l, 'config', path);
+  const name = typeof config.name === 'string' ? config.name : typeof l.name === 'string' ? l.name : `${className}_${path}`;
+  return { className, name, config, path };
+}
+
+/** Weight shards concatenated per manifest group, sliced per weight in manifest order. */
+function readWeights(r: JsonReader, root: Json, dir: string, file: string): Map<string, { shape: number[]; values: Float32Array }> {
+  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  const groups = r.array(root, 'weightsManifest', '');
+  groups.forEach((g, gi) => {
+    const gpath = `weightsManifest[${gi}]`;
+    const group = r.object(g, gpath);
+    const paths = r.strings(group, 'paths', gpath);
+    const entries = r.array(group, 'weights', gpath).map((w, wi) => r.object(w, `${gpath}.weights[${wi}]`));
+    const chunks = paths.map((p) => {
+      try {
+        return readFileSync(join(dir, p));
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+        throw new FirmnetError('BAD_TFJS', `${file}: weight file '${p}' listed in ${gpath}.paths cannot be read (${reason}); keep the .bin shards next to model.json`);
+      }
+    });
+    const bytes = Buffer.concat(chunks);
+    let offset = 0;
+    entries.forEach((w, wi) => {
+      const wpath = `${gpath}.weights[${wi}]`;
+      const name = r.string(w, 'name', wpath);
+      const shape = r.numbers(w, 'shape', wpath, undefined, { integer: true, min: 0 });
+      const dtype = r.string(w, 'dtype', wpath);
+      if (w.quantization !== undefined && w.quantization !== null) {
+        const q = r.object(w.quantization, `${wpath}.quantization`);
+        throw new FirmnetError(
+          'UNSUPPORTED',
+          `${file}: weight '${name}' is stored quantized (${String(q.dtype)}, e.g. tensorflowjs_converter --quantize_${String(q.dtype)}); firmnet imports float32 weights: convert without --quantize_* (firmnet quantizes to int8 itself)`,
+        );
+      }
+      if (dtype !== 'float32') throw new FirmnetError('UNSUPPORTED', `${file}: weight '${name}' is ${dtype}; firmnet imports float32 weights only`);
+      const count = shape.reduce((a, b) => a * b, 1);
+      if (offset + count * 4 > bytes.length) {
+        throw new FirmnetError(
+          'BAD_TFJS',
+          `${file}: the weight shards of ${gpath} (${paths.join(', ')}) hold ${bytes.length} bytes, but weight '${name}' needs bytes ${offset}–${offset + count * 4}; a shard is truncated or belongs to another model`,
+        );
+      }
+      const values = new Float32Array(count);
+      for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(offset + i * 4);
+      offset += count * 4;
+      out.set(name, { shape, values });
+    });
+    if (offset !== bytes.length) {
+      throw new FirmnetError('BAD_TFJS', `${file}: the weight shards of ${gpath} hold ${bytes.length} bytes, but its weights take ${offset}; the shards belong to another model`);
+    }
+  });
+  return out;
+}
+
+class LayerReader {
+  private readonly layers: LayerSpec[] = [];
+  private readonly origins: string[] = [];
+  private rowDims: (number | null)[] | null = null;
+  private inputFeatures: number | null = null;
+
+  constructor(
+    private readonly r: JsonReader,
+    private readonly weights: Map<string, { shape: number[]; values: Float32Array }>,
+    private readonly file: string,
+  ) {}
+
+  read(chain: { layers: KerasLayer[] }): Omit<ImportedNetwork, 'recorded'> {
+    for (const layer of chain.layers) this.layer(layer);
+    if (this.inputFeatures === null) this.r.fail('modelTopology', 'no layer declares the input shape (batch_input_shape); firmnet needs the number of input features');
+    return { format: 'tfjs', inputFeatures: this.inputFeatures, layers: this.layers, origins: this.origins, inputStandardization: null, targetStandardization: null };
+  }
+
+  private layer(l: KerasLayer): void {
+    const c = l.config;
+    const shape = c.batch_input_shape ?? c.batchInputShape ?? c.batch_shape;
+    if (shape !== undefined && this.rowDims === null) this.setInputShape(l, shape);
+    if (typeof c.dtype === 'string' && c.dtype !== 'float32') this.unsupported(l, `has dtype ${c.dtype}; firmnet imports float32 models only`);
+    const origin = `layer '${l.name}' (${l.className})`;
+    switch (l.className) {
+      case 'InputLayer':
+        if (this.rowDims === null) this.fail(l, 'has no batch_input_shape');
+        return;
+      case 'Dense':
+        return this.dense(l, origin);
+      case 'Activation':
+        return this.activation(l, origin, this.r.string(c, 'activation', `${l.path}.config`));
+      case 'LeakyReLU': {
+        // TF.js and Keras 2 call the slope alpha (default 0.3); Keras 3 negative_slope.
+        const alpha = typeof c.alpha === 'number' ? c.alpha : typeof c.negative_slope === 'number' ? c.negative_slope : 0.3;
+        return this.push({ type: 'leaky_relu', alpha }, origin);
+      }
+      case 'BatchNormalization':
+        return this.batchNorm(l, origin);
+      case 'Dropout':
+        return this.push({ type: 'dropout', rate: this.r.number(c, 'rate', `${l.path}.config`, { min: 0, max: 1 }) }, origin);
+      case 'Flatten': {
+        const dims = this.requireShape(l);
+        if (c.data_format === 'channels_first' && dims.length > 2) this.unsupported(l, 'flattens channels_first data, which reorders the features; firmnet supports channels_last');
+        this.rowDims = [dims.some((d) => d === null) ? null : (dims as number[]).reduce((a, b) => a * b, 1)];
+        return;
+      }
+      default:
+        throw new FirmnetError('UNSUPPORTED', `${this.file}: ${origin} is not supported; firmnet imports TF.js layers models made of ${SUPPORTED_TFJS_LAYERS}`);
+    }
+  }
+
+  private setInputShape(l: KerasLayer, shape: unknown): void {
+    if (!Array.isArray(shape) || shape.length < 2) this.fail(l, `has batch_input_shape ${JSON.stringify(shape)}; expected [null, features, …]`);
+    const dims = shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : null));
+    this.rowDims = dims;
+    if (dims.every((d) => d !== null)) this.inputFeatures = (dims as number[]).reduce((a, b) => a * b, 1);
+  }
+
+  private dense(l: KerasLayer, origin: string): void {
+    const c = l.config;
+    const dims = this.requireShape(l);
+    if (dims.length !== 1) this.unsupported(l, `gets input of shape [batch, ${dims.join(', ')}] and would apply to the last axis only; add a Flatten layer before it`);
+    const units = this.r.number(c, 'units', `${l.path}.config`, { integer: true, min: 1 });
+    const kernel = this.weight(l, 'kernel');
+    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${kernel.shape.join(', ')}]; expected [inputs, ${units}]`);
+    const inF = kernel.shape[0];
+    if (dims[0] !== null && dims[0] !== inF) this.fail(l, `kernel takes ${inF} inputs, but the previous layer gives ${dims[0]}`);
+    if (this.inputFeatures === null && this.layers.every((x) => x.type !== 'dense')) this.inputFeatures = inF;
+    // Keras kernels are [in][out]; firmnet (like PyTorch) stores [out][in].
+    const weights = new Array<number>(inF * units);
+    for (let i = 0; i < inF; i++) for (let o = 0; o < units; o++) weights[o * inF + i] = kernel.values[i * units + o];
+    const useBias = c.use_bias !== false;
+    const bias = useBias ? Array.from(this.vector(l, 'bias', units)) : new Array<number>(units).fill(0);
+    this.push({ type: 'dense', inFeatures: inF, outFeatures: units, weights, bias }, origin);
+    this.rowDims = [units];
+    const activation = typeof c.activation === 'string' ? c.activation : 'linear';
+    if (activation !== 'linear') this.activation(l, `${origin} activation`, activation);
+  }
+
+  private activation(l: KerasLayer, origin: string, name: string): void {
+    const spec = activationSpec(name);
+    if (spec === null) this.unsupported(l, `uses activation '${name}'; firmnet supports ${ACTIVATIONS}`);
+    if (spec !== 'linear') this.push(spec, origin);
+  }
+
+  private batchNorm(l: KerasLayer, origin: string): void {
+    const c = l.config;
+    const dims = this.requireShape(l);
+    const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
+    if (dims.length !== 1 || (axis !== -1 && axis !== 1)) {
+      this.unsupported(l, `normalizes axis ${JSON.stringify(c.axis)} of [batch, ${dims.join(', ')}]; firmnet supports BatchNormalization over the features of [batch, features]`);
+    }
+    const mean = this.weight(l, 'moving_mean').values;
+    const n = mean.length;
+    const gamma = c.scale === false ? new Float32Array(n).fill(1) : this.vector(l, 'gamma', n);
+    const beta = c.center === false ? new Float32Array(n) : this.vector(l, 'beta', n);
+    // Keras' momentum weighs the running value (0.99); firmnet's, like PyTorch's, the batch value.
+    const momentum = typeof c.momentum === 'number' ? c.momentum : 0.99;
+    this.push(
+      {
+        type: 'batchnorm',
+        features: n,
+        gamma: Array.from(gamma),
+        beta: Array.from(beta),
+        runningMean: Array.from(mean),
+        runningVar: Array.from(this.vector(l, 'moving_variance', n)),
+        eps: typeof c.epsilon === 'number' ? c.epsilon : 1e-3,
+        momentum: shortestFloat32(1 - momentum),
+      },
+      origin,
+    );
+  }
+
+  private push(spec: LayerSpec, origin: string): void {
+    this.layers.push(spec);
+    this.origins.push(origin);
+  }
+
+  private requireShape(l: KerasLayer): (number | null)[] {
+    if (this.rowDims === null) this.fail(l, 'comes before any layer declares the input shape (batch_input_shape)');
+    return this.rowDims;
+  }
+
+  private vector(l: KerasLayer, param: string, n: number): Float32Array {
+    const w = this.weight(l, param);
+    if (w.values.length !== n) this.fail(l, `${param} has ${w.values.length} values, expected ${n}`);
+    return w.values;
+  }
+
+  /** `<layer>/<param>`; a converter may add a scope in front (`model/<layer>/<param>`). */
+  private weight(l: KerasLayer, param: string): { shape: number[]; values: Float32Array } {
+    const exact = this.weights.get(`${l.name}/${param}`);
+    if (exact) return exact;
+    const scoped = [...this.weights.keys()].filter((k) => k.endsWith(`/${l.name}/${param}`));
+    if (scoped.length === 1) return this.weights.get(scoped[0])!;
+    return this.fail(l, `weight '${l.name}/${param}' is not in the weights manifest${scoped.length > 1 ? ` (several scoped matches: ${scoped.join(', ')})` : ''}`);
+  }
+
+  private fail(l: KerasLayer, message: string): never {
+    throw new FirmnetError('BAD_TFJS', `${this.file}: layer '${l.name}' (${l.className}) ${message}`);
+  }
+
+  private unsupported(l: KerasLayer, message: string): never {
+    throw new FirmnetError('UNSUPPORTED', `${this.file}: layer '${l.name}' (${l.className}) ${message}`);
+  }
+}
+
+function activationSpec(name: string): ActivationSpec | 'linear' | null {
+  switch (name) {
+    case 'linear':
+      return 'linear';
+    case 'relu':
+    case 'relu6':
+    case 'sigmoid':
+    case 'tanh':
+    case 'softmax':
+      return { type: name };
+    case 'gelu':
+      return { type: 'gelu', approximate: 'none' };
+    case 'gelu_new':
+      return { type: 'gelu', approximate: 'tanh' };
+    default:
+      return null;
+  }
+}
