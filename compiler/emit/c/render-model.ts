@@ -111,7 +111,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
     ' */',
     `void ${prefix}_quantize_input(const float *features, ${inT} *in);`,
     `void ${prefix}_dequantize_output(const ${outT} *out, float *values);`,
-    `void ${prefix}_predict(const float *features, float *scores);`,
+    `void ${prefix}_predict(const float *in, float *out);`,
     '',
     '#ifdef __cplusplus',
     '}',
@@ -260,12 +260,12 @@ void ${prefix}_dequantize_output(const ${outT} *out, float *values) {
 `);
   const head = renderHead(q, prefix, macro, target !== null);
   if (head.definition) parts.push(head.definition);
-  parts.push(`void ${prefix}_predict(const float *features, float *scores) {
-    ${inT} *in = ${prefix}_input_buffer();
-    ${outT} *out = ${prefix}_output_buffer();
-    ${prefix}_quantize_input(features, in);
-    ${names.invoke}(in, out);
-    ${prefix}_dequantize_output(out, scores);${head.call ? `\n    ${head.call}` : ''}
+  parts.push(`void ${prefix}_predict(const float *in, float *out) {
+    ${inT} *codes_in = ${prefix}_input_buffer();
+    ${outT} *codes_out = ${prefix}_output_buffer();
+    ${prefix}_quantize_input(in, codes_in);
+    ${names.invoke}(codes_in, codes_out);
+    ${prefix}_dequantize_output(codes_out, out);${head.call ? `\n    ${head.call}` : ''}
 }
 `);
   return parts.join('\n');
@@ -293,7 +293,7 @@ static void ${prefix}_softmax(float *values) {
     }
 }
 `,
-      call: `${prefix}_softmax(scores);`,
+      call: `${prefix}_softmax(out);`,
     };
   }
   if (!q.headInFirmware && q.head === 'sigmoid') {
@@ -311,7 +311,7 @@ static void ${prefix}_sigmoid(float *values) {
     }
 }
 `,
-      call: `${prefix}_sigmoid(scores);`,
+      call: `${prefix}_sigmoid(out);`,
     };
   }
   if (unstandardize) {
@@ -325,7 +325,7 @@ static void ${prefix}_unstandardize(float *values) {
     }
 }
 `,
-      call: `${prefix}_unstandardize(scores);`,
+      call: `${prefix}_unstandardize(out);`,
     };
   }
   return { definition: null, call: null };

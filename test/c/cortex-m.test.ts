@@ -1,0 +1,100 @@
+/**
+ * Cortex-M builds with arm-none-eabi-gcc (installed by scripts/install-system-deps.sh, which CI runs):
+ * every vector's C and the bundled models build warning-free for cortex-m0plus, -m4 and -m7 at -Os;
+ * the committed firmware-sim/measured/code-size.json matches a fresh measurement; the kernels stay
+ * within 2 KB of .text on Cortex-M4; a model's .bss is exactly its arena; the integer path calls no
+ * floating-point helper; and the call graph has no recursion and only static frames.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { BUNDLED_MODELS, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
+import { ARM_CFLAGS, CORES, INSTALL_HINT, buildModelImage, findArmToolchain, undefinedSymbols } from '../../scripts/code-size/measure.js';
+import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measureAllKernels } from '../../scripts/code-size/report.js';
+import { loadVectors } from '../helpers/vectors.js';
+import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
+
+const tc = findArmToolchain();
+if (tc === null) console.warn(`SKIP: arm-none-eabi-gcc not found — run ${INSTALL_HINT} (Cortex-M build and code-size tests skipped)`);
+
+/** The issue's acceptance bound for the kernels without model data on Cortex-M4 at -Os. */
+const KERNEL_TEXT_LIMIT_M4 = 2048;
+/** .bss a model adds beyond its arena (documented in docs/c-backend.md): none, the kernels keep no state. */
+const FIXED_BSS_OVERHEAD = 0;
+/** Soft-float and double helpers of the Arm EABI; Cortex-M0+ has no FPU, so any float operation calls one. */
+const FLOAT_HELPER = /^__aeabi_(f|d|c[fd]|u?l?i?2[fd])/;
+
+const committed = JSON.parse(readFileSync(CODE_SIZE_JSON, 'utf8')) as CodeSizeReport;
+
+let work: string;
+beforeAll(() => {
+  work = tempDir('cortex-m');
+});
+afterAll(() => removeDir(work));
+
+it('docs/c-backend.md shows the committed measurement', () => {
+  expect(readFileSync('docs/c-backend.md', 'utf8')).toContain(markdownTable(committed));
+});
+
+describe.skipIf(tc === null)('Cortex-M builds (arm-none-eabi-gcc)', () => {
+  it('the committed kernel sizes are current, and the kernels fit 2 KB of .text on Cortex-M4', () => {
+    if (tc === null) return;
+    const fresh = measureAllKernels(tc, work);
+    const hint = `re-run \`${MEASURE_COMMAND}\` and commit ${CODE_SIZE_JSON} (committed with ${committed.compiler}, this machine has ${tc.version})`;
+    for (const core of CORES) expect(fresh[core], `${core} kernels: ${hint}`).toEqual(committed.cores[core].kernels);
+    expect(fresh['cortex-m4'].text).toBeLessThanOrEqual(KERNEL_TEXT_LIMIT_M4);
+    expect(fresh['cortex-m0plus'].text, 'the M0+ figure includes the libgcc helpers').toBeGreaterThan(fresh['cortex-m0plus'].textWithoutLibgcc);
+  });
+
+  for (const spec of BUNDLED_MODELS) {
+    it(`bundled model ${spec.dataset}: sizes as committed, .bss = arena + ${FIXED_BSS_OVERHEAD}, no float helpers, bounded stack`, () => {
+      if (tc === null) return;
+      const { qmodel } = buildBundledModel(spec);
+      const dir = join(work, spec.dataset);
+      const emitted = emitC(qmodel, dir, { command: MEASURE_COMMAND });
+      for (const core of CORES) {
+        const image = buildModelImage(tc, dir, emitted.names, core, work);
+        const recorded = committed.cores[core].models[spec.dataset];
+        expect({ ...image.sizes, stackBytes: image.stack.bytes }, `${core}: re-run \`${MEASURE_COMMAND}\``).toEqual({
+          text: recorded.text,
+          data: recorded.data,
+          bss: recorded.bss,
+          stackBytes: recorded.stackBytes,
+        });
+        expect(image.sizes.bss).toBe(emitted.arenaBytes + FIXED_BSS_OVERHEAD);
+        expect(image.sizes.data).toBe(0);
+        expect(image.sizes.text).toBeGreaterThan(emitted.weightBytes);
+        expect(image.stack.path[0]).toBe(emitted.names.invoke);
+        if (core === 'cortex-m0plus') {
+          const linked = execFileSync(tc.nm, [image.elf], { encoding: 'utf8' });
+          expect(linked.split('\n').filter((l) => FLOAT_HELPER.test(l.trim().split(/\s+/).pop() ?? ''))).toEqual([]);
+        }
+      }
+    });
+  }
+
+  it('the float check can fail: the predict file does call float helpers on Cortex-M0+', () => {
+    if (tc === null) return;
+    const { qmodel } = buildBundledModel(BUNDLED_MODELS[2]);
+    const dir = join(work, 'float-control');
+    const { names } = emitC(qmodel, dir, {});
+    const obj = join(work, 'predict-m0plus.o');
+    execFileSync(tc.gcc, [...ARM_CFLAGS, '-mcpu=cortex-m0plus', `-I${dir}`, '-c', join(dir, names.predictSource), '-o', obj]);
+    expect(undefinedSymbols(tc, obj).filter((s) => FLOAT_HELPER.test(s)).length).toBeGreaterThan(0);
+  });
+
+  it('every test vector\'s C (all ops, int8 and int16) builds warning-free for Thumb-1 and Thumb-2, predict file included', () => {
+    if (tc === null) return;
+    const flags = [...STRICT_FLAGS.filter((f) => f !== '-O2'), '-Os', '-mthumb', '-ffunction-sections', '-fdata-sections'];
+    for (const v of loadVectors()) {
+      const dir = join(work, `vec-${v.name}`);
+      const { names } = emitC(v.qmodel, dir, { command: 'test' });
+      for (const core of ['cortex-m0plus', 'cortex-m4']) {
+        // -Werror: any warning fails the compile (and throws with gcc's message).
+        execFileSync(tc.gcc, [...flags, `-mcpu=${core}`, '-c', names.source, names.predictSource, 'firmnet_kernels.c'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      }
+    }
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * The C emitter's contract without compiling: the file set and API, deterministic bytes, header
+ * comments, what the integer path may not contain, and loud errors for IRs and names it cannot emit.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitC, renderC } from '../../compiler/emit/c/emit-c.js';
+import { FirmnetError } from '../../compiler/errors.js';
+import { planMemory } from '../../firmware-sim/plan-memory.js';
+import type { QModel, SoftmaxLayer } from '../../compiler/quantize/qmodel.js';
+import { sealQModel } from '../../compiler/quantize/seal.js';
+import { FIRMNET_VERSION } from '../../compiler/version.js';
+import { loadVectors } from '../helpers/vectors.js';
+import { removeDir, tempDir } from './c-build.js';
+
+const vectors = loadVectors();
+const vector = (name: string): QModel => {
+  const v = vectors.find((x) => x.name === name);
+  if (!v) throw new Error(`vector ${name} missing`);
+  return v.qmodel;
+};
+
+let work: string;
+beforeAll(() => {
+  work = tempDir('emit');
+});
+afterAll(() => removeDir(work));
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .map((f) => relative(dir, join(dir, f)))
+    .sort();
+}
+
+function expectFirmnetError(fn: () => unknown, code: string, pattern: RegExp): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FirmnetError);
+    expect((e as FirmnetError).code).toBe(code);
+    expect((e as FirmnetError).message).toMatch(pattern);
+    return;
+  }
+  throw new Error('expected a FirmnetError');
+}
+
+describe('emitC output', () => {
+  it('writes the documented files and reports sizes from the shared memory plan', () => {
+    const q = vector('iris-relu');
+    const dir = join(work, 'files');
+    const r = emitC(q, dir, { command: 'firmnet emit iris.q.json --target c --out build/c/' });
+    const expected = ['CMakeLists.txt', 'example/Makefile', 'example/main.c', 'firmnet_kernels.c', 'firmnet_kernels.h', 'iris_relu.c', 'iris_relu.h', 'iris_relu_data.h', 'iris_relu_predict.c'];
+    expect(r.files).toEqual(expected);
+    expect(listFiles(dir)).toEqual(expected);
+    expect(r.arenaBytes).toBe(planMemory(q).arenaBytes);
+    const fc = q.layers.filter((l) => l.op === 'fully_connected');
+    // int8 weights, int32 bias and multiplier, int8 shift per output channel.
+    expect(r.weightBytes).toBe(fc.reduce((s, l) => s + l.inFeatures * l.outFeatures + 9 * l.outFeatures, 0));
+    const header = readFileSync(join(dir, 'iris_relu.h'), 'utf8');
+    expect(header).toContain('void iris_relu_invoke(const int8_t *in, int8_t *out);');
+    expect(header).toContain('void iris_relu_predict(const float *in, float *out);');
+    for (const macro of [`IRIS_RELU_INPUT_SIZE 4 `, `IRIS_RELU_OUTPUT_SIZE 3 `, `IRIS_RELU_ARENA_BYTES ${r.arenaBytes} `, `IRIS_RELU_WEIGHT_BYTES ${r.weightBytes} `, 'IRIS_RELU_CLASS_COUNT 3']) {
+      expect(header).toContain(`#define ${macro}`);
+    }
+    expect(header).toContain(`#define IRIS_RELU_INPUT_ZERO_POINT ${q.layers[0].input.zeroPoint < 0 ? `(${q.layers[0].input.zeroPoint})` : q.layers[0].input.zeroPoint}`);
+    expect(header).toContain('extern const char *const iris_relu_class_names[IRIS_RELU_CLASS_COUNT];');
+  });
+
+  it('names the invoke function after its dtypes when an end is int16', () => {
+    const cases: [string, string][] = [
+      ['iris-int16-all', 'void iris_int16_all_invoke_s16_s16(const int16_t *in, int16_t *out);'],
+      ['fc-int16-in', 'void fc_int16_in_invoke_s16_s8(const int16_t *in, int8_t *out);'],
+      ['fc-int16-out', 'void fc_int16_out_invoke_s8_s16(const int8_t *in, int16_t *out);'],
+    ];
+    for (const [name, prototype] of cases) {
+      const files = renderC(vector(name), {});
+      const header = files.get(files.meta.names.header) ?? '';
+      expect(header).toContain(prototype);
+      expect(header).toContain(`#define ${files.meta.names.macro}_INVOKE ${files.meta.names.invoke}`);
+      expect(header).not.toMatch(/_invoke\(const int8_t/);
+    }
+  });
+
+  it('is deterministic: same IR and command give the same bytes, wherever they are written', () => {
+    const q = vector('digits-gelu-mixed');
+    const a = emitC(q, join(work, 'det-a'), { command: 'cmd' });
+    const b = emitC(q, join(work, 'nested', 'det-b'), { command: 'cmd' });
+    for (const f of a.files) expect(readFileSync(join(a.outDir, f)), f).toEqual(readFileSync(join(b.outDir, f)));
+    const again = renderC(q, { command: 'cmd' });
+    for (const [f, text] of again) expect(text, f).toBe(readFileSync(join(a.outDir, f), 'utf8'));
+  });
+
+  it('starts every file with the firmnet version, the model hash and the command', () => {
+    const q = vector('softmax-int8');
+    const command = 'firmnet emit s.q.json --target c --out build/c/';
+    for (const [file, text] of renderC(q, { command })) {
+      const head = text.split('\n').slice(0, 6).join('\n');
+      expect(head, file).toContain(`Generated by firmnet ${FIRMNET_VERSION}`);
+      expect(head, file).toContain(`quantized IR hash ${q.hash}`);
+      expect(head, file).toContain(`Command: ${command}`);
+      expect(text.startsWith(file.endsWith('Makefile') || file.endsWith('.txt') ? '#' : '/*'), file).toBe(true);
+    }
+  });
+
+  it('keeps the integer path free of float, allocation and stdio', () => {
+    for (const v of vectors) {
+      const files = renderC(v.qmodel, {});
+      const { names } = files.meta;
+      for (const f of ['firmnet_kernels.c', 'firmnet_kernels.h', names.source, names.dataHeader]) {
+        const code = (files.get(f) ?? '').replace(/\/\*[\s\S]*?\*\//g, '');
+        expect(code, `${v.name} ${f}`).not.toMatch(/\b(float|double|malloc|calloc|realloc|free|alloca|printf|stdio|math\.h)\b/);
+      }
+    }
+  });
+
+  it('copies every number from the IR: weights, biases, multipliers, shifts and tables appear verbatim', () => {
+    const q = vector('digits-leaky-per-tensor');
+    const files = renderC(q, {});
+    const data = files.get(files.meta.names.dataHeader) ?? '';
+    const arrayOf = (name: string): number[] => {
+      const m = new RegExp(`${name}\\[[^\\]]*\\][^=]*= \\{([^}]*)\\}`).exec(data);
+      if (!m) throw new Error(`${name} not found`);
+      return m[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => Number(s.replace(/^\(-2147483647 - 1\)$/, '-2147483648')));
+    };
+    q.layers.forEach((l, i) => {
+      if (l.op !== 'fully_connected') return;
+      expect(arrayOf(`digits_leaky_per_tensor_w${i}`)).toEqual(l.weights);
+      expect(arrayOf(`digits_leaky_per_tensor_b${i}`)).toEqual(l.bias);
+      expect(arrayOf(`digits_leaky_per_tensor_multiplier${i}`)).toEqual(l.multiplier);
+      expect(arrayOf(`digits_leaky_per_tensor_shift${i}`)).toEqual(l.shift);
+    });
+  });
+});
+
+describe('emitC errors', () => {
+  it('rejects an IR changed after quantization (hash mismatch) with the field named', () => {
+    const q = structuredClone(vector('iris-relu'));
+    const layer = q.layers[0];
+    if (layer.op !== 'fully_connected') throw new Error('unexpected');
+    layer.weights[0] = layer.weights[0] === 1 ? 2 : 1;
+    expectFirmnetError(() => renderC(q, {}), 'BAD_IR_FILE', /layers\[0\]\.hash/);
+  });
+
+  it('rejects a softmax table that could make a row sum to zero', () => {
+    const base = vector('softmax-int8');
+    const { hash: _h, layers, ...rest } = structuredClone(base);
+    const softmax = layers[0] as SoftmaxLayer;
+    const { hash: _lh, ...unsealed } = softmax;
+    const q = sealQModel({ ...rest, layers: [{ ...unsealed, expTable: [0, ...softmax.expTable.slice(1)] }] });
+    expectFirmnetError(() => renderC(q, {}), 'BAD_IR_FILE', /expTable\[0\] is 0/);
+  });
+
+  it('rejects names that would collide with the kernel or standard headers, or are not C identifiers', () => {
+    const q = vector('iris-relu');
+    expectFirmnetError(() => renderC(q, { name: 'firmnet_kernels' }), 'BAD_ARGUMENT', /collides with the kernel header/);
+    expectFirmnetError(() => renderC(q, { name: 'stdint' }), 'BAD_ARGUMENT', /<stdint\.h>/);
+    expectFirmnetError(() => renderC(q, { name: '__x' }), 'BAD_ARGUMENT', /reserves/);
+    expect(renderC(q, { name: '3-axis model' }).meta.names.prefix).toBe('m_3_axis_model');
+  });
+
+  it('keeps names and commands with comment delimiters or quotes inside comments and strings', () => {
+    const q = vector('iris-relu');
+    const files = renderC(q, { command: 'firmnet emit "a*/b" --out /*x' });
+    for (const [f, text] of files) {
+      if (f.endsWith('Makefile') || f.endsWith('.txt')) continue;
+      const header = text.slice(0, text.indexOf('*/') + 2);
+      expect(header, f).toContain('a* /b');
+      expect(header, f).toContain('/ *x');
+    }
+  });
+});
