@@ -36,6 +36,7 @@ export const METADATA_KEYS = {
   featureNames: 'firmnet.featureNames',
   labelColumns: 'firmnet.labelColumns',
   classNames: 'firmnet.classNames',
+  anomaly: 'firmnet.anomaly',
 } as const;
 
 export function floatModelToOnnx(model: FloatModel): Uint8Array {
@@ -74,6 +75,7 @@ export function floatModelToOnnx(model: FloatModel): Uint8Array {
       [METADATA_KEYS.featureNames]: JSON.stringify(model.featureNames),
       [METADATA_KEYS.labelColumns]: JSON.stringify(model.labelColumns),
       [METADATA_KEYS.classNames]: JSON.stringify(model.classNames),
+      ...(model.anomaly ? { [METADATA_KEYS.anomaly]: JSON.stringify(model.anomaly) } : {}),
     },
   });
 }

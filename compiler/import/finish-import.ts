@@ -4,7 +4,7 @@
  * rules are documented in docs/import-export.md ("How task, head and classes are decided").
  */
 import { FirmnetError } from '../errors.js';
-import { type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
+import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
 import { modelToJson, parseModelText } from '../model/model-file.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import type { Preprocessing } from './preprocessing-sidecar.js';
@@ -28,6 +28,8 @@ export interface RecordedInfo {
   featureNames?: string[];
   labelColumns?: string[];
   classNames?: string[];
+  /** Autoencoders exported by firmnet carry their anomaly threshold. */
+  anomaly?: AnomalyThreshold;
 }
 
 export interface ImportedNetwork {
@@ -71,7 +73,9 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
 
   const inputStandardization = pickStandardization('input', net.inputStandardization, pre.input, net.inputFeatures, options.file);
   const targetStandardization = pickStandardization('target', net.targetStandardization, pre.target, outputFeatures, options.file);
-  if (targetStandardization && task !== 'regression') fail(`a target standardization (y·std + mean) only applies to regression, but the task is ${task}`);
+  if (targetStandardization && task !== 'regression' && task !== 'autoencoder') {
+    fail(`a target standardization (y·std + mean) only applies to regression, but the task is ${task}`);
+  }
 
   const classNames = options.classNames ?? pre.classNames ?? fitting(net.recorded.classNames, task, outputFeatures) ?? defaultClassNames(task, outputFeatures);
   const expected = task === 'binary' ? 2 : task === 'regression' || task === 'autoencoder' ? 0 : outputFeatures;
@@ -95,7 +99,7 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
     classNames,
     inputStandardization,
     targetStandardization,
-    anomaly: null,
+    anomaly: task === 'autoencoder' ? (net.recorded.anomaly ?? null) : null,
     layers: layers.map(float32Layer),
     seed: null,
     source: { format: net.format, file: options.file },

@@ -4,7 +4,7 @@
  * Add of a MatMul, a leading standardization). Supported ops and the rules for task, head and
  * classes are listed in docs/import-export.md.
  */
-import type { FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
+import type { AnomalyThreshold, FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
 import { METADATA_KEYS } from '../export/onnx.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
@@ -622,7 +622,7 @@ function recordedInfo(model: ModelProto, file: string): RecordedInfo {
     return value;
   };
   const task = props.get(METADATA_KEYS.task);
-  const tasks: Task[] = ['regression', 'binary', 'multiclass', 'multilabel'];
+  const tasks: Task[] = ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder'];
   if (task !== undefined && !tasks.includes(task as Task)) throw onnxError(file, `metadata '${METADATA_KEYS.task}' is '${task}'; expected one of ${tasks.join(', ')}`, 'BAD_ONNX');
   return {
     name: props.get(METADATA_KEYS.name),
@@ -630,5 +630,20 @@ function recordedInfo(model: ModelProto, file: string): RecordedInfo {
     featureNames: list(METADATA_KEYS.featureNames),
     labelColumns: list(METADATA_KEYS.labelColumns),
     classNames: list(METADATA_KEYS.classNames),
+    ...anomalyOf(props.get(METADATA_KEYS.anomaly), file),
   };
+}
+
+function anomalyOf(text: string | undefined, file: string): { anomaly?: AnomalyThreshold } {
+  if (text === undefined) return {};
+  let value: Partial<AnomalyThreshold> | null = null;
+  try {
+    value = JSON.parse(text) as Partial<AnomalyThreshold> | null;
+  } catch {
+    value = null;
+  }
+  if (!value || typeof value.percentile !== 'number' || typeof value.threshold !== 'number') {
+    throw onnxError(file, `metadata '${METADATA_KEYS.anomaly}' is not {"percentile": number, "threshold": number}`, 'BAD_ONNX');
+  }
+  return { anomaly: { percentile: value.percentile, threshold: value.threshold } };
 }

@@ -6,6 +6,7 @@ import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
 import { predictFloat } from '../../compiler/model/float-inference.js';
+import { shortestFloat32 } from '../../compiler/nn/layer.js';
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, loadSplit, trainSmall } from './trained-models.js';
@@ -146,6 +147,35 @@ describe('firmnet → ONNX → firmnet', () => {
         expect(back[key], key).toEqual(model[key]);
       }
     }
+  });
+
+  it('keeps an autoencoder (task, target standardization, anomaly threshold) through its metadata', () => {
+    const w = (n: number, seed: number) => Array.from({ length: n }, (_, i) => shortestFloat32(Math.cos(seed + i)));
+    const model: FloatModel = {
+      format: 'firmnet.model',
+      version: 1,
+      name: 'ae',
+      task: 'autoencoder',
+      head: 'identity',
+      inputFeatures: 3,
+      outputFeatures: 3,
+      featureNames: ['a', 'b', 'c'],
+      labelColumns: ['label'],
+      classNames: [],
+      inputStandardization: { mean: [1, 2, 3], std: [0.5, 1, 2] },
+      targetStandardization: { mean: [1, 2, 3], std: [0.5, 1, 2] },
+      anomaly: { percentile: 99, threshold: 0.25 },
+      layers: [
+        { type: 'dense', inFeatures: 3, outFeatures: 2, weights: w(6, 1), bias: w(2, 2) },
+        { type: 'tanh' },
+        { type: 'dense', inFeatures: 2, outFeatures: 3, weights: w(6, 3), bias: w(3, 4) },
+      ],
+      seed: null,
+      source: { format: 'firmnet', file: null },
+      training: null,
+    };
+    const back = importOnnx(floatModelToOnnx(model), { file: 'ae.onnx' });
+    expect({ ...back, source: model.source }).toEqual(model);
   });
 });
 
