@@ -1,6 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { FIRMNET_VERSION } from '../version.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { trainCommand } from './commands/train.js';
 import { Ui } from './ui.js';
@@ -14,7 +16,7 @@ export interface CommandModule<A> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
-const COMMANDS: CommandModule<any>[] = [trainCommand, quantizeCommand];
+const COMMANDS: CommandModule<any>[] = [trainCommand, quantizeCommand, importCommand, exportCommand];
 
 /** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 1 internal error. */
 export async function runCli(argv: string[]): Promise<number> {
