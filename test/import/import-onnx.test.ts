@@ -87,6 +87,21 @@ describe('ONNX import: every supported op, compared with onnxruntime-node', () =
     }
   });
 
+  it('Transpose([1, 0]) after Gemm(W, x) and a trailing Add (regression shift) match ORT', async () => {
+    const g = new OnnxGraphBuilder();
+    const w = randomRows(1, 40, 5);
+    g.node('Gemm', [g.floatTensor('W', [5, 4], w.subarray(0, 20)), 'x', g.floatTensor('C', [5, 1], w.subarray(20, 25))], ['ht'], 'gemm_wx', { transB: 1 });
+    g.node('Transpose', ['ht'], ['h'], 'back', { perm: [1, 0] });
+    g.node('Softmax', ['h'], ['s'], 'softmax', { axis: 1 });
+    g.node('Gemm', ['s', g.floatTensor('W2', [2, 5], w.subarray(25, 35)), g.floatTensor('B2', [2], [0, 0])], ['z'], 'fc2', { transB: 1 });
+    g.node('Tanh', ['z'], ['t'], 'tanh');
+    g.node('Add', ['t', g.floatTensor('shift', [2], [10, -3])], ['y'], 'shift');
+    const bytes = g.toModel({ graphName: 'g', opset: 17, irVersion: 8, producerVersion: 't', inputs: [{ name: 'x', dims: ['N', 4] }], outputs: [{ name: 'y', dims: ['N', 2] }] });
+    const model = importOnnx(bytes, { file: 'transpose.onnx' });
+    expect([layerTypes(model), model.task, model.targetStandardization]).toEqual(['dense,softmax,dense,tanh', 'regression', { mean: [10, -3], std: [1, 1] }]);
+    expect(await compareWithOrt(bytes, model, 'scores')).toBeLessThanOrEqual(TOLERANCE);
+  });
+
   it('a dynamic batch dimension is kept, and a fixed one ([1, features]) imports too', async () => {
     const bytes = onnxFixture('torch-iris-relu-softmax-opset11.onnx');
     expect(onnxInputShape(bytes, 5)).toEqual([5, 4]);
@@ -256,8 +271,8 @@ describe('ONNX import errors: each names the node, the op and what is supported'
     expectError(() => importOnnx(new Uint8Array(0), { file: 'empty.onnx' }), 'BAD_ONNX', 'empty.onnx: the file is empty');
     expectError(() => importOnnx(new TextEncoder().encode('{"format": "layers-model"}'), { file: 'model.json' }), 'BAD_ONNX', 'is JSON text, not an ONNX model');
     // Every strict prefix of a PyTorch-exported file is refused as BAD_ONNX.
-    const bytes = onnxFixture('torch-breast-cancer-bn-gelu-opset13.onnx');
-    for (let cut = 0; cut < bytes.length; cut += 97) expectError(() => importOnnx(bytes.subarray(0, cut), { file: 'cut.onnx' }), 'BAD_ONNX', 'cut.onnx: ');
+    const bytes = onnxFixture('torch-iris-relu-softmax-opset11.onnx');
+    for (let cut = 0; cut < bytes.length; cut++) expectError(() => importOnnx(bytes.subarray(0, cut), { file: 'cut.onnx' }), 'BAD_ONNX', 'cut.onnx: ');
   });
 
   it('other unsupported graphs: opset, Gelu before opset 20, a custom domain, Clip bounds, Softmax axis, training-mode BatchNormalization, two inputs', () => {
