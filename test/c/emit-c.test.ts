@@ -115,7 +115,7 @@ describe('emitC output', () => {
     }
   });
 
-  it('copies every number from the IR: weights, biases, multipliers, shifts and tables appear verbatim', () => {
+  it('copies weights, multipliers and shifts from the IR verbatim, and folds the input zero point into the bias', () => {
     const q = vector('digits-leaky-per-tensor');
     const files = renderC(q, {});
     const data = files.get(files.meta.names.dataHeader) ?? '';
@@ -127,7 +127,13 @@ describe('emitC output', () => {
     q.layers.forEach((l, i) => {
       if (l.op !== 'fully_connected') return;
       expect(arrayOf(`digits_leaky_per_tensor_w${i}`)).toEqual(l.weights);
-      expect(arrayOf(`digits_leaky_per_tensor_b${i}`)).toEqual(l.bias);
+      // int8 input: the bias carries the input zero point, bias[c] − zp·Σ_i w[c][i] wrapped to int32.
+      const folded = l.bias.map((b, c) => {
+        const rowSum = l.weights.slice(c * l.inFeatures, (c + 1) * l.inFeatures).reduce((a, w) => a + w, 0);
+        return Number(BigInt.asIntN(32, BigInt(b) - BigInt(l.input.zeroPoint) * BigInt(rowSum)));
+      });
+      expect(l.input.zeroPoint, 'a non-zero zero point makes the folding visible').not.toBe(0);
+      expect(arrayOf(`digits_leaky_per_tensor_b${i}`)).toEqual(folded);
       expect(arrayOf(`digits_leaky_per_tensor_multiplier${i}`)).toEqual(l.multiplier);
       expect(arrayOf(`digits_leaky_per_tensor_shift${i}`)).toEqual(l.shift);
     });

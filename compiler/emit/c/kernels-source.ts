@@ -45,18 +45,19 @@ extern "C" {
 
 /*
  * fully_connected, int8 input:
- *   acc = bias[c] + sum_i (input[i] + input_offset) * weights[c][i]   (int32, wrapping)
+ *   acc = bias[c] + sum_i input[i] * weights[c][i]   (int32, wrapping)
  *   output[c] = clamp(MBQM(acc, multiplier[c], shift[c]) + output_offset, activation_min, activation_max)
+ * The generator folds the input zero point into the bias (bias[c] - zero_point * sum_i weights[c][i]),
+ * which gives the reference's bias + sum_i (input[i] - zero_point) * weights[c][i] exactly.
  */
 typedef struct {
     int32_t in_features;
     int32_t out_features;
-    int32_t input_offset;      /* minus the input zero point */
     int32_t output_offset;     /* the output zero point */
     int32_t activation_min;    /* fused ReLU / ReLU6 bounds, in output codes */
     int32_t activation_max;
     const int8_t *weights;     /* [out_features][in_features], int8 in [-127, 127] */
-    const int32_t *bias;       /* [out_features] */
+    const int32_t *bias;       /* [out_features], input zero point folded in */
     const int32_t *multiplier; /* [out_features], Q31 significand */
     const int8_t *shift;       /* [out_features], power-of-two exponent in [-31, 30] */
 } firmnet_dense_s8_params;
@@ -153,12 +154,11 @@ static int32_t firmnet_offset_clamp(int32_t y, int32_t offset, int32_t lo, int32
 
 static int32_t firmnet_dense_s8_channel(const firmnet_dense_s8_params *params, const int8_t *input, int32_t channel) {
     const int32_t in_features = params->in_features;
-    const int32_t input_offset = params->input_offset;
     const int8_t *weights = params->weights + channel * in_features;
-    uint32_t acc = (uint32_t)params->bias[channel];
+    uint32_t acc = (uint32_t)params->bias[channel]; /* uint32: wraps like the reference, never undefined */
     int32_t i;
     for (i = 0; i < in_features; ++i) {
-        acc += (uint32_t)((input[i] + input_offset) * weights[i]);
+        acc += (uint32_t)(input[i] * weights[i]);
     }
     return firmnet_offset_clamp(firmnet_mbqm((int32_t)acc, params->multiplier[channel], params->shift[channel]), params->output_offset,
                                 params->activation_min, params->activation_max);

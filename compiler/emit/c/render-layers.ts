@@ -59,7 +59,15 @@ function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index:
   const summary = describe(layer, index, `${n} -> ${m}, ${layer.activation === 'none' ? 'no activation' : `fused ${layer.activation}`}, ${clamp}, ${layer.weightGranularity.replace('_', '-')} weights`);
   const arrays = [
     cStaticArray({ type: 'int8_t', name: names.w, values: layer.weights, lengthText: `${m} * ${n}`, comment: 'weights [out][in]', attributes: `FIRMNET_ALIGN(${WEIGHT_ALIGNMENT}) FIRMNET_WEIGHT_ATTRIBUTES` }),
-    cStaticArray({ type: biasType, name: names.b, values: layer.bias, comment: wide ? 'bias (int64: 16x8 layer)' : 'bias', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
+    wide
+      ? cStaticArray({ type: biasType, name: names.b, values: layer.bias, comment: 'bias (int64: 16x8 layer)', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })
+      : cStaticArray({
+          type: biasType,
+          name: names.b,
+          values: foldInputZeroPoint(layer),
+          comment: `bias with the input zero point (${layer.input.zeroPoint}) folded in: bias[c] - zero_point * sum_i w[c][i], wrapping int32`,
+          attributes: 'FIRMNET_WEIGHT_ATTRIBUTES',
+        }),
     cStaticArray({ type: 'int32_t', name: names.mult, values: layer.multiplier, comment: 'requantization multipliers (Q31)', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
     cStaticArray({ type: 'int8_t', name: names.shift, values: layer.shift, comment: 'requantization shifts', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
   ];
@@ -67,9 +75,7 @@ function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index:
     ['in_features', String(n)],
     ['out_features', String(m)],
   ];
-  const fields: [string, string][] = wide
-    ? [...common, ['output_offset', cInteger(layer.output.zeroPoint, 'int32_t')]]
-    : [...common, ['input_offset', cInteger(-layer.input.zeroPoint, 'int32_t')], ['output_offset', cInteger(layer.output.zeroPoint, 'int32_t')]];
+  const fields: [string, string][] = [...common, ['output_offset', cInteger(layer.output.zeroPoint, 'int32_t')]];
   fields.push(
     ['activation_min', cInteger(layer.activationMin, 'int32_t')],
     ['activation_max', cInteger(layer.activationMax, 'int32_t')],
@@ -87,6 +93,20 @@ function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index:
     call: (input, output) => `${kernel}(&${names.params}, ${input}, ${output});`,
     summary,
   };
+}
+
+/**
+ * The precomputation docs/quantized-ir.md allows for int8 inputs: bias[c] − zp·Σ_i w[c][i] in wrapping
+ * int32, so the kernel's inner loop is a plain Σ x·w (one multiply-accumulate per weight) and the sum
+ * is the reference's bias + Σ (x − zp)·w modulo 2^32, i.e. bit for bit the same.
+ */
+export function foldInputZeroPoint(layer: FullyConnectedLayer): number[] {
+  const zp = layer.input.zeroPoint;
+  return layer.bias.map((b, c) => {
+    let rowSum = 0;
+    for (let i = 0; i < layer.inFeatures; i++) rowSum += layer.weights[c * layer.inFeatures + i];
+    return (b - Math.imul(zp, rowSum)) | 0;
+  });
 }
 
 /** `s8`, `s16`, or `s8_s16` / `s16_s8` when the layer changes dtype. */
