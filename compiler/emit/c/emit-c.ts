@@ -60,7 +60,7 @@ export function emitC(q: QModel, outDir: string, options: CEmitOptions = {}): CE
   };
 }
 
-type RenderedFiles = Map<string, string> & { meta: { names: CModelNames; plan: MemoryPlan; weightBytes: number } };
+export type RenderedFiles = Map<string, string> & { meta: { names: CModelNames; plan: MemoryPlan; weightBytes: number } };
 
 /** Every generated file's text, keyed by its path relative to the output folder; writes nothing. */
 export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
