@@ -1,25 +1,33 @@
 /**
- * FULLY_CONNECTED with WebAssembly SIMD (v128): the default kernels. Same arguments and the same
- * results, bit for bit, as dense-scalar.ts.
+ * FULLY_CONNECTED with WebAssembly SIMD (v128): the default kernels, bit-exact with dense-scalar.ts.
  *
- * int8 input: four output channels at a time. Eight inputs are loaded sign-extended to int16
- * (`v128.load8x8_s`), the input zero point is subtracted once (x − zp fits int16), and each
- * channel's eight weights are multiplied and pair-summed into int32 lanes with `i32x4.dot_i16x8_s`.
- * Integer addition is associative modulo 2^32, so the lane-wise int32 sums wrap exactly like the
- * reference's sequential int32 accumulator. Requantization runs on the four channels together
- * (requantize-simd.ts). Tails: inputs beyond a multiple of 8 and channels beyond a multiple of 4
- * are handled in scalar code — nothing is read or written outside the tensors.
+ * int8 input, "one output channel per lane":
+ *  1. The input is widened once per layer into the workspace as int16 (x − zeroPoint), padded with
+ *     a 0 to an even count. (x − zp) fits int16, so nothing overflows.
+ *  2. For a group of 16 channels (four int32x4 accumulators, lane = channel, starting at the bias),
+ *     each input pair (x[2p], x[2p+1]) is broadcast to all lanes (`v128.load32_splat`) and
+ *     `i32x4.dot_i16x8_s` multiplies it with the pair's weights of four channels (8 int8 weights,
+ *     sign-extended by `v128.load8x8_s`) and adds the two products per lane. The weights are packed
+ *     for this order at emit time (compiler/emit/wasm/pack-dense.ts): per group, per pair, the
+ *     channels' two weights side by side. Integer addition is associative modulo 2^32, so the
+ *     lanes' wrapping int32 sums equal the reference's sequential int32 accumulator.
+ *  3. The remaining channels go four at a time; a last group of 1–3 channels is padded with zero
+ *     weights in the packed data and only its real channels are stored.
+ * Requantization runs on four channels at once (requantize-simd.ts). Nothing is read or written
+ * outside the tensors, the workspace and the layer's constants.
  */
-import { clampI32, mbqm, mbqm64 } from './fixed-point';
-import { laneSums4, requantize4, store4 } from './requantize-simd';
+import { clampI32, mbqm64 } from './fixed-point';
+import { requantize4, store4, storePartial } from './requantize-simd';
 
 export function denseS8Simd(
   input: usize,
   output: usize,
+  workspace: usize,
   weights: usize,
   bias: usize,
   multiplier: usize,
-  shift: usize,
+  leftFactor: usize,
+  rightFactor: usize,
   inFeatures: i32,
   outFeatures: i32,
   inputZeroPoint: i32,
@@ -28,60 +36,50 @@ export function denseS8Simd(
   activationMax: i32,
   outputInt16: bool,
 ): void {
-  const stride = <usize>inFeatures;
-  const in8 = <usize>(inFeatures & ~7);
+  const n = <usize>inFeatures;
+  const n8 = n & ~7;
   const inZp = i16x8.splat(<i16>inputZeroPoint);
+  for (let i: usize = 0; i < n8; i += 8) v128.store(workspace + (i << 1), i16x8.sub(v128.load8x8_s(input + i), inZp));
+  for (let i = n8; i < n; i++) store<i16>(workspace + (i << 1), <i16>(<i32>load<i8>(input + i) - inputZeroPoint));
+  if (n & 1) store<i16>(workspace + (n << 1), 0);
+  const end = workspace + (((n + 1) & ~1) << 1);
+
   const outZp = i32x4.splat(outputZeroPoint);
   const lo = i32x4.splat(activationMin);
   const hi = i32x4.splat(activationMax);
+  const count = <usize>outFeatures;
+  let wp = weights;
   let o: usize = 0;
-  const out4 = <usize>(outFeatures & ~3);
-  for (; o < out4; o += 4) {
-    const w0 = weights + o * stride;
-    const w1 = w0 + stride;
-    const w2 = w1 + stride;
-    const w3 = w2 + stride;
-    let a0 = i32x4.splat(0);
-    let a1 = i32x4.splat(0);
-    let a2 = i32x4.splat(0);
-    let a3 = i32x4.splat(0);
-    for (let i: usize = 0; i < in8; i += 8) {
-      const x = i16x8.sub(v128.load8x8_s(input + i), inZp);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x, v128.load8x8_s(w0 + i)));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x, v128.load8x8_s(w1 + i)));
-      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x, v128.load8x8_s(w2 + i)));
-      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x, v128.load8x8_s(w3 + i)));
+  for (; o + 16 <= count; o += 16) {
+    const b = bias + (o << 2);
+    let a0 = v128.load(b);
+    let a1 = v128.load(b, 16);
+    let a2 = v128.load(b, 32);
+    let a3 = v128.load(b, 48);
+    for (let xp = workspace; xp < end; xp += 4) {
+      const x = v128.load32_splat(xp);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x, v128.load8x8_s(wp)));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x, v128.load8x8_s(wp, 8)));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x, v128.load8x8_s(wp, 16)));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x, v128.load8x8_s(wp, 24)));
+      wp += 32;
     }
-    let acc = i32x4.add(laneSums4(a0, a1, a2, a3), v128.load(bias + (o << 2)));
-    if (in8 < stride) {
-      let t0 = 0;
-      let t1 = 0;
-      let t2 = 0;
-      let t3 = 0;
-      for (let i = in8; i < stride; i++) {
-        const x = <i32>load<i8>(input + i) - inputZeroPoint;
-        t0 += x * <i32>load<i8>(w0 + i);
-        t1 += x * <i32>load<i8>(w1 + i);
-        t2 += x * <i32>load<i8>(w2 + i);
-        t3 += x * <i32>load<i8>(w3 + i);
-      }
-      acc = i32x4.add(acc, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(t0), 1, t1), 2, t2), 3, t3));
-    }
-    const y = requantize4(acc, v128.load(multiplier + (o << 2)), v128.load(shift + (o << 2)), outZp, lo, hi);
-    store4(output, o, y, outputInt16);
+    const c = o << 2;
+    store4(output, o, requantize4(a0, v128.load(multiplier + c), v128.load(leftFactor + c), v128.load(rightFactor + c), outZp, lo, hi), outputInt16);
+    store4(output, o + 4, requantize4(a1, v128.load(multiplier + c, 16), v128.load(leftFactor + c, 16), v128.load(rightFactor + c, 16), outZp, lo, hi), outputInt16);
+    store4(output, o + 8, requantize4(a2, v128.load(multiplier + c, 32), v128.load(leftFactor + c, 32), v128.load(rightFactor + c, 32), outZp, lo, hi), outputInt16);
+    store4(output, o + 12, requantize4(a3, v128.load(multiplier + c, 48), v128.load(leftFactor + c, 48), v128.load(rightFactor + c, 48), outZp, lo, hi), outputInt16);
   }
-  for (; o < <usize>outFeatures; o++) {
-    const w = weights + o * stride;
-    let a = i32x4.splat(0);
-    for (let i: usize = 0; i < in8; i += 8) {
-      a = i32x4.add(a, i32x4.dot_i16x8_s(i16x8.sub(v128.load8x8_s(input + i), inZp), v128.load8x8_s(w + i)));
+  for (; o < count; o += 4) {
+    let a = v128.load(bias + (o << 2));
+    for (let xp = workspace; xp < end; xp += 4) {
+      a = i32x4.add(a, i32x4.dot_i16x8_s(v128.load32_splat(xp), v128.load8x8_s(wp)));
+      wp += 8;
     }
-    let acc = load<i32>(bias + (o << 2)) + i32x4.extract_lane(a, 0) + i32x4.extract_lane(a, 1) + i32x4.extract_lane(a, 2) + i32x4.extract_lane(a, 3);
-    for (let i = in8; i < stride; i++) acc += (<i32>load<i8>(input + i) - inputZeroPoint) * <i32>load<i8>(w + i);
-    const scaled = mbqm(acc, load<i32>(multiplier + (o << 2)), load<i32>(shift + (o << 2)));
-    const y = clampI32(scaled + outputZeroPoint, activationMin, activationMax);
-    if (outputInt16) store<i16>(output + (o << 1), <i16>y);
-    else store<i8>(output + o, <i8>y);
+    const c = o << 2;
+    const y = requantize4(a, v128.load(multiplier + c), v128.load(leftFactor + c), v128.load(rightFactor + c), outZp, lo, hi);
+    if (count - o >= 4) store4(output, o, y, outputInt16);
+    else storePartial(output, o, y, count - o, outputInt16);
   }
 }
 

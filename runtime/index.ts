@@ -35,14 +35,15 @@ export function mbqm64Scalar(x: i64, multiplier: i32, shift: i32): i32 {
 
 /**
  * out[c] = MBQM(acc[c], multiplier[c], shift[c]) for c < count (a multiple of 4), four channels at a
- * time with the SIMD requantization, no zero point and no clamp beyond the int32 range. All arrays int32.
+ * time with the SIMD requantization, the shift given as its two factors (see requantize-simd.ts); no
+ * zero point and no clamp beyond the int32 range. All arrays int32.
  */
-export function requantizeSimd(acc: usize, multiplier: usize, shift: usize, out: usize, count: i32): void {
+export function requantizeSimd(acc: usize, multiplier: usize, leftFactor: usize, rightFactor: usize, out: usize, count: i32): void {
   const zero = i32x4.splat(0);
   const lo = i32x4.splat(i32.MIN_VALUE);
   const hi = i32x4.splat(i32.MAX_VALUE);
   for (let c: usize = 0; c < <usize>count; c += 4) {
-    const y = requantize4(v128.load(acc + (c << 2)), v128.load(multiplier + (c << 2)), v128.load(shift + (c << 2)), zero, lo, hi);
-    v128.store(out + (c << 2), y);
+    const k = c << 2;
+    v128.store(out + k, requantize4(v128.load(acc + k), v128.load(multiplier + k), v128.load(leftFactor + k), v128.load(rightFactor + k), zero, lo, hi));
   }
 }

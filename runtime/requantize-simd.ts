@@ -1,61 +1,52 @@
 /**
- * MultiplyByQuantizedMultiplier (int32, double rounding) on four output channels at once, each with
- * its own multiplier and shift, followed by + output zero point (wrapping) and the activation clamp.
- * Bit-exact with `mbqm` in fixed-point.ts; the two identities it rests on are proved in docs/wasm.md
- * and checked against the golden reference by test/wasm/requantize.test.ts:
+ * MultiplyByQuantizedMultiplier (int32, TFLite double rounding) on four output channels at once,
+ * each with its own multiplier and shift, then + output zero point (wrapping) and the activation
+ * clamp. Bit-exact with `mbqm` in fixed-point.ts; docs/wasm.md proves the identities below and
+ * test/wasm/requantize.test.ts checks them against the golden reference on millions of cases.
  *
- *  1. SRDHM(a, b) = (a·b + 2^30) >> 31 (floor) for every a, b except a = b = INT32_MIN — which
- *     cannot occur here because fully-connected multipliers are ≥ 0 (the IR reader enforces it).
- *  2. RDBP(s, e) = floor(d · 2^−e + ½) for e ≥ 1, with d = s − (s < 0), and s for e = 0. d · 2^−e
- *     has at most 31 significant bits and ½ adds one more, so the float64 arithmetic is exact.
- *
- * WebAssembly SIMD has no per-lane variable shifts, hence the float64 power-of-two scaling for the
- * rounding right shift and a float32 exponent to build 2^leftShift.
+ * WebAssembly SIMD has no per-lane variable shifts, so a channel's shift arrives as two factors
+ * (compiler/emit/wasm/pack-dense.ts re-encodes the IR's `shift`; nothing is re-derived):
+ *   leftFactor  = 2^max(shift, 0)
+ *   rightFactor = 2^(31 − e) with e = max(−shift, 0) the rounding right shift, or 0 when e = 0
+ * and with floorHigh(P) = ⌊(P + 2^30) / 2^31⌋, read as the high 32 bits of 2P + 2^31:
+ *   SRDHM(a, m) = floorHigh(a·m)                    for m ≥ 0 (the IR reader enforces it), so the
+ *                                                   INT32_MIN·INT32_MIN saturation cannot occur
+ *   RDBP(s, e)  = floorHigh((s − [s < 0]) · 2^(31−e)) for 1 ≤ e ≤ 31, and s for e = 0.
  */
 
-/** [Σ a0, Σ a1, Σ a2, Σ a3]: the lane sums of four int32x4 accumulators. */
+/** ⌊(P + 2^30) / 2^31⌋ of two int64 lanes, placed in the high 32 bits of each lane. */
 // @ts-ignore: decorator
 @inline
-export function laneSums4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
-  const s01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
-  const s23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
-  return i32x4.add(v128.shuffle<i32>(s01, s23, 0, 1, 4, 5), v128.shuffle<i32>(s01, s23, 2, 3, 6, 7));
+function floorHigh(p: v128): v128 {
+  return i64x2.add(i64x2.shl(p, 1), i64x2.splat(<i64>1 << 31));
 }
 
-/** clamp(MBQM(acc, multiplier, shift) + outputZeroPoint, lo, hi) lane by lane (int32x4). */
+/** clamp(MBQM(acc, multiplier, shift) + outputZeroPoint, lo, hi), four int32 lanes. */
 // @ts-ignore: decorator
 @inline
-export function requantize4(acc: v128, multiplier: v128, shift: v128, outputZeroPoint: v128, lo: v128, hi: v128): v128 {
-  const zero = i32x4.splat(0);
-  const leftShift = i32x4.max_s(shift, zero);
-  const rightShift = i32x4.max_s(i32x4.neg(shift), zero);
-  // 2^leftShift (0 ≤ leftShift ≤ 30) from a float32 exponent; the product wraps like C's int32 shift.
-  const leftFactor = i32x4.trunc_sat_f32x4_u(i32x4.shl(i32x4.add(leftShift, i32x4.splat(127)), 23));
-  const a = i32x4.mul(acc, leftFactor);
-  // SRDHM via identity 1, in two int64x2 halves.
-  const nudge = i64x2.splat(1 << 30);
-  const low = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(a, multiplier), nudge), 31);
-  const high = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(a, multiplier), nudge), 31);
-  const s = v128.shuffle<i32>(low, high, 0, 2, 4, 6);
-  // RDBP via identity 2.
-  const rounds = i32x4.gt_s(rightShift, zero);
-  const d = i32x4.add(s, v128.and(i32x4.lt_s(s, zero), rounds));
-  const scale = i32x4.shl(i32x4.sub(i32x4.splat(127), rightShift), 23); // float32 bits of 2^−rightShift
-  const half = v128.and(f32x4.splat(0.5), rounds);
-  const rLow = f64x2.floor(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(d), f64x2.promote_low_f32x4(scale)), f64x2.promote_low_f32x4(half)));
-  const dHigh = v128.shuffle<i32>(d, d, 2, 3, 2, 3);
-  const scaleHigh = v128.shuffle<i32>(scale, scale, 2, 3, 2, 3);
-  const halfHigh = v128.shuffle<i32>(half, half, 2, 3, 2, 3);
-  const rHigh = f64x2.floor(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(dHigh), f64x2.promote_low_f32x4(scaleHigh)), f64x2.promote_low_f32x4(halfHigh)));
-  const r = v128.shuffle<i32>(i32x4.trunc_sat_f64x2_s_zero(rLow), i32x4.trunc_sat_f64x2_s_zero(rHigh), 0, 1, 4, 5);
-  return i32x4.min_s(i32x4.max_s(i32x4.add(r, outputZeroPoint), lo), hi);
+export function requantize4(acc: v128, multiplier: v128, leftFactor: v128, rightFactor: v128, outputZeroPoint: v128, lo: v128, hi: v128): v128 {
+  const a = i32x4.mul(acc, leftFactor); // wraps like the C kernels' int32 left shift
+  const s = v128.shuffle<i32>(floorHigh(i64x2.extmul_low_i32x4_s(a, multiplier)), floorHigh(i64x2.extmul_high_i32x4_s(a, multiplier)), 1, 3, 5, 7);
+  const u = i32x4.add(s, i32x4.lt_s(s, i32x4.splat(0)));
+  const r = v128.shuffle<i32>(floorHigh(i64x2.extmul_low_i32x4_s(u, rightFactor)), floorHigh(i64x2.extmul_high_i32x4_s(u, rightFactor)), 1, 3, 5, 7);
+  const y = v128.bitselect(s, r, i32x4.eq(rightFactor, i32x4.splat(0)));
+  return i32x4.min_s(i32x4.max_s(i32x4.add(y, outputZeroPoint), lo), hi);
 }
 
-/** Stores four clamped int32 lanes as int8 (or int16) outputs. */
+/** Stores four clamped int32 lanes as int8 (or int16) outputs at output[index…index+3]. */
 // @ts-ignore: decorator
 @inline
 export function store4(output: usize, index: usize, y: v128, outputInt16: bool): void {
   const narrow16 = i16x8.narrow_i32x4_s(y, y);
   if (outputInt16) v128.store64_lane(output + (index << 1), narrow16, 0);
   else v128.store32_lane(output + index, i8x16.narrow_i16x8_s(narrow16, narrow16), 0);
+}
+
+/** Stores the first `count` (1–3) lanes only: the last, partial group of a layer's channels. */
+export function storePartial(output: usize, index: usize, y: v128, count: usize, outputInt16: bool): void {
+  for (let k: usize = 0; k < count; k++) {
+    const v = k == 0 ? i32x4.extract_lane(y, 0) : k == 1 ? i32x4.extract_lane(y, 1) : i32x4.extract_lane(y, 2);
+    if (outputInt16) store<i16>(output + ((index + k) << 1), <i16>v);
+    else store<i8>(output + index + k, <i8>v);
+  }
 }

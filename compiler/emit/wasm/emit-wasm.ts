@@ -45,8 +45,8 @@ export interface WasmBuildFacts {
   /** Activation arena (the shared memory plan) and its lower bound, the largest input + output pair. */
   arenaBytes: number;
   arenaLowerBoundBytes: number;
-  /** float32 staging of predictFloat. */
-  ioBytes: number;
+  /** The workspace: predictFloat's float32 staging and the SIMD kernels' widened input. */
+  workspaceBytes: number;
   memoryBytes: number;
   memoryPages: number;
   imports: string[];
@@ -88,7 +88,7 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
   const simd = options.simd ?? true;
   const command = options.command ?? `emitWasm(${q.name}, { simd: ${simd} }) (firmnet ${FIRMNET_VERSION} API)`;
   checkSupported(q);
-  const layout = layoutWasmMemory(q);
+  const layout = layoutWasmMemory(q, simd);
   const pages = pagesFor(layout.end);
   const program = renderProgram(q, layout, simd, command);
   const compiled = await compileProgram(program, { simd, pages, memoryBase: layout.end });
@@ -111,7 +111,7 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
     constantBytes: layout.constantBytes,
     arenaBytes: layout.arenaBytes,
     arenaLowerBoundBytes: layout.plan.lowerBoundBytes,
-    ioBytes: layout.ioBytes,
+    workspaceBytes: layout.workspaceBytes,
     memoryBytes: memoryPages.initial * WASM_PAGE_BYTES,
     memoryPages: memoryPages.initial,
     imports: inspected.imports,

@@ -3,17 +3,21 @@
  *
  *   [0, arenaBytes)              the activation arena of firmware-sim/plan-memory.ts (the one plan
  *                                every backend uses); tensor k lives at plan.tensors[k].offset
- *   [ioOffset, +ioBytes)         float32 staging for the float entry point (`predictFloat`):
- *                                max(inputFeatures, outputFeatures) float32 values
+ *   [workspaceOffset, +bytes)    one workspace, used at different times: the float32 staging of
+ *                                `predictFloat` (before and after the layers run) and, in the SIMD
+ *                                build, the int16-widened input of the dense layer running now
  *   [constants…]                 the model's constants, each array 16-byte aligned, written as
  *                                data segments: weights int8, bias int32 (int64 for int16 input),
  *                                multiplier and shift int32, tables, input standardization float32
  *
- * Every array is the IR's own integers, byte for byte (little-endian); nothing is re-derived.
+ * Every array holds the IR's own integers (little-endian); nothing is re-derived. The SIMD build
+ * stores int8-input dense layers in the order its kernel reads them and their shifts as two
+ * factors (pack-dense.ts) — a re-encoding of the same values.
  */
 import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
 import { FirmnetError } from '../../errors.js';
 import type { QLayer, QModel } from '../../quantize/qmodel.js';
+import { packDenseS8Simd } from './pack-dense.js';
 
 export const WASM_PAGE_BYTES = 65536;
 const ALIGN = 16;
@@ -34,14 +38,16 @@ export interface LayerAddresses {
   bias: number;
   multiplier: number;
   shift: number;
+  leftFactor: number;
+  rightFactor: number;
   table: number;
 }
 
 export interface WasmMemoryLayout {
   plan: MemoryPlan;
   arenaBytes: number;
-  ioOffset: number;
-  ioBytes: number;
+  workspaceOffset: number;
+  workspaceBytes: number;
   /** Input standardization float32 arrays (0, 0 when the IR has none). */
   meanOffset: number;
   stdOffset: number;
@@ -53,13 +59,14 @@ export interface WasmMemoryLayout {
   end: number;
 }
 
-export function layoutWasmMemory(q: QModel): WasmMemoryLayout {
+export function layoutWasmMemory(q: QModel, simd: boolean): WasmMemoryLayout {
   const plan = planMemory(q);
   const inputFeatures = q.layers[0].input.features;
   const outputFeatures = q.layers[q.layers.length - 1].output.features;
-  const ioOffset = alignUp(plan.arenaBytes);
-  const ioBytes = 4 * Math.max(inputFeatures, outputFeatures);
-  let cursor = alignUp(ioOffset + ioBytes);
+  const workspaceOffset = alignUp(plan.arenaBytes);
+  const widened = q.layers.map((l) => (simd && isDenseS8(l) ? 2 * (l.inFeatures + (l.inFeatures & 1)) : 0));
+  const workspaceBytes = alignUp(Math.max(4 * inputFeatures, 4 * outputFeatures, ...widened));
+  let cursor = workspaceOffset + workspaceBytes;
   const constants: ConstantArray[] = [];
   const place = (label: string, bytes: Uint8Array): number => {
     const offset = cursor;
@@ -82,16 +89,18 @@ export function layoutWasmMemory(q: QModel): WasmMemoryLayout {
       bias: 0,
       multiplier: 0,
       shift: 0,
+      leftFactor: 0,
+      rightFactor: 0,
       table: 0,
     };
-    placeLayer(layer, `layers[${i}]`, addresses, place);
+    placeLayer(layer, `layers[${i}]`, addresses, place, simd);
     return addresses;
   });
   return {
     plan,
     arenaBytes: plan.arenaBytes,
-    ioOffset,
-    ioBytes,
+    workspaceOffset,
+    workspaceBytes,
     meanOffset,
     stdOffset,
     layers,
@@ -101,7 +110,21 @@ export function layoutWasmMemory(q: QModel): WasmMemoryLayout {
   };
 }
 
-function placeLayer(layer: QLayer, label: string, a: LayerAddresses, place: (label: string, bytes: Uint8Array) => number): void {
+/** An int8-input dense layer: the SIMD build's packed, one-channel-per-lane kind. */
+export function isDenseS8(layer: QLayer): layer is Extract<QLayer, { op: 'fully_connected' }> {
+  return layer.op === 'fully_connected' && layer.input.dtype === 'int8';
+}
+
+function placeLayer(layer: QLayer, label: string, a: LayerAddresses, place: (label: string, bytes: Uint8Array) => number, simd: boolean): void {
+  if (simd && isDenseS8(layer)) {
+    const packed = packDenseS8Simd(layer);
+    a.weights = place(`${label}.weights (packed)`, new Uint8Array(packed.weights.buffer));
+    a.bias = place(`${label}.bias`, int32Bytes(Array.from(packed.bias)));
+    a.multiplier = place(`${label}.multiplier`, int32Bytes(Array.from(packed.multiplier)));
+    a.leftFactor = place(`${label}.shift (left factors)`, int32Bytes(Array.from(packed.leftFactor)));
+    a.rightFactor = place(`${label}.shift (right factors)`, int32Bytes(Array.from(packed.rightFactor)));
+    return;
+  }
   switch (layer.op) {
     case 'fully_connected':
       a.weights = place(`${label}.weights`, Uint8Array.from(layer.weights, (w) => w & 0xff));

@@ -31,7 +31,7 @@ export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderF
     dataBytes: facts.dataBytes,
     constantBytes: facts.constantBytes,
     arenaBytes: layout.arenaBytes,
-    ioBytes: layout.ioBytes,
+    workspaceBytes: layout.workspaceBytes,
     memoryBytes: facts.memoryBytes,
   };
   const target = q.head === 'identity' ? q.targetStandardization : null;
@@ -48,7 +48,7 @@ export const outputFeatures = ${output.features};
 export const inputDtype = ${JSON.stringify(input.dtype)};
 export const outputDtype = ${JSON.stringify(output.dtype)};
 export const simd = ${facts.simd};
-/** Bytes: the .wasm file, its code and data sections, the constants, the activation arena, the float staging buffer, linear memory. */
+/** Bytes: the .wasm file, its code and data sections, the constants, the activation arena, the workspace, linear memory. */
 export const sizes = Object.freeze(${JSON.stringify(sizes)});
 /** What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}. */
 export const imports = Object.freeze(${JSON.stringify(facts.imports)});
@@ -56,7 +56,7 @@ export const imports = Object.freeze(${JSON.stringify(facts.imports)});
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
 const OUTPUT_OFFSET = ${layout.layers[layout.layers.length - 1].output};
-const FLOAT_IO_OFFSET = ${layout.ioOffset};
+const FLOAT_IO_OFFSET = ${layout.workspaceOffset};
 const TARGET_STANDARDIZATION = ${target ? JSON.stringify({ mean: target.mean, std: target.std }) : 'null'};
 
 const wasmModule = await compileModule(await readWasm());
@@ -101,26 +101,39 @@ export function createInstance() {
     return predictQuantized(input);
   }
 
+  function writeFeatures(features, row) {
+    const start = row * inputFeatures;
+    if (features instanceof Float32Array) floatIo.set(start === 0 && features.length === inputFeatures ? features : features.subarray(start, start + inputFeatures));
+    else for (let i = 0; i < inputFeatures; i++) floatIo[i] = features[start + i];
+  }
+
   function predictDetailed(features, rows) {
     const n = checkRows('predictDetailed', features, rows);
     const output = new ${outArray}(n * outputFeatures);
     const dequantized = new Float32Array(n * outputFeatures);
     for (let r = 0; r < n; r++) {
-      for (let i = 0; i < inputFeatures; i++) floatIo[i] = features[r * inputFeatures + i];
+      writeFeatures(features, r);
       exports.predictFloat();
       output.set(quantizedOutput, r * outputFeatures);
       dequantized.set(floatIo.subarray(0, outputFeatures), r * outputFeatures);
     }
-    return { rows: n, cols: outputFeatures, output, dequantized, scores: applyHead(dequantized, n) };
+    return { rows: n, cols: outputFeatures, output, dequantized, scores: applyHead(dequantized.slice(), n) };
   }
 
   function predictBatch(features, rows) {
-    return predictDetailed(features, rows).scores;
+    const n = checkRows('predictBatch', features, rows);
+    const scores = new Float32Array(n * outputFeatures);
+    for (let r = 0; r < n; r++) {
+      writeFeatures(features, r);
+      exports.predictFloat();
+      scores.set(floatIo.subarray(0, outputFeatures), r * outputFeatures);
+    }
+    return applyHead(scores, n);
   }
 
   function predict(features) {
     checkOneRow('predict', features);
-    for (let i = 0; i < inputFeatures; i++) floatIo[i] = features[i];
+    writeFeatures(features, 0);
     exports.predictFloat();
     return applyHead(floatIo.slice(0, outputFeatures), 1);
   }
@@ -159,11 +172,13 @@ function checkQuantized(fn, values) {
   }
 }
 
-/** The float head of compiler/reference/io.ts, operation for operation. */
+/**
+ * The float head of compiler/reference/io.ts, operation for operation, in place on a fresh array
+ * of rows × outputFeatures dequantized outputs (each value is read before it is overwritten).
+ */
 function applyHead(values, rows) {
   const cols = outputFeatures;
   if (head === 'softmax') {
-    const out = new Float32Array(values.length);
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let max = -Infinity;
@@ -171,22 +186,24 @@ function applyHead(values, rows) {
       let sum = 0;
       for (let j = 0; j < cols; j++) {
         const e = Math.exp(values[o + j] - max);
-        out[o + j] = e;
+        values[o + j] = e;
         sum += e;
       }
-      for (let j = 0; j < cols; j++) out[o + j] /= sum;
+      for (let j = 0; j < cols; j++) values[o + j] /= sum;
     }
-    return out;
+    return values;
   }
-  if (head === 'sigmoid') return values.map(sigmoid);
-  const out = new Float32Array(values);
-  if (TARGET_STANDARDIZATION === null) return out;
+  if (head === 'sigmoid') {
+    for (let i = 0; i < values.length; i++) values[i] = sigmoid(values[i]);
+    return values;
+  }
+  if (TARGET_STANDARDIZATION === null) return values;
   const { mean, std } = TARGET_STANDARDIZATION;
-  for (let i = 0; i < out.length; i++) {
+  for (let i = 0; i < values.length; i++) {
     const j = i % cols;
-    out[i] = Math.fround(values[i] * Math.fround(std[j])) + Math.fround(mean[j]);
+    values[i] = Math.fround(values[i] * Math.fround(std[j])) + Math.fround(mean[j]);
   }
-  return out;
+  return values;
 }
 
 function sigmoid(x) {
@@ -241,7 +258,7 @@ export declare const sizes: Readonly<{
   dataBytes: number;
   constantBytes: number;
   arenaBytes: number;
-  ioBytes: number;
+  workspaceBytes: number;
   memoryBytes: number;
 }>;
 /** Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}. */

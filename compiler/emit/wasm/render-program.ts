@@ -27,15 +27,16 @@ export const MODULE_EXPORTS = [
 export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean, command: string): string {
   const first = q.layers[0].input;
   const last = q.layers[q.layers.length - 1].output;
-  const calls = q.layers.map((layer, i) => renderLayer(layer, i, layout.layers[i], simd));
+  const calls = q.layers.map((layer, i) => renderLayer(layer, i, layout.layers[i], simd, layout.workspaceOffset));
   const imports = new Map<string, Set<string>>();
   const use = (file: string, name: string): void => {
     if (!imports.has(file)) imports.set(file, new Set());
     imports.get(file)?.add(name);
   };
   for (const c of calls) use(c.file, c.kernel);
-  use('io', 'quantizeInput');
-  use('io', 'dequantizeOutput');
+  const io = simd ? { file: 'io-simd', quantize: 'quantizeInputSimd', dequantize: 'dequantizeOutputSimd' } : { file: 'io', quantize: 'quantizeInput', dequantize: 'dequantizeOutput' };
+  use(io.file, io.quantize);
+  use(io.file, io.dequantize);
   const importLines = [...imports.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, names]) => `import { ${[...names].sort().join(', ')} } from './runtime/${file}';`);
@@ -52,8 +53,8 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     `export const INPUT_OFFSET: i32 = ${inputOffset};`,
     `/** Byte address of the quantized output tensor (${last.dtype}[${last.features}]). */`,
     `export const OUTPUT_OFFSET: i32 = ${outputOffset};`,
-    `/** Byte address of the float32 staging buffer of predictFloat (${layout.ioBytes} bytes). */`,
-    `export const FLOAT_IO_OFFSET: i32 = ${layout.ioOffset};`,
+    `/** Byte address of the workspace (${layout.workspaceBytes} bytes): predictFloat's float32 input and output. */`,
+    `export const FLOAT_IO_OFFSET: i32 = ${layout.workspaceOffset};`,
     `export const ARENA_BYTES: i32 = ${layout.arenaBytes};`,
     `/** The first 8 hex digits of the quantized IR hash ${q.hash}. */`,
     `export const MODEL_ID: i32 = ${modelId(q.hash)};`,
@@ -65,9 +66,9 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     '',
     `/** float32[${first.features}] at FLOAT_IO_OFFSET → quantize → run → dequantized float32[${last.features}] at FLOAT_IO_OFFSET. */`,
     'export function predictFloat(): void {',
-    `  quantizeInput(${layout.ioOffset}, ${inputOffset}, ${first.features}, ${layout.meanOffset}, ${layout.stdOffset}, ${f32(first.scale)}, ${first.zeroPoint}, ${min}, ${max}, ${first.dtype === 'int16'});`,
+    `  ${io.quantize}(${layout.workspaceOffset}, ${inputOffset}, ${first.features}, ${layout.meanOffset}, ${layout.stdOffset}, ${f32(first.scale)}, ${first.zeroPoint}, ${min}, ${max}, ${first.dtype === 'int16'});`,
     '  run();',
-    `  dequantizeOutput(${outputOffset}, ${layout.ioOffset}, ${last.features}, ${f32(last.scale)}, ${last.zeroPoint}, ${last.dtype === 'int16'});`,
+    `  ${io.dequantize}(${outputOffset}, ${layout.workspaceOffset}, ${last.features}, ${f32(last.scale)}, ${last.zeroPoint}, ${last.dtype === 'int16'});`,
     '}',
     '',
   ].join('\n');
@@ -80,7 +81,7 @@ interface KernelCall {
   comment: string;
 }
 
-function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: boolean): KernelCall {
+function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: boolean, workspace: number): KernelCall {
   const comment = `layers[${index}] ${layer.name}: ${layer.op} ${describe(layer.input)} → ${describe(layer.output)}`;
   const outWide = layer.output.dtype === 'int16';
   const call = (file: string, kernel: string, args: (number | boolean | string)[]): KernelCall => ({
@@ -93,10 +94,14 @@ function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: bool
     case 'fully_connected': {
       const file = simd ? 'dense-simd' : 'dense-scalar';
       const suffix = simd ? 'Simd' : 'Scalar';
-      const common = [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, layer.inFeatures, layer.outFeatures];
+      const sizes = [layer.inFeatures, layer.outFeatures];
       const tail = [layer.output.zeroPoint, layer.activationMin, layer.activationMax, outWide];
-      if (layer.input.dtype === 'int16') return call(file, `denseS16${suffix}`, [...common, ...tail]);
-      return call(file, `denseS8${suffix}`, [...common, layer.input.zeroPoint, ...tail]);
+      if (layer.input.dtype === 'int16') return call(file, `denseS16${suffix}`, [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, ...sizes, ...tail]);
+      if (simd) {
+        const args = [a.input, a.output, workspace, a.weights, a.bias, a.multiplier, a.leftFactor, a.rightFactor, ...sizes, layer.input.zeroPoint, ...tail];
+        return call(file, 'denseS8Simd', args);
+      }
+      return call(file, 'denseS8Scalar', [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, ...sizes, layer.input.zeroPoint, ...tail]);
     }
     case 'leaky_relu': {
       const { min, max } = DTYPE_RANGE[layer.output.dtype];
