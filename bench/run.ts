@@ -2,10 +2,12 @@
  * `npm run bench [-- <name>…]`: benchmarks that compare firmnet with peers measured in the same
  * process run and print ratios. Not unit tests: timings depend on the machine.
  */
+import { benchInferenceLatency } from './inference-latency.js';
 import { benchTrainThroughput } from './train-throughput.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   train: benchTrainThroughput,
+  latency: benchInferenceLatency,
 };
 
 const requested = process.argv.slice(2);
