@@ -64,7 +64,8 @@ function sweep(dtype: QDtype, features: number): { rows: number; data: number[] 
   const codes: number[] = [];
   if (dtype === 'int8') for (let v = -128; v <= 127; v++) codes.push(v);
   else {
-    for (let k = -256; k <= 255; k += 3) codes.push(k * 128, k * 128 + 1, k * 128 + 127);
+    // Knots, their neighbours, and offsets around 64 where the interpolation's +64 rounding decides.
+    for (let k = -256; k <= 255; k += 3) codes.push(k * 128, k * 128 + 1, k * 128 + 63, k * 128 + 64, k * 128 + 65, k * 128 + 127);
     codes.push(-32768, -32767, -1, 0, 1, 32766, 32767);
   }
   const data: number[] = [];

@@ -190,7 +190,12 @@ function parseLayer(r: JsonReader, l: Json, path: string): QLayer {
       sameFeatures(r, path, base);
       if (base.input.dtype !== 'int8' || base.output.dtype !== 'int8') r.fail(path, 'softmax takes int8 input and output');
       if (base.output.scale !== 1 / 256 || base.output.zeroPoint !== -128) r.fail(`${path}.output`, 'softmax output must have scale 1/256 and zero point −128');
-      const softmax: SoftmaxLayer = { op, ...base, expTable: r.numbers(l, 'expTable', path, 256, { integer: true, min: 0, max: 32768 }), hash };
+      const expTable = r.numbers(l, 'expTable', path, 256, { integer: true, min: 0, max: 32768 });
+      // exp(0) = 1: the row maximum always contributes 2^15, so the sum can never be 0; and at
+      // most 2^16 classes keep the sum of 2^15-sized terms inside the uint32 the kernels use.
+      if (expTable[0] !== 32768) r.fail(`${path}.expTable[0]`, `must be 32768 (2^15 · exp(0)), got ${expTable[0]}`);
+      if (base.input.features > 65536) r.fail(`${path}.input.features`, `a softmax over ${base.input.features} classes overflows the uint32 sum of the kernels (at most 65536)`);
+      const softmax: SoftmaxLayer = { op, ...base, expTable, hash };
       layer = softmax;
       break;
     }

@@ -155,7 +155,7 @@ describe('emitC errors', () => {
     const softmax = layers[0] as SoftmaxLayer;
     const { hash: _lh, ...unsealed } = softmax;
     const q = sealQModel({ ...rest, layers: [{ ...unsealed, expTable: [0, ...softmax.expTable.slice(1)] }] });
-    expectFirmnetError(() => renderC(q, {}), 'BAD_IR_FILE', /expTable\[0\] is 0/);
+    expectFirmnetError(() => renderC(q, {}), 'BAD_IR_FILE', /expTable\[0\]: must be 32768/);
   });
 
   it('rejects names that would collide with the kernel or standard headers, or are not C identifiers', () => {

@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path';
 import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
-import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parseQModelText } from '../../quantize/qmodel-file.js';
 import type { QDtype, QModel } from '../../quantize/qmodel.js';
@@ -41,8 +40,6 @@ export interface CEmitResult {
 }
 
 const DEFAULT_COMMAND = 'emitC() (firmnet API)';
-/** Kernel sums are uint32: a softmax over more classes could overflow where the reference does not. */
-const MAX_SOFTMAX_FEATURES = 65536;
 
 export function emitC(q: QModel, outDir: string, options: CEmitOptions = {}): CEmitResult {
   const files = renderC(q, options);
@@ -91,19 +88,7 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   return files;
 }
 
-/**
- * The C code trusts the IR's ranges, so check the IR the same way the loader does (shapes, integer
- * ranges, hashes), plus what only the C kernels need.
- */
+/** The C code trusts the IR's ranges, so check the IR exactly as the loader does (shapes, integer ranges, hashes). */
 function checkIr(q: QModel): void {
   parseQModelText(JSON.stringify(q), `quantized IR '${q.name}'`);
-  q.layers.forEach((layer, i) => {
-    if (layer.op !== 'softmax') return;
-    if (layer.expTable[0] === 0) {
-      throw new FirmnetError('BAD_IR_FILE', `layers[${i}].expTable[0] is 0, so a softmax row could sum to 0; it must be round(2^15 · exp(0)) = 32768 — re-run \`firmnet quantize\``);
-    }
-    if (layer.input.features > MAX_SOFTMAX_FEATURES) {
-      throw new FirmnetError('UNSUPPORTED', `layers[${i}]: a softmax over ${layer.input.features} features is beyond the C kernel's ${MAX_SOFTMAX_FEATURES} (its uint32 sum could overflow); quantize without --int8-head`);
-    }
-  });
 }
