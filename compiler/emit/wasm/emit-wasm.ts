@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { parseQModelText } from '../../quantize/qmodel-file.js';
 import type { QModel } from '../../quantize/qmodel.js';
 import { FIRMNET_VERSION } from '../../version.js';
 import { compileProgram } from './compile-program.js';
@@ -59,6 +60,9 @@ export interface WasmEmitResult extends WasmBuildFacts {
   files: string[];
 }
 
+/** The softmax kernel's uint32 sum Σ e_i (each ≤ 2^15) plus e_i·256 stays below 2^32 up to here. */
+const MAX_SOFTMAX_FEATURES = 65536;
+
 /** The files emitWasm writes, in the order it writes them (the loader last). */
 export const WASM_OUTPUT_FILES = ['model.wasm', 'model.d.ts', 'model.mjs'] as const;
 
@@ -87,7 +91,7 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
   const started = performance.now();
   const simd = options.simd ?? true;
   const command = options.command ?? `emitWasm(${q.name}, { simd: ${simd} }) (firmnet ${FIRMNET_VERSION} API)`;
-  checkSupported(q);
+  checkIr(q);
   const layout = layoutWasmMemory(q, simd);
   const pages = pagesFor(layout.end);
   const program = renderProgram(q, layout, simd, command);
@@ -125,12 +129,19 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
   return { wasm, loader, types, program, facts };
 }
 
-function checkSupported(q: QModel): void {
-  if (q.layers.length === 0) throw new FirmnetError('BAD_IR_FILE', `${q.name}: the quantized model has no layers`);
+/**
+ * The kernels trust the IR's ranges (e.g. fully-connected multipliers ≥ 0, shifts in range), so the
+ * IR is checked the way every reader checks it — shapes, integer ranges, content hashes — plus what
+ * only these kernels need.
+ */
+function checkIr(q: QModel): void {
+  parseQModelText(JSON.stringify(q), `quantized IR '${q.name}'`);
   q.layers.forEach((layer, i) => {
-    const op = (layer as { op: string }).op;
-    if (!['fully_connected', 'leaky_relu', 'lut', 'softmax'].includes(op)) {
-      throw new FirmnetError('UNSUPPORTED', `layers[${i}] (${layer.name}): op '${op}' has no WebAssembly kernel`);
+    if (layer.op === 'softmax' && layer.expTable[0] === 0) {
+      throw new FirmnetError('BAD_IR_FILE', `layers[${i}].expTable[0] is 0, so a softmax row could sum to 0; it must be round(2^15 · exp(0)) = 32768 — re-run \`firmnet quantize\``);
+    }
+    if (layer.op === 'softmax' && layer.input.features > MAX_SOFTMAX_FEATURES) {
+      throw new FirmnetError('UNSUPPORTED', `layers[${i}]: a softmax over ${layer.input.features} features is beyond the kernel's ${MAX_SOFTMAX_FEATURES} (its uint32 sum could overflow); quantize without --int8-head`);
     }
   });
 }

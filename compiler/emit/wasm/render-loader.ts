@@ -6,7 +6,7 @@
  * un-standardization).
  */
 import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
-import { generatedHeader } from '../render.js';
+import { commentText, generatedHeader } from '../render.js';
 import type { WasmMemoryLayout } from './layout-memory.js';
 import { modelId } from './render-program.js';
 
@@ -35,7 +35,7 @@ export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderF
     memoryBytes: facts.memoryBytes,
   };
   const target = q.head === 'identity' ? q.targetStandardization : null;
-  return `${generatedHeader(q, command, ['Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.'])}
+  return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.'])}
 export const name = ${JSON.stringify(q.name)};
 export const hash = ${JSON.stringify(q.hash)};
 export const task = ${JSON.stringify(q.task)};
@@ -240,7 +240,7 @@ export function renderLoaderTypes(q: QModel, facts: LoaderFacts, command: string
   const inArray = input.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const outArray = output.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const int8 = input.dtype === 'int8' && output.dtype === 'int8';
-  return `${generatedHeader(q, command, ['Types of model.mjs.'])}
+  return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Types of model.mjs.'])}
 export declare const name: string;
 export declare const hash: ${JSON.stringify(q.hash)};
 export declare const task: ${JSON.stringify(q.task)};

@@ -5,7 +5,7 @@
  * program is the same size whatever the number of weights.
  */
 import { DTYPE_RANGE, type QLayer, type QModel, type QTensor } from '../../quantize/qmodel.js';
-import { generatedHeader } from '../render.js';
+import { commentText, generatedHeader } from '../render.js';
 import type { LayerAddresses, WasmMemoryLayout } from './layout-memory.js';
 
 /** The program's entry file name; the runtime kernels sit next to it under `runtime/`. */
@@ -44,7 +44,7 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
   const outputOffset = layout.layers[layout.layers.length - 1].output;
   const { min, max } = DTYPE_RANGE[first.dtype];
   return [
-    generatedHeader(q, command, [`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
+    generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), [`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
     ...importLines,
     '',
     `export const INPUT_FEATURES: i32 = ${first.features};`,
@@ -82,7 +82,7 @@ interface KernelCall {
 }
 
 function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: boolean, workspace: number): KernelCall {
-  const comment = `layers[${index}] ${layer.name}: ${layer.op} ${describe(layer.input)} → ${describe(layer.output)}`;
+  const comment = `layers[${index}] ${commentText(layer.name)}: ${layer.op} ${describe(layer.input)} → ${describe(layer.output)}`;
   const outWide = layer.output.dtype === 'int16';
   const call = (file: string, kernel: string, args: (number | boolean | string)[]): KernelCall => ({
     file,
