@@ -28,8 +28,8 @@ export interface LayerCycles {
  * Coefficients come from the measured instruction profile of the generated C kernels on that core;
  * CPIs and capabilities from the core's data file; flash behaviour from the board's.
  */
-export function layerCycles(layer: QLayer, core: CoreSpec, profile: InstructionProfile, flash: FlashModel): LayerCycles {
-  const instructions = estimateInstructions(layer, core, profile);
+export function layerCycles(layer: QLayer, first: boolean, core: CoreSpec, profile: InstructionProfile, flash: FlashModel): LayerCycles {
+  const instructions = estimateInstructions(layer, first, core, profile);
   const coreCycles = cyclesOf(instructions, core);
   const flashBytes = flashBytesRead(layer);
   const flashStallCycles = Math.ceil(flashBytes / flash.lineBytes) * flash.stallCyclesPerLine;
@@ -46,13 +46,18 @@ export function layerCycles(layer: QLayer, core: CoreSpec, profile: InstructionP
   };
 }
 
-export function estimateInstructions(layer: QLayer, core: CoreSpec, profile: InstructionProfile): InstructionCounts {
+/** Estimated instructions of one layer; the first layer also carries the invoke function's prologue. */
+export function estimateInstructions(layer: QLayer, first: boolean, core: CoreSpec, profile: InstructionProfile): InstructionCounts {
   const kind = kernelKind(layer);
-  const kernel = profile.cores[core.id]?.[kind];
+  const coreProfile = profile.cores[core.id];
+  const kernel = coreProfile?.kernels[kind];
   if (!kernel) throw new Error(`the instruction profile has no ${kind} kernel for ${core.id}; re-run scripts/measure-instruction-profile`);
   const terms = termValues(layer);
   const counts = {} as InstructionCounts;
-  for (const c of COUNTED) counts[c] = Math.max(0, Math.round(kernel.coefficients[c].reduce((s, k, i) => s + k * terms[i], 0)));
+  for (const c of COUNTED) {
+    const overhead = first ? coreProfile.invokeOverhead[c] : 0;
+    counts[c] = Math.max(0, Math.round(kernel.coefficients[c].reduce((s, k, i) => s + k * terms[i], overhead)));
+  }
   return counts;
 }
 
@@ -86,7 +91,7 @@ export interface ModelCycles {
 }
 
 export function modelCycles(layers: QLayer[], target: Target, profile: InstructionProfile): ModelCycles {
-  const per = layers.map((l) => layerCycles(l, target.core, profile, target.flash));
+  const per = layers.map((l, i) => layerCycles(l, i === 0, target.core, profile, target.flash));
   const totalCycles = per.reduce((s, l) => s + l.cycles, 0);
   const latencySeconds = totalCycles / target.clockHz;
   return {

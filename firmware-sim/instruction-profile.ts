@@ -30,11 +30,17 @@ export interface KernelProfile {
   coefficients: Record<Counted, number[]>;
 }
 
+export interface CoreProfile {
+  kernels: Record<KernelKind, KernelProfile>;
+  /** Instructions of `<name>_invoke`'s prologue, counted with the first layer. */
+  invokeOverhead: Record<Counted, number>;
+}
+
 export interface InstructionProfile {
-  /** How the kernels were built and measured, e.g. arm-none-eabi-gcc 12.2.1 -O2. */
+  /** How the kernels were built and measured, e.g. arm-none-eabi-gcc 12.2.1 -Os. */
   build: { compilers: Record<string, string>; optimization: string; measuredWith: string };
   calibrationShapes: Record<KernelKind, number[][]>;
-  cores: Record<string, Record<KernelKind, KernelProfile>>;
+  cores: Record<string, CoreProfile>;
 }
 
 export function kernelKind(layer: QLayer): KernelKind {

@@ -1,0 +1,102 @@
+import { loadDataset } from '../compiler/data/dataset.js';
+import { type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
+import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
+import type { QModel } from '../compiler/quantize/qmodel.js';
+import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
+import { Rng } from '../compiler/rng.js';
+import { trainModel } from '../compiler/train/train.js';
+
+export interface ValidationModel {
+  name: string;
+  qmodel: QModel;
+  /** Raw feature rows to run it on. */
+  features: Float32Array;
+  rows: number;
+}
+
+/** The MLPerf Tiny anomaly-detection autoencoder's layer widths. */
+export const AUTOENCODER_WIDTHS = [640, 128, 128, 128, 128, 8, 128, 128, 128, 128, 640];
+
+/**
+ * Whole models whose every layer the cycle model is checked on: a trained digits MLP (dense +
+ * fused ReLU), a breast-cancer tanh MLP with the sigmoid head in firmware (tables), and the
+ * 640-…-640 autoencoder with seeded weights calibrated on the vibration data (instruction counts
+ * do not depend on the weight values).
+ */
+export function bundledValidationModels(): ValidationModel[] {
+  return [digitsModel(), tanhModel(), autoencoderModel()];
+}
+
+function trained(data: string, task: 'multiclass' | 'binary', activation: LayerSpec & { type: 'relu' | 'tanh' }, headInFirmware: boolean): ValidationModel {
+  const train = loadDataset(`models/data/${data}/train.csv`, { task, labelColumns: ['label'] });
+  const test = loadDataset(`models/data/${data}/test.csv`, { task, labelColumns: ['label'], classNames: train.classNames });
+  const { model } = trainModel(
+    train,
+    {
+      task,
+      architecture: { hidden: [64, 32], activation, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+      loss: null,
+      optimizer: DEFAULT_OPTIMIZER,
+      learningRate: 3e-3,
+      schedule: DEFAULT_SCHEDULE,
+      clipNorm: null,
+      epochs: 10,
+      batchSize: 32,
+      validationSplit: 0,
+      earlyStopping: null,
+      standardize: true,
+      seed: 0,
+    },
+    data,
+  );
+  const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: data, seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, headInFirmware });
+  return { name: `${data} ${activation.type} MLP`, qmodel, features: test.features, rows: test.rows };
+}
+
+function digitsModel(): ValidationModel {
+  return trained('digits', 'multiclass', { type: 'relu' }, false);
+}
+
+function tanhModel(): ValidationModel {
+  return trained('breast-cancer', 'binary', { type: 'tanh' }, true);
+}
+
+/** He-initialised weights: what matters for instruction counts is the shape, not the values. */
+export function autoencoderFloatModel(seed: number, features: number): FloatModel {
+  const rng = new Rng(seed);
+  const layers: LayerSpec[] = [];
+  for (let k = 0; k + 1 < AUTOENCODER_WIDTHS.length; k++) {
+    const inFeatures = k === 0 ? features : AUTOENCODER_WIDTHS[k];
+    const outFeatures = k + 2 === AUTOENCODER_WIDTHS.length ? features : AUTOENCODER_WIDTHS[k + 1];
+    const std = Math.sqrt(2 / inFeatures);
+    layers.push({ type: 'dense', inFeatures, outFeatures, weights: Array.from({ length: inFeatures * outFeatures }, () => Math.fround(rng.normal() * std)), bias: new Array(outFeatures).fill(0) });
+    if (k + 2 < AUTOENCODER_WIDTHS.length) layers.push({ type: 'relu' });
+  }
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    name: 'autoencoder',
+    task: 'autoencoder',
+    head: 'identity',
+    inputFeatures: features,
+    outputFeatures: features,
+    featureNames: Array.from({ length: features }, (_, i) => `x${i}`),
+    labelColumns: [],
+    classNames: [],
+    inputStandardization: null,
+    targetStandardization: null,
+    anomaly: null,
+    layers,
+    seed,
+    source: { format: 'firmnet', file: null },
+    training: null,
+  };
+}
+
+function autoencoderModel(): ValidationModel {
+  const data = loadDataset('models/data/vibration/test.csv', { task: 'autoencoder', labelColumns: ['label'] });
+  const model = { ...autoencoderFloatModel(7, data.featureNames.length), featureNames: data.featureNames };
+  const { qmodel } = quantizeModel(model, { features: data.features, rows: Math.min(256, data.rows), description: 'vibration test rows', seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, method: 'minmax' });
+  return { name: 'autoencoder 640-128×4-8-128×4-640', qmodel, features: data.features, rows: data.rows };
+}

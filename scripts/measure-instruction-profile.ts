@@ -1,0 +1,169 @@
+/**
+ * Measures the instruction profile of firmnet's generated C kernels on every core with an emulator
+ * (firmware-sim/measured/instruction-profile.json), then validates the cycle model on held-out
+ * layer shapes and on the bundled models' layers (firmware-sim/measured/cycle-validation.json).
+ *
+ * Method: for each core and kernel, one-layer models of varied calibration shapes are built
+ * bare-metal (-Os) and run under QEMU with the counting plugin; per instruction class, the counts
+ * are fitted by least squares as a linear function of the kernel's terms (MACs, outputs, inputs,
+ * calls for dense layers; elements, calls otherwise). Validation compares, on shapes not used for
+ * fitting, estimated cycles (fitted counts × the core's cycle table) with emulated cycles (exact
+ * counts × the same table).
+ * Run: npm run build && node dist/scripts/measure-instruction-profile.js
+ */
+import { execFileSync } from 'node:child_process';
+import { loadDataset } from '../compiler/data/dataset.js';
+import { toJsonText, writeFileAtomic } from '../compiler/io/atomic-write.js';
+import type { QModel } from '../compiler/quantize/qmodel.js';
+import { quantizeInput } from '../compiler/reference/io.js';
+import { runModel } from '../compiler/reference/interpreter.js';
+import { cyclesOf, estimateInstructions } from '../firmware-sim/cycle-model.js';
+import { COUNTED, type Counted, type InstructionProfile, KERNEL_TERMS, type KernelKind, type KernelProfile, PROFILE_FILE, termValues } from '../firmware-sim/instruction-profile.js';
+import { leastSquares } from '../firmware-sim/least-squares.js';
+import { probeInput, probeModel } from '../firmware-sim/probe-layers.js';
+import { EmulatedBoardTooSmall, missingTools, runBareMetal } from '../firmware-sim/qemu/bare-metal.js';
+import { type CoreSpec, loadCores } from '../firmware-sim/targets.js';
+import { bundledValidationModels } from '../firmware-sim/validation-models.js';
+
+export const OPTIMIZATION = '-Os';
+const PROBE_ROWS = 3;
+export const VALIDATION_FILE = 'firmware-sim/measured/cycle-validation.json';
+
+export const CALIBRATION_SHAPES: Record<KernelKind, number[][]> = {
+  fully_connected_s8: [[8, 8], [16, 64], [64, 16], [100, 30], [33, 97], [256, 8], [8, 200], [128, 128]],
+  fully_connected_s16: [[8, 8], [16, 48], [64, 16], [33, 65], [128, 32]],
+  leaky_relu: [[8], [33], [64], [200]],
+  lut_s8: [[8], [33], [64], [200]],
+  lut_s16: [[8], [33], [64], [200]],
+  softmax: [[2], [4], [10], [33], [100]],
+};
+
+export const HELD_OUT_SHAPES: Record<KernelKind, number[][]> = {
+  fully_connected_s8: [[640, 128], [128, 640], [128, 8], [8, 128], [64, 64], [30, 64], [17, 5], [300, 40]],
+  fully_connected_s16: [[32, 32], [100, 10]],
+  leaky_relu: [[128], [10]],
+  lut_s8: [[128], [10]],
+  lut_s16: [[128], [10]],
+  softmax: [[3], [64]],
+};
+
+function measureLayer(q: QModel, core: CoreSpec, input: ArrayLike<number>, rows: number): Record<Counted, number>[] {
+  const run = runBareMetal(q, core, OPTIMIZATION, input, rows);
+  const expected = Array.from(runModel(q, Int16Array.from(input), rows));
+  const got = run.outputs.flat();
+  if (got.length !== expected.length || got.some((v, i) => v !== expected[i])) {
+    throw new Error(`${q.name} on ${core.id}: the emulated outputs differ from the golden reference`);
+  }
+  return run.layers;
+}
+
+function fitKernel(core: CoreSpec, kind: KernelKind, shapes: number[][]): KernelProfile {
+  const rows: number[][] = [];
+  const counts: Record<Counted, number[]> = Object.fromEntries(COUNTED.map((c) => [c, [] as number[]])) as Record<Counted, number[]>;
+  shapes.forEach((shape, i) => {
+    const q = probeModel(kind, shape, 100 + i);
+    const layer = measureLayer(q, core, probeInput(q, PROBE_ROWS, i), PROBE_ROWS)[1];
+    rows.push(termValues(q.layers[1]));
+    for (const c of COUNTED) counts[c].push(layer[c]);
+  });
+  const coefficients = {} as Record<Counted, number[]>;
+  for (const c of COUNTED) {
+    coefficients[c] = counts[c].every((v) => v === 0) ? KERNEL_TERMS[kind].map(() => 0) : leastSquares(rows, counts[c]).map((v) => Math.round(v * 1e4) / 1e4);
+  }
+  return { terms: [...KERNEL_TERMS[kind]], coefficients };
+}
+
+/** Two identical LeakyReLU layers: the first one's count minus the second's is the invoke prologue. */
+function invokeOverhead(core: CoreSpec): Record<Counted, number> {
+  const q = probeModel('leaky_relu', [16], 7);
+  const [first, second] = measureLayer(q, core, probeInput(q, PROBE_ROWS, 7), PROBE_ROWS);
+  return Object.fromEntries(COUNTED.map((c) => [c, Math.round(first[c] - second[c])])) as Record<Counted, number>;
+}
+
+export interface ValidationRow {
+  core: string;
+  what: string;
+  kernel: KernelKind;
+  shape: string;
+  estimatedCycles: number;
+  emulatedCycles: number;
+  errorPercent: number;
+}
+
+const models = bundledValidationModels();
+const skipped: { core: string; model: string; reason: string }[] = [];
+
+function validate(core: CoreSpec, profile: InstructionProfile): ValidationRow[] {
+  const out: ValidationRow[] = [];
+  const compare = (what: string, q: QModel, layerIndex: number, emulated: Record<Counted, number>): void => {
+    const layer = q.layers[layerIndex];
+    const estimated = cyclesOf(estimateInstructions(layer, layerIndex === 0, core, profile), core);
+    const actual = cyclesOf(emulated, core);
+    out.push({
+      core: core.id,
+      what,
+      kernel: kindOf(layer),
+      shape: layer.op === 'fully_connected' ? `${layer.inFeatures}→${layer.outFeatures}` : `${layer.input.features}`,
+      estimatedCycles: estimated,
+      emulatedCycles: actual,
+      errorPercent: Math.round((10000 * (estimated - actual)) / actual) / 100,
+    });
+  };
+  for (const [kind, shapes] of Object.entries(HELD_OUT_SHAPES) as [KernelKind, number[][]][]) {
+    shapes.forEach((shape, i) => {
+      const q = probeModel(kind, shape, 900 + i);
+      compare('held-out shape', q, 1, measureLayer(q, core, probeInput(q, PROBE_ROWS, 50 + i), PROBE_ROWS)[1]);
+    });
+  }
+  for (const m of models) {
+    const rows = Math.min(4, m.rows);
+    const input = quantizeInput(m.qmodel, m.features, rows);
+    try {
+      measureLayer(m.qmodel, core, input, rows).forEach((counts, k) => compare(m.name, m.qmodel, k, counts));
+    } catch (e) {
+      if (!(e instanceof EmulatedBoardTooSmall)) throw e;
+      skipped.push({ core: core.id, model: m.name, reason: e.message });
+    }
+  }
+  return out;
+}
+
+function kindOf(layer: QModel['layers'][number]): KernelKind {
+  if (layer.op === 'fully_connected') return layer.input.dtype === 'int16' ? 'fully_connected_s16' : 'fully_connected_s8';
+  if (layer.op === 'lut') return layer.input.dtype === 'int16' ? 'lut_s16' : 'lut_s8';
+  return layer.op;
+}
+
+function compilerVersion(compiler: string): string {
+  return execFileSync(compiler, ['--version'], { encoding: 'utf8' }).split('\n')[0];
+}
+
+const cores = loadCores();
+const profile: InstructionProfile = {
+  build: { compilers: {}, optimization: OPTIMIZATION, measuredWith: 'QEMU 7.2 TCG plugin firmware-sim/qemu/insn-count.c (exact executed-instruction counts)' },
+  calibrationShapes: CALIBRATION_SHAPES,
+  cores: {},
+};
+for (const core of cores) {
+  const missing = missingTools(core);
+  if (missing) {
+    console.error(`${core.id}: skipped (${missing})`);
+    continue;
+  }
+  profile.build.compilers[core.build.compiler] = compilerVersion(core.build.compiler);
+  const kernels = {} as Record<KernelKind, KernelProfile>;
+  for (const [kind, shapes] of Object.entries(CALIBRATION_SHAPES) as [KernelKind, number[][]][]) kernels[kind] = fitKernel(core, kind, shapes);
+  profile.cores[core.id] = { kernels, invokeOverhead: invokeOverhead(core) };
+  console.error(`${core.id}: profiled`);
+}
+writeFileAtomic(PROFILE_FILE, toJsonText(profile));
+const validation: ValidationRow[] = [];
+for (const core of cores.filter((c) => profile.cores[c.id])) validation.push(...validate(core, profile));
+const summary = Object.fromEntries(
+  Object.keys(profile.cores).map((id) => {
+    const rows = validation.filter((v) => v.core === id);
+    return [id, { maxAbsErrorPercent: Math.max(...rows.map((r) => Math.abs(r.errorPercent))), meanAbsErrorPercent: Math.round((100 * rows.reduce((s, r) => s + Math.abs(r.errorPercent), 0)) / rows.length) / 100 }];
+  }),
+);
+writeFileAtomic(VALIDATION_FILE, toJsonText({ optimization: OPTIMIZATION, summary, skipped, rows: validation }));
+console.log(JSON.stringify(summary, null, 2));
