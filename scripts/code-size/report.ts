@@ -1,13 +1,15 @@
 /**
- * The measured code-size report (firmware-sim/measured/code-size.json) the simulator reads: per core,
- * the kernels alone and each bundled model's integer path, with the compiler and flags that made them.
+ * The measured code-size report (firmware-sim/measured/code-size.json) the simulator reads: per core
+ * (every core in firmware-sim/targets/cores/), the kernels alone and each bundled model's integer
+ * path, with the compilers and flags that made them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { BUNDLED_EPOCHS, BUNDLED_HIDDEN, BUNDLED_MODELS, buildBundledModel } from './bundled-models.js';
-import { ARM_CFLAGS, ARM_LDFLAGS, type ArmToolchain, CORES, type Core, type KernelSizes, type SectionSizes, buildModelImage, measureKernels } from './measure.js';
+import { type KernelSizes, MCU_CFLAGS, MCU_LDFLAGS, type SectionSizes, type Toolchain, buildModelImage, findToolchain, measureKernels } from '../../firmware-sim/measure-image.js';
+import { type CoreSpec, loadCores } from '../../firmware-sim/targets.js';
 
 export const CODE_SIZE_JSON = 'firmware-sim/measured/code-size.json';
 export const MEASURE_COMMAND = 'npm run build && node dist/scripts/measure-code-size.js';
@@ -23,38 +25,54 @@ export interface ModelSizes extends SectionSizes {
   stackExcludes: string[];
 }
 
+export interface CoreCodeSize {
+  compiler: string;
+  cflags: string[];
+  kernels: KernelSizes;
+  models: Record<string, ModelSizes>;
+}
+
 export interface CodeSizeReport {
   description: string;
   command: string;
-  compiler: string;
-  cflags: string[];
   ldflags: string[];
   /** How the bundled models were made (sizes depend only on their shapes). */
   models: string;
-  cores: Record<Core, { kernels: KernelSizes; models: Record<string, ModelSizes> }>;
+  cores: Record<string, CoreCodeSize>;
 }
 
-export function measureAllKernels(tc: ArmToolchain, workDir: string): Record<Core, KernelSizes> {
+/** The cores whose cross toolchain is installed here. */
+export function measurableCores(): { core: CoreSpec; tc: Toolchain }[] {
+  return loadCores().flatMap((core) => {
+    const tc = findToolchain(core);
+    return tc ? [{ core, tc }] : [];
+  });
+}
+
+export function measureAllKernels(workDir: string): Record<string, KernelSizes> {
   // The kernels are the same text for every model; any emitted folder has them.
   const { qmodel } = buildBundledModel(BUNDLED_MODELS[2]);
   const dir = join(workDir, 'kernels-src');
   emitC(qmodel, dir, { command: MEASURE_COMMAND });
-  return Object.fromEntries(CORES.map((core) => [core, measureKernels(tc, dir, core, workDir)])) as Record<Core, KernelSizes>;
+  return Object.fromEntries(measurableCores().map(({ core, tc }) => [core.id, measureKernels(tc, dir, core, workDir)]));
 }
 
-export function measureCodeSize(tc: ArmToolchain): CodeSizeReport {
+export function measureCodeSize(): CodeSizeReport {
   const workDir = mkdtempSync(join(tmpdir(), 'firmnet-code-size-'));
   try {
-    const kernels = measureAllKernels(tc, workDir);
-    const cores = Object.fromEntries(CORES.map((core) => [core, { kernels: kernels[core], models: {} as Record<string, ModelSizes> }])) as CodeSizeReport['cores'];
+    const kernels = measureAllKernels(workDir);
+    const targets = measurableCores();
+    const cores: Record<string, CoreCodeSize> = Object.fromEntries(
+      targets.map(({ core, tc }) => [core.id, { compiler: tc.version, cflags: [...MCU_CFLAGS, ...core.build.flags], kernels: kernels[core.id], models: {} }]),
+    );
     for (const spec of BUNDLED_MODELS) {
       const { qmodel } = buildBundledModel(spec);
       const dir = join(workDir, spec.dataset);
       const emitted = emitC(qmodel, dir, { command: MEASURE_COMMAND });
       const widths = [qmodel.layers[0].input.features, ...qmodel.layers.filter((l) => l.op === 'fully_connected').map((l) => l.output.features)];
-      for (const core of CORES) {
+      for (const { core, tc } of targets) {
         const { sizes, stack } = buildModelImage(tc, dir, emitted.names, core, workDir);
-        cores[core].models[spec.dataset] = {
+        cores[core.id].models[spec.dataset] = {
           ...sizes,
           shape: `${widths.join('-')} relu`,
           arenaBytes: emitted.arenaBytes,
@@ -66,13 +84,11 @@ export function measureCodeSize(tc: ArmToolchain): CodeSizeReport {
     }
     return {
       description:
-        'Cortex-M code size of firmnet\'s generated C (arm-none-eabi-size, Berkeley format: text includes .rodata, so constant model data counts as text). ' +
+        'Code size of firmnet\'s generated C per target core (<prefix>-size, Berkeley format: text includes .rodata, so constant model data counts as text). ' +
         'kernels: firmnet_kernels.c alone, every kernel kept, linked with libgcc (textWithoutLibgcc: the object file alone). ' +
         'models: each bundled model\'s integer path (<name>.c + firmnet_kernels.c, entry <name>_invoke, --gc-sections); bss is the arena.',
       command: MEASURE_COMMAND,
-      compiler: tc.version,
-      cflags: [...ARM_CFLAGS, '-mcpu=<core>'],
-      ldflags: [...ARM_LDFLAGS, '-lgcc'],
+      ldflags: [...MCU_LDFLAGS, '-lgcc'],
       models: `scripts/code-size/bundled-models.ts: hidden ${BUNDLED_HIDDEN.join(',')} ReLU, ${BUNDLED_EPOCHS} epochs, seed 0, default quantization`,
       cores,
     };
@@ -84,8 +100,7 @@ export function measureCodeSize(tc: ArmToolchain): CodeSizeReport {
 /** The docs table: one row per core and component. */
 export function markdownTable(report: CodeSizeReport): string {
   const rows = ['| core | what | text | data | bss | arena | weights | stack |', '|---|---|---:|---:|---:|---:|---:|---:|'];
-  for (const core of CORES) {
-    const { kernels, models } = report.cores[core];
+  for (const [core, { kernels, models }] of Object.entries(report.cores)) {
     const helpers = kernels.libgcc.length > 0 ? ` (with libgcc's ${kernels.libgcc.join(', ')})` : '';
     rows.push(`| ${core} | kernels alone${helpers} | ${kernels.text} | ${kernels.data} | ${kernels.bss} | – | – | – |`);
     for (const [name, m] of Object.entries(models)) rows.push(`| ${core} | ${name} ${m.shape} | ${m.text} | ${m.data} | ${m.bss} | ${m.arenaBytes} | ${m.weightBytes} | ${m.stackBytes} |`);

@@ -1,9 +1,10 @@
 /**
- * Cortex-M builds with arm-none-eabi-gcc (installed by scripts/install-system-deps.sh, which CI runs):
- * every vector's C and the bundled models build warning-free for cortex-m0plus, -m4 and -m7 at -Os;
- * the committed firmware-sim/measured/code-size.json matches a fresh measurement; the kernels stay
- * within 2 KB of .text on Cortex-M4; a model's .bss is exactly its arena; the integer path calls no
- * floating-point helper; and the call graph has no recursion and only static frames.
+ * Target builds with the cross toolchains (installed by scripts/install-system-deps.sh, which CI runs):
+ * every vector's C and the bundled models build warning-free for every core in
+ * firmware-sim/targets/cores/ at -Os; the committed firmware-sim/measured/code-size.json matches a
+ * fresh measurement; the kernels stay within 2 KB of .text on Cortex-M4; a model's .bss is exactly
+ * its arena; the integer path calls no floating-point helper; and the call graph has no recursion
+ * and only static frames.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,13 +12,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { BUNDLED_MODELS, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
-import { ARM_CFLAGS, CORES, INSTALL_HINT, buildModelImage, findArmToolchain, undefinedSymbols } from '../../scripts/code-size/measure.js';
-import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measureAllKernels } from '../../scripts/code-size/report.js';
+import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measurableCores, measureAllKernels } from '../../scripts/code-size/report.js';
+import { INSTALL_HINT, MCU_CFLAGS, buildModelImage, findToolchain, undefinedSymbols } from '../../firmware-sim/measure-image.js';
+import { loadCores } from '../../firmware-sim/targets.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
 
-const tc = findArmToolchain();
-if (tc === null) console.warn(`SKIP: arm-none-eabi-gcc not found — run ${INSTALL_HINT} (Cortex-M build and code-size tests skipped)`);
+const cores = loadCores();
+for (const core of cores) {
+  if (findToolchain(core) === null) console.warn(`SKIP: ${core.build.compiler} not found — run ${INSTALL_HINT} (${core.id} build and code-size tests skipped)`);
+}
+const targets = measurableCores();
+const byId = (id: string) => targets.find((t) => t.core.id === id);
 
 /** The issue's acceptance bound for the kernels without model data on Cortex-M4 at -Os. */
 const KERNEL_TEXT_LIMIT_M4 = 2048;
@@ -38,26 +44,30 @@ it('docs/c-backend.md shows the committed measurement', () => {
   expect(readFileSync('docs/c-backend.md', 'utf8')).toContain(markdownTable(committed));
 });
 
-describe.skipIf(tc === null)('Cortex-M builds (arm-none-eabi-gcc)', () => {
+it('the committed measurement covers every target core', () => {
+  expect(Object.keys(committed.cores).sort()).toEqual(cores.map((c) => c.id).sort());
+});
+
+describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => {
   it('the committed kernel sizes are current, and the kernels fit 2 KB of .text on Cortex-M4', () => {
-    if (tc === null) return;
-    const fresh = measureAllKernels(tc, work);
-    const hint = `re-run \`${MEASURE_COMMAND}\` and commit ${CODE_SIZE_JSON} (committed with ${committed.compiler}, this machine has ${tc.version})`;
-    for (const core of CORES) expect(fresh[core], `${core} kernels: ${hint}`).toEqual(committed.cores[core].kernels);
-    expect(fresh['cortex-m4'].text).toBeLessThanOrEqual(KERNEL_TEXT_LIMIT_M4);
-    expect(fresh['cortex-m0plus'].text, 'the M0+ figure includes the libgcc helpers').toBeGreaterThan(fresh['cortex-m0plus'].textWithoutLibgcc);
+    const fresh = measureAllKernels(work);
+    for (const { core, tc } of targets) {
+      const hint = `re-run \`${MEASURE_COMMAND}\` and commit ${CODE_SIZE_JSON} (committed with ${committed.cores[core.id].compiler}, this machine has ${tc.version})`;
+      expect(fresh[core.id], `${core.id} kernels: ${hint}`).toEqual(committed.cores[core.id].kernels);
+    }
+    if (fresh['cortex-m4f']) expect(fresh['cortex-m4f'].text).toBeLessThanOrEqual(KERNEL_TEXT_LIMIT_M4);
+    if (fresh['cortex-m0plus']) expect(fresh['cortex-m0plus'].text, 'the M0+ figure includes the libgcc helpers').toBeGreaterThan(fresh['cortex-m0plus'].textWithoutLibgcc);
   });
 
   for (const spec of BUNDLED_MODELS) {
     it(`bundled model ${spec.dataset}: sizes as committed, .bss = arena + ${FIXED_BSS_OVERHEAD}, no float helpers, bounded stack`, () => {
-      if (tc === null) return;
       const { qmodel } = buildBundledModel(spec);
       const dir = join(work, spec.dataset);
       const emitted = emitC(qmodel, dir, { command: MEASURE_COMMAND });
-      for (const core of CORES) {
+      for (const { core, tc } of targets) {
         const image = buildModelImage(tc, dir, emitted.names, core, work);
-        const recorded = committed.cores[core].models[spec.dataset];
-        expect({ ...image.sizes, stackBytes: image.stack.bytes }, `${core}: re-run \`${MEASURE_COMMAND}\``).toEqual({
+        const recorded = committed.cores[core.id].models[spec.dataset];
+        expect({ ...image.sizes, stackBytes: image.stack.bytes }, `${core.id}: re-run \`${MEASURE_COMMAND}\``).toEqual({
           text: recorded.text,
           data: recorded.data,
           bss: recorded.bss,
@@ -67,7 +77,7 @@ describe.skipIf(tc === null)('Cortex-M builds (arm-none-eabi-gcc)', () => {
         expect(image.sizes.data).toBe(0);
         expect(image.sizes.text).toBeGreaterThan(emitted.weightBytes);
         expect(image.stack.path[0]).toBe(emitted.names.invoke);
-        if (core === 'cortex-m0plus') {
+        if (core.id === 'cortex-m0plus') {
           const linked = execFileSync(tc.nm, [image.elf], { encoding: 'utf8' });
           expect(linked.split('\n').filter((l) => FLOAT_HELPER.test(l.trim().split(/\s+/).pop() ?? ''))).toEqual([]);
         }
@@ -75,25 +85,26 @@ describe.skipIf(tc === null)('Cortex-M builds (arm-none-eabi-gcc)', () => {
     });
   }
 
-  it('the float check can fail: the predict file does call float helpers on Cortex-M0+', () => {
-    if (tc === null) return;
+  it.skipIf(!byId('cortex-m0plus'))('the float check can fail: the predict file does call float helpers on Cortex-M0+', () => {
+    const { core, tc } = byId('cortex-m0plus')!;
     const { qmodel } = buildBundledModel(BUNDLED_MODELS[2]);
     const dir = join(work, 'float-control');
     const { names } = emitC(qmodel, dir, {});
     const obj = join(work, 'predict-m0plus.o');
-    execFileSync(tc.gcc, [...ARM_CFLAGS, '-mcpu=cortex-m0plus', `-I${dir}`, '-c', join(dir, names.predictSource), '-o', obj]);
+    execFileSync(tc.gcc, [...MCU_CFLAGS, ...core.build.flags, `-I${dir}`, '-c', join(dir, names.predictSource), '-o', obj]);
     expect(undefinedSymbols(tc, obj).filter((s) => FLOAT_HELPER.test(s)).length).toBeGreaterThan(0);
   });
 
   it('every test vector\'s C (all ops, int8 and int16) builds warning-free for Thumb-1 and Thumb-2, predict file included', () => {
-    if (tc === null) return;
-    const flags = [...STRICT_FLAGS.filter((f) => f !== '-O2'), '-Os', '-mthumb', '-ffunction-sections', '-fdata-sections'];
+    const flags = [...STRICT_FLAGS.filter((f) => f !== '-O2'), '-Os', '-ffunction-sections', '-fdata-sections'];
+    // The predict file needs <math.h>: only the Arm toolchain ships a C library (newlib) here.
+    const chosen = targets.filter(({ core }) => ['cortex-m0plus', 'cortex-m4f'].includes(core.id));
     for (const v of loadVectors()) {
       const dir = join(work, `vec-${v.name}`);
       const { names } = emitC(v.qmodel, dir, { command: 'test' });
-      for (const core of ['cortex-m0plus', 'cortex-m4']) {
+      for (const { core, tc } of chosen) {
         // -Werror: any warning fails the compile (and throws with gcc's message).
-        execFileSync(tc.gcc, [...flags, `-mcpu=${core}`, '-c', names.source, names.predictSource, 'firmnet_kernels.c'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync(tc.gcc, [...flags, ...core.build.flags, '-c', names.source, names.predictSource, 'firmnet_kernels.c'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       }
     }
   });

@@ -1,37 +1,43 @@
 /**
- * Cortex-M code size of the generated C, measured with the Arm GNU toolchain (Debian package
- * gcc-arm-none-eabi): the kernels alone and each model's integer path, built as an MCU project would
- * (-Os, Thumb, -ffunction-sections -fdata-sections, linked with --gc-sections). Sizes come from
- * arm-none-eabi-size (Berkeley format: text includes .rodata, so constant model data counts as text).
+ * Code size of the generated C on a target core, measured with the core's GNU cross toolchain
+ * (Debian gcc-arm-none-eabi, gcc-riscv64-unknown-elf): the kernels alone and a model's integer path,
+ * built as an MCU project would (-Os, -ffunction-sections -fdata-sections, linked with --gc-sections).
+ * Sizes come from <prefix>-size (Berkeley format: text includes .rodata, so constant model data
+ * counts as text). The committed measurement (firmware-sim/measured/code-size.json) and the
+ * simulator's live measurement both use this.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CModelNames } from '../../compiler/emit/c/c-names.js';
+import type { CModelNames } from '../compiler/emit/c/c-names.js';
+import type { CoreSpec } from './targets.js';
 
-export const CORES = ['cortex-m0plus', 'cortex-m4', 'cortex-m7'] as const;
-export type Core = (typeof CORES)[number];
-
-/** Compile flags for every measurement (plus -mcpu=<core>). */
-export const ARM_CFLAGS = ['-std=c99', '-Os', '-mthumb', '-ffunction-sections', '-fdata-sections', '-pedantic', '-Wall', '-Wextra', '-Werror'];
+/** Compile flags for every measurement (plus the core's own, e.g. -mcpu=cortex-m4 -mthumb); freestanding, as the generated integer path needs only <stdint.h>. */
+export const MCU_CFLAGS = ['-std=c99', '-Os', '-ffreestanding', '-ffunction-sections', '-fdata-sections', '-pedantic', '-Wall', '-Wextra', '-Werror'];
 /** Link flags: no C library or start-up code (the generated integer path needs none); libgcc for helpers like __aeabi_lmul. */
-export const ARM_LDFLAGS = ['-nostdlib', '-Wl,--gc-sections'];
+export const MCU_LDFLAGS = ['-nostdlib', '-Wl,--gc-sections'];
 
 export const INSTALL_HINT = 'scripts/install-system-deps.sh';
 
-export interface ArmToolchain {
+export interface Toolchain {
   gcc: string;
   size: string;
   nm: string;
-  /** First line of `arm-none-eabi-gcc --version`. */
+  /** First line of `<gcc> --version`. */
   version: string;
 }
 
-/** The toolchain on PATH, or null when arm-none-eabi-gcc is not installed. */
-export function findArmToolchain(): ArmToolchain | null {
-  const probe = spawnSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return null;
-  return { gcc: 'arm-none-eabi-gcc', size: 'arm-none-eabi-size', nm: 'arm-none-eabi-nm', version: probe.stdout.split('\n')[0].trim() };
+const found = new Map<string, Toolchain | null>();
+
+/** The core's cross toolchain on PATH, or null when it is not installed. */
+export function findToolchain(core: CoreSpec): Toolchain | null {
+  const gcc = core.build.compiler;
+  if (!found.has(gcc)) {
+    const probe = spawnSync(gcc, ['--version'], { encoding: 'utf8' });
+    const prefix = gcc.replace(/gcc$/, '');
+    found.set(gcc, probe.error || probe.status !== 0 ? null : { gcc, size: `${prefix}size`, nm: `${prefix}nm`, version: probe.stdout.split('\n')[0].trim() });
+  }
+  return found.get(gcc) ?? null;
 }
 
 export interface SectionSizes {
@@ -47,19 +53,19 @@ export interface KernelSizes extends SectionSizes {
   libgcc: string[];
 }
 
-function gcc(tc: ArmToolchain, args: string[]): void {
+function gcc(tc: Toolchain, args: string[]): void {
   execFileSync(tc.gcc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** text/data/bss of an object or ELF file. */
-export function sectionSizes(tc: ArmToolchain, file: string): SectionSizes {
+export function sectionSizes(tc: Toolchain, file: string): SectionSizes {
   const out = execFileSync(tc.size, ['-B', file], { encoding: 'utf8' });
   const fields = out.trim().split('\n')[1].trim().split(/\s+/).map(Number);
   return { text: fields[0], data: fields[1], bss: fields[2] };
 }
 
 /** Symbols a file references but does not define (for an object: the runtime helpers it calls). */
-export function undefinedSymbols(tc: ArmToolchain, file: string): string[] {
+export function undefinedSymbols(tc: Toolchain, file: string): string[] {
   const out = execFileSync(tc.nm, ['--undefined-only', file], { encoding: 'utf8' });
   return out
     .split('\n')
@@ -71,11 +77,11 @@ export function undefinedSymbols(tc: ArmToolchain, file: string): string[] {
  * The kernels alone: firmnet_kernels.c compiled for `core` and linked with libgcc but without
  * --gc-sections, so every kernel is kept (a model links only the ones it calls).
  */
-export function measureKernels(tc: ArmToolchain, cDir: string, core: Core, workDir: string): KernelSizes {
-  const obj = join(workDir, `kernels-${core}.o`);
-  const elf = join(workDir, `kernels-${core}.elf`);
-  gcc(tc, [...ARM_CFLAGS, `-mcpu=${core}`, '-c', join(cDir, 'firmnet_kernels.c'), '-o', obj]);
-  gcc(tc, [`-mcpu=${core}`, '-mthumb', '-nostdlib', '-Wl,-e,firmnet_dense_s8', obj, '-lgcc', '-o', elf]);
+export function measureKernels(tc: Toolchain, cDir: string, core: CoreSpec, workDir: string): KernelSizes {
+  const obj = join(workDir, `kernels-${core.id}.o`);
+  const elf = join(workDir, `kernels-${core.id}.elf`);
+  gcc(tc, [...MCU_CFLAGS, ...core.build.flags, '-c', join(cDir, 'firmnet_kernels.c'), '-o', obj]);
+  gcc(tc, [...core.build.flags, '-nostdlib', '-Wl,-e,firmnet_dense_s8', obj, '-lgcc', '-o', elf]);
   // The kernels' unresolved references are exactly the runtime helpers they call (libgcc links them).
   const libgcc = undefinedSymbols(tc, obj).sort();
   return { ...sectionSizes(tc, elf), textWithoutLibgcc: sectionSizes(tc, obj).text, libgcc };
@@ -142,14 +148,14 @@ export function stackDepth(ciTexts: string[], root: string): StackDepth {
  * One model's integer path as firmware links it: <name>.c (arena, invoke, constant data) and
  * firmnet_kernels.c, entry <invoke>, --gc-sections (unused kernels and class names drop out).
  */
-export function buildModelImage(tc: ArmToolchain, cDir: string, names: CModelNames, core: Core, workDir: string, extraCflags: string[] = []): ModelImage {
+export function buildModelImage(tc: Toolchain, cDir: string, names: CModelNames, core: CoreSpec, workDir: string, extraCflags: string[] = []): ModelImage {
   const objects = [names.source, 'firmnet_kernels.c'].map((src) => {
-    const obj = join(workDir, `${names.prefix}-${core}-${src.replace(/\.c$/, '')}.o`);
-    gcc(tc, [...ARM_CFLAGS, ...extraCflags, `-mcpu=${core}`, '-fcallgraph-info=su', `-I${cDir}`, '-c', join(cDir, src), '-o', obj]);
+    const obj = join(workDir, `${names.prefix}-${core.id}-${src.replace(/\.c$/, '')}.o`);
+    gcc(tc, [...MCU_CFLAGS, ...extraCflags, ...core.build.flags, '-fcallgraph-info=su', `-I${cDir}`, '-c', join(cDir, src), '-o', obj]);
     return obj;
   });
-  const elf = join(workDir, `${names.prefix}-${core}.elf`);
-  gcc(tc, [`-mcpu=${core}`, '-mthumb', ...ARM_LDFLAGS, `-Wl,-e,${names.invoke}`, ...objects, '-lgcc', '-o', elf]);
+  const elf = join(workDir, `${names.prefix}-${core.id}.elf`);
+  gcc(tc, [...core.build.flags, ...MCU_LDFLAGS, `-Wl,-e,${names.invoke}`, ...objects, '-lgcc', '-o', elf]);
   const stack = stackDepth(objects.map((o) => readFileSync(o.replace(/\.o$/, '.ci'), 'utf8')), names.invoke);
   return { sizes: sectionSizes(tc, elf), elf, stack };
 }
