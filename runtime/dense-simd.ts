@@ -13,7 +13,8 @@
  *     lanes' wrapping int32 sums equal the reference's sequential int32 accumulator.
  *  3. The remaining channels go four at a time; a last group of 1–3 channels is padded with zero
  *     weights in the packed data and only its real channels are stored.
- * Requantization runs on four channels at once (requantize-simd.ts). Nothing is read or written
+ * Requantization runs on four channels at once (requantize-simd.ts); `leftShifts` and
+ * `unroundedChannels` are the layer's flags for it (see there). Nothing is read or written
  * outside the tensors, the workspace and the layer's constants.
  */
 import { clampI32, mbqm64 } from './fixed-point';
@@ -35,6 +36,8 @@ export function denseS8Simd(
   activationMin: i32,
   activationMax: i32,
   outputInt16: bool,
+  leftShifts: bool,
+  unroundedChannels: bool,
 ): void {
   const n = <usize>inFeatures;
   const n8 = n & ~7;
@@ -65,10 +68,10 @@ export function denseS8Simd(
       wp += 32;
     }
     const c = o << 2;
-    store4(output, o, requantize4(a0, v128.load(multiplier + c), v128.load(leftFactor + c), v128.load(rightFactor + c), outZp, lo, hi), outputInt16);
-    store4(output, o + 4, requantize4(a1, v128.load(multiplier + c, 16), v128.load(leftFactor + c, 16), v128.load(rightFactor + c, 16), outZp, lo, hi), outputInt16);
-    store4(output, o + 8, requantize4(a2, v128.load(multiplier + c, 32), v128.load(leftFactor + c, 32), v128.load(rightFactor + c, 32), outZp, lo, hi), outputInt16);
-    store4(output, o + 12, requantize4(a3, v128.load(multiplier + c, 48), v128.load(leftFactor + c, 48), v128.load(rightFactor + c, 48), outZp, lo, hi), outputInt16);
+    store4(output, o, requantize4(a0, v128.load(multiplier + c), v128.load(leftFactor + c), v128.load(rightFactor + c), outZp, lo, hi, leftShifts, unroundedChannels), outputInt16);
+    store4(output, o + 4, requantize4(a1, v128.load(multiplier + c, 16), v128.load(leftFactor + c, 16), v128.load(rightFactor + c, 16), outZp, lo, hi, leftShifts, unroundedChannels), outputInt16);
+    store4(output, o + 8, requantize4(a2, v128.load(multiplier + c, 32), v128.load(leftFactor + c, 32), v128.load(rightFactor + c, 32), outZp, lo, hi, leftShifts, unroundedChannels), outputInt16);
+    store4(output, o + 12, requantize4(a3, v128.load(multiplier + c, 48), v128.load(leftFactor + c, 48), v128.load(rightFactor + c, 48), outZp, lo, hi, leftShifts, unroundedChannels), outputInt16);
   }
   for (; o < count; o += 4) {
     let a = v128.load(bias + (o << 2));
@@ -77,7 +80,7 @@ export function denseS8Simd(
       wp += 8;
     }
     const c = o << 2;
-    const y = requantize4(a, v128.load(multiplier + c), v128.load(leftFactor + c), v128.load(rightFactor + c), outZp, lo, hi);
+    const y = requantize4(a, v128.load(multiplier + c), v128.load(leftFactor + c), v128.load(rightFactor + c), outZp, lo, hi, leftShifts, unroundedChannels);
     if (count - o >= 4) store4(output, o, y, outputInt16);
     else storePartial(output, o, y, count - o, outputInt16);
   }

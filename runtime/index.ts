@@ -44,6 +44,6 @@ export function requantizeSimd(acc: usize, multiplier: usize, leftFactor: usize,
   const hi = i32x4.splat(i32.MAX_VALUE);
   for (let c: usize = 0; c < <usize>count; c += 4) {
     const k = c << 2;
-    v128.store(out + k, requantize4(v128.load(acc + k), v128.load(multiplier + k), v128.load(leftFactor + k), v128.load(rightFactor + k), zero, lo, hi));
+    v128.store(out + k, requantize4(v128.load(acc + k), v128.load(multiplier + k), v128.load(leftFactor + k), v128.load(rightFactor + k), zero, lo, hi, true, true));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The float32 ⇄ integer conversions of io.ts, four values at a time (SIMD build). Same float32
  * operations in the same order, so the same results: f32x4 arithmetic is IEEE float32 lane by lane,
- * and every value after rounding is an integer the float32 format holds exactly until it is clamped.
+ * and every value after rounding is an integer the float32 format holds exactly until it is clamped
+ * (an integer r with |r| ≥ 2^24 may round when the zero point is added, but it clamps to the same
+ * end of the range either way).
  */
 import { dequantizeOutput, quantizeInput } from './io';
 
@@ -25,6 +27,8 @@ export function quantizeInputSimd(
   const half = f32x4.splat(0.5);
   const minusHalf = f32x4.splat(-0.5);
   const one = f32x4.splat(1.0);
+  // Integral floats in (−2^22, 2^22) plus 1.5·2^23 keep the integer in the low mantissa bits.
+  const magic = f32x4.splat(12582912.0);
   for (let i: usize = 0; i < n4; i += 4) {
     let x = v128.load(source + (i << 2));
     if (std != 0) x = f32x4.div(f32x4.sub(x, v128.load(mean + (i << 2))), v128.load(std + (i << 2)));
@@ -33,9 +37,11 @@ export function quantizeInputSimd(
     const t = f32x4.trunc(v);
     const f = f32x4.sub(v, t);
     const r = f32x4.sub(f32x4.add(t, v128.and(f32x4.ge(f, half), one)), v128.and(f32x4.le(f, minusHalf), one));
-    // + zero point, clamp (±Inf land on qmax/qmin), NaN → zero point.
-    const clamped = f32x4.max(f32x4.min(f32x4.add(r, zpF), hi), lo);
-    const q = i32x4.trunc_sat_f32x4_s(v128.bitselect(clamped, zpF, f32x4.eq(v, v)));
+    // + zero point, clamp (±Inf land on qmax/qmin; pmin/pmax are plain compares), NaN → zero point.
+    const clamped = f32x4.pmax(lo, f32x4.pmin(hi, f32x4.add(r, zpF)));
+    const selected = v128.bitselect(clamped, zpF, f32x4.eq(v, v));
+    // An integral float in [qmin, qmax] to int32, exactly.
+    const q = i32x4.sub(f32x4.add(selected, magic), magic);
     const q16 = i16x8.narrow_i32x4_s(q, q);
     if (outputInt16) v128.store64_lane(output + (i << 1), q16, 0);
     else v128.store32_lane(output + i, i8x16.narrow_i16x8_s(q16, q16), 0);

@@ -21,15 +21,29 @@ function floorHigh(p: v128): v128 {
   return i64x2.add(i64x2.shl(p, 1), i64x2.splat(<i64>1 << 31));
 }
 
-/** clamp(MBQM(acc, multiplier, shift) + outputZeroPoint, lo, hi), four int32 lanes. */
+/**
+ * clamp(MBQM(acc, multiplier, shift) + outputZeroPoint, lo, hi), four int32 lanes. `leftShifts` and
+ * `unroundedChannels` say whether any channel of the layer has shift > 0 (leftFactor ≠ 1) or shift ≥ 0
+ * (rightFactor = 0); trained layers usually have neither, and then their steps are skipped.
+ */
 // @ts-ignore: decorator
 @inline
-export function requantize4(acc: v128, multiplier: v128, leftFactor: v128, rightFactor: v128, outputZeroPoint: v128, lo: v128, hi: v128): v128 {
-  const a = i32x4.mul(acc, leftFactor); // wraps like the C kernels' int32 left shift
+export function requantize4(
+  acc: v128,
+  multiplier: v128,
+  leftFactor: v128,
+  rightFactor: v128,
+  outputZeroPoint: v128,
+  lo: v128,
+  hi: v128,
+  leftShifts: bool,
+  unroundedChannels: bool,
+): v128 {
+  const a = leftShifts ? i32x4.mul(acc, leftFactor) : acc; // wraps like the C kernels' int32 left shift
   const s = v128.shuffle<i32>(floorHigh(i64x2.extmul_low_i32x4_s(a, multiplier)), floorHigh(i64x2.extmul_high_i32x4_s(a, multiplier)), 1, 3, 5, 7);
   const u = i32x4.add(s, i32x4.lt_s(s, i32x4.splat(0)));
   const r = v128.shuffle<i32>(floorHigh(i64x2.extmul_low_i32x4_s(u, rightFactor)), floorHigh(i64x2.extmul_high_i32x4_s(u, rightFactor)), 1, 3, 5, 7);
-  const y = v128.bitselect(s, r, i32x4.eq(rightFactor, i32x4.splat(0)));
+  const y = unroundedChannels ? v128.bitselect(s, r, i32x4.eq(rightFactor, i32x4.splat(0))) : r;
   return i32x4.min_s(i32x4.max_s(i32x4.add(y, outputZeroPoint), lo), hi);
 }
 

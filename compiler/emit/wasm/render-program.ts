@@ -98,7 +98,9 @@ function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: bool
       const tail = [layer.output.zeroPoint, layer.activationMin, layer.activationMax, outWide];
       if (layer.input.dtype === 'int16') return call(file, `denseS16${suffix}`, [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, ...sizes, ...tail]);
       if (simd) {
-        const args = [a.input, a.output, workspace, a.weights, a.bias, a.multiplier, a.leftFactor, a.rightFactor, ...sizes, layer.input.zeroPoint, ...tail];
+        const leftShifts = layer.shift.some((s) => s > 0);
+        const unroundedChannels = layer.shift.some((s) => s >= 0);
+        const args = [a.input, a.output, workspace, a.weights, a.bias, a.multiplier, a.leftFactor, a.rightFactor, ...sizes, layer.input.zeroPoint, ...tail, leftShifts, unroundedChannels];
         return call(file, 'denseS8Simd', args);
       }
       return call(file, 'denseS8Scalar', [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, ...sizes, layer.input.zeroPoint, ...tail]);
