@@ -1,4 +1,5 @@
-import { DTYPE_RANGE, type QLayer } from '../compiler/quantize/qmodel.js';
+import { renderLayer } from '../compiler/emit/c/render-layers.js';
+import type { QLayer } from '../compiler/quantize/qmodel.js';
 import { COUNTED, type Counted, type InstructionProfile, kernelKind, macsOf, termValues } from './instruction-profile.js';
 import { type CoreSpec, type FlashModel, INSTRUCTION_CLASSES, type Target } from './targets.js';
 
@@ -68,19 +69,9 @@ export function cyclesOf(counts: InstructionCounts, core: CoreSpec): number {
   return Math.round(cycles);
 }
 
-/** Constant bytes a layer reads from flash once per inference. */
+/** Constant bytes a layer reads from flash once per inference: its arrays in the generated C. */
 export function flashBytesRead(layer: QLayer): number {
-  switch (layer.op) {
-    case 'fully_connected':
-      // int8 weights, then per output channel an int32 bias (int64 for int16 input), multiplier and shift.
-      return layer.weights.length + layer.outFeatures * ((layer.input.dtype === 'int16' ? 8 : 4) + 4 + 4);
-    case 'lut':
-      return layer.table.length * DTYPE_RANGE[layer.output.dtype].bytes;
-    case 'softmax':
-      return layer.expTable.length * 4;
-    case 'leaky_relu':
-      return 0;
-  }
+  return renderLayer('model', layer, 0).dataBytes;
 }
 
 export interface ModelCycles {

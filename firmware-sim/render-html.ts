@@ -66,7 +66,7 @@ ${budgetTable(memory.flash, 'Flash')}
 ${cyclesChart(r)}
 ${cyclesTable(r)}
 <p class="src">${esc(cycles.method)}${cycles.validatedErrorPercent === null ? '' : ` Instruction model vs emulator on held-out shapes for this core: within ${cycles.validatedErrorPercent.toFixed(1)}%.`} ${esc(r.target.flashNote)}</p>
-${accuracy ? accuracySection(accuracy) : '<h3>Accuracy</h3><p class="src">No labelled data given (firmnet sim --data test.csv).</p>'}
+${accuracy ? accuracySection(accuracy, r.model.classNames) : '<h3>Accuracy</h3><p class="src">No labelled data given (firmnet sim --data test.csv).</p>'}
 </section>`;
 }
 
@@ -76,33 +76,50 @@ function tile(label: string, value: string, sub: string): string {
 
 function fitText(b: MemoryBudget): string {
   if (b.fits === null || b.capacityBytes === null || b.marginBytes === null) return 'capacity unknown';
-  const pct = ((100 * b.totalBytes) / b.capacityBytes).toFixed(1);
+  const pct = share(b.totalBytes, b.capacityBytes);
   return b.fits
-    ? `<span class="ok">fits: ${pct}% of ${kb(b.capacityBytes)}, ${kb(b.marginBytes)} free</span>`
+    ? `<span class="ok">fits: ${pct} of ${kb(b.capacityBytes)}, ${kb(b.marginBytes)} free</span>`
     : `<span class="bad">does not fit: ${kb(-b.marginBytes)} over ${kb(b.capacityBytes)}</span>`;
 }
 
 const PALETTE = ['#3b6fd8', '#e08a2e', '#2f9e6e', '#b04ec2', '#d24c4c', '#6a7d91', '#c9a227', '#1aa3b8'];
 
+/**
+ * Two bars per memory: how much of the capacity the model uses (to scale), and what the used bytes
+ * are made of (the composition, full width), with a legend that wraps.
+ */
 function budgetChart(label: string, b: MemoryBudget): string {
   const width = 760;
-  const scaleTo = Math.max(b.capacityBytes ?? 0, b.totalBytes, 1);
+  const x0 = 120;
+  const capacity = b.capacityBytes;
+  const usedShare = capacity ? Math.min(b.totalBytes / capacity, 1) : 1;
+  const over = capacity !== null && b.totalBytes > capacity;
+  const usage = `<rect x="${x0}" y="6" width="${width}" height="18" fill="#eef1f5" stroke="#1c2430" stroke-dasharray="4 3"/><rect x="${x0}" y="6" width="${Math.max(width * usedShare, 1).toFixed(1)}" height="18" fill="${over ? '#d24c4c' : '#3b6fd8'}"/><text x="${x0 + width + 6}" y="20">${capacity === null ? 'capacity unknown' : `${share(b.totalBytes, capacity)} of ${kb(capacity)}`}</text>`;
   let x = 0;
   const parts = b.items.map((item, i) => {
-    const w = (width * item.bytes) / scaleTo;
-    const rect = `<rect x="${(120 + x).toFixed(1)}" y="6" width="${Math.max(w, 0.5).toFixed(1)}" height="22" fill="${PALETTE[i % PALETTE.length]}"><title>${esc(item.what)}: ${item.bytes} B</title></rect>`;
+    const w = b.totalBytes === 0 ? 0 : (width * item.bytes) / b.totalBytes;
+    const rect = `<rect x="${(x0 + x).toFixed(1)}" y="32" width="${w.toFixed(1)}" height="14" fill="${PALETTE[i % PALETTE.length]}"><title>${esc(item.what)}: ${item.bytes} B</title></rect>`;
     x += w;
     return rect;
   });
-  const capacity =
-    b.capacityBytes === null
-      ? ''
-      : `<rect x="120" y="4" width="${((width * b.capacityBytes) / scaleTo).toFixed(1)}" height="26" fill="none" stroke="#1c2430" stroke-dasharray="4 3"/><text x="${(122 + (width * b.capacityBytes) / scaleTo).toFixed(1)}" y="44" text-anchor="end">capacity ${kb(b.capacityBytes)}</text>`;
-  const legend = b.items
-    .map((item, i) => `<tspan fill="${PALETTE[i % PALETTE.length]}">■</tspan> ${esc(item.what)} ${kb(item.bytes)}`)
-    .join('   ');
-  return `<svg role="img" aria-label="${esc(label)} usage" width="${width + 140}" height="70" viewBox="0 0 ${width + 140} 70">
-<text x="0" y="22">${esc(label)} ${kb(b.totalBytes)}</text>${parts.join('')}${capacity}<text x="120" y="62">${legend}</text></svg>`;
+  const legendLines: string[] = [];
+  for (let i = 0; i < b.items.length; i += 2) {
+    legendLines.push(
+      b.items
+        .slice(i, i + 2)
+        .map((item, k) => `<tspan fill="${PALETTE[(i + k) % PALETTE.length]}">■</tspan> ${esc(item.what)} ${kb(item.bytes)}`)
+        .join('      '),
+    );
+  }
+  const legend = legendLines.map((l, i) => `<text x="${x0}" y="${64 + i * 16}">${l}</text>`).join('');
+  const height = 64 + legendLines.length * 16;
+  return `<svg role="img" aria-label="${esc(label)} usage" width="${width + 260}" height="${height}" viewBox="0 0 ${width + 260} ${height}">
+<text x="0" y="20">${esc(label)} ${kb(b.totalBytes)}</text><text x="0" y="44" fill="#667">made of</text>${usage}${parts.join('')}${legend}</svg>`;
+}
+
+function share(used: number, capacity: number): string {
+  const pct = (100 * used) / capacity;
+  return `${pct >= 1 ? pct.toFixed(1) : pct.toPrecision(2)}%`;
 }
 
 function budgetTable(b: MemoryBudget, label: string): string {
@@ -141,7 +158,7 @@ function totalInstructions(counts: Record<string, number>): number {
   return Object.entries(counts).reduce((s, [k, v]) => (k === 'taken_branches' ? s : s + v), 0);
 }
 
-function accuracySection(a: NonNullable<SimulationReport['accuracy']>): string {
+function accuracySection(a: NonNullable<SimulationReport['accuracy']>, classNames: string[]): string {
   const regression = a.task === 'regression';
   const metric = (e: typeof a.float): number => (regression ? (e.rmse ?? 0) : (e.accuracy ?? 0));
   const fv = metric(a.float);
@@ -169,7 +186,7 @@ function accuracySection(a: NonNullable<SimulationReport['accuracy']>): string {
   const sqnrH = 10 + a.perLayerSqnr.length * 22;
   const confusions =
     a.float.confusion && a.quantized.confusion
-      ? `<div class="grid">${confusionTable('float32', a.float.confusion)}${confusionTable('int8', a.quantized.confusion)}</div>`
+      ? `<div class="grid">${confusionTable('float32', a.float.confusion, classNames)}${confusionTable('int8', a.quantized.confusion, classNames)}</div>`
       : '';
   return `<h3>Accuracy on ${esc(a.data)} (${a.rows} rows)</h3>
 <svg role="img" aria-label="float vs int8 ${label}" width="640" height="66" viewBox="0 0 640 66">${bars}</svg>
@@ -179,12 +196,13 @@ function accuracySection(a: NonNullable<SimulationReport['accuracy']>): string {
 ${confusions ? `<h3>Confusion matrices (rows: actual, columns: predicted)</h3>${confusions}` : ''}`;
 }
 
-function confusionTable(title: string, m: number[][]): string {
+function confusionTable(title: string, m: number[][], classNames: string[]): string {
   const max = Math.max(...m.flat(), 1);
+  const label = (i: number): string => esc(m.length === 2 && classNames.length !== 2 ? (i === 0 ? 'normal' : 'anomaly') : (classNames[i] ?? String(i)));
   const rows = m
     .map(
       (row, i) =>
-        `<tr><th>${i}</th>${row
+        `<tr><th>${label(i)}</th>${row
           .map((v, j) => {
             const alpha = v === 0 ? 0 : 0.15 + (0.85 * v) / max;
             const color = i === j ? `rgba(47,158,110,${alpha.toFixed(2)})` : `rgba(210,76,76,${alpha.toFixed(2)})`;
@@ -193,7 +211,7 @@ function confusionTable(title: string, m: number[][]): string {
           .join('')}</tr>`,
     )
     .join('');
-  return `<div><b>${esc(title)}</b><table class="cm"><tr><th></th>${m.map((_, j) => `<th>${j}</th>`).join('')}</tr>${rows}</table></div>`;
+  return `<div><b>${esc(title)}</b><table class="cm"><tr><th></th>${m.map((_, j) => `<th>${label(j)}</th>`).join('')}</tr>${rows}</table></div>`;
 }
 
 function kb(bytes: number): string {

@@ -38,7 +38,7 @@ export interface LayerSqnr {
 
 /** Everything `firmnet sim` reports for one target; the terminal, JSON and HTML reports render this. */
 export interface SimulationReport {
-  model: { name: string; hash: string; task: string; layers: number; parameters: number; macs: number };
+  model: { name: string; hash: string; task: string; layers: number; parameters: number; macs: number; classNames: string[] };
   target: { id: string; description: string; core: string; clockHz: number; flashNote: string };
   memory: {
     arena: { bytes: number; lowerBoundBytes: number; alignment: number; note: string | null; tensors: PlannedTensor[] };

@@ -1,9 +1,11 @@
 import yargs, { type Argv } from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { FIRMNET_VERSION } from '../version.js';
+import { emitCommand } from './commands/emit.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { quantizeCommand } from './commands/quantize.js';
+import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 import { Ui } from './ui.js';
 
@@ -16,9 +18,15 @@ export interface CommandModule<A> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
-const COMMANDS: CommandModule<any>[] = [trainCommand, quantizeCommand, importCommand, exportCommand];
+const COMMANDS: CommandModule<any>[] = [trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand];
 
-/** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 1 internal error. */
+/**
+ * Exit codes beyond 2 (user error) for outcomes scripts want to tell apart: the model does not fit
+ * a target (`sim --fail-if-too-big`), or int8 costs more accuracy than allowed (`build --max-drop`).
+ */
+const EXIT_CODES: Partial<Record<FirmnetError['code'], number>> = { DOES_NOT_FIT: 3, ACCURACY_DROP: 4 };
+
+/** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 3/4 see EXIT_CODES, 1 internal error. */
 export async function runCli(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const ui = new Ui(json);
@@ -53,8 +61,9 @@ function reportError(e: unknown, ui: Ui): number {
   if (isFirmnetError(e)) {
     ui.endBar();
     process.stderr.write(`firmnet: error: ${e.message}\n`);
-    if (ui.json) process.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
-    return 2;
+    // A command that already printed its report (e.g. sim --fail-if-too-big) keeps stdout one JSON object.
+    if (ui.json && !ui.jsonEmitted) process.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+    return EXIT_CODES[e.code] ?? 2;
   }
   const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
   process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${stack}\n`);

@@ -4,6 +4,8 @@
  */
 export class Ui {
   private barVisible = false;
+  /** True once the command's JSON object has been written (there is only ever one). */
+  jsonEmitted = false;
 
   constructor(
     readonly json: boolean,
@@ -45,7 +47,9 @@ export class Ui {
   }
 
   emitJson(value: unknown): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (!this.json) return;
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.jsonEmitted = true;
   }
 
   private clearBar(): void {

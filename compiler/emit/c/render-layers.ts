@@ -13,10 +13,26 @@ export interface CLayer {
   definitions: string;
   /** Bytes of the constant arrays (weights, biases, multipliers, shifts, tables); params structs excluded. */
   dataBytes: number;
+  /** dataBytes by kind, for flash reports. */
+  data: ConstantBytes;
   /** The kernel call, given C expressions for the input and output pointers. */
   call(input: string, output: string): string;
   /** One line for comments: what the layer is. */
   summary: string;
+}
+
+export interface ConstantBytes {
+  weights: number;
+  biases: number;
+  /** Multipliers and shifts. */
+  requantization: number;
+  /** Activation and softmax exp tables. */
+  tables: number;
+}
+
+function constants(parts: Partial<ConstantBytes>): { dataBytes: number; data: ConstantBytes } {
+  const data = { weights: 0, biases: 0, requantization: 0, tables: 0, ...parts };
+  return { dataBytes: data.weights + data.biases + data.requantization + data.tables, data };
 }
 
 /** Weight rows start on a word boundary so word-wide (DSP/SIMD) loads can be used; the portable kernels do not need it. */
@@ -89,7 +105,7 @@ function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index:
   return {
     index,
     definitions: `/* ${summary} */\n${arrays.join('')}${structInitializer(paramsType, names.params, fields)}`,
-    dataBytes: arrayBytes('int8_t', n * m) + arrayBytes(biasType, m) + arrayBytes('int32_t', m) + arrayBytes('int8_t', m),
+    ...constants({ weights: arrayBytes('int8_t', n * m), biases: arrayBytes(biasType, m), requantization: arrayBytes('int32_t', m) + arrayBytes('int8_t', m) }),
     call: (input, output) => `${kernel}(&${names.params}, ${input}, ${output});`,
     summary,
   };
@@ -131,7 +147,7 @@ function renderLeakyRelu(prefix: string, layer: LeakyReluLayer, index: number): 
   return {
     index,
     definitions: `/* ${summary} */\n${structInitializer('firmnet_leaky_relu_params', params, fields)}`,
-    dataBytes: 0,
+    ...constants({}),
     call: (input, output) => `firmnet_leaky_relu_${kernelSuffix(layer)}(&${params}, ${input}, ${output});`,
     summary,
   };
@@ -145,7 +161,7 @@ function renderLut(prefix: string, layer: LutLayer, index: number): CLayer {
   return {
     index,
     definitions: `/* ${summary} */\n${cStaticArray({ type, name, values: layer.table, comment, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
-    dataBytes: arrayBytes(type, layer.table.length),
+    ...constants({ tables: arrayBytes(type, layer.table.length) }),
     call: (input, output) => `firmnet_lut_${dtypeSuffix(layer.input.dtype)}(${name}, ${input}, ${output}, ${layer.input.features});`,
     summary,
   };
@@ -157,7 +173,7 @@ function renderSoftmax(prefix: string, layer: SoftmaxLayer, index: number): CLay
   return {
     index,
     definitions: `/* ${summary} */\n${cStaticArray({ type: 'uint16_t', name, values: layer.expTable, comment: 'exp_table[d] = round(2^15 * exp(-d * input scale))', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
-    dataBytes: arrayBytes('uint16_t', layer.expTable.length),
+    ...constants({ tables: arrayBytes('uint16_t', layer.expTable.length) }),
     call: (input, output) => `firmnet_softmax_s8(${name}, ${input}, ${output}, ${layer.input.features});`,
     summary,
   };

@@ -1,0 +1,46 @@
+import { accuracyLines } from '../compiler/cli/report.js';
+import { formatTable } from '../compiler/cli/ui.js';
+import type { MemoryBudget, SimulationReport } from './report.js';
+import { formatHz } from './targets.js';
+
+/** The human report of one target, as lines for the terminal. */
+export function renderTerminal(r: SimulationReport): string[] {
+  const lines: string[] = [];
+  const n = (v: number): string => Math.round(v).toLocaleString('en-US');
+  lines.push(`${r.model.name} on ${r.target.description}`);
+  lines.push(`model hash ${r.model.hash}, ${r.model.layers} layers, ${n(r.model.parameters)} parameters, ${n(r.model.macs)} MACs per inference`);
+  lines.push('');
+  lines.push('memory');
+  lines.push(...formatTable(['', 'used', 'capacity', 'margin', 'fits'], [budgetRow('SRAM', r.memory.sram), budgetRow('flash', r.memory.flash)]).split('\n').map((l) => `  ${l}`));
+  lines.push('');
+  for (const [label, b] of [['SRAM', r.memory.sram], ['flash', r.memory.flash]] as const) {
+    lines.push(`  ${label}:`);
+    for (const item of b.items) lines.push(`    ${n(item.bytes).padStart(9)} B  ${item.what}  [${item.source}]`);
+  }
+  const a = r.memory.arena;
+  lines.push(
+    `  arena ${a.bytes} B, lower bound ${a.lowerBoundBytes} B (the largest input + output of one layer)${a.note ? `: ${a.note}` : ' — equal, as expected for a chain of layers'}`,
+  );
+  lines.push('');
+  lines.push('cycles');
+  const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, l.macs, n(Object.entries(l.instructions).reduce((s, [k, v]) => (k === 'taken_branches' ? s : s + v), 0)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
+  lines.push(...formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n').map((l) => `  ${l}`));
+  lines.push(`  total ${n(r.cycles.totalCycles)} cycles = ${r.cycles.latencyMs.toFixed(3)} ms at ${formatHz(r.target.clockHz)}, ${n(r.cycles.inferencesPerSecond)} inferences/s`);
+  lines.push(`  ${r.cycles.method}`);
+  if (r.cycles.validatedErrorPercent !== null) {
+    lines.push(`  The instruction model is within ${r.cycles.validatedErrorPercent.toFixed(1)}% of exact QEMU counts on held-out shapes for this core (docs/simulator.md).`);
+  }
+  lines.push(`  flash: ${r.target.flashNote}`);
+  if (r.accuracy) {
+    lines.push('');
+    lines.push(`accuracy (int8 run by the ${r.accuracy.backend} artifact, bit-exact with the golden reference) on ${r.accuracy.data}`);
+    lines.push(...accuracyLines(r.accuracy, r.model.classNames).map((l) => `  ${l}`));
+    lines.push(`  per-layer SQNR: ${r.accuracy.perLayerSqnr.map((l) => `${l.name} ${Number.isFinite(l.sqnrDb) ? `${l.sqnrDb.toFixed(1)} dB` : 'exact'}`).join(', ')}`);
+  }
+  return lines;
+}
+
+function budgetRow(label: string, b: MemoryBudget): string[] {
+  const fmt = (v: number | null): string => (v === null ? '—' : `${v.toLocaleString('en-US')} B`);
+  return [label, fmt(b.totalBytes), fmt(b.capacityBytes), fmt(b.marginBytes), b.fits === null ? 'unknown' : b.fits ? 'yes' : 'NO'];
+}
