@@ -11,8 +11,8 @@
  * calls after a warm-up, median over blocks of the per-call time, ≥ 10,000 calls in all.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../compiler/data/dataset.js';
@@ -121,6 +121,19 @@ export function randomDenseBenchModel(name: string, label: string, sizes: number
   return { label, float: model, q: qmodel, features: normalRows(rng, rows, n), rows, macs: macsOf(model) };
 }
 
+function environment(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const gcc = spawnSync('gcc', ['--version'], { encoding: 'utf8' });
+  const gccVersion = gcc.status === 0 ? gcc.stdout.split('\n')[0] : 'gcc not found';
+  let ortVersion = 'not installed';
+  try {
+    ortVersion = (JSON.parse(readFileSync(join('node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // reported as not installed
+  }
+  return `machine: ${cpu} × ${cpus().length}; Node ${process.versions.node} (V8 ${process.versions.v8}); onnxruntime-node ${ortVersion}; ${gccVersion}`;
+}
+
 function normalRows(rng: Rng, rows: number, n: number): Float32Array {
   return Float32Array.from({ length: rows * n }, () => rng.normal());
 }
@@ -178,6 +191,7 @@ interface Row {
 
 export async function benchInferenceLatency(): Promise<void> {
   console.log('## Inference latency, batch 1 (median µs per call over blocks of calls after warm-up; ≥ 10,000 calls each)');
+  console.log(environment());
   const models = [digitsBenchModel(), autoencoderBenchModel()];
   const dir = mkdtempSync(join(tmpdir(), 'firmnet-bench-latency-'));
   try {
@@ -223,7 +237,7 @@ async function benchModel(m: BenchModel, dir: string): Promise<void> {
     results.push({ name, api: 'predictInt8(Int8Array)', timing: timeCalls((i) => api.predictInt8(rowsIn[i % m.rows])) });
     results.push({ name, api: 'predict(Float32Array)', timing: timeCalls((i) => api.predict(rowsFloat[i % m.rows])) });
   }
-  results.push({ name: 'TypeScript golden reference', api: 'runModel(q, Int8Array, 1)', timing: timeCalls((i) => runModel(m.q, rowsIn[i % m.rows], 1), 2000) });
+  results.push({ name: 'TypeScript golden reference', api: 'runModel(q, Int8Array, 1)', timing: timeCalls((i) => runModel(m.q, rowsIn[i % m.rows], 1)) });
   results.push(await timeOnnxRuntime(m, rowsFloat));
   results.push(await timeNativeC(m, join(dir, `${tag}-c`), rowsIn, golden));
 

@@ -57,6 +57,8 @@ export function store4(output: usize, index: usize, y: v128, outputInt16: bool):
 }
 
 /** Stores the first `count` (1–3) lanes only: the last, partial group of a layer's channels. */
+// @ts-ignore: decorator
+@inline
 export function storePartial(output: usize, index: usize, y: v128, count: usize, outputInt16: bool): void {
   for (let k: usize = 0; k < count; k++) {
     const v = k == 0 ? i32x4.extract_lane(y, 0) : k == 1 ? i32x4.extract_lane(y, 1) : i32x4.extract_lane(y, 2);
