@@ -1,0 +1,124 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../compiler/data/dataset.js';
+import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
+import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
+import { compareWithFloat } from '../../compiler/quantize/accuracy.js';
+import { predictQuantized } from '../../compiler/reference/predict.js';
+import { trainModel } from '../../compiler/train/train.js';
+import { layerCycles } from '../../firmware-sim/cycle-model.js';
+import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
+import { planMemory } from '../../firmware-sim/plan-memory.js';
+import { simulate } from '../../firmware-sim/simulate.js';
+import { loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets.js';
+
+const train = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
+const test = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: train.classNames });
+const { model } = trainModel(
+  train,
+  {
+    task: 'multiclass',
+    architecture: { hidden: [20, 12], activation: { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+    loss: null,
+    optimizer: DEFAULT_OPTIMIZER,
+    learningRate: 1e-2,
+    schedule: DEFAULT_SCHEDULE,
+    clipNorm: null,
+    epochs: 30,
+    batchSize: 16,
+    validationSplit: 0,
+    earlyStopping: null,
+    standardize: true,
+    seed: 0,
+  },
+  'iris',
+);
+const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'iris', seed: 0 }, DEFAULT_QUANTIZE_OPTIONS);
+
+describe('targets', () => {
+  it('every board names a known core, and boards and cores resolve by id or alias', () => {
+    const cores = loadCores();
+    for (const b of loadBoards()) expect(cores.some((c) => c.id === b.core || c.aliases.includes(b.core)), b.id).toBe(true);
+    for (const id of ['stm32l4r5', 'stm32f746', 'nrf52840', 'rp2040', 'esp32c3']) expect(resolveTarget(id).board?.id).toBe(id);
+    expect(resolveTarget('m4', { clockHz: 80e6 }).core.id).toBe('cortex-m4f');
+    expect(resolveTarget('cortex-m33', { clockHz: 1e8, sramBytes: 4096 }).sramBytes).toBe(4096);
+  });
+
+  it('rejects an unknown target, a core without a clock, and a clock above the board maximum', () => {
+    expect(() => resolveTarget('arduino-uno')).toThrow(/unknown target 'arduino-uno'; boards: .*stm32l4r5.*; cores: .*cortex-m0plus/);
+    expect(() => resolveTarget('cortex-m7')).toThrow(/is a core, not a board: give its clock with --clock-hz/);
+    expect(() => resolveTarget('stm32l4r5', { clockHz: 200e6 })).toThrow(/runs at most at 120 MHz/);
+  });
+
+  it('flash wait states follow the clock', () => {
+    expect(resolveTarget('stm32l4r5').flash.stallCyclesPerLine).toBe(5);
+    expect(resolveTarget('stm32l4r5', { clockHz: 24e6 }).flash.stallCyclesPerLine).toBe(1);
+    expect(resolveTarget('stm32f746').flash.stallCyclesPerLine).toBe(7);
+  });
+});
+
+describe('memory plan', () => {
+  it('a chain of dense layers needs exactly the largest input + output pair', () => {
+    const plan = planMemory(qmodel);
+    expect(plan.lowerBoundBytes).toBe(Math.max(4 + 20, 20 + 12, 12 + 3));
+    // Sizes that are not multiples of 16 cost alignment padding, which the plan reports.
+    expect(plan.arenaBytes).toBe(48);
+    expect(plan.note).toMatch(/padding/);
+    const [input, l0, l1, l2] = plan.tensors;
+    expect([input.offset, l1.offset]).toEqual([0, 0]);
+    expect(l0.offset + l0.bytes).toBeLessThanOrEqual(plan.arenaBytes);
+    expect(l0.offset).toBeGreaterThanOrEqual(input.bytes);
+    expect(l2.offset).toBeGreaterThanOrEqual(l1.bytes);
+  });
+});
+
+describe('simulate', () => {
+  it('is deterministic and itemises SRAM and flash against the board', async () => {
+    const targets = [resolveTarget('stm32l4r5'), resolveTarget('rp2040')];
+    const [a, b] = [await simulate(qmodel, { targets }), await simulate(qmodel, { targets })];
+    expect(a).toEqual(b);
+    const [l4, rp] = a;
+    expect(l4.memory.sram.capacityBytes).toBe(655360);
+    expect(l4.memory.sram.fits).toBe(true);
+    expect(l4.memory.sram.items[0]).toMatchObject({ what: 'activation arena', bytes: planMemory(qmodel).arenaBytes });
+    expect(l4.memory.flash.items.find((i) => i.what === 'weights (int8)')!.bytes).toBe(4 * 20 + 20 * 12 + 12 * 3);
+    expect(l4.memory.flash.totalBytes).toBe(l4.memory.flash.items.reduce((s, i) => s + i.bytes, 0));
+    expect(l4.cycles.totalCycles).toBe(l4.cycles.layers.reduce((s, l) => s + l.cycles, 0));
+    expect(l4.cycles.latencyMs).toBeCloseTo((1000 * l4.cycles.totalCycles) / 120e6, 9);
+    // The M0+ runs the same layers with more instructions per MAC, and RP2040's XIP flash stalls more.
+    expect(rp.cycles.layers[0].coreCycles).toBeGreaterThan(l4.cycles.layers[0].coreCycles);
+    expect(rp.cycles.layers[0].flashStallCycles).toBeGreaterThan(l4.cycles.layers[0].flashStallCycles);
+  });
+
+  it('reports when a model does not fit, with the margin', async () => {
+    const [r] = await simulate(qmodel, { targets: [resolveTarget('cortex-m0plus', { clockHz: 48e6, sramBytes: 64, flashBytes: 100_000 })] });
+    expect(r.memory.sram.fits).toBe(false);
+    expect(r.memory.sram.marginBytes).toBe(64 - r.memory.sram.totalBytes);
+    expect(r.memory.flash.fits).toBe(true);
+  });
+
+  it('cycles: a dense layer follows MACs and outputs; flash stalls follow the bytes streamed', () => {
+    const profile = loadInstructionProfile();
+    const target = resolveTarget('stm32l4r5');
+    const dense = qmodel.layers[1];
+    const c = layerCycles(dense, false, target.core, profile, target.flash);
+    expect(c.macs).toBe(20 * 12);
+    expect(c.flashStallCycles).toBe(Math.ceil(c.flashBytes / 8) * 5);
+    expect(c.cycles).toBe(c.coreCycles + c.flashStallCycles);
+  });
+
+  it('accuracy runs the emitted WebAssembly module and agrees with the golden reference', async () => {
+    const [r] = await simulate(qmodel, { targets: [resolveTarget('nrf52840')], accuracy: { model, data: test, dataFile: 'iris test' }, wasmDir: mkdtempSync(join(tmpdir(), 'sim-wasm-')) });
+    const p = predictQuantized(qmodel, test.features, test.rows);
+    const direct = compareWithFloat(model, qmodel, test, p.scores, p.dequantized);
+    expect(r.accuracy!.backend).toBe('WebAssembly');
+    expect(r.accuracy!.quantized.accuracy).toBe(direct.quantized.accuracy);
+    expect(r.accuracy!.drop).toBe(direct.drop);
+    expect(r.accuracy!.agreement).toBe(direct.agreement);
+    expect(r.accuracy!.perLayerSqnr.map((l) => l.name)).toEqual(['dense0', 'dense1', 'dense2']);
+    for (const l of r.accuracy!.perLayerSqnr) expect(l.sqnrDb).toBeGreaterThan(10);
+  });
+});
