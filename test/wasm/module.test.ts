@@ -48,6 +48,7 @@ describe.each([
     expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toEqual([]);
     expect([...facts.exports].sort()).toEqual([...MODULE_EXPORTS, 'memory'].sort());
     expect(facts.customSections).toContain('firmnet');
+    expect(facts.hasStart).toBe(false);
   });
 
   it('has fixed memory: initial = maximum pages, no memory.grow instruction', () => {

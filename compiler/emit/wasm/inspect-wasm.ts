@@ -16,12 +16,14 @@ export interface WasmFacts {
   memoryPages: { initial: number; maximum: number | null } | null;
   /** Names of the custom sections. */
   customSections: string[];
+  /** True when the module has a start function (code that runs at instantiation). */
+  hasStart: boolean;
 }
 
-const SECTION = { custom: 0, import: 2, memory: 5, export: 7, code: 10, data: 11 } as const;
+const SECTION = { custom: 0, import: 2, memory: 5, export: 7, start: 8, code: 10, data: 11 } as const;
 
 export function inspectWasm(bytes: Uint8Array): WasmFacts {
-  const facts: WasmFacts = { codeBytes: 0, dataBytes: 0, imports: [], exports: [], memoryPages: null, customSections: [] };
+  const facts: WasmFacts = { codeBytes: 0, dataBytes: 0, imports: [], exports: [], memoryPages: null, customSections: [], hasStart: false };
   const r = new Reader(bytes);
   if (r.u32le() !== 0x6d736100) throw new Error('not a WebAssembly module (bad magic)');
   r.u32le(); // version
@@ -54,6 +56,9 @@ export function inspectWasm(bytes: Uint8Array): WasmFacts {
           r.byte();
           r.leb();
         }
+        break;
+      case SECTION.start:
+        facts.hasStart = true;
         break;
       case SECTION.code:
         facts.codeBytes = size;
