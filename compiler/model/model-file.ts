@@ -22,8 +22,15 @@ export function modelToJson(model: FloatModel): string {
   return toJsonText(model);
 }
 
+/** Writes only a file that loads back: a model the reader would reject is a firmnet bug, not a user error. */
 export function saveModel(path: string, model: FloatModel): void {
-  writeFileAtomic(path, modelToJson(model));
+  const text = modelToJson(model);
+  try {
+    parseModelText(text, path);
+  } catch (e) {
+    throw new Error(`internal: refusing to write ${path}, which would not load back: ${(e as Error).message}`);
+  }
+  writeFileAtomic(path, text);
 }
 
 export function loadModel(file: string): FloatModel {

@@ -28,8 +28,15 @@ export function qmodelToJson(q: QModel): string {
   return toJsonText(q);
 }
 
+/** Writes only a file that loads back: an IR the reader would reject is a firmnet bug, not a user error. */
 export function saveQModel(path: string, q: QModel): void {
-  writeFileAtomic(path, qmodelToJson(q));
+  const text = qmodelToJson(q);
+  try {
+    parseQModelText(text, path);
+  } catch (e) {
+    throw new Error(`internal: refusing to write ${path}, which would not load back: ${(e as Error).message}`);
+  }
+  writeFileAtomic(path, text);
 }
 
 export function loadQModel(file: string): QModel {

@@ -4,11 +4,12 @@ import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import type { AnomalyThreshold, FloatModel } from '../model/float-model.js';
 import { predictQuantized } from '../reference/predict.js';
 import { percentileOf, reconstructionErrors } from '../train/anomaly.js';
-import { dequantize, quantizeInput } from '../reference/io.js';
-import { runModel } from '../reference/interpreter.js';
+import { dequantize, quantizeInput, quantizeValue } from '../reference/io.js';
+import { runLayer, runModel } from '../reference/interpreter.js';
+import { type QArray, allocQ } from '../reference/tensor.js';
 import { type Stage, foldModel } from './fold.js';
 import { lowerStage } from './lower.js';
-import { type CalibrationMethod, type QDtype, type QModel, type QOpKind, type QTensor, DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION } from './qmodel.js';
+import { type CalibrationMethod, type QDtype, type QLayer, type QModel, type QOpKind, type QTensor, DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from './qmodel.js';
 import { sealQModel } from './seal.js';
 import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
@@ -63,7 +64,10 @@ export interface QuantizeResult {
 /** Rows used to score candidates in `auto` (the whole model runs once per candidate). */
 const AUTO_SCORING_ROWS = 256;
 
-export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions): QuantizeResult {
+/** Progress of calibration: `done` of `total` tensors have their range chosen. */
+export type CalibrationProgress = (done: number, total: number) => void;
+
+export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
   if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
   const input = applyStandardization(calibration.features.subarray(0, calibration.rows * model.inputFeatures), model.inputFeatures, model.inputStandardization);
@@ -79,10 +83,15 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
       const f = fixed[t];
       return f ? fixedTensor(features[t], f.scale, f.zeroPoint, dtypes[t]) : tensorFor(rangeOf(t, m), dtypes[t], features[t]);
     });
-  const build = (methods: CalibrationMethod[]): QModel => buildQModel(model, stages, tensorsFor(methods), options, calibration, methods);
+  const lowerAll = (methods: CalibrationMethod[]): Unhashed<QLayer>[] => {
+    const tensors = tensorsFor(methods);
+    return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
+  };
+  const build = (methods: CalibrationMethod[]): QModel => buildQModel(model, lowerAll(methods), options, calibration, methods);
 
   let methods: CalibrationMethod[] = names.map(() => (options.method === 'auto' ? 'mse' : options.method));
-  if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, build, calibration, observed);
+  if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, lowerAll, calibration.rows, observed, onProgress);
+  else onProgress?.(names.length, names.length);
   const built = build(methods);
   const qmodel = model.anomaly ? sealQModel({ ...built, anomaly: int8AnomalyThreshold(built, calibration, model.anomaly.percentile) }) : built;
   return { qmodel, tensors: tensorReport(qmodel, names, methods, fixed, calibration, observed) };
@@ -93,38 +102,58 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
  * tensors keep their choice, later ones the MSE range) and keep the one whose quantized model
  * output has the best SQNR against the float output on the calibration rows. End-to-end SQNR
  * rewards ranges that are good for the prediction, not just for the tensor itself.
+ * Trying tensor t changes only layers t−1 and later, so the earlier layers run once per tensor.
  */
 function chooseMethodsGreedily(
   start: CalibrationMethod[],
   fixed: (Fixed | null)[],
-  build: (methods: CalibrationMethod[]) => QModel,
-  calibration: CalibrationSet,
+  lowerAll: (methods: CalibrationMethod[]) => Unhashed<QLayer>[],
+  calibrationRows: number,
   observed: Float32Array[],
+  onProgress?: CalibrationProgress,
 ): CalibrationMethod[] {
-  const rows = Math.min(calibration.rows, AUTO_SCORING_ROWS);
-  const nf = observed[0].length / calibration.rows;
-  const features = calibration.features.subarray(0, rows * nf);
+  const rows = Math.min(calibrationRows, AUTO_SCORING_ROWS);
+  const inputRows = observed[0].subarray(0, (rows * observed[0].length) / calibrationRows);
   const reference = observed[observed.length - 1];
-  const outFeatures = reference.length / calibration.rows;
-  const target = reference.subarray(0, rows * outFeatures);
+  const target = reference.subarray(0, (rows * reference.length) / calibrationRows);
   const methods = start.slice();
+  const score = (layers: Unhashed<QLayer>[], from: number, activation: QArray): number => {
+    let h = activation;
+    for (let k = from; k < layers.length; k++) h = runLayer(layers[k], h, rows);
+    return sqnrDb(target, dequantize(layers[layers.length - 1].output, h));
+  };
   for (let t = 0; t < methods.length; t++) {
     if (fixed[t]) continue;
+    // The activation entering layer t−1 does not depend on tensor t's range.
+    const from = Math.max(t - 1, 0);
+    let prefix: QArray | null = null;
+    if (t > 0) {
+      const layers = lowerAll(methods);
+      prefix = quantizeRows(inputRows, layers[0].input);
+      for (let k = 0; k < from; k++) prefix = runLayer(layers[k], prefix, rows);
+    }
     let bestScore = -Infinity;
     let best = methods[t];
     for (const m of CALIBRATION_METHODS) {
       methods[t] = m;
-      const q = build(methods);
-      const out = runModel(q, quantizeInput(q, features, rows), rows);
-      const score = sqnrDb(target, dequantize(q.layers[q.layers.length - 1].output, out));
-      if (score > bestScore) {
-        bestScore = score;
+      const layers = lowerAll(methods);
+      const s = score(layers, from, prefix ?? quantizeRows(inputRows, layers[0].input));
+      if (s > bestScore) {
+        bestScore = s;
         best = m;
       }
     }
     methods[t] = best;
+    onProgress?.(t + 1, methods.length);
   }
   return methods;
+}
+
+/** Already standardized float rows → codes of tensor `t` (the input quantization, without re-standardizing). */
+function quantizeRows(values: Float32Array, t: QTensor): QArray {
+  const out = allocQ(t.dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = quantizeValue(values[i], t);
+  return out;
 }
 
 interface Fixed {
@@ -168,15 +197,7 @@ function resolveDtypes(stages: Stage[], names: string[], requested: string[]): Q
   return dtypes;
 }
 
-function buildQModel(
-  model: FloatModel,
-  stages: Stage[],
-  tensors: QTensor[],
-  options: QuantizeOptions,
-  calibration: CalibrationSet,
-  methods: CalibrationMethod[],
-): QModel {
-  const layers = stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
+function buildQModel(model: FloatModel, layers: Unhashed<QLayer>[], options: QuantizeOptions, calibration: CalibrationSet, methods: CalibrationMethod[]): QModel {
   const headInFirmware = options.headInFirmware && model.head !== 'identity';
   return sealQModel({
     format: QMODEL_FORMAT,

@@ -1,9 +1,9 @@
 import { clamp, multiplyByQuantizedMultiplier } from '../quantize/fixed-point.js';
-import type { LeakyReluLayer } from '../quantize/qmodel.js';
+import type { LeakyReluLayer, Unhashed } from '../quantize/qmodel.js';
 import { type QArray, allocQ, qRange } from './tensor.js';
 
 /** Reference LEAKY_RELU (TFLite): requantize x − zp with the identity or the alpha multiplier by sign. */
-export function leakyRelu(layer: LeakyReluLayer, input: QArray, rows: number): QArray {
+export function leakyRelu(layer: Unhashed<LeakyReluLayer>, input: QArray, rows: number): QArray {
   const n = rows * layer.input.features;
   const out = allocQ(layer.output.dtype, n);
   const { min, max } = qRange(layer.output.dtype);

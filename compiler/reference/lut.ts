@@ -1,8 +1,8 @@
-import type { LutLayer } from '../quantize/qmodel.js';
+import type { LutLayer, Unhashed } from '../quantize/qmodel.js';
 import { type QArray, allocQ } from './tensor.js';
 
 /** Reference table lookup: direct for int8, 513-knot linear interpolation for int16. */
-export function lookupTable(layer: LutLayer, input: QArray, rows: number): QArray {
+export function lookupTable(layer: Unhashed<LutLayer>, input: QArray, rows: number): QArray {
   const n = rows * layer.input.features;
   const out = allocQ(layer.output.dtype, n);
   const t = layer.table;

@@ -1,8 +1,8 @@
-import type { SoftmaxLayer } from '../quantize/qmodel.js';
+import type { SoftmaxLayer, Unhashed } from '../quantize/qmodel.js';
 import { type QArray, allocQ } from './tensor.js';
 
 /** Reference int8 softmax: exp table on (max − x), integer normalisation to scale 1/256, zero point −128. */
-export function softmax(layer: SoftmaxLayer, input: QArray, rows: number): QArray {
+export function softmax(layer: Unhashed<SoftmaxLayer>, input: QArray, rows: number): QArray {
   const k = layer.input.features;
   const out = allocQ('int8', rows * k);
   const e = new Uint32Array(k);

@@ -32,7 +32,8 @@ function anomalyMetrics(reconstruction: ArrayLike<number>, data: Dataset, anomal
   const errors = reconstructionErrors(reconstruction, data.features, data.rows, anomaly.standardization);
   const out: Omit<Evaluation, 'task' | 'rows'> = { reconstructionMse: errors.reduce((a, b) => a + b, 0) / Math.max(errors.length, 1) };
   if (data.labels.length === 0) return out;
-  Object.assign(out, binaryRankingMetrics(errors, data.labels));
+  // Ranking needs both normal and anomalous rows (training and validation data are all normal).
+  if (data.labels.includes(0) && data.labels.includes(1)) Object.assign(out, binaryRankingMetrics(errors, data.labels));
   if (anomaly.threshold === null) return out;
   const decisions = errors.map((e) => (e > anomaly.threshold! ? 1 : 0));
   const { ece: _unused, ...m } = classificationMetrics(decisions, data.labels, 2);

@@ -175,7 +175,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const anomaly = config.task === 'autoencoder' ? anomalyThreshold(best, x, data, fitRows, headModel, inputStandardization) : null;
   const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
   const metrics: Record<string, number> = {};
-  for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && k !== 'rows') metrics[`val_${k}`] = v;
+  for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && Number.isFinite(v) && k !== 'rows') metrics[`val_${k}`] = v;
   const model: FloatModel = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,

@@ -1,11 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { FirmnetError } from '../../errors.js';
 import type { ImportOptions } from '../../import/finish-import.js';
-import { importOnnx } from '../../import/onnx.js';
+import { importModelFile } from '../../import/import-model-file.js';
 import { loadPreprocessing } from '../../import/preprocessing-sidecar.js';
-import { importTfjs } from '../../import/tfjs.js';
 import { type FloatModel, type Task, parameterCount } from '../../model/float-model.js';
 import { saveModel } from '../../model/model-file.js';
 import type { CommandModule } from '../main.js';
@@ -62,22 +58,6 @@ export const importCommand: CommandModule<ImportArgs> = {
     printSummary(ui, model, args);
   },
 };
-
-/** ONNX or TF.js, told apart by content: a TF.js model is JSON text, an ONNX model protobuf bytes. */
-export function importModelFile(file: string, options: ImportOptions): FloatModel {
-  let path = file;
-  let bytes: Buffer;
-  try {
-    if (statSync(path).isDirectory()) path = join(path, 'model.json');
-    bytes = readFileSync(path);
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-    throw new FirmnetError('BAD_ARGUMENT', `cannot read model file ${path}: ${reason}`);
-  }
-  const start = bytes.subarray(0, 64).toString('utf8').trimStart();
-  if (start.startsWith('{')) return importTfjs(path, { ...options, file: path });
-  return importOnnx(bytes, options);
-}
 
 function printSummary(ui: { print(text?: string): void }, model: FloatModel, args: ImportArgs): void {
   let features = model.inputFeatures;

@@ -1,25 +1,18 @@
 import type { Argv } from 'yargs';
 import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/dataset.js';
 import { FirmnetError } from '../../errors.js';
-import { type ActivationSpec, type FloatModel, TASKS, type Task } from '../../model/float-model.js';
+import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { predictFloat } from '../../model/float-inference.js';
 import { saveModel } from '../../model/model-file.js';
-import type { LossName } from '../../nn/losses.js';
-import { DEFAULT_OPTIMIZER, type OptimizerName } from '../../nn/optimizers.js';
-import { DEFAULT_SCHEDULE, type ScheduleName } from '../../nn/schedules.js';
 import { type Evaluation, evaluateScores } from '../../train/evaluate.js';
 import { runSanityCheck } from '../../train/sanity.js';
-import { type EpochLog, type StopMetric, type TrainConfig, trainModel } from '../../train/train.js';
+import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
+import { type EpochLog, type TrainConfig, trainModel } from '../../train/train.js';
 import type { CommandModule } from '../main.js';
 import { evaluationLines } from '../report.js';
 import { type Ui, formatDuration, formatNumber, formatTable, percent } from '../ui.js';
 
-const ACTIVATIONS = ['relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
-const OUTPUT_ACTIVATIONS = ['none', 'sigmoid', 'tanh', 'softmax'] as const;
-const LOSS_NAMES = ['mse', 'mae', 'huber', 'bce_logits', 'softmax_ce_logits', 'multilabel_bce_logits'] as const;
-const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
-const SCHEDULES = ['constant', 'step', 'cosine', 'warmup_cosine'] as const;
-const STOP_METRICS = ['none', 'val_loss', 'val_accuracy', 'val_f1', 'val_auc', 'val_rmse', 'val_mae'] as const;
+const D = DEFAULT_TRAIN_SETTINGS;
 
 export function trainOptions(y: Argv) {
   return y
@@ -27,32 +20,32 @@ export function trainOptions(y: Argv) {
     .option('label', { type: 'string', default: 'label', describe: 'label column; comma-separated columns for multilabel; for an autoencoder an optional 0/1 anomaly column' })
     .option('task', { choices: TASKS, demandOption: true, describe: 'what the model predicts' })
     .option('classes', { type: 'string', describe: 'declared class names, comma-separated; other labels are an error' })
-    .option('hidden', { type: 'string', default: '64,32', describe: 'hidden layer sizes, comma-separated' })
-    .option('activation', { choices: ACTIVATIONS, default: 'relu' as const, describe: 'hidden activation' })
-    .option('alpha', { type: 'number', default: 0.01, describe: 'negative slope of leaky_relu' })
-    .option('output-activation', { choices: OUTPUT_ACTIVATIONS, default: 'none' as const, describe: 'activation after the last layer (regression only; logit losses apply their own)' })
-    .option('batch-norm', { type: 'boolean', default: false, describe: 'BatchNorm1d after each hidden dense layer' })
-    .option('dropout', { type: 'number', default: 0, describe: 'dropout rate after each hidden activation' })
-    .option('init', { choices: ['auto', 'he', 'xavier', 'zeros'] as const, default: 'auto' as const, describe: 'weight init (auto: He for ReLU-like, Xavier for sigmoid/tanh)' })
+    .option('hidden', { type: 'string', default: D.hidden.join(','), describe: 'hidden layer sizes, comma-separated' })
+    .option('activation', { choices: ACTIVATION_NAMES, default: D.activation, describe: 'hidden activation' })
+    .option('alpha', { type: 'number', default: D.alpha, describe: 'negative slope of leaky_relu' })
+    .option('output-activation', { choices: OUTPUT_ACTIVATION_NAMES, default: D.outputActivation, describe: 'activation after the last layer (regression only; logit losses apply their own)' })
+    .option('batch-norm', { type: 'boolean', default: D.batchNorm, describe: 'BatchNorm1d after each hidden dense layer' })
+    .option('dropout', { type: 'number', default: D.dropout, describe: 'dropout rate after each hidden activation' })
+    .option('init', { choices: INIT_NAMES, default: D.init, describe: 'weight init (auto: He for ReLU-like, Xavier for sigmoid/tanh)' })
     .option('loss', { choices: LOSS_NAMES, describe: 'loss (default follows the task)' })
-    .option('optimizer', { choices: OPTIMIZERS, default: 'adam' as const })
-    .option('lr', { type: 'number', default: 1e-3, describe: 'learning rate' })
-    .option('momentum', { type: 'number', default: 0.9, describe: 'momentum (optimizer momentum)' })
-    .option('nesterov', { type: 'boolean', default: false, describe: 'Nesterov momentum' })
-    .option('weight-decay', { type: 'number', default: 0, describe: 'L2 penalty (decoupled for adamw)' })
-    .option('schedule', { choices: SCHEDULES, default: 'constant' as const, describe: 'learning-rate schedule' })
-    .option('step-epochs', { type: 'number', default: DEFAULT_SCHEDULE.stepEpochs, describe: 'step schedule: epochs between decays' })
-    .option('gamma', { type: 'number', default: DEFAULT_SCHEDULE.gamma, describe: 'step schedule: decay factor' })
-    .option('warmup-epochs', { type: 'number', default: DEFAULT_SCHEDULE.warmupEpochs, describe: 'warmup_cosine: linear warm-up length' })
+    .option('optimizer', { choices: OPTIMIZER_NAMES, default: D.optimizer })
+    .option('lr', { type: 'number', default: D.learningRate, describe: 'learning rate' })
+    .option('momentum', { type: 'number', default: D.momentum, describe: 'momentum (optimizer momentum)' })
+    .option('nesterov', { type: 'boolean', default: D.nesterov, describe: 'Nesterov momentum' })
+    .option('weight-decay', { type: 'number', default: D.weightDecay, describe: 'L2 penalty (decoupled for adamw)' })
+    .option('schedule', { choices: SCHEDULE_NAMES, default: D.schedule, describe: 'learning-rate schedule' })
+    .option('step-epochs', { type: 'number', default: D.stepEpochs, describe: 'step schedule: epochs between decays' })
+    .option('gamma', { type: 'number', default: D.gamma, describe: 'step schedule: decay factor' })
+    .option('warmup-epochs', { type: 'number', default: D.warmupEpochs, describe: 'warmup_cosine: linear warm-up length' })
     .option('clip-norm', { type: 'number', describe: 'clip gradients to this global L2 norm' })
-    .option('epochs', { type: 'number', default: 100 })
-    .option('batch-size', { type: 'number', default: 32 })
-    .option('val-split', { type: 'number', default: 0.1, describe: 'share of training rows held out for validation' })
-    .option('early-stop', { choices: STOP_METRICS, default: 'none' as const, describe: 'early stopping metric; weights of the best epoch are restored' })
-    .option('patience', { type: 'number', default: 20, describe: 'epochs without improvement before stopping' })
-    .option('min-delta', { type: 'number', default: 0, describe: 'smallest change that counts as an improvement' })
-    .option('standardize', { type: 'boolean', default: true, describe: 'standardize features (and regression targets) with training statistics' })
-    .option('seed', { type: 'number', default: 0 })
+    .option('epochs', { type: 'number', default: D.epochs })
+    .option('batch-size', { type: 'number', default: D.batchSize })
+    .option('val-split', { type: 'number', default: D.validationSplit, describe: 'share of training rows held out for validation' })
+    .option('early-stop', { choices: STOP_METRIC_NAMES, default: D.earlyStop, describe: 'early stopping metric; weights of the best epoch are restored' })
+    .option('patience', { type: 'number', default: D.patience, describe: 'epochs without improvement before stopping' })
+    .option('min-delta', { type: 'number', default: D.minDelta, describe: 'smallest change that counts as an improvement' })
+    .option('standardize', { type: 'boolean', default: D.standardize, describe: 'standardize features (and regression targets) with training statistics' })
+    .option('seed', { type: 'number', default: D.seed })
     .option('name', { type: 'string', describe: 'model name (default: the data folder name)' });
 }
 
@@ -78,7 +71,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
     const task = args.task as Task;
     const labelColumns = splitList(args.label);
     const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
-    const config = trainConfigFromArgs(args);
+    const config = trainConfig(task, trainSettingsFromArgs(args));
     const name = args.name ?? defaultName(args.data);
     if (args.sanity) {
       const result = runSanityCheck(data, config);
@@ -110,59 +103,40 @@ export const trainCommand: CommandModule<TrainArgs> = {
   },
 };
 
-export function trainConfigFromArgs(args: Awaited<ReturnType<typeof trainOptions>['argv']>): TrainConfig {
+/** The run's settings from `firmnet train` flags (the same fields a project file's model/training sections set). */
+export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptions>['argv']>): TrainSettings {
   const hidden = args.hidden.trim() === '' ? [] : splitList(args.hidden).map(Number);
   if (hidden.some((h) => !Number.isInteger(h) || h < 1)) {
     throw new FirmnetError('BAD_ARGUMENT', `--hidden takes positive integers separated by commas, e.g. 64,32; got '${args.hidden}'`);
   }
-  const earlyStop = args['early-stop'] as StopMetric | 'none';
   return {
-    task: args.task as Task,
-    architecture: {
-      hidden,
-      activation: activationSpec(args.activation, args.alpha),
-      outputActivation: args['output-activation'] === 'none' ? null : activationSpec(args['output-activation'], args.alpha),
-      batchNorm: args['batch-norm'],
-      dropout: args.dropout,
-      init: args.init,
-    },
-    loss: (args.loss as LossName | undefined) ?? null,
-    optimizer: {
-      ...DEFAULT_OPTIMIZER,
-      name: args.optimizer as OptimizerName,
-      momentum: args.momentum,
-      nesterov: args.nesterov,
-      weightDecay: args['weight-decay'],
-    },
+    hidden,
+    activation: args.activation,
+    alpha: args.alpha,
+    outputActivation: args['output-activation'],
+    batchNorm: args['batch-norm'],
+    dropout: args.dropout,
+    init: args.init,
+    loss: args.loss ?? null,
+    optimizer: args.optimizer,
     learningRate: args.lr,
-    schedule: {
-      ...DEFAULT_SCHEDULE,
-      name: args.schedule as ScheduleName,
-      stepEpochs: args['step-epochs'],
-      gamma: args.gamma,
-      warmupEpochs: args['warmup-epochs'],
-    },
+    momentum: args.momentum,
+    nesterov: args.nesterov,
+    weightDecay: args['weight-decay'],
+    schedule: args.schedule,
+    stepEpochs: args['step-epochs'],
+    gamma: args.gamma,
+    warmupEpochs: args['warmup-epochs'],
     clipNorm: args['clip-norm'] ?? null,
     epochs: args.epochs,
     batchSize: args['batch-size'],
     validationSplit: args['val-split'],
-    earlyStopping: earlyStop === 'none' ? null : { metric: earlyStop, patience: args.patience, minDelta: args['min-delta'] },
+    earlyStop: args['early-stop'],
+    patience: args.patience,
+    minDelta: args['min-delta'],
     standardize: args.standardize,
     seed: args.seed,
   };
-}
-
-function activationSpec(name: string, alpha: number): ActivationSpec {
-  switch (name) {
-    case 'leaky_relu':
-      return { type: 'leaky_relu', alpha };
-    case 'gelu':
-      return { type: 'gelu', approximate: 'none' };
-    case 'gelu_tanh':
-      return { type: 'gelu', approximate: 'tanh' };
-    default:
-      return { type: name } as ActivationSpec;
-  }
 }
 
 export function splitList(text: string): string[] {
@@ -206,7 +180,7 @@ export function evaluateOnFile(model: FloatModel, file: string): Evaluation {
 
 function prefixed(prefix: string, e: Evaluation): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(e)) if (typeof v === 'number' && k !== 'rows') out[prefix + k] = v;
+  for (const [k, v] of Object.entries(e)) if (typeof v === 'number' && Number.isFinite(v) && k !== 'rows') out[prefix + k] = v;
   return out;
 }
 

@@ -1,0 +1,120 @@
+import { FirmnetError } from '../errors.js';
+import type { ActivationSpec, Task } from '../model/float-model.js';
+import type { Init } from '../nn/dense.js';
+import type { LossName } from '../nn/losses.js';
+import { DEFAULT_OPTIMIZER, type OptimizerName } from '../nn/optimizers.js';
+import { DEFAULT_SCHEDULE, type ScheduleName } from '../nn/schedules.js';
+import type { StopMetric, TrainConfig } from './train.js';
+
+export const ACTIVATION_NAMES = ['relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
+export const OUTPUT_ACTIVATION_NAMES = ['none', 'sigmoid', 'tanh', 'softmax'] as const;
+export const INIT_NAMES = ['auto', 'he', 'xavier', 'zeros'] as const;
+export const LOSS_NAMES = ['mse', 'mae', 'huber', 'bce_logits', 'softmax_ce_logits', 'multilabel_bce_logits'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamw'] as const;
+export const SCHEDULE_NAMES = ['constant', 'step', 'cosine', 'warmup_cosine'] as const;
+export const STOP_METRIC_NAMES = ['none', 'val_loss', 'val_accuracy', 'val_f1', 'val_auc', 'val_rmse', 'val_mae'] as const;
+
+/**
+ * Everything about a training run, flat and JSON-friendly: the `firmnet train` flags and the
+ * `model`/`training` sections of a project file both map onto it, so they share one set of defaults.
+ */
+export interface TrainSettings {
+  hidden: number[];
+  activation: (typeof ACTIVATION_NAMES)[number];
+  /** Negative slope of leaky_relu. */
+  alpha: number;
+  outputActivation: (typeof OUTPUT_ACTIVATION_NAMES)[number];
+  batchNorm: boolean;
+  dropout: number;
+  init: Init | 'auto';
+  /** null: the task's default loss. */
+  loss: LossName | null;
+  optimizer: OptimizerName;
+  learningRate: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  schedule: ScheduleName;
+  stepEpochs: number;
+  gamma: number;
+  warmupEpochs: number;
+  clipNorm: number | null;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  earlyStop: StopMetric | 'none';
+  patience: number;
+  minDelta: number;
+  standardize: boolean;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  hidden: [64, 32],
+  activation: 'relu',
+  alpha: 0.01,
+  outputActivation: 'none',
+  batchNorm: false,
+  dropout: 0,
+  init: 'auto',
+  loss: null,
+  optimizer: 'adam',
+  learningRate: 1e-3,
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 0,
+  schedule: 'constant',
+  stepEpochs: DEFAULT_SCHEDULE.stepEpochs,
+  gamma: DEFAULT_SCHEDULE.gamma,
+  warmupEpochs: DEFAULT_SCHEDULE.warmupEpochs,
+  clipNorm: null,
+  epochs: 100,
+  batchSize: 32,
+  validationSplit: 0.1,
+  earlyStop: 'none',
+  patience: 20,
+  minDelta: 0,
+  standardize: true,
+  seed: 0,
+};
+
+export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
+  if (s.hidden.some((h) => !Number.isInteger(h) || h < 1)) {
+    throw new FirmnetError('BAD_ARGUMENT', `hidden layer sizes must be positive integers, e.g. 64,32; got ${s.hidden.join(',')}`);
+  }
+  return {
+    task,
+    architecture: {
+      hidden: s.hidden,
+      activation: activationSpec(s.activation, s.alpha),
+      outputActivation: s.outputActivation === 'none' ? null : activationSpec(s.outputActivation, s.alpha),
+      batchNorm: s.batchNorm,
+      dropout: s.dropout,
+      init: s.init,
+    },
+    loss: s.loss,
+    optimizer: { ...DEFAULT_OPTIMIZER, name: s.optimizer, momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay },
+    learningRate: s.learningRate,
+    schedule: { ...DEFAULT_SCHEDULE, name: s.schedule, stepEpochs: s.stepEpochs, gamma: s.gamma, warmupEpochs: s.warmupEpochs },
+    clipNorm: s.clipNorm,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    validationSplit: s.validationSplit,
+    earlyStopping: s.earlyStop === 'none' ? null : { metric: s.earlyStop, patience: s.patience, minDelta: s.minDelta },
+    standardize: s.standardize,
+    seed: s.seed,
+  };
+}
+
+function activationSpec(name: string, alpha: number): ActivationSpec {
+  switch (name) {
+    case 'leaky_relu':
+      return { type: 'leaky_relu', alpha };
+    case 'gelu':
+      return { type: 'gelu', approximate: 'none' };
+    case 'gelu_tanh':
+      return { type: 'gelu', approximate: 'tanh' };
+    default:
+      return { type: name } as ActivationSpec;
+  }
+}
