@@ -38,7 +38,8 @@ export interface AccuracyResult extends AccuracyComparison {
 export async function accuracyVersusFloat(q: QModel, model: FloatModel, data: Dataset, dataFile: string, wasmDir: string | null): Promise<AccuracyResult> {
   const dir = wasmDir && existsSync(join(wasmDir, 'model.mjs')) ? wasmDir : mkdtempSync(join(tmpdir(), 'firmnet-sim-wasm-'));
   if (dir !== wasmDir) await emitWasm(q, dir, { command: 'firmnet sim (accuracy run)' });
-  const wasm = (await import(pathToFileURL(join(dir, 'model.mjs')).href)) as WasmModel;
+  // The query keeps one process from reusing a cached module after the folder was re-emitted.
+  const wasm = (await import(`${pathToFileURL(join(dir, 'model.mjs')).href}?ir=${q.hash}`)) as WasmModel;
   if (wasm.hash !== q.hash) throw new Error(`${join(dir, 'model.mjs')} was emitted from IR ${wasm.hash}, not ${q.hash}; emit it again`);
   const result = wasm.predictDetailed(data.features, data.rows);
 
@@ -52,13 +53,22 @@ export async function accuracyVersusFloat(q: QModel, model: FloatModel, data: Da
     }
   }
 
-  const stages = foldModel(model, { headInFirmware: q.headInFirmware });
-  const observed = observeTensors(stages, applyStandardization(data.features, model.inputFeatures, model.inputStandardization), data.rows);
-  const perLayerSqnr = q.layers.map((layer, k) => ({ name: layer.name, sqnrDb: sqnrDb(observed[k + 1], dequantize(layer.output, golden[k])) }));
   return {
     ...compareWithFloat(model, q, data, result.scores, result.dequantized),
     data: dataFile,
     backend: 'WebAssembly',
-    perLayerSqnr,
+    perLayerSqnr: perLayerSqnr(q, model, data, golden),
   };
+}
+
+/**
+ * SQNR of every layer's output: the float network's folded layer against the golden reference's
+ * dequantized output on the same rows (`golden`: the reference's per-layer outputs, if already run).
+ */
+export function perLayerSqnr(q: QModel, model: FloatModel, data: Dataset, golden?: QArray[]): LayerSqnr[] {
+  const outputs = golden ?? [];
+  if (!golden) runModel(q, quantizeInput(q, data.features, data.rows), data.rows, (_, out) => outputs.push(out));
+  const stages = foldModel(model, { headInFirmware: q.headInFirmware });
+  const observed = observeTensors(stages, applyStandardization(data.features, model.inputFeatures, model.inputStandardization), data.rows);
+  return q.layers.map((layer, k) => ({ name: layer.name, sqnrDb: sqnrDb(observed[k + 1], dequantize(layer.output, outputs[k])) }));
 }

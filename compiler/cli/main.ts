@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { FIRMNET_VERSION } from '../version.js';
+import { buildCommand } from './commands/build.js';
 import { emitCommand } from './commands/emit.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -18,7 +19,7 @@ export interface CommandModule<A> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
-const COMMANDS: CommandModule<any>[] = [trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand];
+const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand];
 
 /**
  * Exit codes beyond 2 (user error) for outcomes scripts want to tell apart: the model does not fit

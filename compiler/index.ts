@@ -1,0 +1,26 @@
+/** firmnet's Node API. See README.md ("Node API") and docs/. */
+export { build, quantize, simulate, train } from './api.js';
+export type { QuantizeApiOptions, SimulateApiOptions, TrainOptions } from './api.js';
+export { emitC } from './emit/c/emit-c.js';
+export type { CEmitOptions, CEmitResult } from './emit/c/emit-c.js';
+export { emitWasm } from './emit/wasm/emit-wasm.js';
+export type { WasmEmitOptions, WasmEmitResult } from './emit/wasm/emit-wasm.js';
+export { FirmnetError } from './errors.js';
+export { floatModelToOnnx } from './export/onnx.js';
+export { importModelFile } from './import/import-model-file.js';
+export { importOnnx } from './import/onnx.js';
+export { importTfjs } from './import/tfjs.js';
+export { loadDataset } from './data/dataset.js';
+export type { Dataset } from './data/dataset.js';
+export { predictFloat } from './model/float-inference.js';
+export type { FloatModel, Task } from './model/float-model.js';
+export { loadModel, saveModel } from './model/model-file.js';
+export type { BuildResult } from './project/build.js';
+export type { Project } from './project/project-file.js';
+export type { AccuracyComparison } from './quantize/accuracy.js';
+export type { QModel } from './quantize/qmodel.js';
+export { loadQModel, saveQModel } from './quantize/qmodel-file.js';
+export type { QuantizeResult } from './quantize/quantize.js';
+export { predictQuantized } from './reference/predict.js';
+export type { TrainResult } from './train/train.js';
+export type { SimulationReport } from '../firmware-sim/report.js';
