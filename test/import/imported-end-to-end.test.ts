@@ -1,12 +1,19 @@
 /**
  * An imported model goes through the same pipeline as a trained one: import → quantize (calibrated on
- * the training split) → golden int8 reference → accuracy against the float model on the test split.
- *
- * Extension point: `PIPELINE_STEPS` runs after quantization for every imported model. The emit +
- * simulate steps (WebAssembly, C) belong there: each gets the quantized model and the test rows and
- * should reproduce `int8.output` bit-exactly.
+ * the training split) → golden int8 reference → accuracy against the float model on the test split →
+ * emit WebAssembly and C (both bit-exact with the golden reference on every test row) → simulate.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { emitWasm } from '../../compiler/emit/wasm/emit-wasm.js';
+import { quantizeInput } from '../../compiler/reference/io.js';
+import { simulate } from '../../firmware-sim/simulate.js';
+import { resolveTarget } from '../../firmware-sim/targets.js';
 import type { Dataset } from '../../compiler/data/dataset.js';
 import { importTfjs } from '../../compiler/import/tfjs.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
@@ -33,8 +40,49 @@ interface PipelineContext {
   int8: QuantizedPrediction;
 }
 
-/** Steps after quantization; emit + simulate steps are added here (see the file comment). */
-const PIPELINE_STEPS: { name: string; run: (c: PipelineContext) => Promise<void> | void }[] = [];
+/** Steps after quantization, run for every imported model. */
+const PIPELINE_STEPS: { name: string; run: (c: PipelineContext) => Promise<void> | void }[] = [
+  {
+    name: 'emit WebAssembly: bit-exact on every test row',
+    run: async ({ qmodel, test, int8 }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'imported-wasm-'));
+      await emitWasm(qmodel, dir, { command: 'imported end-to-end test' });
+      const wasm = await import(`${pathToFileURL(join(dir, 'model.mjs')).href}?ir=${qmodel.hash}`);
+      expect(Array.from(wasm.predictDetailed(test.features, test.rows).output as ArrayLike<number>)).toEqual(Array.from(int8.output));
+    },
+  },
+  {
+    name: 'emit C: bit-exact on every test row (host gcc)',
+    run: ({ qmodel, test, int8 }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'imported-c-'));
+      const c = emitC(qmodel, dir, { name: 'model', command: 'imported end-to-end test' });
+      const harness = join(dir, 'rows.c');
+      writeFileSync(
+        harness,
+        `#include <stdio.h>\n#include "model.h"\nint main(void) {\n  model_input_t in[MODEL_INPUT_SIZE];\n  model_output_t o[MODEL_OUTPUT_SIZE];\n` +
+          `  while (fread(in, sizeof in, 1, stdin) == 1) { MODEL_INVOKE(in, o); fwrite(o, sizeof o, 1, stdout); }\n  return 0;\n}\n`,
+      );
+      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, join(dir, c.names.source), join(dir, 'firmnet_kernels.c')]);
+      const codes = quantizeInput(qmodel, test.features, test.rows);
+      const out = spawnSync(join(dir, 'rows'), { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) }).stdout;
+      const wide = c.outputDtype === 'int16';
+      const decoded = wide ? new Int16Array(out.buffer, out.byteOffset, out.byteLength / 2) : new Int8Array(out.buffer, out.byteOffset, out.byteLength);
+      expect(Array.from(decoded)).toEqual(Array.from(int8.output));
+    },
+  },
+  {
+    name: 'simulate on a board',
+    run: async ({ model, qmodel, test }) => {
+      const [r] = await simulate(qmodel, { targets: [resolveTarget('stm32l4r5')], accuracy: { model, data: test, dataFile: 'test split' } });
+      // The arena is the largest input + output pair, plus alignment padding that the report explains.
+      expect(r.memory.arena.bytes).toBeGreaterThanOrEqual(r.memory.arena.lowerBoundBytes);
+      if (r.memory.arena.bytes > r.memory.arena.lowerBoundBytes) expect(r.memory.arena.note).toMatch(/padding/);
+      expect(r.memory.flash.fits).toBe(true);
+      expect(r.cycles.totalCycles).toBeGreaterThan(0);
+      expect(r.accuracy?.rows).toBe(test.rows);
+    },
+  },
+];
 
 const tfjs = (folder: string) => () =>
   importTfjs(`${TFJS_FIXTURES}/${folder}/model.json`, { file: `${folder}/model.json`, preprocessing: loadPreprocessing(`${TFJS_FIXTURES}/${folder}/preprocessing.json`) });
@@ -55,7 +103,7 @@ const MODELS: Imported[] = [
 
 const report: string[] = [];
 
-describe('imported models: quantize → int8 golden reference → accuracy', () => {
+describe('imported models: quantize → int8 golden reference → accuracy → WASM and C → simulate', () => {
   for (const m of MODELS) {
     it(m.label, async () => {
       const model = m.load();
