@@ -1,8 +1,8 @@
 import type { Stage } from '../compiler/quantize/fold.js';
 import { lowerStage } from '../compiler/quantize/lower.js';
-import { type QDtype, type QModel, QMODEL_FORMAT, QMODEL_VERSION } from '../compiler/quantize/qmodel.js';
+import type { QDtype, QModel } from '../compiler/quantize/qmodel.js';
 import { tensorFor } from '../compiler/quantize/quant-params.js';
-import { sealQModel } from '../compiler/quantize/seal.js';
+import { standaloneModel } from '../compiler/quantize/standalone-model.js';
 import { Rng } from '../compiler/rng.js';
 import type { KernelKind } from './instruction-profile.js';
 
@@ -23,23 +23,7 @@ export function probeModel(kind: KernelKind, shape: number[], seed: number): QMo
   const output = kind === 'softmax' ? { ...tensorFor({ min: 0, max: 1 }, 'int8', outFeatures), scale: 1 / 256, zeroPoint: -128 } : tensorFor({ min: -4, max: 6 }, outDtype, outFeatures);
   const lead = lowerStage({ kind: 'leaky_relu', name: 'lead', features: inFeatures, alpha: 0.1, sourceLayers: [] }, input, input, true);
   const layer = lowerStage(stage, input, output, true);
-  return sealQModel({
-    format: QMODEL_FORMAT,
-    version: QMODEL_VERSION,
-    name: `probe_${kind}_${shape.join('x')}`,
-    task: 'regression',
-    featureNames: Array.from({ length: inFeatures }, (_, i) => `x${i}`),
-    labelColumns: ['y'],
-    classNames: [],
-    inputStandardization: null,
-    head: 'identity',
-    headInFirmware: false,
-    targetStandardization: null,
-    anomaly: null,
-    layers: kind === 'leaky_relu' ? [lead, { ...lead, name: 'probe' }] : [lead, layer],
-    calibration: { method: 'minmax', percentile: 99.99, rows: 1, seed, data: 'probe layer (firmware-sim/probe-layers.ts)', tensorMethods: ['minmax', 'minmax', 'minmax'] },
-    source: { floatModelHash: 'probe', floatLayers: 0 },
-  });
+  return standaloneModel(`probe_${kind}_${shape.join('x')}`, kind === 'leaky_relu' ? [lead, { ...lead, name: 'probe' }] : [lead, layer], 'probe layer (firmware-sim/probe-layers.ts)');
 }
 
 function probeStage(kind: KernelKind, inFeatures: number, outFeatures: number, rng: Rng): Stage {

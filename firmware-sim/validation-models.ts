@@ -1,10 +1,9 @@
 import { loadDataset } from '../compiler/data/dataset.js';
 import { type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
-import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
 import type { QModel } from '../compiler/quantize/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { Rng } from '../compiler/rng.js';
+import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../compiler/train/settings.js';
 import { trainModel } from '../compiler/train/train.js';
 
 export interface ValidationModel {
@@ -28,38 +27,21 @@ export function bundledValidationModels(): ValidationModel[] {
   return [digitsModel(), tanhModel(), autoencoderModel()];
 }
 
-function trained(data: string, task: 'multiclass' | 'binary', activation: LayerSpec & { type: 'relu' | 'tanh' }, headInFirmware: boolean): ValidationModel {
+function trained(data: string, task: 'multiclass' | 'binary', activation: 'relu' | 'tanh', headInFirmware: boolean): ValidationModel {
   const train = loadDataset(`models/data/${data}/train.csv`, { task, labelColumns: ['label'] });
   const test = loadDataset(`models/data/${data}/test.csv`, { task, labelColumns: ['label'], classNames: train.classNames });
-  const { model } = trainModel(
-    train,
-    {
-      task,
-      architecture: { hidden: [64, 32], activation, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
-      loss: null,
-      optimizer: DEFAULT_OPTIMIZER,
-      learningRate: 3e-3,
-      schedule: DEFAULT_SCHEDULE,
-      clipNorm: null,
-      epochs: 10,
-      batchSize: 32,
-      validationSplit: 0,
-      earlyStopping: null,
-      standardize: true,
-      seed: 0,
-    },
-    data,
-  );
+  const settings = { ...DEFAULT_TRAIN_SETTINGS, hidden: [64, 32], activation, learningRate: 3e-3, epochs: 10, validationSplit: 0 };
+  const { model } = trainModel(train, trainConfig(task, settings), data);
   const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: data, seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, headInFirmware });
-  return { name: `${data} ${activation.type} MLP`, qmodel, features: test.features, rows: test.rows };
+  return { name: `${data} ${activation} MLP`, qmodel, features: test.features, rows: test.rows };
 }
 
 function digitsModel(): ValidationModel {
-  return trained('digits', 'multiclass', { type: 'relu' }, false);
+  return trained('digits', 'multiclass', 'relu', false);
 }
 
 function tanhModel(): ValidationModel {
-  return trained('breast-cancer', 'binary', { type: 'tanh' }, true);
+  return trained('breast-cancer', 'binary', 'tanh', true);
 }
 
 /** He-initialised weights: what matters for instruction counts is the shape, not the values. */

@@ -3,29 +3,28 @@
  * markdown table in docs/quantization.md. Run: npm run build && node dist/scripts/calibration-table.js
  */
 import { loadDataset } from '../compiler/data/dataset.js';
-import type { ActivationSpec, Task } from '../compiler/model/float-model.js';
-import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
+import type { Task } from '../compiler/model/float-model.js';
 import { compareWithFloat } from '../compiler/quantize/accuracy.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { predictQuantized } from '../compiler/reference/predict.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings, trainConfig } from '../compiler/train/settings.js';
 import { trainModel } from '../compiler/train/train.js';
 
 interface Recipe {
   label: string;
   data: string;
   task: Task;
-  activation: ActivationSpec;
+  activation: TrainSettings['activation'];
   weightDecay: number;
 }
 
 const RECIPES: Recipe[] = [
-  { label: 'digits, 64-64-32-10 ReLU', data: 'digits', task: 'multiclass', activation: { type: 'relu' }, weightDecay: 0.003 },
-  { label: 'breast-cancer, 30-64-32-1 ReLU', data: 'breast-cancer', task: 'binary', activation: { type: 'relu' }, weightDecay: 0.01 },
-  { label: 'iris, 4-64-32-3 ReLU', data: 'iris', task: 'multiclass', activation: { type: 'relu' }, weightDecay: 0.01 },
-  { label: 'diabetes, 10-64-32-1 ReLU (RMSE)', data: 'diabetes', task: 'regression', activation: { type: 'relu' }, weightDecay: 0.01 },
-  { label: 'digits, 64-64-32-10 tanh', data: 'digits', task: 'multiclass', activation: { type: 'tanh' }, weightDecay: 0.003 },
-  { label: 'breast-cancer, 30-64-32-1 sigmoid', data: 'breast-cancer', task: 'binary', activation: { type: 'sigmoid' }, weightDecay: 0.01 },
+  { label: 'digits, 64-64-32-10 ReLU', data: 'digits', task: 'multiclass', activation: 'relu', weightDecay: 0.003 },
+  { label: 'breast-cancer, 30-64-32-1 ReLU', data: 'breast-cancer', task: 'binary', activation: 'relu', weightDecay: 0.01 },
+  { label: 'iris, 4-64-32-3 ReLU', data: 'iris', task: 'multiclass', activation: 'relu', weightDecay: 0.01 },
+  { label: 'diabetes, 10-64-32-1 ReLU (RMSE)', data: 'diabetes', task: 'regression', activation: 'relu', weightDecay: 0.01 },
+  { label: 'digits, 64-64-32-10 tanh', data: 'digits', task: 'multiclass', activation: 'tanh', weightDecay: 0.003 },
+  { label: 'breast-cancer, 30-64-32-1 sigmoid', data: 'breast-cancer', task: 'binary', activation: 'sigmoid', weightDecay: 0.01 },
 ];
 
 const METHODS = ['minmax', 'percentile', 'mse', 'kl', 'auto'] as const;
@@ -36,25 +35,8 @@ console.log(`|${header.map(() => '---').join('|')}|`);
 for (const r of RECIPES) {
   const train = loadDataset(`models/data/${r.data}/train.csv`, { task: r.task, labelColumns: ['label'] });
   const test = loadDataset(`models/data/${r.data}/test.csv`, { task: r.task, labelColumns: ['label'], classNames: r.task === 'regression' ? undefined : train.classNames });
-  const { model } = trainModel(
-    train,
-    {
-      task: r.task,
-      architecture: { hidden: [64, 32], activation: r.activation, outputActivation: null, batchNorm: false, dropout: 0.1, init: 'auto' },
-      loss: null,
-      optimizer: { ...DEFAULT_OPTIMIZER, weightDecay: r.weightDecay },
-      learningRate: 1e-3,
-      schedule: DEFAULT_SCHEDULE,
-      clipNorm: null,
-      epochs: 100,
-      batchSize: 32,
-      validationSplit: 0.1,
-      earlyStopping: null,
-      standardize: true,
-      seed: 0,
-    },
-    r.data,
-  );
+  const settings = { ...DEFAULT_TRAIN_SETTINGS, hidden: [64, 32], activation: r.activation, dropout: 0.1, weightDecay: r.weightDecay };
+  const { model } = trainModel(train, trainConfig(r.task, settings), r.data);
   const cells: string[] = [];
   let floatCell = '';
   for (const method of METHODS) {

@@ -11,25 +11,15 @@ import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
 import { INT32_MAX } from '../compiler/quantize/fixed-point.js';
 import { lowerStage } from '../compiler/quantize/lower.js';
-import { type QDtype, type QLayer, type QModel, type QTensor, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from '../compiler/quantize/qmodel.js';
+import type { QDtype, QLayer, QModel, QTensor, Unhashed } from '../compiler/quantize/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../compiler/quantize/quantize.js';
-import { sealQModel } from '../compiler/quantize/seal.js';
+import { standaloneModel } from '../compiler/quantize/standalone-model.js';
+import type { TestVector } from '../compiler/quantize/test-vector.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { quantizeInput } from '../compiler/reference/io.js';
 import { allocQ } from '../compiler/reference/tensor.js';
 import { Rng } from '../compiler/rng.js';
 import { trainModel } from '../compiler/train/train.js';
-
-export interface TestVector {
-  name: string;
-  description: string;
-  qmodel: QModel;
-  rows: number;
-  /** Raw float features when the vector also pins input quantization; null for integer-only vectors. */
-  floatInput: number[] | null;
-  input: number[];
-  output: number[];
-}
 
 const OUT = 'test/vectors';
 
@@ -38,25 +28,7 @@ function tensor(dtype: QDtype, features: number, scale: number, zeroPoint: numbe
 }
 
 function crafted(name: string, layers: Unhashed<QLayer>[]): QModel {
-  const inFeatures = layers[0].input.features;
-  const outFeatures = layers[layers.length - 1].output.features;
-  return sealQModel({
-    format: QMODEL_FORMAT,
-    version: QMODEL_VERSION,
-    name,
-    task: 'regression',
-    featureNames: Array.from({ length: inFeatures }, (_, i) => `x${i}`),
-    labelColumns: Array.from({ length: outFeatures }, (_, i) => `y${i}`),
-    classNames: [],
-    inputStandardization: null,
-    head: 'identity',
-    headInFirmware: false,
-    targetStandardization: null,
-    anomaly: null,
-    layers,
-    calibration: { method: 'minmax', percentile: 99.99, rows: 1, seed: 0, data: 'crafted by scripts/make-test-vectors.ts', tensorMethods: Array(layers.length + 1).fill('minmax') },
-    source: { floatModelHash: 'crafted', floatLayers: 0 },
-  });
+  return standaloneModel(name, layers, 'crafted by scripts/make-test-vectors.ts');
 }
 
 /** Every input code of the dtype (int8: all 256; int16: the ends, knots and their neighbours). */

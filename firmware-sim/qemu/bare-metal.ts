@@ -103,7 +103,7 @@ export function runBareMetal(q: QModel, core: CoreSpec, optimization: string, in
   writeFileSync(join(dir, 'harness.c'), harness(q, c.names.header, c.names.invoke, input, rows));
   writeFileSync(join(dir, 'link.ld'), linkerScript(core));
   const riscv = core.isa.startsWith('rv');
-  const startup = join(QEMU_DIR(), riscv ? 'startup-riscv.c' : 'startup.c');
+  const startup = join(QEMU_DIR(), 'startup.c');
   const elf = join(dir, 'model.elf');
   const sources = ['harness.c', c.names.source, 'firmnet_kernels.c'].map((f) => join(dir, f));
   const build = spawnSync(

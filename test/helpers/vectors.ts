@@ -1,18 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { TestVector as BaseVector } from '../../compiler/quantize/test-vector.js';
 import { parseQModelText } from '../../compiler/quantize/qmodel-file.js';
 
-/** A committed test vector (see scripts/make-test-vectors.ts): a small IR, an input batch, the expected output. */
-export interface TestVector {
+/** A committed vector and the file it came from. */
+export interface TestVector extends BaseVector {
   file: string;
-  name: string;
-  description: string;
-  qmodel: QModel;
-  rows: number;
-  floatInput: number[] | null;
-  input: number[];
-  output: number[];
 }
 
 export const VECTOR_DIR = 'test/vectors';

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
-import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { compareWithFloat } from '../../compiler/quantize/accuracy.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
+import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../../compiler/train/settings.js';
 import { trainModel } from '../../compiler/train/train.js';
 import { layerCycles } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
@@ -17,25 +16,7 @@ import { loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets
 
 const train = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
 const test = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: train.classNames });
-const { model } = trainModel(
-  train,
-  {
-    task: 'multiclass',
-    architecture: { hidden: [20, 12], activation: { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
-    loss: null,
-    optimizer: DEFAULT_OPTIMIZER,
-    learningRate: 1e-2,
-    schedule: DEFAULT_SCHEDULE,
-    clipNorm: null,
-    epochs: 30,
-    batchSize: 16,
-    validationSplit: 0,
-    earlyStopping: null,
-    standardize: true,
-    seed: 0,
-  },
-  'iris',
-);
+const { model } = trainModel(train, trainConfig('multiclass', { ...DEFAULT_TRAIN_SETTINGS, hidden: [20, 12], learningRate: 1e-2, epochs: 30, batchSize: 16, validationSplit: 0 }), 'iris');
 const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'iris', seed: 0 }, DEFAULT_QUANTIZE_OPTIONS);
 
 describe('targets', () => {
