@@ -1,3 +1,4 @@
+import { headlineMetric } from '../compiler/train/evaluate.js';
 import type { MemoryBudget, SimulationReport } from './report.js';
 
 /**
@@ -160,12 +161,19 @@ function totalInstructions(counts: Record<string, number>): number {
 
 function accuracySection(a: NonNullable<SimulationReport['accuracy']>, classNames: string[]): string {
   const regression = a.task === 'regression';
-  const metric = (e: typeof a.float): number => (regression ? (e.rmse ?? 0) : (e.accuracy ?? 0));
+  const headline = headlineMetric(a.task);
+  const metric = (e: typeof a.float): number => Number(e[headline.key] ?? 0);
   const fv = metric(a.float);
   const qv = metric(a.quantized);
   const max = Math.max(fv, qv, 1e-9);
-  const label = regression ? 'RMSE' : 'top-1 accuracy';
-  const fmt = (v: number): string => (regression ? v.toFixed(3) : `${(100 * v).toFixed(2)}%`);
+  const label = a.task === 'autoencoder' ? 'ROC-AUC (reconstruction error as anomaly score)' : regression ? 'RMSE' : 'top-1 accuracy';
+  const fmt = (v: number): string => (headline.key === 'accuracy' ? `${(100 * v).toFixed(2)}%` : v.toFixed(a.task === 'autoencoder' ? 4 : 3));
+  const dropText =
+    a.task === 'autoencoder'
+      ? `drop ${a.drop.toFixed(2)} ROC-AUC points ×100, anomaly decisions agree on ${((a.agreement ?? 0) * 100).toFixed(2)}% of rows (thresholds ${a.float.threshold?.toFixed(4) ?? '—'} / ${a.quantized.threshold?.toFixed(4) ?? '—'})`
+      : regression
+        ? `RMSE change ${a.drop.toFixed(3)}`
+        : `drop ${a.drop.toFixed(2)} pp, prediction agreement ${((a.agreement ?? 0) * 100).toFixed(2)}%`;
   const bars = [
     ['float32', fv, '#6a7d91'],
     [`int8 (${a.backend})`, qv, '#3b6fd8'],
@@ -190,7 +198,7 @@ function accuracySection(a: NonNullable<SimulationReport['accuracy']>, className
       : '';
   return `<h3>Accuracy on ${esc(a.data)} (${a.rows} rows)</h3>
 <svg role="img" aria-label="float vs int8 ${label}" width="640" height="66" viewBox="0 0 640 66">${bars}</svg>
-<p>${esc(label)} ${fmt(fv)} → ${fmt(qv)}; ${regression ? `RMSE change ${a.drop.toFixed(3)}` : `drop ${a.drop.toFixed(2)} pp, prediction agreement ${((a.agreement ?? 0) * 100).toFixed(2)}%`}; output RMSE (${esc(a.outputUnits)}) ${a.outputRmse.toFixed(4)}.</p>
+<p>${esc(label)} ${fmt(fv)} → ${fmt(qv)}; ${dropText}; output RMSE (${esc(a.outputUnits)}) ${a.outputRmse.toFixed(4)}.</p>
 <h3>SQNR per layer (float vs dequantized int8)</h3>
 <svg role="img" aria-label="SQNR per layer" width="640" height="${sqnrH}" viewBox="0 0 640 ${sqnrH}">${sqnr}</svg>
 ${confusions ? `<h3>Confusion matrices (rows: actual, columns: predicted)</h3>${confusions}` : ''}`;
