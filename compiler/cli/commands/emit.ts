@@ -38,7 +38,8 @@ export const emitCommand: CommandModule<EmitArgs> = {
           [
             ['kernels', r.simd ? 'SIMD (v128)' : 'scalar'],
             ['module', `${r.wasmBytes} B (code ${r.codeBytes} B, data ${r.dataBytes} B)`],
-            ['memory', `${r.memoryBytes} B fixed (${r.memoryPages} pages, never grows); arena ${r.arenaBytes} B, lower bound ${r.arenaLowerBoundBytes} B`],
+            ['memory', `${r.memoryBytes} B fixed (${r.memoryPages} pages, never grows)`],
+            ['arena', `${r.arenaBytes} B of activations (lower bound ${r.arenaLowerBoundBytes} B) + ${r.workspaceBytes} B kernel workspace`],
             ['imports', r.imports.length === 0 ? 'none' : r.imports.join(', ')],
             ['build time', `${Math.round(r.buildMs)} ms`],
           ],
