@@ -1,8 +1,10 @@
 /**
  * The generated C, compiled on the host, against the golden reference: every committed test vector
- * (integer path, and the float quantization path where the vector has float input) and every row of
- * each bundled test set, once under strict warnings (zero allowed) and once under ASan + UBSan with
- * every report fatal. One harness process per model, not per row.
+ * (integer path, and the float quantization path where the vector has float input), dense layers of
+ * awkward shapes (test/c/dense-shapes.ts) and every row of each bundled test set, once under strict
+ * warnings (zero allowed) and once under ASan + UBSan with every report fatal. One harness process per
+ * model, not per row. The host runs the kernels' portable loops; test/c/on-target.test.ts runs the
+ * Cortex-M DSP and Thumb-1 renderings under QEMU.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictQuantized } from '../../compiler/reference/predict.js';
@@ -11,6 +13,7 @@ import { quantizeInput } from '../../compiler/reference/io.js';
 import type { QModel } from '../../compiler/quantize/qmodel.js';
 import { BUNDLED_MODELS, type BundledVariant, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
 import { loadVectors } from '../helpers/vectors.js';
+import { awkwardDenseCases } from './dense-shapes.js';
 import {
   SANITIZE_FLAGS,
   STRICT_FLAGS,
@@ -73,6 +76,15 @@ describe('C backend on the committed test vectors', () => {
           expect(firstDifferences(got.output, v.output), `${label}: invoke on the arena buffers differs`).toEqual([]);
         }
       }
+    });
+  }
+});
+
+describe('C backend on dense layers of awkward shapes (every branch of the dot products)', () => {
+  for (const c of awkwardDenseCases()) {
+    it(c.name, async () => {
+      const expected = runModel(c.qmodel, Int16Array.from(c.input), c.rows);
+      for (const build of await buildBoth(c.qmodel, c.name.replace(/[^a-z0-9]+/gi, '-'))) checkIntegerPath(c.qmodel, build.exe, c.input, expected, `${c.name} (${build.name})`);
     });
   }
 });

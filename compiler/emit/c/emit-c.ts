@@ -79,7 +79,10 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   files.set('firmnet_kernels.h', `${header(['Portable C99 int8/int16 kernels (model-independent; one copy serves several models).'])}\n${KERNELS_HEADER_BODY}`);
   files.set(
     'firmnet_kernels.c',
-    `${header(['Portable C99 int8/int16 kernels: TFLite double rounding, bit-identical to firmnet\'s golden reference.', 'No allocation, no recursion, no VLA, no float.'])}\n${KERNELS_SOURCE_BODY}`,
+    `${header([
+      'Portable C99 int8/int16 kernels: TFLite double rounding, bit-identical to firmnet\'s golden reference.',
+      'No allocation, no recursion, no VLA, no float. Cortex-M4/M7/M33 builds (GCC or Clang) use the DSP extension (SMLAD) for the dense layers.',
+    ])}\n${KERNELS_SOURCE_BODY}`,
   );
   files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([`Example: runs model '${safeModel.name}' on a few rows and checks it against the golden reference.`])));
   files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(safeModel, command, [`Example build for model '${safeModel.name}'.`])));

@@ -5,6 +5,12 @@
  * allocation, no recursion and no VLA. The text is the same for every model, so a project with several
  * models compiles one copy; only the header comment differs.
  *
+ * The dense layers' inner loops have three renderings selected by the preprocessor (the Arm DSP
+ * extension with SXTB16/SMLAD, Thumb-1, and plain pointer loops for everything else); they compute the
+ * same integers, see the comment above firmnet_dot_s8 and docs/c-backend.md. Only the DSP rendering
+ * uses compiler extensions (<arm_acle.h> intrinsics, one inline-assembly SXTB16 with rotation), and only
+ * under GCC or Clang.
+ *
  * Portability assumptions (true for GCC, Clang, Arm Compiler 6 and IAR): `>>` of a negative signed
  * integer is an arithmetic shift, and converting an out-of-range integer to a signed type wraps modulo
  * 2^N. Nothing relies on signed overflow: wrapping sums are done in uint32_t.
@@ -113,6 +119,60 @@ void firmnet_softmax_s8(const uint16_t *exp_table, const int8_t *input, int8_t *
 
 export const KERNELS_SOURCE_BODY = `#include "firmnet_kernels.h"
 
+/*
+ * Dot products of the dense layers. The sum of products is an integer, the same in any order: the
+ * int8 kernels add modulo 2^32 (as the reference's wrapping int32 does), the int16 kernels add blocks
+ * of at most 256 products exactly in int32 and the blocks in int64. Three renderings of the inner
+ * loops, chosen by the preprocessor, give the same integers:
+ *   - Arm DSP extension (Cortex-M4/M7/M33; little-endian, unaligned access on, GCC or Clang): four
+ *     int8 pairs per word load, SXTB16 + SMLAD (two 16x16 multiply-accumulates per instruction) and two
+ *     output channels per pass for int8 inputs, SXTB16 + SMLAxy for int16 inputs;
+ *   - Thumb-1 (Cortex-M0/M0+/M23): LDRSB/LDRSH only take a register offset, so the loops count an index down;
+ *   - everything else (RISC-V, Cortex-M3, hosts): pointer loops, four inputs per iteration, two output
+ *     channels per pass for int8 inputs.
+ * Every loop is a do/while behind its own count check: GCC 12 at -Os leaves the test of a while loop
+ * at the top, which costs a second branch per iteration.
+ */
+
+/* The dot products stay functions of their own: inlined into the channel loop, GCC -Os runs out of
+   registers and spills the loop's pointers to the stack. */
+#if defined(__GNUC__) || defined(__clang__)
+#define FIRMNET_NOINLINE __attribute__((noinline))
+#else
+#define FIRMNET_NOINLINE
+#endif
+
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(__ARM_BIG_ENDIAN) && (defined(__GNUC__) || defined(__clang__))
+#define FIRMNET_DSP 1
+#include <arm_acle.h>
+
+/* The helpers below compile to one instruction each; GCC -Os would otherwise call them. */
+#define FIRMNET_DSP_INLINE static inline __attribute__((always_inline))
+
+/* Four bytes as a little-endian word, without assuming alignment (a row of in_features bytes starts at
+   c * in_features; the caller's input buffer may start anywhere): GCC and Clang merge it into one LDR,
+   which these cores execute at any address unless the firmware sets CCR.UNALIGN_TRP (then compile with
+   -mno-unaligned-access, which selects the portable loops). */
+FIRMNET_DSP_INLINE uint32_t firmnet_read_u32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Bytes 0 and 2 of v, sign-extended into the two 16-bit halves (SXTB16). */
+FIRMNET_DSP_INLINE int32_t firmnet_sxtb16(uint32_t v) {
+    return __sxtb16((int32_t)v);
+}
+
+/* Bytes 1 and 3 of v, sign-extended into the two 16-bit halves: SXTB16 with its built-in rotation
+   (GCC 12's <arm_acle.h> has no __ror, and a separate rotate would cost one instruction per word). */
+FIRMNET_DSP_INLINE int32_t firmnet_sxtb16_ror8(uint32_t v) {
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+#elif defined(__thumb__) && !defined(__thumb2__)
+#define FIRMNET_THUMB1 1
+#endif
+
 /* gemmlowp SaturatingRoundingDoublingHighMul: trunc((a * b + nudge) / 2^31); only a = b = INT32_MIN saturates. */
 static int32_t firmnet_srdhm(int32_t a, int32_t b) {
     const int64_t ab = (int64_t)a * (int64_t)b;
@@ -152,56 +212,240 @@ static int32_t firmnet_offset_clamp(int32_t y, int32_t offset, int32_t lo, int32
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-static int32_t firmnet_dense_s8_channel(const firmnet_dense_s8_params *params, const int8_t *input, int32_t channel) {
-    const int32_t in_features = params->in_features;
-    const int8_t *weights = params->weights + channel * in_features;
-    uint32_t acc = (uint32_t)params->bias[channel]; /* uint32: wraps like the reference, never undefined */
-    int32_t i;
-    for (i = 0; i < in_features; ++i) {
-        acc += (uint32_t)(input[i] * weights[i]);
+/* acc + sum_{i<n} x[i] * w[i], modulo 2^32. */
+FIRMNET_NOINLINE static uint32_t firmnet_dot_s8(const int8_t *x, const int8_t *w, int32_t n, uint32_t acc) {
+#if defined(FIRMNET_DSP)
+    int32_t sum = (int32_t)acc;
+    int32_t count = n >> 2;
+    if (count > 0) {
+        do {
+            const uint32_t xv = firmnet_read_u32((const uint8_t *)x);
+            const uint32_t wv = firmnet_read_u32((const uint8_t *)w);
+            sum = __smlad(firmnet_sxtb16(xv), firmnet_sxtb16(wv), sum);           /* x0*w0 + x2*w2 */
+            sum = __smlad(firmnet_sxtb16_ror8(xv), firmnet_sxtb16_ror8(wv), sum); /* x1*w1 + x3*w3 */
+            x += 4;
+            w += 4;
+        } while (--count != 0);
     }
-    return firmnet_offset_clamp(firmnet_mbqm((int32_t)acc, params->multiplier[channel], params->shift[channel]), params->output_offset,
-                                params->activation_min, params->activation_max);
+    acc = (uint32_t)sum;
+    count = n & 3;
+    if (count > 0) {
+        do {
+            acc += (uint32_t)(*x++ * *w++);
+        } while (--count != 0);
+    }
+    return acc;
+#elif defined(FIRMNET_THUMB1)
+    if (n != 0) {
+        do {
+            acc += (uint32_t)(x[n - 1] * w[n - 1]);
+        } while (--n != 0);
+    }
+    return acc;
+#else
+    int32_t count = n & 3;
+    if (count > 0) {
+        do {
+            acc += (uint32_t)(*x++ * *w++);
+        } while (--count != 0);
+    }
+    count = n >> 2;
+    if (count > 0) {
+        do {
+            acc += (uint32_t)(x[0] * w[0]) + (uint32_t)(x[1] * w[1]) + (uint32_t)(x[2] * w[2]) + (uint32_t)(x[3] * w[3]);
+            x += 4;
+            w += 4;
+        } while (--count != 0);
+    }
+    return acc;
+#endif
 }
 
-static int32_t firmnet_dense_s16_channel(const firmnet_dense_s16_params *params, const int16_t *input, int32_t channel) {
-    const int32_t in_features = params->in_features;
-    const int8_t *weights = params->weights + channel * in_features;
-    int64_t acc = params->bias[channel];
-    int32_t i;
-    for (i = 0; i < in_features; ++i) {
-        acc += (int32_t)input[i] * weights[i];
+/* acc[k] + sum_{i<n} x[i] * w_k[i] for two weight rows, modulo 2^32: with the DSP extension each input
+   word is loaded and unpacked once for both rows. */
+FIRMNET_NOINLINE static void firmnet_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, uint32_t acc[2]) {
+#if defined(FIRMNET_THUMB1)
+    acc[0] = firmnet_dot_s8(x, w0, n, acc[0]);
+    acc[1] = firmnet_dot_s8(x, w1, n, acc[1]);
+#else
+    uint32_t a0 = acc[0];
+    uint32_t a1 = acc[1];
+    int32_t count = n >> 2;
+    if (count > 0) {
+#if defined(FIRMNET_DSP)
+        int32_t sum0 = (int32_t)a0;
+        int32_t sum1 = (int32_t)a1;
+        do {
+            const uint32_t xv = firmnet_read_u32((const uint8_t *)x);
+            const uint32_t w0v = firmnet_read_u32((const uint8_t *)w0);
+            const uint32_t w1v = firmnet_read_u32((const uint8_t *)w1);
+            const int32_t x02 = firmnet_sxtb16(xv);
+            const int32_t x13 = firmnet_sxtb16_ror8(xv);
+            sum0 = __smlad(x02, firmnet_sxtb16(w0v), sum0);
+            sum0 = __smlad(x13, firmnet_sxtb16_ror8(w0v), sum0);
+            sum1 = __smlad(x02, firmnet_sxtb16(w1v), sum1);
+            sum1 = __smlad(x13, firmnet_sxtb16_ror8(w1v), sum1);
+            x += 4;
+            w0 += 4;
+            w1 += 4;
+        } while (--count != 0);
+        a0 = (uint32_t)sum0;
+        a1 = (uint32_t)sum1;
+#else
+        do {
+            const int32_t v0 = x[0];
+            const int32_t v1 = x[1];
+            const int32_t v2 = x[2];
+            const int32_t v3 = x[3];
+            a0 += (uint32_t)(v0 * w0[0]) + (uint32_t)(v1 * w0[1]) + (uint32_t)(v2 * w0[2]) + (uint32_t)(v3 * w0[3]);
+            a1 += (uint32_t)(v0 * w1[0]) + (uint32_t)(v1 * w1[1]) + (uint32_t)(v2 * w1[2]) + (uint32_t)(v3 * w1[3]);
+            x += 4;
+            w0 += 4;
+            w1 += 4;
+        } while (--count != 0);
+#endif
     }
-    return firmnet_offset_clamp(firmnet_mbqm64(acc, params->multiplier[channel], params->shift[channel]), params->output_offset,
-                                params->activation_min, params->activation_max);
+    count = n & 3;
+    if (count > 0) {
+        do {
+            const int32_t v = *x++;
+            a0 += (uint32_t)(v * *w0++);
+            a1 += (uint32_t)(v * *w1++);
+        } while (--count != 0);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+#endif
+}
+
+/* Products per exact int32 block of the int16 dot product: |x * w| <= 2^15 * 2^7, 256 of them < 2^30. */
+#define FIRMNET_S16_BLOCK 256
+
+/* sum_{i<n} x[i] * w[i] for 0 < n <= FIRMNET_S16_BLOCK, exact in int32. */
+FIRMNET_NOINLINE static int32_t firmnet_dot_s16_block(const int16_t *x, const int8_t *w, int32_t n) {
+    int32_t sum = 0;
+#if defined(FIRMNET_DSP)
+    int32_t count = n >> 2;
+    if (count > 0) {
+        do {
+            const uint32_t x01 = firmnet_read_u32((const uint8_t *)x);
+            const uint32_t x23 = firmnet_read_u32((const uint8_t *)(x + 2));
+            const uint32_t wv = firmnet_read_u32((const uint8_t *)w);
+            const int32_t w02 = firmnet_sxtb16(wv);
+            const int32_t w13 = firmnet_sxtb16_ror8(wv);
+            sum = __smlabb((int32_t)x01, w02, sum); /* x0*w0 */
+            sum = __smlatb((int32_t)x01, w13, sum); /* x1*w1 */
+            sum = __smlabt((int32_t)x23, w02, sum); /* x2*w2 */
+            sum = __smlatt((int32_t)x23, w13, sum); /* x3*w3 */
+            x += 4;
+            w += 4;
+        } while (--count != 0);
+    }
+    count = n & 3;
+    if (count > 0) {
+        do {
+            sum += *x++ * *w++;
+        } while (--count != 0);
+    }
+#elif defined(FIRMNET_THUMB1)
+    do {
+        sum += x[n - 1] * w[n - 1];
+    } while (--n != 0);
+#else
+    int32_t count = n & 3;
+    if (count > 0) {
+        do {
+            sum += *x++ * *w++;
+        } while (--count != 0);
+    }
+    count = n >> 2;
+    if (count > 0) {
+        do {
+            sum += x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + x[3] * w[3];
+            x += 4;
+            w += 4;
+        } while (--count != 0);
+    }
+#endif
+    return sum;
+}
+
+/* bias + sum_{i<n} x[i] * w[i] in int64, block by block. */
+static int64_t firmnet_dot_s16(const int16_t *x, const int8_t *w, int32_t n, int64_t acc) {
+    while (n > 0) {
+        const int32_t len = n < FIRMNET_S16_BLOCK ? n : FIRMNET_S16_BLOCK;
+        acc += firmnet_dot_s16_block(x, w, len);
+        x += len;
+        w += len;
+        n -= len;
+    }
+    return acc;
+}
+
+/* Output channel c from its accumulator: MBQM, the output offset, the activation clamp. */
+static int32_t firmnet_dense_s8_output(const firmnet_dense_s8_params *params, uint32_t acc, int32_t c) {
+    return firmnet_offset_clamp(firmnet_mbqm((int32_t)acc, params->multiplier[c], params->shift[c]), params->output_offset, params->activation_min,
+                                params->activation_max);
+}
+
+/* The int8-input dense layer for either output width (exactly one of out8, out16 is not null), two channels per pass. */
+static void firmnet_dense_s8_layer(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *out8, int16_t *out16) {
+    const int32_t n = params->in_features;
+    const int32_t m = params->out_features;
+    int32_t c;
+    for (c = 0; c < m; c += 2) {
+        const int8_t *row = params->weights + c * n;
+        const int32_t count = c + 1 < m ? 2 : 1;
+        uint32_t acc[2];
+        int32_t k;
+        acc[0] = (uint32_t)params->bias[c];
+        if (count == 2) {
+            acc[1] = (uint32_t)params->bias[c + 1];
+            firmnet_dot2_s8(input, row, row + n, n, acc);
+        } else {
+            acc[0] = firmnet_dot_s8(input, row, n, acc[0]);
+        }
+        for (k = 0; k < count; ++k) {
+            const int32_t y = firmnet_dense_s8_output(params, acc[k], c + k);
+            if (out8) {
+                out8[c + k] = (int8_t)y;
+            } else {
+                out16[c + k] = (int16_t)y;
+            }
+        }
+    }
+}
+
+/* The int16-input dense layer for either output width (exactly one of out8, out16 is not null). */
+static void firmnet_dense_s16_layer(const firmnet_dense_s16_params *params, const int16_t *input, int8_t *out8, int16_t *out16) {
+    const int32_t n = params->in_features;
+    int32_t c;
+    for (c = 0; c < params->out_features; ++c) {
+        const int64_t acc = firmnet_dot_s16(input, params->weights + c * n, n, params->bias[c]);
+        const int32_t y = firmnet_offset_clamp(firmnet_mbqm64(acc, params->multiplier[c], params->shift[c]), params->output_offset, params->activation_min,
+                                               params->activation_max);
+        if (out8) {
+            out8[c] = (int8_t)y;
+        } else {
+            out16[c] = (int16_t)y;
+        }
+    }
 }
 
 void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output) {
-    int32_t c;
-    for (c = 0; c < params->out_features; ++c) {
-        output[c] = (int8_t)firmnet_dense_s8_channel(params, input, c);
-    }
+    firmnet_dense_s8_layer(params, input, output, 0);
 }
 
 void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output) {
-    int32_t c;
-    for (c = 0; c < params->out_features; ++c) {
-        output[c] = (int16_t)firmnet_dense_s8_channel(params, input, c);
-    }
+    firmnet_dense_s8_layer(params, input, 0, output);
 }
 
 void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *input, int16_t *output) {
-    int32_t c;
-    for (c = 0; c < params->out_features; ++c) {
-        output[c] = (int16_t)firmnet_dense_s16_channel(params, input, c);
-    }
+    firmnet_dense_s16_layer(params, input, 0, output);
 }
 
 void firmnet_dense_s16_s8(const firmnet_dense_s16_params *params, const int16_t *input, int8_t *output) {
-    int32_t c;
-    for (c = 0; c < params->out_features; ++c) {
-        output[c] = (int8_t)firmnet_dense_s16_channel(params, input, c);
-    }
+    firmnet_dense_s16_layer(params, input, output, 0);
 }
 
 static int32_t firmnet_leaky_relu_value(const firmnet_leaky_relu_params *params, int32_t x, int32_t lo, int32_t hi) {
