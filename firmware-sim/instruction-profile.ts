@@ -8,10 +8,17 @@ import { INSTRUCTION_CLASSES, type InstructionClass } from './targets.js';
 /** The kernels whose instruction mix is profiled separately (an op and, where it matters, its input width). */
 export type KernelKind = 'fully_connected_s8' | 'fully_connected_s16' | 'leaky_relu' | 'lut_s8' | 'lut_s16' | 'softmax';
 
-/** The shape quantities a kernel's instruction count is linear in. */
+/**
+ * The shape quantities a kernel's instruction count is linear in. The dense kernels multiply four
+ * inputs per step with a one-at-a-time tail for in mod 4, and the int8 one takes output channels in
+ * pairs (the last of an odd count alone), so besides MACs the counts depend on:
+ *   tailMacs = outputs · (inputs mod 4), oddMacs = (outputs mod 2) · inputs,
+ *   oddTailMacs = (outputs mod 2) · (inputs mod 4), odd = outputs mod 2;
+ * the int16-input kernel sums exact int32 blocks of 256 products: blocks = outputs · ceil(inputs / 256).
+ */
 export const KERNEL_TERMS: Record<KernelKind, readonly string[]> = {
-  fully_connected_s8: ['macs', 'outputs', 'inputs', 'calls'],
-  fully_connected_s16: ['macs', 'outputs', 'inputs', 'calls'],
+  fully_connected_s8: ['macs', 'tailMacs', 'oddMacs', 'oddTailMacs', 'outputs', 'odd', 'calls'],
+  fully_connected_s16: ['macs', 'tailMacs', 'blocks', 'outputs', 'calls'],
   leaky_relu: ['elements', 'calls'],
   lut_s8: ['elements', 'calls'],
   lut_s16: ['elements', 'calls'],
@@ -59,10 +66,12 @@ export function kernelKind(layer: QLayer): KernelKind {
 /** Values of a layer's terms for one inference (batch 1). */
 export function termValues(layer: QLayer): number[] {
   const kind = kernelKind(layer);
-  const values: Record<string, number> =
-    layer.op === 'fully_connected'
-      ? { macs: layer.inFeatures * layer.outFeatures, outputs: layer.outFeatures, inputs: layer.inFeatures, calls: 1 }
-      : { elements: layer.input.features, calls: 1 };
+  let values: Record<string, number> = { elements: layer.input.features, calls: 1 };
+  if (layer.op === 'fully_connected') {
+    const { inFeatures: n, outFeatures: m } = layer;
+    const odd = m % 2;
+    values = { macs: n * m, tailMacs: m * (n % 4), oddMacs: odd * n, oddTailMacs: odd * (n % 4), outputs: m, odd, blocks: m * Math.ceil(n / 256), calls: 1 };
+  }
   return KERNEL_TERMS[kind].map((t) => values[t]);
 }
 

@@ -30,8 +30,8 @@ const PROBE_ROWS = 3;
 export const VALIDATION_FILE = 'firmware-sim/measured/cycle-validation.json';
 
 export const CALIBRATION_SHAPES: Record<KernelKind, number[][]> = {
-  fully_connected_s8: [[8, 8], [16, 64], [64, 16], [100, 30], [33, 97], [256, 8], [8, 200], [128, 128]],
-  fully_connected_s16: [[8, 8], [16, 48], [64, 16], [33, 65], [128, 32]],
+  fully_connected_s8: [[8, 8], [16, 64], [64, 16], [100, 30], [33, 97], [256, 8], [8, 200], [128, 128], [30, 7], [19, 1], [65, 33], [7, 12], [50, 5], [3, 2], [1, 1], [42, 10]],
+  fully_connected_s16: [[8, 8], [16, 48], [64, 16], [33, 65], [128, 32], [300, 7], [6, 3], [257, 5], [1, 1], [520, 2]],
   leaky_relu: [[8], [33], [64], [200]],
   lut_s8: [[8], [33], [64], [200]],
   lut_s16: [[8], [33], [64], [200]],
@@ -39,8 +39,8 @@ export const CALIBRATION_SHAPES: Record<KernelKind, number[][]> = {
 };
 
 export const HELD_OUT_SHAPES: Record<KernelKind, number[][]> = {
-  fully_connected_s8: [[640, 128], [128, 640], [128, 8], [8, 128], [64, 64], [30, 64], [17, 5], [300, 40]],
-  fully_connected_s16: [[32, 32], [100, 10]],
+  fully_connected_s8: [[640, 128], [128, 640], [128, 8], [8, 128], [64, 64], [30, 64], [17, 5], [300, 40], [32, 1], [31, 9], [2, 3]],
+  fully_connected_s16: [[32, 32], [100, 10], [600, 2], [17, 5]],
   leaky_relu: [[128], [10]],
   lut_s8: [[128], [10]],
   lut_s16: [[128], [10]],
