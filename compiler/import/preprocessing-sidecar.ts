@@ -1,4 +1,5 @@
-import { JsonReader } from '../io/json-reader.js';
+import { type JsonDocument, loadJsonDocument, parseJsonDocumentText } from '../io/json-document.js';
+import type { JsonReader } from '../io/json-reader.js';
 import type { Standardization, Task } from '../model/float-model.js';
 
 /**
@@ -21,14 +22,14 @@ export interface Preprocessing {
 const KEYS = ['format', 'featureNames', 'input', 'target', 'task', 'classNames', 'labelColumns'] as const;
 export const PREPROCESSING_FORMAT = 'firmnet.preprocessing';
 
+const SIDECAR_DOCUMENT: JsonDocument<Preprocessing> = { code: 'BAD_ARGUMENT', what: 'preprocessing sidecar', parse: parsePreprocessing };
+
 export function loadPreprocessing(file: string): Preprocessing {
-  const { reader, root } = JsonReader.parseFile(file, 'BAD_ARGUMENT', 'preprocessing sidecar');
-  return parsePreprocessing(reader, root);
+  return loadJsonDocument(SIDECAR_DOCUMENT, file);
 }
 
 export function parsePreprocessingText(text: string, file: string): Preprocessing {
-  const reader = new JsonReader(file, 'BAD_ARGUMENT');
-  return parsePreprocessing(reader, reader.parseText(text, 'preprocessing sidecar'));
+  return parseJsonDocumentText(SIDECAR_DOCUMENT, text, file);
 }
 
 function parsePreprocessing(r: JsonReader, root: Record<string, unknown>): Preprocessing {

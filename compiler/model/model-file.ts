@@ -1,5 +1,6 @@
 import { FirmnetError } from '../errors.js';
-import { toJsonText, writeFileAtomic } from '../io/atomic-write.js';
+import { toJsonText } from '../io/atomic-write.js';
+import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDocument } from '../io/json-document.js';
 import { JsonReader, join } from '../io/json-reader.js';
 import {
   type ActivationSpec,
@@ -18,29 +19,22 @@ import {
 const HEADS: readonly Head[] = ['identity', 'sigmoid', 'softmax'];
 const LAYER_TYPES = ['dense', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'batchnorm', 'dropout'] as const;
 
+const MODEL_DOCUMENT: JsonDocument<FloatModel> = { code: 'BAD_MODEL_FILE', what: 'firmnet model file', parse: parseModel };
+
 export function modelToJson(model: FloatModel): string {
   return toJsonText(model);
 }
 
-/** Writes only a file that loads back: a model the reader would reject is a firmnet bug, not a user error. */
 export function saveModel(path: string, model: FloatModel): void {
-  const text = modelToJson(model);
-  try {
-    parseModelText(text, path);
-  } catch (e) {
-    throw new Error(`internal: refusing to write ${path}, which would not load back: ${(e as Error).message}`);
-  }
-  writeFileAtomic(path, text);
+  saveJsonDocument(MODEL_DOCUMENT, path, model);
 }
 
 export function loadModel(file: string): FloatModel {
-  const { reader, root } = JsonReader.parseFile(file, 'BAD_MODEL_FILE', 'firmnet model file');
-  return parseModel(reader, root);
+  return loadJsonDocument(MODEL_DOCUMENT, file);
 }
 
 export function parseModelText(text: string, file: string): FloatModel {
-  const reader = new JsonReader(file, 'BAD_MODEL_FILE');
-  return parseModel(reader, reader.parseText(text, 'firmnet model file'));
+  return parseJsonDocumentText(MODEL_DOCUMENT, text, file);
 }
 
 function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
@@ -91,7 +85,8 @@ function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
   };
 }
 
-function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length: number): Standardization | null {
+/** A `{mean, std}` field (std positive) of a float or quantized model file, or null. */
+export function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length: number): Standardization | null {
   const s = r.nullableChild(root, key, '');
   if (s === null) return null;
   const std = r.numbers(s, 'std', key, length);

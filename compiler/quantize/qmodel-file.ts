@@ -1,9 +1,10 @@
 import { FirmnetError } from '../errors.js';
-import { toJsonText, writeFileAtomic } from '../io/atomic-write.js';
+import { toJsonText } from '../io/atomic-write.js';
+import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDocument } from '../io/json-document.js';
 import { contentHash } from '../io/content-hash.js';
 import { JsonReader, join } from '../io/json-reader.js';
-import { type Head, type Standardization, TASKS, type Task } from '../model/float-model.js';
-import { parseAnomaly } from '../model/model-file.js';
+import { type Head, TASKS, type Task } from '../model/float-model.js';
+import { parseAnomaly, parseStandardization } from '../model/model-file.js';
 import { INT32_MAX, INT32_MIN } from './fixed-point.js';
 import {
   type CalibrationMethod,
@@ -24,29 +25,22 @@ type Json = Record<string, unknown>;
 
 const METHODS: readonly CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
 
+const QMODEL_DOCUMENT: JsonDocument<QModel> = { code: 'BAD_IR_FILE', what: 'firmnet quantized model (model.q.json)', parse: parseQModel };
+
 export function qmodelToJson(q: QModel): string {
   return toJsonText(q);
 }
 
-/** Writes only a file that loads back: an IR the reader would reject is a firmnet bug, not a user error. */
 export function saveQModel(path: string, q: QModel): void {
-  const text = qmodelToJson(q);
-  try {
-    parseQModelText(text, path);
-  } catch (e) {
-    throw new Error(`internal: refusing to write ${path}, which would not load back: ${(e as Error).message}`);
-  }
-  writeFileAtomic(path, text);
+  saveJsonDocument(QMODEL_DOCUMENT, path, q);
 }
 
 export function loadQModel(file: string): QModel {
-  const { reader, root } = JsonReader.parseFile(file, 'BAD_IR_FILE', 'firmnet quantized model (model.q.json)');
-  return parseQModel(reader, root);
+  return loadJsonDocument(QMODEL_DOCUMENT, file);
 }
 
 export function parseQModelText(text: string, file: string): QModel {
-  const reader = new JsonReader(file, 'BAD_IR_FILE');
-  return parseQModel(reader, reader.parseText(text, 'firmnet quantized model'));
+  return parseJsonDocumentText(QMODEL_DOCUMENT, text, file);
 }
 
 /**
@@ -113,12 +107,6 @@ function parseQModel(r: JsonReader, root: Json): QModel {
   const expected = contentHash(q);
   if (q.hash !== expected) r.fail('hash', `is ${q.hash} but the content hashes to ${expected}: the file was changed after \`firmnet quantize\` wrote it`);
   return q;
-}
-
-function parseStandardization(r: JsonReader, root: Json, key: string, length: number): Standardization | null {
-  const s = r.nullableChild(root, key, '');
-  if (s === null) return null;
-  return { mean: r.numbers(s, 'mean', key, length), std: r.numbers(s, 'std', key, length) };
 }
 
 function parseTensor(r: JsonReader, obj: Json, key: string, path: string): QTensor {
