@@ -14,11 +14,14 @@
  *   RDBP(s, e)  = floorHigh((s − [s < 0]) · 2^(31−e)) for 1 ≤ e ≤ 31, and s for e = 0.
  */
 
-/** ⌊(P + 2^30) / 2^31⌋ of two int64 lanes, placed in the high 32 bits of each lane. */
+/**
+ * ⌊(P + 2^30) / 2^31⌋ of two int64 lanes, placed in the high 32 bits of each lane: 2P + 2^31, the
+ * doubling as an addition (P + P), which runs on more execution ports than a shift.
+ */
 // @ts-ignore: decorator
 @inline
 function floorHigh(p: v128): v128 {
-  return i64x2.add(i64x2.shl(p, 1), i64x2.splat(<i64>1 << 31));
+  return i64x2.add(i64x2.add(p, p), i64x2.splat(<i64>1 << 31));
 }
 
 /**
@@ -54,6 +57,20 @@ export function store4(output: usize, index: usize, y: v128, outputInt16: bool):
   const narrow16 = i16x8.narrow_i32x4_s(y, y);
   if (outputInt16) v128.store64_lane(output + (index << 1), narrow16, 0);
   else v128.store32_lane(output + index, i8x16.narrow_i16x8_s(narrow16, narrow16), 0);
+}
+
+/** Stores 16 clamped int32 lanes (four vectors) as int8 (or int16) outputs at output[index…index+15]. */
+// @ts-ignore: decorator
+@inline
+export function store16(output: usize, index: usize, y0: v128, y1: v128, y2: v128, y3: v128, outputInt16: bool): void {
+  const low = i16x8.narrow_i32x4_s(y0, y1);
+  const high = i16x8.narrow_i32x4_s(y2, y3);
+  if (outputInt16) {
+    v128.store(output + (index << 1), low);
+    v128.store(output + (index << 1), high, 16);
+  } else {
+    v128.store(output + index, i8x16.narrow_i16x8_s(low, high));
+  }
 }
 
 /** Stores the first `count` (1–3) lanes only: the last, partial group of a layer's channels. */

@@ -1,6 +1,7 @@
 /**
  * Kernel edge cases the trained models may never reach: random fully-connected layers of every
- * awkward shape (odd input counts, partial channel groups, groups of 16 and their tails), int8 and
+ * awkward shape (odd input counts, partial channel groups, groups of 16 and their tails, one or an
+ * odd number of input pairs next to the SIMD kernel's two-pair step), int8 and
  * int16 ends, extreme shifts and multipliers, compared with the golden reference on random and
  * extreme input codes, SIMD and scalar builds.
  */
@@ -23,6 +24,10 @@ const SHAPES: [number, number][] = [
   [16, 19],
   [33, 2],
   [64, 10],
+  // Groups of 16 channels with one pair (no two-pair step), two pairs, and an odd number of pairs.
+  [1, 16],
+  [4, 32],
+  [65, 48],
 ];
 const DTYPES: [QDtype, QDtype][] = [
   ['int8', 'int8'],
@@ -69,6 +74,7 @@ describe('SIMD weight packing', () => {
       const layer = randomDense(rng, inFeatures, outFeatures, 'int8', 'int8') as FullyConnectedLayer;
       const packed = packDenseS8Simd(layer);
       const paddedOut = Math.ceil(outFeatures / 4) * 4;
+      expect(packed.weights).toBeInstanceOf(Int16Array);
       expect(packed.weights.length).toBe(paddedOut * Math.ceil(inFeatures / 2) * 2);
       const histogram = (xs: ArrayLike<number>) => {
         const h = new Map<number, number>();

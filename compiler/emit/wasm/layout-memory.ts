@@ -11,8 +11,8 @@
  *                                multiplier and shift int32, tables, input standardization float32
  *
  * Every array holds the IR's own integers (little-endian); nothing is re-derived. The SIMD build
- * stores int8-input dense layers in the order its kernel reads them and their shifts as two
- * factors (pack-dense.ts) — a re-encoding of the same values.
+ * stores int8-input dense layers in the order its kernel reads them, their weights as int16 and
+ * their shifts as two factors (pack-dense.ts) — a re-encoding of the same values.
  */
 import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
 import { FirmnetError } from '../../errors.js';
@@ -118,7 +118,7 @@ export function isDenseS8(layer: QLayer): layer is Extract<QLayer, { op: 'fully_
 function placeLayer(layer: QLayer, label: string, a: LayerAddresses, place: (label: string, bytes: Uint8Array) => number, simd: boolean): void {
   if (simd && isDenseS8(layer)) {
     const packed = packDenseS8Simd(layer);
-    a.weights = place(`${label}.weights (packed)`, new Uint8Array(packed.weights.buffer));
+    a.weights = place(`${label}.weights (packed, int16)`, int16Bytes(packed.weights));
     a.bias = place(`${label}.bias`, int32Bytes(Array.from(packed.bias)));
     a.multiplier = place(`${label}.multiplier`, int32Bytes(Array.from(packed.multiplier)));
     a.leftFactor = place(`${label}.shift (left factors)`, int32Bytes(Array.from(packed.leftFactor)));
@@ -151,9 +151,9 @@ function alignUp(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }
 
-function int16Bytes(values: readonly number[]): Uint8Array {
+function int16Bytes(values: ArrayLike<number>): Uint8Array {
   const view = new DataView(new ArrayBuffer(values.length * 2));
-  values.forEach((v, i) => view.setInt16(i * 2, v, true));
+  for (let i = 0; i < values.length; i++) view.setInt16(i * 2, values[i], true);
   return new Uint8Array(view.buffer);
 }
 

@@ -4,7 +4,7 @@
  *
  * - weights: channels in groups of 16 while 16 remain, then groups of 4 (the last one padded with
  *   zero-weight channels); within a group, for each input pair p, four channels at a time:
- *   w[c][2p], w[c][2p+1] for c = 4j … 4j+3 (8 bytes), a missing odd input's weight is 0;
+ *   w[c][2p], w[c][2p+1] for c = 4j … 4j+3, as int16 (16 bytes), a missing odd input's weight is 0;
  * - bias, multiplier: the IR's, padded with zeros to a multiple of 4 channels;
  * - the IR's shift as two int32 factors, because WebAssembly SIMD has no per-lane variable shift:
  *   leftFactor = 2^max(shift, 0) and rightFactor = 2^(31 − e) for the right shift e = max(−shift, 0)
@@ -13,7 +13,8 @@
 import type { FullyConnectedLayer } from '../../quantize/qmodel.js';
 
 export interface PackedDense {
-  weights: Int8Array;
+  /** int16: the kernel's `i32x4.dot_i16x8_s` reads them without widening (see runtime/dense-simd.ts). */
+  weights: Int16Array;
   bias: Int32Array;
   multiplier: Int32Array;
   leftFactor: Int32Array;
@@ -39,7 +40,7 @@ export function packDenseS8Simd(layer: FullyConnectedLayer): PackedDense {
   const { inFeatures, outFeatures, weights } = layer;
   const pairs = Math.ceil(inFeatures / 2);
   const paddedOut = Math.ceil(outFeatures / 4) * 4;
-  const packed = new Int8Array(paddedOut * pairs * 2);
+  const packed = new Int16Array(paddedOut * pairs * 2);
   let k = 0;
   for (const { start, width } of channelGroups(outFeatures)) {
     for (let p = 0; p < pairs; p++) {
