@@ -15,7 +15,8 @@ export { denseS8Scalar, denseS16Scalar } from './dense-scalar';
 export { denseS8Simd, denseS16Simd } from './dense-simd';
 export { leakyRelu, lookupS8, lookupS16 } from './elementwise';
 export { softmaxS8 } from './softmax';
-export { quantizeInput, dequantizeOutput } from './io';
+export { quantizeInput, dequantizeOutput, unstandardizeValues } from './io';
+export { quantizeInputSimd, dequantizeOutputSimd, unstandardizeValuesSimd } from './io-simd';
 
 /** Bytes of the static scratch buffer the tests write kernel operands into. */
 export const SCRATCH_BYTES: i32 = 1 << 20;

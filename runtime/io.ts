@@ -4,7 +4,9 @@
  *   x' = f32(f32(x − mean) / std)   (when the IR has input standardization)
  *   v  = f32(x' / scale)
  *   q  = clamp(round_half_away_from_zero(v) + zeroPoint, qmin, qmax); NaN → zeroPoint, ±Inf → qmax/qmin
- * and y = f32(f32(q − zeroPoint) · scale) on the way out.
+ * and y = f32(f32(q − zeroPoint) · scale) on the way out; for a regression IR with target
+ * standardization, the values in the target's units are f32(f32(y · std) + mean)
+ * (compiler/data/standardize.ts, invertStandardization).
  */
 
 /**
@@ -50,5 +52,18 @@ export function dequantizeOutput(input: usize, target: usize, features: i32, sca
   for (let i: usize = 0; i < <usize>features; i++) {
     const q = inputInt16 ? <i32>load<i16>(input + (i << 1)) : <i32>load<i8>(input + i);
     store<f32>(target + (i << 2), <f32>(q - zeroPoint) * scale);
+  }
+}
+
+/**
+ * In place on `features` float32 values: y ← f32(f32(y · std) + mean), `mean` and `std` float32[features].
+ * WebAssembly's f32.mul and f32.add round to float32 like the reference's Math.fround steps (a
+ * product or sum of two float32 values computed in double and rounded once to float32 is the
+ * correctly rounded float32 result).
+ */
+export function unstandardizeValues(values: usize, features: i32, mean: usize, std: usize): void {
+  for (let i: usize = 0; i < <usize>features; i++) {
+    const k = i << 2;
+    store<f32>(values + k, load<f32>(values + k) * load<f32>(std + k) + load<f32>(mean + k));
   }
 }

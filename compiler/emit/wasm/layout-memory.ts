@@ -8,7 +8,8 @@
  *                                build, the int16-widened input of the dense layer running now
  *   [constants…]                 the model's constants, each array 16-byte aligned, written as
  *                                data segments: weights int8, bias int32 (int64 for int16 input),
- *                                multiplier and shift int32, tables, input standardization float32
+ *                                multiplier and shift int32, tables, input and target
+ *                                standardization float32
  *
  * Every array holds the IR's own integers (little-endian); nothing is re-derived. The SIMD build
  * stores int8-input dense layers in the order its kernel reads them, their weights as int16 and
@@ -16,6 +17,7 @@
  */
 import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
 import { FirmnetError } from '../../errors.js';
+import type { Standardization } from '../../model/float-model.js';
 import type { QLayer, QModel } from '../../quantize/qmodel.js';
 import { packDenseS8Simd } from './pack-dense.js';
 
@@ -51,6 +53,9 @@ export interface WasmMemoryLayout {
   /** Input standardization float32 arrays (0, 0 when the IR has none). */
   meanOffset: number;
   stdOffset: number;
+  /** Target standardization float32 arrays of a regression IR (0, 0 when it has none): the loader's head. */
+  targetMeanOffset: number;
+  targetStdOffset: number;
   layers: LayerAddresses[];
   constants: ConstantArray[];
   /** Bytes of all constant arrays (without alignment gaps). */
@@ -81,6 +86,13 @@ export function layoutWasmMemory(q: QModel, simd: boolean): WasmMemoryLayout {
     meanOffset = place('inputStandardization.mean', float32Bytes(q.inputStandardization.mean));
     stdOffset = place('inputStandardization.std', float32Bytes(q.inputStandardization.std));
   }
+  let targetMeanOffset = 0;
+  let targetStdOffset = 0;
+  const target = targetStandardization(q);
+  if (target) {
+    targetMeanOffset = place('targetStandardization.mean', float32Bytes(target.mean));
+    targetStdOffset = place('targetStandardization.std', float32Bytes(target.std));
+  }
   const layers = q.layers.map((layer, i) => {
     const addresses: LayerAddresses = {
       input: plan.tensors[i].offset,
@@ -103,11 +115,21 @@ export function layoutWasmMemory(q: QModel, simd: boolean): WasmMemoryLayout {
     workspaceBytes,
     meanOffset,
     stdOffset,
+    targetMeanOffset,
+    targetStdOffset,
     layers,
     constants,
     constantBytes: constants.reduce((n, c) => n + c.bytes.length, 0),
     end: cursor,
   };
+}
+
+/**
+ * The target standardization the float head undoes (regression values back in the target's units),
+ * as compiler/reference/io.ts applies it: an identity head with target standardization; null otherwise.
+ */
+export function targetStandardization(q: QModel): Standardization | null {
+  return q.head === 'identity' ? q.targetStandardization : null;
 }
 
 /** An int8-input dense layer: the SIMD build's packed, one-channel-per-lane kind. */

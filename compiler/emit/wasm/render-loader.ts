@@ -1,13 +1,13 @@
 /**
  * The typed loader written next to model.wasm: `model.mjs` (plain ES module, no dependencies,
  * Node ≥ 20 and browsers) and `model.d.ts`. It owns no arithmetic of the network: the module
- * quantizes, runs and dequantizes; the loader copies inputs in, checks their length, and applies
- * the float head exactly as compiler/reference/io.ts does (softmax, sigmoid or regression
- * un-standardization).
+ * quantizes, runs, dequantizes and un-standardizes regression outputs; the loader copies inputs in
+ * and results out (one copy each way), checks lengths and types, and applies a softmax or sigmoid
+ * head exactly as compiler/reference/io.ts does (Math.exp stays in JavaScript).
  */
 import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
 import { commentText, generatedHeader } from '../render.js';
-import type { WasmMemoryLayout } from './layout-memory.js';
+import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
 import { modelId } from './render-program.js';
 
 export interface LoaderFacts {
@@ -34,7 +34,8 @@ export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderF
     workspaceBytes: layout.workspaceBytes,
     memoryBytes: facts.memoryBytes,
   };
-  const target = q.head === 'identity' ? q.targetStandardization : null;
+  const unstandardize = targetStandardization(q) !== null;
+  const jsHead = q.head === 'softmax' || q.head === 'sigmoid';
   return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.'])}
 export const name = ${JSON.stringify(q.name)};
 export const hash = ${JSON.stringify(q.hash)};
@@ -57,7 +58,9 @@ const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
 const OUTPUT_OFFSET = ${layout.layers[layout.layers.length - 1].output};
 const FLOAT_IO_OFFSET = ${layout.workspaceOffset};
-const TARGET_STANDARDIZATION = ${target ? JSON.stringify({ mean: target.mean, std: target.std }) : 'null'};
+/** The regression head runs in the module (unstandardizeOutput); a softmax or sigmoid head here, in JavaScript. */
+const UNSTANDARDIZE = ${unstandardize};
+const JS_HEAD = ${jsHead};
 
 const wasmModule = await compileModule(await readWasm());
 
@@ -69,10 +72,13 @@ export function createInstance() {
     throw new Error(\`\${name}: model.wasm belongs to another model (id \${exports.MODEL_ID.value}, expected \${MODEL_ID}); emit the model again\`);
   }
   const memory = exports.memory;
+  const { run, predictFloat, unstandardizeOutput } = exports;
   // Memory never grows (initial = maximum), so these views stay valid for the instance's lifetime.
   const quantizedInput = new ${inArray}(memory.buffer, INPUT_OFFSET, inputFeatures);
   const quantizedOutput = new ${outArray}(memory.buffer, OUTPUT_OFFSET, outputFeatures);
-  const floatIo = new Float32Array(memory.buffer, FLOAT_IO_OFFSET, Math.max(inputFeatures, outputFeatures));
+  // predictFloat takes its float32 input and leaves its float32 output at the same address.
+  const floatInput = new Float32Array(memory.buffer, FLOAT_IO_OFFSET, inputFeatures);
+  const floatOutput = new Float32Array(memory.buffer, FLOAT_IO_OFFSET, outputFeatures);
 
   function predictQuantizedBatch(input, rows) {
     const n = checkRows('predictQuantizedBatch', input, rows);
@@ -80,7 +86,7 @@ export function createInstance() {
     const out = new ${outArray}(n * outputFeatures);
     for (let r = 0; r < n; r++) {
       quantizedInput.set(input.subarray(r * inputFeatures, (r + 1) * inputFeatures));
-      exports.run();
+      run();
       out.set(quantizedOutput, r * outputFeatures);
     }
     return out;
@@ -90,7 +96,7 @@ export function createInstance() {
     checkOneRow('predictQuantized', input);
     checkQuantized('predictQuantized', input);
     quantizedInput.set(input);
-    exports.run();
+    run();
     return quantizedOutput.slice();
   }
 
@@ -103,21 +109,27 @@ export function createInstance() {
 
   function writeFeatures(features, row) {
     const start = row * inputFeatures;
-    if (features instanceof Float32Array) floatIo.set(start === 0 && features.length === inputFeatures ? features : features.subarray(start, start + inputFeatures));
-    else for (let i = 0; i < inputFeatures; i++) floatIo[i] = features[start + i];
+    if (features instanceof Float32Array) floatInput.set(features.length === inputFeatures ? features : features.subarray(start, start + inputFeatures));
+    else for (let i = 0; i < inputFeatures; i++) floatInput[i] = features[start + i];
   }
 
   function predictDetailed(features, rows) {
     const n = checkRows('predictDetailed', features, rows);
     const output = new ${outArray}(n * outputFeatures);
     const dequantized = new Float32Array(n * outputFeatures);
+    const unstandardized = UNSTANDARDIZE ? new Float32Array(n * outputFeatures) : null;
     for (let r = 0; r < n; r++) {
       writeFeatures(features, r);
-      exports.predictFloat();
+      predictFloat();
       output.set(quantizedOutput, r * outputFeatures);
-      dequantized.set(floatIo.subarray(0, outputFeatures), r * outputFeatures);
+      dequantized.set(floatOutput, r * outputFeatures);
+      if (UNSTANDARDIZE) {
+        unstandardizeOutput();
+        unstandardized.set(floatOutput, r * outputFeatures);
+      }
     }
-    return { rows: n, cols: outputFeatures, output, dequantized, scores: applyHead(dequantized.slice(), n) };
+    const scores = UNSTANDARDIZE ? unstandardized : JS_HEAD ? applyHead(dequantized.slice(), n) : dequantized.slice();
+    return { rows: n, cols: outputFeatures, output, dequantized, scores };
   }
 
   function predictBatch(features, rows) {
@@ -125,17 +137,20 @@ export function createInstance() {
     const scores = new Float32Array(n * outputFeatures);
     for (let r = 0; r < n; r++) {
       writeFeatures(features, r);
-      exports.predictFloat();
-      scores.set(floatIo.subarray(0, outputFeatures), r * outputFeatures);
+      predictFloat();
+      if (UNSTANDARDIZE) unstandardizeOutput();
+      scores.set(floatOutput, r * outputFeatures);
     }
-    return applyHead(scores, n);
+    return JS_HEAD ? applyHead(scores, n) : scores;
   }
 
   function predict(features) {
     checkOneRow('predict', features);
     writeFeatures(features, 0);
-    exports.predictFloat();
-    return applyHead(floatIo.slice(0, outputFeatures), 1);
+    predictFloat();
+    if (UNSTANDARDIZE) unstandardizeOutput();
+    const scores = floatOutput.slice();
+    return JS_HEAD ? applyHead(scores, 1) : scores;
   }
 
   return Object.freeze({ memory, exports, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
@@ -173,8 +188,9 @@ function checkQuantized(fn, values) {
 }
 
 /**
- * The float head of compiler/reference/io.ts, operation for operation, in place on a fresh array
- * of rows × outputFeatures dequantized outputs (each value is read before it is overwritten).
+ * A softmax or sigmoid head as compiler/reference/io.ts applies it, operation for operation, in
+ * place on a fresh array of rows × outputFeatures dequantized outputs (each value is read before
+ * it is overwritten). The regression head runs in the module (unstandardizeOutput).
  */
 function applyHead(values, rows) {
   const cols = outputFeatures;
@@ -193,16 +209,7 @@ function applyHead(values, rows) {
     }
     return values;
   }
-  if (head === 'sigmoid') {
-    for (let i = 0; i < values.length; i++) values[i] = sigmoid(values[i]);
-    return values;
-  }
-  if (TARGET_STANDARDIZATION === null) return values;
-  const { mean, std } = TARGET_STANDARDIZATION;
-  for (let i = 0; i < values.length; i++) {
-    const j = i % cols;
-    values[i] = Math.fround(values[i] * Math.fround(std[j])) + Math.fround(mean[j]);
-  }
+  for (let i = 0; i < values.length; i++) values[i] = sigmoid(values[i]);
   return values;
 }
 

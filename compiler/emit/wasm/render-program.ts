@@ -6,7 +6,7 @@
  */
 import { DTYPE_RANGE, type QLayer, type QModel, type QTensor } from '../../quantize/qmodel.js';
 import { commentText, generatedHeader } from '../render.js';
-import type { LayerAddresses, WasmMemoryLayout } from './layout-memory.js';
+import { type LayerAddresses, type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
 
 /** The program's entry file name; the runtime kernels sit next to it under `runtime/`. */
 export const PROGRAM_FILE = 'model.ts';
@@ -15,6 +15,7 @@ export const PROGRAM_FILE = 'model.ts';
 export const MODULE_EXPORTS = [
   'run',
   'predictFloat',
+  'unstandardizeOutput',
   'INPUT_FEATURES',
   'OUTPUT_FEATURES',
   'INPUT_OFFSET',
@@ -34,9 +35,13 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     imports.get(file)?.add(name);
   };
   for (const c of calls) use(c.file, c.kernel);
-  const io = simd ? { file: 'io-simd', quantize: 'quantizeInputSimd', dequantize: 'dequantizeOutputSimd' } : { file: 'io', quantize: 'quantizeInput', dequantize: 'dequantizeOutput' };
+  const io = simd
+    ? { file: 'io-simd', quantize: 'quantizeInputSimd', dequantize: 'dequantizeOutputSimd', unstandardize: 'unstandardizeValuesSimd' }
+    : { file: 'io', quantize: 'quantizeInput', dequantize: 'dequantizeOutput', unstandardize: 'unstandardizeValues' };
   use(io.file, io.quantize);
   use(io.file, io.dequantize);
+  const target = targetStandardization(q);
+  if (target) use(io.file, io.unstandardize);
   const importLines = [...imports.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, names]) => `import { ${[...names].sort().join(', ')} } from './runtime/${file}';`);
@@ -69,6 +74,13 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     `  ${io.quantize}(${layout.workspaceOffset}, ${inputOffset}, ${first.features}, ${layout.meanOffset}, ${layout.stdOffset}, ${f32(first.scale)}, ${first.zeroPoint}, ${min}, ${max}, ${first.dtype === 'int16'});`,
     '  run();',
     `  ${io.dequantize}(${outputOffset}, ${layout.workspaceOffset}, ${last.features}, ${f32(last.scale)}, ${last.zeroPoint}, ${last.dtype === 'int16'});`,
+    '}',
+    '',
+    target
+      ? `/** float32[${last.features}] at FLOAT_IO_OFFSET (predictFloat's output) → f32(f32(y · std) + mean) in place: the regression head, values in the target's units. */`
+      : '/** The regression head: nothing to do, this IR has no target standardization. */',
+    'export function unstandardizeOutput(): void {',
+    ...(target ? [`  ${io.unstandardize}(${layout.workspaceOffset}, ${last.features}, ${layout.targetMeanOffset}, ${layout.targetStdOffset});`] : []),
     '}',
     '',
   ].join('\n');
