@@ -3,8 +3,8 @@
  * (integer path, and the float quantization path where the vector has float input), dense layers of
  * awkward shapes (test/c/dense-shapes.ts) and every row of each bundled test set, once under strict
  * warnings (zero allowed) and once under ASan + UBSan with every report fatal. One harness process per
- * model, not per row. The host runs the kernels' portable loops; test/c/on-target.test.ts runs the
- * Cortex-M DSP and Thumb-1 renderings under QEMU.
+ * model, not per row. The host runs the kernels' vector-host loops, and on the awkward shapes also the
+ * portable loops; test/c/on-target.test.ts runs the Cortex-M DSP and Thumb-1 renderings under QEMU.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictQuantized } from '../../compiler/reference/predict.js';
@@ -29,10 +29,18 @@ import {
   tempDir,
 } from './c-build.js';
 
-const FLAVORS = [
+interface Flavor {
+  name: string;
+  flags: string[];
+}
+
+const FLAVORS: Flavor[] = [
   { name: 'strict', flags: STRICT_FLAGS },
   { name: 'asan+ubsan', flags: SANITIZE_FLAGS },
-] as const;
+];
+
+/** The pointer loops that RISC-V and Cortex-M3 compile, forced on the host to run them under its sanitizers. */
+const PORTABLE_LOOPS_FLAVOR: Flavor = { name: 'portable-loops+asan+ubsan', flags: [...SANITIZE_FLAGS, '-DFIRMNET_PORTABLE_LOOPS'] };
 
 let root: string;
 beforeAll(() => {
@@ -40,13 +48,13 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(root));
 
-/** Builds the harness for q in both flavors; returns the executables. Asserts zero compiler output. */
-async function buildBoth(q: QModel, label: string): Promise<{ name: string; exe: string }[]> {
+/** Builds the harness for q in each flavor; returns the executables. Asserts zero compiler output. */
+async function buildBoth(q: QModel, label: string, flavors: Flavor[] = FLAVORS): Promise<{ name: string; exe: string }[]> {
   const dir = `${root}/${label}`;
   emitForHarness(q, dir);
-  const builds = await Promise.all(FLAVORS.map((f) => buildHarness(dir, f.flags, `harness-${f.name.replace('+', '-')}`)));
-  builds.forEach((b, i) => expect(b.stderr, `${label}: ${FLAVORS[i].name} build printed diagnostics`).toBe(''));
-  return builds.map((b, i) => ({ name: FLAVORS[i].name, exe: b.exe }));
+  const builds = await Promise.all(flavors.map((f) => buildHarness(dir, f.flags, `harness-${f.name.replaceAll('+', '-')}`)));
+  builds.forEach((b, i) => expect(b.stderr, `${label}: ${flavors[i].name} build printed diagnostics`).toBe(''));
+  return builds.map((b, i) => ({ name: flavors[i].name, exe: b.exe }));
 }
 
 /** Integer path: input codes → invoke (caller-owned buffers) → output codes, compared with `expected`. */
@@ -84,7 +92,8 @@ describe('C backend on dense layers of awkward shapes (every branch of the dot p
   for (const c of awkwardDenseCases()) {
     it(c.name, async () => {
       const expected = runModel(c.qmodel, Int16Array.from(c.input), c.rows);
-      for (const build of await buildBoth(c.qmodel, c.name.replace(/[^a-z0-9]+/gi, '-'))) checkIntegerPath(c.qmodel, build.exe, c.input, expected, `${c.name} (${build.name})`);
+      const builds = await buildBoth(c.qmodel, c.name.replace(/[^a-z0-9]+/gi, '-'), [...FLAVORS, PORTABLE_LOOPS_FLAVOR]);
+      for (const build of builds) checkIntegerPath(c.qmodel, build.exe, c.input, expected, `${c.name} (${build.name})`);
     });
   }
 });

@@ -5,8 +5,9 @@
  * allocation, no recursion and no VLA. The text is the same for every model, so a project with several
  * models compiles one copy; only the header comment differs.
  *
- * The dense layers' inner loops have three renderings selected by the preprocessor (the Arm DSP
- * extension with SXTB16/SMLAD, Thumb-1, and plain pointer loops for everything else); they compute the
+ * The dense layers' inner loops have four renderings selected by the preprocessor (index loops for
+ * hosts with a vector unit, the Arm DSP extension with SXTB16/SMLAD, Thumb-1, and pointer loops for
+ * everything else); they compute the
  * same integers, see the comment above firmnet_dot_s8 and docs/c-backend.md. Only the DSP rendering
  * uses compiler extensions (<arm_acle.h> intrinsics, one inline-assembly SXTB16 with rotation), and only
  * under GCC or Clang.
@@ -122,27 +123,37 @@ export const KERNELS_SOURCE_BODY = `#include "firmnet_kernels.h"
 /*
  * Dot products of the dense layers. The sum of products is an integer, the same in any order: the
  * int8 kernels add modulo 2^32 (as the reference's wrapping int32 does), the int16 kernels add blocks
- * of at most 256 products exactly in int32 and the blocks in int64. Three renderings of the inner
+ * of at most 256 products exactly in int32 and the blocks in int64. Four renderings of the inner
  * loops, chosen by the preprocessor, give the same integers:
+ *   - hosts with a vector unit (SSE2, NEON, WASM SIMD): plain index loops, one channel at a time, which
+ *     GCC and Clang vectorise at -O2/-O3; the hand-unrolled loops below defeat their vectoriser;
  *   - Arm DSP extension (Cortex-M4/M7/M33; little-endian, unaligned access on, GCC or Clang): four
  *     int8 pairs per word load, SXTB16 + SMLAD (two 16x16 multiply-accumulates per instruction) and two
  *     output channels per pass for int8 inputs, SXTB16 + SMLAxy for int16 inputs;
  *   - Thumb-1 (Cortex-M0/M0+/M23): LDRSB/LDRSH only take a register offset, so the loops count an index down;
- *   - everything else (RISC-V, Cortex-M3, hosts): pointer loops, four inputs per iteration, two output
+ *   - everything else (RISC-V, Cortex-M3, hosts without vectors): pointer loops, four inputs per iteration, two output
  *     channels per pass for int8 inputs.
  * Every loop is a do/while behind its own count check: GCC 12 at -Os leaves the test of a while loop
  * at the top, which costs a second branch per iteration.
  */
 
-/* The dot products stay functions of their own: inlined into the channel loop, GCC -Os runs out of
-   registers and spills the loop's pointers to the stack. */
-#if defined(__GNUC__) || defined(__clang__)
+/* -DFIRMNET_PORTABLE_LOOPS selects the pointer loops on a vector host too (the tests use it to run them
+   under the host's sanitizers). */
+#if !defined(FIRMNET_PORTABLE_LOOPS) && (defined(__SSE2__) || defined(__ARM_NEON) || defined(__wasm_simd128__))
+#define FIRMNET_VECTOR_HOST 1
+#endif
+
+/* On microcontrollers the dot products stay functions of their own: inlined into the channel loop,
+   GCC -Os runs out of registers and spills the loop's pointers to the stack. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(FIRMNET_VECTOR_HOST)
 #define FIRMNET_NOINLINE __attribute__((noinline))
 #else
 #define FIRMNET_NOINLINE
 #endif
 
-#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(__ARM_BIG_ENDIAN) && (defined(__GNUC__) || defined(__clang__))
+#if defined(FIRMNET_VECTOR_HOST)
+/* The vectorised index loops below. */
+#elif defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(__ARM_BIG_ENDIAN) && (defined(__GNUC__) || defined(__clang__))
 #define FIRMNET_DSP 1
 #include <arm_acle.h>
 
@@ -214,7 +225,13 @@ static int32_t firmnet_offset_clamp(int32_t y, int32_t offset, int32_t lo, int32
 
 /* acc + sum_{i<n} x[i] * w[i], modulo 2^32. */
 FIRMNET_NOINLINE static uint32_t firmnet_dot_s8(const int8_t *x, const int8_t *w, int32_t n, uint32_t acc) {
-#if defined(FIRMNET_DSP)
+#if defined(FIRMNET_VECTOR_HOST)
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        acc += (uint32_t)(x[i] * w[i]);
+    }
+    return acc;
+#elif defined(FIRMNET_DSP)
     int32_t sum = (int32_t)acc;
     int32_t count = n >> 2;
     if (count > 0) {
@@ -264,7 +281,7 @@ FIRMNET_NOINLINE static uint32_t firmnet_dot_s8(const int8_t *x, const int8_t *w
 /* acc[k] + sum_{i<n} x[i] * w_k[i] for two weight rows, modulo 2^32: with the DSP extension each input
    word is loaded and unpacked once for both rows. */
 FIRMNET_NOINLINE static void firmnet_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, uint32_t acc[2]) {
-#if defined(FIRMNET_THUMB1)
+#if defined(FIRMNET_THUMB1) || defined(FIRMNET_VECTOR_HOST)
     acc[0] = firmnet_dot_s8(x, w0, n, acc[0]);
     acc[1] = firmnet_dot_s8(x, w1, n, acc[1]);
 #else
@@ -324,7 +341,12 @@ FIRMNET_NOINLINE static void firmnet_dot2_s8(const int8_t *x, const int8_t *w0, 
 /* sum_{i<n} x[i] * w[i] for 0 < n <= FIRMNET_S16_BLOCK, exact in int32. */
 FIRMNET_NOINLINE static int32_t firmnet_dot_s16_block(const int16_t *x, const int8_t *w, int32_t n) {
     int32_t sum = 0;
-#if defined(FIRMNET_DSP)
+#if defined(FIRMNET_VECTOR_HOST)
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        sum += x[i] * w[i];
+    }
+#elif defined(FIRMNET_DSP)
     int32_t count = n >> 2;
     if (count > 0) {
         do {
