@@ -19,19 +19,17 @@ import { loadDataset } from '../compiler/data/dataset.js';
 import { emitC } from '../compiler/emit/c/emit-c.js';
 import { emitWasm } from '../compiler/emit/wasm/emit-wasm.js';
 import { floatModelToOnnx } from '../compiler/export/onnx.js';
-import type { FloatModel, LayerSpec } from '../compiler/model/float-model.js';
+import { type FloatModel, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
 import { predictFloat } from '../compiler/model/float-inference.js';
-import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
 import type { QModel } from '../compiler/quantize/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { quantizeInput } from '../compiler/reference/io.js';
 import { Rng } from '../compiler/rng.js';
+import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../compiler/train/settings.js';
 import { trainModel } from '../compiler/train/train.js';
+import { AUTOENCODER_WIDTHS, randomReluLayers } from '../firmware-sim/validation-models.js';
 import { median } from './stats.js';
-
-export const AUTOENCODER_SIZES = [640, 128, 128, 128, 128, 8, 128, 128, 128, 128, 640];
 
 export interface BenchModel {
   label: string;
@@ -47,25 +45,7 @@ export interface BenchModel {
 export function digitsBenchModel(epochs = 20): BenchModel {
   const train = loadDataset('models/data/digits/train.csv', { task: 'multiclass', labelColumns: ['label'] });
   const test = loadDataset('models/data/digits/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: train.classNames });
-  const { model } = trainModel(
-    train,
-    {
-      task: 'multiclass',
-      architecture: { hidden: [64, 32], activation: { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
-      loss: null,
-      optimizer: DEFAULT_OPTIMIZER,
-      learningRate: 1e-3,
-      schedule: DEFAULT_SCHEDULE,
-      clipNorm: null,
-      epochs,
-      batchSize: 32,
-      validationSplit: 0,
-      earlyStopping: null,
-      standardize: true,
-      seed: 0,
-    },
-    'digits',
-  );
+  const { model } = trainModel(train, trainConfig('multiclass', { ...DEFAULT_TRAIN_SETTINGS, epochs, validationSplit: 0 }), 'digits');
   const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'digits train.csv', seed: 0 }, DEFAULT_QUANTIZE_OPTIONS);
   return { label: 'digits MLP 64-64-32-10', float: model, q: qmodel, features: test.features, rows: test.rows, macs: macsOf(model) };
 }
@@ -75,31 +55,18 @@ export function digitsBenchModel(epochs = 20): BenchModel {
  * seeded standard-normal inputs (for timing; the weights' values do not change the work done).
  */
 export function autoencoderBenchModel(seed = 1, calibrationRows = 256, rows = 64): BenchModel {
-  return randomDenseBenchModel('autoencoder', 'autoencoder 640-128x4-8-128x4-640', AUTOENCODER_SIZES, seed, calibrationRows, rows);
+  return randomDenseBenchModel('autoencoder', 'autoencoder 640-128x4-8-128x4-640', AUTOENCODER_WIDTHS, seed, calibrationRows, rows);
 }
 
 /** A ReLU MLP of the given layer sizes with seeded random weights, quantized on seeded N(0,1) rows. */
 export function randomDenseBenchModel(name: string, label: string, sizes: number[], seed = 1, calibrationRows = 256, rows = 64): BenchModel {
   const rng = new Rng(seed);
-  const layers: LayerSpec[] = [];
-  for (let k = 0; k + 1 < sizes.length; k++) {
-    const inFeatures = sizes[k];
-    const outFeatures = sizes[k + 1];
-    const std = Math.sqrt(2 / inFeatures);
-    layers.push({
-      type: 'dense',
-      inFeatures,
-      outFeatures,
-      weights: Array.from({ length: inFeatures * outFeatures }, () => Math.fround(rng.normal() * std)),
-      bias: Array.from({ length: outFeatures }, () => Math.fround(rng.normal() * 0.01)),
-    });
-    if (k + 2 < sizes.length) layers.push({ type: 'relu' });
-  }
+  const layers = randomReluLayers(rng, sizes, 0.01);
   const n = sizes[0];
   const featureNames = Array.from({ length: n }, (_, i) => `f${i}`);
-  const model = {
-    format: 'firmnet.model',
-    version: 1,
+  const model: FloatModel = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
     name,
     task: 'regression',
     head: 'identity',
@@ -115,7 +82,7 @@ export function randomDenseBenchModel(name: string, label: string, sizes: number
     seed,
     source: { format: 'firmnet', file: null },
     training: null,
-  } as FloatModel;
+  };
   const calibration = normalRows(rng, calibrationRows, n);
   const { qmodel } = quantizeModel(model, { features: calibration, rows: calibrationRows, description: `${calibrationRows} seeded N(0,1) rows`, seed }, DEFAULT_QUANTIZE_OPTIONS);
   return { label, float: model, q: qmodel, features: normalRows(rng, rows, n), rows, macs: macsOf(model) };

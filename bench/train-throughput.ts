@@ -4,8 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../compiler/data/dataset.js';
-import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
+import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../compiler/train/settings.js';
 import { trainModel } from '../compiler/train/train.js';
 import { median } from './stats.js';
 
@@ -17,25 +16,7 @@ export async function benchTrainThroughput(): Promise<void> {
   const nf = data.featureNames.length;
   const k = data.classNames.length;
 
-  const firmnet = trainModel(
-    data,
-    {
-      task: 'multiclass',
-      architecture: { hidden: [64, 32], activation: { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
-      loss: null,
-      optimizer: DEFAULT_OPTIMIZER,
-      learningRate: 1e-3,
-      schedule: DEFAULT_SCHEDULE,
-      clipNorm: null,
-      epochs: EPOCHS + WARMUP_EPOCHS,
-      batchSize: 32,
-      validationSplit: 0,
-      earlyStopping: null,
-      standardize: true,
-      seed: 0,
-    },
-    'bench',
-  );
+  const firmnet = trainModel(data, trainConfig('multiclass', { ...DEFAULT_TRAIN_SETTINGS, epochs: EPOCHS + WARMUP_EPOCHS, validationSplit: 0 }), 'bench');
   const firmnetRate = median(firmnet.history.slice(WARMUP_EPOCHS).map((h) => h.samplesPerSecond));
 
   await tf.setBackend('cpu');

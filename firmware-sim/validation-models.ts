@@ -44,17 +44,29 @@ function tanhModel(): ValidationModel {
   return trained('breast-cancer', 'binary', 'tanh', true);
 }
 
+/**
+ * Dense layers of the given widths with He-initialised seeded weights, ReLU between them, biases
+ * N(0, biasStd²) (none drawn when biasStd is 0): models for measurements, where the shape matters
+ * and the values only need to be realistic.
+ */
+export function randomReluLayers(rng: Rng, widths: readonly number[], biasStd: number): LayerSpec[] {
+  const layers: LayerSpec[] = [];
+  for (let k = 0; k + 1 < widths.length; k++) {
+    const inFeatures = widths[k];
+    const outFeatures = widths[k + 1];
+    const std = Math.sqrt(2 / inFeatures);
+    const weights = Array.from({ length: inFeatures * outFeatures }, () => Math.fround(rng.normal() * std));
+    const bias = biasStd === 0 ? new Array<number>(outFeatures).fill(0) : Array.from({ length: outFeatures }, () => Math.fround(rng.normal() * biasStd));
+    layers.push({ type: 'dense', inFeatures, outFeatures, weights, bias });
+    if (k + 2 < widths.length) layers.push({ type: 'relu' });
+  }
+  return layers;
+}
+
 /** He-initialised weights: what matters for instruction counts is the shape, not the values. */
 export function autoencoderFloatModel(seed: number, features: number): FloatModel {
-  const rng = new Rng(seed);
-  const layers: LayerSpec[] = [];
-  for (let k = 0; k + 1 < AUTOENCODER_WIDTHS.length; k++) {
-    const inFeatures = k === 0 ? features : AUTOENCODER_WIDTHS[k];
-    const outFeatures = k + 2 === AUTOENCODER_WIDTHS.length ? features : AUTOENCODER_WIDTHS[k + 1];
-    const std = Math.sqrt(2 / inFeatures);
-    layers.push({ type: 'dense', inFeatures, outFeatures, weights: Array.from({ length: inFeatures * outFeatures }, () => Math.fround(rng.normal() * std)), bias: new Array(outFeatures).fill(0) });
-    if (k + 2 < AUTOENCODER_WIDTHS.length) layers.push({ type: 'relu' });
-  }
+  const widths = [features, ...AUTOENCODER_WIDTHS.slice(1, -1), features];
+  const layers = randomReluLayers(new Rng(seed), widths, 0);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,

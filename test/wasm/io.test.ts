@@ -13,15 +13,16 @@ import { dequantizeOutput, quantizeInput } from '../../compiler/reference/io.js'
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { Rng } from '../../compiler/rng.js';
-import { craftedModel, emitAndLoad, removeDir, tensor } from './wasm-helpers.js';
+import { emitAndLoad, removeDir, tensor } from './wasm-helpers.js';
 import { tempDir } from './wasm-helpers.js';
+import { standaloneModel } from '../../compiler/quantize/standalone-model.js';
 
 const dir = tempDir('io');
 afterAll(() => removeDir(dir));
 
 /** A one-layer model (a LeakyReLU keeps the input tensor intact in the arena), optionally standardized. */
 function oneLayerModel(dtype: QDtype, features: number, scale: number, zeroPoint: number, standardize: boolean): QModel {
-  const base = craftedModel(`io_${dtype}_${features}_${standardize}`, [
+  const base = standaloneModel(`io_${dtype}_${features}_${standardize}`, [
     {
       op: 'leaky_relu',
       name: 'leaky',
@@ -34,7 +35,7 @@ function oneLayerModel(dtype: QDtype, features: number, scale: number, zeroPoint
       multiplierAlpha: 1431655765,
       shiftAlpha: -2,
     },
-  ]);
+  ], 'crafted by test/wasm');
   if (!standardize) return base;
   const rng = new Rng(features);
   const inputStandardization = {

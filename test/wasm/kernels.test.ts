@@ -10,7 +10,8 @@ import { channelGroups, packDenseS8Simd } from '../../compiler/emit/wasm/pack-de
 import type { FullyConnectedLayer, QDtype } from '../../compiler/quantize/qmodel.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { Rng } from '../../compiler/rng.js';
-import { craftedModel, emitAndLoad, randomCodes, randomDense, removeDir, tempDir } from './wasm-helpers.js';
+import { emitAndLoad, randomCodes, randomDense, removeDir, tempDir } from './wasm-helpers.js';
+import { standaloneModel } from '../../compiler/quantize/standalone-model.js';
 
 const SHAPES: [number, number][] = [
   [1, 1],
@@ -44,7 +45,7 @@ describe('random fully-connected layers of awkward shapes match the golden refer
       const rng = new Rng(7);
       // One model of chained layers per dtype pair would hide layers behind saturation; one model per shape.
       for (const [inFeatures, outFeatures] of SHAPES) {
-        const q = craftedModel(`fc_${inDtype}_${outDtype}_${inFeatures}x${outFeatures}`, [randomDense(rng, inFeatures, outFeatures, inDtype, outDtype)]);
+        const q = standaloneModel(`fc_${inDtype}_${outDtype}_${inFeatures}x${outFeatures}`, [randomDense(rng, inFeatures, outFeatures, inDtype, outDtype)], 'crafted by test/wasm');
         const input = randomCodes(rng, inDtype, ROWS, inFeatures);
         const expected = Array.from(runModel(q, input, ROWS));
         // The test is only as good as the spread of the expected outputs.

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type WasmEmitResult, emitWasm } from '../../compiler/emit/wasm/emit-wasm.js';
-import { sealQModel } from '../../compiler/quantize/seal.js';
-import { DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION, type QDtype, type QLayer, type QModel, type QTensor, type Unhashed } from '../../compiler/quantize/qmodel.js';
+import { DTYPE_RANGE, type QDtype, type QLayer, type QModel, type QTensor, type Unhashed } from '../../compiler/quantize/qmodel.js';
 import type { Rng } from '../../compiler/rng.js';
 
 /** The generated model.mjs, as the tests use it. */
@@ -49,29 +48,6 @@ export async function emitAndLoad(q: QModel, dir: string, simd: boolean): Promis
 export function tensor(dtype: QDtype, features: number, scale: number, zeroPoint: number): QTensor {
   const { min, max } = DTYPE_RANGE[dtype];
   return { dtype, features, scale, zeroPoint, rangeMin: Math.min(0, scale * (min - zeroPoint)), rangeMax: Math.max(0, scale * (max - zeroPoint)) };
-}
-
-/** A complete, sealed IR around the given layers (regression task, identity head, no standardization). */
-export function craftedModel(name: string, layers: Unhashed<QLayer>[]): QModel {
-  const inFeatures = layers[0].input.features;
-  const outFeatures = layers[layers.length - 1].output.features;
-  return sealQModel({
-    format: QMODEL_FORMAT,
-    version: QMODEL_VERSION,
-    name,
-    task: 'regression',
-    featureNames: Array.from({ length: inFeatures }, (_, i) => `x${i}`),
-    labelColumns: Array.from({ length: outFeatures }, (_, i) => `y${i}`),
-    classNames: [],
-    inputStandardization: null,
-    head: 'identity',
-    headInFirmware: false,
-    targetStandardization: null,
-    anomaly: null,
-    layers,
-    calibration: { method: 'minmax', percentile: 99.99, rows: 1, seed: 0, data: 'crafted by test/wasm', tensorMethods: Array(layers.length + 1).fill('minmax') },
-    source: { floatModelHash: 'crafted', floatLayers: 0 },
-  } as Parameters<typeof sealQModel>[0]);
 }
 
 /**
