@@ -6,13 +6,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC, renderC } from '../../compiler/emit/c/emit-c.js';
-import { FirmnetError } from '../../compiler/errors.js';
 import { planMemory } from '../../firmware-sim/plan-memory.js';
 import type { QModel, SoftmaxLayer } from '../../compiler/quantize/qmodel.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { removeDir, tempDir } from './c-build.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
 
 const vectors = loadVectors();
 const vector = (name: string): QModel => {
@@ -32,18 +32,6 @@ function listFiles(dir: string): string[] {
     .filter((f) => statSync(join(dir, f)).isFile())
     .map((f) => relative(dir, join(dir, f)))
     .sort();
-}
-
-function expectFirmnetError(fn: () => unknown, code: string, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FirmnetError);
-    expect((e as FirmnetError).code).toBe(code);
-    expect((e as FirmnetError).message).toMatch(pattern);
-    return;
-  }
-  throw new Error('expected a FirmnetError');
 }
 
 describe('emitC output', () => {

@@ -93,6 +93,7 @@ function handMadeModel(): FloatModel {
     classNames: [],
     inputStandardization: { mean: [0.5, -1, 2], std: [1.5, 2, 0.25] },
     targetStandardization: null,
+    anomaly: null,
     layers: [
       { type: 'dense', inFeatures: 3, outFeatures: 5, weights: w(15, 1), bias: w(5, 2) },
       { type: 'sigmoid' },

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyStandardization } from '../../compiler/data/standardize.js';
-import { FirmnetError } from '../../compiler/errors.js';
 import { floatModelToOnnx } from '../../compiler/export/onnx.js';
 import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
@@ -10,6 +9,7 @@ import { shortestFloat32 } from '../../compiler/nn/layer.js';
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, loadSplit, trainSmall } from './trained-models.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];
@@ -234,45 +234,33 @@ describe('task, head and classes on import', () => {
 });
 
 describe('ONNX import errors: each names the node, the op and what is supported', () => {
-  const expectError = (fn: () => unknown, code: string, message: string) => {
-    let error: unknown = null;
-    try {
-      fn();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(FirmnetError);
-    expect((error as FirmnetError).code).toBe(code);
-    expect((error as FirmnetError).message).toContain(message);
-  };
-
   it('an unsupported op', () => {
-    expectError(() => importOnnxFixture('unsupported-op-softplus.onnx'), 'UNSUPPORTED', "unsupported-op-softplus.onnx: node 'softplus1' (Softplus) is not supported; firmnet imports MLP graphs made of Gemm, MatMul (+ Add bias), Relu");
+    expectFirmnetError(() => importOnnxFixture('unsupported-op-softplus.onnx'), 'UNSUPPORTED', "unsupported-op-softplus.onnx: node 'softplus1' (Softplus) is not supported; firmnet imports MLP graphs made of Gemm, MatMul (+ Add bias), Relu");
   });
 
   it('a graph that branches (a residual connection, a shape computed from the input, the written-out tanh GELU)', () => {
-    expectError(() => importOnnxFixture('torch-residual-branching.onnx'), 'UNSUPPORTED', "the graph branches at 'input', which feeds node '/fc1/Gemm' (Gemm) and node '/Add' (Add); firmnet imports MLPs whose nodes form one chain");
-    expectError(() => importOnnxFixture('torch-dynamic-flatten.onnx'), 'UNSUPPORTED', 'x.view(x.size(0), -1), makes a branch: use nn.Flatten');
-    expectError(() => importOnnxFixture('torch-gelu-tanh-pow.onnx'), 'UNSUPPORTED', 'the tanh approximation written out with Mul/Pow/Tanh nodes is not recognised');
+    expectFirmnetError(() => importOnnxFixture('torch-residual-branching.onnx'), 'UNSUPPORTED', "the graph branches at 'input', which feeds node '/fc1/Gemm' (Gemm) and node '/Add' (Add); firmnet imports MLPs whose nodes form one chain");
+    expectFirmnetError(() => importOnnxFixture('torch-dynamic-flatten.onnx'), 'UNSUPPORTED', 'x.view(x.size(0), -1), makes a branch: use nn.Flatten');
+    expectFirmnetError(() => importOnnxFixture('torch-gelu-tanh-pow.onnx'), 'UNSUPPORTED', 'the tanh approximation written out with Mul/Pow/Tanh nodes is not recognised');
   });
 
   it('non-float32 tensors: float16 weights, a float64 input', () => {
-    expectError(() => importOnnxFixture('float16-weights.onnx'), 'UNSUPPORTED', "weight B of node 'fc1' (Gemm), tensor 'fc1.weight.fp16', is float16; firmnet imports float32 models only");
-    expectError(() => importOnnxFixture('float64-input.onnx'), 'UNSUPPORTED', "graph input 'x' is a float64 tensor; firmnet imports float32 models only");
+    expectFirmnetError(() => importOnnxFixture('float16-weights.onnx'), 'UNSUPPORTED', "weight B of node 'fc1' (Gemm), tensor 'fc1.weight.fp16', is float16; firmnet imports float32 models only");
+    expectFirmnetError(() => importOnnxFixture('float64-input.onnx'), 'UNSUPPORTED', "graph input 'x' is a float64 tensor; firmnet imports float32 models only");
   });
 
   it('weights in an external data file', () => {
-    expectError(() => importOnnxFixture('external-data.onnx'), 'UNSUPPORTED', "initializer 'fc1.weight' keeps its data in an external file ('external-data.onnx.data'); firmnet imports self-contained .onnx files");
+    expectFirmnetError(() => importOnnxFixture('external-data.onnx'), 'UNSUPPORTED', "initializer 'fc1.weight' keeps its data in an external file ('external-data.onnx.data'); firmnet imports self-contained .onnx files");
   });
 
   it('a truncated file, a non-ONNX file, an empty file and JSON are clear errors, never a crash', () => {
-    expectError(() => importOnnxFixture('truncated.onnx'), 'BAD_ONNX', 'truncated.onnx: is not a readable ONNX model (protobuf decoding failed: ');
-    expectError(() => importOnnxFixture('not-onnx.onnx'), 'BAD_ONNX', 'not-onnx.onnx: is not a readable ONNX model');
-    expectError(() => importOnnx(new Uint8Array(0), { file: 'empty.onnx' }), 'BAD_ONNX', 'empty.onnx: the file is empty');
-    expectError(() => importOnnx(new TextEncoder().encode('{"format": "layers-model"}'), { file: 'model.json' }), 'BAD_ONNX', 'is JSON text, not an ONNX model');
+    expectFirmnetError(() => importOnnxFixture('truncated.onnx'), 'BAD_ONNX', 'truncated.onnx: is not a readable ONNX model (protobuf decoding failed: ');
+    expectFirmnetError(() => importOnnxFixture('not-onnx.onnx'), 'BAD_ONNX', 'not-onnx.onnx: is not a readable ONNX model');
+    expectFirmnetError(() => importOnnx(new Uint8Array(0), { file: 'empty.onnx' }), 'BAD_ONNX', 'empty.onnx: the file is empty');
+    expectFirmnetError(() => importOnnx(new TextEncoder().encode('{"format": "layers-model"}'), { file: 'model.json' }), 'BAD_ONNX', 'is JSON text, not an ONNX model');
     // Every strict prefix of a PyTorch-exported file is refused as BAD_ONNX.
     const bytes = onnxFixture('torch-iris-relu-softmax-opset11.onnx');
-    for (let cut = 0; cut < bytes.length; cut++) expectError(() => importOnnx(bytes.subarray(0, cut), { file: 'cut.onnx' }), 'BAD_ONNX', 'cut.onnx: ');
+    for (let cut = 0; cut < bytes.length; cut++) expectFirmnetError(() => importOnnx(bytes.subarray(0, cut), { file: 'cut.onnx' }), 'BAD_ONNX', 'cut.onnx: ');
   });
 
   it('other unsupported graphs: opset, Gelu before opset 20, a custom domain, Clip bounds, Softmax axis, training-mode BatchNormalization, two inputs', () => {
@@ -282,23 +270,23 @@ describe('ONNX import errors: each names the node, the op and what is supported'
       return g.toModel({ graphName: 'g', opset, irVersion: 8, producerVersion: 't', inputs, outputs: [{ name: 'y', dims: ['N', 2] }] });
     };
     const relu = (g: OnnxGraphBuilder) => g.node('Relu', ['x'], ['y'], 'r');
-    expectError(() => importOnnx(build(9, relu), { file: 'm.onnx' }), 'UNSUPPORTED', 'm.onnx: uses opset 9; firmnet imports opsets 11–21');
-    expectError(() => importOnnx(build(22, relu), { file: 'm.onnx' }), 'UNSUPPORTED', 'uses opset 22');
-    expectError(() => importOnnx(build(17, (g) => g.node('Gelu', ['x'], ['y'], 'gelu')), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'gelu' (Gelu): Gelu is an ONNX op from opset 20, but the model declares opset 17");
-    expectError(() => importOnnx(build(17, (g) => g.node('FusedGemm', ['x'], ['y'], 'fused', {}, 'com.microsoft')), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'fused' (com.microsoft.FusedGemm) is not supported");
-    expectError(
+    expectFirmnetError(() => importOnnx(build(9, relu), { file: 'm.onnx' }), 'UNSUPPORTED', 'm.onnx: uses opset 9; firmnet imports opsets 11–21');
+    expectFirmnetError(() => importOnnx(build(22, relu), { file: 'm.onnx' }), 'UNSUPPORTED', 'uses opset 22');
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Gelu', ['x'], ['y'], 'gelu')), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'gelu' (Gelu): Gelu is an ONNX op from opset 20, but the model declares opset 17");
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('FusedGemm', ['x'], ['y'], 'fused', {}, 'com.microsoft')), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'fused' (com.microsoft.FusedGemm) is not supported");
+    expectFirmnetError(
       () => importOnnx(build(17, (g) => g.node('Clip', ['x', g.floatTensor('lo', [], [-1]), g.floatTensor('hi', [], [1])], ['y'], 'hardtanh')), { file: 'm.onnx' }),
       'UNSUPPORTED',
       "node 'hardtanh' (Clip) clips to [-1, 1]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)",
     );
-    expectError(() => importOnnx(build(17, (g) => g.node('Softmax', ['x'], ['y'], 'sm', { axis: 0 })), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'sm' (Softmax) has axis=0");
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Softmax', ['x'], ['y'], 'sm', { axis: 0 })), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'sm' (Softmax) has axis=0");
     const bn = (g: OnnxGraphBuilder) =>
       g.node('BatchNormalization', ['x', ...['s', 'b', 'm', 'v'].map((n) => g.floatTensor(n, [2], [1, 1]))], ['y'], 'bn', { training_mode: 1 });
-    expectError(() => importOnnx(build(17, bn), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'bn' (BatchNormalization) is in training mode");
+    expectFirmnetError(() => importOnnx(build(17, bn), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'bn' (BatchNormalization) is in training mode");
     const two = [
       { name: 'x', dims: ['N', 2] as (number | string)[] },
       { name: 'z', dims: ['N', 2] as (number | string)[] },
     ];
-    expectError(() => importOnnx(build(17, (g) => g.node('Add', ['x', 'z'], ['y'], 'add'), two), { file: 'm.onnx' }), 'UNSUPPORTED', "the graph has 2 inputs ('x', 'z')");
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Add', ['x', 'z'], ['y'], 'add'), two), { file: 'm.onnx' }), 'UNSUPPORTED', "the graph has 2 inputs ('x', 'z')");
   });
 });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStandardization } from '../../compiler/data/standardize.js';
-import { FirmnetError } from '../../compiler/errors.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
 import { importTfjs } from '../../compiler/import/tfjs.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
@@ -12,6 +11,7 @@ import { predictFloat } from '../../compiler/model/float-inference.js';
 import { TFJS_FIXTURES, randomRows } from './fixtures.js';
 import { maxAbsDifference } from './ort.js';
 import { loadSplit } from './trained-models.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];
@@ -45,7 +45,7 @@ beforeAll(async () => {
   // TF.js 4.22 saves Dense(activation 'gelu_new') but cannot load it back: loading turns the name into
   // 'geluNew', which is not registered. Register TF.js's own GeluNew class under that name too.
   const map = tf.serialization.SerializationMap.getMap().classNameMap as Record<string, [tf.serialization.SerializableConstructor<tf.serialization.Serializable>, unknown]>;
-  const GeluNew = map.gelu_new[0] as unknown as { new (): tf.serialization.Serializable; className: string };
+  const GeluNew = map.gelu_new[0] as unknown as { new (): object; className: string };
   class GeluNewAlias extends GeluNew {
     static override className = 'geluNew';
   }
@@ -118,40 +118,28 @@ describe('TF.js layers import, compared with TF.js predict', () => {
 });
 
 describe('TF.js import errors', () => {
-  const expectError = (fn: () => unknown, code: string, message: string) => {
-    let error: unknown = null;
-    try {
-      fn();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(FirmnetError);
-    expect((error as FirmnetError).code).toBe(code);
-    expect((error as FirmnetError).message).toContain(message);
-  };
-
   it('an unsupported layer', () => {
-    expectError(() => importFixture('unsupported-layer'), 'UNSUPPORTED', "unsupported-layer/model.json: layer 'norm' (LayerNormalization) is not supported; firmnet imports TF.js layers models made of InputLayer, Dense");
+    expectFirmnetError(() => importFixture('unsupported-layer'), 'UNSUPPORTED', "unsupported-layer/model.json: layer 'norm' (LayerNormalization) is not supported; firmnet imports TF.js layers models made of InputLayer, Dense");
   });
 
   it('a branching functional model', () => {
-    expectError(() => importFixture('branching-functional'), 'UNSUPPORTED', "the model branches after layer 'x', which feeds 'left' (Dense) and 'right' (Dense)");
+    expectFirmnetError(() => importFixture('branching-functional'), 'UNSUPPORTED', "the model branches after layer 'x', which feeds 'left' (Dense) and 'right' (Dense)");
   });
 
   it('quantized (non-float32) weights', () => {
-    expectError(() => importFixture('quantized-weights'), 'UNSUPPORTED', "weight 'fc/kernel' is stored quantized (uint8");
+    expectFirmnetError(() => importFixture('quantized-weights'), 'UNSUPPORTED', "weight 'fc/kernel' is stored quantized (uint8");
   });
 
   it('a truncated shard, a missing shard, a truncated model.json', () => {
-    expectError(() => importFixture('truncated-shard'), 'BAD_TFJS', "hold 212 bytes, but weight 'fc2/kernel' needs bytes 160–224; a shard is truncated");
+    expectFirmnetError(() => importFixture('truncated-shard'), 'BAD_TFJS', "hold 212 bytes, but weight 'fc2/kernel' needs bytes 160–224; a shard is truncated");
     const dir = join(scratch, 'broken');
     cpSync(join(TFJS_FIXTURES, 'functional-breast-cancer'), join(dir, 'missing'), { recursive: true });
     rmSync(join(dir, 'missing', 'group1-shard2of2.bin'));
-    expectError(() => importFixture('missing', false, dir), 'BAD_TFJS', "weight file 'group1-shard2of2.bin' listed in weightsManifest[0].paths cannot be read (file not found)");
+    expectFirmnetError(() => importFixture('missing', false, dir), 'BAD_TFJS', "weight file 'group1-shard2of2.bin' listed in weightsManifest[0].paths cannot be read (file not found)");
     cpSync(join(TFJS_FIXTURES, 'sequential-iris'), join(dir, 'cut'), { recursive: true });
     const text = readFileSync(join(dir, 'cut', 'model.json'), 'utf8');
     writeFileSync(join(dir, 'cut', 'model.json'), text.slice(0, text.length / 2));
-    expectError(() => importFixture('cut', false, dir), 'BAD_TFJS', 'is not valid JSON');
+    expectFirmnetError(() => importFixture('cut', false, dir), 'BAD_TFJS', 'is not valid JSON');
   });
 
   it('an unsupported activation, a graph model, a firmnet model', () => {
@@ -167,8 +155,8 @@ describe('TF.js import errors', () => {
       (edit as (j: unknown) => void)(json);
       writeFileSync(path, JSON.stringify(json));
     }
-    expectError(() => importFixture('elu', false, dir), 'UNSUPPORTED', "layer 'dense_Dense1' (Dense) uses activation 'elu'; firmnet supports linear, relu, relu6, sigmoid, tanh, softmax, gelu");
-    expectError(() => importFixture('graph', false, dir), 'BAD_TFJS', 'is a TF.js graph model');
-    expectError(() => importFixture('firmnet', false, dir), 'BAD_TFJS', 'is already a firmnet model file');
+    expectFirmnetError(() => importFixture('elu', false, dir), 'UNSUPPORTED', "layer 'dense_Dense1' (Dense) uses activation 'elu'; firmnet supports linear, relu, relu6, sigmoid, tanh, softmax, gelu");
+    expectFirmnetError(() => importFixture('graph', false, dir), 'BAD_TFJS', 'is a TF.js graph model');
+    expectFirmnetError(() => importFixture('firmnet', false, dir), 'BAD_TFJS', 'is already a firmnet model file');
   });
 });

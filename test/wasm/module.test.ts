@@ -34,11 +34,11 @@ describe.each([
   { build: 'scalar', simd: false },
 ])('$build module', ({ simd }) => {
   let model: LoadedModel;
-  let wasm: Uint8Array;
+  let wasm: Uint8Array<ArrayBuffer>;
   const out = join(dir, simd ? 'simd' : 'scalar');
   beforeAll(async () => {
     model = (await emitAndLoad(digits.qmodel, out, simd)).model;
-    wasm = readFileSync(join(out, 'model.wasm'));
+    wasm = new Uint8Array(readFileSync(join(out, 'model.wasm')));
   });
 
   it('imports nothing and exports exactly the documented names', () => {

@@ -21,7 +21,7 @@ interface RuntimeExports {
 let runtime: RuntimeExports;
 
 /** Builds asconfig.json's release target with the compiler API, keeping the binary in memory. */
-async function buildRuntime(): Promise<Uint8Array> {
+async function buildRuntime(): Promise<Uint8Array<ArrayBuffer>> {
   const ascModule = 'assemblyscript/asc';
   const asc = (await import(ascModule)) as {
     main(argv: string[], options: Record<string, unknown>): Promise<{ error: Error | null; stderr: { toString(): string } }>;
@@ -33,13 +33,13 @@ async function buildRuntime(): Promise<Uint8Array> {
     },
   });
   if (result.error || !binary) throw new Error(`asconfig.json build failed: ${result.error?.message}\n${result.stderr.toString()}`);
-  return binary;
+  return new Uint8Array(binary);
 }
 
 beforeAll(async () => {
-  const wasm = await buildRuntime();
-  expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toEqual([]);
-  runtime = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as unknown as RuntimeExports;
+  const module = new WebAssembly.Module(await buildRuntime());
+  expect(WebAssembly.Module.imports(module)).toEqual([]);
+  runtime = new WebAssembly.Instance(module, {}).exports as unknown as RuntimeExports;
 });
 
 const EDGE_X = [INT32_MIN, INT32_MIN + 1, -(2 ** 30), -65537, -256, -3, -2, -1, 0, 1, 2, 3, 255, 65536, 2 ** 30, INT32_MAX - 1, INT32_MAX];
