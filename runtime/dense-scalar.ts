@@ -74,7 +74,13 @@ function requantizeStore(
   activationMax: i32,
   outputInt16: bool,
 ): void {
-  const scaled = mbqm(acc, load<i32>(multiplier + (o << 2)), load<i32>(shift + (o << 2)));
+  storeOutput(output, o, mbqm(acc, load<i32>(multiplier + (o << 2)), load<i32>(shift + (o << 2))), outputZeroPoint, activationMin, activationMax, outputInt16);
+}
+
+/** output[o] = clamp(scaled + zp, min, max) as int8 or int16: the end of every scalar requantization. */
+// @ts-ignore: decorator
+@inline
+export function storeOutput(output: usize, o: usize, scaled: i32, outputZeroPoint: i32, activationMin: i32, activationMax: i32, outputInt16: bool): void {
   const y = clampI32(scaled + outputZeroPoint, activationMin, activationMax);
   if (outputInt16) store<i16>(output + (o << 1), <i16>y);
   else store<i8>(output + o, <i8>y);
@@ -102,8 +108,6 @@ export function denseS16Scalar(
       acc += <i64>(<i32>load<i16>(input + (<usize>i << 1)) * <i32>load<i8>(w + <usize>i));
     }
     const scaled = mbqm64(acc, load<i32>(multiplier + (<usize>o << 2)), load<i32>(shift + (<usize>o << 2)));
-    const y = clampI32(scaled + outputZeroPoint, activationMin, activationMax);
-    if (outputInt16) store<i16>(output + (<usize>o << 1), <i16>y);
-    else store<i8>(output + <usize>o, <i8>y);
+    storeOutput(output, <usize>o, scaled, outputZeroPoint, activationMin, activationMax, outputInt16);
   }
 }

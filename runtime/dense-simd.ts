@@ -19,7 +19,8 @@
  * and stored with one 16-byte store (two for int16 outputs). Nothing is read or written outside the
  * tensors, the workspace and the layer's constants.
  */
-import { clampI32, mbqm64 } from './fixed-point';
+import { storeOutput } from './dense-scalar';
+import { mbqm64 } from './fixed-point';
 import { requantize4, store16, store4, storePartial } from './requantize-simd';
 
 export function denseS8Simd(
@@ -137,8 +138,6 @@ export function denseS16Simd(
     }
     for (let i = in8; i < stride; i++) acc += <i64>(<i32>load<i16>(input + (i << 1)) * <i32>load<i8>(w + i));
     const scaled = mbqm64(acc, load<i32>(multiplier + (o << 2)), load<i32>(shift + (o << 2)));
-    const y = clampI32(scaled + outputZeroPoint, activationMin, activationMax);
-    if (outputInt16) store<i16>(output + (o << 1), <i16>y);
-    else store<i8>(output + o, <i8>y);
+    storeOutput(output, o, scaled, outputZeroPoint, activationMin, activationMax, outputInt16);
   }
 }
