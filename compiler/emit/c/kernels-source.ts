@@ -7,10 +7,9 @@
  *
  * The dense layers' inner loops have four renderings selected by the preprocessor (index loops for
  * hosts with a vector unit, the Arm DSP extension with SXTB16/SMLAD, Thumb-1, and pointer loops for
- * everything else); they compute the
- * same integers, see the comment above firmnet_dot_s8 and docs/c-backend.md. Only the DSP rendering
- * uses compiler extensions (<arm_acle.h> intrinsics, one inline-assembly SXTB16 with rotation), and only
- * under GCC or Clang.
+ * everything else); they compute the same integers, see the comment above firmnet_dot_s8 and
+ * docs/c-backend.md. Only the DSP rendering uses compiler extensions (<arm_acle.h> intrinsics, one
+ * inline-assembly SXTB16 with rotation), and only under GCC or Clang.
  *
  * Portability assumptions (true for GCC, Clang, Arm Compiler 6 and IAR): `>>` of a negative signed
  * integer is an arithmetic shift, and converting an out-of-range integer to a signed type wraps modulo
@@ -131,8 +130,8 @@ export const KERNELS_SOURCE_BODY = `#include "firmnet_kernels.h"
  *     int8 pairs per word load, SXTB16 + SMLAD (two 16x16 multiply-accumulates per instruction) and two
  *     output channels per pass for int8 inputs, SXTB16 + SMLAxy for int16 inputs;
  *   - Thumb-1 (Cortex-M0/M0+/M23): LDRSB/LDRSH only take a register offset, so the loops count an index down;
- *   - everything else (RISC-V, Cortex-M3, hosts without vectors): pointer loops, four inputs per iteration, two output
- *     channels per pass for int8 inputs.
+ *   - everything else (RISC-V, Cortex-M3, hosts without vectors): pointer loops, four inputs per
+ *     iteration, two output channels per pass for int8 inputs.
  * Every loop is a do/while behind its own count check: GCC 12 at -Os leaves the test of a while loop
  * at the top, which costs a second branch per iteration.
  */
