@@ -3,7 +3,7 @@ import { shortestFloat32 } from '../nn/layer.js';
 import { INT32_MAX, INT32_MIN, clamp, quantizeMultiplier, roundHalfAwayFromZero } from './fixed-point.js';
 import type { Stage } from './fold.js';
 import { DTYPE_RANGE, type FullyConnectedLayer, type LeakyReluLayer, type LutLayer, type QLayer, type QTensor, type SoftmaxLayer, type Unhashed } from './qmodel.js';
-import { quantizeWeights } from './quant-params.js';
+import { biasScale, denseRealMultiplier, leakyReluRealMultipliers, quantizeWeights, quantizedBound } from './quant-params.js';
 import { lutFunction } from './stage-forward.js';
 
 /** Largest |bias| and |accumulator| the 64-bit MBQM of the 16x8 path is defined for. */
@@ -16,8 +16,9 @@ export function lowerStage(stage: Stage, input: QTensor, output: QTensor, perCha
     case 'dense':
       return lowerDense(stage, base, perChannel);
     case 'leaky_relu': {
-      const identity = quantizeMultiplier(input.scale / output.scale);
-      const alpha = quantizeMultiplier((stage.alpha * input.scale) / output.scale);
+      const real = leakyReluRealMultipliers(input.scale, stage.alpha, output.scale);
+      const identity = quantizeMultiplier(real.identity);
+      const alpha = quantizeMultiplier(real.alpha);
       const layer: Unhashed<LeakyReluLayer> = {
         op: 'leaky_relu',
         ...base,
@@ -37,7 +38,8 @@ export function lowerStage(stage: Stage, input: QTensor, output: QTensor, perCha
       if (input.dtype !== 'int8' || output.dtype !== 'int8') {
         throw new FirmnetError('UNSUPPORTED', `${stage.name}: the int8 softmax needs int8 input and output; leave its tensors out of --int16`);
       }
-      const expTable = Array.from({ length: 256 }, (_, d) => roundHalfAwayFromZero(32768 * Math.exp(-d * input.scale)));
+      const inputScale = Math.fround(input.scale);
+      const expTable = Array.from({ length: 256 }, (_, d) => roundHalfAwayFromZero(32768 * Math.exp(-d * inputScale)));
       const layer: Unhashed<SoftmaxLayer> = { op: 'softmax', ...base, expTable };
       return layer;
     }
@@ -53,14 +55,15 @@ function lowerDense(stage: Extract<Stage, { kind: 'dense' }>, base: Pick<QLayer,
   const bias: number[] = [];
   const multiplier: number[] = [];
   const shift: number[] = [];
+  const granularity = perChannel ? 'per_channel' : 'per_tensor';
   for (let o = 0; o < outFeatures; o++) {
-    const biasScale = input.scale * scales[o];
-    bias.push(clamp(roundHalfAwayFromZero(stage.bias[o] / biasScale), wide ? -biasLimit : INT32_MIN, biasLimit));
-    const m = quantizeMultiplier(biasScale / output.scale);
+    bias.push(clamp(roundHalfAwayFromZero(stage.bias[o] / biasScale(input.scale, scales[o])), wide ? -biasLimit : INT32_MIN, biasLimit));
+    const real = denseRealMultiplier(input.scale, scales[o], output.scale, granularity);
+    const m = quantizeMultiplier(real);
     if (wide && m.shift >= 8) {
       throw new FirmnetError(
         'UNSUPPORTED',
-        `${stage.name}: requantization multiplier ${(biasScale / output.scale).toExponential(3)} of channel ${o} is too large for the 16x8 kernel (shift ${m.shift} ≥ 8); keep this layer's input int8`,
+        `${stage.name}: requantization multiplier ${real.toExponential(3)} of channel ${o} is too large for the 16x8 kernel (shift ${m.shift} ≥ 8); keep this layer's input int8`,
       );
     }
     multiplier.push(m.multiplier);
@@ -68,13 +71,13 @@ function lowerDense(stage: Extract<Stage, { kind: 'dense' }>, base: Pick<QLayer,
   }
   const { min, max } = DTYPE_RANGE[output.dtype];
   const activationMin = stage.activation === 'none' ? min : Math.max(min, output.zeroPoint);
-  const activationMax = stage.activation === 'relu6' ? Math.min(max, output.zeroPoint + roundHalfAwayFromZero(6 / output.scale)) : max;
+  const activationMax = stage.activation === 'relu6' ? Math.min(max, quantizedBound(6, output.scale, output.zeroPoint)) : max;
   return {
     op: 'fully_connected',
     ...base,
     inFeatures,
     outFeatures,
-    weightGranularity: perChannel ? 'per_channel' : 'per_tensor',
+    weightGranularity: granularity,
     weightScales: scales.map(shortestFloat32),
     weights,
     bias,
@@ -88,13 +91,15 @@ function lowerDense(stage: Extract<Stage, { kind: 'dense' }>, base: Pick<QLayer,
 
 /**
  * int8: one entry per input code, t[q + 128] = quantize(f(dequantize(q))). int16: 513 knots at
- * x = (j − 256)·128, interpolated by the kernel.
+ * x = (j − 256)·128, interpolated by the kernel. Both scales as the float32 values the IR stores.
  */
 function buildTable(f: (x: number) => number, input: QTensor, output: QTensor): number[] {
   const { min, max } = DTYPE_RANGE[output.dtype];
-  const quantize = (y: number): number => clamp(roundHalfAwayFromZero(y / output.scale) + output.zeroPoint, min, max);
+  const inputScale = Math.fround(input.scale);
+  const outputScale = Math.fround(output.scale);
+  const quantize = (y: number): number => clamp(roundHalfAwayFromZero(y / outputScale) + output.zeroPoint, min, max);
   if (input.dtype === 'int8') {
-    return Array.from({ length: 256 }, (_, k) => quantize(f((k - 128 - input.zeroPoint) * input.scale)));
+    return Array.from({ length: 256 }, (_, k) => quantize(f((k - 128 - input.zeroPoint) * inputScale)));
   }
-  return Array.from({ length: 513 }, (_, j) => quantize(f((j - 256) * 128 * input.scale)));
+  return Array.from({ length: 513 }, (_, j) => quantize(f((j - 256) * 128 * inputScale)));
 }
