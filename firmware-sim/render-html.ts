@@ -1,5 +1,5 @@
 import { headlineMetric } from '../compiler/train/evaluate.js';
-import type { MemoryBudget, SimulationReport } from './report.js';
+import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
 
 /**
  * A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched) for one or more
@@ -61,6 +61,7 @@ function renderTarget(r: SimulationReport): string {
 ${budgetChart('SRAM', memory.sram)}
 ${budgetChart('Flash', memory.flash)}
 ${budgetTable(memory.sram, 'SRAM')}
+${sramVariantsTable(memory.sramVariants)}
 ${budgetTable(memory.flash, 'Flash')}
 <p class="src">Arena: ${memory.arena.bytes} B, lower bound (largest input + output of one layer) ${memory.arena.lowerBoundBytes} B${memory.arena.note ? ` — ${esc(memory.arena.note)}` : ' — equal, as expected for a chain of layers'}.</p>
 <h3>Cycles per layer</h3>
@@ -126,6 +127,14 @@ function share(used: number, capacity: number): string {
 function budgetTable(b: MemoryBudget, label: string): string {
   const rows = b.items.map((i) => `<tr><td class="l">${esc(i.what)}</td><td>${fmtInt(i.bytes)}</td><td class="src">${esc(i.source)}</td></tr>`).join('');
   return `<table><tr><th class="l">${esc(label)}</th><th>bytes</th><th class="l">source</th></tr>${rows}<tr><th class="l">total</th><th>${fmtInt(b.totalBytes)}</th><th class="l">${b.capacityBytes === null ? '' : `of ${fmtInt(b.capacityBytes)}`}</th></tr></table>`;
+}
+
+/** SRAM with the input and output in the caller's buffers (the headline) and in the arena. */
+function sramVariantsTable(variants: SramVariant[]): string {
+  const rows = variants
+    .map((v) => `<tr><td class="l">${esc(v.description)}${v.headline ? ' — the SRAM figure above' : ''}</td><td>${fmtInt(v.ioBytes)}</td><td>${fmtInt(v.totalBytes)}</td><td>${v.fits === null ? 'unknown' : v.fits ? 'yes' : '<span class="bad">no</span>'}</td></tr>`)
+    .join('');
+  return `<table><tr><th class="l">SRAM by where the input and output live</th><th>I/O bytes</th><th>SRAM bytes</th><th>fits</th></tr>${rows}</table>`;
 }
 
 function cyclesChart(r: SimulationReport): string {

@@ -11,7 +11,10 @@ export function renderTerminal(r: SimulationReport): string[] {
   lines.push(`model hash ${r.model.hash}, ${r.model.layers} layers, ${n(r.model.parameters)} parameters, ${n(r.model.macs)} MACs per inference`);
   lines.push('');
   lines.push('memory');
-  lines.push(...formatTable(['', 'used', 'capacity', 'margin', 'fits'], [budgetRow('SRAM', r.memory.sram), budgetRow('flash', r.memory.flash)]).split('\n').map((l) => `  ${l}`));
+  const [headline, ...others] = r.memory.sramVariants;
+  const otherSram = others.map((v) => budgetRow(`SRAM, ${v.label}`, { ...v, capacityBytes: r.memory.sram.capacityBytes }));
+  lines.push(...formatTable(['', 'used', 'capacity', 'margin', 'fits'], [budgetRow('SRAM', r.memory.sram), ...otherSram, budgetRow('flash', r.memory.flash)]).split('\n').map((l) => `  ${l}`));
+  lines.push(`  SRAM assumes ${headline.description} (${n(headline.ioBytes)} B)${others.map((v) => `; SRAM, ${v.label}: ${v.description}`).join('')}`);
   lines.push('');
   for (const [label, b] of [['SRAM', r.memory.sram], ['flash', r.memory.flash]] as const) {
     lines.push(`  ${label}:`);
@@ -40,7 +43,7 @@ export function renderTerminal(r: SimulationReport): string[] {
   return lines;
 }
 
-function budgetRow(label: string, b: MemoryBudget): string[] {
+function budgetRow(label: string, b: Pick<MemoryBudget, 'totalBytes' | 'capacityBytes' | 'marginBytes' | 'fits'>): string[] {
   const fmt = (v: number | null): string => (v === null ? '—' : `${v.toLocaleString('en-US')} B`);
   return [label, fmt(b.totalBytes), fmt(b.capacityBytes), fmt(b.marginBytes), b.fits === null ? 'unknown' : b.fits ? 'yes' : 'NO'];
 }

@@ -34,11 +34,11 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
   const macs = q.layers.reduce((s, l) => s + macsOf(l), 0);
   return options.targets.map((target) => {
     const cycles = modelCycles(q.layers, target, profile);
-    const { sram, flash } = memoryBudgets(q, plan, target);
+    const { sram, sramVariants, flash } = memoryBudgets(q, plan, target);
     return {
       model: { name: q.name, hash: q.hash, task: q.task, layers: q.layers.length, parameters, macs, classNames: q.classNames },
       target: { id: target.id, description: target.description, core: target.core.name, clockHz: target.clockHz, flashNote: target.flash.note },
-      memory: { arena: { bytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBoundBytes, alignment: plan.alignment, note: plan.note, tensors: plan.tensors }, sram, flash },
+      memory: { arena: { bytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBoundBytes, alignment: plan.alignment, note: plan.note, tensors: plan.tensors }, sram, sramVariants, flash },
       cycles: {
         layers: cycles.layers,
         totalCycles: cycles.totalCycles,

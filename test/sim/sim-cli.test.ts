@@ -41,7 +41,12 @@ describe('firmnet sim', () => {
     for (const r of reports) {
       expect(human.stdout).toContain(`total ${r.cycles.totalCycles.toLocaleString('en-US')} cycles = ${r.cycles.latencyMs.toFixed(3)} ms`);
       expect(human.stdout).toContain(`arena ${r.memory.arena.bytes} B, lower bound ${r.memory.arena.lowerBoundBytes} B`);
+      const [own, inArena] = r.memory.sramVariants;
+      expect(own.totalBytes).toBe(r.memory.sram.totalBytes);
+      expect(human.stdout).toMatch(new RegExp(`SRAM\\s+${own.totalBytes} B\\s`));
+      expect(human.stdout).toMatch(new RegExp(`SRAM, I/O in arena\\s+${inArena.totalBytes} B\\s`));
     }
+    expect(human.stdout).toContain("SRAM assumes the input and output in the caller's own buffers (7 B); SRAM, I/O in arena: the input and output in the arena slots");
     expect(human.stdout).toContain('accuracy (int8 run by the WebAssembly artifact, bit-exact with the golden reference)');
     expect(human.stdout).toMatch(/top-1 \d+\.\d+% → \d+\.\d+%/);
   });
@@ -91,6 +96,9 @@ describe('firmnet sim', () => {
       expect(await page.locator('svg[aria-label="SRAM usage"]').count()).toBe(2);
       expect(await page.locator('svg[aria-label="cycles per layer"]').count()).toBe(2);
       expect(await page.locator('table.cm').count()).toBe(4);
+      const variants = page.locator('table', { hasText: 'SRAM by where the input and output live' });
+      expect(await variants.count()).toBe(2);
+      expect(await variants.first().locator('tr').nth(2).innerText()).toContain('the input and output in the arena slots <name>_input_buffer()/_output_buffer()');
       const box = await page.locator('svg[aria-label="cycles per layer"]').first().boundingBox();
       expect(box!.height).toBeGreaterThan(40);
       const shots = join('out', 'test-artifacts');
