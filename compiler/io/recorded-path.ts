@@ -7,7 +7,12 @@ import { dirname, relative, resolve, sep } from 'node:path';
  * current folder.
  */
 export function recordedPath(recordingFile: string, file: string): string {
-  const path = relative(dirname(resolve(recordingFile)), resolve(file));
+  return relativePath(dirname(resolve(recordingFile)), file);
+}
+
+/** `file` relative to `folder`, with '/' separators. */
+export function relativePath(folder: string, file: string): string {
+  const path = relative(resolve(folder), resolve(file));
   return sep === '/' ? path : path.split(sep).join('/');
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { perLayerSqnr } from '../../firmware-sim/accuracy-vs-float.js';
 import { findToolchain } from '../../firmware-sim/measure-image.js';
 import type { LayerSqnr, SimulationReport } from '../../firmware-sim/report.js';
@@ -17,7 +17,7 @@ import { loadPreprocessing } from '../import/preprocessing-sidecar.js';
 import { toJsonText, writeFileAtomic } from '../io/atomic-write.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import { packageRoot } from '../io/package-root.js';
-import { recordedPath } from '../io/recorded-path.js';
+import { recordedPath, relativePath } from '../io/recorded-path.js';
 import type { FloatModel } from '../model/float-model.js';
 import { loadModel, saveModel } from '../model/model-file.js';
 import { type AccuracyComparison, compareWithFloat } from '../quantize/accuracy.js';
@@ -199,8 +199,7 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
  * or the training CSV from the current folder — never an absolute path.
  */
 function buildCommandLine(project: Project): string {
-  const input = project.file === null ? relative(process.cwd(), project.data.train) : basename(project.file);
-  return `firmnet build ${input.split(sep).join('/')}`;
+  return `firmnet build ${project.file === null ? relativePath(process.cwd(), project.data.train) : basename(project.file)}`;
 }
 
 function trainStep(project: Project, modelFile: string, finalFile: string, progress: BuildProgress | undefined): FloatModel {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadFeatures } from '../data/dataset.js';
 import { FirmnetError } from '../errors.js';
-import { recordedPath } from '../io/recorded-path.js';
+import { recordedPath, relativePath } from '../io/recorded-path.js';
 import type { FloatModel } from '../model/float-model.js';
 import { modelFilePath } from '../model/model-file.js';
 import { Rng } from '../rng.js';
@@ -12,8 +12,9 @@ export const DEFAULT_CALIBRATION_ROWS = 1000;
 /**
  * A seeded sample of up to `maxRows` rows of `file` (default: the model's training CSV, which a
  * model file records relative to its own folder), kept in file order. Only the model's feature
- * columns are read, so unlabelled data works. `recordIn` is the IR file the set's description will
- * be written into: the data is named relative to its folder (as given without it).
+ * columns are read, so unlabelled data works. The description names the data relative to the
+ * folder of `recordIn`, the IR file it will be written into, or else to the current folder: never
+ * by an absolute path.
  */
 export function calibrationSetFor(model: FloatModel, file: string | null, maxRows: number, seed: number, recordIn: string | null = null): CalibrationSet {
   const recorded = model.training?.dataFile ?? null;
@@ -24,7 +25,7 @@ export function calibrationSetFor(model: FloatModel, file: string | null, maxRow
   if (file === null && !existsSync(source)) {
     throw new FirmnetError('BAD_ARGUMENT', `the model's training data ${source} is not here (the model file records it as ${recorded}, relative to its own folder); give representative inputs with --calib FILE`);
   }
-  const name = recordIn === null ? source : recordedPath(recordIn, source);
+  const name = recordIn === null ? relativePath(process.cwd(), source) : recordedPath(recordIn, source);
   const { features, rows } = loadFeatures(source, model.featureNames);
   if (rows <= maxRows) return { features, rows, description: `${name} (all ${rows} rows)`, seed };
   const nf = model.featureNames.length;

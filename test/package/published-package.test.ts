@@ -93,6 +93,11 @@ describe('the packed package, installed into an empty project', () => {
     expect(JSON.parse(r.stdout)).toEqual({ name: 'iris', classes: 3 });
   });
 
+  it('reports the version it was published as (the version every build cache key holds)', async () => {
+    const r = await firmnet(['--version']);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(consumer, 'node_modules/firmnet/package.json'), 'utf8')).version);
+  });
+
   it('installs one binaryen, the version assemblyscript pins', () => {
     const ascPins = JSON.parse(readFileSync(join(consumer, 'node_modules/assemblyscript/package.json'), 'utf8')).dependencies.binaryen;
     expect(installedCopies(consumer, 'binaryen')).toEqual([ascPins]);

@@ -48,7 +48,7 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       .example('firmnet quantize m.json --calib calib.csv --method kl --int16 dense2 --out m.q.json', 'entropy calibration; 16-bit output of layer dense2') as unknown as Argv<QuantizeArgs>,
   run: async (args, ui) => {
     const model = loadModel(args.model);
-    const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed, args.out);
+    const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
     ui.log(`calibrating ${model.name} on ${calibration.description}, method ${args.method}`);
     const { qmodel, tensors } = quantizeModel(model, calibration, {
       method: args.method,
