@@ -27,8 +27,15 @@ const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeComm
  */
 const EXIT_CODES: Partial<Record<FirmnetError['code'], number>> = { DOES_NOT_FIT: 3, ACCURACY_DROP: 4 };
 
-/** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 3/4 see EXIT_CODES, 1 internal error. */
+/** The exit status of a program stopped by SIGPIPE (128 + 13), which is what a shell shows for `cmd | head -1`. */
+const CLOSED_PIPE_EXIT = 141;
+
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 3/4 see
+ * EXIT_CODES, 1 internal error, 141 when the reader of stdout or stderr went away.
+ */
 export async function runCli(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipes();
   const json = argv.includes('--json');
   const ui = new Ui(json);
   let parser = yargs(argv)
@@ -70,4 +77,19 @@ function reportError(e: unknown, ui: Ui): number {
   process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${stack}\n`);
   if (ui.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: String(e) } })}\n`);
   return 1;
+}
+
+/**
+ * `firmnet … | head -1`: once the reader of stdout or stderr has gone, the rest of the output has
+ * nowhere to go. Stop there without a word, as a C program killed by SIGPIPE would, instead of an
+ * unhandled EPIPE with a stack trace (Node ignores SIGPIPE, so the write fails instead). A build
+ * stopped this way leaves its output folder as the last complete build left it.
+ */
+function exitQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_EXIT);
+      throw e;
+    });
+  }
 }

@@ -2,6 +2,7 @@ import { FirmnetError } from '../errors.js';
 import { toJsonText } from '../io/atomic-write.js';
 import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDocument } from '../io/json-document.js';
 import { JsonReader, join } from '../io/json-reader.js';
+import { recordedPath, resolveRecordedPath } from '../io/recorded-path.js';
 import {
   type ActivationSpec,
   type FloatModel,
@@ -25,12 +26,37 @@ export function modelToJson(model: FloatModel): string {
   return toJsonText(model);
 }
 
-export function saveModel(path: string, model: FloatModel): void {
-  saveJsonDocument(MODEL_DOCUMENT, path, model);
+/** The file each model read by `loadModel` came from: the files it names are relative to that file's folder. */
+const loadedFrom = new WeakMap<FloatModel, string>();
+
+/**
+ * Writes `model` to `path`. The files it names (`training.dataFile`, `source.file`) are recorded
+ * relative to the folder of `finalPath` (default `path`; a build writes into a staging folder and
+ * moves the file there), so a model file does not depend on where the checkout lives. They are
+ * read as this process names them: relative to the file the model was loaded from, else to the
+ * current folder.
+ */
+export function saveModel(path: string, model: FloatModel, finalPath = path): void {
+  const record = (file: string | null): string | null => (file === null ? null : recordedPath(finalPath, modelFilePath(model, file)));
+  const recorded: FloatModel = {
+    ...model,
+    source: { ...model.source, file: record(model.source.file) },
+    training: model.training && { ...model.training, dataFile: record(model.training.dataFile) },
+  };
+  saveJsonDocument(MODEL_DOCUMENT, path, recorded);
 }
 
-export function loadModel(file: string): FloatModel {
-  return loadJsonDocument(MODEL_DOCUMENT, file);
+/** Reads a model file; `finalPath` (default `file`) is where it lives for the paths it records, as in `saveModel`. */
+export function loadModel(file: string, finalPath = file): FloatModel {
+  const model = loadJsonDocument(MODEL_DOCUMENT, file);
+  loadedFrom.set(model, finalPath);
+  return model;
+}
+
+/** A file the model names (its training data, its import source), as this process opens it. */
+export function modelFilePath(model: FloatModel, file: string): string {
+  const modelFile = loadedFrom.get(model);
+  return modelFile === undefined ? file : resolveRecordedPath(modelFile, file);
 }
 
 export function parseModelText(text: string, file: string): FloatModel {

@@ -99,6 +99,9 @@ function terminalProgress(ui: Ui): BuildProgress {
     calibration(done, total) {
       if (ui.interactive) ui.bar('  calibrating', done, total, 'tensors');
     },
+    note(message) {
+      ui.log(`note: ${message}`);
+    },
   };
 }
 
