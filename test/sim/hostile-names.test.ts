@@ -113,6 +113,9 @@ describe('terminal output with hostile names', () => {
       for (const line of `${stdout}${stderr}`.split('\n')) expect(line, line).not.toMatch(TERMINAL_CONTROL);
     }
     expect(outputs[0].stdout.split('\n')[0]).toBe(`${terminalText(HOSTILE_MODEL_NAME)} on ${reports[0].target.description}`);
+    const json = await run(process.execPath, [cli, 'sim', irFile, '--target', 'stm32l4r5', '--json']);
+    expect(json.stdout).not.toMatch(TERMINAL_CONTROL);
+    expect(JSON.parse(json.stdout).reports[0].model.classNames).toEqual(q.classNames);
     expect(outputs[1].stdout).not.toMatch(/^#include|^#define/m);
   });
 });
