@@ -7,6 +7,7 @@ import { simulate as simulateTargets } from '../firmware-sim/simulate.js';
 import { resolveTarget } from '../firmware-sim/targets.js';
 import { type Dataset, loadDataset, loadDatasetForModel } from './data/dataset.js';
 import type { FloatModel, Task } from './model/float-model.js';
+import { defaultModelName } from './model/model-name.js';
 import { type BuildProgress, type BuildResult, build as buildProject } from './project/build.js';
 import { type Project, type ProjectTarget, loadProject, projectFromCsv } from './project/project-file.js';
 import { calibrationSetFor } from './quantize/calibration-set.js';
@@ -33,7 +34,7 @@ export function train(options: TrainOptions): TrainResult {
   const { data, task, label = 'label', classes, name, onEpoch, ...settings } = options;
   const dataset =
     typeof data === 'string' ? loadDataset(data, { task, labelColumns: Array.isArray(label) ? label : [label], classNames: classes }) : data;
-  const modelName = name ?? (typeof data === 'string' ? data.replace(/\\/g, '/').split('/').slice(-2, -1)[0] ?? 'model' : 'model');
+  const modelName = name ?? defaultModelName(typeof data === 'string' ? data : dataset.file);
   return trainModel(dataset, trainConfig(task, { ...DEFAULT_TRAIN_SETTINGS, ...settings }), modelName, { onEpoch });
 }
 

@@ -1,9 +1,10 @@
 import { accuracyLines } from '../compiler/cli/report.js';
 import { formatTable } from '../compiler/cli/ui.js';
+import { terminalText } from '../compiler/terminal-text.js';
 import type { MemoryBudget, SimulationReport } from './report.js';
 import { formatHz } from './targets.js';
 
-/** The human report of one target, as lines for the terminal. */
+/** The human report of one target, as lines for the terminal (names escaped: each line stays one line). */
 export function renderTerminal(r: SimulationReport): string[] {
   const lines: string[] = [];
   const n = (v: number): string => Math.round(v).toLocaleString('en-US');
@@ -40,7 +41,7 @@ export function renderTerminal(r: SimulationReport): string[] {
     lines.push(...accuracyLines(r.accuracy, r.model.classNames).map((l) => `  ${l}`));
     lines.push(`  per-layer SQNR: ${r.accuracy.perLayerSqnr.map((l) => `${l.name} ${Number.isFinite(l.sqnrDb) ? `${l.sqnrDb.toFixed(1)} dB` : 'exact'}`).join(', ')}`);
   }
-  return lines;
+  return lines.map(terminalText);
 }
 
 function budgetRow(label: string, b: Pick<MemoryBudget, 'totalBytes' | 'capacityBytes' | 'marginBytes' | 'fits'>): string[] {

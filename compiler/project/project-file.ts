@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader, join as fieldPath } from '../io/json-reader.js';
 import { TASKS, type Task } from '../model/float-model.js';
+import { defaultModelName } from '../model/model-name.js';
 import type { CalibrationMethod } from '../quantize/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from '../quantize/quantize.js';
 import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
@@ -76,9 +77,9 @@ export function checkProjectFiles(p: Project): void {
 /** A project for `firmnet build data.csv`: defaults everywhere, the task from the command line. */
 export function projectFromCsv(csv: string, task: Task | undefined): Project {
   if (!task) throw new FirmnetError('BAD_ARGUMENT', `building straight from ${csv} needs --task (${TASKS.join(', ')}); or write a project file (docs/project-file.md)`);
-  const name = csv.replace(/\\/g, '/').split('/').slice(-2, -1)[0] ?? 'model';
+  const name = defaultModelName(csv);
   return {
-    name: name.replace(/[^A-Za-z0-9_-]/g, '_') || 'model',
+    name,
     task,
     data: { train: resolve(csv), test: null, calibration: null, label: ['label'] },
     import: null,

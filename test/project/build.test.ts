@@ -36,7 +36,7 @@ describe('firmnet build (bundled breast-cancer example)', () => {
     expect(first.status, first.stderr).toBe(0);
     const summary = JSON.parse(first.stdout);
     expect(summary.steps.map((s: { step: string; state: string }) => `${s.step}:${s.state}`)).toEqual(['train:ran', 'quantize:ran', 'emit wasm:ran', 'emit c:ran', 'simulate:ran']);
-    for (const f of ['model.json', 'model.q.json', 'wasm/model.wasm', 'wasm/model.mjs', 'wasm/model.d.ts', 'c/breast_cancer.h', 'c/breast_cancer.c', 'c/breast_cancer_data.h', 'c/breast_cancer_predict.c', 'c/firmnet_kernels.c', 'c/firmnet_kernels.h', 'c/example/main.c', 'c/example/Makefile', 'c/CMakeLists.txt', 'report.html', 'report.json']) {
+    for (const f of ['model.json', 'model.q.json', 'wasm/model.wasm', 'wasm/model.mjs', 'wasm/model.d.mts', 'c/breast_cancer.h', 'c/breast_cancer.c', 'c/breast_cancer_data.h', 'c/breast_cancer_predict.c', 'c/firmnet_kernels.c', 'c/firmnet_kernels.h', 'c/example/main.c', 'c/example/Makefile', 'c/CMakeLists.txt', 'report.html', 'report.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
   });

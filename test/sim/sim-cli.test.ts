@@ -21,7 +21,7 @@ describe('firmnet emit', () => {
     expect(wasm.status).toBe(0);
     const w = JSON.parse(wasm.stdout);
     expect(w.imports).toEqual([]);
-    for (const f of ['model.wasm', 'model.mjs', 'model.d.ts']) expect(existsSync(join(dir, 'wasm', f))).toBe(true);
+    for (const f of ['model.wasm', 'model.mjs', 'model.d.mts']) expect(existsSync(join(dir, 'wasm', f))).toBe(true);
     const c = runFirmnet(['emit', q, '--target', 'c', '--out', join(dir, 'c')]);
     expect(c.status).toBe(0);
     expect(c.stdout).toContain('iris_invoke(in, out)');

@@ -4,6 +4,7 @@ import { importModelFile } from '../../import/import-model-file.js';
 import { loadPreprocessing } from '../../import/preprocessing-sidecar.js';
 import { type FloatModel, type Task, parameterCount } from '../../model/float-model.js';
 import { saveModel } from '../../model/model-file.js';
+import { terminalText } from '../../terminal-text.js';
 import type { CommandModule } from '../main.js';
 import { formatTable } from '../ui.js';
 import { splitList } from './train.js';
@@ -55,7 +56,8 @@ export const importCommand: CommandModule<ImportArgs> = {
       inputStandardization: model.inputStandardization !== null,
       targetStandardization: model.targetStandardization !== null,
     });
-    printSummary(ui, model, args);
+    // The names come from the imported file: a line break in one must not start a line of its own.
+    printSummary(ui, { ...model, name: terminalText(model.name), classNames: model.classNames.map(terminalText) }, args);
   },
 };
 

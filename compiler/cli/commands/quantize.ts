@@ -7,6 +7,7 @@ import type { CalibrationMethod } from '../../quantize/qmodel.js';
 import { saveQModel } from '../../quantize/qmodel-file.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, quantizeModel } from '../../quantize/quantize.js';
 import { predictQuantized } from '../../reference/predict.js';
+import { terminalText } from '../../terminal-text.js';
 import type { CommandModule } from '../main.js';
 import { accuracyLines } from '../report.js';
 import { formatTable } from '../ui.js';
@@ -49,7 +50,7 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
   run: async (args, ui) => {
     const model = loadModel(args.model);
     const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
-    ui.log(`calibrating ${model.name} on ${calibration.description}, method ${args.method}`);
+    ui.log(`calibrating ${terminalText(model.name)} on ${calibration.description}, method ${args.method}`);
     const { qmodel, tensors } = quantizeModel(model, calibration, {
       method: args.method,
       percentile: args.percentile,

@@ -3,6 +3,7 @@ import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/datas
 import { FirmnetError } from '../../errors.js';
 import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { predictFloat } from '../../model/float-inference.js';
+import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
 import { type Evaluation, evaluateScores } from '../../train/evaluate.js';
 import { runSanityCheck } from '../../train/sanity.js';
@@ -72,7 +73,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
     const labelColumns = splitList(args.label);
     const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
     const config = trainConfig(task, trainSettingsFromArgs(args));
-    const name = args.name ?? defaultName(args.data);
+    const name = args.name ?? defaultModelName(args.data);
     if (args.sanity) {
       const result = runSanityCheck(data, config);
       ui.emitJson({ sanity: result });
@@ -144,12 +145,6 @@ export function splitList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-}
-
-function defaultName(dataFile: string): string {
-  const parts = dataFile.replace(/\\/g, '/').split('/').filter(Boolean);
-  const base = parts.length >= 2 ? parts[parts.length - 2] : (parts[0] ?? 'model').replace(/\.csv$/i, '');
-  return base.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
 }
 
 function describeArchitecture(data: Dataset, config: TrainConfig): string {

@@ -3,7 +3,7 @@
  * LP64 hosts), string literals, and constant arrays laid out the way generated files show them.
  */
 import { FirmnetError } from '../../errors.js';
-import { float32Literal } from '../render.js';
+import { type CommentText, blockComment, float32Literal } from '../render.js';
 
 export type CIntType = 'int8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'int64_t';
 
@@ -64,7 +64,7 @@ export interface CArraySpec {
   name: string;
   values: ArrayLike<number>;
   /** Comment line above the definition. */
-  comment?: string;
+  comment?: CommentText;
   /** Extra text between the declarator and `=`, e.g. alignment or section attributes. */
   attributes?: string;
   /** How the length is written (default: the number), e.g. `64 * 32` to show a weight matrix's shape. */
@@ -81,7 +81,7 @@ export function cStaticArray(spec: CArraySpec): string {
   for (let i = 0; i < spelled.length; i += perLine) lines.push(`    ${spelled.slice(i, i + perLine).join(', ')}`);
   const body = lines.join(',\n');
   const attributes = spec.attributes ? ` ${spec.attributes}` : '';
-  const comment = spec.comment ? `/* ${spec.comment} */\n` : '';
+  const comment = spec.comment ? `${blockComment(spec.comment)}\n` : '';
   return `${comment}static const ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
 }
 
@@ -91,18 +91,46 @@ const C99_HEADERS = new Set([
   'signal', 'stdarg', 'stdbool', 'stddef', 'stdint', 'stdio', 'stdlib', 'string', 'tgmath', 'time', 'wchar', 'wctype',
 ]);
 
+/** Keywords of C99, C11 and C23 (C23 made bool, true, alignas, ... keywords). */
+const C_KEYWORDS = new Set([
+  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for',
+  'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct',
+  'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', '_Bool', '_Complex', '_Imaginary', '_Alignas',
+  '_Alignof', '_Atomic', '_Generic', '_Noreturn', '_Static_assert', '_Thread_local', 'alignas', 'alignof', 'bool',
+  'constexpr', 'false', 'nullptr', 'static_assert', 'thread_local', 'true', 'typeof', 'typeof_unqual', '_BitInt',
+  '_Decimal32', '_Decimal64', '_Decimal128',
+]);
+
+/**
+ * The longest model prefix: its longest symbol (`<prefix>_dequantize_output`) stays within the 63
+ * significant characters C99 guarantees for internal identifiers, and its file names far from any
+ * file system's limit.
+ */
+export const MAX_PREFIX_CHARS = 32;
+
+/**
+ * Why `prefix` cannot prefix a model's files and symbols (`<prefix>.h`, `<prefix>_invoke`,
+ * `<PREFIX>_INPUT_SIZE`), or null when it can. Besides the identifier syntax: C reserves identifiers
+ * that start with '_' and a capital or a second '_' (the macros are the prefix in capitals, so any
+ * leading '_' counts), C++ (which the header supports) reserves any '__', and a keyword or a standard
+ * header's name would read as one.
+ */
+export function cPrefixProblem(prefix: string): string | null {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) return "is not a C identifier (letters, digits and '_', not starting with a digit)";
+  if (prefix.length > MAX_PREFIX_CHARS) return `is longer than ${MAX_PREFIX_CHARS} characters`;
+  if (prefix.startsWith('_')) return `starts with '_': its macros (${prefix.toUpperCase()}_INPUT_SIZE) would start with '_' and a capital, which C reserves for the implementation`;
+  if (prefix.includes('__') || prefix.endsWith('_')) return `would give symbols containing '__' (${prefix}_invoke), which C++ reserves for the implementation`;
+  if (C_KEYWORDS.has(prefix)) return `is a C keyword`;
+  if (prefix === 'firmnet_kernels') return `would write ${prefix}.h, which collides with the kernel header`;
+  if (C99_HEADERS.has(prefix.toLowerCase())) return `would write ${prefix}.h, which collides with the C standard header <${prefix.toLowerCase()}.h>`;
+  return null;
+}
+
 /** Checks that a model prefix can name the generated files and symbols; a loud error names the fix. */
 export function checkModelPrefix(prefix: string, origin: string): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) {
-    throw new FirmnetError('BAD_ARGUMENT', `C emitter: model name ${JSON.stringify(origin)} does not give a C identifier; pass a name made of letters, digits and '_'`);
-  }
-  if (prefix === 'firmnet_kernels' || C99_HEADERS.has(prefix.toLowerCase())) {
-    throw new FirmnetError(
-      'BAD_ARGUMENT',
-      `C emitter: a model named '${prefix}' would write ${prefix}.h, which collides with ${prefix === 'firmnet_kernels' ? 'the kernel header' : `the C standard header <${prefix}.h>`}; choose another model name`,
-    );
-  }
-  if (/^_[A-Z_]/.test(prefix)) {
-    throw new FirmnetError('BAD_ARGUMENT', `C emitter: model name '${prefix}' starts with '_' and a capital or '_', which C reserves for the implementation; choose another name`);
+  const problem = cPrefixProblem(prefix);
+  if (problem) {
+    const given = prefix === origin ? `'${prefix}'` : `${JSON.stringify(origin)} (as a C prefix '${prefix}')`;
+    throw new FirmnetError('BAD_ARGUMENT', `C emitter: model name ${given} ${problem}; choose another name (letters, digits and single '_' inside)`);
   }
 }

@@ -6,7 +6,7 @@
 import type { QModel } from '../../quantize/qmodel.js';
 import { outputTensor } from '../../quantize/qmodel.js';
 import type { QArray } from '../../reference/tensor.js';
-import { commentText } from '../render.js';
+import { blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger } from './c-syntax.js';
 
@@ -64,7 +64,7 @@ export function renderExampleMain(q: QModel, names: CModelNames, data: ExampleDa
 
 #define EXAMPLE_ROWS ${data.rows}
 
-/* ${commentText(data.description)} */
+${blockComment(comment`${data.description}`)}
 static const float example_features[EXAMPLE_ROWS][${macro}_INPUT_SIZE] = {
 ${matrix(data.rows, nIn, data.features, cFloat)}
 };

@@ -4,6 +4,7 @@
  * number is copied from the IR; nothing is re-derived here.
  */
 import type { FullyConnectedLayer, LeakyReluLayer, LutLayer, QLayer, SoftmaxLayer } from '../../quantize/qmodel.js';
+import { type CommentText, blockComment, comment } from '../render.js';
 import { C_TYPE_BYTES, type CIntType, cInteger, cStaticArray } from './c-syntax.js';
 import { dtypeSuffix } from './c-names.js';
 
@@ -17,8 +18,8 @@ export interface CLayer {
   data: ConstantBytes;
   /** The kernel call, given C expressions for the input and output pointers. */
   call(input: string, output: string): string;
-  /** One line for comments: what the layer is. */
-  summary: string;
+  /** One line for comments: what the layer is (its name comes from the IR, so it is escaped). */
+  summary: CommentText;
 }
 
 export interface ConstantBytes {
@@ -55,9 +56,9 @@ function arrayBytes(type: CIntType, count: number): number {
   return C_TYPE_BYTES[type] * count;
 }
 
-function describe(layer: QLayer, index: number, detail: string): string {
+function describe(layer: QLayer, index: number, detail: string): CommentText {
   const io = layer.input.dtype === layer.output.dtype ? layer.input.dtype : `${layer.input.dtype} -> ${layer.output.dtype}`;
-  return `layers[${index}] '${layer.name}': ${layer.op} ${io}, ${detail}`;
+  return comment`layers[${index}] '${layer.name}': ${layer.op} ${io}, ${detail}`;
 }
 
 function structInitializer(type: string, name: string, fields: [string, string][]): string {
@@ -74,18 +75,18 @@ function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index:
   const clamp = `clamp [${layer.activationMin}, ${layer.activationMax}]`;
   const summary = describe(layer, index, `${n} -> ${m}, ${layer.activation === 'none' ? 'no activation' : `fused ${layer.activation}`}, ${clamp}, ${layer.weightGranularity.replace('_', '-')} weights`);
   const arrays = [
-    cStaticArray({ type: 'int8_t', name: names.w, values: layer.weights, lengthText: `${m} * ${n}`, comment: 'weights [out][in]', attributes: `FIRMNET_ALIGN(${WEIGHT_ALIGNMENT}) FIRMNET_WEIGHT_ATTRIBUTES` }),
+    cStaticArray({ type: 'int8_t', name: names.w, values: layer.weights, lengthText: `${m} * ${n}`, comment: comment`weights [out][in]`, attributes: `FIRMNET_ALIGN(${WEIGHT_ALIGNMENT}) FIRMNET_WEIGHT_ATTRIBUTES` }),
     wide
-      ? cStaticArray({ type: biasType, name: names.b, values: layer.bias, comment: 'bias (int64: 16x8 layer)', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })
+      ? cStaticArray({ type: biasType, name: names.b, values: layer.bias, comment: comment`bias (int64: 16x8 layer)`, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })
       : cStaticArray({
           type: biasType,
           name: names.b,
           values: foldInputZeroPoint(layer),
-          comment: `bias with the input zero point (${layer.input.zeroPoint}) folded in: bias[c] - zero_point * sum_i w[c][i], wrapping int32`,
+          comment: comment`bias with the input zero point (${layer.input.zeroPoint}) folded in: bias[c] - zero_point * sum_i w[c][i], wrapping int32`,
           attributes: 'FIRMNET_WEIGHT_ATTRIBUTES',
         }),
-    cStaticArray({ type: 'int32_t', name: names.mult, values: layer.multiplier, comment: 'requantization multipliers (Q31)', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
-    cStaticArray({ type: 'int8_t', name: names.shift, values: layer.shift, comment: 'requantization shifts', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
+    cStaticArray({ type: 'int32_t', name: names.mult, values: layer.multiplier, comment: comment`requantization multipliers (Q31)`, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
+    cStaticArray({ type: 'int8_t', name: names.shift, values: layer.shift, comment: comment`requantization shifts`, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
   ];
   const common: [string, string][] = [
     ['in_features', String(n)],
@@ -104,7 +105,7 @@ function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index:
   const kernel = `firmnet_dense_${kernelSuffix(layer)}`;
   return {
     index,
-    definitions: `/* ${summary} */\n${arrays.join('')}${structInitializer(paramsType, names.params, fields)}`,
+    definitions: `${blockComment(summary)}\n${arrays.join('')}${structInitializer(paramsType, names.params, fields)}`,
     ...constants({ weights: arrayBytes('int8_t', n * m), biases: arrayBytes(biasType, m), requantization: arrayBytes('int32_t', m) + arrayBytes('int8_t', m) }),
     call: (input, output) => `${kernel}(&${names.params}, ${input}, ${output});`,
     summary,
@@ -146,7 +147,7 @@ function renderLeakyRelu(prefix: string, layer: LeakyReluLayer, index: number): 
   ];
   return {
     index,
-    definitions: `/* ${summary} */\n${structInitializer('firmnet_leaky_relu_params', params, fields)}`,
+    definitions: `${blockComment(summary)}\n${structInitializer('firmnet_leaky_relu_params', params, fields)}`,
     ...constants({}),
     call: (input, output) => `firmnet_leaky_relu_${kernelSuffix(layer)}(&${params}, ${input}, ${output});`,
     summary,
@@ -157,10 +158,10 @@ function renderLut(prefix: string, layer: LutLayer, index: number): CLayer {
   const name = `${prefix}_table${index}`;
   const type: CIntType = layer.input.dtype === 'int16' ? 'int16_t' : 'int8_t';
   const summary = describe(layer, index, `${layer.function} by table, ${layer.input.features} features`);
-  const comment = type === 'int8_t' ? `${layer.function}: output = table[input + 128]` : `${layer.function}: 513 knots at x = (j - 256) * 128, interpolated`;
+  const tableComment = type === 'int8_t' ? comment`${layer.function}: output = table[input + 128]` : comment`${layer.function}: 513 knots at x = (j - 256) * 128, interpolated`;
   return {
     index,
-    definitions: `/* ${summary} */\n${cStaticArray({ type, name, values: layer.table, comment, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
+    definitions: `${blockComment(summary)}\n${cStaticArray({ type, name, values: layer.table, comment: tableComment, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
     ...constants({ tables: arrayBytes(type, layer.table.length) }),
     call: (input, output) => `firmnet_lut_${dtypeSuffix(layer.input.dtype)}(${name}, ${input}, ${output}, ${layer.input.features});`,
     summary,
@@ -172,7 +173,7 @@ function renderSoftmax(prefix: string, layer: SoftmaxLayer, index: number): CLay
   const summary = describe(layer, index, `${layer.input.features} features, output scale 1/256 zero point -128`);
   return {
     index,
-    definitions: `/* ${summary} */\n${cStaticArray({ type: 'uint16_t', name, values: layer.expTable, comment: 'exp_table[d] = round(2^15 * exp(-d * input scale))', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
+    definitions: `${blockComment(summary)}\n${cStaticArray({ type: 'uint16_t', name, values: layer.expTable, comment: comment`exp_table[d] = round(2^15 * exp(-d * input scale))`, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
     ...constants({ tables: arrayBytes('uint16_t', layer.expTable.length) }),
     call: (input, output) => `firmnet_softmax_s8(${name}, ${input}, ${output}, ${layer.input.features});`,
     summary,

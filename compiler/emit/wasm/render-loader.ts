@@ -1,12 +1,13 @@
 /**
  * The typed loader written next to model.wasm: `model.mjs` (plain ES module, no dependencies,
- * Node ≥ 20 and browsers) and `model.d.ts`. It owns no arithmetic of the network: the module
+ * Node ≥ 20 and browsers) and `model.d.mts`. It owns no arithmetic of the network: the module
  * quantizes, runs, dequantizes and un-standardizes regression outputs; the loader copies inputs in
  * and results out (one copy each way), checks lengths and types, and applies a softmax or sigmoid
  * head exactly as compiler/reference/io.ts does (Math.exp stays in JavaScript).
  */
 import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
-import { commentText, generatedHeader } from '../render.js';
+import { comment, generatedHeader } from '../render.js';
+import { jsLiteral } from './js-syntax.js';
 import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
 import { modelId } from './render-program.js';
 
@@ -36,23 +37,23 @@ export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderF
   };
   const unstandardize = targetStandardization(q) !== null;
   const jsHead = q.head === 'softmax' || q.head === 'sigmoid';
-  return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.'])}
-export const name = ${JSON.stringify(q.name)};
-export const hash = ${JSON.stringify(q.hash)};
-export const task = ${JSON.stringify(q.task)};
+  return `${generatedHeader(q, command, [comment`Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.`])}
+export const name = ${jsLiteral(q.name)};
+export const hash = ${jsLiteral(q.hash)};
+export const task = ${jsLiteral(q.task)};
 /** The float head applied after dequantization ('identity' when the IR has the head in the firmware). */
-export const head = ${JSON.stringify(q.head)};
-export const featureNames = Object.freeze(${JSON.stringify(q.featureNames)});
-export const classNames = Object.freeze(${JSON.stringify(q.classNames)});
+export const head = ${jsLiteral(q.head)};
+export const featureNames = Object.freeze(${jsLiteral(q.featureNames)});
+export const classNames = Object.freeze(${jsLiteral(q.classNames)});
 export const inputFeatures = ${input.features};
 export const outputFeatures = ${output.features};
-export const inputDtype = ${JSON.stringify(input.dtype)};
-export const outputDtype = ${JSON.stringify(output.dtype)};
+export const inputDtype = ${jsLiteral(input.dtype)};
+export const outputDtype = ${jsLiteral(output.dtype)};
 export const simd = ${facts.simd};
 /** Bytes: the .wasm file, its code and data sections, the constants, the activation arena, the workspace, linear memory. */
-export const sizes = Object.freeze(${JSON.stringify(sizes)});
-/** What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}. */
-export const imports = Object.freeze(${JSON.stringify(facts.imports)});
+export const sizes = Object.freeze(${jsLiteral(sizes)});
+/** ${comment`What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}.`} */
+export const imports = Object.freeze(${jsLiteral(facts.imports)});
 
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
@@ -247,17 +248,17 @@ export function renderLoaderTypes(q: QModel, facts: LoaderFacts, command: string
   const inArray = input.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const outArray = output.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const int8 = input.dtype === 'int8' && output.dtype === 'int8';
-  return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Types of model.mjs.'])}
+  return `${generatedHeader(q, command, [comment`Types of model.mjs.`])}
 export declare const name: string;
-export declare const hash: ${JSON.stringify(q.hash)};
-export declare const task: ${JSON.stringify(q.task)};
-export declare const head: ${JSON.stringify(q.head)};
+export declare const hash: ${jsLiteral(q.hash)};
+export declare const task: ${jsLiteral(q.task)};
+export declare const head: ${jsLiteral(q.head)};
 export declare const featureNames: readonly string[];
 export declare const classNames: readonly string[];
 export declare const inputFeatures: ${input.features};
 export declare const outputFeatures: ${output.features};
-export declare const inputDtype: ${JSON.stringify(input.dtype)};
-export declare const outputDtype: ${JSON.stringify(output.dtype)};
+export declare const inputDtype: ${jsLiteral(input.dtype)};
+export declare const outputDtype: ${jsLiteral(output.dtype)};
 export declare const simd: ${facts.simd};
 export declare const sizes: Readonly<{
   wasmBytes: number;
@@ -268,7 +269,7 @@ export declare const sizes: Readonly<{
   workspaceBytes: number;
   memoryBytes: number;
 }>;
-/** Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}. */
+/** ${comment`Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}.`} */
 export declare const imports: readonly string[];
 
 /** Like the golden reference's predictQuantized: integer outputs, dequantized outputs, scores after the head. */

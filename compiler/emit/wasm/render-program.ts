@@ -5,7 +5,7 @@
  * program is the same size whatever the number of weights.
  */
 import { DTYPE_RANGE, type QLayer, type QModel, type QTensor } from '../../quantize/qmodel.js';
-import { commentText, generatedHeader } from '../render.js';
+import { type CommentText, comment, generatedHeader } from '../render.js';
 import { type LayerAddresses, type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
 
 /** The program's entry file name; the runtime kernels sit next to it under `runtime/`. */
@@ -49,7 +49,7 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
   const outputOffset = layout.layers[layout.layers.length - 1].output;
   const { min, max } = DTYPE_RANGE[first.dtype];
   return [
-    generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), [`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
+    generatedHeader(q, command, [comment`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
     ...importLines,
     '',
     `export const INPUT_FEATURES: i32 = ${first.features};`,
@@ -90,16 +90,16 @@ interface KernelCall {
   file: string;
   kernel: string;
   code: string;
-  comment: string;
+  comment: CommentText;
 }
 
 function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: boolean, workspace: number): KernelCall {
-  const comment = `layers[${index}] ${commentText(layer.name)}: ${layer.op} ${describe(layer.input)} → ${describe(layer.output)}`;
+  const summary = comment`layers[${index}] '${layer.name}': ${layer.op} ${describe(layer.input)} -> ${describe(layer.output)}`;
   const outWide = layer.output.dtype === 'int16';
   const call = (file: string, kernel: string, args: (number | boolean | string)[]): KernelCall => ({
     file,
     kernel,
-    comment,
+    comment: summary,
     code: `${kernel}(${args.map(String).join(', ')});`,
   });
   switch (layer.op) {
