@@ -4,13 +4,14 @@
  * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization,
  * Dropout, Flatten. Documented in docs/import-export.md.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader } from '../io/json-reader.js';
 import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
+import { MAX_IMPORT_PARAMETERS, formatCount } from './import-limits.js';
+import { UnreadableFile, readConfinedFile, readModelFile } from './read-input-file.js';
 
 type Json = Record<string, unknown>;
 
@@ -18,8 +19,8 @@ export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, 
 const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
-  const { root } = JsonReader.parseFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json');
   const r = new JsonReader(options.file, 'BAD_TFJS');
+  const root = r.parseText(readModelFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json').toString('utf8'), 'TF.js model.json');
   if (root.format === 'firmnet.model') r.fail('', 'is already a firmnet model file; import takes an ONNX file or a TF.js model.json');
   if (root.format === 'graph-model') {
     r.fail('format', "is a TF.js graph model (converted from a SavedModel or frozen graph); firmnet imports the layers format: save the Keras/TF.js model with model.save() or tensorflowjs_converter --input_format keras");
@@ -133,55 +134,100 @@ function kerasLayer(r: JsonReader, value: unknown, path: string): KerasLayer {
   return { className, name, config, path };
 }
 
-/** Weight shards concatenated per manifest group, sliced per weight in manifest order. */
+interface ManifestWeight {
+  name: string;
+  shape: number[];
+  count: number;
+  path: string;
+}
+
+/**
+ * Weight shards concatenated per manifest group, sliced per weight in manifest order. The manifest
+ * is checked first, so the bytes it declares bound every read: a shard is read only if it fits in
+ * what the group's weights still need.
+ */
 function readWeights(r: JsonReader, root: Json, dir: string, file: string): Map<string, { shape: number[]; values: Float32Array }> {
   const out = new Map<string, { shape: number[]; values: Float32Array }>();
   const groups = r.array(root, 'weightsManifest', '');
+  let parameters = 0;
   groups.forEach((g, gi) => {
     const gpath = `weightsManifest[${gi}]`;
     const group = r.object(g, gpath);
     const paths = r.strings(group, 'paths', gpath);
-    const entries = r.array(group, 'weights', gpath).map((w, wi) => r.object(w, `${gpath}.weights[${wi}]`));
-    const chunks = paths.map((p) => {
-      try {
-        return readFileSync(join(dir, p));
-      } catch (e) {
-        const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-        throw new FirmnetError('BAD_TFJS', `${file}: weight file '${p}' listed in ${gpath}.paths cannot be read (${reason}); keep the .bin shards next to model.json`);
+    const entries = r.array(group, 'weights', gpath).map((w, wi) => manifestWeight(r, w, `${gpath}.weights[${wi}]`));
+    for (const w of entries) {
+      parameters += w.count;
+      if (parameters > MAX_IMPORT_PARAMETERS) {
+        throw new FirmnetError(
+          'UNSUPPORTED',
+          `${file}: ${w.path} ('${w.name}', shape [${w.shape.join(', ')}]) brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
+        );
       }
+    }
+    const declaredBytes = entries.reduce((sum, w) => sum + w.count * 4, 0);
+    const chunks: Buffer[] = [];
+    let readBytes = 0;
+    paths.forEach((p, pi) => {
+      const left = declaredBytes - readBytes;
+      let chunk: Buffer;
+      try {
+        chunk = readConfinedFile(dir, p, left, (bytes) => `holds ${bytes} bytes, but the weights of ${gpath} need only ${left} more; the shards belong to another model`);
+      } catch (e) {
+        if (!(e instanceof UnreadableFile)) throw e;
+        const keep = e.message.startsWith('cannot be read (file not found)') ? '; keep the .bin shards next to model.json' : '';
+        throw new FirmnetError('BAD_TFJS', `${file}: weight file '${p}' listed in ${gpath}.paths[${pi}] ${e.message}${keep}`);
+      }
+      chunks.push(chunk);
+      readBytes += chunk.length;
     });
     const bytes = Buffer.concat(chunks);
     let offset = 0;
-    entries.forEach((w, wi) => {
-      const wpath = `${gpath}.weights[${wi}]`;
-      const name = r.string(w, 'name', wpath);
-      const shape = r.numbers(w, 'shape', wpath, undefined, { integer: true, min: 0 });
-      const dtype = r.string(w, 'dtype', wpath);
-      if (w.quantization !== undefined && w.quantization !== null) {
-        const q = r.object(w.quantization, `${wpath}.quantization`);
-        throw new FirmnetError(
-          'UNSUPPORTED',
-          `${file}: weight '${name}' is stored quantized (${String(q.dtype)}, e.g. tensorflowjs_converter --quantize_${String(q.dtype)}); firmnet imports float32 weights: convert without --quantize_* (firmnet quantizes to int8 itself)`,
-        );
-      }
-      if (dtype !== 'float32') throw new FirmnetError('UNSUPPORTED', `${file}: weight '${name}' is ${dtype}; firmnet imports float32 weights only`);
-      const count = shape.reduce((a, b) => a * b, 1);
-      if (offset + count * 4 > bytes.length) {
+    for (const w of entries) {
+      if (offset + w.count * 4 > bytes.length) {
         throw new FirmnetError(
           'BAD_TFJS',
-          `${file}: the weight shards of ${gpath} (${paths.join(', ')}) hold ${bytes.length} bytes, but weight '${name}' needs bytes ${offset}–${offset + count * 4}; a shard is truncated or belongs to another model`,
+          `${file}: the weight shards of ${gpath} (${paths.join(', ')}) hold ${bytes.length} bytes, but weight '${w.name}' needs bytes ${offset}–${offset + w.count * 4}; a shard is truncated or belongs to another model`,
         );
       }
-      const values = new Float32Array(count);
-      for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(offset + i * 4);
-      offset += count * 4;
-      out.set(name, { shape, values });
-    });
-    if (offset !== bytes.length) {
-      throw new FirmnetError('BAD_TFJS', `${file}: the weight shards of ${gpath} hold ${bytes.length} bytes, but its weights take ${offset}; the shards belong to another model`);
+      const values = new Float32Array(w.count);
+      for (let i = 0; i < w.count; i++) {
+        const v = bytes.readFloatLE(offset + i * 4);
+        if (!Number.isFinite(v)) throw new FirmnetError('BAD_TFJS', `${file}: weight '${w.name}' (${w.path}) holds ${v} at index ${i}; a model's weights must be finite numbers`);
+        values[i] = v;
+      }
+      offset += w.count * 4;
+      out.set(w.name, { shape: w.shape, values });
     }
   });
   return out;
+}
+
+/** One manifest entry, checked before any shard is read: float32, unquantized, a shape within the limits. */
+function manifestWeight(r: JsonReader, value: unknown, path: string): ManifestWeight {
+  const w = r.object(value, path);
+  const name = r.string(w, 'name', path);
+  const shape = r.numbers(w, 'shape', path, undefined, { integer: true, min: 0 });
+  const dtype = r.string(w, 'dtype', path);
+  if (w.quantization !== undefined && w.quantization !== null) {
+    const q = r.object(w.quantization, `${path}.quantization`);
+    throw new FirmnetError(
+      'UNSUPPORTED',
+      `${r.file}: weight '${name}' is stored quantized (${String(q.dtype)}, e.g. tensorflowjs_converter --quantize_${String(q.dtype)}); firmnet imports float32 weights: convert without --quantize_* (firmnet quantizes to int8 itself)`,
+    );
+  }
+  if (dtype !== 'float32') throw new FirmnetError('UNSUPPORTED', `${r.file}: weight '${name}' is ${dtype}; firmnet imports float32 weights only`);
+  // The product is checked as it grows, so a shape like [1e300, 1e300] never becomes Infinity.
+  let count = 1;
+  for (const d of shape) {
+    count *= d;
+    if (count > MAX_IMPORT_PARAMETERS) {
+      throw new FirmnetError(
+        'UNSUPPORTED',
+        `${r.file}: ${path}.shape [${shape.join(', ')}] of weight '${name}' has more than ${formatCount(MAX_IMPORT_PARAMETERS)} values, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
+      );
+    }
+  }
+  return { name, shape, count, path };
 }
 
 class LayerReader {
