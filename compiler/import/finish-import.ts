@@ -3,7 +3,7 @@
  * model: decides task, head, class and feature names, and applies the preprocessing sidecar. The
  * rules are documented in docs/import-export.md ("How task, head and classes are decided").
  */
-import { FirmnetError } from '../errors.js';
+import { FirmnetError, isFirmnetError } from '../errors.js';
 import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
 import { modelToJson, parseModelText } from '../model/model-file.js';
 import { shortestFloat32 } from '../nn/layer.js';
@@ -105,8 +105,25 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
     source: { format: net.format, file: options.file },
     training: null,
   };
-  // The model file's own validation (shapes chain, counts) guards the importers against their own bugs.
-  return parseModelText(modelToJson(model), options.file);
+  return checkedModel(model, net);
+}
+
+/**
+ * The model file's own validation (shapes chain, counts, ranges) is the last check of what a file
+ * declared. Its messages name the model's fields (`layers[2].runningVar[0]`), so they are re-told
+ * naming the node or layer of the imported file that the field came from.
+ */
+function checkedModel(model: FloatModel, net: ImportedNetwork): FloatModel {
+  const file = model.source.file ?? '';
+  try {
+    return parseModelText(modelToJson(model), file);
+  } catch (e) {
+    if (!isFirmnetError(e) || e.code !== 'BAD_MODEL_FILE') throw e;
+    const detail = e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+    const layer = /^layers\[(\d+)\]/.exec(detail);
+    const origin = layer ? ` (firmnet's layers[${layer[1]}], from ${net.origins[Number(layer[1])] ?? 'the file'})` : '';
+    throw new FirmnetError(net.format === 'onnx' ? 'BAD_ONNX' : 'BAD_TFJS', `${file}: the model read from it is not valid: ${detail}${origin}`);
+  }
 }
 
 function inferTask(lastType: LayerSpec['type'] | undefined, outputFeatures: number): Task {

@@ -54,7 +54,7 @@ describe('firmnet import', () => {
 
   it('unsupported models and bad files exit 2 with one message and write nothing', () => {
     const out = join(dir, 'never.json');
-    expectUserError(['import', `${ONNX_FIXTURES}/unsupported-op-softplus.onnx`, '--out', out], "firmnet: error: test/fixtures/onnx/unsupported-op-softplus.onnx: node 'softplus1' (Softplus) is not supported", out);
+    expectUserError(['import', `${ONNX_FIXTURES}/unsupported-op-softplus.onnx`, '--out', out], "firmnet: error: test/fixtures/onnx/unsupported-op-softplus.onnx: graph.node[1] (Softplus 'softplus1') is not supported", out);
     expectUserError(['import', `${ONNX_FIXTURES}/torch-residual-branching.onnx`, '--out', out], "the graph branches at 'input'", out);
     expectUserError(['import', `${ONNX_FIXTURES}/truncated.onnx`, '--out', out], 'the file may be truncated or not an ONNX file', out);
     expectUserError(['import', `${ONNX_FIXTURES}/float16-weights.onnx`, '--out', out], 'is float16; firmnet imports float32 models only', out);
