@@ -116,3 +116,68 @@ async function firmnet(args: string[]): Promise<{ code: number | null; stderr: s
     return { code: err.killed ? null : typeof err.code === 'number' ? err.code : null, stderr: err.stderr ?? '' };
   }
 }
+
+describe('hostile TF.js topologies: one message naming the field, never a TypeError, a hang or a stack overflow', () => {
+  /** functional-breast-cancer with the inbound nodes of layer `index` (1 = fc1) replaced. */
+  const inbound = (parent: string, index: number, nodes: unknown) =>
+    variant('functional-breast-cancer', parent, (json) => void (json.modelTopology.config.layers[index].inbound_nodes = nodes));
+
+  it('inbound_nodes: [null] and other malformed inbound tensors', () => {
+    expectFirmnetError(
+      () => importPath(inbound('null-node', 1, [null])),
+      'BAD_TFJS',
+      'model/model.json: modelTopology.config.layers[1].inbound_nodes[0]: expected a list of inbound tensors (Keras 2 / TF.js) or {args: [...]} (Keras 3), got null',
+    );
+    expectFirmnetError(() => importPath(inbound('null-tensor', 1, [[null]])), 'BAD_TFJS', 'modelTopology.config.layers[1].inbound_nodes[0][0]: expected [layer name, node index, tensor index, kwargs]');
+    expectFirmnetError(() => importPath(inbound('bad-history', 1, [{ args: [{ config: { keras_history: [7] } }] }])), 'BAD_TFJS', 'inbound_nodes[0].args[0].config.keras_history: expected [layer name, node index, tensor index]');
+  });
+
+  it('a Keras 3 call nested far deeper than the call stack', () => {
+    const path = inbound('deep', 1, [{ args: 'DEEP' }]);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"DEEP"', `${'['.repeat(100_000)}{}${']'.repeat(100_000)}`));
+    expectFirmnetError(() => importPath(path), 'BAD_TFJS', 'modelTopology.config.layers[1].inbound_nodes[0].args[0][0]');
+    expectFirmnetError(() => importPath(path), 'BAD_TFJS', 'nests lists more than 16 deep');
+  });
+
+  it('inbound nodes that loop back to the input layer: exit 2 naming the cycle', async () => {
+    // features → fc1 → gelu1 → bn1 → drop1, which the input layer claims to read from (and fc2 reads
+    // nothing): the walk towards the output would go round for ever.
+    const path = variant('functional-breast-cancer', 'cycle', (json) => {
+      json.modelTopology.config.layers[0].inbound_nodes = [[['drop1', 0, 0, {}]]];
+      json.modelTopology.config.layers[5].inbound_nodes = [];
+    });
+    const r = await firmnet(['import', path, '--out', join(scratch, 'never.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`firmnet: error: ${path}: modelTopology.config.layers[0].inbound_nodes: layer 'features' is reached again after 'drop1': the inbound nodes form a cycle`);
+  });
+
+  it('two layers with one name', () => {
+    const path = variant('functional-breast-cancer', 'twins', (json) => void (json.modelTopology.config.layers[2].config.name = 'fc1'));
+    expectFirmnetError(() => importPath(path), 'BAD_TFJS', "modelTopology.config.layers[2]: names its layer 'fc1', like modelTopology.config.layers[1]; layer names must be unique");
+  });
+
+  it('an input shape no weight backs is bounded; its sizes are whole numbers', () => {
+    const shape = (parent: string, batchInputShape: unknown) =>
+      variant('sequential-iris', parent, (json) => void (json.modelTopology.config.layers[0].config.batch_input_shape = batchInputShape));
+    expectFirmnetError(() => importPath(shape('huge', [null, 1e12])), 'UNSUPPORTED', "layer 'dense_Dense1' (Dense) has batch_input_shape [null, 1000000000000], more than 1,048,576 features per row");
+    expectFirmnetError(() => importPath(shape('product', [null, 1e6, 1e6, 1e6])), 'UNSUPPORTED', 'more than 1,048,576 features per row');
+    expectFirmnetError(() => importPath(shape('fraction', [null, 4.5])), 'BAD_TFJS', 'has batch_input_shape [null, 4.5]: sizes are whole numbers ≥ 1 (or null for a dynamic one)');
+    expectFirmnetError(() => importPath(shape('nested', [null, [[[4]]]])), 'BAD_TFJS', 'has batch_input_shape [null, […]]: sizes are whole numbers ≥ 1');
+  });
+
+  it('declared weight shapes are checked before any shard is read', () => {
+    const huge = variant('sequential-iris', 'huge-weight', (json) => void (json.weightsManifest[0].weights[0].shape = [1e300, 1e300]));
+    expectFirmnetError(() => importPath(huge), 'UNSUPPORTED', "weightsManifest[0].weights[0].shape [1e+300, 1e+300] of weight 'dense_Dense1/kernel' has more than 16,777,216 values, the most firmnet imports");
+  });
+
+  it('NaN weights and non-numeric layer settings name the weight or the field', () => {
+    const nan = variant('sequential-iris', 'nan', (_, folder) => {
+      const shard = readFileSync(join(folder, 'group1-shard1of1.bin'));
+      shard.writeFloatLE(Number.NaN, 8);
+      writeFileSync(join(folder, 'group1-shard1of1.bin'), shard);
+    });
+    expectFirmnetError(() => importPath(nan), 'BAD_TFJS', "model/model.json: weight 'dense_Dense1/kernel' (weightsManifest[0].weights[0]) holds NaN at index 2; a model's weights must be finite numbers");
+    const epsilon = variant('sequential-iris', 'epsilon', (json) => void (json.modelTopology.config.layers[1].config.epsilon = 'tiny'));
+    expectFirmnetError(() => importPath(epsilon), 'BAD_TFJS', "modelTopology.config.layers[1].config.epsilon: expected a finite number, got 'tiny'");
+  });
+});
