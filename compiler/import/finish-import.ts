@@ -68,6 +68,8 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
     if (last?.type === 'softmax') fail(`the model ends in a softmax (${lastOrigin}); a ${task} model ends in a sigmoid; use --task multiclass`);
     if (last?.type === 'sigmoid') layers.pop();
     head = 'sigmoid';
+  } else if (task === 'autoencoder' && outputFeatures !== net.inputFeatures) {
+    fail(`an autoencoder reconstructs its input, so it has as many outputs as inputs; this model has ${net.inputFeatures} inputs and ${outputFeatures} outputs`);
   }
   if (layers.length === 0) fail('the model has no layers besides its output activation');
 
@@ -80,7 +82,7 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
   const classNames = options.classNames ?? pre.classNames ?? fitting(net.recorded.classNames, task, outputFeatures) ?? defaultClassNames(task, outputFeatures);
   const expected = task === 'binary' ? 2 : task === 'regression' || task === 'autoencoder' ? 0 : outputFeatures;
   if (classNames.length !== expected) {
-    fail(task === 'regression' ? `a regression model has no class names, got ${classNames.length}` : `a ${task} model with ${outputFeatures} output(s) needs ${expected} class names, got ${classNames.length} (${classNames.join(', ')})`);
+    fail(expected === 0 ? `${task === 'autoencoder' ? 'an autoencoder' : 'a regression model'} has no class names, got ${classNames.length}` : `a ${task} model with ${outputFeatures} output(s) needs ${expected} class names, got ${classNames.length} (${classNames.join(', ')})`);
   }
   const featureNames = pre.featureNames ?? fittingLength(net.recorded.featureNames, net.inputFeatures) ?? Array.from({ length: net.inputFeatures }, (_, i) => `x${i}`);
   if (featureNames.length !== net.inputFeatures) fail(`the preprocessing sidecar names ${featureNames.length} features, the model takes ${net.inputFeatures}`);

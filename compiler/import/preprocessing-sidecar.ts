@@ -42,7 +42,7 @@ function parsePreprocessing(r: JsonReader, root: Record<string, unknown>): Prepr
   if ('featureNames' in root) out.featureNames = r.strings(root, 'featureNames', '');
   if ('input' in root) out.input = standardization(r, root, 'input');
   if ('target' in root) out.target = standardization(r, root, 'target');
-  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel'] as const);
+  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder'] as const);
   if ('classNames' in root) out.classNames = r.strings(root, 'classNames', '');
   if ('labelColumns' in root) out.labelColumns = r.strings(root, 'labelColumns', '');
   return out;

@@ -6,6 +6,7 @@ import { importOnnx } from '../../compiler/import/onnx.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
 import { predictFloat } from '../../compiler/model/float-inference.js';
 import { shortestFloat32 } from '../../compiler/nn/layer.js';
+import { parsePreprocessingText } from '../../compiler/import/preprocessing-sidecar.js';
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, loadSplit, trainSmall } from './trained-models.js';
@@ -223,6 +224,19 @@ describe('task, head and classes on import', () => {
     expect(() => importOnnxFixture('torch-breast-cancer-bn-gelu-opset13.onnx', { task: 'multiclass' })).toThrow('a multiclass model needs at least 2 outputs, this one has 1');
     expect(() => importOnnxFixture('clip-dropout-batchnorm-opset11.onnx', { task: 'multiclass' })).toThrow("the model ends in a sigmoid (graph.node[7] (Sigmoid 'sigmoid'))");
     expect(() => importOnnxFixture('torch-iris-relu-softmax-opset11.onnx', { classNames: ['a', 'b'] })).toThrow('a multiclass model with 3 output(s) needs 3 class names, got 2 (a, b)');
+  });
+
+  it('--task autoencoder (or the sidecar\'s task) on a model with as many outputs as inputs; no threshold without training data', () => {
+    const g = new OnnxGraphBuilder();
+    g.node('Gemm', ['x', g.floatTensor('W', [3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1])], ['h'], 'enc');
+    g.node('Sigmoid', ['h'], ['y'], 'out');
+    const bytes = g.toModel({ graphName: 'g', opset: 17, irVersion: 8, producerVersion: 't', inputs: [{ name: 'x', dims: ['N', 3] }], outputs: [{ name: 'y', dims: ['N', 3] }] });
+    for (const options of [{ task: 'autoencoder' as const }, { preprocessing: parsePreprocessingText('{"task": "autoencoder"}', 'p.json') }]) {
+      const m = importOnnx(bytes, { file: 'ae.onnx', ...options });
+      // The trailing Sigmoid stays a layer: an autoencoder's outputs are reconstructed inputs, not probabilities.
+      expect([m.task, m.head, layerTypes(m), m.anomaly, m.classNames, m.labelColumns]).toEqual(['autoencoder', 'identity', 'dense,sigmoid', null, [], ['label']]);
+    }
+    expect(() => importOnnx(bytes, { file: 'ae.onnx', task: 'autoencoder', classNames: ['a'] })).toThrow('ae.onnx: an autoencoder has no class names, got 1');
   });
 
   it('a graph that standardizes its input in Sub/Div nodes cannot take a sidecar standardization too', () => {
