@@ -91,6 +91,8 @@ export class OnnxGraphIndex {
           `initializer '${t.name}' keeps its data in an external file${location ? ` ('${location}')` : ''}; firmnet imports self-contained .onnx files: re-save with onnx.save_model(model, path, save_as_external_data=False)`,
         );
       }
+      const twin = this.constants.get(t.name ?? '');
+      if (twin) throw onnxError(file, `graph.initializer[${i}] is named '${t.name}', like ${twin.where}; an ONNX graph assigns every value once: the file is corrupt`, 'BAD_ONNX');
       this.constants.set(t.name ?? '', { tensor: t, where: `graph.initializer[${i}]` });
     });
     if ((graph.sparseInitializer?.length ?? 0) > 0) {

@@ -232,6 +232,7 @@ function readWeights(r: JsonReader, root: Json, dir: string, file: string): Map<
         values[i] = v;
       }
       offset += w.count * 4;
+      if (out.has(w.name)) throw new FirmnetError('BAD_TFJS', `${file}: ${w.path} names weight '${w.name}' again; each weight is listed once`);
       out.set(w.name, { shape: w.shape, values });
     }
   });

@@ -70,6 +70,9 @@ describe('cyclic ONNX graphs are refused, not walked forever', () => {
     expectFirmnetError(() => importBytes(onnxFile(off)), 'BAD_ONNX', "the graph has a cycle: graph.node[1] (Identity 'b') → graph.node[2] (Tanh 'c') → back to graph.node[1] (Identity 'b')");
     const twice = [node('Relu', ['x'], ['y'], 'a'), node('Tanh', ['x'], ['y'], 'b')];
     expectFirmnetError(() => importBytes(onnxFile(twice)), 'BAD_ONNX', "value 'y' is produced by both graph.node[0] (Relu 'a') and graph.node[1] (Tanh 'b'); an ONNX graph assigns every value once");
+    // Two initializers with one name: the second silently replaced the first.
+    const weights = onnxFile([node('Gemm', ['x', 'W'], ['y'], 'fc1')], [floats('W', [2, 2], [1, 0, 0, 1]), floats('W', [2, 2], [5, 5, 5, 5])]);
+    expectFirmnetError(() => importBytes(weights), 'BAD_ONNX', "graph.initializer[1] is named 'W', like graph.initializer[0]; an ONNX graph assigns every value once");
   });
 });
 

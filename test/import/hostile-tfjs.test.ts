@@ -167,6 +167,14 @@ describe('hostile TF.js topologies: one message naming the field, never a TypeEr
     expectFirmnetError(() => importPath(shape('nested', [null, [[[4]]]])), 'BAD_TFJS', 'has batch_input_shape [null, […]]: sizes are whole numbers ≥ 1');
   });
 
+  it('a weight listed twice (the second silently replaced the first)', () => {
+    const twice = variant('sequential-iris', 'twice', (json) => {
+      const group = json.weightsManifest[0];
+      group.weights[1] = { ...group.weights[1], name: group.weights[0].name, shape: [4, 4] };
+    });
+    expectFirmnetError(() => importPath(twice), 'BAD_TFJS', "model/model.json: weightsManifest[0].weights[1] names weight 'dense_Dense1/kernel' again; each weight is listed once");
+  });
+
   it('declared weight shapes are checked before any shard is read', () => {
     const huge = variant('sequential-iris', 'huge-weight', (json) => void (json.weightsManifest[0].weights[0].shape = [1e300, 1e300]));
     expectFirmnetError(() => importPath(huge), 'UNSUPPORTED', "weightsManifest[0].weights[0].shape [1e+300, 1e+300] of weight 'dense_Dense1/kernel' has more than 16,777,216 values, the most firmnet imports");
