@@ -1,6 +1,7 @@
-import { type JsonDocument, loadJsonDocument, parseJsonDocumentText } from '../io/json-document.js';
+import { type JsonDocument, parseJsonDocumentText } from '../io/json-document.js';
 import type { JsonReader } from '../io/json-reader.js';
 import type { Standardization, Task } from '../model/float-model.js';
+import { readInputFile } from './read-input-file.js';
 
 /**
  * What a trained model file does not say but firmnet needs: the preprocessing that ran before the
@@ -25,7 +26,7 @@ export const PREPROCESSING_FORMAT = 'firmnet.preprocessing';
 const SIDECAR_DOCUMENT: JsonDocument<Preprocessing> = { code: 'BAD_ARGUMENT', what: 'preprocessing sidecar', parse: parsePreprocessing };
 
 export function loadPreprocessing(file: string): Preprocessing {
-  return loadJsonDocument(SIDECAR_DOCUMENT, file);
+  return parsePreprocessingText(readInputFile(file, 'BAD_ARGUMENT', 'preprocessing sidecar').toString('utf8'), file);
 }
 
 export function parsePreprocessingText(text: string, file: string): Preprocessing {

@@ -40,13 +40,13 @@ function readRegular(path: string, maxBytes: number, tooLarge: (bytes: number) =
   }
 }
 
-/** ONNX is protobuf, whose messages are limited to 2 GiB; a TF.js model.json is smaller still. */
-export const MAX_MODEL_FILE_BYTES = 2 ** 31;
+/** ONNX is protobuf, whose messages are limited to 2 GiB; JSON files are smaller still. */
+export const MAX_INPUT_FILE_BYTES = 2 ** 31;
 
-/** The model file the user named: a regular file of at most 2 GiB. */
-export function readModelFile(path: string, code: FirmnetErrorCode, what: string): Buffer {
+/** A file the user named (model, sidecar): a regular file of at most 2 GiB, so /dev/zero or a pipe cannot hang the read. */
+export function readInputFile(path: string, code: FirmnetErrorCode, what: string): Buffer {
   try {
-    return readRegular(path, MAX_MODEL_FILE_BYTES, (bytes) => `is ${bytes} bytes; ${what} files are at most 2 GiB`);
+    return readRegular(path, MAX_INPUT_FILE_BYTES, (bytes) => `is ${bytes} bytes; ${what} files are at most 2 GiB`);
   } catch (e) {
     if (e instanceof UnreadableFile) throw new FirmnetError(code, `${what} ${path} ${e.message}`);
     throw e;

@@ -11,7 +11,7 @@ import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount } from './import-limits.js';
-import { UnreadableFile, readConfinedFile, readModelFile } from './read-input-file.js';
+import { UnreadableFile, readConfinedFile, readInputFile } from './read-input-file.js';
 import { ScopedNames } from './scoped-names.js';
 
 type Json = Record<string, unknown>;
@@ -21,7 +21,7 @@ const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
   const r = new JsonReader(options.file, 'BAD_TFJS');
-  const root = r.parseText(readModelFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json').toString('utf8'), 'TF.js model.json');
+  const root = r.parseText(readInputFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json').toString('utf8'), 'TF.js model.json');
   if (root.format === 'firmnet.model') r.fail('', 'is already a firmnet model file; import takes an ONNX file or a TF.js model.json');
   if (root.format === 'graph-model') {
     r.fail('format', "is a TF.js graph model (converted from a SavedModel or frozen graph); firmnet imports the layers format: save the Keras/TF.js model with model.save() or tensorflowjs_converter --input_format keras");

@@ -71,7 +71,7 @@ describe('TF.js weight paths are confined to the model folder', () => {
     expectFirmnetError(() => importPath(linkedFolder), 'BAD_TFJS', 'through a symbolic link');
   });
 
-  it('refuses what is not a regular file: a directory, /dev/zero through a link, a named pipe, a device as the model file', async () => {
+  it('refuses what is not a regular file: a directory, /dev/zero through a link, a named pipe, a device as the model file or the sidecar', async () => {
     expectFirmnetError(() => importPath(splitShard('directory', (folder) => (mkdirSync(join(folder, 'sub')), 'sub'))), 'BAD_TFJS', "'sub' listed in weightsManifest[0].paths[1] is not a regular file (a directory)");
     // Reading /dev/zero or opening a pipe never returns, so these run in a child process with a deadline.
     const zero = splitShard('dev-zero', (folder) => (symlinkSync('/dev/zero', join(folder, 'zero.bin')), 'zero.bin'));
@@ -87,6 +87,8 @@ describe('TF.js weight paths are confined to the model folder', () => {
     }
     const device = await firmnet(['import', '/dev/zero', '--out', join(scratch, 'never.json')]);
     expect([device.code, device.stderr.trim()]).toEqual([2, 'firmnet: error: model file /dev/zero is not a regular file (a device)']);
+    const sidecar = await firmnet(['import', 'test/fixtures/onnx/torch-iris-relu-softmax-opset11.onnx', '--preprocessing', '/dev/zero', '--out', join(scratch, 'never.json')]);
+    expect([sidecar.code, sidecar.stderr.trim()]).toEqual([2, 'firmnet: error: preprocessing sidecar /dev/zero is not a regular file (a device)']);
   });
 
   it('reads no more than the manifest declares: a longer shard is refused before it is read', () => {
