@@ -7,6 +7,7 @@ import { FirmnetError, isFirmnetError } from '../errors.js';
 import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
 import { modelToJson, parseModelText } from '../model/model-file.js';
 import { shortestFloat32 } from '../nn/layer.js';
+import { someOf } from './import-limits.js';
 import type { Preprocessing } from './preprocessing-sidecar.js';
 
 export interface ImportOptions {
@@ -82,7 +83,7 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
   const classNames = options.classNames ?? pre.classNames ?? fitting(net.recorded.classNames, task, outputFeatures) ?? defaultClassNames(task, outputFeatures);
   const expected = task === 'binary' ? 2 : task === 'regression' || task === 'autoencoder' ? 0 : outputFeatures;
   if (classNames.length !== expected) {
-    fail(expected === 0 ? `${task === 'autoencoder' ? 'an autoencoder' : 'a regression model'} has no class names, got ${classNames.length}` : `a ${task} model with ${outputFeatures} output(s) needs ${expected} class names, got ${classNames.length} (${classNames.join(', ')})`);
+    fail(expected === 0 ? `${task === 'autoencoder' ? 'an autoencoder' : 'a regression model'} has no class names, got ${classNames.length}` : `a ${task} model with ${outputFeatures} output(s) needs ${expected} class names, got ${classNames.length} (${someOf(classNames)})`);
   }
   const featureNames = pre.featureNames ?? fittingLength(net.recorded.featureNames, net.inputFeatures) ?? Array.from({ length: net.inputFeatures }, (_, i) => `x${i}`);
   if (featureNames.length !== net.inputFeatures) fail(`the preprocessing sidecar names ${featureNames.length} features, the model takes ${net.inputFeatures}`);

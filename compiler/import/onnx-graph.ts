@@ -4,6 +4,7 @@
  * FirmnetError naming the file, the node or tensor and what firmnet supports.
  */
 import { FirmnetError } from '../errors.js';
+import { someOf } from './import-limits.js';
 import {
   ATTR_FLOAT,
   ATTR_FLOATS,
@@ -191,12 +192,12 @@ export class OnnxGraphIndex {
   private dims(t: TensorProto, what: string, stored: number, storedText: string): number[] {
     const dims = (t.dims ?? []).map(int64ToNumber);
     const bad = dims.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
-    if (bad >= 0) throw onnxError(this.file, `${what} has dims [${dims.join(', ')}]: dims[${bad}] is ${dims[bad]}; tensor dimensions are whole numbers from 0 to 2^53`, 'BAD_ONNX');
+    if (bad >= 0) throw onnxError(this.file, `${what} has dims [${someOf(dims)}]: dims[${bad}] is ${dims[bad]}; tensor dimensions are whole numbers from 0 to 2^53`, 'BAD_ONNX');
     let count = 1;
     for (const d of dims) count *= d;
     if (count !== stored) {
       const needs = Number.isSafeInteger(count) ? `${count} values` : `more than ${Number.MAX_SAFE_INTEGER} values`;
-      throw onnxError(this.file, `${what} has ${storedText}, but its shape [${dims.join(', ')}] needs ${needs}; the file may be truncated`, 'BAD_ONNX');
+      throw onnxError(this.file, `${what} has ${storedText}, but its shape [${someOf(dims)}] needs ${needs}; the file may be truncated`, 'BAD_ONNX');
     }
     return dims;
   }

@@ -8,7 +8,7 @@ import type { AnomalyThreshold, FloatModel, LayerSpec, Standardization, Task } f
 import { METADATA_KEYS } from '../export/onnx.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
-import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount } from './import-limits.js';
+import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';
 import { matchErfGelu } from './onnx-gelu-pattern.js';
 import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from './onnx-proto.js';
@@ -90,7 +90,7 @@ class ChainReader {
     const initializers = new Set((this.graph.initializer ?? []).map((t) => t.name ?? ''));
     const inputs = (this.graph.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
     if (inputs.length !== 1) {
-      throw onnxError(this.file, `the graph has ${inputs.length} inputs (${inputs.map((i) => `'${i.name}'`).join(', ')}); firmnet imports models with one float32 input [batch, features]`);
+      throw onnxError(this.file, `the graph has ${inputs.length} inputs (${someOf(inputs.map((i) => `'${i.name}'`))}); firmnet imports models with one float32 input [batch, features]`);
     }
     const input = inputs[0];
     const where = `graph input '${input.name}' (graph.input[${(this.graph.input ?? []).indexOf(input)}])`;
@@ -219,7 +219,7 @@ class ChainReader {
     const perOutput = transposedOut ? d.length === 2 && d[0] === outF && d[1] === 1 : (d.length === 1 && d[0] === outF) || (d.length === 2 && d[0] === 1 && d[1] === outF);
     if (!perOutput) {
       const y = transposedOut ? `[${outF}, batch]` : `[batch, ${outF}]`;
-      throw onnxError(this.file, `${this.g.describe(node)}: bias C of shape [${d.join(', ')}] is not one value per output of Y ${y}; firmnet supports a per-output bias or a scalar`);
+      throw onnxError(this.file, `${this.g.describe(node)}: bias C of shape [${someOf(d)}] is not one value per output of Y ${y}; firmnet supports a per-output bias or a scalar`);
     }
     return c.values;
   }
@@ -422,18 +422,18 @@ class ChainReader {
     if (!keepsBatch || !restOk) {
       throw onnxError(
         this.file,
-        `${this.g.describe(node)} reshapes to [${shape.join(', ')}]; firmnet supports reshapes that keep the batch dimension first, e.g. [-1, 64] or [0, -1] (a shape computed from Shape/Gather nodes is not supported: use Flatten)`,
+        `${this.g.describe(node)} reshapes to [${someOf(shape)}]; firmnet supports reshapes that keep the batch dimension first, e.g. [-1, 64] or [0, -1] (a shape computed from Shape/Gather nodes is not supported: use Flatten)`,
       );
     }
     this.checkRowSize(rest.filter((d) => d > 0), `the target shape of ${this.g.describe(node)}`);
     const known = rest.filter((d) => d > 0).reduce((a, b) => a * b, 1);
     if (total !== null && rest.includes(-1) && total % known !== 0) {
-      throw onnxError(this.file, `${this.g.describe(node)} reshapes rows of ${total} values to [${rest.join(', ')}], and ${total} is not a multiple of ${known}`, 'BAD_ONNX');
+      throw onnxError(this.file, `${this.g.describe(node)} reshapes rows of ${total} values to [${someOf(rest)}], and ${total} is not a multiple of ${known}`, 'BAD_ONNX');
     }
     const rowDims = rest.map((d) => (d === -1 ? (total === null ? null : total / known) : d));
     const newTotal = product(rowDims);
     if (total !== null && newTotal !== null && newTotal !== total) {
-      throw onnxError(this.file, `${this.g.describe(node)} reshapes rows of ${total} values to [${rest.join(', ')}] (${newTotal} values)`);
+      throw onnxError(this.file, `${this.g.describe(node)} reshapes rows of ${total} values to [${someOf(rest)}] (${newTotal} values)`);
     }
     this.advance(this.out(node), { rowDims });
   }
@@ -443,7 +443,7 @@ class ChainReader {
     this.requireVectorRows(node);
     const perm = this.attrs(node).ints('perm');
     if (perm !== null && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0)) {
-      throw onnxError(this.file, `${this.g.describe(node)} has perm [${perm.join(', ')}]; firmnet supports swapping batch and features ([1, 0]) only`);
+      throw onnxError(this.file, `${this.g.describe(node)} has perm [${someOf(perm)}]; firmnet supports swapping batch and features ([1, 0]) only`);
     }
     this.advance(this.out(node), { transposed: !this.state.transposed });
   }
@@ -466,7 +466,7 @@ class ChainReader {
       if (d === null) continue;
       features *= d;
       if (features > MAX_IMPORT_FEATURES) {
-        throw onnxError(this.file, `${where} has rows of shape [${dims.map((x) => x ?? '?').join(', ')}], more than ${formatCount(MAX_IMPORT_FEATURES)} features, the most firmnet imports`);
+        throw onnxError(this.file, `${where} has rows of shape [${someOf(dims.map((x) => x ?? '?'))}], more than ${formatCount(MAX_IMPORT_FEATURES)} features, the most firmnet imports`);
       }
     }
   }
@@ -488,7 +488,7 @@ class ChainReader {
   private dataInput(node: NodeProto, maxInputs: number): void {
     const inputs = node.input ?? [];
     if (inputs[0] !== this.state.value) {
-      throw onnxError(this.file, `${this.g.describe(node)} takes inputs (${inputs.map((i) => `'${i}'`).join(', ')}); firmnet expects the previous layer's output '${this.state.value}' as its first input`);
+      throw onnxError(this.file, `${this.g.describe(node)} takes inputs (${someOf(inputs.map((i) => `'${i}'`))}); firmnet expects the previous layer's output '${this.state.value}' as its first input`);
     }
     if (inputs.length > maxInputs) throw onnxError(this.file, `${this.g.describe(node)} has ${inputs.length} inputs; ${node.opType} takes at most ${maxInputs}`);
   }
@@ -509,13 +509,13 @@ class ChainReader {
     if (c.values.length === 1) return new Float32Array(n).fill(c.values[0]);
     const d = c.dims;
     if ((d.length === 1 && d[0] === n) || (d.length === 2 && d[0] === 1 && d[1] === n)) return c.values;
-    throw onnxError(this.file, `${this.g.describe(node)}: the ${what} has shape [${d.join(', ')}]; firmnet supports one value per feature ([${n}] or [1, ${n}]) or a scalar`);
+    throw onnxError(this.file, `${this.g.describe(node)}: the ${what} has shape [${someOf(d)}]; firmnet supports one value per feature ([${n}] or [1, ${n}]) or a scalar`);
   }
 
   private matrix(name: string, role: string): { dims: [number, number]; values: Float32Array } {
     const m = this.g.floats(name, role);
     if (m.dims.length !== 2 || m.dims[0] === 0 || m.dims[1] === 0) {
-      throw onnxError(this.file, `${role}, tensor '${name}', has shape [${m.dims.join(', ')}]; expected a 2-D weight matrix with at least one row and one column`);
+      throw onnxError(this.file, `${role}, tensor '${name}', has shape [${someOf(m.dims)}]; expected a 2-D weight matrix with at least one row and one column`);
     }
     return { dims: [m.dims[0], m.dims[1]], values: m.values };
   }
@@ -549,7 +549,7 @@ class ChainReader {
 
   private requireVectorRows(node: NodeProto, what = `${node.opType} on [batch, features]`): void {
     if (this.state.rowDims.length !== 1) {
-      throw onnxError(this.file, `${this.g.describe(node)} gets input of shape [batch, ${this.state.rowDims.map((d) => d ?? '?').join(', ')}]; firmnet supports ${what}: add a Flatten before it`);
+      throw onnxError(this.file, `${this.g.describe(node)} gets input of shape [batch, ${someOf(this.state.rowDims.map((d) => d ?? '?'))}]; firmnet supports ${what}: add a Flatten before it`);
     }
   }
 
@@ -585,7 +585,7 @@ class ChainReader {
         : '';
     return onnxError(
       this.file,
-      `the graph branches at '${value}', which feeds ${unique.map((u) => this.g.describe(u)).join(' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
+      `the graph branches at '${value}', which feeds ${someOf(unique.map((u) => this.g.describe(u)), ' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
     );
   }
 
@@ -598,7 +598,7 @@ class ChainReader {
     this.requireBatchFirstAtEnd();
     const outputs = (this.graph.output ?? []).map((o) => o.name ?? '');
     if (!outputs.includes(this.state.value)) {
-      throw onnxError(this.file, `the chain from the input ends at '${this.state.value}', which is not a graph output (outputs: ${outputs.join(', ')})`);
+      throw onnxError(this.file, `the chain from the input ends at '${this.state.value}', which is not a graph output (outputs: ${someOf(outputs)})`);
     }
     const off = outputs.find((o) => !this.chainValues.has(o));
     if (off !== undefined) throw onnxError(this.file, `graph output '${off}' is not on the chain from the input to '${this.state.value}'; firmnet imports single-chain MLPs`);
@@ -614,7 +614,7 @@ class ChainReader {
     if (this.state.transposed) {
       throw onnxError(this.file, `the output '${this.state.value}' is [features, batch] (after Gemm(W, x)); firmnet needs [batch, features] outputs: add Transpose(perm=[1, 0])`);
     }
-    if (this.state.rowDims.length !== 1) throw onnxError(this.file, `the output '${this.state.value}' has rows of shape [${this.state.rowDims.join(', ')}]; firmnet needs [batch, features]`);
+    if (this.state.rowDims.length !== 1) throw onnxError(this.file, `the output '${this.state.value}' has rows of shape [${someOf(this.state.rowDims.map((d) => d ?? '?'))}]; firmnet needs [batch, features]`);
   }
 }
 

@@ -10,7 +10,7 @@ import { JsonReader } from '../io/json-reader.js';
 import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
-import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount } from './import-limits.js';
+import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { UnreadableFile, readConfinedFile, readInputFile } from './read-input-file.js';
 import { ScopedNames } from './scoped-names.js';
 
@@ -101,18 +101,15 @@ function chainOfLayers(r: JsonReader, topology: Json): { layers: KerasLayer[]; m
     onChain.add(current);
     const sources = inbound.get(current) ?? [];
     if (sources.length > 1) {
-      throw unsupported(r, `layer '${current}' (${entry.layer.className}) takes ${sources.length} inputs (${sources.map((s) => `'${s}'`).join(', ')}): the model branches; firmnet imports models whose layers form one chain`);
+      throw unsupported(r, `layer '${current}' (${entry.layer.className}) takes ${sources.length} inputs (${someOf(sources.map((s) => `'${s}'`))}): the model branches; firmnet imports models whose layers form one chain`);
     }
     layers.push(entry.layer);
     if (current === outputName) break;
     const next = consumers.get(current) ?? [];
     if (next.length === 0) r.fail(entry.layer.path, `layer '${current}' feeds no layer, but the output is '${outputName}'`);
     if (next.length > 1) {
-      const shown = next.slice(0, 4).map((n) => `'${n}' (${byName.get(n)?.layer.className ?? '?'})`);
-      throw unsupported(
-        r,
-        `the model branches after layer '${current}', which feeds ${shown.join(' and ')}${next.length > 4 ? ` and ${next.length - 4} more` : ''}; firmnet imports models whose layers form one chain`,
-      );
+      const fed = next.slice(0, 8).map((n) => `'${n}' (${byName.get(n)?.layer.className ?? '?'})`);
+      throw unsupported(r, `the model branches after layer '${current}', which feeds ${someOf(fed, ' and ', next.length)}; firmnet imports models whose layers form one chain`);
     }
     current = next[0];
   }
@@ -145,17 +142,24 @@ function inboundNames(r: JsonReader, node: unknown, path: string): string[] {
   const args = (node as { args?: unknown }).args ?? [];
   if (!Array.isArray(args)) r.fail(`${path}.args`, 'expected a list of call arguments');
   const names: string[] = [];
-  // Iterative, with a depth bound: a hostile file can nest lists far deeper than the call stack.
-  const stack: { value: unknown; at: string; depth: number }[] = [{ value: args, at: `${path}.args`, depth: 0 }];
-  while (stack.length > 0) {
-    const { value, at, depth } = stack.pop()!;
+  // Iterative, one frame per open list: a hostile file can nest lists far deeper than the call stack,
+  // and a flat list of millions of entries must not become millions of pending entries.
+  const frames: { list: unknown[]; next: number; at: string }[] = [{ list: args, next: 0, at: `${path}.args` }];
+  while (frames.length > 0) {
+    const top = frames[frames.length - 1];
+    if (top.next === top.list.length) {
+      frames.pop();
+      continue;
+    }
+    const i = top.next++;
+    const value = top.list[i];
     if (Array.isArray(value)) {
-      if (depth >= MAX_INBOUND_DEPTH) r.fail(at, `nests lists more than ${MAX_INBOUND_DEPTH} deep; a layer's call arguments are tensors or short lists of them`);
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: `${at}[${i}]`, depth: depth + 1 });
+      if (frames.length >= MAX_INBOUND_DEPTH) r.fail(`${top.at}[${i}]`, `nests lists more than ${MAX_INBOUND_DEPTH} deep; a layer's call arguments are tensors or short lists of them`);
+      frames.push({ list: value, next: 0, at: `${top.at}[${i}]` });
     } else if (value && typeof value === 'object') {
       const history = (value as { config?: { keras_history?: unknown } }).config?.keras_history;
       if (history === undefined) continue;
-      if (!Array.isArray(history) || typeof history[0] !== 'string') r.fail(`${at}.config.keras_history`, 'expected [layer name, node index, tensor index]');
+      if (!Array.isArray(history) || typeof history[0] !== 'string') r.fail(`${top.at}[${i}].config.keras_history`, 'expected [layer name, node index, tensor index]');
       names.push(history[0]);
     }
   }
@@ -196,7 +200,7 @@ function readWeights(r: JsonReader, root: Json, dir: string, file: string): Map<
       if (parameters > MAX_IMPORT_PARAMETERS) {
         throw new FirmnetError(
           'UNSUPPORTED',
-          `${file}: ${w.path} ('${w.name}', shape [${w.shape.join(', ')}]) brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
+          `${file}: ${w.path} ('${w.name}', shape [${someOf(w.shape)}]) brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
         );
       }
     }
@@ -222,7 +226,7 @@ function readWeights(r: JsonReader, root: Json, dir: string, file: string): Map<
       if (offset + w.count * 4 > bytes.length) {
         throw new FirmnetError(
           'BAD_TFJS',
-          `${file}: the weight shards of ${gpath} (${paths.join(', ')}) hold ${bytes.length} bytes, but weight '${w.name}' needs bytes ${offset}–${offset + w.count * 4}; a shard is truncated or belongs to another model`,
+          `${file}: the weight shards of ${gpath} (${someOf(paths)}) hold ${bytes.length} bytes, but weight '${w.name}' needs bytes ${offset}–${offset + w.count * 4}; a shard is truncated or belongs to another model`,
         );
       }
       const values = new Float32Array(w.count);
@@ -261,7 +265,7 @@ function manifestWeight(r: JsonReader, value: unknown, path: string): ManifestWe
     if (count > MAX_IMPORT_PARAMETERS) {
       throw new FirmnetError(
         'UNSUPPORTED',
-        `${r.file}: ${path}.shape [${shape.join(', ')}] of weight '${name}' has more than ${formatCount(MAX_IMPORT_PARAMETERS)} values, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
+        `${r.file}: ${path}.shape [${someOf(shape)}] of weight '${name}' has more than ${formatCount(MAX_IMPORT_PARAMETERS)} values, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
       );
     }
   }
@@ -340,10 +344,10 @@ class LayerReader {
   private dense(l: KerasLayer, origin: string): void {
     const c = l.config;
     const dims = this.requireShape(l);
-    if (dims.length !== 1) this.unsupported(l, `gets input of shape [batch, ${dims.join(', ')}] and would apply to the last axis only; add a Flatten layer before it`);
+    if (dims.length !== 1) this.unsupported(l, `gets input of shape [batch, ${someOf(dims)}] and would apply to the last axis only; add a Flatten layer before it`);
     const units = this.r.number(c, 'units', `${l.path}.config`, { integer: true, min: 1 });
     const kernel = this.weight(l, 'kernel');
-    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${kernel.shape.join(', ')}]; expected [inputs, ${units}]`);
+    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${someOf(kernel.shape)}]; expected [inputs, ${units}]`);
     const inF = kernel.shape[0];
     if (dims[0] !== null && dims[0] !== inF) this.fail(l, `kernel takes ${inF} inputs, but the previous layer gives ${dims[0]}`);
     if (this.inputFeatures === null && this.layers.every((x) => x.type !== 'dense')) this.inputFeatures = inF;
@@ -369,7 +373,7 @@ class LayerReader {
     const dims = this.requireShape(l);
     const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
     if (dims.length !== 1 || (axis !== -1 && axis !== 1)) {
-      this.unsupported(l, `normalizes axis ${preview(c.axis)} of [batch, ${dims.join(', ')}]; firmnet supports BatchNormalization over the features of [batch, features]`);
+      this.unsupported(l, `normalizes axis ${preview(c.axis)} of [batch, ${someOf(dims)}]; firmnet supports BatchNormalization over the features of [batch, features]`);
     }
     const mean = this.weight(l, 'moving_mean').values;
     const n = mean.length;

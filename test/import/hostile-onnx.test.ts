@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import { type NodeProto, type TensorProto, onnx } from '../../compiler/import/onnx-proto.js';
-import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { expectFirmnetError, firmnetErrorOf } from '../helpers/firmnet-error.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'firmnet-hostile-onnx-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -123,5 +123,13 @@ describe('declared sizes bound every allocation, and every bad field is named', 
       'BAD_ONNX',
       "model.onnx: the model read from it is not valid: layers[0].runningVar[1]: must be ≥ 0, got -1 (firmnet's layers[0], from graph.node[0] (BatchNormalization 'bn'))",
     );
+  });
+
+  it('a message stays one paragraph when the file lists thousands of things', () => {
+    const fanOut = Array.from({ length: 20_000 }, (_, i) => node('Relu', ['x'], [i === 0 ? 'y' : `h${i}`], `r${i}`));
+    const e = firmnetErrorOf(() => importBytes(onnxFile(fanOut)));
+    expect(e.message).toContain("the graph branches at 'x', which feeds graph.node[0] (Relu 'r0') and graph.node[1] (Relu 'r1') and");
+    expect(e.message).toContain('and … (20,000 in all); firmnet imports MLPs whose nodes form one chain');
+    expect(e.message.length).toBeLessThan(600);
   });
 });
