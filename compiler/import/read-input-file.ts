@@ -2,8 +2,8 @@
  * Reading the files a downloaded model is made of. The model file is named by the user; the weight
  * shards are named by the model file itself, so they are confined to its folder: a manifest must not
  * be able to read `../../secret`, follow a symbolic link out of the folder, or name `/dev/zero` or a
- * pipe and never end. Every read is a regular file, opened once and checked on the open descriptor
- * (so a file swapped after the check is not read), and never longer than the caller allows.
+ * pipe and never end. Every file is opened once and checked on the open descriptor (a regular file,
+ * and no longer than the caller allows) before a byte is read.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -40,7 +40,7 @@ function readRegular(path: string, maxBytes: number, tooLarge: (bytes: number) =
   }
 }
 
-/** ONNX is protobuf, whose messages are limited to 2 GiB; JSON files are smaller still. */
+/** ONNX is protobuf, whose messages are limited to 2 GiB. */
 export const MAX_INPUT_FILE_BYTES = 2 ** 31;
 
 /** A file the user named (model, sidecar): a regular file of at most 2 GiB, so /dev/zero or a pipe cannot hang the read. */
