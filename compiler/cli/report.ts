@@ -30,7 +30,8 @@ export function accuracyLines(a: AccuracyComparison, classNames: string[]): stri
     lines.push(`  RMSE  ${formatNumber(a.float.rmse ?? Number.NaN)} → ${formatNumber(a.quantized.rmse ?? Number.NaN)} (${a.drop >= 0 ? '+' : ''}${formatNumber(a.drop)})`);
     lines.push(`  MAE   ${formatNumber(a.float.mae ?? Number.NaN)} → ${formatNumber(a.quantized.mae ?? Number.NaN)}`);
   } else if (a.task === 'autoencoder') {
-    lines.push(`  ROC-AUC ${formatNumber(a.float.rocAuc ?? Number.NaN)} → ${formatNumber(a.quantized.rocAuc ?? Number.NaN)}  drop ${a.drop.toFixed(2)} points (×100)`);
+    if (a.float.rocAuc !== undefined) lines.push(`  ROC-AUC ${formatNumber(a.float.rocAuc)} → ${formatNumber(a.quantized.rocAuc ?? Number.NaN)}  drop ${a.drop.toFixed(2)} points (×100)`);
+    else lines.push('  no ROC-AUC: the data has no 0/1 anomaly column with both classes; compare the reconstruction errors');
     lines.push(`  reconstruction error ${formatNumber(a.float.reconstructionMse ?? Number.NaN)} → ${formatNumber(a.quantized.reconstructionMse ?? Number.NaN)}`);
     if (a.float.threshold !== undefined && a.quantized.threshold !== undefined) {
       lines.push(`  at thresholds ${formatNumber(a.float.threshold)} / ${formatNumber(a.quantized.threshold)}: accuracy ${percent(a.float.accuracy)} → ${percent(a.quantized.accuracy)}, decision agreement ${percent(a.agreement)}`);

@@ -1,6 +1,7 @@
-import { type JsonDocument, loadJsonDocument, parseJsonDocumentText } from '../io/json-document.js';
+import { type JsonDocument, parseJsonDocumentText } from '../io/json-document.js';
 import type { JsonReader } from '../io/json-reader.js';
 import type { Standardization, Task } from '../model/float-model.js';
+import { readInputFile } from './read-input-file.js';
 
 /**
  * What a trained model file does not say but firmnet needs: the preprocessing that ran before the
@@ -25,7 +26,7 @@ export const PREPROCESSING_FORMAT = 'firmnet.preprocessing';
 const SIDECAR_DOCUMENT: JsonDocument<Preprocessing> = { code: 'BAD_ARGUMENT', what: 'preprocessing sidecar', parse: parsePreprocessing };
 
 export function loadPreprocessing(file: string): Preprocessing {
-  return loadJsonDocument(SIDECAR_DOCUMENT, file);
+  return parsePreprocessingText(readInputFile(file, 'BAD_ARGUMENT', 'preprocessing sidecar').toString('utf8'), file);
 }
 
 export function parsePreprocessingText(text: string, file: string): Preprocessing {
@@ -42,7 +43,7 @@ function parsePreprocessing(r: JsonReader, root: Record<string, unknown>): Prepr
   if ('featureNames' in root) out.featureNames = r.strings(root, 'featureNames', '');
   if ('input' in root) out.input = standardization(r, root, 'input');
   if ('target' in root) out.target = standardization(r, root, 'target');
-  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel'] as const);
+  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder'] as const);
   if ('classNames' in root) out.classNames = r.strings(root, 'classNames', '');
   if ('labelColumns' in root) out.labelColumns = r.strings(root, 'labelColumns', '');
   return out;

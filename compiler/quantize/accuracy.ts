@@ -19,9 +19,13 @@ export interface AccuracyComparison {
   drop: number;
   /** Share of rows (labels, for multilabel) where both make the same decision (class, or anomaly at their thresholds). */
   agreement: number | null;
-  /** RMSE between float and dequantized outputs, in network units (logits, probabilities with an int8 head, standardized values). */
+  /**
+   * RMSE between float and dequantized outputs, in network units: logits, probabilities with an int8
+   * head, standardized values (regression or autoencoder with a target standardization), else the
+   * data's own units (e.g. an imported autoencoder that reconstructs raw inputs).
+   */
   outputRmse: number;
-  outputUnits: 'logits' | 'probabilities' | 'standardized values';
+  outputUnits: 'logits' | 'probabilities' | 'standardized values' | 'data units';
 }
 
 /**
@@ -55,7 +59,7 @@ export function compareWithFloat(
     drop: (headline.lowerIsBetter ? qv - fv : fv - qv) * scale,
     agreement: agreement(data, model, f.scores, quantizedScores, f.cols, floatScoring.threshold, int8Scoring.threshold),
     outputRmse: Math.sqrt(se / Math.max(reference.length, 1)),
-    outputUnits: q.headInFirmware ? 'probabilities' : data.task === 'regression' || data.task === 'autoencoder' ? 'standardized values' : 'logits',
+    outputUnits: q.headInFirmware ? 'probabilities' : data.task === 'regression' || data.task === 'autoencoder' ? (model.targetStandardization ? 'standardized values' : 'data units') : 'logits',
   };
 }
 

@@ -25,13 +25,17 @@ export const importCommand: CommandModule<ImportArgs> = {
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'model.onnx, or a TF.js model.json (its weight shards next to it) or its folder' })
       .option('out', { type: 'string', demandOption: true, describe: 'where to write the firmnet model file' })
-      .option('task', { choices: ['regression', 'binary', 'multiclass', 'multilabel'] as const, describe: 'what the model predicts (default: from a trailing Softmax/Sigmoid, else regression)' })
+      .option('task', {
+        choices: ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder'] as const,
+        describe: 'what the model predicts (default: from a trailing Softmax/Sigmoid, else regression); autoencoder: it reconstructs its input, scored by the reconstruction error',
+      })
       .option('classes', { type: 'string', describe: 'class names, comma-separated, in output order' })
       .option('preprocessing', { type: 'string', describe: 'JSON sidecar: input mean/std, feature names, classes, task (see docs/import-export.md)' })
       .option('name', { type: 'string', describe: 'model name (default: from the file)' })
       .example('firmnet import mlp.onnx --preprocessing scaler.json --out model.json', 'PyTorch/ONNX model with its StandardScaler statistics')
       .example('firmnet import logits.onnx --task multiclass --classes cat,dog,bird --out model.json', 'a classifier exported without its softmax')
-      .example('firmnet import tfjs_model/model.json --out model.json', 'a TF.js / Keras layers model') as unknown as Argv<ImportArgs>,
+      .example('firmnet import tfjs_model/model.json --out model.json', 'a TF.js / Keras layers model')
+      .example('firmnet import ae.onnx --task autoencoder --preprocessing names.json --out model.json', 'an anomaly-detection autoencoder (640 inputs → 640 outputs)') as unknown as Argv<ImportArgs>,
   run: async (args, ui) => {
     const options: ImportOptions = {
       file: args.file,
@@ -75,7 +79,13 @@ function printSummary(ui: { print(text?: string): void }, model: FloatModel, arg
   ui.print();
   ui.print(`task ${model.task}, head ${model.head}${model.classNames.length > 0 ? `, classes ${model.classNames.join(', ')}` : ''}`);
   if (args.task === undefined && model.task === 'regression' && model.head === 'identity' && args.preprocessing === undefined) {
-    ui.print('  (the model does not end in Softmax or Sigmoid, so it is imported as regression; pass --task multiclass/binary if its outputs are class logits)');
+    const reconstructs = model.outputFeatures === model.inputFeatures && model.outputFeatures > 1;
+    ui.print(
+      `  (the model does not end in Softmax or Sigmoid, so it is imported as regression; pass --task multiclass/binary if its outputs are class logits${reconstructs ? `, or --task autoencoder if it reconstructs its ${model.inputFeatures} inputs` : ''})`,
+    );
+  }
+  if (model.task === 'autoencoder' && model.anomaly === null) {
+    ui.print('  (no anomaly threshold: `firmnet sim --data` scores rows by their reconstruction error, and with a 0/1 label column by ROC-AUC)');
   }
   ui.print(`input standardization: ${model.inputStandardization ? 'yes' : 'none (pass --preprocessing sidecar.json if the model was trained on standardized inputs)'}`);
   if (model.featureNames[0] === 'x0') ui.print('feature names x0…: name the CSV columns with featureNames in a --preprocessing sidecar to evaluate on CSV files');
