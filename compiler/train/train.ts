@@ -212,27 +212,40 @@ function validateConfig(config: TrainConfig, data: Dataset): void {
   if (data.rows < 2) bad(`${data.file} has ${data.rows} data row(s); training needs at least 2`);
 }
 
-/** Seeded split; stratified per class for classification so rare classes appear in both parts. */
-function splitRows(data: Dataset, fraction: number, rng: Rng): { fitRows: Uint32Array; valRows: Uint32Array } {
+/**
+ * Seeded split; stratified per class for classification so rare classes appear in both parts:
+ * of each class, the first round(count × fraction) rows in a seeded permutation are held out.
+ * Works on typed arrays throughout, so it scales to millions of rows.
+ */
+export function splitRows(data: Pick<Dataset, 'rows' | 'labels'>, fraction: number, rng: Rng): { fitRows: Uint32Array; valRows: Uint32Array } {
   const all = rng.permutation(data.rows);
   if (fraction === 0) return { fitRows: all, valRows: new Uint32Array(0) };
-  const groups = new Map<number, number[]>();
-  for (const r of all) {
-    const key = data.labels.length > 0 ? data.labels[r] : 0;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(r);
+  const keyOf = (r: number): number => (data.labels.length > 0 ? data.labels[r] : 0);
+  const counts = new Map<number, number>();
+  for (let r = 0; r < data.rows; r++) counts.set(keyOf(r), (counts.get(keyOf(r)) ?? 0) + 1);
+  const heldOut = new Map<number, number>();
+  let valCount = 0;
+  for (const [key, n] of counts) {
+    heldOut.set(key, Math.round(n * fraction));
+    valCount += Math.round(n * fraction);
   }
-  const fit: number[] = [];
-  const val: number[] = [];
-  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
-    const g = groups.get(key)!;
-    const nVal = Math.round(g.length * fraction);
-    val.push(...g.slice(0, nVal));
-    fit.push(...g.slice(nVal));
+  if (valCount === data.rows) throw new FirmnetError('BAD_ARGUMENT', `--val-split ${fraction} leaves no rows to train on`);
+  const fitRows = new Uint32Array(data.rows - valCount);
+  const valRows = new Uint32Array(valCount);
+  let fit = 0;
+  let val = 0;
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i];
+    const key = keyOf(r);
+    const left = heldOut.get(key)!;
+    if (left > 0) {
+      heldOut.set(key, left - 1);
+      valRows[val++] = r;
+    } else {
+      fitRows[fit++] = r;
+    }
   }
-  if (fit.length === 0) throw new FirmnetError('BAD_ARGUMENT', `--val-split ${fraction} leaves no rows to train on`);
-  return { fitRows: Uint32Array.from(fit).sort(), valRows: Uint32Array.from(val).sort() };
+  return { fitRows: fitRows.sort(), valRows: valRows.sort() };
 }
 
 interface ValidationScores {
