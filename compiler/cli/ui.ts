@@ -62,7 +62,7 @@ export class Ui {
 
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const widths = headers.map((h, i) => cells.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const numeric = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-+]?[\d.,]+\s?[%a-zµ]*$/i.test(String(r[i] ?? ''))));
   const fmt = (r: string[]): string =>
     r
