@@ -10,6 +10,7 @@ import { type QArray, allocQ } from '../reference/tensor.js';
 import { type Stage, foldModel } from './fold.js';
 import { lowerStage } from './lower.js';
 import { type CalibrationMethod, type QDtype, type QLayer, type QModel, type QOpKind, type QTensor, DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from './qmodel.js';
+import { checkObservedFinite, checkQuantizedLayers } from './scale-guard.js';
 import { sealQModel } from './seal.js';
 import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
@@ -74,6 +75,7 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
   const observed = observeTensors(stages, input, calibration.rows);
   const names = ['input', ...stages.map((s) => s.name)];
   const features = [model.inputFeatures, ...stages.map(stageOutFeatures)];
+  checkObservedFinite(observed, names, features, model.featureNames, calibration.description);
   const dtypes = resolveDtypes(stages, names, options.int16);
   const fixed = names.map((_, t) => fixedParams(stages, t, dtypes[t]));
   const rangeOf = memoize((t: number, method: CalibrationMethod) => calibrationRange(observed[t], method, { percentile: options.percentile, dtype: dtypes[t] }));
@@ -87,7 +89,11 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
     const tensors = tensorsFor(methods);
     return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
   };
-  const build = (methods: CalibrationMethod[]): QModel => buildQModel(model, lowerAll(methods), options, calibration, methods);
+  const build = (methods: CalibrationMethod[]): QModel => {
+    const layers = lowerAll(methods);
+    checkQuantizedLayers(layers);
+    return buildQModel(model, layers, options, calibration, methods);
+  };
 
   let methods: CalibrationMethod[] = names.map(() => (options.method === 'auto' ? 'mse' : options.method));
   if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, lowerAll, calibration.rows, observed, onProgress);
