@@ -4,7 +4,8 @@ import { FirmnetError } from '../errors.js';
 import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
 import { applyHead } from '../model/float-inference.js';
 import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
-import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
+import { type FloatArray, type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
+import { shortestFloat32 } from '../nn/layer.js';
 import { Network, describeLayer } from '../nn/network.js';
 import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from '../nn/optimizers.js';
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
@@ -85,6 +86,8 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     config.task === 'autoencoder' ? inputStandardization : config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
   const x = matrixOf(data.rows, nf, applyStandardization(data.features, nf, inputStandardization));
   const t = matrixOf(data.rows, data.targetColumns, applyStandardization(data.targets, data.targetColumns, targetStandardization));
+  checkStandardized(data.file, data.featureNames, data.features, x.data, inputStandardization);
+  if (config.task === 'regression') checkStandardized(data.file, data.labelColumns, data.targets, t.data, targetStandardization);
 
   const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng);
   const params = network.params();
@@ -121,12 +124,13 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       const outputs: Matrix[] = [];
       const out = network.forward(xb, 'train', (_, o) => outputs.push(o));
       const value = lossFn(out, tb);
-      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, epoch, step + 1, config, 'loss');
+      const at: DivergencePoint = { epoch, batch: step + 1, batches: stepsPerEpoch, rows: end - start };
+      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, at, config, `${loss} loss`);
       network.backward(value.grad);
       const gradNorm = clipGradientsByGlobalNorm(params, config.clipNorm);
       if (!Number.isFinite(gradNorm)) {
         const bad = params.find((p) => !allFinite(p.grad));
-        throw divergence(network, outputs, xb, epoch, step + 1, config, `gradient of ${bad?.name ?? 'a parameter'}`);
+        throw divergence(network, outputs, xb, at, config, `gradient of ${bad?.name ?? 'a parameter'}`);
       }
       lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
       optimizer.step(params, lr);
@@ -248,6 +252,30 @@ export function splitRows(data: Pick<Dataset, 'rows' | 'labels'>, fraction: numb
   return { fitRows: fitRows.sort(), valRows: valRows.sort() };
 }
 
+/**
+ * Standardization runs in float32 like the firmware: a column whose values are too far apart
+ * (3.4e38 next to −3.4e38) overflows in x − mean or in its standard deviation. Caught here, naming
+ * the column, instead of as a diverged loss or an unwritable model file.
+ */
+function checkStandardized(file: string, names: string[], raw: Float32Array, standardized: FloatArray, s: Standardization | null): void {
+  if (s === null) return;
+  const columns = names.length;
+  for (let j = 0; j < columns; j++) {
+    if (!Number.isFinite(s.mean[j]) || !Number.isFinite(s.std[j])) {
+      throw new FirmnetError('BAD_CSV', `${file}: column '${names[j]}' spreads wider than float32 can hold (mean ${s.mean[j]}, standard deviation ${s.std[j]}); rescale the column (e.g. to other units)`);
+    }
+  }
+  for (let i = 0; i < standardized.length; i++) {
+    if (Number.isFinite(standardized[i])) continue;
+    const j = i % columns;
+    throw new FirmnetError(
+      'BAD_CSV',
+      `${file}: column '${names[j]}': the value ${shortestFloat32(raw[i])} in data row ${Math.floor(i / columns) + 1} becomes ${standardized[i]} when standardized in float32 ((x − ${s.mean[j]}) / ${s.std[j]}); ` +
+        'the column\'s values are too far apart for float32 arithmetic; rescale the column (e.g. to other units)',
+    );
+  }
+}
+
 interface ValidationScores {
   loss: number;
   evaluation: Evaluation;
@@ -309,17 +337,32 @@ function stopScore(metric: StopMetric, val: ValidationScores): number {
   }
 }
 
-function divergence(network: Network, outputs: Matrix[], xb: Matrix, epoch: number, step: number, config: TrainConfig, what: string): FirmnetError {
+/** Where in the run a value went non-finite. */
+interface DivergencePoint {
+  epoch: number;
+  /** 1-based batch within the epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  rows: number;
+}
+
+/** "training diverged" naming what became NaN/Inf, where (epoch, batch, first layer), and what to change. */
+function divergence(network: Network, outputs: Matrix[], xb: Matrix, at: DivergencePoint, config: TrainConfig, what: string): FirmnetError {
+  const badParam = network.params().find((p) => !allFinite(p.value));
   const firstBad = outputs.findIndex((o) => !allFinite(o.data));
   let maxInput = 0;
   for (let i = 0; i < xb.data.length; i++) maxInput = Math.max(maxInput, Math.abs(xb.data[i]));
-  const where = firstBad >= 0 ? `; the first non-finite values appear in the output of ${describeLayer(network.layers[firstBad], firstBad)}` : '';
+  const where: string[] = [];
+  if (badParam) where.push(`the parameter ${badParam.name} was already NaN/Inf (an earlier update overflowed)`);
+  if (firstBad >= 0) where.push(`the first non-finite values appear in the output of ${describeLayer(network.layers[firstBad], firstBad)}`);
+  else if (outputs.length > 0 && what.endsWith('loss')) where.push('every layer output is finite, so the loss overflowed on the outputs and targets themselves');
   const causes: string[] = [];
   if (!allFinite(xb.data)) causes.push('the input batch itself contains NaN/Inf values');
   if (maxInput > 1e3) causes.push(`inputs are not scaled (largest |x| in the batch is ${maxInput.toExponential(2)}; do not pass --no-standardize for raw data)`);
-  causes.push(`the learning rate ${config.learningRate} is too high for ${config.optimizer.name} (try 10× lower, or --clip-norm 1)`);
+  causes.push(`the learning rate ${config.learningRate} is too high for ${config.optimizer.name}: lower it (try --lr ${config.learningRate / 10}) or clip gradients (--clip-norm 1)`);
   return new FirmnetError(
     'TRAINING_DIVERGED',
-    `training diverged: the ${what} became NaN/Inf at epoch ${epoch}, step ${step}${where}. Likely cause: ${causes.join('; or ')}.`,
+    `training diverged: the ${what} became NaN/Inf at epoch ${at.epoch}, batch ${at.batch} of ${at.batches} (${at.rows} rows)` +
+      `${where.length > 0 ? `; ${where.join('; ')}` : ''}. Likely cause: ${causes.join('; or ')}.`,
   );
 }

@@ -99,10 +99,26 @@ describe('training', () => {
     }
     expect(error).toBeInstanceOf(FirmnetError);
     const message = (error as FirmnetError).message;
-    expect(message).toMatch(/became NaN\/Inf at epoch \d+, step \d+/);
-    expect(message).toMatch(/layer \d+ \(/);
+    expect(message).toMatch(/^training diverged: the softmax_ce_logits loss became NaN\/Inf at epoch \d+, batch \d+ of 6 \(16 rows\)/);
+    expect(message).toMatch(/in the output of layer \d+ \(/);
     expect(message).toContain('inputs are not scaled');
-    expect(message).toContain('learning rate');
+    expect(message).toContain('the learning rate 10 is too high for sgd: lower it (try --lr 1)');
+  });
+
+  it('names a column that overflows float32 when standardized, before training', () => {
+    // 3.4e38 is a float32, but x − mean is not for the column's negative values.
+    const b = Float32Array.from({ length: iris.rows }, (_, r) => (r % 3 === 0 ? -3.4e38 : 3.4e38));
+    const features = iris.features.map((v, i) => (i % 4 === 1 ? b[Math.floor(i / 4)] : v));
+    let error: unknown;
+    try {
+      trainModel({ ...iris, features }, config({ epochs: 1 }), 'iris');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FirmnetError);
+    expect((error as FirmnetError).message).toMatch(
+      new RegExp(`^models/data/iris/train\\.csv: column '${iris.featureNames[1]}': the value -3\\.4e\\+38 in data row 1 becomes -Infinity when standardized in float32`),
+    );
   });
 
   it('rejects a softmax output layer feeding a logits loss', () => {
