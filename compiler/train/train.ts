@@ -45,14 +45,17 @@ export interface EpochLog {
   epoch: number;
   trainLoss: number;
   valLoss: number | null;
-  /** Task metric on validation rows (accuracy, or RMSE for regression), null without validation. */
+  /** Task metric on validation rows, named by valMetricName; null without validation. */
   valMetric: number | null;
+  /** What valMetric is: val_accuracy (label-wise for multilabel), val_rmse or val_reconstruction_mse. */
+  valMetricName: EpochMetricName | null;
   learningRate: number;
   gradNorm: number;
   paramNorm: number;
   deadReluFraction: number | null;
   saturatedFraction: number | null;
   samplesPerSecond: number;
+  /** Early stopping only: this epoch improved the stop metric, so its weights are the ones kept so far. */
   best: boolean;
 }
 
@@ -157,13 +160,14 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       trainLoss: lossSum / fitRows.length,
       valLoss: val?.loss ?? null,
       valMetric: val ? epochMetric(config.task, val.evaluation) : null,
+      valMetricName: val ? epochMetricName(config.task) : null,
       learningRate: lr,
       gradNorm: gradNormSum / stepsPerEpoch,
       paramNorm: signals.paramNorm,
       deadReluFraction: signals.deadReluFraction,
       saturatedFraction: signals.saturatedFraction,
       samplesPerSecond: fitRows.length / Math.max(seconds, 1e-9),
-      best: epoch === bestEpoch,
+      best: improved,
     };
     history.push(log);
     hooks.onEpoch?.(log, config.epochs);
@@ -203,17 +207,40 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
 }
 
 function validateConfig(config: TrainConfig, data: Dataset): void {
+  if (config.task !== data.task) throw new FirmnetError('BAD_ARGUMENT', `internal: dataset was loaded for ${data.task}, config says ${config.task}`);
+  checkTrainConfig(config);
+  if (data.rows < 2) throw new FirmnetError('BAD_ARGUMENT', `${data.file} has ${data.rows} data row(s); training needs at least 2`);
+}
+
+/** The settings of a run that can be checked without data, named by their flags: checked before any file is read. */
+export function checkTrainConfig(config: TrainConfig): void {
   const bad = (msg: string): never => {
     throw new FirmnetError('BAD_ARGUMENT', msg);
   };
-  if (config.task !== data.task) bad(`internal: dataset was loaded for ${data.task}, config says ${config.task}`);
-  if (!(config.epochs >= 1)) bad(`--epochs must be at least 1, got ${config.epochs}`);
-  if (!(config.batchSize >= 1)) bad(`--batch-size must be at least 1, got ${config.batchSize}`);
-  if (!(config.learningRate > 0)) bad(`--lr must be positive, got ${config.learningRate}`);
+  const positiveInteger = (flag: string, v: number): void => {
+    if (!(Number.isInteger(v) && v >= 1)) bad(`${flag} must be a positive integer, got ${v}`);
+  };
+  positiveInteger('--epochs', config.epochs);
+  positiveInteger('--batch-size', config.batchSize);
+  if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) bad(`--lr must be positive, got ${config.learningRate}`);
   if (!(config.validationSplit >= 0 && config.validationSplit < 1)) bad(`--val-split must be in [0, 1), got ${config.validationSplit}`);
   if (!(config.architecture.dropout >= 0 && config.architecture.dropout < 1)) bad(`--dropout must be in [0, 1), got ${config.architecture.dropout}`);
-  if (config.clipNorm !== null && !(config.clipNorm > 0)) bad(`--clip-norm must be positive, got ${config.clipNorm}`);
-  if (data.rows < 2) bad(`${data.file} has ${data.rows} data row(s); training needs at least 2`);
+  if (config.clipNorm !== null && !(config.clipNorm > 0 && Number.isFinite(config.clipNorm))) bad(`--clip-norm must be positive, got ${config.clipNorm}`);
+  if (!(config.optimizer.weightDecay >= 0 && Number.isFinite(config.optimizer.weightDecay))) bad(`--weight-decay must be 0 or more, got ${config.optimizer.weightDecay}`);
+  if (!(config.optimizer.momentum >= 0 && config.optimizer.momentum <= 1)) bad(`--momentum must be in [0, 1], got ${config.optimizer.momentum}`);
+  if (!Number.isInteger(config.seed)) bad(`--seed must be an integer, got ${config.seed}`);
+  const { activation } = config.architecture;
+  if (activation.type === 'leaky_relu' && !Number.isFinite(activation.alpha)) bad(`--alpha must be a number, got ${activation.alpha}`);
+  const { schedule } = config;
+  if (schedule.name === 'step') {
+    positiveInteger('--step-epochs', schedule.stepEpochs);
+    if (!(schedule.gamma > 0 && Number.isFinite(schedule.gamma))) bad(`--gamma must be positive, got ${schedule.gamma}`);
+  }
+  if (schedule.name === 'warmup_cosine' && !(schedule.warmupEpochs >= 0 && Number.isFinite(schedule.warmupEpochs))) bad(`--warmup-epochs must be 0 or more, got ${schedule.warmupEpochs}`);
+  if (config.earlyStopping) {
+    positiveInteger('--patience', config.earlyStopping.patience);
+    if (!(config.earlyStopping.minDelta >= 0 && Number.isFinite(config.earlyStopping.minDelta))) bad(`--min-delta must be 0 or more, got ${config.earlyStopping.minDelta}`);
+  }
 }
 
 /**
@@ -294,6 +321,15 @@ function validationScores(
   const out = network.forward(valX, 'eval');
   const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
   return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData, scoring) };
+}
+
+export type EpochMetricName = 'val_accuracy' | 'val_rmse' | 'val_reconstruction_mse';
+
+/** The name of the metric logged each epoch for a task. */
+export function epochMetricName(task: Task): EpochMetricName {
+  if (task === 'regression') return 'val_rmse';
+  if (task === 'autoencoder') return 'val_reconstruction_mse';
+  return 'val_accuracy';
 }
 
 /** The metric logged each epoch: RMSE (regression), reconstruction error (autoencoder) or accuracy. */

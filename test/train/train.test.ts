@@ -53,6 +53,13 @@ describe('training', () => {
     expect(result.history.length).toBe(result.bestEpoch + 5);
     const best = result.history[result.bestEpoch - 1];
     expect(Math.min(...result.history.map((h) => h.valLoss!))).toBe(best.valLoss);
+    // Marked: exactly the epochs that set a new lowest validation loss, the last of them the one kept.
+    let lowest = Infinity;
+    for (const h of result.history) {
+      expect(h.best).toBe(h.valLoss! < lowest);
+      lowest = Math.min(lowest, h.valLoss!);
+    }
+    expect(result.history.filter((h) => h.best).pop()!.epoch).toBe(result.bestEpoch);
   });
 
   it('logs the per-epoch signals', () => {
@@ -61,6 +68,9 @@ describe('training', () => {
       expect(h.trainLoss).toBeGreaterThan(0);
       expect(h.valLoss).toBeGreaterThan(0);
       expect(h.valMetric).toBeGreaterThanOrEqual(0);
+      expect(h.valMetricName).toBe('val_accuracy');
+      // Without early stopping no epoch is "best": the last epoch's weights are kept.
+      expect(h.best).toBe(false);
       expect(h.gradNorm).toBeGreaterThan(0);
       expect(h.paramNorm).toBeGreaterThan(0);
       expect(h.deadReluFraction).toBeGreaterThanOrEqual(0);
