@@ -7,11 +7,18 @@ import type { CalibrationSet } from './quantize.js';
 
 export const DEFAULT_CALIBRATION_ROWS = 1000;
 
+/** The sample's size and seed, checked before the data is read (the IR records both). */
+export function checkCalibrationSample(maxRows: number, seed: number): void {
+  if (!(Number.isInteger(maxRows) && maxRows >= 1)) throw new FirmnetError('BAD_ARGUMENT', `--calib-rows must be a positive integer, got ${maxRows}`);
+  if (!Number.isInteger(seed)) throw new FirmnetError('BAD_ARGUMENT', `--seed (of the calibration sample) must be an integer, got ${seed}`);
+}
+
 /**
  * A seeded sample of up to `maxRows` rows of `file` (default: the model's training CSV), kept in
  * file order. Only the model's feature columns are read, so unlabelled data works.
  */
 export function calibrationSetFor(model: FloatModel, file: string | null, maxRows: number, seed: number): CalibrationSet {
+  checkCalibrationSample(maxRows, seed);
   const source = file ?? model.training?.dataFile ?? null;
   if (source === null) {
     throw new FirmnetError('BAD_ARGUMENT', `${model.name} does not record its training data (it was imported); give representative inputs with --calib FILE`);

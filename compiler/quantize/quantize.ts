@@ -68,7 +68,18 @@ const AUTO_SCORING_ROWS = 256;
 /** Progress of calibration: `done` of `total` tensors have their range chosen. */
 export type CalibrationProgress = (done: number, total: number) => void;
 
+/** Options that can be checked before any file is read (the IR records them, so they must be valid). */
+export function checkQuantizeOptions(options: QuantizeOptions): void {
+  if (!CALIBRATION_METHODS.includes(options.method as CalibrationMethod) && options.method !== 'auto') {
+    throw new FirmnetError('BAD_ARGUMENT', `--method must be auto or one of ${CALIBRATION_METHODS.join(', ')}, got ${options.method}`);
+  }
+  if (!(options.percentile >= 50 && options.percentile <= 100)) {
+    throw new FirmnetError('BAD_ARGUMENT', `--percentile is the share (%) of values kept inside the range, from 50 to 100 (e.g. 99.99), got ${options.percentile}`);
+  }
+}
+
 export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
+  checkQuantizeOptions(options);
   if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
   const input = applyStandardization(calibration.features.subarray(0, calibration.rows * model.inputFeatures), model.inputFeatures, model.inputStandardization);
