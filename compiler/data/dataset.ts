@@ -105,6 +105,17 @@ export function loadFeatures(file: string, featureNames: string[]): { features: 
 }
 
 /**
+ * Reads every cell of a file as loadDataset would (numbers, 0/1 targets, non-missing labels and,
+ * when given, declared classes) without keeping the data: for validating every input file of a
+ * run before the first epoch. Returns the number of data rows.
+ */
+export function checkCsvData(file: string, options: DatasetOptions): number {
+  const builder = new DatasetBuilder(file, options, false);
+  readCsv(file, builder);
+  return builder.rows;
+}
+
+/**
  * Checks, from its header alone, that a CSV file has the given columns: for validating every input
  * file of a run before the first epoch. Returns the header.
  */
@@ -135,9 +146,11 @@ class DatasetBuilder implements CsvVisitor {
   private readonly classIndex = new Map<string, number>();
   private readonly classTexts: string[] = [];
 
+  /** `store` false: check every cell, keep nothing (capacity 0). */
   constructor(
     private readonly file: string,
     private readonly options: DatasetOptions,
+    private readonly store = true,
   ) {}
 
   start(header: CsvHeader, maxRows: number): void {
@@ -154,6 +167,7 @@ class DatasetBuilder implements CsvVisitor {
     if (this.featureNames.length === 0) throw new FirmnetError('BAD_CSV', `${this.file} has no feature columns besides the label`);
     this.featureIdx = this.featureNames.map((name) => columnIndex(header, name, 'feature'));
     (this.options.classNames ?? []).forEach((c, i) => this.classIndex.set(c, i));
+    if (!this.store) return;
     this.capacity = maxRows;
     this.features = new Float32Array(maxRows * this.featureIdx.length);
     if (task === 'regression' || task === 'multilabel') this.values = new Float32Array(maxRows * this.labelIdx.length);
@@ -162,29 +176,36 @@ class DatasetBuilder implements CsvVisitor {
 
   row(cells: readonly string[], line: number): void {
     const r = this.rows;
-    if (r >= this.capacity) throw new Error(`internal: ${this.file} has more rows than the reader's bound ${this.capacity}`);
+    const store = this.store;
+    if (store && r >= this.capacity) throw new Error(`internal: ${this.file} has more rows than the reader's bound ${this.capacity}`);
     const nf = this.featureIdx.length;
-    for (let j = 0; j < nf; j++) this.features[r * nf + j] = this.numeric(cells, this.featureIdx[j], line);
+    for (let j = 0; j < nf; j++) {
+      const v = this.numeric(cells, this.featureIdx[j], line);
+      if (store) this.features[r * nf + j] = v;
+    }
     const { task } = this.options;
-    if (task === 'regression' || task === 'multilabel') {
+    if (task === 'binary' || task === 'multiclass') {
+      const id = this.classId(cells, this.labelIdx[0], line);
+      if (store) this.ids[r] = id;
+    } else {
       const k = this.labelIdx.length;
       for (let j = 0; j < k; j++) {
-        const col = this.labelIdx[j];
-        const v = this.numeric(cells, col, line);
-        if (task === 'multilabel' && v !== 0 && v !== 1) throw this.error(line, col, `multilabel targets must be 0 or 1, got '${cells[col].trim()}'`);
-        this.values[r * k + j] = v;
+        const v = this.target(cells, this.labelIdx[j], line);
+        if (!store) continue;
+        if (task === 'autoencoder') this.ids[r] = v;
+        else this.values[r * k + j] = v;
       }
-    } else if (task === 'autoencoder') {
-      if (this.labelIdx.length === 1) {
-        const col = this.labelIdx[0];
-        const v = this.numeric(cells, col, line);
-        if (v !== 0 && v !== 1) throw this.error(line, col, `anomaly labels must be 0 (normal) or 1 (anomaly), got '${cells[col].trim()}'`);
-        this.ids[r] = v;
-      }
-    } else {
-      this.ids[r] = this.classId(cells, this.labelIdx[0], line);
     }
     this.rows++;
+  }
+
+  /** A regression target, a 0/1 multilabel target or a 0/1 anomaly label. */
+  private target(cells: readonly string[], col: number, line: number): number {
+    const v = this.numeric(cells, col, line);
+    if (v === 0 || v === 1) return v;
+    if (this.options.task === 'multilabel') throw this.error(line, col, `multilabel targets must be 0 or 1, got '${cells[col].trim()}'`);
+    if (this.options.task === 'autoencoder') throw this.error(line, col, `anomaly labels must be 0 (normal) or 1 (anomaly), got '${cells[col].trim()}'`);
+    return v;
   }
 
   finish(): Dataset {
