@@ -58,9 +58,7 @@ export function readCsv(file: string, visitor: CsvVisitor, chunkBytes = CHUNK_BY
 
 /** The same reader over text already in memory (small files, tests). */
 export function parseCsvText(text: string, file: string, visitor: CsvVisitor): number {
-  let ends = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) ends++;
-  const records = (ends === 0 ? countOf(text, '\r') : ends) + 1;
+  const records = countOf(text, '\n') + countOf(text, '\r') - countOf(text, '\r\n') + 1;
   const splitter = new CsvSplitter(file, (header) => visitor.start(header, maxDataRows(records, Buffer.byteLength(text), header.names.length)), visitor.row.bind(visitor));
   splitter.push(text);
   return splitter.end();
@@ -68,33 +66,26 @@ export function parseCsvText(text: string, file: string, visitor: CsvVisitor): n
 
 /** The header of a CSV file, reading no further than its first record. */
 export function readCsvHeader(file: string): CsvHeader {
-  let found: CsvHeader | null = null;
   const fd = openCsv(file);
   try {
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(1 << 16);
-    const splitter = new CsvSplitter(
-      file,
-      (header) => {
-        found = header;
-      },
-      () => undefined,
-    );
-    for (let position = 0; found === null; ) {
+    const splitter = new CsvSplitter(file, () => undefined, () => undefined);
+    for (let position = 0; splitter.header === null; ) {
       const n = readChunk(fd, file, buffer, position);
-      if (n === 0) break;
+      if (n === 0) {
+        // No line end after the header: end() finds it, or says the file is empty.
+        splitter.push(decoder.end());
+        splitter.end();
+        break;
+      }
       position += n;
       splitter.push(decoder.write(buffer.subarray(0, n)), true);
     }
-    if (found === null) {
-      splitter.push(decoder.end(), true);
-      splitter.end();
-    }
+    return splitter.header!;
   } finally {
     closeSync(fd);
   }
-  if (found === null) throw new FirmnetError('BAD_CSV', `${file} has a header but no data rows`);
-  return found;
 }
 
 function openCsv(file: string): number {
@@ -120,20 +111,22 @@ function readChunk(fd: number, file: string, buffer: Buffer, position: number): 
   }
 }
 
-/** Line terminators in the file (LF, or CR for a file without any LF): records ≤ this + 1. */
+/** Line ends in the file, as the splitter sees them (LF, CRLF, or a CR alone): records ≤ this + 1. */
 function lineEnds(fd: number, file: string, bytes: number, chunkBytes: number): number {
   const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(bytes, 1)));
-  let lf = 0;
-  let cr = 0;
+  let ends = 0;
+  let crLast = false;
   for (let position = 0; position < bytes; ) {
     const n = readChunk(fd, file, buffer, position);
     if (n === 0) break;
     position += n;
     const view = n === buffer.length ? buffer : buffer.subarray(0, n);
-    for (let i = view.indexOf(LF); i >= 0; i = view.indexOf(LF, i + 1)) lf++;
-    if (lf === 0) for (let i = view.indexOf(CR); i >= 0; i = view.indexOf(CR, i + 1)) cr++;
+    // A CR ending the previous chunk was counted; a LF right after it is the same line end.
+    for (let i = view.indexOf(LF, crLast ? 1 : 0); i >= 0; i = view.indexOf(LF, i + 1)) ends++;
+    for (let i = view.indexOf(CR); i >= 0; i = view.indexOf(CR, i + 1)) if (view[i + 1] !== LF) ends++;
+    crLast = view[n - 1] === CR;
   }
-  return lf > 0 ? lf : cr;
+  return ends;
 }
 
 /**
@@ -144,9 +137,9 @@ function maxDataRows(records: number, bytes: number, columns: number): number {
   return Math.max(0, Math.min(records - 1, Math.floor((bytes + 1) / (2 * columns))));
 }
 
-function countOf(text: string, ch: string): number {
+function countOf(text: string, pattern: string): number {
   let n = 0;
-  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  for (let i = text.indexOf(pattern); i >= 0; i = text.indexOf(pattern, i + 1)) n++;
   return n;
 }
 
@@ -156,7 +149,7 @@ function countOf(text: string, ch: string): number {
  * cells cut by a piece boundary are assembled.
  */
 class CsvSplitter {
-  private header: CsvHeader | null = null;
+  header: CsvHeader | null = null;
   private delimiter = 0;
   private cells: string[] = [];
   /** The part of the current cell that lies in earlier pieces or in closed quotes. */

@@ -109,6 +109,17 @@ describe('CSV reader', () => {
     for (const chunkBytes of [1, 2, 3, 5, 7, 64]) expect(records((v) => readCsv(file, v, chunkBytes))).toEqual(expected);
   });
 
+  it('sizes its arrays for any mix of line ends (CR-only lines next to LF and CRLF)', () => {
+    const text = 'x,label\r1,0\r2,1\r3,0\r4,1\n5,0\r\n6,1\r';
+    for (const chunkBytes of [1, 3, 64]) {
+      const file = csv('mixed-ends.csv', text);
+      expect(records((v) => readCsv(file, v, chunkBytes)).rows.map(([line]) => line)).toEqual([2, 3, 4, 5, 6, 7]);
+    }
+    const d = loadDataset(csv('mixed-ends.csv', text), { task: 'binary', labelColumns: ['label'] });
+    expect(Array.from(d.features)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(d.labels)).toEqual([0, 1, 0, 1, 0, 1]);
+  });
+
   it('detects ; and tab separated files from the header', () => {
     const semi = loadDataset(csv('semi.csv', 'a;b;label\n1;2.5;0\n3;4;1\n'), { task: 'binary', labelColumns: ['label'] });
     expect(semi.featureNames).toEqual(['a', 'b']);
