@@ -141,7 +141,7 @@ function cyclesChart(r: SimulationReport): string {
   const layers = r.cycles.layers;
   const width = 640;
   const rowH = 22;
-  const max = Math.max(...layers.map((l) => l.cycles), 1);
+  const max = layers.reduce((m, l) => Math.max(m, l.cycles), 1);
   const bars = layers
     .map((l, i) => {
       const y = 8 + i * rowH;
@@ -192,7 +192,7 @@ function accuracySection(a: NonNullable<SimulationReport['accuracy']>, className
       return `<text x="0" y="${24 + i * 26}">${esc(name as string)}</text><rect x="110" y="${10 + i * 26}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${(116 + w).toFixed(1)}" y="${24 + i * 26}">${fmt(v as number)}</text>`;
     })
     .join('');
-  const sqnrMax = Math.max(...a.perLayerSqnr.map((l) => (Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0)), 1);
+  const sqnrMax = a.perLayerSqnr.reduce((m, l) => Math.max(m, Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0), 1);
   const sqnr = a.perLayerSqnr
     .map((l, i) => {
       const v = Number.isFinite(l.sqnrDb) ? l.sqnrDb : sqnrMax;
@@ -214,7 +214,7 @@ ${confusions ? `<h3>Confusion matrices (rows: actual, columns: predicted)</h3>${
 }
 
 function confusionTable(title: string, m: number[][], classNames: string[]): string {
-  const max = Math.max(...m.flat(), 1);
+  const max = m.reduce((most, row) => row.reduce((a, b) => Math.max(a, b), most), 1);
   const label = (i: number): string => esc(m.length === 2 && classNames.length !== 2 ? (i === 0 ? 'normal' : 'anomaly') : (classNames[i] ?? String(i)));
   const rows = m
     .map(

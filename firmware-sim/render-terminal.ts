@@ -28,7 +28,7 @@ export function renderTerminal(r: SimulationReport): string[] {
   lines.push('');
   lines.push('cycles');
   const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, l.macs, n(Object.entries(l.instructions).reduce((s, [k, v]) => (k === 'taken_branches' ? s : s + v), 0)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
-  lines.push(...formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n').map((l) => `  ${l}`));
+  for (const l of formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n')) lines.push(`  ${l}`);
   lines.push(`  total ${n(r.cycles.totalCycles)} cycles = ${r.cycles.latencyMs.toFixed(3)} ms at ${formatHz(r.target.clockHz)}, ${n(r.cycles.inferencesPerSecond)} inferences/s`);
   lines.push(`  ${r.cycles.method}`);
   if (r.cycles.validatedErrorPercent !== null) {

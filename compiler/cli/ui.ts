@@ -68,7 +68,7 @@ export class Ui {
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const head = headers.map(terminalText);
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : terminalText(c))));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const widths = head.map((h, i) => cells.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const numeric = head.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-+]?[\d.,]+\s?[%a-zµ]*$/i.test(String(r[i] ?? ''))));
   const fmt = (r: string[]): string =>
     r

@@ -9,6 +9,12 @@ import type { CalibrationSet } from './quantize.js';
 
 export const DEFAULT_CALIBRATION_ROWS = 1000;
 
+/** The sample's size and seed, checked before the data is read (the IR records both). */
+export function checkCalibrationSample(maxRows: number, seed: number): void {
+  if (!(Number.isInteger(maxRows) && maxRows >= 1)) throw new FirmnetError('BAD_ARGUMENT', `--calib-rows must be a positive integer, got ${maxRows}`);
+  if (!Number.isInteger(seed)) throw new FirmnetError('BAD_ARGUMENT', `--seed (of the calibration sample) must be an integer, got ${seed}`);
+}
+
 /**
  * A seeded sample of up to `maxRows` rows of `file` (default: the model's training CSV, which a
  * model file records relative to its own folder), kept in file order. Only the model's feature
@@ -17,6 +23,7 @@ export const DEFAULT_CALIBRATION_ROWS = 1000;
  * by an absolute path.
  */
 export function calibrationSetFor(model: FloatModel, file: string | null, maxRows: number, seed: number, recordIn: string | null = null): CalibrationSet {
+  checkCalibrationSample(maxRows, seed);
   const recorded = model.training?.dataFile ?? null;
   const source = file ?? (recorded === null ? null : modelFilePath(model, recorded));
   if (source === null) {

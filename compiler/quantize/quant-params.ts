@@ -45,7 +45,7 @@ export interface QuantizedWeights {
 export function quantizeWeights(weights: Float64Array, outFeatures: number, inFeatures: number, perChannel: boolean): QuantizedWeights {
   const maxAbs = new Float64Array(outFeatures);
   for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) maxAbs[o] = Math.max(maxAbs[o], Math.abs(weights[o * inFeatures + i]));
-  if (!perChannel) maxAbs.fill(Math.max(...maxAbs));
+  if (!perChannel) maxAbs.fill(maxAbs.reduce((a, b) => Math.max(a, b), 0));
   const scales = Array.from(maxAbs, (m) => (m === 0 ? 1 : shortestFloat32(m / 127)));
   const q = new Array<number>(weights.length);
   for (let o = 0; o < outFeatures; o++) {

@@ -10,6 +10,7 @@ import { type QArray, allocQ } from '../reference/tensor.js';
 import { type Stage, foldModel } from './fold.js';
 import { lowerStage } from './lower.js';
 import { type CalibrationMethod, type QDtype, type QLayer, type QModel, type QOpKind, type QTensor, DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from './qmodel.js';
+import { checkObservedFinite, checkQuantizedLayers } from './scale-guard.js';
 import { sealQModel } from './seal.js';
 import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
@@ -67,13 +68,25 @@ const AUTO_SCORING_ROWS = 256;
 /** Progress of calibration: `done` of `total` tensors have their range chosen. */
 export type CalibrationProgress = (done: number, total: number) => void;
 
+/** Options that can be checked before any file is read (the IR records them, so they must be valid). */
+export function checkQuantizeOptions(options: QuantizeOptions): void {
+  if (!CALIBRATION_METHODS.includes(options.method as CalibrationMethod) && options.method !== 'auto') {
+    throw new FirmnetError('BAD_ARGUMENT', `--method must be auto or one of ${CALIBRATION_METHODS.join(', ')}, got ${options.method}`);
+  }
+  if (!(options.percentile >= 50 && options.percentile <= 100)) {
+    throw new FirmnetError('BAD_ARGUMENT', `--percentile is the share (%) of values kept inside the range, from 50 to 100 (e.g. 99.99), got ${options.percentile}`);
+  }
+}
+
 export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
+  checkQuantizeOptions(options);
   if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
   const input = applyStandardization(calibration.features.subarray(0, calibration.rows * model.inputFeatures), model.inputFeatures, model.inputStandardization);
   const observed = observeTensors(stages, input, calibration.rows);
   const names = ['input', ...stages.map((s) => s.name)];
   const features = [model.inputFeatures, ...stages.map(stageOutFeatures)];
+  checkObservedFinite(observed, names, features, model.featureNames, calibration.description);
   const dtypes = resolveDtypes(stages, names, options.int16);
   const fixed = names.map((_, t) => fixedParams(stages, t, dtypes[t]));
   const rangeOf = memoize((t: number, method: CalibrationMethod) => calibrationRange(observed[t], method, { percentile: options.percentile, dtype: dtypes[t] }));
@@ -87,7 +100,11 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
     const tensors = tensorsFor(methods);
     return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
   };
-  const build = (methods: CalibrationMethod[]): QModel => buildQModel(model, lowerAll(methods), options, calibration, methods);
+  const build = (methods: CalibrationMethod[]): QModel => {
+    const layers = lowerAll(methods);
+    checkQuantizedLayers(layers);
+    return buildQModel(model, layers, options, calibration, methods);
+  };
 
   let methods: CalibrationMethod[] = names.map(() => (options.method === 'auto' ? 'mse' : options.method));
   if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, lowerAll, calibration.rows, observed, onProgress);

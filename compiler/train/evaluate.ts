@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { Task } from '../model/float-model.js';
 import { type AnomalyScoring, reconstructionErrors } from './anomaly.js';
-import { binaryRankingMetrics, classificationMetrics, regressionMetrics } from './metrics.js';
+import { binaryRankingMetrics, classificationMetrics, positiveClassScores, regressionMetrics } from './metrics.js';
 
 /** Task-appropriate scores of predictions against a dataset; absent fields do not apply to the task. */
 export interface Evaluation {
@@ -57,7 +57,8 @@ export function evaluateScores(scores: ArrayLike<number>, data: Dataset, anomaly
       return { ...base, ...m, ...r };
     }
     case 'multilabel': {
-      // Each label is its own binary problem: report label-wise accuracy and macro scores.
+      // Each label is its own binary problem scored on its positive class (as scikit-learn's
+      // average='macro' over a label-indicator matrix); accuracy is label-wise.
       const k = data.targetColumns;
       let correct = 0;
       const f1: number[] = [];
@@ -71,10 +72,10 @@ export function evaluateScores(scores: ArrayLike<number>, data: Dataset, anomaly
           y[r] = data.targets[r * k + j];
           if ((p[r] >= 0.5 ? 1 : 0) === y[r]) correct++;
         }
-        const m = classificationMetrics(p, y, 2);
-        f1.push(m.macroF1);
-        recall.push(m.perClassRecall[1]);
-        precision.push(m.macroPrecision);
+        const m = positiveClassScores(classificationMetrics(p, y, 2).confusion);
+        f1.push(m.f1);
+        recall.push(m.recall);
+        precision.push(m.precision);
       }
       const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
       return { ...base, accuracy: correct / (data.rows * k), macroF1: mean(f1), macroPrecision: mean(precision), macroRecall: mean(recall), perClassRecall: recall };

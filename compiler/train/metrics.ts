@@ -93,6 +93,19 @@ export function classificationMetrics(probabilities: ArrayLike<number>, labels: 
   };
 }
 
+/**
+ * Precision, recall and F1 of the positive class (1) of a binary confusion matrix: the per-label
+ * scores of a multi-label problem (scikit-learn's average='binary'). An empty denominator gives 0.
+ */
+export function positiveClassScores(confusion: number[][]): { precision: number; recall: number; f1: number } {
+  const tp = confusion[1][1];
+  const predicted = confusion[0][1] + tp;
+  const actual = confusion[1][0] + tp;
+  const precision = predicted === 0 ? 0 : tp / predicted;
+  const recall = actual === 0 ? 0 : tp / actual;
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+}
+
 export function expectedCalibrationError(
   confidence: ArrayLike<number>,
   predicted: ArrayLike<number>,

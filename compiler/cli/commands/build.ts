@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { FirmnetError } from '../../errors.js';
+import { resolveTarget } from '../../../firmware-sim/targets.js';
 import { TASKS, type Task } from '../../model/float-model.js';
 import { type BuildProgress, type BuildResult, type BuildStep, build } from '../../project/build.js';
 import { type Project, loadProject, projectFromCsv } from '../../project/project-file.js';
@@ -44,6 +45,7 @@ export const buildCommand: CommandModule<BuildArgs> = {
       .example('firmnet build models/digits/project.json', 'the bundled digits example, end to end')
       .example('firmnet build train.csv --task binary --test test.csv --target nrf52840 --max-drop 0.5', 'straight from CSV files') as unknown as Argv<BuildArgs>,
   run: async (args, ui) => {
+    checkFlags(args);
     const project = withOverrides(loadInput(args), args);
     ui.log(`building ${project.name} → ${relative(process.cwd(), project.out) || '.'}`);
     const started = performance.now();
@@ -54,6 +56,17 @@ export const buildCommand: CommandModule<BuildArgs> = {
     printSummary(ui, result, seconds);
   },
 };
+
+/** The numeric flags, before any file is read (a project file's fields are checked when it is parsed). */
+function checkFlags(args: BuildArgs): void {
+  const maxDrop = args['max-drop'];
+  if (maxDrop !== undefined && !(maxDrop >= 0 && Number.isFinite(maxDrop))) {
+    throw new FirmnetError('BAD_ARGUMENT', `--max-drop is the largest accepted int8 cost (percentage points of accuracy, RMSE for regression), 0 or more; got ${maxDrop}`);
+  }
+  if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new FirmnetError('BAD_ARGUMENT', `--epochs must be a positive integer, got ${args.epochs}`);
+  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new FirmnetError('BAD_ARGUMENT', `--seed must be an integer, got ${args.seed}`);
+  for (const target of (args.target ?? []).flatMap(splitList)) resolveTarget(target);
+}
 
 function loadInput(args: BuildArgs): Project {
   if (!existsSync(args.input)) throw new FirmnetError('BAD_ARGUMENT', `${args.input} does not exist; give a project file (project.json) or a training CSV`);
@@ -92,7 +105,7 @@ function terminalProgress(ui: Ui): BuildProgress {
     epoch(log, total) {
       const start = started.get('train') ?? performance.now();
       const eta = ((performance.now() - start) / 1000 / log.epoch) * (total - log.epoch);
-      const metric = log.valMetric === null ? '' : ` val ${formatNumber(log.valMetric)}`;
+      const metric = log.valMetric === null ? '' : ` ${log.valMetricName} ${formatNumber(log.valMetric)}`;
       if (ui.interactive) ui.bar('  training', log.epoch, total, `loss ${formatNumber(log.trainLoss)}${metric} ETA ${formatDuration(eta)}`);
       else if (log.epoch % 10 === 0 || log.epoch === total) ui.log(`  epoch ${log.epoch}/${total} loss ${formatNumber(log.trainLoss)}${metric}`);
     },

@@ -73,7 +73,8 @@ function printSummary(ui: { print(text?: string): void }, model: FloatModel, arg
     const detail = l.type === 'leaky_relu' ? `alpha ${l.alpha}` : l.type === 'gelu' ? `approximate ${l.approximate}` : l.type === 'dropout' ? `rate ${l.rate}` : l.type === 'batchnorm' ? `eps ${l.eps}` : '';
     return [i, l.type, shape, detail];
   });
-  ui.print(`imported ${model.source.format.toUpperCase()} model ${model.name}: ${model.inputFeatures} inputs → ${model.outputFeatures} outputs, ${parameterCount(model)} parameters`);
+  const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  ui.print(`imported ${model.source.format.toUpperCase()} model ${model.name}: ${count(model.inputFeatures, 'input')} → ${count(model.outputFeatures, 'output')}, ${count(parameterCount(model), 'parameter')}`);
   ui.print();
   ui.print(formatTable(['layer', 'type', 'features', 'detail'], rows));
   ui.print();

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { readCsvFile } from '../../data/csv.js';
-import { type Dataset, datasetFromTable, loadDatasetForModel } from '../../data/dataset.js';
+import { readCsvHeader } from '../../data/csv.js';
+import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/dataset.js';
 import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { canonicalJson, sha256Hex } from '../../io/content-hash.js';
@@ -88,9 +88,9 @@ export const simCommand: CommandModule<SimArgs> = {
  * column is used when the file has one (then ROC-AUC is reported too), and not required otherwise.
  */
 function autoencoderData(model: FloatModel, file: string): Dataset {
-  const table = readCsvFile(file);
-  const labelColumns = model.labelColumns.filter((c) => table.header.includes(c) && !model.featureNames.includes(c));
-  return datasetFromTable(table, { task: 'autoencoder', labelColumns, featureNames: model.featureNames });
+  const { names } = readCsvHeader(file);
+  const labelColumns = model.labelColumns.filter((c) => names.includes(c) && !model.featureNames.includes(c));
+  return loadDataset(file, { task: 'autoencoder', labelColumns, featureNames: model.featureNames });
 }
 
 /** The float model named by --float, or model.json beside the IR; it must be the one the IR came from. */

@@ -69,8 +69,8 @@ export function layoutWasmMemory(q: QModel, simd: boolean): WasmMemoryLayout {
   const inputFeatures = q.layers[0].input.features;
   const outputFeatures = q.layers[q.layers.length - 1].output.features;
   const workspaceOffset = alignUp(plan.arenaBytes);
-  const widened = q.layers.map((l) => (simd && isDenseS8(l) ? 2 * (l.inFeatures + (l.inFeatures & 1)) : 0));
-  const workspaceBytes = alignUp(Math.max(4 * inputFeatures, 4 * outputFeatures, ...widened));
+  const widened = q.layers.reduce((most, l) => Math.max(most, simd && isDenseS8(l) ? 2 * (l.inFeatures + (l.inFeatures & 1)) : 0), 0);
+  const workspaceBytes = alignUp(Math.max(4 * inputFeatures, 4 * outputFeatures, widened));
   let cursor = workspaceOffset + workspaceBytes;
   const constants: ConstantArray[] = [];
   const place = (label: string, bytes: Uint8Array): number => {
