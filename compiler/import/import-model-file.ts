@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FloatModel } from '../model/float-model.js';
 import type { ImportOptions } from './finish-import.js';
 import { importOnnx } from './onnx.js';
-import { readInputFile } from './read-input-file.js';
+import { readInputFile } from '../io/read-input-file.js';
 import { importTfjs } from './tfjs.js';
 
 /** ONNX or TF.js, told apart by content: a TF.js model is JSON text, an ONNX model protobuf bytes. */

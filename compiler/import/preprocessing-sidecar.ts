@@ -1,7 +1,7 @@
 import { type JsonDocument, parseJsonDocumentText } from '../io/json-document.js';
 import type { JsonReader } from '../io/json-reader.js';
 import type { Standardization, Task } from '../model/float-model.js';
-import { readInputFile } from './read-input-file.js';
+import { readInputFile } from '../io/read-input-file.js';
 
 /**
  * What a trained model file does not say but firmnet needs: the preprocessing that ran before the

@@ -11,7 +11,7 @@ import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
-import { UnreadableFile, readConfinedFile, readInputFile } from './read-input-file.js';
+import { UnreadableFile, readConfinedFile, readInputFile } from '../io/read-input-file.js';
 import { ScopedNames } from './scoped-names.js';
 
 type Json = Record<string, unknown>;

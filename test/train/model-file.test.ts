@@ -120,3 +120,11 @@ describe('model file', () => {
     expect(JSON.parse(readFileSync('package.json', 'utf8')).version).toBe(FIRMNET_VERSION);
   });
 });
+
+describe('JSON documents are read only from regular files', () => {
+  // A model, IR or project path naming a device or a pipe used to be read until it ended: /dev/zero never does.
+  it('refuses /dev/zero and a directory at once, naming the file', () => {
+    expectFirmnetError(() => loadModel('/dev/zero'), 'BAD_MODEL_FILE', '/dev/zero is not a regular file (a device)');
+    expectFirmnetError(() => loadModel(dir), 'BAD_MODEL_FILE', `${dir} is not a regular file (a directory)`);
+  });
+});
