@@ -170,15 +170,18 @@ function totalInstructions(counts: Record<string, number>): number {
 
 function accuracySection(a: NonNullable<SimulationReport['accuracy']>, classNames: string[]): string {
   const regression = a.task === 'regression';
-  const headline = headlineMetric(a.task);
+  // Unlabelled autoencoder data has no ROC-AUC: the bars compare the mean reconstruction errors instead.
+  const unlabelled = a.task === 'autoencoder' && a.float.rocAuc === undefined;
+  const headline = unlabelled ? { key: 'reconstructionMse' as const } : headlineMetric(a.task);
   const metric = (e: typeof a.float): number => Number(e[headline.key] ?? 0);
   const fv = metric(a.float);
   const qv = metric(a.quantized);
   const max = Math.max(fv, qv, 1e-9);
-  const label = a.task === 'autoencoder' ? 'ROC-AUC (reconstruction error as anomaly score)' : regression ? 'RMSE' : 'top-1 accuracy';
+  const label = unlabelled ? 'mean reconstruction error' : a.task === 'autoencoder' ? 'ROC-AUC (reconstruction error as anomaly score)' : regression ? 'RMSE' : 'top-1 accuracy';
   const fmt = (v: number): string => (headline.key === 'accuracy' ? `${(100 * v).toFixed(2)}%` : v.toFixed(a.task === 'autoencoder' ? 4 : 3));
-  const dropText =
-    a.task === 'autoencoder'
+  const dropText = unlabelled
+    ? 'no ROC-AUC or decision agreement: the data has no 0/1 anomaly column with both classes, so the bars compare the mean reconstruction errors'
+    : a.task === 'autoencoder'
       ? `drop ${a.drop.toFixed(2)} ROC-AUC points ×100, anomaly decisions agree on ${((a.agreement ?? 0) * 100).toFixed(2)}% of rows (thresholds ${a.float.threshold?.toFixed(4) ?? '—'} / ${a.quantized.threshold?.toFixed(4) ?? '—'})`
       : regression
         ? `RMSE change ${a.drop.toFixed(3)}`

@@ -12,7 +12,7 @@ export function evaluationLines(e: Evaluation, classNames: string[]): string[] {
   if (e.rocAuc !== undefined) lines.push(`ROC-AUC ${formatNumber(e.rocAuc)}  PR-AUC ${formatNumber(e.prAuc ?? Number.NaN)}`);
   if (e.ece !== undefined) lines.push(`expected calibration error ${formatNumber(e.ece)}`);
   if (e.rmse !== undefined) lines.push(`RMSE ${formatNumber(e.rmse)}  MAE ${formatNumber(e.mae ?? Number.NaN)}  R² ${formatNumber(e.r2 ?? Number.NaN)}`);
-  if (e.reconstructionMse !== undefined) lines.push(`mean reconstruction error ${formatNumber(e.reconstructionMse)} (standardized units)`);
+  if (e.reconstructionMse !== undefined) lines.push(`mean reconstruction error ${formatNumber(e.reconstructionMse)} (${e.reconstructionUnits})`);
   if (e.threshold !== undefined) lines.push(`anomaly threshold ${formatNumber(e.threshold)}`);
   if (e.confusion && e.confusion.length <= 12) {
     lines.push('confusion matrix (rows: actual, columns: predicted):');

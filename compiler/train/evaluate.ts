@@ -19,8 +19,10 @@ export interface Evaluation {
   rmse?: number;
   mae?: number;
   r2?: number;
-  /** Autoencoder: mean reconstruction error (standardized units) and the anomaly threshold used. */
+  /** Autoencoder: mean reconstruction error, in the units of `reconstructionUnits`, and the anomaly threshold used. */
   reconstructionMse?: number;
+  /** Standardized units when the model standardizes its inputs, else the data's own units. */
+  reconstructionUnits?: 'standardized units' | 'data units';
   threshold?: number;
 }
 
@@ -30,7 +32,10 @@ export interface Evaluation {
  */
 function anomalyMetrics(reconstruction: ArrayLike<number>, data: Dataset, anomaly: AnomalyScoring): Omit<Evaluation, 'task' | 'rows'> {
   const errors = reconstructionErrors(reconstruction, data.features, data.rows, anomaly.standardization);
-  const out: Omit<Evaluation, 'task' | 'rows'> = { reconstructionMse: errors.reduce((a, b) => a + b, 0) / Math.max(errors.length, 1) };
+  const out: Omit<Evaluation, 'task' | 'rows'> = {
+    reconstructionMse: errors.reduce((a, b) => a + b, 0) / Math.max(errors.length, 1),
+    reconstructionUnits: anomaly.standardization ? 'standardized units' : 'data units',
+  };
   if (data.labels.length === 0) return out;
   // Ranking needs both normal and anomalous rows (training and validation data are all normal).
   if (data.labels.includes(0) && data.labels.includes(1)) Object.assign(out, binaryRankingMetrics(errors, data.labels));

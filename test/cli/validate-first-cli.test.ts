@@ -44,6 +44,14 @@ describe('inputs are checked before the first epoch', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('build --target with a bare core says where its clock goes (build has no --clock-hz)', async () => {
+    const out = join(dir, 'out-core');
+    const r = await runFirmnetAsync(['build', IRIS_TRAIN, '--task', 'multiclass', '--target', 'cortex-m4f', '--out', out]);
+    expectUserError(r, `--target 'cortex-m4f' is a core, not a board, and build has no --clock-hz: name a board, or give the core with its clock in the project file`);
+    expect(r.stderr).not.toContain('give its clock with --clock-hz');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('quantize checks its flags and --test before calibrating', async () => {
     const model = join(dir, 'iris.json');
     const trained = await runFirmnetAsync(['train', '--data', IRIS_TRAIN, '--task', 'multiclass', '--hidden', '4', '--epochs', '1', '--out', model]);

@@ -175,6 +175,15 @@ describe('an imported autoencoder: import --task autoencoder, then sim on data w
     const human = await sim('unlabeled.csv', false);
     expect(human.stdout).toContain('no ROC-AUC: the data has no 0/1 anomaly column with both classes; compare the reconstruction errors');
     expect(human.stdout).toContain('output RMSE (data units)');
+    expect(a.float.reconstructionUnits).toBe('data units');
+
+    // The HTML page says what it compares instead of 'drop 0.00 ROC-AUC points, agree on 0.00%'.
+    const html = join(ae, 'unlabeled.html');
+    expect((await firmnet(['sim', join(ae, 'model.q.json'), '--target', 'stm32l4r5', '--data', join(ae, 'unlabeled.csv'), '--wasm', join(ae, 'wasm'), '--html', html])).code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('no ROC-AUC or decision agreement: the data has no 0/1 anomaly column with both classes');
+    expect(page).toContain('mean reconstruction error');
+    expect(page).not.toContain('agree on 0.00%');
   });
 
   it('refuses --task autoencoder for a model whose outputs are not its inputs', async () => {

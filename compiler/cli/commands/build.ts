@@ -65,7 +65,20 @@ function checkFlags(args: BuildArgs): void {
   }
   if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new FirmnetError('BAD_ARGUMENT', `--epochs must be a positive integer, got ${args.epochs}`);
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new FirmnetError('BAD_ARGUMENT', `--seed must be an integer, got ${args.seed}`);
-  for (const target of (args.target ?? []).flatMap(splitList)) resolveTarget(target);
+  for (const target of (args.target ?? []).flatMap(splitList)) checkBuildTarget(target);
+}
+
+/** `build` has no --clock-hz: a bare core's clock and memories come from the project file's target entry. */
+function checkBuildTarget(target: string): void {
+  try {
+    resolveTarget(target);
+  } catch (e) {
+    if (!(e instanceof FirmnetError) || !e.message.includes('is a core, not a board')) throw e;
+    throw new FirmnetError(
+      'BAD_ARGUMENT',
+      `--target '${target}' is a core, not a board, and build has no --clock-hz: name a board, or give the core with its clock in the project file (targets: [{ "target": "${target}", "clockHz": 80000000 }]), or simulate it with \`firmnet sim --target ${target} --clock-hz HZ\``,
+    );
+  }
 }
 
 function loadInput(args: BuildArgs): Project {
