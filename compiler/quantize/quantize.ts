@@ -78,16 +78,25 @@ export function checkQuantizeOptions(options: QuantizeOptions): void {
   }
 }
 
-export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
+/**
+ * What can be checked against the model before any data is read: the network folds into
+ * quantizable layers, and every `--int16` tensor exists and may be 16-bit. Returns the folded
+ * stages and the tensors' names and dtypes.
+ */
+export function planQuantization(model: FloatModel, options: QuantizeOptions): { stages: Stage[]; names: string[]; dtypes: QDtype[] } {
   checkQuantizeOptions(options);
-  if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
+  const names = ['input', ...stages.map((s) => s.name)];
+  return { stages, names, dtypes: resolveDtypes(stages, names, options.int16) };
+}
+
+export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
+  const { stages, names, dtypes } = planQuantization(model, options);
+  if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
   const input = applyStandardization(calibration.features.subarray(0, calibration.rows * model.inputFeatures), model.inputFeatures, model.inputStandardization);
   const observed = observeTensors(stages, input, calibration.rows);
-  const names = ['input', ...stages.map((s) => s.name)];
   const features = [model.inputFeatures, ...stages.map(stageOutFeatures)];
   checkObservedFinite(observed, names, features, model.featureNames, calibration.description);
-  const dtypes = resolveDtypes(stages, names, options.int16);
   const fixed = names.map((_, t) => fixedParams(stages, t, dtypes[t]));
   const rangeOf = memoize((t: number, method: CalibrationMethod) => calibrationRange(observed[t], method, { percentile: options.percentile, dtype: dtypes[t] }));
 

@@ -61,10 +61,12 @@ describe('inputs are checked before the first epoch', () => {
       runFirmnetAsync(['quantize', model, '--percentile', '20', '--out', join(dir, 'never.q.json')]),
       runFirmnetAsync(['quantize', model, '--seed', '1.5', '--out', join(dir, 'never.q.json')]),
       runFirmnetAsync(['quantize', model, '--test', otherColumns, '--out', join(dir, 'never.q.json')]),
+      runFirmnetAsync(['quantize', model, '--int16', 'dense7', '--out', join(dir, 'never.q.json')]),
     ]);
     expectUserError(runs[0], '--percentile is the share (%) of values kept inside the range, from 50 to 100 (e.g. 99.99), got 20');
     expectUserError(runs[1], '--seed (of the calibration sample) must be an integer, got 1.5');
     expectUserError(runs[2], `${otherColumns} has no feature column 'sepal_length_cm'`);
+    expectUserError(runs[3], "--int16 'dense7' is not a tensor of this model; tensors are: input, dense0, dense1 (or 'all')");
     for (const r of runs) expect(r.stderr).not.toContain('calibrating');
     expect(existsSync(join(dir, 'never.q.json'))).toBe(false);
   });

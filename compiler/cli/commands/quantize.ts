@@ -5,7 +5,7 @@ import { type AccuracyComparison, compareWithFloat } from '../../quantize/accura
 import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor, checkCalibrationSample } from '../../quantize/calibration-set.js';
 import type { CalibrationMethod } from '../../quantize/qmodel.js';
 import { saveQModel } from '../../quantize/qmodel-file.js';
-import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, checkQuantizeOptions, quantizeModel } from '../../quantize/quantize.js';
+import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, planQuantization, quantizeModel } from '../../quantize/quantize.js';
 import { predictQuantized } from '../../reference/predict.js';
 import { terminalText } from '../../terminal-text.js';
 import type { CommandModule } from '../main.js';
@@ -56,9 +56,9 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       headInFirmware: args['int8-head'],
     };
     // Flags and every input file are checked before calibrating.
-    checkQuantizeOptions(options);
     checkCalibrationSample(args['calib-rows'], args.seed);
     const model = loadModel(args.model);
+    planQuantization(model, options);
     const testData = args.test ? loadDatasetForModel(model, args.test, args.label ? splitList(args.label) : undefined) : null;
     const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
     ui.log(`calibrating ${terminalText(model.name)} on ${calibration.description}, method ${args.method}`);
