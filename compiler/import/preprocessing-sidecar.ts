@@ -2,6 +2,7 @@ import { type JsonDocument, parseJsonDocumentText } from '../io/json-document.js
 import type { JsonReader } from '../io/json-reader.js';
 import type { Standardization, Task } from '../model/float-model.js';
 import { readInputFile } from '../io/read-input-file.js';
+import { parseStandardizationObject } from '../model/model-file.js';
 
 /**
  * What a trained model file does not say but firmnet needs: the preprocessing that ran before the
@@ -50,11 +51,6 @@ function parsePreprocessing(r: JsonReader, root: Record<string, unknown>): Prepr
 }
 
 function standardization(r: JsonReader, root: Record<string, unknown>, key: string): Standardization {
-  const s = r.child(root, key, '');
-  const mean = r.numbers(s, 'mean', key);
-  const std = r.numbers(s, 'std', key, mean.length);
-  std.forEach((v, i) => {
-    if (!(v > 0)) r.fail(`${key}.std[${i}]`, `must be positive, got ${v}`);
-  });
-  return { mean, std };
+  // The same rules as a model file's standardization: the values end up there.
+  return parseStandardizationObject(r, r.child(root, key, ''), key);
 }

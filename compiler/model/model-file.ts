@@ -117,16 +117,21 @@ function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
  * float32, so each std must be a positive normal float32: a zero or denormal std (1e-45) turns
  * every input into ±Infinity.
  */
-export function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length: number): Standardization | null {
+export function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length?: number): Standardization | null {
   const s = r.nullableChild(root, key, '');
   if (s === null) return null;
+  return parseStandardizationObject(r, s, key, length);
+}
+
+/** `{mean, std}` at `key`: finite float32 means and positive normal float32 stds, `length` of each (or as many means as stds). */
+export function parseStandardizationObject(r: JsonReader, s: Record<string, unknown>, key: string, length?: number): Standardization {
   const std = float32s(r, s, 'std', key, length);
   std.forEach((v, i) => {
     if (!isPositiveNormalFloat32(v)) {
       r.fail(`${key}.std[${i}]`, `must be a positive normal float32 (at least ${FLOAT32_MIN_NORMAL.toPrecision(8)}), got ${v}; a constant feature takes std 1`);
     }
   });
-  return { mean: float32s(r, s, 'mean', key, length), std };
+  return { mean: float32s(r, s, 'mean', key, length ?? std.length), std };
 }
 
 /**

@@ -239,6 +239,12 @@ describe('task, head and classes on import', () => {
     expect(() => importOnnx(bytes, { file: 'ae.onnx', task: 'autoencoder', classNames: ['a'] })).toThrow('ae.onnx: an autoencoder has no class names, got 1');
   });
 
+  it('a sidecar standardization follows the model file\'s rules: a denormal std or a mean beyond float32 is named in the sidecar', () => {
+    expectFirmnetError(() => parsePreprocessingText('{"input": {"mean": [0, 0], "std": [1, 1e-45]}}', 'p.json'), 'BAD_ARGUMENT', 'p.json: input.std[1]: must be a positive normal float32');
+    expectFirmnetError(() => parsePreprocessingText('{"target": {"mean": [1e39], "std": [1]}}', 'p.json'), 'BAD_ARGUMENT', 'p.json: target.mean[0]');
+    expectFirmnetError(() => parsePreprocessingText('{"input": {"mean": [0, 0], "std": [1]}}', 'p.json'), 'BAD_ARGUMENT', 'p.json: input.mean');
+  });
+
   it('a graph that standardizes its input in Sub/Div nodes cannot take a sidecar standardization too', () => {
     const { model } = trainSmall('iris', {}, 1);
     expect(() => importOnnx(floatModelToOnnx(model), { file: 'iris.onnx', preprocessing: { input: { mean: [0, 0, 0, 0], std: [1, 1, 1, 1] } } })).toThrow(
