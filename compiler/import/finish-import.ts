@@ -6,6 +6,7 @@
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
 import { modelToJson, parseModelText } from '../model/model-file.js';
+import { modelIdentifier } from '../model/model-name.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import { someOf } from './import-limits.js';
 import type { Preprocessing } from './preprocessing-sidecar.js';
@@ -192,7 +193,7 @@ export function nameFromFile(file: string): string {
   let base = (parts[parts.length - 1] ?? 'model').replace(/\.(onnx|json)$/i, '');
   // TF.js models are all called model.json; their folder says which model it is.
   if (base === 'model' && parts.length >= 2) base = parts[parts.length - 2];
-  return base.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
+  return modelIdentifier(base);
 }
 
 function float32Layer(l: LayerSpec): LayerSpec {

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader } from '../io/json-reader.js';
 import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
+import { modelIdentifier } from '../model/model-name.js';
 import { shortestFloat32 } from '../nn/layer.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
@@ -35,7 +36,7 @@ export function importTfjs(modelJsonPath: string, options: ImportOptions): Float
   const net = new LayerReader(r, weights, options.file).read(chain);
   const modelName = chain.modelName;
   const generic = modelName === null || /^(sequential|model|functional)(_\d+)?$/i.test(modelName);
-  return finishImport({ ...net, recorded: generic ? {} : { name: modelName.replace(/[^A-Za-z0-9_]/g, '_') } }, options);
+  return finishImport({ ...net, recorded: generic ? {} : { name: modelIdentifier(modelName) } }, options);
 }
 
 interface KerasLayer {

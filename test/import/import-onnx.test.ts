@@ -10,6 +10,7 @@ import { parsePreprocessingText } from '../../compiler/import/preprocessing-side
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, loadSplit, trainSmall } from './trained-models.js';
+import { nameFromFile } from '../../compiler/import/finish-import.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
 
 const TOLERANCE = 1e-5;
@@ -308,5 +309,14 @@ describe('ONNX import errors: each names the node, the op and what is supported'
       { name: 'z', dims: ['N', 2] as (number | string)[] },
     ];
     expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Add', ['x', 'z'], ['y'], 'add'), two), { file: 'm.onnx' }), 'UNSUPPORTED', "the graph has 2 inputs ('x', 'z')");
+  });
+});
+
+describe('imported model names follow the one naming rule (a valid, unreserved C prefix)', () => {
+  it('names a model after its file, or after the folder of a TF.js model.json', () => {
+    expect(nameFromFile('models/2-layer net.onnx')).toBe('m_2_layer_net');
+    expect(nameFromFile('downloads/__init__.onnx')).toBe('init');
+    expect(nameFromFile('exports/int/model.json')).toBe('int_model');
+    expect(nameFromFile('exports/sensor-net/model.json')).toBe('sensor_net');
   });
 });
