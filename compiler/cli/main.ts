@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
+import { terminalJson, terminalLines } from '../terminal-text.js';
 import { FIRMNET_VERSION } from '../version.js';
 import { buildCommand } from './commands/build.js';
 import { emitCommand } from './commands/emit.js';
@@ -74,8 +75,9 @@ function reportError(e: unknown, ui: Ui): number {
     return EXIT_CODES[e.code] ?? 2;
   }
   const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
-  process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${stack}\n`);
-  if (ui.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: String(e) } })}\n`);
+  // An internal error's message can quote input (a name, a cell): it gets the same escaping as firmnet's own output.
+  process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${terminalLines(stack)}\n`);
+  if (ui.json) process.stdout.write(`${terminalJson({ error: { code: 'INTERNAL', message: String(e) } })}\n`);
   return 1;
 }
 
