@@ -163,11 +163,12 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   ui.print();
   ui.print(
     formatTable(
-      ['target', 'arena', 'SRAM', 'fits', 'flash', 'fits', 'cycles', 'latency'],
+      ['target', 'arena', 'SRAM', 'SRAM, I/O in arena', 'fits', 'flash', 'fits', 'cycles', 'latency'],
       r.reports.map((t) => [
         t.target.id,
         `${t.memory.arena.bytes} B`,
         `${t.memory.sram.totalBytes} B`,
+        `${t.memory.sramVariants.find((v) => v.io === 'arena-buffers')?.totalBytes ?? t.memory.sram.totalBytes} B`,
         fit(t.memory.sram.fits),
         `${t.memory.flash.totalBytes} B`,
         fit(t.memory.flash.fits),
@@ -176,6 +177,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
       ]),
     ),
   );
+  ui.print('(SRAM: with your own input/output buffers, which `fits` judges; I/O in arena: using <name>_input_buffer()/_output_buffer())');
   ui.print();
   ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json, wasm/, c/, report.html, report.json`);
 }
