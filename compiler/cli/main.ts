@@ -1,7 +1,8 @@
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { terminalJson, terminalLines } from '../terminal-text.js';
 import { FIRMNET_VERSION } from '../version.js';
+import type { CommandModule } from './command.js';
 import { buildCommand } from './commands/build.js';
 import { emitCommand } from './commands/emit.js';
 import { exportCommand } from './commands/export.js';
@@ -10,14 +11,6 @@ import { quantizeCommand } from './commands/quantize.js';
 import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 import { Ui } from './ui.js';
-
-/** Every command gets the parsed arguments and a Ui that knows whether --json was given. */
-export interface CommandModule<A> {
-  command: string;
-  describe: string;
-  builder: (y: Argv) => Argv<A>;
-  run: (args: A, ui: Ui) => Promise<void>;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
 const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand];

@@ -7,10 +7,10 @@ import { TASKS, type Task } from '../../model/float-model.js';
 import { type BuildProgress, type BuildResult, type BuildStep, build } from '../../project/build.js';
 import { type Project, loadProject, projectFromCsv } from '../../project/project-file.js';
 import type { CalibrationMethod } from '../../quantize/qmodel.js';
-import type { CommandModule } from '../main.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
 import { accuracyLines } from '../report.js';
 import { type Ui, formatDuration, formatNumber, formatTable } from '../ui.js';
-import { splitList } from './train.js';
 
 interface BuildArgs {
   input: string;

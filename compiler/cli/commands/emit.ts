@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { emitC } from '../../emit/c/emit-c.js';
 import { emitWasm } from '../../emit/wasm/emit-wasm.js';
 import { loadQModel } from '../../quantize/qmodel-file.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 import { formatTable } from '../ui.js';
 
 interface EmitArgs {

@@ -3,7 +3,7 @@ import { ONNX_INPUT_NAME, ONNX_LOGITS_NAME, ONNX_OUTPUT_NAME, exportOpset, float
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadModel } from '../../model/model-file.js';
 import { terminalText } from '../../terminal-text.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 
 interface ExportArgs {
   model: string;

@@ -5,9 +5,9 @@ import { loadPreprocessing } from '../../import/preprocessing-sidecar.js';
 import { type FloatModel, type Task, parameterCount } from '../../model/float-model.js';
 import { saveModel } from '../../model/model-file.js';
 import { terminalText } from '../../terminal-text.js';
-import type { CommandModule } from '../main.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
 import { formatTable } from '../ui.js';
-import { splitList } from './train.js';
 
 interface ImportArgs {
   file: string;

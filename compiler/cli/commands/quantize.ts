@@ -8,10 +8,10 @@ import { saveQModel } from '../../quantize/qmodel-file.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, planQuantization, quantizeModel } from '../../quantize/quantize.js';
 import { predictQuantized } from '../../reference/predict.js';
 import { terminalText } from '../../terminal-text.js';
-import type { CommandModule } from '../main.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
 import { accuracyLines } from '../report.js';
 import { formatTable } from '../ui.js';
-import { splitList } from './train.js';
 
 interface QuantizeArgs {
   model: string;

@@ -14,8 +14,8 @@ import { renderHtml } from '../../../firmware-sim/render-html.js';
 import { renderTerminal } from '../../../firmware-sim/render-terminal.js';
 import { simulate } from '../../../firmware-sim/simulate.js';
 import { resolveTarget } from '../../../firmware-sim/targets.js';
-import type { CommandModule } from '../main.js';
-import { splitList } from './train.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
 
 interface SimArgs {
   model: string;

@@ -9,7 +9,8 @@ import { type Evaluation, evaluateScores } from '../../train/evaluate.js';
 import { runSanityCheck } from '../../train/sanity.js';
 import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
-import type { CommandModule } from '../main.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
 import { evaluationLines } from '../report.js';
 import { type Ui, formatDuration, formatNumber, formatTable, percent } from '../ui.js';
 
@@ -147,13 +148,6 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
     standardize: args.standardize,
     seed: args.seed,
   };
-}
-
-export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }
 
 function describeArchitecture(data: Dataset, config: TrainConfig): string {
