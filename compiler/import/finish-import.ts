@@ -7,7 +7,7 @@ import { FirmnetError, isFirmnetError } from '../errors.js';
 import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
 import { modelToJson, parseModelText } from '../model/model-file.js';
 import { modelIdentifier } from '../model/model-name.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 import { someOf } from './import-limits.js';
 import type { Preprocessing } from './preprocessing-sidecar.js';
 

@@ -6,7 +6,7 @@
  */
 import type { AnomalyThreshold, FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
 import { METADATA_KEYS } from '../export/onnx.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';

@@ -9,7 +9,7 @@ import { FirmnetError } from '../errors.js';
 import { JsonReader } from '../io/json-reader.js';
 import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
 import { modelIdentifier } from '../model/model-name.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { UnreadableFile, readConfinedFile, readInputFile } from '../io/read-input-file.js';

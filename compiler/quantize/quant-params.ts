@@ -1,4 +1,4 @@
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 import { clamp, roundHalfAwayFromZero } from './fixed-point.js';
 import { DTYPE_RANGE, type FullyConnectedLayer, type QDtype, type QTensor } from './qmodel.js';
 import type { Range } from './ranges.js';

@@ -5,7 +5,7 @@ import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type 
 import { applyHead } from '../model/float-inference.js';
 import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
 import { type FloatArray, type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 import { Network, describeLayer } from '../nn/network.js';
 import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from '../nn/optimizers.js';
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';

@@ -5,7 +5,7 @@ import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
 import { predictFloat } from '../../compiler/model/float-inference.js';
-import { shortestFloat32 } from '../../compiler/nn/layer.js';
+import { shortestFloat32 } from '../../compiler/float32.js';
 import { parsePreprocessingText } from '../../compiler/import/preprocessing-sidecar.js';
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../compiler/io/atomic-write.js';
 import { predictFloat } from '../../compiler/model/float-inference.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
 import { loadModel, modelToJson, parseModelText, saveModel } from '../../compiler/model/model-file.js';
-import { shortestFloat32 } from '../../compiler/nn/layer.js';
+import { shortestFloat32 } from '../../compiler/float32.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { trainModel } from '../../compiler/train/train.js';
