@@ -1,5 +1,5 @@
-import { headlineMetric } from '../compiler/train/evaluate.js';
 import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
+import { headlineMetric } from '../compiler/evaluate/evaluate.js';
 
 /**
  * A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched) for one or more

@@ -1,8 +1,8 @@
-import { accuracyLines } from '../compiler/cli/report.js';
-import { formatTable } from '../compiler/cli/ui.js';
 import { terminalText } from '../compiler/terminal-text.js';
 import type { MemoryBudget, SimulationReport } from './report.js';
 import { formatHz } from './targets.js';
+import { accuracyLines } from '../compiler/evaluate/evaluation-lines.js';
+import { formatTable } from '../compiler/io/text-table.js';
 
 /** The human report of one target, as lines for the terminal (names escaped: each line stays one line). */
 export function renderTerminal(r: SimulationReport): string[] {

@@ -1,7 +1,7 @@
 import type { QOpKind } from '../compiler/quantize/qmodel.js';
-import type { AccuracyComparison } from '../compiler/quantize/accuracy.js';
 import type { InstructionCounts } from './cycle-model.js';
 import type { PlannedTensor } from './plan-memory.js';
+import type { AccuracyComparison } from '../compiler/evaluate/compare-with-float.js';
 
 /** One line of a memory budget, with where its number comes from. */
 export interface MemoryItem {

@@ -20,7 +20,6 @@ import { packageRoot } from '../io/package-root.js';
 import { recordedPath, relativePath } from '../io/recorded-path.js';
 import type { FloatModel } from '../model/float-model.js';
 import { loadModel, saveModel } from '../model/model-file.js';
-import { type AccuracyComparison, compareWithFloat } from '../quantize/accuracy.js';
 import { calibrationSetFor } from '../quantize/calibration-set.js';
 import type { QModel } from '../quantize/qmodel.js';
 import { loadQModel, saveQModel } from '../quantize/qmodel-file.js';
@@ -32,6 +31,7 @@ import { FIRMNET_VERSION } from '../version.js';
 import { BuildCache, fileHash } from './build-cache.js';
 import { OutputSet } from './output-set.js';
 import { type Project, checkProjectFiles } from './project-file.js';
+import { type AccuracyComparison, compareWithFloat } from '../evaluate/compare-with-float.js';
 
 export type BuildStep = 'train' | 'import' | 'quantize' | 'emit wasm' | 'emit c' | 'simulate';
 

@@ -3,7 +3,6 @@ import { FirmnetError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import type { AnomalyThreshold, FloatModel } from '../model/float-model.js';
 import { predictQuantized } from '../reference/predict.js';
-import { percentileOf, reconstructionErrors } from '../train/anomaly.js';
 import { dequantize, quantizeInput, quantizeValue } from '../reference/io.js';
 import { runLayer, runModel } from '../reference/interpreter.js';
 import { type QArray, allocQ } from '../reference/tensor.js';
@@ -16,6 +15,7 @@ import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
 import { sqnrDb } from './sqnr.js';
 import { observeTensors, stageOutFeatures } from './stage-forward.js';
+import { percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 
 export const CALIBRATION_METHODS: CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
 

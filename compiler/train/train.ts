@@ -11,9 +11,9 @@ import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
 import { Rng } from '../rng.js';
 import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
-import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from './anomaly.js';
-import { type Evaluation, evaluateScores } from './evaluate.js';
 import { unitSignals } from './signals.js';
+import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
+import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
 
 export type StopMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_auc' | 'val_rmse' | 'val_mae';
 

@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetForModel } from '../../compiler/data/dataset.js';
 import { loadModel } from '../../compiler/model/model-file.js';
-import { compareWithFloat } from '../../compiler/quantize/accuracy.js';
 import { loadQModel } from '../../compiler/quantize/qmodel-file.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
@@ -22,6 +21,7 @@ import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.j
 import { planMemory } from '../../firmware-sim/plan-memory.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
 import { runFirmnet } from '../helpers/run-cli.js';
+import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 
 const out = join(mkdtempSync(join(tmpdir(), 'firmnet-build-')), 'bc');
 const TEST_CSV = 'models/data/breast-cancer/test.csv';

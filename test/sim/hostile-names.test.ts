@@ -10,8 +10,6 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracyLines, evaluationLines } from '../../compiler/cli/report.js';
-import { formatTable } from '../../compiler/cli/ui.js';
 import { FirmnetError } from '../../compiler/errors.js';
 import { floatModelToOnnx } from '../../compiler/export/onnx.js';
 import { saveModel } from '../../compiler/model/model-file.js';
@@ -26,6 +24,8 @@ import { resolveTarget } from '../../firmware-sim/targets.js';
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM } from '../helpers/chromium.js';
 import { HOSTILE_MODEL_NAME, HOSTILE_NAMES, hostileQModel } from '../helpers/hostile-names.js';
 import { trainSmall } from '../import/trained-models.js';
+import { accuracyLines, evaluationLines } from '../../compiler/evaluate/evaluation-lines.js';
+import { formatTable } from '../../compiler/io/text-table.js';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
-import { compareWithFloat } from '../../compiler/quantize/accuracy.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../../compiler/train/settings.js';
 import { trainModel } from '../../compiler/train/train.js';
@@ -13,6 +12,7 @@ import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.j
 import { planMemory } from '../../firmware-sim/plan-memory.js';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets.js';
+import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 
 const train = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
 const test = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: train.classNames });

@@ -9,8 +9,9 @@ import { type Project, loadProject, projectFromCsv } from '../../project/project
 import type { CalibrationMethod } from '../../quantize/qmodel.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
-import { accuracyLines } from '../report.js';
-import { type Ui, formatDuration, formatNumber, formatTable } from '../ui.js';
+import { type Ui, formatDuration } from '../ui.js';
+import { accuracyLines } from '../../evaluate/evaluation-lines.js';
+import { formatNumber, formatTable } from '../../io/text-table.js';
 
 interface BuildArgs {
   input: string;

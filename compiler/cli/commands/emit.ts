@@ -4,7 +4,7 @@ import { emitC } from '../../emit/c/emit-c.js';
 import { emitWasm } from '../../emit/wasm/emit-wasm.js';
 import { loadQModel } from '../../quantize/qmodel-file.js';
 import type { CommandModule } from '../command.js';
-import { formatTable } from '../ui.js';
+import { formatTable } from '../../io/text-table.js';
 
 interface EmitArgs {
   model: string;

@@ -7,7 +7,7 @@ import { saveModel } from '../../model/model-file.js';
 import { terminalText } from '../../terminal-text.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
-import { formatTable } from '../ui.js';
+import { formatTable } from '../../io/text-table.js';
 
 interface ImportArgs {
   file: string;

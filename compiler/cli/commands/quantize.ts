@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs';
 import { loadDatasetForModel } from '../../data/dataset.js';
 import { loadModel } from '../../model/model-file.js';
-import { type AccuracyComparison, compareWithFloat } from '../../quantize/accuracy.js';
 import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor, checkCalibrationSample } from '../../quantize/calibration-set.js';
 import type { CalibrationMethod } from '../../quantize/qmodel.js';
 import { saveQModel } from '../../quantize/qmodel-file.js';
@@ -10,8 +9,9 @@ import { predictQuantized } from '../../reference/predict.js';
 import { terminalText } from '../../terminal-text.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
-import { accuracyLines } from '../report.js';
-import { formatTable } from '../ui.js';
+import { type AccuracyComparison, compareWithFloat } from '../../evaluate/compare-with-float.js';
+import { accuracyLines } from '../../evaluate/evaluation-lines.js';
+import { formatTable } from '../../io/text-table.js';
 
 interface QuantizeArgs {
   model: string;

@@ -5,14 +5,15 @@ import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { predictFloat } from '../../model/float-inference.js';
 import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
-import { type Evaluation, evaluateScores } from '../../train/evaluate.js';
 import { runSanityCheck } from '../../train/sanity.js';
 import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
-import { evaluationLines } from '../report.js';
-import { type Ui, formatDuration, formatNumber, formatTable, percent } from '../ui.js';
+import { type Ui, formatDuration } from '../ui.js';
+import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
+import { evaluationLines } from '../../evaluate/evaluation-lines.js';
+import { formatNumber, formatTable, percent } from '../../io/text-table.js';
 
 const D = DEFAULT_TRAIN_SETTINGS;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../compiler/data/dataset.js';
-import { evaluateScores } from '../../compiler/train/evaluate.js';
-import { binaryRankingMetrics, classificationMetrics, confusionMatrix, expectedCalibrationError, positiveClassScores, regressionMetrics } from '../../compiler/train/metrics.js';
+import { evaluateScores } from '../../compiler/evaluate/evaluate.js';
+import { binaryRankingMetrics, classificationMetrics, confusionMatrix, expectedCalibrationError, positiveClassScores, regressionMetrics } from '../../compiler/evaluate/metrics.js';
 
 // Every expected value below is worked out by hand in the comments (and agrees with scikit-learn's
 // definitions: precision_score/recall_score/f1_score, roc_auc_score, average_precision_score).

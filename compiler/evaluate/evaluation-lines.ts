@@ -1,6 +1,6 @@
-import type { AccuracyComparison } from '../quantize/accuracy.js';
-import type { Evaluation } from '../train/evaluate.js';
-import { formatNumber, formatTable, percent } from './ui.js';
+import { formatNumber, formatTable, percent } from '../io/text-table.js';
+import type { AccuracyComparison } from './compare-with-float.js';
+import type { Evaluation } from './evaluate.js';
 
 /** Human lines for an evaluation: headline metrics, then the confusion matrix for small class counts. */
 export function evaluationLines(e: Evaluation, classNames: string[]): string[] {

@@ -1,10 +1,22 @@
 import type { Dataset } from '../data/dataset.js';
-import type { FloatModel, Task } from '../model/float-model.js';
+import type { AnomalyThreshold, FloatModel, Standardization, Task } from '../model/float-model.js';
 import { predictFloat } from '../model/float-inference.js';
-import { reconstructionErrors } from '../train/anomaly.js';
-import { argmaxRows } from '../train/metrics.js';
-import { type Evaluation, evaluateScores, headlineMetric } from '../train/evaluate.js';
-import type { QModel } from './qmodel.js';
+import { reconstructionErrors } from './anomaly.js';
+import { type Evaluation, evaluateScores, headlineMetric } from './evaluate.js';
+import { argmaxRows } from './metrics.js';
+
+/**
+ * What the comparison reads of the quantized model; a QModel has these fields. Named here rather
+ * than picked from QModel so that evaluation stays below quantization, which uses its anomaly scores.
+ */
+export interface QuantizedScoring {
+  /** True when the softmax/sigmoid head is an int8 layer, so outputs are quantized probabilities. */
+  headInFirmware: boolean;
+  /** Autoencoder: threshold on the int8 model's reconstruction errors. */
+  anomaly: AnomalyThreshold | null;
+  /** Float preprocessing before input quantization. */
+  inputStandardization: Standardization | null;
+}
 
 /** Float model versus its quantized version on one labelled dataset: the accuracy report. */
 export interface AccuracyComparison {
@@ -34,7 +46,7 @@ export interface AccuracyComparison {
  */
 export function compareWithFloat(
   model: FloatModel,
-  q: Pick<QModel, 'headInFirmware' | 'anomaly' | 'inputStandardization'>,
+  q: QuantizedScoring,
   data: Dataset,
   quantizedScores: Float32Array,
   quantizedOutputs: Float32Array,
