@@ -23,7 +23,7 @@ import {
   dataTypeName,
   int64ToNumber,
   onnx,
-} from './onnx-proto.js';
+} from '../onnx/onnx-proto.js';
 
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 21;

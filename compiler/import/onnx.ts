@@ -5,13 +5,13 @@
  * classes are listed in docs/import-export.md.
  */
 import type { AnomalyThreshold, FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
-import { METADATA_KEYS } from '../export/onnx.js';
 import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';
 import { matchErfGelu } from './onnx-gelu-pattern.js';
-import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from './onnx-proto.js';
+import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
+import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from '../onnx/onnx-proto.js';
 
 export type { ImportOptions } from './finish-import.js';
 

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
-import { type NodeProto, type TensorProto, onnx } from '../../compiler/import/onnx-proto.js';
 import { expectFirmnetError, firmnetErrorOf } from '../helpers/firmnet-error.js';
+import { type NodeProto, type TensorProto, onnx } from '../../compiler/onnx/onnx-proto.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'firmnet-hostile-onnx-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
