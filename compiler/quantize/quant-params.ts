@@ -1,7 +1,12 @@
 import { shortestFloat32 } from '../float32.js';
 import { clamp, roundHalfAwayFromZero } from './fixed-point.js';
 import { DTYPE_RANGE, type FullyConnectedLayer, type QDtype, type QTensor } from './qmodel.js';
-import type { Range } from './ranges.js';
+
+/** A float interval a tensor is quantized over (ranges.ts calibrates it from observed values). */
+export interface Range {
+  min: number;
+  max: number;
+}
 
 /**
  * Scale and zero point for a calibrated range (TFLite's ChooseQuantizationParams): the range is
