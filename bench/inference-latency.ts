@@ -20,7 +20,6 @@ import { emitC } from '../compiler/emit/c/emit-c.js';
 import { emitWasm } from '../compiler/emit/wasm/emit-wasm.js';
 import { floatModelToOnnx } from '../compiler/export/onnx.js';
 import { type FloatModel, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
-import { predictFloat } from '../compiler/model/float-inference.js';
 import type { QModel } from '../compiler/quantize/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { runModel } from '../compiler/reference/interpreter.js';
@@ -30,6 +29,7 @@ import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../compiler/train/settings.
 import { trainModel } from '../compiler/train/train.js';
 import { AUTOENCODER_WIDTHS, randomReluLayers } from '../firmware-sim/validation-models.js';
 import { median } from './stats.js';
+import { predictFloat } from '../compiler/inference/float-inference.js';
 
 export interface BenchModel {
   label: string;

@@ -15,12 +15,12 @@ import { importModelFile as importFile } from './import/import-model-file.js';
 import { importOnnx as fromOnnx } from './import/onnx.js';
 import { loadPreprocessing as loadSidecar } from './import/preprocessing-sidecar.js';
 import { importTfjs as fromTfjs } from './import/tfjs.js';
-import { predictFloat as runFloat } from './model/float-inference.js';
 import type { FloatModel } from './model/float-model.js';
 import { loadModel as loadFloat, saveModel as saveFloat } from './model/model-file.js';
 import { loadQModel as loadIr, saveQModel as saveIr } from './quantize/qmodel-file.js';
 import type { QModel } from './quantize/qmodel.js';
 import { predictQuantized as runQuantized } from './reference/predict.js';
+import { predictFloat as runFloat } from './inference/float-inference.js';
 
 /** Trains a float32 MLP (defaults as `firmnet train`). */
 export const train = checked('train', { options: a.trainOptions }, api.train);

@@ -1,9 +1,9 @@
 import type { Dataset } from '../data/dataset.js';
 import type { AnomalyThreshold, FloatModel, Standardization, Task } from '../model/float-model.js';
-import { predictFloat } from '../model/float-inference.js';
 import { reconstructionErrors } from './anomaly.js';
 import { type Evaluation, evaluateScores, headlineMetric } from './evaluate.js';
 import { argmaxRows } from './metrics.js';
+import { predictFloat } from '../inference/float-inference.js';
 
 /**
  * What the comparison reads of the quantized model; a QModel has these fields. Named here rather

@@ -2,7 +2,6 @@ import { type Dataset, subsetRows } from '../data/dataset.js';
 import { applyStandardization, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
 import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
-import { applyHead } from '../model/float-inference.js';
 import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
 import { type FloatArray, type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
 import { shortestFloat32 } from '../float32.js';
@@ -14,6 +13,7 @@ import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './archi
 import { unitSignals } from './signals.js';
 import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
+import { applyHead } from '../inference/float-inference.js';
 
 export type StopMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_auc' | 'val_rmse' | 'val_mae';
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../compiler/model/model-file.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { runFirmnet } from '../helpers/run-cli.js';
 import { ONNX_FIXTURES, TFJS_FIXTURES } from './fixtures.js';
 import { maxAbsDifference, runOrt } from './ort.js';
 import { loadSplit } from './trained-models.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-import-cli-'));
 

@@ -4,7 +4,6 @@ import { floatModelToOnnx } from '../../compiler/export/onnx.js';
 import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { shortestFloat32 } from '../../compiler/float32.js';
 import { parsePreprocessingText } from '../../compiler/import/preprocessing-sidecar.js';
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
@@ -12,6 +11,7 @@ import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, loadSplit, trainSmall } from './trained-models.js';
 import { nameFromFile } from '../../compiler/import/finish-import.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];

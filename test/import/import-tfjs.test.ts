@@ -7,11 +7,11 @@ import { applyStandardization } from '../../compiler/data/standardize.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
 import { importTfjs } from '../../compiler/import/tfjs.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { TFJS_FIXTURES, randomRows } from './fixtures.js';
 import { maxAbsDifference } from './ort.js';
 import { loadSplit } from './trained-models.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];

@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM } from '../helpers/chromium.js';
 import { runFirmnet } from '../helpers/run-cli.js';
 import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { loadModel } from '../../compiler/model/model-file.js';
 import { Rng } from '../../compiler/rng.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-sim-cli-'));
 const model = join(dir, 'model.json');

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { writeFileAtomic } from '../../compiler/io/atomic-write.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
 import { loadModel, modelToJson, parseModelText, saveModel } from '../../compiler/model/model-file.js';
 import { shortestFloat32 } from '../../compiler/float32.js';
@@ -13,6 +12,7 @@ import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { trainModel } from '../../compiler/train/train.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-model-'));
 const data = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });

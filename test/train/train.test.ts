@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { FirmnetError } from '../../compiler/errors.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { modelToJson } from '../../compiler/model/model-file.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { runSanityCheck } from '../../compiler/train/sanity.js';
 import { type TrainConfig, trainModel } from '../../compiler/train/train.js';
 import { evaluateScores } from '../../compiler/evaluate/evaluate.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const iris = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
 const irisTest = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: iris.classNames });

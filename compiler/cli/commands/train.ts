@@ -2,7 +2,6 @@ import type { Argv } from 'yargs';
 import { type Dataset, loadDataset } from '../../data/dataset.js';
 import { FirmnetError } from '../../errors.js';
 import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
-import { predictFloat } from '../../model/float-inference.js';
 import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
 import { runSanityCheck } from '../../train/sanity.js';
@@ -14,6 +13,7 @@ import { type Ui, formatDuration } from '../ui.js';
 import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
 import { evaluationLines } from '../../evaluate/evaluation-lines.js';
 import { formatNumber, formatTable, percent } from '../../io/text-table.js';
+import { predictFloat } from '../../inference/float-inference.js';
 
 const D = DEFAULT_TRAIN_SETTINGS;
 

@@ -1,10 +1,14 @@
+/**
+ * Runs a float model on raw rows: input standardization, the network, the head. It sits above
+ * nn/ and data/, which both build on the model types in model/, so model/ stays below them.
+ */
 import { applyStandardization, invertStandardization } from '../data/standardize.js';
 import { sigmoid } from '../nn/activation-math.js';
 import { softmaxRows } from '../nn/activations.js';
 import type { Matrix } from '../nn/matrix.js';
 import { Network } from '../nn/network.js';
 import { Rng } from '../rng.js';
-import type { FloatModel } from './float-model.js';
+import type { FloatModel } from '../model/float-model.js';
 
 export interface FloatPrediction {
   rows: number;
