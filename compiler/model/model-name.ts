@@ -4,7 +4,7 @@
  * `train`, `build data.csv` and the Node API take their default names from here.
  */
 import { basename, dirname, extname, resolve } from 'node:path';
-import { MAX_PREFIX_CHARS, cPrefixProblem } from '../emit/c/c-syntax.js';
+import { MAX_PREFIX_CHARS, cPrefixProblem } from '../c-identifier.js';
 
 /**
  * Any text → a C prefix that `cPrefixProblem` accepts: other characters become '_', runs of '_'

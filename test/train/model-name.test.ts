@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { train } from '../../compiler/api.js';
 import { cModelNames } from '../../compiler/emit/c/c-names.js';
-import { cPrefixProblem } from '../../compiler/emit/c/c-syntax.js';
+import { cPrefixProblem } from '../../compiler/c-identifier.js';
 import { defaultModelName, modelIdentifier } from '../../compiler/model/model-name.js';
 import { projectFromCsv } from '../../compiler/project/project-file.js';
 import { Rng } from '../../compiler/rng.js';
