@@ -238,7 +238,8 @@ export function formatCycles(fileCycles: ImportCycle[], folderCycles: ImportCycl
       if (!showWitnesses) continue;
       lines.push('    edges and the imports behind them:');
       for (const edge of cycle.edges) {
-        lines.push(`      ${edge.from} -> ${edge.to}: ${edge.witnesses.map((w) => `${w.from} imports ${w.to}`).join('; ')}`);
+        lines.push(`      ${edge.from} -> ${edge.to}:`);
+        for (const w of edge.witnesses) lines.push(`        ${w.from} imports ${w.to}`);
       }
     }
   };
