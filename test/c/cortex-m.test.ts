@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { BUNDLED_MODELS, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
 import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measurableCores, measureAllKernels } from '../../scripts/code-size/report.js';
 import { INSTALL_HINT, MCU_CFLAGS, buildModelImage, findToolchain, undefinedSymbols } from '../../firmware-sim/measure-image.js';
@@ -104,7 +105,7 @@ describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => 
       const { names } = emitC(v.qmodel, dir, { command: 'test' });
       for (const { core, tc } of chosen) {
         // -Werror: any warning fails the compile (and throws with gcc's message).
-        execFileSync(tc.gcc, [...flags, ...core.build.flags, '-c', names.source, names.predictSource, 'firmnet_kernels.c'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync(tc.gcc, [...flags, ...core.build.flags, '-c', names.source, names.predictSource, ...KERNEL_SOURCES], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       }
     }
   });

@@ -4,6 +4,7 @@
  */
 import { FirmnetError } from '../../errors.js';
 import { type CommentText, blockComment, float32Literal } from '../render.js';
+import { KERNEL_FILES } from './kernel-sources.js';
 
 export type CIntType = 'int8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'int64_t';
 
@@ -121,9 +122,15 @@ export function cPrefixProblem(prefix: string): string | null {
   if (prefix.startsWith('_')) return `starts with '_': its macros (${prefix.toUpperCase()}_INPUT_SIZE) would start with '_' and a capital, which C reserves for the implementation`;
   if (prefix.includes('__') || prefix.endsWith('_')) return `would give symbols containing '__' (${prefix}_invoke), which C++ reserves for the implementation`;
   if (C_KEYWORDS.has(prefix)) return `is a C keyword`;
-  if (prefix === 'firmnet_kernels') return `would write ${prefix}.h, which collides with the kernel header`;
+  const kernelFile = Object.values(modelFileNames(prefix)).find((f) => KERNEL_FILES.some((k) => k.toLowerCase() === f.toLowerCase()));
+  if (kernelFile) return `would write ${kernelFile}, which collides with the kernel file of that name`;
   if (C99_HEADERS.has(prefix.toLowerCase())) return `would write ${prefix}.h, which collides with the C standard header <${prefix.toLowerCase()}.h>`;
   return null;
+}
+
+/** The model's own C files in the output folder, named after its prefix. */
+export function modelFileNames(prefix: string): { header: string; source: string; dataHeader: string; predictSource: string } {
+  return { header: `${prefix}.h`, source: `${prefix}.c`, dataHeader: `${prefix}_data.h`, predictSource: `${prefix}_predict.c` };
 }
 
 /** Checks that a model prefix can name the generated files and symbols; a loud error names the fix. */
