@@ -95,6 +95,24 @@ typedef struct {
     int32_t shift_alpha;
 } firmnet_leaky_relu_params;
 
+/* lut, int8: output[i] = table[input[i] + 128] (sigmoid, tanh, GELU; the table is built from the IR). */
+typedef struct {
+    int32_t features;
+    const int8_t *table;       /* 256 entries */
+} firmnet_lut_s8_params;
+
+/* lut, int16: 513 knots at x = (j - 256) * 128, linear interpolation in int32. */
+typedef struct {
+    int32_t features;
+    const int16_t *table;      /* 513 entries */
+} firmnet_lut_s16_params;
+
+/* softmax, int8 in, output scale 1/256 and zero point -128: exp table on (max - x), one integer division per value. */
+typedef struct {
+    int32_t features;          /* at most 65536, so the sum of the exp values fits 32 bits */
+    const uint16_t *exp_table; /* 256 entries, exp_table[d] = round(2^15 * exp(-d * input scale)), exp_table[0] = 32768 */
+} firmnet_softmax_s8_params;
+
 /* Kernel names carry the dtypes: _s8 is int8 in and out, _s8_s16 int8 in / int16 out, and so on. Input and output must not overlap. */
 void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output);
 void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output);
@@ -102,12 +120,9 @@ void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *in
 void firmnet_dense_s16_s8(const firmnet_dense_s16_params *params, const int16_t *input, int8_t *output);
 void firmnet_leaky_relu_s8(const firmnet_leaky_relu_params *params, const int8_t *input, int8_t *output);
 void firmnet_leaky_relu_s16(const firmnet_leaky_relu_params *params, const int16_t *input, int16_t *output);
-/* int8 table: output = table[input + 128] (256 entries). */
-void firmnet_lut_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t features);
-/* int16 table: 513 knots at x = (j - 256) * 128, linear interpolation in int32. */
-void firmnet_lut_s16(const int16_t *table, const int16_t *input, int16_t *output, int32_t features);
-/* int8 softmax, output scale 1/256 and zero point -128: exp table on (max - x), one integer division per value. */
-void firmnet_softmax_s8(const uint16_t *exp_table, const int8_t *input, int8_t *output, int32_t features);
+void firmnet_lut_s8(const firmnet_lut_s8_params *params, const int8_t *input, int8_t *output);
+void firmnet_lut_s16(const firmnet_lut_s16_params *params, const int16_t *input, int16_t *output);
+void firmnet_softmax_s8(const firmnet_softmax_s8_params *params, const int8_t *input, int8_t *output);
 
 #ifdef __cplusplus
 }

@@ -1,14 +1,19 @@
 /* lut: element-wise activations (sigmoid, tanh, GELU) by table, built by the compiler from the IR. */
 #include "firmnet_kernels.h"
 
-void firmnet_lut_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t features) {
+/* The params are read once: an int8 store may alias *params, so the compiler would reload them per element. */
+void firmnet_lut_s8(const firmnet_lut_s8_params *params, const int8_t *input, int8_t *output) {
+    const int8_t *table = params->table;
+    const int32_t features = params->features;
     int32_t i;
     for (i = 0; i < features; ++i) {
         output[i] = table[input[i] + 128];
     }
 }
 
-void firmnet_lut_s16(const int16_t *table, const int16_t *input, int16_t *output, int32_t features) {
+void firmnet_lut_s16(const firmnet_lut_s16_params *params, const int16_t *input, int16_t *output) {
+    const int16_t *table = params->table;
+    const int32_t features = params->features;
     int32_t i;
     for (i = 0; i < features; ++i) {
         const int32_t x = input[i];

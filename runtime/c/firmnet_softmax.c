@@ -1,7 +1,10 @@
 /* softmax: int8 in, int8 probabilities out (scale 1/256, zero point -128), from the IR's exp table. */
 #include "firmnet_kernels.h"
 
-void firmnet_softmax_s8(const uint16_t *exp_table, const int8_t *input, int8_t *output, int32_t features) {
+/* The params are read once: an int8 store may alias *params, so the compiler would reload them per element. */
+void firmnet_softmax_s8(const firmnet_softmax_s8_params *params, const int8_t *input, int8_t *output) {
+    const uint16_t *exp_table = params->exp_table;
+    const int32_t features = params->features;
     int32_t max = INT8_MIN;
     uint32_t sum = 0;
     int32_t i;
