@@ -12,6 +12,7 @@ import { emitC } from '../emit/c/emit-c.js';
 import { kernelFiles } from '../emit/c/kernel-sources.js';
 import { runtimeSources } from '../emit/wasm/compile-program.js';
 import { emitWasm } from '../emit/wasm/emit-wasm.js';
+import { loaderTemplate } from '../emit/wasm/render-loader.js';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { importModelFile } from '../import/import-model-file.js';
 import { loadPreprocessing } from '../import/preprocessing-sidecar.js';
@@ -244,11 +245,11 @@ function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: 
   );
 }
 
-/** What the emitted module depends on besides the IR: the runtime kernels' sources and the compiler versions. */
+/** What the emitted module depends on besides the IR: the runtime kernels' sources, the loader template and the compiler versions. */
 function wasmCompilerHash(): string {
   const require = createRequire(import.meta.url);
   const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
-  return BuildCache.key({ runtime: sha256Hex(canonicalJson(runtimeSources())), assemblyscript: version('assemblyscript'), binaryen: version('binaryen') });
+  return BuildCache.key({ runtime: sha256Hex(canonicalJson(runtimeSources())), loader: sha256Hex(loaderTemplate()), assemblyscript: version('assemblyscript'), binaryen: version('binaryen') });
 }
 
 /** What the emitted C depends on besides the IR: the kernel files it copies from runtime/c/. */
