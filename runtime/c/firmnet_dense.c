@@ -60,8 +60,8 @@ static void firmnet_dense_s16_layer(const firmnet_dense_s16_params *params, cons
     int32_t c;
     for (c = 0; c < params->out_features; ++c) {
         const int64_t acc = firmnet_dot_s16(input, params->weights + c * n, n, params->bias[c]);
-        const int32_t y = firmnet_offset_clamp(firmnet_mbqm64(acc, params->multiplier[c], params->shift[c]), params->output_offset, params->activation_min,
-                                               params->activation_max);
+        const int32_t y = firmnet_offset_clamp(firmnet_mbqm64(acc, params->multiplier[c], params->shift[c]), params->output_offset,
+                                               params->activation_min, params->activation_max);
         if (out8) {
             out8[c] = (int8_t)y;
         } else {

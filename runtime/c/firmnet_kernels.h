@@ -58,8 +58,8 @@ extern "C" {
 typedef struct {
     int32_t in_features;
     int32_t out_features;
-    int32_t output_offset;     /* the output zero point */
-    int32_t activation_min;    /* fused ReLU / ReLU6 bounds, in output codes */
+    int32_t output_offset;  /* the output zero point */
+    int32_t activation_min; /* fused ReLU / ReLU6 bounds, in output codes */
     int32_t activation_max;
     const int8_t *weights;     /* [out_features][in_features], int8 in [-127, 127] */
     const int32_t *bias;       /* [out_features], input zero point folded in */
@@ -79,16 +79,16 @@ typedef struct {
     int32_t activation_min;
     int32_t activation_max;
     const int8_t *weights;
-    const int64_t *bias;       /* |bias| < 2^47 */
+    const int64_t *bias; /* |bias| < 2^47 */
     const int32_t *multiplier;
-    const int8_t *shift;       /* in [-31, 7] */
+    const int8_t *shift; /* in [-31, 7] */
 } firmnet_dense_s16_params;
 
 /* TFLite LEAKY_RELU: v = x + input_offset; y = MBQM(v, v >= 0 ? identity : alpha) + output_offset, clamped to the dtype. */
 typedef struct {
     int32_t features;
-    int32_t input_offset;      /* minus the input zero point */
-    int32_t output_offset;     /* the output zero point */
+    int32_t input_offset;  /* minus the input zero point */
+    int32_t output_offset; /* the output zero point */
     int32_t multiplier_identity;
     int32_t shift_identity;
     int32_t multiplier_alpha;
@@ -98,13 +98,13 @@ typedef struct {
 /* lut, int8: output[i] = table[input[i] + 128] (sigmoid, tanh, GELU; the table is built from the IR). */
 typedef struct {
     int32_t features;
-    const int8_t *table;       /* 256 entries */
+    const int8_t *table; /* 256 entries */
 } firmnet_lut_s8_params;
 
 /* lut, int16: 513 knots at x = (j - 256) * 128, linear interpolation in int32. */
 typedef struct {
     int32_t features;
-    const int16_t *table;      /* 513 entries */
+    const int16_t *table; /* 513 entries */
 } firmnet_lut_s16_params;
 
 /* softmax, int8 in, output scale 1/256 and zero point -128: exp table on (max - x), one integer division per value. */
