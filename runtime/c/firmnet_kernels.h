@@ -8,8 +8,8 @@
  * Every kernel reads like CMSIS-NN's: the dtypes in its name, the sizes, offsets, clamp bounds and
  * constant arrays in a params struct, then the input and the output. One source file per op:
  * firmnet_dense.c (its dot products in one file per instruction set, picked by firmnet_dense_dot.h),
- * firmnet_leaky_relu.c, firmnet_lut.c, firmnet_softmax.c; firmnet_fixed_point.h holds the shared
- * requantization arithmetic.
+ * firmnet_leaky_relu.c, firmnet_lut.c, firmnet_softmax.c; firmnet_fixed_point.h and
+ * firmnet_fixed_point.c hold the shared requantization arithmetic.
  *
  * Portability assumptions (true for GCC, Clang, Arm Compiler 6 and IAR): `>>` of a negative signed
  * integer is an arithmetic shift, and converting an out-of-range integer to a signed type wraps modulo
