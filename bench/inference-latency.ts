@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../compiler/data/dataset.js';
 import { emitC } from '../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../compiler/emit/c/kernel-sources.js';
 import { emitWasm } from '../compiler/emit/wasm/emit-wasm.js';
 import { floatModelToOnnx } from '../compiler/export/onnx.js';
 import { type FloatModel, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
@@ -352,7 +353,7 @@ async function timeNativeC(m: BenchModel, dir: string, rowsIn: Int8Array[], gold
   emitC(m.q, dir, { command: 'npm run bench -- latency', name: 'model' });
   writeFileSync(join(dir, 'driver.c'), C_DRIVER);
   const exe = join(dir, 'latency');
-  execFileSync('gcc', ['-std=c99', '-O3', '-march=native', '-o', exe, 'driver.c', 'model.c', 'firmnet_kernels.c'], { cwd: dir });
+  execFileSync('gcc', ['-std=c99', '-O3', '-march=native', '-o', exe, 'driver.c', 'model.c', ...KERNEL_SOURCES], { cwd: dir });
   const input = new Uint8Array(rowsIn.length * rowsIn[0].length);
   rowsIn.forEach((row, r) => input.set(new Uint8Array(row.buffer, row.byteOffset, row.length), r * row.length));
   const run = spawnSync(exe, [String(rowsIn.length)], { input, maxBuffer: 1 << 26 });

@@ -40,7 +40,8 @@ export function cPrefixProblem(prefix: string): string | null {
   if (prefix.startsWith('_')) return `starts with '_': its macros (${prefix.toUpperCase()}_INPUT_SIZE) would start with '_' and a capital, which C reserves for the implementation`;
   if (prefix.includes('__') || prefix.endsWith('_')) return `would give symbols containing '__' (${prefix}_invoke), which C++ reserves for the implementation`;
   if (C_KEYWORDS.has(prefix)) return `is a C keyword`;
-  if (prefix === 'firmnet_kernels') return `would write ${prefix}.h, which collides with the kernel header`;
+  // firmnet's kernel files are firmnet_<op>.c/.h beside the model's: a model named like one would overwrite it.
+  if (/^firmnet_/i.test(prefix)) return `starts with 'firmnet_', which names firmnet's own kernel files (${prefix}.c could overwrite one)`;
   if (C99_HEADERS.has(prefix.toLowerCase())) return `would write ${prefix}.h, which collides with the C standard header <${prefix.toLowerCase()}.h>`;
   return null;
 }

@@ -10,7 +10,8 @@ import { MAX_PREFIX_CHARS, cPrefixProblem } from '../c-identifier.js';
  * Any text → a C prefix that `cPrefixProblem` accepts: other characters become '_', runs of '_'
  * collapse, leading and trailing '_' go, a leading digit gets `m_`, the result is cut to the longest
  * prefix allowed, an empty result is `model`, and a keyword or a standard header's name gets `_model`
- * appended (`math` → `math_model`).
+ * appended (`math` → `math_model`), and a name of firmnet's kernel files gets `model_` in front
+ * (`firmnet_dense` → `model_firmnet_dense`).
  */
 export function modelIdentifier(text: string): string {
   const tidy = (s: string): string => s.replace(/_+/g, '_').replace(/^_|_$/g, '');
@@ -18,7 +19,9 @@ export function modelIdentifier(text: string): string {
   if (id === '') return 'model';
   if (/^[0-9]/.test(id)) id = `m_${id}`;
   id = tidy(id.slice(0, MAX_PREFIX_CHARS));
-  return cPrefixProblem(id) === null ? id : `${id}_model`;
+  if (cPrefixProblem(id) === null) return id;
+  // Only short names (keywords, header names) or a name of firmnet's own kernel files are left here.
+  return /^firmnet_/i.test(id) ? tidy(`model_${id}`.slice(0, MAX_PREFIX_CHARS)) : `${id}_model`;
 }
 
 /**

@@ -9,8 +9,10 @@ import { simulate } from '../../firmware-sim/simulate.js';
 import { loadCores, resolveTarget } from '../../firmware-sim/targets.js';
 import { type Dataset, loadDataset, loadDatasetForModel } from '../data/dataset.js';
 import { emitC } from '../emit/c/emit-c.js';
+import { kernelFiles } from '../emit/c/kernel-sources.js';
 import { runtimeSources } from '../emit/wasm/compile-program.js';
 import { emitWasm } from '../emit/wasm/emit-wasm.js';
+import { loaderTemplate } from '../emit/wasm/render-loader.js';
 import { FirmnetError, isFirmnetError } from '../errors.js';
 import { importModelFile } from '../import/import-model-file.js';
 import { loadPreprocessing } from '../import/preprocessing-sidecar.js';
@@ -159,7 +161,7 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
   const exampleRows = test ? { features: test.features, rows: Math.min(4, test.rows), description: `the first rows of ${recordedPath(final(BUILD_FILES.c, 'example', 'main.c'), project.data.test!)}` } : undefined;
   await run(
     'emit c',
-    BuildCache.key({ q: qmodel.hash, command, exampleRows: fileHash(project.data.test), description: exampleRows?.description ?? null }),
+    BuildCache.key({ q: qmodel.hash, command, exampleRows: fileHash(project.data.test), description: exampleRows?.description ?? null, kernels: cKernelsHash() }),
     [BUILD_FILES.c],
     () => emitC(qmodel, files.staged(BUILD_FILES.c), { command, exampleRows }),
     () => null,
@@ -243,11 +245,16 @@ function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: 
   );
 }
 
-/** What the emitted module depends on besides the IR: the runtime kernels' sources and the compiler versions. */
+/** What the emitted module depends on besides the IR: the runtime kernels' sources, the loader template and the compiler versions. */
 function wasmCompilerHash(): string {
   const require = createRequire(import.meta.url);
   const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
-  return BuildCache.key({ runtime: sha256Hex(canonicalJson(runtimeSources())), assemblyscript: version('assemblyscript'), binaryen: version('binaryen') });
+  return BuildCache.key({ runtime: sha256Hex(canonicalJson(runtimeSources())), loader: sha256Hex(loaderTemplate()), assemblyscript: version('assemblyscript'), binaryen: version('binaryen') });
+}
+
+/** What the emitted C depends on besides the IR: the kernel files it copies from runtime/c/. */
+function cKernelsHash(): string {
+  return sha256Hex(canonicalJson([...kernelFiles()]));
 }
 
 /** The simulator's data files (targets, measured profiles and sizes) and the installed toolchains, for the cache key. */

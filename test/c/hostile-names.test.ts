@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { HOSTILE_COMMAND, HOSTILE_NAMES, hostileQModel } from '../helpers/hostile-names.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
@@ -56,7 +57,7 @@ describe.each(VECTORS)('a hostile-names IR (%s) emitted as C', (vectorName) => {
   });
 
   it('compiles with -Wall -Wextra -Werror -pedantic, and no name reaches the code outside comments and strings', async () => {
-    const sources = [`${prefix}.c`, `${prefix}_predict.c`, 'firmnet_kernels.c', 'example/main.c'].map((f) => join(dir, f));
+    const sources = [`${prefix}.c`, `${prefix}_predict.c`, ...KERNEL_SOURCES, 'example/main.c'].map((f) => join(dir, f));
     const exe = join(dir, 'example', 'strict');
     await run('gcc', [...STRICT_FLAGS, `-I${dir}`, '-o', exe, ...sources, '-lm']);
     for (const source of sources) {
@@ -76,7 +77,7 @@ describe.each(VECTORS)('a hostile-names IR (%s) emitted as C', (vectorName) => {
       `#include <stdio.h>\n#include "${prefix}.h"\nint main(void) {\n    int i;\n    for (i = 0; i < ${prefix.toUpperCase()}_CLASS_COUNT; ++i) {\n        const unsigned char *p = (const unsigned char *)${prefix}_class_names[i];\n        while (*p) printf("%02x", *p++);\n        printf("\\n");\n    }\n    return 0;\n}\n`,
     );
     const exe = join(dir, 'example', 'names');
-    await run('gcc', ['-std=c99', '-Wall', '-Werror', `-I${dir}`, '-o', exe, program, join(dir, `${prefix}.c`), join(dir, 'firmnet_kernels.c')]);
+    await run('gcc', ['-std=c99', '-Wall', '-Werror', `-I${dir}`, '-o', exe, program, ...[`${prefix}.c`, ...KERNEL_SOURCES].map((f) => join(dir, f))]);
     const { stdout } = await run(exe, []);
     const expected = q.classNames.map((c) => Buffer.from(c.split('\u0000')[0], 'utf8').toString('hex'));
     expect(stdout.trimEnd().split('\n')).toEqual(expected);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { emitWasm } from '../../compiler/emit/wasm/emit-wasm.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import { simulate } from '../../firmware-sim/simulate.js';
@@ -62,7 +63,7 @@ const PIPELINE_STEPS: { name: string; run: (c: PipelineContext) => Promise<void>
         `#include <stdio.h>\n#include "model.h"\nint main(void) {\n  model_input_t in[MODEL_INPUT_SIZE];\n  model_output_t o[MODEL_OUTPUT_SIZE];\n` +
           `  while (fread(in, sizeof in, 1, stdin) == 1) { MODEL_INVOKE(in, o); fwrite(o, sizeof o, 1, stdout); }\n  return 0;\n}\n`,
       );
-      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, join(dir, c.names.source), join(dir, 'firmnet_kernels.c')]);
+      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, ...[c.names.source, ...KERNEL_SOURCES].map((f) => join(dir, f))]);
       const codes = quantizeInput(qmodel, test.features, test.rows);
       const out = spawnSync(join(dir, 'rows'), { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) }).stdout;
       const wide = c.outputDtype === 'int16';

@@ -69,7 +69,7 @@ describe('the packed package, installed into an empty project', () => {
     const r = await firmnet(['build', 'iris/train.csv', '--task', 'multiclass', '--test', 'iris/test.csv', '--epochs', '5', '--target', 'rp2040', '--target', 'stm32l4r5', '--out', 'out/iris', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).targets.map((t: { target: string }) => t.target)).toEqual(['rp2040', 'stm32l4r5']);
-    for (const f of ['model.json', 'model.q.json', 'wasm/model.wasm', 'wasm/model.mjs', 'c/iris.c', 'c/firmnet_kernels.c', 'report.html', 'report.json']) expect(existsSync(join(consumer, 'out/iris', f)), f).toBe(true);
+    for (const f of ['model.json', 'model.q.json', 'wasm/model.wasm', 'wasm/model.mjs', 'c/iris.c', 'c/firmnet_kernels.h', 'c/firmnet_dense.c', 'report.html', 'report.json']) expect(existsSync(join(consumer, 'out/iris', f)), f).toBe(true);
   });
 
   it('simulates the built IR, compiling the WebAssembly module afresh from the installed runtime sources', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filesUnder, runFirmnetAsync } from '../helpers/run-async.js';
+import { KERNEL_FILES } from '../../compiler/emit/c/kernel-sources.js';
 
 const PROJECT = {
   name: 'iris',
@@ -48,8 +49,7 @@ describe('a build does not depend on where the project lives', () => {
       'c/CMakeLists.txt',
       'c/example/Makefile',
       'c/example/main.c',
-      'c/firmnet_kernels.c',
-      'c/firmnet_kernels.h',
+      ...KERNEL_FILES.map((f) => `c/${f}`),
       'c/iris.c',
       'c/iris.h',
       'c/iris_data.h',

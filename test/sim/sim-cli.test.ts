@@ -11,6 +11,7 @@ import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { loadModel } from '../../compiler/model/model-file.js';
 import { Rng } from '../../compiler/rng.js';
 import { predictFloat } from '../../compiler/inference/float-inference.js';
+import { KERNEL_FILES } from '../../compiler/emit/c/kernel-sources.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-sim-cli-'));
 const model = join(dir, 'model.json');
@@ -31,7 +32,7 @@ describe('firmnet emit', () => {
     const c = runFirmnet(['emit', q, '--target', 'c', '--out', join(dir, 'c')]);
     expect(c.status).toBe(0);
     expect(c.stdout).toContain('iris_invoke(in, out)');
-    for (const f of ['iris.h', 'iris.c', 'iris_data.h', 'firmnet_kernels.c', 'firmnet_kernels.h', 'example/main.c']) expect(existsSync(join(dir, 'c', f))).toBe(true);
+    for (const f of ['iris.h', 'iris.c', 'iris_data.h', ...KERNEL_FILES, 'example/main.c']) expect(existsSync(join(dir, 'c', f))).toBe(true);
   });
 });
 

@@ -46,7 +46,7 @@ describe('defaultModelName', () => {
       ['/x/my--data--/a.csv', 'my_data'],
       ['/x/int/a.csv', 'int_model'],
       ['/x/Math/a.csv', 'Math_model'],
-      ['/x/firmnet_kernels/a.csv', 'firmnet_kernels_model'],
+      ['/x/firmnet_kernels/a.csv', 'model_firmnet_kernels'],
       ['/x/.../a.csv', 'model'],
       ['/x/Données/a.csv', 'Donn_es'],
       ['/x/数据/a.csv', 'model'],

@@ -25,7 +25,7 @@ export const emitCommand: CommandModule<EmitArgs> = {
       .option('scalar', { type: 'boolean', default: false, describe: 'wasm: scalar kernels for runtimes without WebAssembly SIMD' })
       .option('name', { type: 'string', describe: 'c: symbol and file prefix (default: the model name)' })
       .example('firmnet emit digits.q.json --target wasm --out build/wasm', 'model.wasm + model.mjs + model.d.mts')
-      .example('firmnet emit digits.q.json --target c --out build/c', 'digits.h, digits.c, digits_data.h, firmnet_kernels.c/.h, example/') as unknown as Argv<EmitArgs>,
+      .example('firmnet emit digits.q.json --target c --out build/c', 'digits.h, digits.c, digits_data.h, the firmnet_*.c/.h kernels, example/') as unknown as Argv<EmitArgs>,
   run: async (args, ui) => {
     const q = loadQModel(args.model);
     const command = `firmnet ${process.argv.slice(2).join(' ')}`;

@@ -4,7 +4,7 @@
  */
 import type { QDtype, QModel } from '../../quantize/qmodel.js';
 import { modelIdentifier } from '../../model/model-name.js';
-import { checkModelPrefix } from './c-syntax.js';
+import { checkModelPrefix, modelFileNames } from './c-syntax.js';
 
 export interface CModelNames {
   /** Symbol prefix, e.g. `digits` → `digits_invoke`, `digits_arena`. */
@@ -56,10 +56,7 @@ export function cModelNames(q: Pick<QModel, 'name' | 'layers'>, nameOverride?: s
   return {
     prefix,
     macro: prefix.toUpperCase(),
-    header: `${prefix}.h`,
-    source: `${prefix}.c`,
-    dataHeader: `${prefix}_data.h`,
-    predictSource: `${prefix}_predict.c`,
+    ...modelFileNames(prefix),
     inputType: cTensorType(inDtype),
     outputType: cTensorType(outDtype),
     invoke,

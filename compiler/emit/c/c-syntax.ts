@@ -86,6 +86,11 @@ export function cStaticArray(spec: CArraySpec): string {
   return `${comment}static const ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
 }
 
+/** The model's own C files in the output folder, named after its prefix. */
+export function modelFileNames(prefix: string): { header: string; source: string; dataHeader: string; predictSource: string } {
+  return { header: `${prefix}.h`, source: `${prefix}.c`, dataHeader: `${prefix}_data.h`, predictSource: `${prefix}_predict.c` };
+}
+
 /** Checks that a model prefix can name the generated files and symbols; a loud error names the fix. */
 export function checkModelPrefix(prefix: string, origin: string): void {
   const problem = cPrefixProblem(prefix);

@@ -11,7 +11,7 @@ import type { QDtype, QModel } from '../../quantize/qmodel.js';
 import { type CommentText, comment, generatedHashHeader, generatedHeader } from '../render.js';
 import { type CModelNames, cModelNames } from './c-names.js';
 import { defaultExampleRows, exampleData } from './example-rows.js';
-import { KERNELS_HEADER_BODY, KERNELS_SOURCE_BODY } from './kernels-source.js';
+import { KERNEL_DIR, kernelFiles } from './kernel-sources.js';
 import { renderCMakeFragment, renderExampleMain, renderExampleMakefile } from './render-example.js';
 import { renderLayer } from './render-layers.js';
 import { type ModelRenderInput, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
@@ -75,14 +75,8 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   files.set(names.dataHeader, renderDataHeader(m));
   files.set(names.source, renderModelSource(m));
   files.set(names.predictSource, renderPredictSource(m));
-  files.set('firmnet_kernels.h', `${header([comment`Portable C99 int8/int16 kernels (model-independent; one copy serves several models).`])}\n${KERNELS_HEADER_BODY}`);
-  files.set(
-    'firmnet_kernels.c',
-    `${header([
-      comment`Portable C99 int8/int16 kernels: TFLite double rounding, bit-identical to firmnet's golden reference.`,
-      comment`No allocation, no recursion, no VLA, no float. Cortex-M4/M7/M33 builds (GCC or Clang) use the DSP extension (SMLAD) for the dense layers.`,
-    ])}\n${KERNELS_SOURCE_BODY}`,
-  );
+  const kernelHeader = header([comment`Copied from firmnet's ${KERNEL_DIR}/: model-independent kernel source (one copy serves several models).`]);
+  for (const [path, text] of kernelFiles()) files.set(path, `${kernelHeader}\n${text}`);
   files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([comment`Example: runs model '${q.name}' on a few rows and checks it against the golden reference.`])));
   files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(q, command, [comment`Example build for model '${q.name}'.`])));
   files.set('CMakeLists.txt', renderCMakeFragment(names, generatedHashHeader(q, command, [comment`CMake fragment for model '${q.name}'.`])));

@@ -155,27 +155,37 @@ function renderLeakyRelu(prefix: string, layer: LeakyReluLayer, index: number): 
 }
 
 function renderLut(prefix: string, layer: LutLayer, index: number): CLayer {
-  const name = `${prefix}_table${index}`;
+  const names = { table: `${prefix}_table${index}`, params: `${prefix}_l${index}` };
   const type: CIntType = layer.input.dtype === 'int16' ? 'int16_t' : 'int8_t';
+  const suffix = dtypeSuffix(layer.input.dtype);
   const summary = describe(layer, index, `${layer.function} by table, ${layer.input.features} features`);
   const tableComment = type === 'int8_t' ? comment`${layer.function}: output = table[input + 128]` : comment`${layer.function}: 513 knots at x = (j - 256) * 128, interpolated`;
+  const fields: [string, string][] = [
+    ['features', String(layer.input.features)],
+    ['table', names.table],
+  ];
   return {
     index,
-    definitions: `${blockComment(summary)}\n${cStaticArray({ type, name, values: layer.table, comment: tableComment, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
+    definitions: `${blockComment(summary)}\n${cStaticArray({ type, name: names.table, values: layer.table, comment: tableComment, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}${structInitializer(`firmnet_lut_${suffix}_params`, names.params, fields)}`,
     ...constants({ tables: arrayBytes(type, layer.table.length) }),
-    call: (input, output) => `firmnet_lut_${dtypeSuffix(layer.input.dtype)}(${name}, ${input}, ${output}, ${layer.input.features});`,
+    call: (input, output) => `firmnet_lut_${suffix}(&${names.params}, ${input}, ${output});`,
     summary,
   };
 }
 
 function renderSoftmax(prefix: string, layer: SoftmaxLayer, index: number): CLayer {
-  const name = `${prefix}_exp_table${index}`;
+  const names = { table: `${prefix}_exp_table${index}`, params: `${prefix}_l${index}` };
   const summary = describe(layer, index, `${layer.input.features} features, output scale 1/256 zero point -128`);
+  const fields: [string, string][] = [
+    ['features', String(layer.input.features)],
+    ['exp_table', names.table],
+  ];
+  const table = cStaticArray({ type: 'uint16_t', name: names.table, values: layer.expTable, comment: comment`exp_table[d] = round(2^15 * exp(-d * input scale))`, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' });
   return {
     index,
-    definitions: `${blockComment(summary)}\n${cStaticArray({ type: 'uint16_t', name, values: layer.expTable, comment: comment`exp_table[d] = round(2^15 * exp(-d * input scale))`, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
+    definitions: `${blockComment(summary)}\n${table}${structInitializer('firmnet_softmax_s8_params', names.params, fields)}`,
     ...constants({ tables: arrayBytes('uint16_t', layer.expTable.length) }),
-    call: (input, output) => `firmnet_softmax_s8(${name}, ${input}, ${output}, ${layer.input.features});`,
+    call: (input, output) => `firmnet_softmax_s8(&${names.params}, ${input}, ${output});`,
     summary,
   };
 }

@@ -120,7 +120,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
     `#endif /* ${macro}_H */`,
     '',
   );
-  return m.header([comment`Public API of model '${q.name}': include this header, compile ${names.source}, ${names.predictSource} and firmnet_kernels.c.`]) + '\n' + lines.join('\n');
+  return m.header([comment`Public API of model '${q.name}': include this header, compile ${names.source}, ${names.predictSource} and the firmnet_*.c kernel sources.`]) + '\n' + lines.join('\n');
 }
 
 export function renderDataHeader(m: ModelRenderInput): string {
