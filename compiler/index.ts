@@ -19,7 +19,7 @@ import { predictFloat as runFloat } from './model/float-inference.js';
 import type { FloatModel } from './model/float-model.js';
 import { loadModel as loadFloat, saveModel as saveFloat } from './model/model-file.js';
 import { loadQModel as loadIr, saveQModel as saveIr } from './quantize/qmodel-file.js';
-import type { QModel } from './quantize/qmodel.js';
+import type { QModel } from './ir/qmodel.js';
 import { predictQuantized as runQuantized } from './reference/predict.js';
 
 /** Trains a float32 MLP (defaults as `firmnet train`). */
@@ -96,7 +96,7 @@ export type { FloatModel, Task } from './model/float-model.js';
 export type { BuildResult } from './project/build.js';
 export type { Project } from './project/project-file.js';
 export type { AccuracyComparison } from './quantize/accuracy.js';
-export type { QModel } from './quantize/qmodel.js';
+export type { QModel } from './ir/qmodel.js';
 export type { QuantizeResult } from './quantize/quantize.js';
 export type { TrainResult } from './train/train.js';
 export type { SimulationReport } from '../firmware-sim/report.js';

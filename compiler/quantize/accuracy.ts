@@ -4,7 +4,7 @@ import { predictFloat } from '../model/float-inference.js';
 import { reconstructionErrors } from '../train/anomaly.js';
 import { argmaxRows } from '../train/metrics.js';
 import { type Evaluation, evaluateScores, headlineMetric } from '../train/evaluate.js';
-import type { QModel } from './qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 
 /** Float model versus its quantized version on one labelled dataset: the accuracy report. */
 export interface AccuracyComparison {

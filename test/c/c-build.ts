@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
-import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
-import type { QArray } from '../../compiler/reference/tensor.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { QDtype } from '../../compiler/ops/op-types.js';
+import type { QArray } from '../../compiler/ops/q-array.js';
 
 const run = promisify(execFile);
 

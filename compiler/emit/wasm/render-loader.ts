@@ -5,7 +5,7 @@
  * and results out (one copy each way), checks lengths and types, and applies a softmax or sigmoid
  * head exactly as compiler/reference/io.ts does (Math.exp stays in JavaScript).
  */
-import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
+import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
 import { comment, generatedHeader } from '../render.js';
 import { jsLiteral } from './js-syntax.js';
 import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
