@@ -134,5 +134,5 @@ function parseLayer(r: JsonReader, l: Json, path: string): QLayer {
   };
   // The hash is written last (see sealQModel); keep that order so files round-trip byte for byte.
   const hash = r.string(l, 'hash', path);
-  return { ...quantizedOp({ op }).parse(r, l, path, base), hash } as QLayer;
+  return { ...quantizedOp({ op }).parse(r, l, path, base), hash };
 }
