@@ -15,6 +15,7 @@ export { denseS8Scalar, denseS16Scalar } from './dense-scalar';
 export { denseS8Simd, denseS16Simd } from './dense-simd';
 export { leakyRelu, lookupS8, lookupS16 } from './elementwise';
 export { softmaxS8 } from './softmax';
+export { layerNorm } from './layer-norm';
 export { quantizeInput, dequantizeOutput, unstandardizeValues } from './io';
 export { quantizeInputSimd, dequantizeOutputSimd, unstandardizeValuesSimd } from './io-simd';
 

@@ -173,6 +173,83 @@ function craftedVectors(): TestVector[] {
     const s = sweep('int8', 1);
     vectors.push(integerVector('softmax-single', 'softmax of one feature is always 1 (code 127 after the clamp)', crafted('softmax-single', [single]), s.rows, s.data));
   }
+  vectors.push(...layerNormVectors(rng));
+  return vectors;
+}
+
+/** Rows that reach layer_norm's edges: constant (variance 0, ε alone), the dtype's two ends alternating (largest variance), one outlier, random. */
+function layerNormRows(dtype: QDtype, features: number, rows: number, rng: Rng): number[] {
+  const { min, max } = dtype === 'int8' ? { min: -128, max: 127 } : { min: -32768, max: 32767 };
+  const data: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < features; j++) {
+      if (r === 0) data.push(min);
+      else if (r === 1) data.push(max);
+      else if (r === 2) data.push(j % 2 === 0 ? min : max);
+      else if (r === 3) data.push(j === 0 ? max : min);
+      else if (r === 4) data.push(j === features - 1 ? min : 0);
+      else if (r === 5) data.push(j % 3);
+      else data.push(min + rng.int(max - min + 1));
+    }
+  }
+  return data;
+}
+
+function layerNormVectors(rng: Rng): TestVector[] {
+  const vectors: TestVector[] = [];
+  const cases = [
+    { name: 'layer-norm-int8', dtype: 'int8', features: 16, epsilon: 1e-5, activation: 'none', scales: [0.05, 3, 0.03, -5] },
+    { name: 'layer-norm-int8-relu6', dtype: 'int8', features: 33, epsilon: 1e-3, activation: 'relu6', scales: [0.2, -100, 0.025, -128] },
+    { name: 'layer-norm-int16', dtype: 'int16', features: 64, epsilon: 1e-5, activation: 'none', scales: [0.0004, 0, 0.0002, 0] },
+  ] as const;
+  for (const c of cases) {
+    const [inScale, inZeroPoint, outScale, outZeroPoint] = c.scales;
+    const stage = {
+      op: 'layer_norm' as const,
+      name: 'layer_norm',
+      features: c.features,
+      // Mixed signs and sizes of gamma (a negative multiplier), beta beyond the output range on some features.
+      gamma: Float64Array.from({ length: c.features }, (_, j) => (j % 5 === 4 ? -1 : 1) * (0.2 + 1.5 * rng.uniform())),
+      beta: Float64Array.from({ length: c.features }, (_, j) => (j === 1 ? 100 : j === 2 ? -100 : rng.normal())),
+      epsilon: c.epsilon,
+      activation: c.activation,
+      sourceLayers: [],
+    };
+    const layer = lowerStage(stage, tensor(c.dtype, c.features, inScale, inZeroPoint), tensor(c.dtype, c.features, outScale, outZeroPoint), true);
+    const rows = 40;
+    vectors.push(
+      integerVector(
+        c.name,
+        `layer_norm ${c.dtype}, ${c.features} features, ${c.activation === 'none' ? 'no activation' : `fused ${c.activation}`}: constant rows, alternating extremes, an outlier, random rows`,
+        crafted(c.name, [layer]),
+        rows,
+        layerNormRows(c.dtype, c.features, rows, rng),
+      ),
+    );
+  }
+  {
+    // Hand-set integers at the parser's bounds: ε at 2^53 − 1 (the normalized value rounds to 0), the largest multipliers of both signs, shift 0, |bias| = 2^24.
+    const features = 4;
+    const layer: Unhashed<QLayer> = {
+      op: 'layer_norm',
+      name: 'layer_norm',
+      input: tensor('int16', features, 0.001, 0),
+      output: tensor('int16', features, 0.001, 0),
+      sourceLayers: [],
+      epsilon: 1,
+      varianceEpsilon: 2 ** 53 - 1,
+      multiplier: [INT32_MAX, -INT32_MAX, 1 << 30, -(1 << 30)],
+      shift: [0, 0, -31, -1],
+      bias: [2 ** 24, -(2 ** 24), 0, 7],
+      activation: 'none',
+      activationMin: -32768,
+      activationMax: 32767,
+    };
+    const small = { ...layer, varianceEpsilon: 1 };
+    const s = sweep('int16', features);
+    vectors.push(integerVector('layer-norm-int16-bounds', 'layer_norm int16 with ε at its largest (2^53 − 1), multipliers ±(2^31 − 1), shifts 0 and −31, biases ±2^24', crafted('layer-norm-int16-bounds', [layer]), s.rows, s.data));
+    vectors.push(integerVector('layer-norm-int16-tiny-epsilon', 'layer_norm int16 with ε = 1 code unit: the normalized values at their largest (up to 2·√n), multipliers ±(2^31 − 1)', crafted('layer-norm-int16-tiny-epsilon', [small]), s.rows, s.data));
+  }
   return vectors;
 }
 

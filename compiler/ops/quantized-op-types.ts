@@ -6,6 +6,9 @@
 import type { FullyConnectedLayer } from './fully-connected/ir.js';
 import type { PreparedFullyConnected } from './fully-connected/prepare.js';
 import type { FullyConnectedStage } from './fully-connected/stage.js';
+import type { LayerNormLayer } from './layer-norm/ir.js';
+import type { PreparedLayerNorm } from './layer-norm/prepare.js';
+import type { LayerNormStage } from './layer-norm/stage.js';
 import type { LeakyReluLayer } from './leaky-relu/ir.js';
 import type { PreparedLeakyRelu } from './leaky-relu/prepare.js';
 import type { LeakyReluStage } from './leaky-relu/stage.js';
@@ -20,6 +23,7 @@ export interface QuantizedOpTypes {
   fully_connected: { layer: FullyConnectedLayer; stage: FullyConnectedStage; prepared: PreparedFullyConnected; variant: 'fully_connected_s8' | 'fully_connected_s16' };
   leaky_relu: { layer: LeakyReluLayer; stage: LeakyReluStage; prepared: PreparedLeakyRelu; variant: 'leaky_relu' };
   lut: { layer: LutLayer; stage: LutStage; prepared: PreparedLut; variant: 'lut_s8' | 'lut_s16' };
+  layer_norm: { layer: LayerNormLayer; stage: LayerNormStage; prepared: PreparedLayerNorm; variant: 'layer_norm_s8' | 'layer_norm_s16' };
   softmax: { layer: SoftmaxLayer; stage: SoftmaxStage; prepared: PreparedSoftmax; variant: 'softmax' };
 }
 

@@ -5,6 +5,7 @@
  * here and one in quantized-op-types.ts, and an op that lacks any member does not compile.
  */
 import { fullyConnected } from './fully-connected/index.js';
+import { layerNorm } from './layer-norm/index.js';
 import { leakyRelu } from './leaky-relu/index.js';
 import { lut } from './lut/index.js';
 import { type DeviceConstant, ELEMENT_BYTES, type KernelProfileSpec, type QuantizedOpDefinition } from './op-definition.js';
@@ -12,7 +13,7 @@ import type { ConstantBytes, Unhashed } from './op-types.js';
 import type { KernelVariant, QLayer, QOp } from './quantized-op-types.js';
 import { softmax } from './softmax/index.js';
 
-export const QUANTIZED_OPS = { fully_connected: fullyConnected, leaky_relu: leakyRelu, lut, softmax } satisfies { [K in QOp]: QuantizedOpDefinition<K> };
+export const QUANTIZED_OPS = { fully_connected: fullyConnected, leaky_relu: leakyRelu, lut, softmax, layer_norm: layerNorm } satisfies { [K in QOp]: QuantizedOpDefinition<K> };
 
 /** The op names, in the registry's order (the IR parser's list of accepted `op` values). */
 export const Q_OPS = Object.keys(QUANTIZED_OPS) as QOp[];
