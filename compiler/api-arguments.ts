@@ -65,6 +65,7 @@ const TRAIN_SETTINGS: Record<string, Check> = {
   alpha: num(),
   outputActivation: oneOf(OUTPUT_ACTIVATION_NAMES),
   batchNorm: bool,
+  layerNorm: bool,
   dropout: num({ min: 0, max: 0.99 }),
   init: oneOf(INIT_NAMES),
   loss: nullable(oneOf(LOSS_NAMES)),

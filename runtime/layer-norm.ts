@@ -1,7 +1,8 @@
 /**
  * layer_norm in exact integer arithmetic (docs/quantized-ir.md), int8 or int16 codes in and out:
- * per row S = Σ x_i, D = n·Σ x_i² − S² + varianceEpsilon, r = ⌊√D⌋, inv = round(2^(29+b) / r)
- * with b the bit length of r; per feature t_i = round((n·x_i − S)·inv / 2^(13+b)) (Q16), then
+ * per row S = Σ x_i, D = n·Σ x_i² − S² + varianceEpsilon, k ≥ 0 the least with D·4^k ≥ 2^52,
+ * r = ⌊√(D·4^k)⌋, inv = round(2^(29+b) / r) with b the bit length of r; per feature
+ * t_i = round((n·x_i − S)·inv / 2^(13+b−k)) (Q16), then
  * RDBP(SRDHM(t_i, multiplier_i), rightShift_i) + bias_i + zero point, clamped. The same steps as
  * the C kernel (runtime/c/firmnet_layer_norm.c); WebAssembly has a 64-bit divide, and the quotient
  * is the same floor either way.
@@ -45,11 +46,16 @@ export function layerNorm(
     sum += x;
     squares += <i64>(x * x);
   }
-  const variance = <i64>features * squares - <i64>sum * <i64>sum;
-  const r = isqrtU64(<u64>(variance + varianceEpsilon));
-  const bits = 64 - <i32>clz(r);
-  const inv = <i64>((((<u64>1) << (30 + bits)) + r) / (r << 1));
-  const k = <i64>(13 + bits);
+  let d = <u64>(<i64>features * squares - <i64>sum * <i64>sum + varianceEpsilon);
+  let scale: i32 = 0;
+  while (d < (<u64>1 << 52)) {
+    d <<= 2;
+    scale++;
+  }
+  const r = isqrtU64(d);
+  const bits: i32 = r >> 27 != 0 ? 28 : 27;
+  const inv = <i64>(((<u64>1 << <u64>(30 + bits)) + r) / (r << 1));
+  const k = <i64>(13 + bits - scale);
   const half = <i64>1 << (k - 1);
   for (let i: usize = 0; i < n; i++) {
     const x = int16 ? <i32>load<i16>(input + (i << 1)) : <i32>load<i8>(input + i);

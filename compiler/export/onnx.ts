@@ -5,7 +5,7 @@
  * The graph reproduces `predictFloat` exactly in structure:
  *   input [batch, inputFeatures]
  *   → Sub(mean) → Div(std)                      (when the model has inputStandardization)
- *   → one node per layer (Gemm, Relu, Clip, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, BatchNormalization, Dropout)
+ *   → one node per layer (Gemm, Relu, Clip, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, BatchNormalization, LayerNormalization, Dropout)
  *   → `logits` [batch, outputFeatures]          (graph output 2: the network output before the head)
  *   → Softmax | Sigmoid | Mul(std)·Add(mean) | Identity
  *   → `output` [batch, outputFeatures]          (graph output 1: predictFloat's `scores`)
@@ -106,6 +106,14 @@ function addLayer(g: OnnxGraphBuilder, layer: LayerSpec, index: number, x: strin
         name,
         { epsilon: { float: layer.eps }, momentum: { float: 1 - layer.momentum } },
       );
+    }
+    case 'layer_norm': {
+      const f = [layer.features];
+      // Opset 17's LayerNormalization over the last axis: what PyTorch exports for nn.LayerNorm.
+      return g.node('LayerNormalization', [x, g.floatTensor(`${name}.scale`, f, layer.gamma), g.floatTensor(`${name}.bias`, f, layer.beta)], [out], name, {
+        axis: -1,
+        epsilon: { float: layer.epsilon },
+      });
     }
     case 'dropout':
       // Kept (an identity at inference) so Netron shows the architecture as trained.

@@ -3,7 +3,7 @@
  * nn/ and data/, which both build on the model types in model/, so model/ stays below them.
  */
 import { applyStandardization, invertStandardization } from '../data/standardize.js';
-import { sigmoid } from '../nn/activation-math.js';
+import { sigmoid } from '../ops/activation-math.js';
 import { softmaxRows } from '../nn/activations.js';
 import type { Matrix } from '../nn/matrix.js';
 import { Network } from '../nn/network.js';

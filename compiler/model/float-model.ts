@@ -45,12 +45,21 @@ export interface BatchNormSpec {
   momentum: number;
 }
 
+/** LayerNorm over each row's features (PyTorch nn.LayerNorm, ONNX LayerNormalization on the last axis). */
+export interface LayerNormSpec {
+  type: 'layer_norm';
+  features: number;
+  gamma: number[];
+  beta: number[];
+  epsilon: number;
+}
+
 export interface DropoutSpec {
   type: 'dropout';
   rate: number;
 }
 
-export type LayerSpec = DenseSpec | ActivationSpec | BatchNormSpec | DropoutSpec;
+export type LayerSpec = DenseSpec | ActivationSpec | BatchNormSpec | LayerNormSpec | DropoutSpec;
 export type LayerType = LayerSpec['type'];
 
 /** x_model = (x_raw − mean) / std, per input feature. */
@@ -125,7 +134,7 @@ export function parameterCount(model: FloatModel): number {
   let n = 0;
   for (const l of model.layers) {
     if (l.type === 'dense') n += l.weights.length + l.bias.length;
-    if (l.type === 'batchnorm') n += 2 * l.features;
+    if (l.type === 'batchnorm' || l.type === 'layer_norm') n += 2 * l.features;
   }
   return n;
 }

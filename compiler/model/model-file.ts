@@ -19,7 +19,7 @@ import {
 } from './float-model.js';
 
 const HEADS: readonly Head[] = ['identity', 'sigmoid', 'softmax'];
-const LAYER_TYPES = ['dense', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'batchnorm', 'dropout'] as const;
+const LAYER_TYPES = ['dense', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'batchnorm', 'layer_norm', 'dropout'] as const;
 
 const MODEL_DOCUMENT: JsonDocument<FloatModel> = { code: 'BAD_MODEL_FILE', what: 'firmnet model file', parse: parseModel };
 
@@ -209,6 +209,13 @@ function parseLayer(r: JsonReader, l: Record<string, unknown>, path: string): La
         momentum: r.number(l, 'momentum', path, { min: 0, max: 1 }),
       };
     }
+    case 'layer_norm': {
+      const features = r.number(l, 'features', path, { integer: true, min: 1 });
+      // A positive ε keeps the divisor away from zero on a constant row.
+      const epsilon = float32(r, l, 'epsilon', path, { min: 0 });
+      if (!isPositiveNormalFloat32(epsilon)) r.fail(`${path}.epsilon`, `must be a positive normal float32, got ${epsilon}; PyTorch uses 1e-5`);
+      return { type, features, gamma: float32s(r, l, 'gamma', path, features), beta: float32s(r, l, 'beta', path, features), epsilon };
+    }
     case 'dropout':
       return { type, rate: r.number(l, 'rate', path, { min: 0, max: 0.999 }) };
     case 'leaky_relu':
@@ -228,7 +235,7 @@ function checkShapes(r: JsonReader, layers: LayerSpec[], inputFeatures: number, 
     if (l.type === 'dense') {
       if (l.inFeatures !== features) r.fail(`${path}.inFeatures`, `is ${l.inFeatures}, but the previous layer gives ${features} features`);
       features = l.outFeatures;
-    } else if (l.type === 'batchnorm' && l.features !== features) {
+    } else if ((l.type === 'batchnorm' || l.type === 'layer_norm') && l.features !== features) {
       r.fail(`${path}.features`, `is ${l.features}, but the previous layer gives ${features} features`);
     }
   });

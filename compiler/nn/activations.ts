@@ -1,5 +1,5 @@
 import type { ActivationSpec } from '../model/float-model.js';
-import { geluExact, geluExactGrad, geluTanh, geluTanhGrad, sigmoid } from './activation-math.js';
+import { geluExact, geluExactGrad, geluTanh, geluTanhGrad, sigmoid } from '../ops/activation-math.js';
 import type { Layer, Mode, Param } from './layer.js';
 import { type Matrix, zerosLike } from './matrix.js';
 

@@ -4,6 +4,7 @@ import { activationLayer } from './activations.js';
 import { BatchNorm } from './batchnorm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { LayerNorm } from './layer-norm.js';
 import type { Layer, Mode, Param } from './layer.js';
 import type { Matrix, Precision } from './matrix.js';
 
@@ -20,6 +21,7 @@ export class Network {
     let features = inputFeatures;
     let denseIndex = 0;
     let bnIndex = 0;
+    let lnIndex = 0;
     for (const spec of specs) {
       let layer: Layer;
       switch (spec.type) {
@@ -28,6 +30,9 @@ export class Network {
           break;
         case 'batchnorm':
           layer = BatchNorm.fromSpec(spec, precision, bnIndex++);
+          break;
+        case 'layer_norm':
+          layer = LayerNorm.fromSpec(spec, precision, lnIndex++);
           break;
         case 'dropout':
           layer = new Dropout(features, spec.rate, rng.fork());

@@ -21,8 +21,8 @@ export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
   let features = model.inputFeatures;
   layers.forEach(({ spec, index }, k) => {
     const prev = stages[stages.length - 1];
-    // Fuse only into the dense layer immediately before (BatchNorm and Dropout are already gone).
-    const fusable = prev?.op === 'fully_connected' && prev.activation === 'none' && k > 0 && layers[k - 1].index === prev.sourceLayers[0];
+    // Fuse only into the dense or LayerNorm layer immediately before (BatchNorm and Dropout are already gone).
+    const fusable = (prev?.op === 'fully_connected' || prev?.op === 'layer_norm') && prev.activation === 'none' && k > 0 && layers[k - 1].index === prev.sourceLayers[0];
     switch (spec.type) {
       case 'dense':
         stages.push({
@@ -39,14 +39,14 @@ export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
         break;
       case 'relu':
       case 'relu6':
-        if (fusable && prev.op === 'fully_connected') {
+        if (fusable && (prev.op === 'fully_connected' || prev.op === 'layer_norm')) {
           prev.activation = spec.type;
           prev.sourceLayers.push(index);
         } else if (spec.type === 'relu') {
           // A ReLU with nothing to fuse into is a LeakyReLU with slope 0.
           stages.push({ op: 'leaky_relu', name: `${stageName(prev)}.relu`, features, alpha: 0, sourceLayers: [index] });
         } else {
-          throw new FirmnetError('UNSUPPORTED', `${model.name}: layer ${index} (relu6) must directly follow a dense layer to be quantized (it is fused into its clamp)`);
+          throw new FirmnetError('UNSUPPORTED', `${model.name}: layer ${index} (relu6) must directly follow a dense or layer_norm layer to be quantized (it is fused into its clamp)`);
         }
         break;
       case 'leaky_relu':
@@ -61,6 +61,18 @@ export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
       }
       case 'softmax':
         stages.push({ op: 'softmax', name: 'softmax', features, sourceLayers: [index] });
+        break;
+      case 'layer_norm':
+        stages.push({
+          op: 'layer_norm',
+          name: `${stageName(prev)}.layer_norm`,
+          features,
+          gamma: Float64Array.from(spec.gamma),
+          beta: Float64Array.from(spec.beta),
+          epsilon: spec.epsilon,
+          activation: 'none',
+          sourceLayers: [index],
+        });
         break;
       case 'dropout':
       case 'batchnorm':

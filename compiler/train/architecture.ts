@@ -4,6 +4,7 @@ import { activationLayer } from '../nn/activations.js';
 import { BatchNorm } from '../nn/batchnorm.js';
 import { Dense, type Init } from '../nn/dense.js';
 import { Dropout } from '../nn/dropout.js';
+import { LayerNorm } from '../nn/layer-norm.js';
 import type { Layer } from '../nn/layer.js';
 import { type LossName, LOSSES_FOR_TASK, lossTakesLogits } from '../nn/losses.js';
 import { Network } from '../nn/network.js';
@@ -15,11 +16,13 @@ export interface ArchitectureConfig {
   /** Applied after the last dense layer inside the network; null leaves logits for the task's head. */
   outputActivation: ActivationSpec | null;
   batchNorm: boolean;
+  /** LayerNorm after each hidden dense layer, like BatchNorm (both may be on: BatchNorm first). */
+  layerNorm?: boolean;
   dropout: number;
   init: Init | 'auto';
 }
 
-/** Dense → [BatchNorm] → activation → [Dropout] per hidden layer, then Dense (→ output activation). */
+/** Dense → [BatchNorm] → [LayerNorm] → activation → [Dropout] per hidden layer, then Dense (→ output activation). */
 export function buildNetwork(inputFeatures: number, outputFeatures: number, config: ArchitectureConfig, rng: Rng): Network {
   const layers: Layer[] = [];
   const init = config.init === 'auto' ? defaultInit(config.activation) : config.init;
@@ -40,6 +43,7 @@ export function buildNetwork(inputFeatures: number, outputFeatures: number, conf
       return;
     }
     if (config.batchNorm) layers.push(new BatchNorm(features, 'float32', i));
+    if (config.layerNorm) layers.push(new LayerNorm(features, 'float32', i));
     layers.push(activationLayer(config.activation, features));
     if (config.dropout > 0) layers.push(new Dropout(features, config.dropout, rng.fork()));
   });

@@ -25,6 +25,8 @@ export interface TrainSettings {
   alpha: number;
   outputActivation: (typeof OUTPUT_ACTIVATION_NAMES)[number];
   batchNorm: boolean;
+  /** LayerNorm after each hidden dense layer (before its activation). */
+  layerNorm: boolean;
   dropout: number;
   init: Init | 'auto';
   /** null: the task's default loss. */
@@ -55,6 +57,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   alpha: 0.01,
   outputActivation: 'none',
   batchNorm: false,
+  layerNorm: false,
   dropout: 0,
   init: 'auto',
   loss: null,
@@ -89,6 +92,7 @@ export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
       activation: activationSpec(s.activation, s.alpha),
       outputActivation: s.outputActivation === 'none' ? null : activationSpec(s.outputActivation, s.alpha),
       batchNorm: s.batchNorm,
+      layerNorm: s.layerNorm,
       dropout: s.dropout,
       init: s.init,
     },

@@ -115,8 +115,9 @@ typedef struct {
 
 /*
  * layer_norm, int8 or int16 (16x8) in and out, exact integer arithmetic over the row's codes:
- *   S = sum x_i, D = n * sum x_i^2 - S^2 + variance_epsilon, r = floor(sqrt(D)), inv = round(2^(29+b) / r) (b = bit length of r)
- *   t_i = round((n * x_i - S) * inv / 2^(13+b))   (the normalized value in Q16)
+ *   S = sum x_i, D = n * sum x_i^2 - S^2 + variance_epsilon, k >= 0 the least with D * 4^k >= 2^52,
+ *   r = floor(sqrt(D * 4^k)), inv = round(2^(29+b) / r) (b = bit length of r)
+ *   t_i = round((n * x_i - S) * inv / 2^(13+b-k))   (the normalized value in Q16)
  *   output[i] = clamp(RDBP(SRDHM(t_i, multiplier[i]), right_shift[i]) + bias[i] + output_offset, activation_min, activation_max)
  */
 typedef struct {

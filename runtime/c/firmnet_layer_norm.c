@@ -1,10 +1,11 @@
 /*
  * layer_norm: LayerNorm of int8 or int16 codes in exact integer arithmetic (docs/quantized-ir.md).
- * Per row: S = sum x_i, V = n * sum x_i^2 - S^2, D = V + variance_epsilon, r = floor(sqrt(D)),
- * inv = round(2^(29+b) / r) with b the bit length of r; per feature the normalized value
- * t_i = round((n * x_i - S) * inv / 2^(13+b)) in Q16, then MBQM by gamma, plus beta and the zero point.
- * The square root and the reciprocal run a fixed number of shift-and-subtract steps: no float, no
- * divide instruction, and no division per element.
+ * Per row: S = sum x_i, D = n * sum x_i^2 - S^2 + variance_epsilon, k >= 0 the least with
+ * D * 4^k >= 2^52, r = floor(sqrt(D * 4^k)) (27 or 28 bits), inv = round(2^(29+b) / r) with b the
+ * bit length of r; per feature the normalized value t_i = round((n * x_i - S) * inv / 2^(13+b-k))
+ * in Q16, then MBQM by gamma, plus beta and the zero point. The normalization, the square root and
+ * the reciprocal run a fixed number of shift-and-subtract steps: no float, no divide instruction,
+ * and no division per element.
  */
 #include "firmnet_kernels.h"
 
@@ -27,18 +28,25 @@ static uint32_t firmnet_isqrt_u64(uint64_t d) {
     return (uint32_t)result;
 }
 
-/* The row's scaling: inv = floor((2^(30+b) + r) / (2r)), in (2^29, 2^30], by 31 steps of long division; returns the shift 13 + b. */
+/* The row's scaling: inv = floor((2^(30+b) + r) / (2r)), in (2^29, 2^30], by 31 steps of long division; returns the shift 13 + b - k. */
 static int32_t firmnet_layer_norm_reciprocal(int32_t n, int32_t sum, uint64_t squares, int64_t variance_epsilon, int32_t *inv) {
-    const uint64_t variance = (uint64_t)((int64_t)n * (int64_t)squares - (int64_t)sum * (int64_t)sum);
-    const uint32_t r = firmnet_isqrt_u64(variance + (uint64_t)variance_epsilon);
-    const uint64_t divisor = (uint64_t)r << 1;
+    uint64_t d = (uint64_t)((int64_t)n * (int64_t)squares - (int64_t)sum * (int64_t)sum) + (uint64_t)variance_epsilon;
+    int32_t k = 0;
+    uint32_t r;
+    uint64_t divisor;
     uint64_t remainder;
     uint32_t quotient = 0;
-    int32_t bits = 0;
+    int32_t bits;
     int32_t i;
-    while (bits < 32 && (r >> bits) != 0u) {
-        ++bits;
+    for (i = 0; i < 26; ++i) { /* D >= 1, so 26 steps reach 2^52 */
+        if (d < ((uint64_t)1 << 52)) {
+            d <<= 2;
+            ++k;
+        }
     }
+    r = firmnet_isqrt_u64(d);
+    bits = (r >> 27) != 0u ? 28 : 27;
+    divisor = (uint64_t)r << 1;
     remainder = ((uint64_t)1 << (30 + bits)) + r;
     for (i = 30; i >= 0; --i) {
         if (remainder >= divisor << i) {
@@ -47,7 +55,7 @@ static int32_t firmnet_layer_norm_reciprocal(int32_t n, int32_t sum, uint64_t sq
         }
     }
     *inv = (int32_t)quotient;
-    return 13 + bits;
+    return 13 + bits - k;
 }
 
 /* t = round(d * inv / 2^k), halves away from zero; then gamma, beta, the zero point and the clamp. */

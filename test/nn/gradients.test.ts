@@ -5,6 +5,7 @@ import { BatchNorm } from '../../compiler/nn/batchnorm.js';
 import { Dense } from '../../compiler/nn/dense.js';
 import { Dropout } from '../../compiler/nn/dropout.js';
 import type { Layer, Mode } from '../../compiler/nn/layer.js';
+import { LayerNorm } from '../../compiler/nn/layer-norm.js';
 import { LOSSES, type LossName } from '../../compiler/nn/losses.js';
 import type { Matrix } from '../../compiler/nn/matrix.js';
 import { Rng } from '../../compiler/rng.js';
@@ -96,6 +97,20 @@ describe('backward passes match finite differences (float64)', () => {
       return bn;
     };
     checkLayer(make, randomMatrix(3, 4, rng), 'eval', rng);
+  });
+
+  it('layer_norm (statistics over each row, learned gamma and beta)', () => {
+    const make = (): Layer => {
+      const ln = new LayerNorm(5, 'float64', 0, 1e-3);
+      ln.gamma.value.set([1.5, 0.5, -1, 2, 0.8]);
+      ln.beta.value.set([0.1, 0.2, -0.3, 0, 1]);
+      return ln;
+    };
+    // Offset rows: the gradient must not depend on where the row's mean sits.
+    const x = randomMatrix(4, 5, rng, 2);
+    for (let i = 0; i < 5; i++) x.data[i] += 10;
+    checkLayer(make, x, 'train', rng);
+    checkLayer(make, x, 'eval', rng);
   });
 
   it('dropout (fixed mask)', () => {

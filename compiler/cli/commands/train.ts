@@ -28,6 +28,7 @@ export function trainOptions(y: Argv) {
     .option('alpha', { type: 'number', default: D.alpha, describe: 'negative slope of leaky_relu' })
     .option('output-activation', { choices: OUTPUT_ACTIVATION_NAMES, default: D.outputActivation, describe: 'activation after the last layer (regression only; logit losses apply their own)' })
     .option('batch-norm', { type: 'boolean', default: D.batchNorm, describe: 'BatchNorm1d after each hidden dense layer' })
+    .option('layer-norm', { type: 'boolean', default: D.layerNorm, describe: 'LayerNorm after each hidden dense layer (quantized as an exact integer layer_norm)' })
     .option('dropout', { type: 'number', default: D.dropout, describe: 'dropout rate after each hidden activation' })
     .option('init', { choices: INIT_NAMES, default: D.init, describe: 'weight init (auto: He for ReLU-like, Xavier for sigmoid/tanh)' })
     .option('loss', { choices: LOSS_NAMES, describe: 'loss (default follows the task)' })
@@ -127,6 +128,7 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
     alpha: args.alpha,
     outputActivation: args['output-activation'],
     batchNorm: args['batch-norm'],
+    layerNorm: args['layer-norm'],
     dropout: args.dropout,
     init: args.init,
     loss: args.loss ?? null,

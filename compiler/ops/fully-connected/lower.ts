@@ -1,5 +1,5 @@
 import { FirmnetError } from '../../errors.js';
-import { shortestFloat32 } from '../../nn/layer.js';
+import { shortestFloat32 } from '../../float32.js';
 import { INT32_MAX, INT32_MIN, clamp, quantizeMultiplier, roundHalfAwayFromZero } from '../fixed-point.js';
 import { fusedActivationRange } from '../fused-activation.js';
 import type { LayerFields, Unhashed } from '../op-types.js';

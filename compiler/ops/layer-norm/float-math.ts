@@ -1,16 +1,16 @@
 /**
  * LayerNorm in float, as PyTorch's nn.LayerNorm and ONNX LayerNormalization define it over the last
  * axis: y = γ · (x − mean) / sqrt(var + ε) + β per row, with the biased variance (divided by n).
- * Pure functions on row-major batches (rows × features), shared by the trainer's layer, the folded
- * stage's calibration forward and the tests; sums run in double, results are stored as float32.
+ * Pure functions on row-major batches (rows × features) that write into arrays the caller owns (the
+ * trainer's float32 or float64 buffers, a calibration batch); sums run in double.
  */
 
-/** What the backward pass needs from the forward pass: the normalized values and 1/σ per row. */
-export interface LayerNormCache {
-  normalized: Float32Array;
-  invStd: Float64Array;
-}
+type Floats = { [index: number]: number; readonly length: number };
 
+/**
+ * Writes y and, for the backward pass, the normalized values x̂ and 1/σ of each row. ε is
+ * converted to float32 first, as the float32 model holds it.
+ */
 export function layerNormForward(
   x: ArrayLike<number>,
   rows: number,
@@ -18,10 +18,10 @@ export function layerNormForward(
   gamma: ArrayLike<number>,
   beta: ArrayLike<number>,
   epsilon: number,
-): { y: Float32Array; cache: LayerNormCache } {
-  const y = new Float32Array(rows * features);
-  const normalized = new Float32Array(rows * features);
-  const invStd = new Float64Array(rows);
+  out: { y: Floats; normalized: Floats; invStd: Floats },
+): void {
+  const { y, normalized, invStd } = out;
+  const eps = Math.fround(epsilon);
   for (let r = 0; r < rows; r++) {
     const o = r * features;
     let sum = 0;
@@ -29,7 +29,7 @@ export function layerNormForward(
     const mean = sum / features;
     let squares = 0;
     for (let i = 0; i < features; i++) squares += (x[o + i] - mean) ** 2;
-    const inv = 1 / Math.sqrt(squares / features + epsilon);
+    const inv = 1 / Math.sqrt(squares / features + eps);
     invStd[r] = inv;
     for (let i = 0; i < features; i++) {
       const n = (x[o + i] - mean) * inv;
@@ -37,24 +37,26 @@ export function layerNormForward(
       y[o + i] = gamma[i] * n + beta[i];
     }
   }
-  return { y, cache: { normalized, invStd } };
 }
 
 /**
- * Gradients of the loss with respect to the input, γ and β, given dL/dy. With x̂ the normalized
- * row and g = dL/dy · γ: dL/dx = (1/σ) · (g − mean(g) − x̂ · mean(g · x̂)).
+ * Writes dL/dx, dL/dγ and dL/dβ (overwriting) given dL/dy and the forward pass's x̂ and 1/σ.
+ * With g = dL/dy · γ: dL/dx = (1/σ) · (g − mean(g) − x̂ · mean(g · x̂)) per row.
  */
 export function layerNormBackward(
   dy: ArrayLike<number>,
-  cache: LayerNormCache,
   rows: number,
   features: number,
   gamma: ArrayLike<number>,
-): { dx: Float32Array; dGamma: Float64Array; dBeta: Float64Array } {
-  const dx = new Float32Array(rows * features);
-  const dGamma = new Float64Array(features);
-  const dBeta = new Float64Array(features);
-  const { normalized, invStd } = cache;
+  saved: { normalized: ArrayLike<number>; invStd: ArrayLike<number> },
+  out: { dx: Floats | null; dGamma: Floats; dBeta: Floats },
+): void {
+  const { normalized, invStd } = saved;
+  const { dx, dGamma, dBeta } = out;
+  for (let i = 0; i < features; i++) {
+    dGamma[i] = 0;
+    dBeta[i] = 0;
+  }
   for (let r = 0; r < rows; r++) {
     const o = r * features;
     let sumG = 0;
@@ -66,9 +68,9 @@ export function layerNormBackward(
       dGamma[i] += dy[o + i] * normalized[o + i];
       dBeta[i] += dy[o + i];
     }
+    if (dx === null) continue;
     const meanG = sumG / features;
     const meanGx = sumGx / features;
     for (let i = 0; i < features; i++) dx[o + i] = invStd[r] * (dy[o + i] * gamma[i] - meanG - normalized[o + i] * meanGx);
   }
-  return { dx, dGamma, dBeta };
 }

@@ -6,9 +6,9 @@ import { sameFeatures } from '../parse-fields.js';
 
 /**
  * LayerNorm over a row of n input codes x_i, in exact integer arithmetic (docs/quantized-ir.md,
- * "layer_norm"): S = Σ x_i, V = n·Σ x_i² − S², D = V + varianceEpsilon, r = ⌊√D⌋,
- * inv = round(2^(29+b) / r) with b the bit length of r, t_i = round((n·x_i − S) · inv / 2^(13+b))
- * (the normalized value in Q16), y_i = clamp(MBQM(t_i, multiplier_i, shift_i) + bias_i + outZeroPoint,
+ * "layer_norm"): S = Σ x_i, V = n·Σ x_i² − S², D = V + varianceEpsilon, k ≥ 0 the least with
+ * D·4^k ≥ 2^52, r = ⌊√(D·4^k)⌋, inv = round(2^(29+b) / r) with b the bit length of r,
+ * t_i = round((n·x_i − S) · inv / 2^(13+b−k)) (the normalized value in Q16), y_i = clamp(MBQM(t_i, multiplier_i, shift_i) + bias_i + outZeroPoint,
  * activationMin, activationMax). The input zero point cancels in n·x_i − S. Input and output have
  * the same dtype (int8, or int16 with zero point 0: TFLite 16x8).
  */
@@ -31,8 +31,9 @@ export interface LayerNormLayer extends LayerBase {
 
 /**
  * Bounds that keep every intermediate inside the kernels' integer types (int16 codes, worst case):
- * |S| ≤ 2^27 (int32), V < 2^54 and D < 2^55 (int64), r < 2^28, |n·x_i − S| ≤ 2^28 (int32),
- * (n·x_i − S) · inv ≤ 2^58 (int64), |t_i| < 2^24 since |n·x_i − S| ≤ √(n·D) (int32), and
+ * |S| ≤ 2^27 (int32), V < 2^54 and D < 2^55 (int64), D·4^k < 2^55, 2^26 ≤ r < 2^28,
+ * |n·x_i − S| ≤ 2^28 (int32), (n·x_i − S) · inv ≤ 2^58 (int64), |t_i| < 2^23 since
+ * |n·x_i − S| ≤ √(n·V) and t_i ≈ (n·x_i − S) / √D · 2^16 (int32), and
  * |MBQM + bias + zero point| < 2^26 because the multiplier is below 1.
  */
 export const LAYER_NORM_MAX_FEATURES = 4096;

@@ -3,7 +3,7 @@ import type { Unhashed } from '../op-types.js';
 import { type QArray, allocQ } from '../q-array.js';
 import type { LayerNormLayer } from './ir.js';
 
-/** ⌊√d⌋ for 0 ≤ d < 2^56, exactly (a float estimate, corrected by at most a step or two). */
+/** ⌊√d⌋ for 0 ≤ d < 2^56, exactly (a float estimate, corrected by a step or two). */
 export function integerSqrt(d: bigint): bigint {
   let r = BigInt(Math.floor(Math.sqrt(Number(d))));
   while (r * r > d) r--;
@@ -11,10 +11,24 @@ export function integerSqrt(d: bigint): bigint {
   return r;
 }
 
-/** The row's reciprocal: b = bit length of r (r ≥ 1), inv = round_half_up(2^(29+b) / r) ∈ (2^29, 2^30]. */
-export function rowReciprocal(r: bigint): { inv: bigint; bits: number } {
-  const bits = r.toString(2).length;
-  return { inv: ((1n << BigInt(30 + bits)) + r) / (2n * r), bits };
+/** D · 4^k ≥ 2^52 for the smallest k ≥ 0: the square root then has 27 or 28 bits whatever the row's spread. */
+export const NORMALIZED_VARIANCE_MIN = 1n << 52n;
+
+/**
+ * The row's scaling from D = n·Σx² − S² + ε (1 ≤ D < 2^55): k, r = ⌊√(D·4^k)⌋ (2^26 ≤ r < 2^28),
+ * b = bit length of r, inv = round_half_up(2^(29+b) / r) ∈ (2^29, 2^30], and the final shift
+ * 13 + b − k, so that t = d · inv / 2^shift = d / √D in Q16.
+ */
+export function rowScaling(d: bigint): { inv: bigint; shift: number } {
+  let k = 0;
+  let normalized = d;
+  while (normalized < NORMALIZED_VARIANCE_MIN) {
+    normalized <<= 2n;
+    k++;
+  }
+  const r = integerSqrt(normalized);
+  const bits = r >> 27n !== 0n ? 28 : 27;
+  return { inv: ((1n << BigInt(30 + bits)) + r) / (2n * r), shift: 13 + bits - k };
 }
 
 /** round(p / 2^k), halves away from zero, for k ≥ 1. */
@@ -41,10 +55,9 @@ export function layerNorm(layer: Unhashed<LayerNormLayer>, input: QArray, rows: 
       squares += BigInt(input[o + i] * input[o + i]);
     }
     const s = BigInt(sum);
-    const r = integerSqrt(BigInt(n) * squares - s * s + epsilon);
-    const { inv, bits } = rowReciprocal(r);
+    const { inv, shift } = rowScaling(BigInt(n) * squares - s * s + epsilon);
     for (let i = 0; i < n; i++) {
-      const t = Number(roundShift(BigInt(n * input[o + i] - sum) * inv, 13 + bits));
+      const t = Number(roundShift(BigInt(n * input[o + i] - sum) * inv, shift));
       const y = multiplyByQuantizedMultiplier(t, layer.multiplier[i], layer.shift[i]) + layer.bias[i] + zeroPoint;
       out[o + i] = clamp(y, layer.activationMin, layer.activationMax);
     }

@@ -13,7 +13,8 @@ export interface LayerNormStage extends StageBase {
 }
 
 export function layerNormStageForward(stage: LayerNormStage, x: Float32Array, rows: number): Float32Array {
-  const { y } = layerNormForward(x, rows, stage.features, stage.gamma, stage.beta, stage.epsilon);
+  const y = new Float32Array(rows * stage.features);
+  layerNormForward(x, rows, stage.features, stage.gamma, stage.beta, stage.epsilon, { y, normalized: new Float32Array(y.length), invStd: new Float64Array(rows) });
   if (stage.activation === 'none') return y;
   const top = stage.activation === 'relu6' ? 6 : Infinity;
   return y.map((v) => Math.min(Math.max(v, 0), top));

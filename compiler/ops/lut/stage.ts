@@ -1,4 +1,4 @@
-import { geluExact, geluTanh, sigmoid } from '../../nn/activation-math.js';
+import { geluExact, geluTanh, sigmoid } from '../activation-math.js';
 import type { StageBase } from '../op-types.js';
 import type { LutFunction } from './ir.js';
 
