@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OnnxGraphBuilder } from '../compiler/export/onnx-graph-builder.js';
+import { OnnxGraphBuilder } from '../compiler/onnx/graph-builder.js';
 import { Rng } from '../compiler/rng.js';
 import { ONNX_FLOAT } from '../compiler/onnx/onnx-proto.js';
 

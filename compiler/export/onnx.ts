@@ -10,11 +10,11 @@
  *   → Softmax | Sigmoid | Mul(std)·Add(mean) | Identity
  *   → `output` [batch, outputFeatures]          (graph output 1: predictFloat's `scores`)
  */
-import { FirmnetError } from '../errors.js';
 import type { FloatModel, LayerSpec } from '../model/float-model.js';
 import { FIRMNET_VERSION } from '../version.js';
 import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
-import { OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { floatLayerOf } from '../ops/float-layers.js';
+import { OnnxGraphBuilder } from '../onnx/graph-builder.js';
 
 export const ONNX_INPUT_NAME = 'input';
 export const ONNX_OUTPUT_NAME = 'output';
@@ -22,11 +22,12 @@ export const ONNX_LOGITS_NAME = 'logits';
 export const ONNX_BATCH_DIM = 'batch';
 
 /**
- * Opset 17 is what PyTorch 2.x exports by default and every ONNX Runtime since 1.13 runs; the Gelu
- * op only exists from opset 20, so a model with GELU layers is written at opset 20 instead.
+ * Opset 17 is what PyTorch 2.x exports by default and every ONNX Runtime since 1.13 runs; a model
+ * with a layer whose node is newer (Gelu: opset 20) is written at that layer's opset instead.
  */
 export function exportOpset(model: FloatModel): { opset: number; irVersion: number } {
-  return model.layers.some((l) => l.type === 'gelu') ? { opset: 20, irVersion: 9 } : { opset: 17, irVersion: 8 };
+  const opset = Math.max(17, ...model.layers.map((l) => floatLayerOf(l).onnx.opset));
+  return { opset, irVersion: opset >= 20 ? 9 : 8 };
 }
 
 export function floatModelToOnnx(model: FloatModel): Uint8Array {
@@ -70,57 +71,9 @@ export function floatModelToOnnx(model: FloatModel): Uint8Array {
   });
 }
 
+/** One layer's node(s), named `l{index}_{type}` (compiler/ops/<op>/float-layer.ts, `onnx.write`). */
 function addLayer(g: OnnxGraphBuilder, layer: LayerSpec, index: number, x: string, out: string): string {
-  const name = `l${index}_${layer.type}`;
-  switch (layer.type) {
-    case 'dense':
-      // Gemm with transB=1 takes the weight in firmnet's (and PyTorch Linear's) [out][in] layout as is.
-      return g.node(
-        'Gemm',
-        [x, g.floatTensor(`${name}.weight`, [layer.outFeatures, layer.inFeatures], layer.weights), g.floatTensor(`${name}.bias`, [layer.outFeatures], layer.bias)],
-        [out],
-        name,
-        { transB: 1 },
-      );
-    case 'relu':
-      return g.node('Relu', [x], [out], name);
-    case 'relu6':
-      return g.node('Clip', [x, g.floatTensor(`${name}.min`, [], [0]), g.floatTensor(`${name}.max`, [], [6])], [out], name);
-    case 'leaky_relu':
-      return g.node('LeakyRelu', [x], [out], name, { alpha: { float: layer.alpha } });
-    case 'sigmoid':
-      return g.node('Sigmoid', [x], [out], name);
-    case 'tanh':
-      return g.node('Tanh', [x], [out], name);
-    case 'gelu':
-      return g.node('Gelu', [x], [out], name, { approximate: layer.approximate });
-    case 'softmax':
-      return g.node('Softmax', [x], [out], name, { axis: 1 });
-    case 'batchnorm': {
-      const f = [layer.features];
-      // ONNX's momentum weighs the running value (running·m + batch·(1−m)); firmnet's, like PyTorch's, the batch.
-      return g.node(
-        'BatchNormalization',
-        [x, g.floatTensor(`${name}.scale`, f, layer.gamma), g.floatTensor(`${name}.bias`, f, layer.beta), g.floatTensor(`${name}.mean`, f, layer.runningMean), g.floatTensor(`${name}.var`, f, layer.runningVar)],
-        [out],
-        name,
-        { epsilon: { float: layer.eps }, momentum: { float: 1 - layer.momentum } },
-      );
-    }
-    case 'layer_norm': {
-      const f = [layer.features];
-      // Opset 17's LayerNormalization over the last axis: what PyTorch exports for nn.LayerNorm.
-      return g.node('LayerNormalization', [x, g.floatTensor(`${name}.scale`, f, layer.gamma), g.floatTensor(`${name}.bias`, f, layer.beta)], [out], name, {
-        axis: -1,
-        epsilon: { float: layer.epsilon },
-      });
-    }
-    case 'dropout':
-      // Kept (an identity at inference) so Netron shows the architecture as trained.
-      return g.node('Dropout', [x, g.floatTensor(`${name}.ratio`, [], [layer.rate])], [out], name);
-    default:
-      throw new FirmnetError('UNSUPPORTED', `layers[${index}]: layer type '${(layer as { type: string }).type}' cannot be exported to ONNX`);
-  }
+  return floatLayerOf(layer).onnx.write(g, layer, `l${index}_${layer.type}`, x, out);
 }
 
 function addHead(g: OnnxGraphBuilder, model: FloatModel, logits: string): void {

@@ -8,6 +8,7 @@ import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODE
 import { modelToJson, parseModelText } from '../model/model-file.js';
 import { modelIdentifier } from '../model/model-name.js';
 import { shortestFloat32 } from '../float32.js';
+import { floatLayerOf } from '../ops/float-layers.js';
 import { someOf } from './import-limits.js';
 import type { Preprocessing } from './preprocessing-sidecar.js';
 
@@ -197,24 +198,5 @@ export function nameFromFile(file: string): string {
 }
 
 function float32Layer(l: LayerSpec): LayerSpec {
-  switch (l.type) {
-    case 'dense':
-      return { ...l, weights: l.weights.map(shortestFloat32), bias: l.bias.map(shortestFloat32) };
-    case 'batchnorm':
-      return {
-        ...l,
-        gamma: l.gamma.map(shortestFloat32),
-        beta: l.beta.map(shortestFloat32),
-        runningMean: l.runningMean.map(shortestFloat32),
-        runningVar: l.runningVar.map(shortestFloat32),
-        eps: shortestFloat32(l.eps),
-        momentum: shortestFloat32(l.momentum),
-      };
-    case 'leaky_relu':
-      return { ...l, alpha: shortestFloat32(l.alpha) };
-    case 'dropout':
-      return { ...l, rate: shortestFloat32(l.rate) };
-    default:
-      return l;
-  }
+  return floatLayerOf(l).toFloat32(l);
 }

@@ -3,6 +3,9 @@
  * preprocessing, task and provenance. Documented in docs/model-format.md. Every later stage
  * (quantization, import/export, emitters) starts from this type.
  */
+import type { DenseSpec, LayerSpec } from '../ops/float-layer-types.js';
+import { floatParameterCount } from '../ops/float-layers.js';
+
 export const MODEL_FORMAT = 'firmnet.model';
 export const MODEL_VERSION = 1;
 
@@ -14,53 +17,8 @@ export const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass', 'mu
 /** What turns the network's last output (logits) into the user-facing prediction. */
 export type Head = 'identity' | 'sigmoid' | 'softmax';
 
-export interface DenseSpec {
-  type: 'dense';
-  inFeatures: number;
-  outFeatures: number;
-  /** Row-major [outFeatures][inFeatures], like PyTorch `Linear.weight` and TFLite FULLY_CONNECTED. */
-  weights: number[];
-  bias: number[];
-}
-
-export type ActivationSpec =
-  | { type: 'relu' }
-  | { type: 'relu6' }
-  | { type: 'leaky_relu'; alpha: number }
-  | { type: 'sigmoid' }
-  | { type: 'tanh' }
-  | { type: 'gelu'; approximate: 'none' | 'tanh' }
-  | { type: 'softmax' };
-
-export type ActivationKind = ActivationSpec['type'];
-
-export interface BatchNormSpec {
-  type: 'batchnorm';
-  features: number;
-  gamma: number[];
-  beta: number[];
-  runningMean: number[];
-  runningVar: number[];
-  eps: number;
-  momentum: number;
-}
-
-/** LayerNorm over each row's features (PyTorch nn.LayerNorm, ONNX LayerNormalization on the last axis). */
-export interface LayerNormSpec {
-  type: 'layer_norm';
-  features: number;
-  gamma: number[];
-  beta: number[];
-  epsilon: number;
-}
-
-export interface DropoutSpec {
-  type: 'dropout';
-  rate: number;
-}
-
-export type LayerSpec = DenseSpec | ActivationSpec | BatchNormSpec | LayerNormSpec | DropoutSpec;
-export type LayerType = LayerSpec['type'];
+// The layer specs live with their ops (compiler/ops/<op>/float-spec.ts); these names are the model's.
+export type { ActivationKind, ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec, LayerNormSpec, LayerSpec, LayerType } from '../ops/float-layer-types.js';
 
 /** x_model = (x_raw − mean) / std, per input feature. */
 export interface Standardization {
@@ -131,10 +89,5 @@ export function denseLayers(model: FloatModel): DenseSpec[] {
 }
 
 export function parameterCount(model: FloatModel): number {
-  let n = 0;
-  for (const l of model.layers) {
-    if (l.type === 'dense') n += l.weights.length + l.bias.length;
-    if (l.type === 'batchnorm' || l.type === 'layer_norm') n += 2 * l.features;
-  }
-  return n;
+  return floatParameterCount(model.layers);
 }

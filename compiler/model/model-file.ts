@@ -1,11 +1,12 @@
 import { FirmnetError } from '../errors.js';
-import { FLOAT32_MIN_NORMAL, isFiniteFloat32, isPositiveNormalFloat32 } from '../float32.js';
+import { FLOAT32_MIN_NORMAL, isPositiveNormalFloat32 } from '../float32.js';
 import { toJsonText } from '../io/atomic-write.js';
 import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDocument } from '../io/json-document.js';
-import { JsonReader, type NumberRule, join } from '../io/json-reader.js';
+import { JsonReader, join } from '../io/json-reader.js';
 import { recordedPath, resolveRecordedPath } from '../io/recorded-path.js';
+import { float32, float32s } from '../ops/float-fields.js';
+import { FLOAT_LAYERS, FLOAT_LAYER_TYPES, floatLayerOf } from '../ops/float-layers.js';
 import {
-  type ActivationSpec,
   type FloatModel,
   type Head,
   type LayerSpec,
@@ -19,7 +20,6 @@ import {
 } from './float-model.js';
 
 const HEADS: readonly Head[] = ['identity', 'sigmoid', 'softmax'];
-const LAYER_TYPES = ['dense', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'batchnorm', 'layer_norm', 'dropout'] as const;
 
 const MODEL_DOCUMENT: JsonDocument<FloatModel> = { code: 'BAD_MODEL_FILE', what: 'firmnet model file', parse: parseModel };
 
@@ -134,24 +134,6 @@ export function parseStandardizationObject(r: JsonReader, s: Record<string, unkn
   return { mean: float32s(r, s, 'mean', key, length ?? std.length), std };
 }
 
-/**
- * Numbers the float32 network computes with: each must stay finite in float32 (1e39 would be
- * Infinity there), named by its JSON path when it does not.
- */
-export function float32s(r: JsonReader, obj: Record<string, unknown>, key: string, path: string, length?: number, rule: NumberRule = {}): number[] {
-  const values = r.numbers(obj, key, path, length, rule);
-  values.forEach((v, i) => {
-    if (!isFiniteFloat32(v)) r.fail(`${join(path, key)}[${i}]`, `${v} is outside the float32 range (±3.4028235e38)`);
-  });
-  return values;
-}
-
-function float32(r: JsonReader, obj: Record<string, unknown>, key: string, path: string, rule: NumberRule = {}): number {
-  const v = r.number(obj, key, path, rule);
-  if (!isFiniteFloat32(v)) r.fail(join(path, key), `${v} is outside the float32 range (±3.4028235e38)`);
-  return v;
-}
-
 /** The `anomaly` field of a float or quantized model file. */
 export function parseAnomaly(r: JsonReader, root: Record<string, unknown>): AnomalyThreshold | null {
   const a = r.nullableChild(root, 'anomaly', '');
@@ -175,69 +157,14 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRe
 }
 
 function parseLayer(r: JsonReader, l: Record<string, unknown>, path: string): LayerSpec {
-  const type = r.string(l, 'type', path, LAYER_TYPES);
-  switch (type) {
-    case 'dense': {
-      const inFeatures = r.number(l, 'inFeatures', path, { integer: true, min: 1 });
-      const outFeatures = r.number(l, 'outFeatures', path, { integer: true, min: 1 });
-      return {
-        type,
-        inFeatures,
-        outFeatures,
-        weights: float32s(r, l, 'weights', path, inFeatures * outFeatures),
-        bias: float32s(r, l, 'bias', path, outFeatures),
-      };
-    }
-    case 'batchnorm': {
-      const features = r.number(l, 'features', path, { integer: true, min: 1 });
-      const runningVar = float32s(r, l, 'runningVar', path, features, { min: 0 });
-      const eps = float32(r, l, 'eps', path, { min: 0 });
-      // The layer divides by sqrt(runningVar + eps) in float32.
-      runningVar.forEach((v, i) => {
-        if (!isPositiveNormalFloat32(Math.sqrt(Math.fround(Math.fround(v) + Math.fround(eps))))) {
-          r.fail(`${path}.runningVar[${i}]`, `runningVar + eps is ${Math.fround(v) + Math.fround(eps)}, so the layer divides by (nearly) zero; give eps > 0 (PyTorch uses 1e-5)`);
-        }
-      });
-      return {
-        type,
-        features,
-        gamma: float32s(r, l, 'gamma', path, features),
-        beta: float32s(r, l, 'beta', path, features),
-        runningMean: float32s(r, l, 'runningMean', path, features),
-        runningVar,
-        eps,
-        momentum: r.number(l, 'momentum', path, { min: 0, max: 1 }),
-      };
-    }
-    case 'layer_norm': {
-      const features = r.number(l, 'features', path, { integer: true, min: 1 });
-      // A positive ε keeps the divisor away from zero on a constant row.
-      const epsilon = float32(r, l, 'epsilon', path, { min: 0 });
-      if (!isPositiveNormalFloat32(epsilon)) r.fail(`${path}.epsilon`, `must be a positive normal float32, got ${epsilon}; PyTorch uses 1e-5`);
-      return { type, features, gamma: float32s(r, l, 'gamma', path, features), beta: float32s(r, l, 'beta', path, features), epsilon };
-    }
-    case 'dropout':
-      return { type, rate: r.number(l, 'rate', path, { min: 0, max: 0.999 }) };
-    case 'leaky_relu':
-      return { type, alpha: float32(r, l, 'alpha', path) };
-    case 'gelu':
-      return { type, approximate: r.string(l, 'approximate', path, ['none', 'tanh'] as const) };
-    default:
-      return { type } as ActivationSpec;
-  }
+  return FLOAT_LAYERS[r.string(l, 'type', path, FLOAT_LAYER_TYPES)].parse(r, l, path);
 }
 
 /** Feature counts must chain from the input through every layer to the output. */
 function checkShapes(r: JsonReader, layers: LayerSpec[], inputFeatures: number, outputFeatures: number): void {
   let features = inputFeatures;
   layers.forEach((l, i) => {
-    const path = join('layers', i);
-    if (l.type === 'dense') {
-      if (l.inFeatures !== features) r.fail(`${path}.inFeatures`, `is ${l.inFeatures}, but the previous layer gives ${features} features`);
-      features = l.outFeatures;
-    } else if ((l.type === 'batchnorm' || l.type === 'layer_norm') && l.features !== features) {
-      r.fail(`${path}.features`, `is ${l.features}, but the previous layer gives ${features} features`);
-    }
+    features = floatLayerOf(l).outFeatures(l, features, (field, message) => r.fail(`${join('layers', i)}.${field}`, message));
   });
   if (features !== outputFeatures) r.fail('outputFeatures', `is ${outputFeatures}, but the last layer gives ${features}`);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
+import { OnnxGraphBuilder } from '../../compiler/onnx/graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import { expectFirmnetError, firmnetErrorOf } from '../helpers/firmnet-error.js';
 import { type NodeProto, type TensorProto, onnx } from '../../compiler/onnx/onnx-proto.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyStandardization } from '../../compiler/data/standardize.js';
 import { floatModelToOnnx } from '../../compiler/export/onnx.js';
-import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
+import { OnnxGraphBuilder } from '../../compiler/onnx/graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
 import { shortestFloat32 } from '../../compiler/float32.js';

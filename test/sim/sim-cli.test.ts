@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM } from '../helpers/chromium.js';
 import { runFirmnet } from '../helpers/run-cli.js';
-import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
+import { OnnxGraphBuilder } from '../../compiler/onnx/graph-builder.js';
 import { loadModel } from '../../compiler/model/model-file.js';
 import { Rng } from '../../compiler/rng.js';
 import { predictFloat } from '../../compiler/inference/float-inference.js';

@@ -4,6 +4,7 @@ import { importModelFile } from '../../import/import-model-file.js';
 import { loadPreprocessing } from '../../import/preprocessing-sidecar.js';
 import { type FloatModel, type Task, parameterCount } from '../../model/float-model.js';
 import { saveModel } from '../../model/model-file.js';
+import { floatLayerOf } from '../../ops/float-layers.js';
 import { terminalText } from '../../terminal-text.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
@@ -68,10 +69,13 @@ export const importCommand: CommandModule<ImportArgs> = {
 function printSummary(ui: { print(text?: string): void }, model: FloatModel, args: ImportArgs): void {
   let features = model.inputFeatures;
   const rows = model.layers.map((l, i) => {
-    const shape = l.type === 'dense' ? `${l.inFeatures} → ${l.outFeatures}` : `${features}`;
-    if (l.type === 'dense') features = l.outFeatures;
-    const detail = l.type === 'leaky_relu' ? `alpha ${l.alpha}` : l.type === 'gelu' ? `approximate ${l.approximate}` : l.type === 'dropout' ? `rate ${l.rate}` : l.type === 'batchnorm' ? `eps ${l.eps}` : '';
-    return [i, l.type, shape, detail];
+    const def = floatLayerOf(l);
+    const out = def.outFeatures(l, features, (field, message) => {
+      throw new Error(`internal: layers[${i}].${field} ${message} (the model's shapes were checked)`);
+    });
+    const shape = l.type === 'dense' ? `${features} → ${out}` : `${features}`;
+    features = out;
+    return [i, l.type, shape, def.detail(l)];
   });
   const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
   ui.print(`imported ${model.source.format.toUpperCase()} model ${model.name}: ${count(model.inputFeatures, 'input')} → ${count(model.outputFeatures, 'output')}, ${count(parameterCount(model), 'parameter')}`);

@@ -1,0 +1,10 @@
+export interface BatchNormSpec {
+  type: 'batchnorm';
+  features: number;
+  gamma: number[];
+  beta: number[];
+  runningMean: number[];
+  runningVar: number[];
+  eps: number;
+  momentum: number;
+}

@@ -1,0 +1,4 @@
+export interface DropoutSpec {
+  type: 'dropout';
+  rate: number;
+}

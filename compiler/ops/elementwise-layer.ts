@@ -1,0 +1,7 @@
+import type { FloatLayerDefinition } from './float-layer-definition.js';
+import type { LayerType, SpecOf } from './float-layer-types.js';
+
+/** The members every parameter-free, shape-keeping layer shares. */
+export function elementwiseLayer<K extends LayerType>(type: K): Pick<FloatLayerDefinition<K>, 'type' | 'outFeatures' | 'parameters' | 'toFloat32' | 'detail'> {
+  return { type, outFeatures: (_spec, inFeatures) => inFeatures, parameters: () => 0, toFloat32: (spec: SpecOf<K>) => spec, detail: () => '' };
+}

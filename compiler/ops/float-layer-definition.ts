@@ -1,0 +1,53 @@
+/**
+ * Everything firmnet knows about one float layer kind outside the trainer, as the members of one
+ * object: its model-file fields and their validation, its place in the shape chain, its parameter
+ * count, its ONNX node, and its fold rule (how it becomes IR stages). The registry
+ * (float-layers.ts) requires every member of every kind, so a kind that forgets one does not
+ * compile. The trainer's layers are a typed table of their own in compiler/nn/, above this folder.
+ */
+import type { JsonReader } from '../io/json-reader.js';
+import type { OnnxGraphBuilder } from '../onnx/graph-builder.js';
+import type { LayerType, SpecOf } from './float-layer-types.js';
+import type { FullyConnectedStage } from './fully-connected/stage.js';
+import type { LayerNormStage } from './layer-norm/stage.js';
+import type { Stage } from './quantized-op-types.js';
+
+type Json = Record<string, unknown>;
+
+export interface FloatLayerDefinition<K extends LayerType> {
+  readonly type: K;
+  /** Reads and checks the layer's fields (`type` is read already); every message names the field. */
+  parse(r: JsonReader, json: Json, path: string): SpecOf<K>;
+  /** The features it gives for `inFeatures`; `fail(field, message)` when its declared sizes do not chain. */
+  outFeatures(spec: SpecOf<K>, inFeatures: number, fail: (field: string, message: string) => never): number;
+  /** Trained parameters (weights, biases, γ, β). */
+  parameters(spec: SpecOf<K>): number;
+  /** The same layer with every number rounded to float32 (what an importer records). */
+  toFloat32(spec: SpecOf<K>): SpecOf<K>;
+  /** Its settings for a one-line summary (`alpha 0.1`), or ''. */
+  detail(spec: SpecOf<K>): string;
+  onnx: {
+    /** The lowest ONNX opset that has its node. */
+    opset: number;
+    /** Adds its node(s) from `x` to `out`; returns `out`. */
+    write(g: OnnxGraphBuilder, spec: SpecOf<K>, name: string, x: string, out: string): string;
+  };
+  /** Turns the layer into IR stages: push a stage, fuse into the one before, or nothing (folded or dropped before). */
+  fold(spec: SpecOf<K>, at: FoldContext): void;
+}
+
+/** Where a layer folds: the stages so far and what the one before it can take. */
+export interface FoldContext {
+  modelName: string;
+  /** The layer's index in the float model. */
+  index: number;
+  /** Features reaching the layer. */
+  features: number;
+  stages: Stage[];
+  /** The stage right before, when it directly precedes this layer and has no fused activation yet: a ReLU/ReLU6 fuses into it. */
+  fusable: FullyConnectedStage | LayerNormStage | null;
+  /** The name of the stage before (or `input`), the prefix of an element-wise stage's name. */
+  previousName: string;
+  /** `dense0`, `dense1`, … in order. */
+  nextDenseName(): string;
+}

@@ -1,0 +1,8 @@
+export interface DenseSpec {
+  type: 'dense';
+  inFeatures: number;
+  outFeatures: number;
+  /** Row-major [outFeatures][inFeatures], like PyTorch `Linear.weight` and TFLite FULLY_CONNECTED. */
+  weights: number[];
+  bias: number[];
+}

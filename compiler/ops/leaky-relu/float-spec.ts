@@ -1,0 +1,4 @@
+export interface LeakyReluSpec {
+  type: 'leaky_relu';
+  alpha: number;
+}

@@ -1,0 +1,1 @@
+export type ReluSpec = { type: 'relu' } | { type: 'relu6' };

@@ -1,0 +1,3 @@
+export interface SoftmaxSpec {
+  type: 'softmax';
+}

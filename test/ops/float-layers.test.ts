@@ -1,0 +1,93 @@
+/**
+ * The float layer registry: its typing rejects a kind that lacks a member (checked by `npx tsc -p
+ * tsconfig.test.json`, which fails on an unused `@ts-expect-error`), and every generic step that
+ * used to switch over kinds now reaches each kind's own rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { floatModelToOnnx } from '../../compiler/export/onnx.js';
+import { foldModel } from '../../compiler/quantize/fold.js';
+import type { FloatLayerDefinition } from '../../compiler/ops/float-layer-definition.js';
+import type { LayerType } from '../../compiler/ops/float-layer-types.js';
+import { FLOAT_LAYERS, FLOAT_LAYER_TYPES } from '../../compiler/ops/float-layers.js';
+import { parseModelText } from '../../compiler/model/model-file.js';
+import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
+import { onnx } from '../../compiler/onnx/onnx-proto.js';
+
+type Registry = { [K in LayerType]: FloatLayerDefinition<K> };
+
+describe('the float layer registry type', () => {
+  it('rejects a registry without a kind and a kind without a member', () => {
+    const { layer_norm: _layerNorm, ...withoutLayerNorm } = FLOAT_LAYERS;
+    const { fold: _fold, ...withoutFold } = FLOAT_LAYERS.dense;
+    const { write: _write, ...withoutWrite } = FLOAT_LAYERS.gelu.onnx;
+    // @ts-expect-error a kind missing from the registry
+    const missingKind: Registry = withoutLayerNorm;
+    // @ts-expect-error a kind without its fold rule
+    const missingFold: Registry = { ...FLOAT_LAYERS, dense: withoutFold };
+    // @ts-expect-error a kind without its ONNX node
+    const missingOnnx: Registry = { ...FLOAT_LAYERS, gelu: { ...FLOAT_LAYERS.gelu, onnx: withoutWrite } };
+    // @ts-expect-error one kind's definition under another kind's name
+    const swapped: Registry = { ...FLOAT_LAYERS, batchnorm: FLOAT_LAYERS.layer_norm };
+    expect([missingKind, missingFold, missingOnnx, swapped].map((r) => Object.keys(r).length)).toEqual([10, 11, 11, 11]);
+  });
+
+  it('files every definition under its own kind', () => {
+    for (const [key, def] of Object.entries(FLOAT_LAYERS)) expect(def.type).toBe(key);
+    expect(FLOAT_LAYER_TYPES).toContain('layer_norm');
+  });
+});
+
+/** A 3-4-4-2 model with one layer of every kind (BatchNorm next to a dense layer so it folds). */
+function everyKind(): FloatModel {
+  const dense = (i: number, o: number): LayerSpec => ({ type: 'dense', inFeatures: i, outFeatures: o, weights: Array.from({ length: i * o }, (_, k) => ((k % 7) - 3) / 5), bias: Array(o).fill(0.1) });
+  const layers: LayerSpec[] = [
+    dense(3, 4),
+    { type: 'batchnorm', features: 4, gamma: [1, 2, 1, 0.5], beta: [0, 0.1, 0, 0], runningMean: [0, 0, 0.2, 0], runningVar: [1, 1, 2, 1], eps: 1e-5, momentum: 0.1 },
+    { type: 'layer_norm', features: 4, gamma: [1, 1.5, -1, 0.5], beta: [0, 0.2, 0, -0.1], epsilon: 1e-5 },
+    { type: 'relu' },
+    { type: 'dropout', rate: 0.2 },
+    dense(4, 4),
+    { type: 'relu6' },
+    { type: 'leaky_relu', alpha: 0.1 },
+    { type: 'sigmoid' },
+    { type: 'tanh' },
+    { type: 'gelu', approximate: 'tanh' },
+    dense(4, 2),
+    { type: 'softmax' },
+  ];
+  const model = {
+    format: 'firmnet.model', version: 1, name: 'every', task: 'multiclass', head: 'identity', inputFeatures: 3, outputFeatures: 2, featureNames: ['a', 'b', 'c'], labelColumns: ['label'],
+    classNames: ['x', 'y'], inputStandardization: null, targetStandardization: null, anomaly: null, layers, seed: null, source: { format: 'firmnet', file: null }, training: null,
+  };
+  return parseModelText(JSON.stringify(model), 'every.json');
+}
+
+describe('every kind through the generic steps', () => {
+  it('the model file parses every kind and checks the shape chain through each', () => {
+    const model = everyKind();
+    expect(model.layers.map((l) => l.type)).toEqual(['dense', 'batchnorm', 'layer_norm', 'relu', 'dropout', 'dense', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'dense', 'softmax']);
+    const bad = { ...JSON.parse(JSON.stringify(model)), layers: model.layers.map((l) => (l.type === 'layer_norm' ? { ...l, features: 5, gamma: [...l.gamma, 1], beta: [...l.beta, 0] } : l)) };
+    expect(() => parseModelText(JSON.stringify(bad), 'bad.json')).toThrow('layers[2].features: is 5, but the previous layer gives 4 features');
+  });
+
+  it('folds BatchNorm away, drops Dropout, fuses ReLU into layer_norm and ReLU6 into dense, and keeps every other kind as its own stage', () => {
+    expect(foldModel(everyKind(), { headInFirmware: false }).map((s) => `${s.op}:${s.name}${'activation' in s ? `:${s.activation}` : ''}`)).toEqual([
+      'fully_connected:dense0:none',
+      'layer_norm:dense0.layer_norm:relu',
+      'fully_connected:dense1:relu6',
+      'leaky_relu:dense1.leaky_relu',
+      'lut:dense1.leaky_relu.sigmoid',
+      'lut:dense1.leaky_relu.sigmoid.tanh',
+      'lut:dense1.leaky_relu.sigmoid.tanh.gelu_tanh',
+      'fully_connected:dense2:none',
+      'softmax:softmax',
+    ]);
+  });
+
+  it('writes one ONNX node per layer, at the opset its newest node needs (Gelu: 20)', () => {
+    const decoded = onnx.ModelProto.decode(floatModelToOnnx(everyKind()));
+    const ops = (decoded.graph?.node ?? []).map((n) => n.opType);
+    expect(ops.slice(0, 13)).toEqual(['Gemm', 'BatchNormalization', 'LayerNormalization', 'Relu', 'Dropout', 'Gemm', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Gemm', 'Softmax']);
+    expect(Number(decoded.opsetImport?.[0].version)).toBe(20);
+  });
+});
