@@ -262,6 +262,7 @@ interface TrainedSpec {
   activation: ActivationSpec;
   options: Partial<QuantizeOptions>;
   batchNorm?: boolean;
+  layerNorm?: boolean;
 }
 
 function trainedVectors(): TestVector[] {
@@ -272,6 +273,7 @@ function trainedVectors(): TestVector[] {
     { name: 'breast-cancer-tanh-bn', description: 'breast-cancer 30-16-8-1 tanh MLP with folded BatchNorm, sigmoid head in firmware', data: 'breast-cancer', task: 'binary', hidden: [16, 8], activation: { type: 'tanh' }, options: { headInFirmware: true, method: 'kl' }, batchNorm: true },
     { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
     { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
+    { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'relu' }, options: {}, layerNorm: true },
     { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { type: 'sigmoid' }, options: { method: 'minmax' } },
   ];
   return specs.map((spec) => {
@@ -281,7 +283,7 @@ function trainedVectors(): TestVector[] {
       train,
       {
         task: spec.task,
-        architecture: { hidden: spec.hidden, activation: spec.activation, outputActivation: null, batchNorm: spec.batchNorm ?? false, dropout: 0, init: 'auto' },
+        architecture: { hidden: spec.hidden, activation: spec.activation, outputActivation: null, batchNorm: spec.batchNorm ?? false, ...(spec.layerNorm ? { layerNorm: true } : {}), dropout: 0, init: 'auto' },
         loss: null,
         optimizer: DEFAULT_OPTIMIZER,
         learningRate: 3e-3,

@@ -122,11 +122,11 @@ async function main(): Promise<void> {
   }
 
   // ── unsupported cases ──
-  // A layer firmnet does not import (LayerNormalization).
+  // A layer firmnet does not import (ELU).
   {
     const m = tf.sequential();
     m.add(tf.layers.dense({ units: 4, inputShape: [3], name: 'fc1' }));
-    m.add(tf.layers.layerNormalization({ name: 'norm' }));
+    m.add(tf.layers.elu({ name: 'elu' }));
     m.add(tf.layers.dense({ units: 2, name: 'fc2' }));
     writeModel('unsupported-layer', await artifactsOf(m));
   }

@@ -10,13 +10,14 @@ import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImpo
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';
 import { matchErfGelu } from './onnx-gelu-pattern.js';
+import { type LayerNormMatch, matchLayerNormDecomposition } from './onnx-layer-norm-pattern.js';
 import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
 import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from '../onnx/onnx-proto.js';
 
 export type { ImportOptions } from './finish-import.js';
 
 export const SUPPORTED_ONNX_OPS =
-  'Gemm, MatMul (+ Add bias), Relu, LeakyRelu, Sigmoid, Tanh, Gelu (opset 20+), the Erf form of GELU, Softmax, Clip (as ReLU6 or ReLU), BatchNormalization, Flatten, Reshape, Transpose, Identity, Dropout, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)';
+  'Gemm, MatMul (+ Add bias), Relu, LeakyRelu, Sigmoid, Tanh, Gelu (opset 20+), the Erf form of GELU, Softmax, Clip (as ReLU6 or ReLU), BatchNormalization, LayerNormalization (opset 17+) and its ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) form, Flatten, Reshape, Transpose, Identity, Dropout, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)';
 
 export function importOnnx(bytes: Uint8Array, options: ImportOptions): FloatModel {
   const { model, graph, opset } = decodeOnnx(bytes, options.file);
@@ -61,6 +62,11 @@ class ChainReader {
       const users = this.g.consumers(this.state.value);
       if (users.length === 0) break;
       if (users.length > 1) {
+        const layerNorm = matchLayerNormDecomposition(this.g, this.state.value, users);
+        if (layerNorm) {
+          this.layerNormDecomposition(layerNorm);
+          continue;
+        }
         const gelu = matchErfGelu(this.g, this.state.value, users);
         if (!gelu) throw this.branching(this.state.value, users);
         gelu.nodes.forEach((n) => this.visited.add(n));
@@ -143,6 +149,8 @@ class ChainReader {
         return this.clip(node);
       case 'BatchNormalization':
         return this.batchNorm(node);
+      case 'LayerNormalization':
+        return this.layerNormalization(node);
       case 'Flatten':
         return this.flatten(node);
       case 'Reshape':
@@ -387,6 +395,48 @@ class ChainReader {
     this.advance(this.out(node));
   }
 
+  /** LayerNormalization (opset 17) over the features of [batch, features]: axis −1 or 1, γ and an optional β. */
+  private layerNormalization(node: NodeProto): void {
+    this.requireBatchFirst(node);
+    this.requireVectorRows(node, 'LayerNormalization over [batch, features]');
+    this.dataInput(node, 3);
+    this.checkExtraOutputsUnused(node);
+    const a = this.attrs(node);
+    const axis = a.int('axis', -1);
+    if (axis !== -1 && axis !== 1) throw onnxError(this.file, `${this.g.describe(node)} has axis=${axis}; firmnet supports LayerNormalization over the features (axis −1 or 1 of [batch, features])`);
+    const [, inScale, inBias] = node.input ?? [];
+    this.pushLayerNorm(node, a.float('epsilon', 1e-5), inScale ?? null, inBias || null, this.g.describe(node));
+    this.advance(this.out(node));
+  }
+
+  /** The opset < 17 form (compiler/import/onnx-layer-norm-pattern.ts): both ReduceMeans must reduce the features only, keeping the dimension. */
+  private layerNormDecomposition(m: LayerNormMatch): void {
+    const first = m.nodes[0];
+    this.requireBatchFirst(first);
+    this.requireVectorRows(first, 'LayerNorm over [batch, features]');
+    for (const r of m.reductions) {
+      const a = this.attrs(r);
+      const axesInput = (r.input ?? [])[1];
+      // Opset 18 moved ReduceMean's axes from an attribute to an input.
+      const axes = axesInput ? this.g.ints(axesInput, `the axes of ${this.g.describe(r)}`) : a.ints('axes');
+      if (axes === null || axes.length !== 1 || (axes[0] !== -1 && axes[0] !== 1) || a.int('keepdims', 1) !== 1) {
+        throw onnxError(this.file, `${this.g.describe(r)} reduces axes [${someOf(axes ?? ['all'])}]; in a LayerNorm pattern firmnet supports the mean over the features (axes [-1] or [1], keepdims 1)`);
+      }
+    }
+    m.nodes.forEach((n) => this.visited.add(n));
+    const where = `the LayerNorm pattern after '${this.state.value}' (${this.g.describe(first)} …)`;
+    this.pushLayerNorm(first, m.epsilon, m.scale, m.bias, where);
+    this.advance(m.output);
+  }
+
+  private pushLayerNorm(node: NodeProto, epsilon: number, scale: string | null, bias: string | null, origin: string): void {
+    const features = this.knownFeatures(origin);
+    const constant = (name: string | null, what: string, fill: number): number[] =>
+      name === null ? new Array<number>(features).fill(fill) : Array.from(this.perFeature(node, this.g.floats(name, `the ${what} of ${origin}`), features, what));
+    if (!(epsilon > 0)) throw onnxError(this.file, `${origin} has epsilon ${epsilon}; a LayerNorm needs epsilon > 0 (PyTorch uses 1e-5)`);
+    this.push({ type: 'layer_norm', features, gamma: constant(scale, 'scale', 1), beta: constant(bias, 'bias', 0), epsilon }, origin);
+  }
+
   private dropout(node: NodeProto): void {
     this.checkExtraOutputsUnused(node);
     const [, inRatio, inTraining] = node.input ?? [];
@@ -451,7 +501,7 @@ class ChainReader {
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
   private push(spec: LayerSpec, origin: string): void {
-    this.parameters += spec.type === 'dense' ? spec.weights.length + spec.bias.length : spec.type === 'batchnorm' ? 4 * spec.features : 0;
+    this.parameters += spec.type === 'dense' ? spec.weights.length + spec.bias.length : spec.type === 'batchnorm' ? 4 * spec.features : spec.type === 'layer_norm' ? 2 * spec.features : 0;
     if (this.parameters > MAX_IMPORT_PARAMETERS) {
       throw onnxError(this.file, `${origin} brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`);
     }

@@ -1,7 +1,7 @@
 /**
  * TF.js layers format (`model.json` + weight shards, as written by `model.save()` in TF.js or by
  * `tensorflowjs_converter --input_format keras`) → firmnet float model. Sequential and functional
- * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization,
+ * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization,
  * Dropout, Flatten. Documented in docs/import-export.md.
  */
 import { dirname } from 'node:path';
@@ -17,7 +17,7 @@ import { ScopedNames } from './scoped-names.js';
 
 type Json = Record<string, unknown>;
 
-export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, Dropout and Flatten';
+export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization, Dropout and Flatten';
 const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
@@ -313,6 +313,8 @@ class LayerReader {
       }
       case 'BatchNormalization':
         return this.batchNorm(l, origin);
+      case 'LayerNormalization':
+        return this.layerNorm(l, origin);
       case 'Dropout':
         return this.push({ type: 'dropout', rate: this.r.number(c, 'rate', `${l.path}.config`, { min: 0, max: 1 }) }, origin);
       case 'Flatten': {
@@ -395,6 +397,22 @@ class LayerReader {
       },
       origin,
     );
+  }
+
+  /** Keras LayerNormalization over the features of [batch, features] (default ε 1e-3, like Keras). */
+  private layerNorm(l: KerasLayer, origin: string): void {
+    const c = l.config;
+    const dims = this.requireShape(l);
+    const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
+    const n = dims.length === 1 ? dims[0] : null;
+    if (n === null || (axis !== -1 && axis !== 1)) {
+      this.unsupported(l, `normalizes axis ${preview(c.axis)} of [batch, ${someOf(dims.map((d) => d ?? '?'))}]; firmnet supports LayerNormalization over the features of [batch, features]`);
+    }
+    const gamma = c.scale === false ? new Float32Array(n).fill(1) : this.vector(l, 'gamma', n);
+    const beta = c.center === false ? new Float32Array(n) : this.vector(l, 'beta', n);
+    const epsilon = this.optionalNumber(l, 'epsilon', 1e-3)!;
+    if (!(epsilon > 0)) this.fail(l, `has epsilon ${epsilon}; a LayerNorm needs epsilon > 0`);
+    this.push({ type: 'layer_norm', features: n, gamma: Array.from(gamma), beta: Array.from(beta), epsilon }, origin);
   }
 
   private push(spec: LayerSpec, origin: string): void {

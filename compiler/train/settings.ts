@@ -92,7 +92,8 @@ export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
       activation: activationSpec(s.activation, s.alpha),
       outputActivation: s.outputActivation === 'none' ? null : activationSpec(s.outputActivation, s.alpha),
       batchNorm: s.batchNorm,
-      layerNorm: s.layerNorm,
+      // Recorded only when on, so the config (and the hash) of a model without it stays as it was.
+      ...(s.layerNorm ? { layerNorm: true } : {}),
       dropout: s.dropout,
       init: s.init,
     },

@@ -119,7 +119,7 @@ describe('TF.js layers import, compared with TF.js predict', () => {
 
 describe('TF.js import errors', () => {
   it('an unsupported layer', () => {
-    expectFirmnetError(() => importFixture('unsupported-layer'), 'UNSUPPORTED', "unsupported-layer/model.json: layer 'norm' (LayerNormalization) is not supported; firmnet imports TF.js layers models made of InputLayer, Dense");
+    expectFirmnetError(() => importFixture('unsupported-layer'), 'UNSUPPORTED', "unsupported-layer/model.json: layer 'elu' (ELU) is not supported; firmnet imports TF.js layers models made of InputLayer, Dense");
   });
 
   it('a branching functional model', () => {
