@@ -3,16 +3,16 @@ import { applyStandardization, fitStandardization } from '../data/standardize.js
 import { FirmnetError } from '../errors.js';
 import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
 import { applyHead } from '../model/float-inference.js';
-import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
+import { LOSSES, type LossFn, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
 import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
-import { Network, describeLayer } from '../nn/network.js';
-import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from '../nn/optimizers.js';
+import { type Network, type NetworkState, describeLayer } from '../nn/network.js';
+import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer, optimizerSlots } from '../nn/optimizers.js';
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
 import { Rng } from '../rng.js';
 import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
 import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from './anomaly.js';
 import { type Evaluation, evaluateScores } from './evaluate.js';
-import { unitSignals } from './signals.js';
+import { signalCollector } from './signals.js';
 
 export type StopMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_auc' | 'val_rmse' | 'val_mae';
 
@@ -83,32 +83,38 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   // An autoencoder reconstructs its standardized inputs, so its targets share the input statistics.
   const targetStandardization =
     config.task === 'autoencoder' ? inputStandardization : config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
-  const x = matrixOf(data.rows, nf, applyStandardization(data.features, nf, inputStandardization));
-  const t = matrixOf(data.rows, data.targetColumns, applyStandardization(data.targets, data.targetColumns, targetStandardization));
+  const targets = trainingTargets(data, targetStandardization);
 
-  const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng);
+  // The engine holds one batch; inputs are standardized as each batch is loaded, so no
+  // standardized copy of the data set is made.
+  const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng, {
+    rows: config.batchSize,
+    optimizerSlots: optimizerSlots(config.optimizer),
+    inputStandardization,
+  });
   const params = network.params();
-  const optimizer = createOptimizer(config.optimizer);
-  const valX = valRows.length > 0 ? gatherRows(x, valRows) : null;
-  const valT = valRows.length > 0 ? gatherRows(t, valRows) : null;
+  const optimizer = createOptimizer(config.optimizer, network);
+  const valT = valRows.length > 0 ? targets.rows(valRows) : null;
   const valData = valRows.length > 0 ? subsetRows(data, valRows) : null;
-  const probe = valX ?? gatherRows(x, fitRows, 0, Math.min(fitRows.length, 512));
+  // Signals come from the validation pass; without validation, from up to 512 training rows.
+  const probeRows = valRows.length > 0 ? null : fitRows.subarray(0, Math.min(fitRows.length, 512));
   const headModel = { head: headForTask(config.task), targetStandardization };
   const scoring = { standardization: inputStandardization, threshold: null };
+  const targetBatch = new Float32Array(config.batchSize * data.targetColumns);
 
   const history: EpochLog[] = [];
-  const stop = config.earlyStopping && valX ? config.earlyStopping : null;
+  const stop = config.earlyStopping && valT ? config.earlyStopping : null;
   let bestScore = Infinity;
-  let bestSpecs: LayerSpec[] | null = null;
+  let bestState: NetworkState | null = null;
   let bestEpoch = 0;
   let sinceBest = 0;
   let stoppedEarly = false;
   const stepsPerEpoch = Math.ceil(fitRows.length / config.batchSize);
+  const indices = new Uint32Array(fitRows.length);
 
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const started = performance.now();
     const order = shuffleRng.permutation(fitRows.length);
-    const indices = new Uint32Array(fitRows.length);
     for (let i = 0; i < indices.length; i++) indices[i] = fitRows[order[i]];
     let lossSum = 0;
     let gradNormSum = 0;
@@ -116,31 +122,34 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     for (let step = 0; step < stepsPerEpoch; step++) {
       const start = step * config.batchSize;
       const end = Math.min(start + config.batchSize, indices.length);
-      const xb = gatherRows(x, indices, start, end);
-      const tb = gatherRows(t, indices, start, end);
-      const outputs: Matrix[] = [];
-      const out = network.forward(xb, 'train', (_, o) => outputs.push(o));
-      const value = lossFn(out, tb);
-      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, epoch, step + 1, config, 'loss');
-      network.backward(value.grad);
-      const gradNorm = clipGradientsByGlobalNorm(params, config.clipNorm);
+      const xb = network.loadRows(data.features, indices, start, end);
+      const tb = targets.batch(xb, indices, start, end, targetBatch);
+      const out = network.run(xb, 'train');
+      const dOut = network.outputGradientRows(end - start);
+      const loss = lossFn(out, tb, dOut);
+      if (!Number.isFinite(loss)) throw divergence(network, xb, epoch, step + 1, config, 'loss');
+      network.backward(dOut);
+      lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
+      // Unclipped, the optimizer's pass over the gradients also sums their squares.
+      const gradNorm = config.clipNorm === null ? Math.sqrt(optimizer.step(lr)) : clipGradientsByGlobalNorm(network, config.clipNorm);
       if (!Number.isFinite(gradNorm)) {
         const bad = params.find((p) => !allFinite(p.grad));
-        throw divergence(network, outputs, xb, epoch, step + 1, config, `gradient of ${bad?.name ?? 'a parameter'}`);
+        throw divergence(network, xb, epoch, step + 1, config, `gradient of ${bad?.name ?? 'a parameter'}`);
       }
-      lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
-      optimizer.step(params, lr);
-      lossSum += value.loss * (end - start);
+      if (config.clipNorm !== null) optimizer.step(lr);
+      lossSum += loss * (end - start);
       gradNormSum += gradNorm;
     }
     const seconds = (performance.now() - started) / 1000;
-    const val = valX && valT && valData ? validationScores(network, valX, valT, valData, lossFn, headModel, scoring) : null;
-    const signals = unitSignals(network, probe);
+    const signals = signalCollector(network);
+    const val = valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, scoring, signals.onLayer) : null;
+    if (probeRows) network.evaluateRows(data.features, probeRows, signals.onLayer);
+    const unit = signals.finish();
     const score = stop && val ? stopScore(stop.metric, val) : null;
     const improved = score !== null && score < bestScore - (stop?.minDelta ?? 0);
     if (improved && score !== null) {
       bestScore = score;
-      bestSpecs = network.toSpecs();
+      bestState = network.captureState();
       bestEpoch = epoch;
       sinceBest = 0;
     } else if (stop) {
@@ -155,9 +164,9 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       valMetric: val ? epochMetric(config.task, val.evaluation) : null,
       learningRate: lr,
       gradNorm: gradNormSum / stepsPerEpoch,
-      paramNorm: signals.paramNorm,
-      deadReluFraction: signals.deadReluFraction,
-      saturatedFraction: signals.saturatedFraction,
+      paramNorm: unit.paramNorm,
+      deadReluFraction: unit.deadReluFraction,
+      saturatedFraction: unit.saturatedFraction,
       samplesPerSecond: fitRows.length / Math.max(seconds, 1e-9),
       best: epoch === bestEpoch,
     };
@@ -170,10 +179,11 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   }
 
   // Restore the best weights (early stopping), then score them once more for the record.
-  const finalSpecs = bestSpecs ?? network.toSpecs();
-  const best = bestSpecs ? Network.fromSpecs(bestSpecs, nf, new Rng(config.seed)) : network;
-  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(best, x, data, fitRows, headModel, inputStandardization) : null;
-  const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
+  if (bestState) network.restoreState(bestState);
+  const finalSpecs = network.toSpecs();
+  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(network, data, fitRows, headModel, inputStandardization) : null;
+  const validation =
+    valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && Number.isFinite(v) && k !== 'rows') metrics[`val_${k}`] = v;
   const model: FloatModel = {
@@ -243,16 +253,18 @@ interface ValidationScores {
 /** Loss in the network's units; metrics on head outputs in the user's units (regression is un-standardized). */
 function validationScores(
   network: Network,
-  valX: Matrix,
+  features: Float32Array,
+  valRows: Uint32Array,
   valT: Matrix,
   valData: Dataset,
-  lossFn: (p: Matrix, t: Matrix) => { loss: number },
+  lossFn: LossFn,
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
   scoring: AnomalyScoring,
+  onLayer?: (index: number, output: Matrix) => void,
 ): ValidationScores {
-  const out = network.forward(valX, 'eval');
+  const out = network.evaluateRows(features, valRows, onLayer);
   const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
-  return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData, scoring) };
+  return { loss: lossFn(out, valT), evaluation: evaluateScores(scores, valData, scoring) };
 }
 
 /** The metric logged each epoch: RMSE (regression), reconstruction error (autoencoder) or accuracy. */
@@ -265,13 +277,12 @@ function epochMetric(task: Task, e: Evaluation): number | null {
 /** The autoencoder's threshold: a percentile of reconstruction errors on the (normal) training rows. */
 function anomalyThreshold(
   network: Network,
-  x: Matrix,
   data: Dataset,
   fitRows: Uint32Array,
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
   standardization: Standardization | null,
 ): AnomalyThresholdRecord {
-  const out = network.forward(gatherRows(x, fitRows), 'eval');
+  const out = network.evaluateRows(data.features, fitRows);
   const reconstruction = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
   const errors = reconstructionErrors(reconstruction, subsetRows(data, fitRows).features, fitRows.length, standardization);
   return { percentile: DEFAULT_ANOMALY_PERCENTILE, threshold: percentileOf(errors, DEFAULT_ANOMALY_PERCENTILE) };
@@ -296,8 +307,8 @@ function stopScore(metric: StopMetric, val: ValidationScores): number {
   }
 }
 
-function divergence(network: Network, outputs: Matrix[], xb: Matrix, epoch: number, step: number, config: TrainConfig, what: string): FirmnetError {
-  const firstBad = outputs.findIndex((o) => !allFinite(o.data));
+function divergence(network: Network, xb: Matrix, epoch: number, step: number, config: TrainConfig, what: string): FirmnetError {
+  const firstBad = network.outputs.findIndex((o) => !allFinite(o.data));
   let maxInput = 0;
   for (let i = 0; i < xb.data.length; i++) maxInput = Math.max(maxInput, Math.abs(xb.data[i]));
   const where = firstBad >= 0 ? `; the first non-finite values appear in the output of ${describeLayer(network.layers[firstBad], firstBad)}` : '';
@@ -309,4 +320,36 @@ function divergence(network: Network, outputs: Matrix[], xb: Matrix, epoch: numb
     'TRAINING_DIVERGED',
     `training diverged: the ${what} became NaN/Inf at epoch ${epoch}, step ${step}${where}. Likely cause: ${causes.join('; or ')}.`,
   );
+}
+
+/**
+ * The targets in the network's units, by row: regression targets standardized (once, up front),
+ * class targets as the data set holds them, and an autoencoder's targets — its inputs — taken
+ * from the standardized input batch itself.
+ */
+function trainingTargets(data: Dataset, standardization: Standardization | null): { batch: (xb: Matrix, indices: Uint32Array, start: number, end: number, buffer: Float32Array) => Matrix; rows: (rows: Uint32Array) => Matrix } {
+  const cols = data.targetColumns;
+  if (data.task === 'autoencoder' && sameValues(data.targets, data.features)) {
+    return {
+      batch: (xb) => xb,
+      rows: (rows) => {
+        const raw = subsetRows(data, rows).features;
+        return matrixOf(rows.length, cols, standardization ? applyStandardization(raw, cols, standardization) : raw);
+      },
+    };
+  }
+  const values = standardization ? applyStandardization(data.targets, cols, standardization) : data.targets;
+  return {
+    batch: (_xb, indices, start, end, buffer) => {
+      for (let r = start; r < end; r++) buffer.set(values.subarray(indices[r] * cols, (indices[r] + 1) * cols), (r - start) * cols);
+      return { rows: end - start, cols, data: buffer.subarray(0, (end - start) * cols) };
+    },
+    rows: (rows) => gatherRows(matrixOf(data.rows, cols, values), rows),
+  };
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
 }

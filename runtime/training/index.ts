@@ -1,0 +1,91 @@
+/**
+ * The float trainer's kernels (compiler/nn/engine.ts loads them): one WebAssembly module, built by
+ * `npm run build` with SIMD, AssemblyScript's stub runtime and an imported memory that the host
+ * sizes once per network. Every kernel exists twice, `…32` on float32 (what training runs) and
+ * `…64` on float64 (what the finite-difference gradient checks run), instantiated from the same
+ * generic source so both precisions execute the same loops.
+ */
+import { batchNormBackward, batchNormEval, batchNormTrain } from './batchnorm';
+import { denseBackward, denseForward } from './dense';
+import { allFinite, reluBackward, reluForward, scale, sumSquares } from './elementwise';
+import { adam, sgd } from './optimizers';
+import { standardizeRows } from './standardize';
+
+export function denseForward32(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, relu: bool): void {
+  denseForward<f32>(x, rows, nIn, nOut, w, b, y, relu);
+}
+export function denseForward64(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, relu: bool): void {
+  denseForward<f64>(x, rows, nIn, nOut, w, b, y, relu);
+}
+export function denseBackward32(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, dw: usize, db: usize): void {
+  denseBackward<f32>(x, dy, rows, nIn, nOut, w, dx, dw, db);
+}
+export function denseBackward64(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, dw: usize, db: usize): void {
+  denseBackward<f64>(x, dy, rows, nIn, nOut, w, dx, dw, db);
+}
+export function reluForward32(kind: i32, x: usize, n: i32, y: usize, alpha: f32): void {
+  reluForward<f32>(kind, x, n, y, alpha);
+}
+export function reluForward64(kind: i32, x: usize, n: i32, y: usize, alpha: f64): void {
+  reluForward<f64>(kind, x, n, y, alpha);
+}
+export function reluBackward32(kind: i32, x: usize, dy: usize, n: i32, dx: usize, alpha: f32): void {
+  reluBackward<f32>(kind, x, dy, n, dx, alpha);
+}
+export function reluBackward64(kind: i32, x: usize, dy: usize, n: i32, dx: usize, alpha: f64): void {
+  reluBackward<f64>(kind, x, dy, n, dx, alpha);
+}
+export function batchNormTrain32(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f32, momentum: f32, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
+  batchNormTrain<f32>(x, rows, features, gamma, beta, eps, momentum, runningMean, runningVar, invStd, xHat, y);
+}
+export function batchNormTrain64(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f64, momentum: f64, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
+  batchNormTrain<f64>(x, rows, features, gamma, beta, eps, momentum, runningMean, runningVar, invStd, xHat, y);
+}
+export function batchNormEval32(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f32, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
+  batchNormEval<f32>(x, rows, features, gamma, beta, eps, runningMean, runningVar, invStd, xHat, y);
+}
+export function batchNormEval64(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f64, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
+  batchNormEval<f64>(x, rows, features, gamma, beta, eps, runningMean, runningVar, invStd, xHat, y);
+}
+export function batchNormBackward32(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize): void {
+  batchNormBackward<f32>(dy, rows, features, gamma, invStd, xHat, batchStatistics, dGamma, dBeta, dx);
+}
+export function batchNormBackward64(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize): void {
+  batchNormBackward<f64>(dy, rows, features, gamma, invStd, xHat, batchStatistics, dGamma, dBeta, dx);
+}
+export function adam32(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, epsilon: f32, weightDecay: f32, decoupled: bool): f64 {
+  return adam<f32>(w, g, m, v, n, lr, beta1, beta2, c1, c2, epsilon, weightDecay, decoupled);
+}
+export function adam64(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, c1: f64, c2: f64, epsilon: f64, weightDecay: f64, decoupled: bool): f64 {
+  return adam<f64>(w, g, m, v, n, lr, beta1, beta2, c1, c2, epsilon, weightDecay, decoupled);
+}
+export function sgd32(w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: bool, weightDecay: f32): f64 {
+  return sgd<f32>(w, g, velocity, n, lr, momentum, nesterov, weightDecay);
+}
+export function sgd64(w: usize, g: usize, velocity: usize, n: i32, lr: f64, momentum: f64, nesterov: bool, weightDecay: f64): f64 {
+  return sgd<f64>(w, g, velocity, n, lr, momentum, nesterov, weightDecay);
+}
+export function sumSquares32(p: usize, n: i32): f64 {
+  return sumSquares<f32>(p, n);
+}
+export function sumSquares64(p: usize, n: i32): f64 {
+  return sumSquares<f64>(p, n);
+}
+export function scale32(p: usize, n: i32, s: f32): void {
+  scale<f32>(p, n, s);
+}
+export function scale64(p: usize, n: i32, s: f64): void {
+  scale<f64>(p, n, s);
+}
+export function allFinite32(p: usize, n: i32): bool {
+  return allFinite<f32>(p, n);
+}
+export function allFinite64(p: usize, n: i32): bool {
+  return allFinite<f64>(p, n);
+}
+export function standardizeRows32(x: usize, rows: i32, columns: i32, mean: usize, std: usize): void {
+  standardizeRows<f32>(x, rows, columns, mean, std);
+}
+export function standardizeRows64(x: usize, rows: i32, columns: i32, mean: usize, std: usize): void {
+  standardizeRows<f64>(x, rows, columns, mean, std);
+}
