@@ -23,6 +23,8 @@ export class BatchNorm implements Layer {
   private inputGradient: RowBlock | null = null;
   private xHat: RowBlock | null = null;
   private invStd: FloatArray | null = null;
+  /** Per-feature sums the kernels accumulate into. */
+  private scratch: FloatArray | null = null;
   private batchStatistics = false;
 
   constructor(
@@ -51,7 +53,7 @@ export class BatchNorm implements Layer {
 
   bufferLengths(rows: number): number[] {
     const f = this.features;
-    return [rows * f, rows * f, rows * f, f, f, f];
+    return [rows * f, rows * f, rows * f, f, f, f, 3 * f];
   }
 
   attach(engine: Engine, rows: number): void {
@@ -67,6 +69,7 @@ export class BatchNorm implements Layer {
     this.runningMean.set(mean);
     this.runningVar = engine.floats(f);
     this.runningVar.set(variance);
+    this.scratch = engine.floats(3 * f);
   }
 
   forward(x: Matrix, mode: Mode): Matrix {
@@ -79,7 +82,7 @@ export class BatchNorm implements Layer {
     this.batchStatistics = mode === 'train' && n > 1;
     const operands = [e.address(this.gamma.value), e.address(this.beta.value), this.eps] as const;
     if (this.batchStatistics) {
-      k.batchNormTrain(e.address(x.data), n, f, ...operands, this.momentum, e.address(this.runningMean), e.address(this.runningVar), e.address(this.invStd!), e.address(xHat.data), e.address(y.data));
+      k.batchNormTrain(e.address(x.data), n, f, ...operands, this.momentum, e.address(this.runningMean), e.address(this.runningVar), e.address(this.invStd!), e.address(xHat.data), e.address(y.data), e.address(this.scratch!));
     } else {
       k.batchNormEval(e.address(x.data), n, f, ...operands, e.address(this.runningMean), e.address(this.runningVar), e.address(this.invStd!), e.address(xHat.data), e.address(y.data));
     }
@@ -100,6 +103,7 @@ export class BatchNorm implements Layer {
       e.address(this.gamma.grad),
       e.address(this.beta.grad),
       e.address(dx.data),
+      e.address(this.scratch!),
     );
     return inputGradient ? dx : null;
   }

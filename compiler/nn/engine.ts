@@ -14,7 +14,7 @@ import type { FloatArray, Matrix, Precision } from './matrix.js';
 export class Engine {
   readonly kernels: Kernels;
   readonly memory: WasmMemory;
-  private top = ALIGN;
+  private top: number;
   private readonly bytes: number;
 
   /** `lengths`: the element counts of every buffer that will be taken with `floats`. */
@@ -23,17 +23,20 @@ export class Engine {
     lengths: number[],
   ) {
     const elementBytes = precision === 'float64' ? 8 : 4;
-    this.bytes = lengths.reduce((sum, n) => sum + alignUp(n * elementBytes), ALIGN);
+    const { module, heapBase } = kernelModule();
+    this.top = alignUp(heapBase);
+    this.bytes = lengths.reduce((sum, n) => sum + alignUp(n * elementBytes), this.top);
     const pages = Math.max(1, Math.ceil(this.bytes / PAGE_BYTES));
     if (pages > MAX_PAGES) {
       throw new FirmnetError('BAD_ARGUMENT', `the network needs ${(this.bytes / 2 ** 20).toFixed(0)} MiB of training memory for its batch size; the limit is 4 GiB — use a smaller --batch-size or smaller layers`);
     }
     this.memory = new wasm.Memory({ initial: pages, maximum: pages });
-    const exports = new wasm.Instance(kernelModule(), { env: { memory: this.memory } }).exports as KernelExports;
+    const exports = new wasm.Instance(module, { env: { memory: this.memory } }).exports as KernelExports;
     this.kernels = bindKernels(exports, precision === 'float64' ? '64' : '32');
+    engines.set(this.memory.buffer, this);
   }
 
-  /** A zeroed view of `length` elements, 16-byte aligned. */
+  /** A zeroed view of `length` elements, 16-byte aligned, past the kernels' static data. */
   floats(length: number): FloatArray {
     const elementBytes = this.precision === 'float64' ? 8 : 4;
     const at = this.top;
@@ -47,6 +50,19 @@ export class Engine {
     if (values.buffer !== this.memory.buffer) throw new Error('internal: kernel operand is not in the engine memory');
     return values.byteOffset;
   }
+}
+
+const engines = new WeakMap<ArrayBufferLike, Engine>();
+
+/** The engine whose memory holds every one of these matrices (null matrices aside), if any. */
+export function engineHolding(...matrices: (Matrix | null | undefined)[]): Engine | null {
+  let buffer: ArrayBufferLike | null = null;
+  for (const m of matrices) {
+    if (!m) continue;
+    if (buffer !== null && m.data.buffer !== buffer) return null;
+    buffer = m.data.buffer;
+  }
+  return buffer === null ? null : (engines.get(buffer) ?? null);
 }
 
 /**
@@ -81,15 +97,20 @@ export interface Kernels {
   denseBackward(x: number, dy: number, rows: number, nIn: number, nOut: number, w: number, dx: number, dw: number, db: number): void;
   reluForward(kind: number, x: number, n: number, y: number, alpha: number): void;
   reluBackward(kind: number, x: number, dy: number, n: number, dx: number, alpha: number): void;
-  batchNormTrain(x: number, rows: number, features: number, gamma: number, beta: number, eps: number, momentum: number, runningMean: number, runningVar: number, invStd: number, xHat: number, y: number): void;
+  batchNormTrain(x: number, rows: number, features: number, gamma: number, beta: number, eps: number, momentum: number, runningMean: number, runningVar: number, invStd: number, xHat: number, y: number, scratch: number): void;
   batchNormEval(x: number, rows: number, features: number, gamma: number, beta: number, eps: number, runningMean: number, runningVar: number, invStd: number, xHat: number, y: number): void;
-  batchNormBackward(dy: number, rows: number, features: number, gamma: number, invStd: number, xHat: number, batchStatistics: boolean, dGamma: number, dBeta: number, dx: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number, weightDecay: number, decoupled: boolean): number;
+  batchNormBackward(dy: number, rows: number, features: number, gamma: number, invStd: number, xHat: number, batchStatistics: boolean, dGamma: number, dBeta: number, dx: number, scratch: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, invSqrtC2: number, epsilon: number, weightDecay: number, decayStep: number, decoupled: boolean): number;
   sgd(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: boolean, weightDecay: number): number;
   sumSquares(p: number, n: number): number;
   scale(p: number, n: number, s: number): void;
   allFinite(p: number, n: number): boolean;
   standardizeRows(x: number, rows: number, columns: number, mean: number, std: number): void;
+  mseLoss(p: number, t: number, n: number, grad: number, scale: number): number;
+  maeLoss(p: number, t: number, n: number, grad: number, scale: number): number;
+  huberLoss(p: number, t: number, n: number, grad: number, scale: number, delta: number): number;
+  bceLoss(p: number, t: number, n: number, grad: number, scale: number): number;
+  softmaxCrossEntropyLoss(p: number, t: number, rows: number, cols: number, grad: number, scale: number): number;
 }
 
 /** `kind` of reluForward/reluBackward (runtime/training/elementwise.ts). */
@@ -109,6 +130,11 @@ const KERNEL_NAMES: (keyof Kernels)[] = [
   'scale',
   'allFinite',
   'standardizeRows',
+  'mseLoss',
+  'maeLoss',
+  'huberLoss',
+  'bceLoss',
+  'softmaxCrossEntropyLoss',
 ];
 
 type KernelExports = Record<string, (...args: number[]) => number>;
@@ -125,6 +151,8 @@ function bindKernels(exports: KernelExports, suffix: '32' | '64'): Kernels {
 }
 
 const ALIGN = 16;
+/** Pages enough for the kernel module's static data. */
+const STATIC_PAGES = 1;
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 const TRAINING_WASM = 'dist/training.wasm';
@@ -144,18 +172,22 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let compiled: object | null = null;
+let compiled: { module: object; heapBase: number } | null = null;
 
-/** The compiled kernel module, found from this file's location (source tree or dist/). */
-function kernelModule(): object {
+/**
+ * The compiled kernel module, found from this file's location (source tree or dist/), and the end
+ * of its static data, read once from an instance on a scratch memory.
+ */
+function kernelModule(): { module: object; heapBase: number } {
   if (compiled) return compiled;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 6; up++) {
     const file = join(dir, TRAINING_WASM);
     if (existsSync(file)) {
       const module = new wasm.Module(readFileSync(file));
-      compiled = module;
-      return module;
+      const probe = new wasm.Instance(module, { env: { memory: new wasm.Memory({ initial: STATIC_PAGES, maximum: STATIC_PAGES }) } }).exports;
+      compiled = { module, heapBase: (probe.heapBase as () => number)() };
+      return compiled;
     }
     dir = dirname(dir);
   }

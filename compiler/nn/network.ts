@@ -49,6 +49,7 @@ export class Network {
   readonly parameters: ParameterBlock;
   private readonly input: RowBlock;
   private readonly outputGradient: RowBlock;
+  private readonly targets: RowBlock;
   private readonly inputGradient: boolean;
   private readonly standardization: { mean: FloatArray; std: FloatArray } | null;
   /** Each layer's output of the last forward pass (for divergence reports). */
@@ -68,12 +69,13 @@ export class Network {
     const nIn = layers[0].inFeatures;
     const nOut = layers[layers.length - 1].outFeatures;
     const standardize = options.inputStandardization ?? null;
-    const lengths = [count, count, ...Array<number>(slots).fill(count), rows * nIn, rows * nOut, ...(standardize ? [nIn, nIn] : []), ...layers.flatMap((l) => l.bufferLengths(rows))];
+    const lengths = [count, count, ...Array<number>(slots).fill(count), rows * nIn, rows * nOut, rows * nOut, ...(standardize ? [nIn, nIn] : []), ...layers.flatMap((l) => l.bufferLengths(rows))];
     this.engine = new Engine(precision, lengths);
     this.rows = rows;
     this.parameters = placeParameters(this.engine, params, slots);
     this.input = new RowBlock(this.engine, rows, nIn);
     this.outputGradient = new RowBlock(this.engine, rows, nOut);
+    this.targets = new RowBlock(this.engine, rows, nOut);
     this.standardization = standardize ? { mean: this.engine.floats(nIn), std: this.engine.floats(nIn) } : null;
     if (standardize && this.standardization) {
       this.standardization.mean.set(standardize.mean);
@@ -155,6 +157,17 @@ export class Network {
     if (s) {
       const e = this.engine;
       e.kernels.standardizeRows(e.address(batch.data), batch.rows, nIn, e.address(s.mean), e.address(s.std));
+    }
+    return batch;
+  }
+
+  /** Rows `rowIndices[start…end)` of a row-major target matrix into the engine's target buffer (for the loss). */
+  loadTargets(targets: Float32Array, rowIndices: ArrayLike<number>, start: number, end: number): Matrix {
+    const cols = this.outFeatures;
+    const batch = this.targets.rows(end - start);
+    for (let r = start; r < end; r++) {
+      const src = rowIndices[r] * cols;
+      batch.data.set(targets.subarray(src, src + cols), (r - start) * cols);
     }
     return batch;
   }

@@ -69,9 +69,9 @@ export function createOptimizer(config: OptimizerConfig, network: Network): Opti
       return {
         step: (lr) => {
           t++;
-          const c1 = 1 - Math.pow(beta1, t);
-          const c2 = 1 - Math.pow(beta2, t);
-          return parts.reduce((sum, p) => sum + k.adam(p.w, p.g, p.slots[0], p.slots[1], p.n, lr, beta1, beta2, c1, c2, epsilon, p.weightDecay, decoupled), 0);
+          const stepSize = lr / (1 - Math.pow(beta1, t));
+          const invSqrtC2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
+          return parts.reduce((sum, p) => sum + k.adam(p.w, p.g, p.slots[0], p.slots[1], p.n, stepSize, beta1, beta2, invSqrtC2, epsilon, p.weightDecay, lr * p.weightDecay, decoupled), 0);
         },
       };
     }

@@ -100,7 +100,6 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const probeRows = valRows.length > 0 ? null : fitRows.subarray(0, Math.min(fitRows.length, 512));
   const headModel = { head: headForTask(config.task), targetStandardization };
   const scoring = { standardization: inputStandardization, threshold: null };
-  const targetBatch = new Float32Array(config.batchSize * data.targetColumns);
 
   const history: EpochLog[] = [];
   const stop = config.earlyStopping && valT ? config.earlyStopping : null;
@@ -123,7 +122,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       const start = step * config.batchSize;
       const end = Math.min(start + config.batchSize, indices.length);
       const xb = network.loadRows(data.features, indices, start, end);
-      const tb = targets.batch(xb, indices, start, end, targetBatch);
+      const tb = targets.batch(network, xb, indices, start, end);
       const out = network.run(xb, 'train');
       const dOut = network.outputGradientRows(end - start);
       const loss = lossFn(out, tb, dOut);
@@ -327,11 +326,14 @@ function divergence(network: Network, xb: Matrix, epoch: number, step: number, c
  * class targets as the data set holds them, and an autoencoder's targets — its inputs — taken
  * from the standardized input batch itself.
  */
-function trainingTargets(data: Dataset, standardization: Standardization | null): { batch: (xb: Matrix, indices: Uint32Array, start: number, end: number, buffer: Float32Array) => Matrix; rows: (rows: Uint32Array) => Matrix } {
+function trainingTargets(
+  data: Dataset,
+  standardization: Standardization | null,
+): { batch: (network: Network, xb: Matrix, indices: Uint32Array, start: number, end: number) => Matrix; rows: (rows: Uint32Array) => Matrix } {
   const cols = data.targetColumns;
   if (data.task === 'autoencoder' && sameValues(data.targets, data.features)) {
     return {
-      batch: (xb) => xb,
+      batch: (_network, xb) => xb,
       rows: (rows) => {
         const raw = subsetRows(data, rows).features;
         return matrixOf(rows.length, cols, standardization ? applyStandardization(raw, cols, standardization) : raw);
@@ -340,10 +342,7 @@ function trainingTargets(data: Dataset, standardization: Standardization | null)
   }
   const values = standardization ? applyStandardization(data.targets, cols, standardization) : data.targets;
   return {
-    batch: (_xb, indices, start, end, buffer) => {
-      for (let r = start; r < end; r++) buffer.set(values.subarray(indices[r] * cols, (indices[r] + 1) * cols), (r - start) * cols);
-      return { rows: end - start, cols, data: buffer.subarray(0, (end - start) * cols) };
-    },
+    batch: (network, _xb, indices, start, end) => network.loadTargets(values, indices, start, end),
     rows: (rows) => gatherRows(matrixOf(data.rows, cols, values), rows),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * BatchNorm1d of the float trainer over a row-major block x[rows][features] (T is f32 or f64),
- * lanes along features. Sums over rows run in row order; features past the last whole vector are
- * done one by one with the same arithmetic.
+ * lanes along features. Every pass streams the rows in order with per-feature accumulators in
+ * `scratch` (3 × features values), so sums over rows run in row order; features past the last
+ * whole vector are done one by one with the same arithmetic.
  */
 import { lanes, sqrtOf } from './lanes';
 
@@ -23,96 +24,60 @@ export function batchNormTrain<T>(
   invStd: usize,
   xHat: usize,
   y: usize,
+  scratch: usize,
 ): void {
   const S = <usize>sizeof<T>();
   const row = <usize>features * S;
   const full = <usize>(features / lanes<T>()) << 4;
   const n = <T>rows;
-  const vn = v128.splat<T>(n);
-  const vUnbias = v128.splat<T>(n / (n - 1));
-  const vEps = v128.splat<T>(eps);
-  const vKeep = v128.splat<T>(<T>1 - momentum);
-  const vMomentum = v128.splat<T>(momentum);
-  const one = v128.splat<T>(1);
-  for (let k: usize = 0; k < full; k += 16) {
-    let sum = v128.splat<T>(0);
-    for (let r = 0; r < rows; r++) sum = v128.add<T>(sum, v128.load(x + <usize>r * row + k));
-    const mean = v128.div<T>(sum, vn);
-    let sq = v128.splat<T>(0);
-    for (let r = 0; r < rows; r++) {
-      const d = v128.sub<T>(v128.load(x + <usize>r * row + k), mean);
-      sq = v128.add<T>(sq, v128.mul<T>(d, d));
+  const mean = scratch;
+  const squares = scratch + row;
+  memory.fill(scratch, 0, 2 * row);
+  for (let r = 0; r < rows; r++) addRow<T>(mean, x + <usize>r * row, row, full);
+  for (let k: usize = 0; k < row; k += S) store<T>(mean + k, load<T>(mean + k) / n);
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * row;
+    for (let k: usize = 0; k < full; k += 16) {
+      const d = v128.sub<T>(v128.load(xr + k), v128.load(mean + k));
+      v128.store(squares + k, v128.add<T>(v128.load(squares + k), v128.mul<T>(d, d)));
     }
-    const variance = v128.div<T>(sq, vn);
-    v128.store(runningMean + k, v128.add<T>(v128.mul<T>(vKeep, v128.load(runningMean + k)), v128.mul<T>(vMomentum, mean)));
-    v128.store(runningVar + k, v128.add<T>(v128.mul<T>(vKeep, v128.load(runningVar + k)), v128.mul<T>(vMomentum, v128.mul<T>(variance, vUnbias))));
-    const inv = v128.div<T>(one, v128.sqrt<T>(v128.add<T>(variance, vEps)));
-    v128.store(invStd + k, inv);
-    const g = v128.load(gamma + k);
-    const b = v128.load(beta + k);
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const h = v128.mul<T>(v128.sub<T>(v128.load(x + at), mean), inv);
-      v128.store(xHat + at, h);
-      v128.store(y + at, v128.add<T>(v128.mul<T>(g, h), b));
+    for (let k = full; k < row; k += S) {
+      const d = load<T>(xr + k) - load<T>(mean + k);
+      store<T>(squares + k, load<T>(squares + k) + d * d);
     }
   }
-  for (let k = full; k < row; k += S) {
-    let sum: T = 0;
-    for (let r = 0; r < rows; r++) sum += load<T>(x + <usize>r * row + k);
-    const mean = sum / n;
-    let sq: T = 0;
-    for (let r = 0; r < rows; r++) {
-      const d = load<T>(x + <usize>r * row + k) - mean;
-      sq += d * d;
-    }
-    const variance = sq / n;
-    store<T>(runningMean + k, (<T>1 - momentum) * load<T>(runningMean + k) + momentum * mean);
+  for (let k: usize = 0; k < row; k += S) {
+    const m = load<T>(mean + k);
+    const variance = load<T>(squares + k) / n;
+    store<T>(runningMean + k, (<T>1 - momentum) * load<T>(runningMean + k) + momentum * m);
     store<T>(runningVar + k, (<T>1 - momentum) * load<T>(runningVar + k) + momentum * (variance * (n / (n - 1))));
-    const inv = <T>1 / sqrtOf<T>(variance + eps);
-    store<T>(invStd + k, inv);
-    const g = load<T>(gamma + k);
-    const b = load<T>(beta + k);
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const h = (load<T>(x + at) - mean) * inv;
-      store<T>(xHat + at, h);
-      store<T>(y + at, g * h + b);
-    }
+    store<T>(invStd + k, <T>1 / sqrtOf<T>(variance + eps));
   }
+  normalize<T>(x, rows, row, full, mean, invStd, gamma, beta, xHat, y);
 }
 
 /** Eval mode (and batches of one row): the running statistics normalise, nothing is updated. */
 export function batchNormEval<T>(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: T, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
   const S = <usize>sizeof<T>();
   const row = <usize>features * S;
-  const full = <usize>(features / lanes<T>()) << 4;
-  const vEps = v128.splat<T>(eps);
-  const one = v128.splat<T>(1);
-  for (let k: usize = 0; k < full; k += 16) {
-    const mean = v128.load(runningMean + k);
-    const inv = v128.div<T>(one, v128.sqrt<T>(v128.add<T>(v128.load(runningVar + k), vEps)));
-    v128.store(invStd + k, inv);
-    const g = v128.load(gamma + k);
-    const b = v128.load(beta + k);
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const h = v128.mul<T>(v128.sub<T>(v128.load(x + at), mean), inv);
-      v128.store(xHat + at, h);
-      v128.store(y + at, v128.add<T>(v128.mul<T>(g, h), b));
+  for (let k: usize = 0; k < row; k += S) store<T>(invStd + k, <T>1 / sqrtOf<T>(load<T>(runningVar + k) + eps));
+  normalize<T>(x, rows, row, <usize>(features / lanes<T>()) << 4, runningMean, invStd, gamma, beta, xHat, y);
+}
+
+/** x̂ = (x − mean)·(1/σ), y = γ·x̂ + β, row by row. */
+function normalize<T>(x: usize, rows: i32, row: usize, full: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, xHat: usize, y: usize): void {
+  const S = <usize>sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const at = <usize>r * row;
+    for (let k: usize = 0; k < full; k += 16) {
+      const h = v128.mul<T>(v128.sub<T>(v128.load(x + at + k), v128.load(mean + k)), v128.load(invStd + k));
+      v128.store(xHat + at + k, h);
+      v128.store(y + at + k, v128.add<T>(v128.mul<T>(v128.load(gamma + k), h), v128.load(beta + k)));
     }
-  }
-  for (let k = full; k < row; k += S) {
-    const mean = load<T>(runningMean + k);
-    const inv = <T>1 / sqrtOf<T>(load<T>(runningVar + k) + eps);
-    store<T>(invStd + k, inv);
-    const g = load<T>(gamma + k);
-    const b = load<T>(beta + k);
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const h = (load<T>(x + at) - mean) * inv;
-      store<T>(xHat + at, h);
-      store<T>(y + at, g * h + b);
+    for (let k = full; k < row; k += S) {
+      const h = (load<T>(x + at + k) - load<T>(mean + k)) * load<T>(invStd + k);
+      store<T>(xHat + at + k, h);
+      store<T>(y + at + k, load<T>(gamma + k) * h + load<T>(beta + k));
     }
   }
 }
@@ -122,57 +87,64 @@ export function batchNormEval<T>(x: usize, rows: i32, features: i32, gamma: usiz
  * variance: dx = γ/σ · (dy − dβ/n − x̂·dγ/n); with running statistics (`batchStatistics` false)
  * dx = γ/σ · dy.
  */
-export function batchNormBackward<T>(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize): void {
+export function batchNormBackward<T>(
+  dy: usize,
+  rows: i32,
+  features: i32,
+  gamma: usize,
+  invStd: usize,
+  xHat: usize,
+  batchStatistics: bool,
+  dGamma: usize,
+  dBeta: usize,
+  dx: usize,
+  scratch: usize,
+): void {
   const S = <usize>sizeof<T>();
   const row = <usize>features * S;
   const full = <usize>(features / lanes<T>()) << 4;
   const n = <T>rows;
-  const vn = v128.splat<T>(n);
-  for (let k: usize = 0; k < full; k += 16) {
-    let sg = v128.splat<T>(0);
-    let sb = v128.splat<T>(0);
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const g = v128.load(dy + at);
-      sg = v128.add<T>(sg, v128.mul<T>(g, v128.load(xHat + at)));
-      sb = v128.add<T>(sb, g);
+  memory.fill(dGamma, 0, row);
+  memory.fill(dBeta, 0, row);
+  for (let r = 0; r < rows; r++) {
+    const at = <usize>r * row;
+    for (let k: usize = 0; k < full; k += 16) {
+      const g = v128.load(dy + at + k);
+      v128.store(dGamma + k, v128.add<T>(v128.load(dGamma + k), v128.mul<T>(g, v128.load(xHat + at + k))));
+      v128.store(dBeta + k, v128.add<T>(v128.load(dBeta + k), g));
     }
-    v128.store(dGamma + k, sg);
-    v128.store(dBeta + k, sb);
-    const factor = v128.mul<T>(v128.load(gamma + k), v128.load(invStd + k));
-    if (batchStatistics) {
-      const meanG = v128.div<T>(sb, vn);
-      const meanGX = v128.div<T>(sg, vn);
-      for (let r = 0; r < rows; r++) {
-        const at = <usize>r * row + k;
-        const centred = v128.sub<T>(v128.sub<T>(v128.load(dy + at), meanG), v128.mul<T>(v128.load(xHat + at), meanGX));
-        v128.store(dx + at, v128.mul<T>(factor, centred));
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        const at = <usize>r * row + k;
-        v128.store(dx + at, v128.mul<T>(factor, v128.load(dy + at)));
-      }
+    for (let k = full; k < row; k += S) {
+      const g = load<T>(dy + at + k);
+      store<T>(dGamma + k, load<T>(dGamma + k) + g * load<T>(xHat + at + k));
+      store<T>(dBeta + k, load<T>(dBeta + k) + g);
     }
   }
-  for (let k = full; k < row; k += S) {
-    let sg: T = 0;
-    let sb: T = 0;
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const g = load<T>(dy + at);
-      sg += g * load<T>(xHat + at);
-      sb += g;
+  // Per feature: γ/σ, mean(dy) and mean(dy·x̂) (0 with running statistics).
+  const factor = scratch;
+  const meanG = scratch + row;
+  const meanGX = scratch + 2 * row;
+  for (let k: usize = 0; k < row; k += S) {
+    store<T>(factor + k, load<T>(gamma + k) * load<T>(invStd + k));
+    store<T>(meanG + k, batchStatistics ? load<T>(dBeta + k) / n : <T>0);
+    store<T>(meanGX + k, batchStatistics ? load<T>(dGamma + k) / n : <T>0);
+  }
+  for (let r = 0; r < rows; r++) {
+    const at = <usize>r * row;
+    for (let k: usize = 0; k < full; k += 16) {
+      const centred = v128.sub<T>(v128.sub<T>(v128.load(dy + at + k), v128.load(meanG + k)), v128.mul<T>(v128.load(xHat + at + k), v128.load(meanGX + k)));
+      v128.store(dx + at + k, v128.mul<T>(v128.load(factor + k), centred));
     }
-    store<T>(dGamma + k, sg);
-    store<T>(dBeta + k, sb);
-    const factor = load<T>(gamma + k) * load<T>(invStd + k);
-    const meanG = sb / n;
-    const meanGX = sg / n;
-    for (let r = 0; r < rows; r++) {
-      const at = <usize>r * row + k;
-      const g = load<T>(dy + at);
-      store<T>(dx + at, batchStatistics ? factor * (g - meanG - load<T>(xHat + at) * meanGX) : factor * g);
+    for (let k = full; k < row; k += S) {
+      const centred = load<T>(dy + at + k) - load<T>(meanG + k) - load<T>(xHat + at + k) * load<T>(meanGX + k);
+      store<T>(dx + at + k, load<T>(factor + k) * centred);
     }
   }
+}
+
+/** acc[k] += x[k] over one row. */
+// @ts-ignore: decorator
+@inline function addRow<T>(acc: usize, xr: usize, row: usize, full: usize): void {
+  const S = <usize>sizeof<T>();
+  for (let k: usize = 0; k < full; k += 16) v128.store(acc + k, v128.add<T>(v128.load(acc + k), v128.load(xr + k)));
+  for (let k = full; k < row; k += S) store<T>(acc + k, load<T>(acc + k) + load<T>(xr + k));
 }

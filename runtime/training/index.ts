@@ -6,6 +6,7 @@
  * generic source so both precisions execute the same loops.
  */
 import { batchNormBackward, batchNormEval, batchNormTrain } from './batchnorm';
+import { bceLoss, huberLoss, maeLoss, mseLoss, softmaxCrossEntropyLoss } from './losses';
 import { denseBackward, denseForward } from './dense';
 import { allFinite, reluBackward, reluForward, scale, sumSquares } from './elementwise';
 import { adam, sgd } from './optimizers';
@@ -35,11 +36,11 @@ export function reluBackward32(kind: i32, x: usize, dy: usize, n: i32, dx: usize
 export function reluBackward64(kind: i32, x: usize, dy: usize, n: i32, dx: usize, alpha: f64): void {
   reluBackward<f64>(kind, x, dy, n, dx, alpha);
 }
-export function batchNormTrain32(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f32, momentum: f32, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
-  batchNormTrain<f32>(x, rows, features, gamma, beta, eps, momentum, runningMean, runningVar, invStd, xHat, y);
+export function batchNormTrain32(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f32, momentum: f32, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize, scratch: usize): void {
+  batchNormTrain<f32>(x, rows, features, gamma, beta, eps, momentum, runningMean, runningVar, invStd, xHat, y, scratch);
 }
-export function batchNormTrain64(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f64, momentum: f64, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
-  batchNormTrain<f64>(x, rows, features, gamma, beta, eps, momentum, runningMean, runningVar, invStd, xHat, y);
+export function batchNormTrain64(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f64, momentum: f64, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize, scratch: usize): void {
+  batchNormTrain<f64>(x, rows, features, gamma, beta, eps, momentum, runningMean, runningVar, invStd, xHat, y, scratch);
 }
 export function batchNormEval32(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f32, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
   batchNormEval<f32>(x, rows, features, gamma, beta, eps, runningMean, runningVar, invStd, xHat, y);
@@ -47,17 +48,17 @@ export function batchNormEval32(x: usize, rows: i32, features: i32, gamma: usize
 export function batchNormEval64(x: usize, rows: i32, features: i32, gamma: usize, beta: usize, eps: f64, runningMean: usize, runningVar: usize, invStd: usize, xHat: usize, y: usize): void {
   batchNormEval<f64>(x, rows, features, gamma, beta, eps, runningMean, runningVar, invStd, xHat, y);
 }
-export function batchNormBackward32(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize): void {
-  batchNormBackward<f32>(dy, rows, features, gamma, invStd, xHat, batchStatistics, dGamma, dBeta, dx);
+export function batchNormBackward32(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize, scratch: usize): void {
+  batchNormBackward<f32>(dy, rows, features, gamma, invStd, xHat, batchStatistics, dGamma, dBeta, dx, scratch);
 }
-export function batchNormBackward64(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize): void {
-  batchNormBackward<f64>(dy, rows, features, gamma, invStd, xHat, batchStatistics, dGamma, dBeta, dx);
+export function batchNormBackward64(dy: usize, rows: i32, features: i32, gamma: usize, invStd: usize, xHat: usize, batchStatistics: bool, dGamma: usize, dBeta: usize, dx: usize, scratch: usize): void {
+  batchNormBackward<f64>(dy, rows, features, gamma, invStd, xHat, batchStatistics, dGamma, dBeta, dx, scratch);
 }
-export function adam32(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, epsilon: f32, weightDecay: f32, decoupled: bool): f64 {
-  return adam<f32>(w, g, m, v, n, lr, beta1, beta2, c1, c2, epsilon, weightDecay, decoupled);
+export function adam32(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f32, beta1: f32, beta2: f32, invSqrtC2: f32, epsilon: f32, weightDecay: f32, decayStep: f32, decoupled: bool): f64 {
+  return adam<f32>(w, g, m, v, n, stepSize, beta1, beta2, invSqrtC2, epsilon, weightDecay, decayStep, decoupled);
 }
-export function adam64(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, c1: f64, c2: f64, epsilon: f64, weightDecay: f64, decoupled: bool): f64 {
-  return adam<f64>(w, g, m, v, n, lr, beta1, beta2, c1, c2, epsilon, weightDecay, decoupled);
+export function adam64(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f64, beta1: f64, beta2: f64, invSqrtC2: f64, epsilon: f64, weightDecay: f64, decayStep: f64, decoupled: bool): f64 {
+  return adam<f64>(w, g, m, v, n, stepSize, beta1, beta2, invSqrtC2, epsilon, weightDecay, decayStep, decoupled);
 }
 export function sgd32(w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: bool, weightDecay: f32): f64 {
   return sgd<f32>(w, g, velocity, n, lr, momentum, nesterov, weightDecay);
@@ -88,4 +89,39 @@ export function standardizeRows32(x: usize, rows: i32, columns: i32, mean: usize
 }
 export function standardizeRows64(x: usize, rows: i32, columns: i32, mean: usize, std: usize): void {
   standardizeRows<f64>(x, rows, columns, mean, std);
+}
+export function mseLoss32(p: usize, t: usize, n: i32, grad: usize, scale: f32): f64 {
+  return mseLoss<f32>(p, t, n, grad, scale);
+}
+export function maeLoss32(p: usize, t: usize, n: i32, grad: usize, scale: f64): f64 {
+  return maeLoss<f32>(p, t, n, grad, scale);
+}
+export function huberLoss32(p: usize, t: usize, n: i32, grad: usize, scale: f64, delta: f64): f64 {
+  return huberLoss<f32>(p, t, n, grad, scale, delta);
+}
+export function bceLoss32(p: usize, t: usize, n: i32, grad: usize, scale: f64): f64 {
+  return bceLoss<f32>(p, t, n, grad, scale);
+}
+export function softmaxCrossEntropyLoss32(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64): f64 {
+  return softmaxCrossEntropyLoss<f32>(p, t, rows, cols, grad, scale);
+}
+export function mseLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64): f64 {
+  return mseLoss<f64>(p, t, n, grad, scale);
+}
+export function maeLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64): f64 {
+  return maeLoss<f64>(p, t, n, grad, scale);
+}
+export function huberLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64, delta: f64): f64 {
+  return huberLoss<f64>(p, t, n, grad, scale, delta);
+}
+export function bceLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64): f64 {
+  return bceLoss<f64>(p, t, n, grad, scale);
+}
+export function softmaxCrossEntropyLoss64(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64): f64 {
+  return softmaxCrossEntropyLoss<f64>(p, t, rows, cols, grad, scale);
+}
+
+/** First byte after the module's static data (the math functions' tables): where host buffers may start. */
+export function heapBase(): usize {
+  return __heap_base;
 }

@@ -6,11 +6,13 @@
 import { f64Total, highF64, lanes, lowF64, sqrtOf, zero } from './lanes';
 
 /**
- * Adam with bias correction (`c1` = 1 − β1^t, `c2` = 1 − β2^t); `decoupled` makes it AdamW:
+ * Adam with bias correction, in PyTorch's arrangement; `decoupled` makes it AdamW:
  *   g' = g + wd·w (Adam) or g (AdamW);  m ← β1·m + (1 − β1)·g';  v ← β2·v + (1 − β2)·g'²
- *   w ← w − lr·(m/c1 / (√(v/c2) + ε) [+ wd·w for AdamW])
+ *   w ← w − stepSize·m / (√v·invSqrtC2 + ε) [− lr·wd·w for AdamW]
+ * with stepSize = lr / (1 − β1^t) and invSqrtC2 = 1 / √(1 − β2^t) from the host: one square root
+ * and one division per value.
  */
-export function adam<T>(w: usize, g: usize, m: usize, v: usize, n: i32, lr: T, beta1: T, beta2: T, c1: T, c2: T, epsilon: T, weightDecay: T, decoupled: bool): f64 {
+export function adam<T>(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: T, beta1: T, beta2: T, invSqrtC2: T, epsilon: T, weightDecay: T, decayStep: T, decoupled: bool): f64 {
   const S = <usize>sizeof<T>();
   const end = <usize>n * S;
   const full = <usize>(n / lanes<T>()) << 4;
@@ -18,11 +20,11 @@ export function adam<T>(w: usize, g: usize, m: usize, v: usize, n: i32, lr: T, b
   const vb1c = v128.splat<T>(<T>1 - beta1);
   const vb2 = v128.splat<T>(beta2);
   const vb2c = v128.splat<T>(<T>1 - beta2);
-  const vc1 = v128.splat<T>(c1);
-  const vc2 = v128.splat<T>(c2);
+  const vStep = v128.splat<T>(stepSize);
+  const vInvSqrtC2 = v128.splat<T>(invSqrtC2);
   const veps = v128.splat<T>(epsilon);
-  const vlr = v128.splat<T>(lr);
   const vwd = v128.splat<T>(weightDecay);
+  const vDecayStep = v128.splat<T>(decayStep);
   let sq0 = zero();
   let sq1 = zero();
   for (let k: usize = 0; k < full; k += 16) {
@@ -37,9 +39,9 @@ export function adam<T>(w: usize, g: usize, m: usize, v: usize, n: i32, lr: T, b
     const vk = v128.add<T>(v128.mul<T>(vb2, v128.load(v + k)), v128.mul<T>(v128.mul<T>(vb2c, gk), gk));
     v128.store(m + k, mk);
     v128.store(v + k, vk);
-    let update = v128.div<T>(v128.div<T>(mk, vc1), v128.add<T>(v128.sqrt<T>(v128.div<T>(vk, vc2)), veps));
-    if (decoupled) update = v128.add<T>(update, v128.mul<T>(vwd, wk));
-    v128.store(w + k, v128.sub<T>(wk, v128.mul<T>(vlr, update)));
+    let step = v128.div<T>(v128.mul<T>(vStep, mk), v128.add<T>(v128.mul<T>(v128.sqrt<T>(vk), vInvSqrtC2), veps));
+    if (decoupled) step = v128.add<T>(step, v128.mul<T>(vDecayStep, wk));
+    v128.store(w + k, v128.sub<T>(wk, step));
   }
   let total = f64Total(sq0, sq1);
   for (let k = full; k < end; k += S) {
@@ -51,9 +53,9 @@ export function adam<T>(w: usize, g: usize, m: usize, v: usize, n: i32, lr: T, b
     const vk = beta2 * load<T>(v + k) + (<T>1 - beta2) * gk * gk;
     store<T>(m + k, mk);
     store<T>(v + k, vk);
-    let update = mk / c1 / (sqrtOf<T>(vk / c2) + epsilon);
-    if (decoupled) update += weightDecay * wk;
-    store<T>(w + k, wk - lr * update);
+    let step = (stepSize * mk) / (sqrtOf<T>(vk) * invSqrtC2 + epsilon);
+    if (decoupled) step += decayStep * wk;
+    store<T>(w + k, wk - step);
   }
   return total;
 }
