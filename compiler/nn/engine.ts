@@ -111,6 +111,8 @@ export interface Kernels {
   huberLoss(p: number, t: number, n: number, grad: number, scale: number, delta: number): number;
   bceLoss(p: number, t: number, n: number, grad: number, scale: number): number;
   softmaxCrossEntropyLoss(p: number, t: number, rows: number, cols: number, grad: number, scale: number): number;
+  columnMax(x: number, rows: number, cols: number, acc: number): void;
+  countOutside(x: number, n: number, lo: number, hi: number): number;
 }
 
 /** `kind` of reluForward/reluBackward (runtime/training/elementwise.ts). */
@@ -135,6 +137,8 @@ const KERNEL_NAMES: (keyof Kernels)[] = [
   'huberLoss',
   'bceLoss',
   'softmaxCrossEntropyLoss',
+  'columnMax',
+  'countOutside',
 ];
 
 type KernelExports = Record<string, (...args: number[]) => number>;

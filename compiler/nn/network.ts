@@ -54,6 +54,8 @@ export class Network {
   private readonly standardization: { mean: FloatArray; std: FloatArray } | null;
   /** Each layer's output of the last forward pass (for divergence reports). */
   readonly outputs: Matrix[];
+  /** Per ReLU-family layer, one value per unit: where signals keep each unit's largest output. */
+  readonly unitMaxima: (FloatArray | null)[];
 
   constructor(
     readonly layers: Layer[],
@@ -69,7 +71,7 @@ export class Network {
     const nIn = layers[0].inFeatures;
     const nOut = layers[layers.length - 1].outFeatures;
     const standardize = options.inputStandardization ?? null;
-    const lengths = [count, count, ...Array<number>(slots).fill(count), rows * nIn, rows * nOut, rows * nOut, ...(standardize ? [nIn, nIn] : []), ...layers.flatMap((l) => l.bufferLengths(rows))];
+    const lengths = [count, count, ...Array<number>(slots).fill(count), rows * nIn, rows * nOut, rows * nOut, ...(standardize ? [nIn, nIn] : []), ...layers.flatMap((l) => l.bufferLengths(rows)), ...layers.map((l) => (isReluFamily(l) ? l.outFeatures : 0))];
     this.engine = new Engine(precision, lengths);
     this.rows = rows;
     this.parameters = placeParameters(this.engine, params, slots);
@@ -82,6 +84,7 @@ export class Network {
       this.standardization.std.set(standardize.std);
     }
     for (const layer of layers) layer.attach(this.engine, rows);
+    this.unitMaxima = layers.map((l) => (isReluFamily(l) ? this.engine.floats(l.outFeatures) : null));
     this.inputGradient = options.inputGradient ?? false;
     this.outputs = layers.map(() => this.input.rows(0));
   }
@@ -260,6 +263,10 @@ function placeParameters(engine: Engine, params: Param[], slotCount: number): Pa
     if (p.decay) decayedLength = at;
   }
   return { values, grads, slots, decayedLength };
+}
+
+export function isReluFamily(layer: Layer): boolean {
+  return layer.type === 'relu' || layer.type === 'relu6' || layer.type === 'leaky_relu';
 }
 
 /** A short, user-facing name for layer `index`, e.g. "layer 3 (dense 64→32)". */

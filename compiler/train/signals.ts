@@ -2,7 +2,7 @@ import type { Matrix } from '../nn/matrix.js';
 import type { Network } from '../nn/network.js';
 
 export interface UnitSignals {
-  /** Share of ReLU-family units that are ≤ 0 for every probe row (they pass no gradient). */
+  /** Share of ReLU-family units that are ≤ 0 for every probe row (validation rows, or the epoch's training batches): they pass no gradient. */
   deadReluFraction: number | null;
   /** Share of sigmoid/tanh outputs within 1% of their asymptotes (their gradient is ~0). */
   saturatedFraction: number | null;
@@ -11,43 +11,42 @@ export interface UnitSignals {
 }
 
 /**
- * Health signals of the network on probe rows in eval mode, gathered while an eval pass runs:
- * `onLayer` goes to `Network.evaluateRows` (the validation pass, when there is one, so the signals
- * cost no extra forward pass) and sees every block of rows; `finish` reads the totals.
+ * Health signals of the network, gathered from forward passes that run anyway: `onLayer` sees
+ * layer outputs (in the network's engine) block by block — the validation pass's, or without
+ * validation each training batch's — and `finish` reads the totals. Each unit's largest output and
+ * the count of saturated values are kept by the engine's kernels.
  */
 export function signalCollector(network: Network): { onLayer: (index: number, output: Matrix) => void; finish: () => UnitSignals } {
-  const alive = network.layers.map((l) => (l.type === 'relu' || l.type === 'relu6' || l.type === 'leaky_relu' ? new Uint8Array(l.outFeatures) : null));
+  const e = network.engine;
+  const k = e.kernels;
+  for (const maxima of network.unitMaxima) maxima?.fill(0);
   let squashValues = 0;
   let saturatedValues = 0;
   const onLayer = (index: number, out: Matrix): void => {
+    const maxima = network.unitMaxima[index];
+    if (maxima) {
+      k.columnMax(e.address(out.data), out.rows, out.cols, e.address(maxima));
+      return;
+    }
     const type = network.layers[index].type;
-    const seen = alive[index];
-    if (seen) {
-      for (let r = 0; r < out.rows; r++) {
-        const o = r * out.cols;
-        for (let j = 0; j < out.cols; j++) if (out.data[o + j] > 0) seen[j] = 1;
-      }
-    } else if (type === 'sigmoid' || type === 'tanh') {
-      const lo = type === 'sigmoid' ? 0.01 : -0.99;
-      const hi = 0.99;
+    if (type === 'sigmoid' || type === 'tanh') {
       squashValues += out.data.length;
-      for (let i = 0; i < out.data.length; i++) if (out.data[i] < lo || out.data[i] > hi) saturatedValues++;
+      saturatedValues += k.countOutside(e.address(out.data), out.data.length, type === 'sigmoid' ? 0.01 : -0.99, 0.99);
     }
   };
   const finish = (): UnitSignals => {
     let reluUnits = 0;
     let deadUnits = 0;
-    for (const seen of alive) {
-      if (!seen) continue;
-      reluUnits += seen.length;
-      for (const a of seen) if (a === 0) deadUnits++;
+    for (const maxima of network.unitMaxima) {
+      if (!maxima) continue;
+      reluUnits += maxima.length;
+      for (const m of maxima) if (!(m > 0)) deadUnits++;
     }
-    const e = network.engine;
     const values = network.parameters.values;
     return {
       deadReluFraction: reluUnits === 0 ? null : deadUnits / reluUnits,
       saturatedFraction: squashValues === 0 ? null : saturatedValues / squashValues,
-      paramNorm: Math.sqrt(e.kernels.sumSquares(e.address(values), values.length)),
+      paramNorm: Math.sqrt(k.sumSquares(e.address(values), values.length)),
     };
   };
   return { onLayer, finish };

@@ -96,8 +96,8 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const optimizer = createOptimizer(config.optimizer, network);
   const valT = valRows.length > 0 ? targets.rows(valRows) : null;
   const valData = valRows.length > 0 ? subsetRows(data, valRows) : null;
-  // Signals come from the validation pass; without validation, from up to 512 training rows.
-  const probeRows = valRows.length > 0 ? null : fitRows.subarray(0, Math.min(fitRows.length, 512));
+  // Signals come from the validation pass; without validation, from the epoch's training batches.
+  const signalsFromBatches = valRows.length === 0;
   const headModel = { head: headForTask(config.task), targetStandardization };
   const scoring = { standardization: inputStandardization, threshold: null };
 
@@ -118,12 +118,13 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     let lossSum = 0;
     let gradNormSum = 0;
     let lr = config.learningRate;
+    const signals = signalCollector(network);
     for (let step = 0; step < stepsPerEpoch; step++) {
       const start = step * config.batchSize;
       const end = Math.min(start + config.batchSize, indices.length);
       const xb = network.loadRows(data.features, indices, start, end);
       const tb = targets.batch(network, xb, indices, start, end);
-      const out = network.run(xb, 'train');
+      const out = network.run(xb, 'train', signalsFromBatches ? signals.onLayer : undefined);
       const dOut = network.outputGradientRows(end - start);
       const loss = lossFn(out, tb, dOut);
       if (!Number.isFinite(loss)) throw divergence(network, xb, epoch, step + 1, config, 'loss');
@@ -140,9 +141,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       gradNormSum += gradNorm;
     }
     const seconds = (performance.now() - started) / 1000;
-    const signals = signalCollector(network);
     const val = valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, scoring, signals.onLayer) : null;
-    if (probeRows) network.evaluateRows(data.features, probeRows, signals.onLayer);
     const unit = signals.finish();
     const score = stop && val ? stopScore(stop.metric, val) : null;
     const improved = score !== null && score < bestScore - (stop?.minDelta ?? 0);
@@ -237,8 +236,8 @@ function splitRows(data: Dataset, fraction: number, rng: Rng): { fitRows: Uint32
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const g = groups.get(key)!;
     const nVal = Math.round(g.length * fraction);
-    val.push(...g.slice(0, nVal));
-    fit.push(...g.slice(nVal));
+    // Element by element: spreading a group of >140k rows into push() overflows the stack.
+    for (let i = 0; i < g.length; i++) (i < nVal ? val : fit).push(g[i]);
   }
   if (fit.length === 0) throw new FirmnetError('BAD_ARGUMENT', `--val-split ${fraction} leaves no rows to train on`);
   return { fitRows: Uint32Array.from(fit).sort(), valRows: Uint32Array.from(val).sort() };

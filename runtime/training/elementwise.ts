@@ -104,3 +104,29 @@ export function allFinite<T>(p: usize, n: i32): bool {
   }
   return true;
 }
+
+/** acc[j] ← max(acc[j], x[r][j]) over the rows; NaN values leave acc as it was. */
+export function columnMax<T>(x: usize, rows: i32, cols: i32, acc: usize): void {
+  const S = <usize>sizeof<T>();
+  const row = <usize>cols * S;
+  const full = <usize>(cols / lanes<T>()) << 4;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * row;
+    for (let k: usize = 0; k < full; k += 16) v128.store(acc + k, v128.pmax<T>(v128.load(acc + k), v128.load(xr + k)));
+    for (let k = full; k < row; k += S) {
+      const v = load<T>(xr + k);
+      if (load<T>(acc + k) < v) store<T>(acc + k, v);
+    }
+  }
+}
+
+/** How many of the n values lie below `lo` or above `hi`. */
+export function countOutside<T>(x: usize, n: i32, lo: T, hi: T): i32 {
+  const S = <usize>sizeof<T>();
+  let count = 0;
+  for (let k: usize = 0; k < <usize>n * S; k += S) {
+    const v = load<T>(x + k);
+    if (v < lo || v > hi) count++;
+  }
+  return count;
+}

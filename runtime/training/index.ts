@@ -8,7 +8,7 @@
 import { batchNormBackward, batchNormEval, batchNormTrain } from './batchnorm';
 import { bceLoss, huberLoss, maeLoss, mseLoss, softmaxCrossEntropyLoss } from './losses';
 import { denseBackward, denseForward } from './dense';
-import { allFinite, reluBackward, reluForward, scale, sumSquares } from './elementwise';
+import { allFinite, columnMax, countOutside, reluBackward, reluForward, scale, sumSquares } from './elementwise';
 import { adam, sgd } from './optimizers';
 import { standardizeRows } from './standardize';
 
@@ -119,6 +119,18 @@ export function bceLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64): 
 }
 export function softmaxCrossEntropyLoss64(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64): f64 {
   return softmaxCrossEntropyLoss<f64>(p, t, rows, cols, grad, scale);
+}
+export function columnMax32(x: usize, rows: i32, cols: i32, acc: usize): void {
+  columnMax<f32>(x, rows, cols, acc);
+}
+export function countOutside32(x: usize, n: i32, lo: f32, hi: f32): i32 {
+  return countOutside<f32>(x, n, lo, hi);
+}
+export function columnMax64(x: usize, rows: i32, cols: i32, acc: usize): void {
+  columnMax<f64>(x, rows, cols, acc);
+}
+export function countOutside64(x: usize, n: i32, lo: f64, hi: f64): i32 {
+  return countOutside<f64>(x, n, lo, hi);
 }
 
 /** First byte after the module's static data (the math functions' tables): where host buffers may start. */

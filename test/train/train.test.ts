@@ -91,6 +91,19 @@ describe('training', () => {
     expect(tanh.history[0].deadReluFraction).toBeNull();
   });
 
+  it('takes the signals from the training batches when there is no validation split', () => {
+    // Zero-initialised weights, with a learning rate too small to move them, leave every ReLU unit at 0.
+    const dead = trainModel(iris, config({ epochs: 1, validationSplit: 0, learningRate: 1e-9, architecture: { ...config().architecture, init: 'zeros' } }), 'iris');
+    expect(dead.history[0].valLoss).toBeNull();
+    expect(dead.history[0].deadReluFraction).toBe(1);
+    const alive = trainModel(iris, config({ epochs: 1, validationSplit: 0 }), 'iris');
+    expect(alive.history[0].deadReluFraction).toBeGreaterThanOrEqual(0);
+    expect(alive.history[0].deadReluFraction).toBeLessThan(0.5);
+    const squash = trainModel(iris, config({ epochs: 1, validationSplit: 0, architecture: { ...config().architecture, activation: { type: 'sigmoid' } } }), 'iris');
+    expect(squash.history[0].saturatedFraction).toBeGreaterThanOrEqual(0);
+    expect(squash.history[0].saturatedFraction).toBeLessThan(1);
+  });
+
   it('passes the tiny-subset over-fit sanity test', () => {
     const digits = loadDataset('models/data/digits/train.csv', { task: 'multiclass', labelColumns: ['label'] });
     const result = runSanityCheck(digits, config({ architecture: { ...config().architecture, hidden: [64, 32] } }));
