@@ -106,10 +106,13 @@ export async function measureF32x4Peak(): Promise<PeakFigures> {
     figures.dense.push({
       label: `${rows} rows × ${nIn}→${nOut}`,
       forward: macPerCpuNs(() => {
-        for (let i = 0; i < reps; i++) k.denseForward(a(x), rows, nIn, nOut, a(w), a(b), a(y), false);
+        for (let i = 0; i < reps; i++) k.denseForward(a(x), rows, nIn, nOut, a(w), a(b), a(y), 0, nOut);
       }, reps * rows * nIn * nOut),
       backward: macPerCpuNs(() => {
-        for (let i = 0; i < reps; i++) k.denseBackward(a(x), a(dy), rows, nIn, nOut, a(w), a(dx), a(dw), a(db));
+        for (let i = 0; i < reps; i++) {
+          k.denseWeightGradient(a(x), a(dy), rows, nIn, nOut, a(dw), a(db), 0, nOut);
+          k.denseInputGradient(a(dy), rows, nIn, nOut, a(w), a(dx), 0, nIn);
+        }
       }, reps * rows * nIn * nOut * 2),
     });
   }

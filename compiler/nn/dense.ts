@@ -72,7 +72,8 @@ export class Dense implements Layer {
   forward(x: Matrix, _mode: Mode): Matrix {
     const e = this.engine!;
     const y = this.output!.rows(x.rows);
-    e.kernels.denseForward(e.address(x.data), x.rows, this.inFeatures, this.outFeatures, e.address(this.weight.value), e.address(this.bias.value), e.address(y.data), false);
+    const args = [e.address(x.data), x.rows, this.inFeatures, this.outFeatures, e.address(this.weight.value), e.address(this.bias.value), e.address(y.data)];
+    e.ranged('denseForward32', e.kernels.denseForward, args, this.outFeatures, 4, x.rows * this.inFeatures * this.outFeatures);
     this.x = x;
     return y;
   }
@@ -80,18 +81,15 @@ export class Dense implements Layer {
   backward(dy: Matrix, inputGradient: boolean): Matrix | null {
     const e = this.engine!;
     const x = this.x!;
-    const dx = inputGradient ? this.inputGradient!.rows(x.rows) : null;
-    e.kernels.denseBackward(
-      e.address(x.data),
-      e.address(dy.data),
-      x.rows,
-      this.inFeatures,
-      this.outFeatures,
-      e.address(this.weight.value),
-      dx ? e.address(dx.data) : 0,
-      e.address(this.weight.grad),
-      e.address(this.bias.grad),
-    );
+    const [nIn, nOut] = [this.inFeatures, this.outFeatures];
+    const work = x.rows * nIn * nOut;
+    const weightArgs = [e.address(x.data), e.address(dy.data), x.rows, nIn, nOut, e.address(this.weight.grad), e.address(this.bias.grad)];
+    e.ranged('denseWeightGradient32', e.kernels.denseWeightGradient, weightArgs, nOut, 4, work);
+    if (!inputGradient) return null;
+    const dx = this.inputGradient!.rows(x.rows);
+    const inputArgs = [e.address(dy.data), x.rows, nIn, nOut, e.address(this.weight.value), e.address(dx.data)];
+    // dx's columns split in blocks of two vectors (8 float32 values), the kernel's tile width.
+    e.ranged('denseInputGradient32', e.kernels.denseInputGradient, inputArgs, nIn, 8, work);
     return dx;
   }
 

@@ -3,17 +3,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FirmnetError } from '../errors.js';
 import type { FloatArray, Matrix, Precision } from './matrix.js';
+import { SPLIT_MIN_WORK, type SplitKernel, shareWithHelper, split } from './threads.js';
 
 /**
  * The float trainer's WebAssembly kernels (runtime/training/, compiled by `npm run build` into
  * dist/training.wasm) bound to one linear memory that holds everything a network touches while it
  * trains: parameters, gradients, optimizer state, and every layer's activations and gradients for
  * batches of up to `rows` rows. The memory is sized once, when the network is built, and never
- * grows, so no step allocates and every typed-array view into it stays valid.
+ * grows, so no step allocates and every typed-array view into it stays valid. It is shared memory:
+ * a `parallel` float32 engine lets a second thread run half of its largest kernels (threads.ts).
  */
 export class Engine {
   readonly kernels: Kernels;
   readonly memory: WasmMemory;
+  /**
+   * The helper thread's id for this engine's memory: 0 when every kernel runs on this thread, null
+   * until the first call large enough to split registers it (small networks never start a helper).
+   */
+  private helper: number | null;
+  private readonly module: object;
   private top: number;
   private readonly bytes: number;
 
@@ -21,6 +29,7 @@ export class Engine {
   constructor(
     readonly precision: Precision,
     lengths: number[],
+    parallel = false,
   ) {
     const elementBytes = precision === 'float64' ? 8 : 4;
     const { module, heapBase } = kernelModule();
@@ -30,10 +39,38 @@ export class Engine {
     if (pages > MAX_PAGES) {
       throw new FirmnetError('BAD_ARGUMENT', `the network needs ${(this.bytes / 2 ** 20).toFixed(0)} MiB of training memory for its batch size; the limit is 4 GiB — use a smaller --batch-size or smaller layers`);
     }
-    this.memory = new wasm.Memory({ initial: pages, maximum: pages });
+    this.memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
     const exports = new wasm.Instance(module, { env: { memory: this.memory } }).exports as KernelExports;
     this.kernels = bindKernels(exports, precision === 'float64' ? '64' : '32');
     engines.set(this.memory.buffer, this);
+    this.module = module;
+    this.helper = parallel && precision === 'float32' ? null : 0;
+  }
+
+  private helperFor(work: number): number {
+    if (work < SPLIT_MIN_WORK) return 0;
+    if (this.helper === null) this.helper = shareWithHelper(this, this.module, this.memory);
+    return this.helper;
+  }
+
+  /**
+   * A kernel that writes a range [from, to) of its output: over [0, total) in one call, or, for
+   * `work` multiply-accumulates or more, in two halves split at a multiple of `align`, the second
+   * possibly on the helper thread. The bits are the same either way.
+   */
+  ranged(kernel: SplitKernel, fn: (...args: number[]) => void, args: number[], total: number, align: number, work: number): void {
+    const helper = total < 2 * align ? 0 : this.helperFor(work);
+    if (helper === 0) {
+      fn(...args, 0, total);
+      return;
+    }
+    const mid = Math.floor(total / 2 / align) * align;
+    split(helper, kernel, fn, [...args, 0, mid], [...args, mid, total]);
+  }
+
+  /** fn(...first) + fn(...second), the second possibly on the helper thread (see threads.ts). */
+  halves(kernel: SplitKernel, fn: (...args: number[]) => number | void, first: number[], second: number[], work: number): number {
+    return split(this.helperFor(work), kernel, fn, first, second);
   }
 
   /** A zeroed view of `length` elements, 16-byte aligned, past the kernels' static data. */
@@ -93,14 +130,16 @@ export class RowBlock {
 
 /** The kernels of one precision, named without their `32`/`64` suffix (runtime/training/index.ts). */
 export interface Kernels {
-  denseForward(x: number, rows: number, nIn: number, nOut: number, w: number, b: number, y: number, relu: boolean): void;
-  denseBackward(x: number, dy: number, rows: number, nIn: number, nOut: number, w: number, dx: number, dw: number, db: number): void;
+  denseForward(x: number, rows: number, nIn: number, nOut: number, w: number, b: number, y: number, oFrom: number, oTo: number): void;
+  denseWeightGradient(x: number, dy: number, rows: number, nIn: number, nOut: number, dw: number, db: number, oFrom: number, oTo: number): void;
+  denseInputGradient(dy: number, rows: number, nIn: number, nOut: number, w: number, dx: number, iFrom: number, iTo: number): void;
   reluForward(kind: number, x: number, n: number, y: number, alpha: number): void;
   reluBackward(kind: number, x: number, dy: number, n: number, dx: number, alpha: number): void;
   batchNormTrain(x: number, rows: number, features: number, gamma: number, beta: number, eps: number, momentum: number, runningMean: number, runningVar: number, invStd: number, xHat: number, y: number, scratch: number): void;
   batchNormEval(x: number, rows: number, features: number, gamma: number, beta: number, eps: number, runningMean: number, runningVar: number, invStd: number, xHat: number, y: number): void;
   batchNormBackward(dy: number, rows: number, features: number, gamma: number, invStd: number, xHat: number, batchStatistics: boolean, dGamma: number, dBeta: number, dx: number, scratch: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, invSqrtC2: number, epsilon: number, weightDecay: number, decayStep: number, decoupled: boolean): number;
+  /** `decoupled`: 1 for AdamW, 0 for Adam. */
+  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, invSqrtC2: number, epsilon: number, weightDecay: number, decayStep: number, decoupled: number): number;
   sgd(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: boolean, weightDecay: number): number;
   sumSquares(p: number, n: number): number;
   scale(p: number, n: number, s: number): void;
@@ -120,7 +159,8 @@ export const RELU_KIND = { relu: 0, relu6: 1, leaky_relu: 2 } as const;
 
 const KERNEL_NAMES: (keyof Kernels)[] = [
   'denseForward',
-  'denseBackward',
+  'denseWeightGradient',
+  'denseInputGradient',
   'reluForward',
   'reluBackward',
   'batchNormTrain',
@@ -167,10 +207,10 @@ function alignUp(bytes: number): number {
 
 /** The part of the WebAssembly JS API used here (the compiler's lib settings carry no DOM types). */
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
 }
 interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -189,7 +229,7 @@ function kernelModule(): { module: object; heapBase: number } {
     const file = join(dir, TRAINING_WASM);
     if (existsSync(file)) {
       const module = new wasm.Module(readFileSync(file));
-      const probe = new wasm.Instance(module, { env: { memory: new wasm.Memory({ initial: STATIC_PAGES, maximum: STATIC_PAGES }) } }).exports;
+      const probe = new wasm.Instance(module, { env: { memory: new wasm.Memory({ initial: STATIC_PAGES, maximum: STATIC_PAGES, shared: true }) } }).exports;
       compiled = { module, heapBase: (probe.heapBase as () => number)() };
       return compiled;
     }

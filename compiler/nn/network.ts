@@ -19,6 +19,8 @@ export interface NetworkOptions {
   inputGradient?: boolean;
   /** Raw rows loaded with `loadRows` are standardized with these statistics on the way in. */
   inputStandardization?: Standardization | null;
+  /** Let a second thread run half of the largest kernels (compiler/nn/threads.ts); results are the same. */
+  parallel?: boolean;
 }
 
 /** Every parameter of a network in one contiguous block: weight-decayed tensors first. */
@@ -72,7 +74,7 @@ export class Network {
     const nOut = layers[layers.length - 1].outFeatures;
     const standardize = options.inputStandardization ?? null;
     const lengths = [count, count, ...Array<number>(slots).fill(count), rows * nIn, rows * nOut, rows * nOut, ...(standardize ? [nIn, nIn] : []), ...layers.flatMap((l) => l.bufferLengths(rows)), ...layers.map((l) => (isReluFamily(l) ? l.outFeatures : 0))];
-    this.engine = new Engine(precision, lengths);
+    this.engine = new Engine(precision, lengths, options.parallel ?? false);
     this.rows = rows;
     this.parameters = placeParameters(this.engine, params, slots);
     this.input = new RowBlock(this.engine, rows, nIn);

@@ -65,13 +65,25 @@ export function createOptimizer(config: OptimizerConfig, network: Network): Opti
     case 'adamw': {
       const decoupled = config.name === 'adamw';
       const { beta1, beta2, epsilon } = config;
+      const e = network.engine;
+      const bytes = network.parameters.values.BYTES_PER_ELEMENT;
       let t = 0;
       return {
         step: (lr) => {
           t++;
           const stepSize = lr / (1 - Math.pow(beta1, t));
           const invSqrtC2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
-          return parts.reduce((sum, p) => sum + k.adam(p.w, p.g, p.slots[0], p.slots[1], p.n, stepSize, beta1, beta2, invSqrtC2, epsilon, p.weightDecay, lr * p.weightDecay, decoupled), 0);
+          // Each part in two halves, the second possibly on the helper thread; Σ g² = first + second either way.
+          let squares = 0;
+          for (const p of parts) {
+            const half = Math.floor(p.n / 8) * 4;
+            const tail = [stepSize, beta1, beta2, invSqrtC2, epsilon, p.weightDecay, lr * p.weightDecay, decoupled ? 1 : 0];
+            const at = half * bytes;
+            const first = [p.w, p.g, p.slots[0], p.slots[1], half, ...tail];
+            const second = [p.w + at, p.g + at, p.slots[0] + at, p.slots[1] + at, p.n - half, ...tail];
+            squares += e.halves('adam32', k.adam, first, second, p.n);
+          }
+          return squares;
         },
       };
     }

@@ -91,6 +91,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     rows: config.batchSize,
     optimizerSlots: optimizerSlots(config.optimizer),
     inputStandardization,
+    parallel: true,
   });
   const params = network.params();
   const optimizer = createOptimizer(config.optimizer, network);

@@ -13,11 +13,17 @@
  *  weights  dw[o][i] = Σ_r dy[r][o]·x[r][i]         tiles of 4 outputs × 2 vectors of i, lanes along i;
  *  inputs   dx[r][i] = Σ_o dy[r][o]·w[o][i]         tiles of 4 rows × 2 vectors of i, lanes along i;
  *  bias     db[o]    = Σ_r dy[r][o]                 lanes along o.
+ * Each takes a range of what it writes (outputs, or dx's input columns) so two threads can share a
+ * layer; the ranges start on tile boundaries and every value is summed by the same code wherever
+ * the range splits, so results are identical for any number of threads.
  */
 import { lanes, tailMask, zero } from './lanes';
 
-/** y = x Wᵀ + b, then max(y, 0) when `relu` (the Dense → ReLU pair in one pass). */
-export function denseForward<T>(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, relu: bool): void {
+/**
+ * y = x Wᵀ + b for outputs [oFrom, oTo) (oFrom a multiple of 4). Any split of the outputs computes
+ * every output with the same tile, so the bits do not depend on it.
+ */
+export function denseForward<T>(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, oFrom: i32, oTo: i32): void {
   const S = <usize>sizeof<T>();
   const L = lanes<T>();
   const rowIn = <usize>nIn * S;
@@ -31,7 +37,8 @@ export function denseForward<T>(x: usize, rows: i32, nIn: i32, nOut: i32, w: usi
   const tiled = nIn >= L;
   const pairs = tiled ? rows & ~1 : 0;
   const quads = tiled ? nOut & ~3 : 0;
-  for (let o = 0; o < quads; o += 4) {
+  const quadsTo = min(oTo, quads);
+  for (let o = oFrom; o < quadsTo; o += 4) {
     const w0 = w + <usize>o * rowIn;
     const w1 = w0 + rowIn;
     const w2 = w1 + rowIn;
@@ -75,63 +82,51 @@ export function denseForward<T>(x: usize, rows: i32, nIn: i32, nOut: i32, w: usi
         a13 = v128.add<T>(a13, v128.and(v128.mul<T>(v, t), mask));
       }
       const y0 = y + <usize>r * rowOut + <usize>o * S;
-      storeSums4<T>(a00, a01, a02, a03, bo, y0, relu);
-      storeSums4<T>(a10, a11, a12, a13, bo, y0 + rowOut, relu);
+      storeSums4<T>(a00, a01, a02, a03, bo, y0);
+      storeSums4<T>(a10, a11, a12, a13, bo, y0 + rowOut);
     }
   }
   // What the tiles left: the last odd row, the last 1–3 outputs, or everything for nIn < lanes.
   for (let r = 0; r < rows; r++) {
-    const o0 = r < pairs ? quads : 0;
+    const o0 = r < pairs ? max(oFrom, quads) : oFrom;
     const xr = x + <usize>r * rowIn;
-    for (let o = o0; o < nOut; o++) {
+    for (let o = o0; o < oTo; o++) {
       const wo = w + <usize>o * rowIn;
       let acc: T = 0;
       for (let k: usize = 0; k < rowIn; k += S) acc += load<T>(xr + k) * load<T>(wo + k);
       acc += load<T>(b + <usize>o * S);
-      store<T>(y + <usize>r * rowOut + <usize>o * S, relu && !(acc > 0) ? <T>0 : acc);
+      store<T>(y + <usize>r * rowOut + <usize>o * S, acc);
     }
   }
 }
 
 /** Lane sums of four accumulators (outputs o…o+3 of one row) plus their biases, stored at `dst`. */
 // @ts-ignore: decorator
-@inline function storeSums4<T>(a0: v128, a1: v128, a2: v128, a3: v128, bias: usize, dst: usize, relu: bool): void {
+@inline function storeSums4<T>(a0: v128, a1: v128, a2: v128, a3: v128, bias: usize, dst: usize): void {
   if (sizeof<T>() == 4) {
     const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
     const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
-    let s = f32x4.add(f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)), v128.load(bias));
-    if (relu) s = f32x4.pmax(zero(), s);
-    v128.store(dst, s);
+    v128.store(dst, f32x4.add(f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)), v128.load(bias)));
   } else {
-    let s01 = f64x2.add(f64x2.add(v128.shuffle<f64>(a0, a1, 0, 2), v128.shuffle<f64>(a0, a1, 1, 3)), v128.load(bias));
-    let s23 = f64x2.add(f64x2.add(v128.shuffle<f64>(a2, a3, 0, 2), v128.shuffle<f64>(a2, a3, 1, 3)), v128.load(bias, 16));
-    if (relu) {
-      s01 = f64x2.pmax(zero(), s01);
-      s23 = f64x2.pmax(zero(), s23);
-    }
-    v128.store(dst, s01);
-    v128.store(dst, s23, 16);
+    v128.store(dst, f64x2.add(f64x2.add(v128.shuffle<f64>(a0, a1, 0, 2), v128.shuffle<f64>(a0, a1, 1, 3)), v128.load(bias)));
+    v128.store(dst, f64x2.add(f64x2.add(v128.shuffle<f64>(a2, a3, 0, 2), v128.shuffle<f64>(a2, a3, 1, 3)), v128.load(bias, 16)), 16);
   }
 }
 
 /**
- * dw and db from the layer's input x and the gradient dy of its output (both overwritten), and
- * dx = dy W when `dx` is not 0 (the first layer's input needs no gradient).
+ * dw and db (overwritten) for outputs [oFrom, oTo) (oFrom a multiple of 4) from the layer's input x
+ * and the gradient dy of its output; as in the forward pass, a split changes no bits.
  */
-export function denseBackward<T>(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, dw: usize, db: usize): void {
-  denseWeightGradient<T>(x, dy, rows, nIn, nOut, dw);
-  biasGradient<T>(dy, rows, nOut, db);
-  if (dx != 0) denseInputGradient<T>(dy, rows, nIn, nOut, w, dx);
-}
-
-function denseWeightGradient<T>(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, dw: usize): void {
+export function denseWeightGradient<T>(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, dw: usize, db: usize, oFrom: i32, oTo: i32): void {
+  biasGradient<T>(dy, rows, nOut, db, oFrom, oTo);
   const S = <usize>sizeof<T>();
   const rowIn = <usize>nIn * S;
   const rowOut = <usize>nOut * S;
   const blocks = <usize>(nIn / (2 * lanes<T>())) << 5;
   const quads = nOut & ~3;
+  const quadsTo = min(oTo, quads);
   for (let k: usize = 0; k < blocks; k += 32) {
-    for (let o = 0; o < quads; o += 4) {
+    for (let o = oFrom; o < quadsTo; o += 4) {
       let a00 = zero(), a01 = zero(), a10 = zero(), a11 = zero();
       let a20 = zero(), a21 = zero(), a30 = zero(), a31 = zero();
       let xr = x + k;
@@ -165,7 +160,7 @@ function denseWeightGradient<T>(x: usize, dy: usize, rows: i32, nIn: i32, nOut: 
       v128.store(d + 3 * rowIn, a31, 16);
     }
   }
-  for (let o = 0; o < nOut; o++) {
+  for (let o = oFrom; o < oTo; o++) {
     const k0 = o < quads ? blocks : 0;
     for (let k = k0; k < rowIn; k += S) {
       let acc: T = 0;
@@ -175,13 +170,17 @@ function denseWeightGradient<T>(x: usize, dy: usize, rows: i32, nIn: i32, nOut: 
   }
 }
 
-function denseInputGradient<T>(dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize): void {
+/** dx = dy W for input columns [iFrom, iTo) (iFrom a multiple of 2 vectors' lanes); a split changes no bits. */
+export function denseInputGradient<T>(dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, iFrom: i32, iTo: i32): void {
   const S = <usize>sizeof<T>();
   const rowIn = <usize>nIn * S;
   const rowOut = <usize>nOut * S;
   const blocks = <usize>(nIn / (2 * lanes<T>())) << 5;
   const quads = rows & ~3;
-  for (let k: usize = 0; k < blocks; k += 32) {
+  const from = <usize>iFrom * S;
+  const to = <usize>iTo * S;
+  const blocksTo = min(to, blocks);
+  for (let k = from; k < blocksTo; k += 32) {
     for (let r = 0; r < quads; r += 4) {
       let a00 = zero(), a01 = zero(), a10 = zero(), a11 = zero();
       let a20 = zero(), a21 = zero(), a30 = zero(), a31 = zero();
@@ -216,8 +215,8 @@ function denseInputGradient<T>(dy: usize, rows: i32, nIn: i32, nOut: i32, w: usi
     }
   }
   for (let r = 0; r < rows; r++) {
-    const k0 = r < quads ? blocks : 0;
-    for (let k = k0; k < rowIn; k += S) {
+    const k0 = r < quads ? max(from, blocks) : from;
+    for (let k = k0; k < to; k += S) {
       let acc: T = 0;
       for (let o = 0; o < nOut; o++) acc += load<T>(dy + <usize>r * rowOut + <usize>o * S) * load<T>(w + <usize>o * rowIn + k);
       store<T>(dx + <usize>r * rowIn + k, acc);
@@ -225,17 +224,19 @@ function denseInputGradient<T>(dy: usize, rows: i32, nIn: i32, nOut: i32, w: usi
   }
 }
 
-/** db[o] = Σ_r dy[r][o], rows in order. */
-function biasGradient<T>(dy: usize, rows: i32, nOut: i32, db: usize): void {
+/** db[o] = Σ_r dy[r][o], rows in order, for outputs [oFrom, oTo) (oFrom a multiple of 4). */
+function biasGradient<T>(dy: usize, rows: i32, nOut: i32, db: usize, oFrom: i32, oTo: i32): void {
   const S = <usize>sizeof<T>();
   const rowOut = <usize>nOut * S;
-  const full = <usize>(nOut / lanes<T>()) << 4;
-  for (let k: usize = 0; k < full; k += 16) {
+  const from = <usize>oFrom * S;
+  const to = <usize>oTo * S;
+  const full = min(to, <usize>(nOut / lanes<T>()) << 4);
+  for (let k = from; k < full; k += 16) {
     let acc = zero();
     for (let r = 0; r < rows; r++) acc = v128.add<T>(acc, v128.load(dy + <usize>r * rowOut + k));
     v128.store(db + k, acc);
   }
-  for (let k = full; k < rowOut; k += S) {
+  for (let k = max(from, full); k < to; k += S) {
     let acc: T = 0;
     for (let r = 0; r < rows; r++) acc += load<T>(dy + <usize>r * rowOut + k);
     store<T>(db + k, acc);

@@ -7,22 +7,28 @@
  */
 import { batchNormBackward, batchNormEval, batchNormTrain } from './batchnorm';
 import { bceLoss, huberLoss, maeLoss, mseLoss, softmaxCrossEntropyLoss } from './losses';
-import { denseBackward, denseForward } from './dense';
+import { denseForward, denseInputGradient, denseWeightGradient } from './dense';
 import { allFinite, columnMax, countOutside, reluBackward, reluForward, scale, sumSquares } from './elementwise';
 import { adam, sgd } from './optimizers';
 import { standardizeRows } from './standardize';
 
-export function denseForward32(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, relu: bool): void {
-  denseForward<f32>(x, rows, nIn, nOut, w, b, y, relu);
+export function denseForward32(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, oFrom: i32, oTo: i32): void {
+  denseForward<f32>(x, rows, nIn, nOut, w, b, y, oFrom, oTo);
 }
-export function denseForward64(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, relu: bool): void {
-  denseForward<f64>(x, rows, nIn, nOut, w, b, y, relu);
+export function denseForward64(x: usize, rows: i32, nIn: i32, nOut: i32, w: usize, b: usize, y: usize, oFrom: i32, oTo: i32): void {
+  denseForward<f64>(x, rows, nIn, nOut, w, b, y, oFrom, oTo);
 }
-export function denseBackward32(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, dw: usize, db: usize): void {
-  denseBackward<f32>(x, dy, rows, nIn, nOut, w, dx, dw, db);
+export function denseWeightGradient32(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, dw: usize, db: usize, oFrom: i32, oTo: i32): void {
+  denseWeightGradient<f32>(x, dy, rows, nIn, nOut, dw, db, oFrom, oTo);
 }
-export function denseBackward64(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, dw: usize, db: usize): void {
-  denseBackward<f64>(x, dy, rows, nIn, nOut, w, dx, dw, db);
+export function denseInputGradient32(dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, iFrom: i32, iTo: i32): void {
+  denseInputGradient<f32>(dy, rows, nIn, nOut, w, dx, iFrom, iTo);
+}
+export function denseWeightGradient64(x: usize, dy: usize, rows: i32, nIn: i32, nOut: i32, dw: usize, db: usize, oFrom: i32, oTo: i32): void {
+  denseWeightGradient<f64>(x, dy, rows, nIn, nOut, dw, db, oFrom, oTo);
+}
+export function denseInputGradient64(dy: usize, rows: i32, nIn: i32, nOut: i32, w: usize, dx: usize, iFrom: i32, iTo: i32): void {
+  denseInputGradient<f64>(dy, rows, nIn, nOut, w, dx, iFrom, iTo);
 }
 export function reluForward32(kind: i32, x: usize, n: i32, y: usize, alpha: f32): void {
   reluForward<f32>(kind, x, n, y, alpha);
