@@ -70,8 +70,8 @@ const ANOMALY: BenchCase = {
 const CASES = [DIGITS, ANOMALY];
 
 type Path = 'API' | 'CLI';
-type Peer = 'firmnet' | 'PyTorch 1 thread' | 'PyTorch 2 threads' | 'tfjs';
-const PEERS: Peer[] = ['firmnet', 'PyTorch 1 thread', 'PyTorch 2 threads', 'tfjs'];
+type Peer = 'firmnet' | 'firmnet 1 thread' | 'PyTorch 1 thread' | 'PyTorch 2 threads' | 'tfjs';
+const PEERS: Peer[] = ['firmnet', 'firmnet 1 thread', 'PyTorch 1 thread', 'PyTorch 2 threads', 'tfjs'];
 type Clock = 'wall' | 'cpu';
 
 /** samples/s per wall-clock second and per CPU-second (null where it cannot be measured). */
@@ -104,7 +104,10 @@ export async function benchTrainThroughput(): Promise<void> {
     const torchInputs = CASES.map((c, i) => writeTorchInputs(scratch, c, data[i]));
     for (let round = 1; round <= ROUNDS; round++) {
       process.stderr.write(`round ${round}/${ROUNDS}\n`);
-      for (const [i, c] of CASES.entries()) record(c, 'API', 'firmnet', firmnetApi(c, data[i]));
+      for (const c of CASES) {
+        record(c, 'API', 'firmnet', await firmnetApi(c, 'auto'));
+        record(c, 'API', 'firmnet 1 thread', await firmnetApi(c, '1'));
+      }
       stepRates.push(trainingStepMacRate(ANOMALY, data[CASES.indexOf(ANOMALY)]));
       if (python) {
         const loops = CASES.map((c, i) => torchJob(c, data[i], torchInputs[i], 'loop'));
@@ -113,7 +116,9 @@ export async function benchTrainThroughput(): Promise<void> {
         for (const r of await torchRun(python, root, 2, loops)) record(caseNamed(r.name), 'API', 'PyTorch 2 threads', r);
       }
       for (const [i, c] of CASES.entries()) {
-        record(c, 'CLI', 'firmnet', await firmnetCli(c, root, scratch, Math.round(data[i].rows * (1 - DEFAULT_TRAIN_SETTINGS.validationSplit))));
+        const fitRows = Math.round(data[i].rows * (1 - DEFAULT_TRAIN_SETTINGS.validationSplit));
+        record(c, 'CLI', 'firmnet', await firmnetCli(c, root, scratch, fitRows, 'auto'));
+        record(c, 'CLI', 'firmnet 1 thread', await firmnetCli(c, root, scratch, fitRows, '1'));
         const tfData = c.task === 'autoencoder' ? firstRows(data[i], TFJS_AUTOENCODER_ROWS) : data[i];
         record(c, 'API', 'tfjs', await tfjsFit(c, tfData, 0));
         record(c, 'CLI', 'tfjs', await tfjsFit(c, tfData, DEFAULT_TRAIN_SETTINGS.validationSplit));
@@ -131,9 +136,11 @@ export async function benchTrainThroughput(): Promise<void> {
   for (const clock of ['wall', 'cpu'] as Clock[]) {
     console.log();
     console.log(clock === 'wall' ? 'per wall-clock second:' : 'per CPU-second of the process (the wall figure on an idle core):');
-    printTable(['model', 'path', ...PEERS, 'firmnet/PyTorch', 'firmnet/tfjs'], tableRows(rates, clock, python !== null));
+    printTable(['model', 'path', ...PEERS, 'firmnet/PyTorch', '1 thread each', 'firmnet/tfjs'], tableRows(rates, clock, python !== null));
   }
-  console.log('firmnet/PyTorch: within each round against the faster PyTorch configuration, then the median over rounds.');
+  console.log('firmnet: the default (a helper thread takes half of the largest kernels when free); firmnet 1 thread: FIRMNET_THREADS=1.');
+  console.log('firmnet/PyTorch: the default firmnet within each round against the faster PyTorch configuration, then the median over rounds;');
+  console.log('1 thread each: firmnet 1 thread against PyTorch 1 thread.');
   console.log(`tfjs on the autoencoder: ${TFJS_AUTOENCODER_ROWS} rows per epoch. Per-round samples/s (wall / CPU):`);
   for (const [k, values] of rates) console.log(`  ${k}: ${values.map((v) => `${Math.round(v.wall)}/${v.cpu === null ? '—' : Math.round(v.cpu)}`).join(', ')}`);
   console.log();
@@ -157,8 +164,8 @@ function tableRows(rates: Map<string, Rate[]>, clock: Clock, withTorch: boolean)
         if (!s) return peer.startsWith('PyTorch') && !withTorch ? 'skipped' : '—';
         return s.every((v) => v !== null) ? Math.round(median(s as number[])).toLocaleString('en-US') : '—';
       };
-      const firmnet = series('firmnet')!;
-      const ratio = (others: (number | null)[][]): string => {
+      const ratio = (others: (number | null)[][], mine: Peer = 'firmnet'): string => {
+        const firmnet = series(mine)!;
         const perRound = firmnet.map((f, r) => {
           const best = Math.max(...others.map((o) => o[r] ?? 0));
           return f !== null && best > 0 ? f / best : null;
@@ -166,7 +173,8 @@ function tableRows(rates: Map<string, Rate[]>, clock: Clock, withTorch: boolean)
         return perRound.every((v) => v !== null) && others.length > 0 ? `${median(perRound as number[]).toFixed(2)}×` : 'n/a';
       };
       const torch = [series('PyTorch 1 thread'), series('PyTorch 2 threads')].filter((s): s is (number | null)[] => s !== undefined);
-      rows.push([c.label, path, ...PEERS.map(cell), ratio(torch), ratio([series('tfjs')!])]);
+      const torchOne = series('PyTorch 1 thread');
+      rows.push([c.label, path, ...PEERS.map(cell), ratio(torch), torchOne ? ratio([torchOne], 'firmnet 1 thread') : 'n/a', ratio([series('tfjs')!])]);
     }
   }
   return rows;
@@ -184,8 +192,17 @@ function settingsFor(c: BenchCase, overrides: Partial<TrainSettings>): TrainSett
   return { ...DEFAULT_TRAIN_SETTINGS, hidden: c.hidden, batchNorm: c.batchNorm, batchSize: c.batchSize, ...overrides };
 }
 
-/** trainModel's own per-epoch samples/s (the step loop) and rows per CPU-second between epoch reports, medians after warm-up. */
-function firmnetApi(c: BenchCase, data: Dataset): Rate {
+/**
+ * trainModel's own per-epoch samples/s (the step loop) and rows per CPU-second between epoch
+ * reports, medians after warm-up, in a fresh process (the helper thread is chosen per process).
+ */
+async function firmnetApi(c: BenchCase, threads: string): Promise<Rate> {
+  const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--api-child', c.name], { env: { ...process.env, FIRMNET_THREADS: threads } });
+  return JSON.parse(stdout) as Rate;
+}
+
+function firmnetApiChild(c: BenchCase): Rate {
+  const data = loadDataset(join(repoRoot(), c.file), { task: c.task, labelColumns: ['label'] });
   const cpuSeconds: number[] = [];
   let last = process.cpuUsage();
   const result = trainModel(data, trainConfig(c.task, settingsFor(c, { epochs: c.warmup + c.epochs, validationSplit: 0 })), 'bench', {
@@ -199,16 +216,17 @@ function firmnetApi(c: BenchCase, data: Dataset): Rate {
 }
 
 /** `firmnet train` per epoch: (--epochs 1+N) − (--epochs 1), over N, in wall time and (with /usr/bin/time) CPU time. */
-async function firmnetCli(c: BenchCase, root: string, scratch: string, fitRows: number): Promise<Rate> {
+async function firmnetCli(c: BenchCase, root: string, scratch: string, fitRows: number, threads: string): Promise<Rate> {
   const timed = existsSync(TIME);
+  const env = { ...process.env, FIRMNET_THREADS: threads };
   const run = async (epochs: number): Promise<{ wall: number; cpu: number | null }> => {
     const cli = [join(root, 'bin/firmnet.js'), 'train', '--data', join(root, c.file), '--task', c.task, '--hidden', c.hidden.join(','), '--batch-size', String(c.batchSize)];
     if (c.batchNorm) cli.push('--batch-norm');
     cli.push('--epochs', String(epochs), '--out', join(scratch, `${c.name}.json`));
     const usage = join(scratch, 'usage.txt');
     const started = performance.now();
-    if (timed) await promisify(execFile)(TIME, ['-f', '%U %S', '-o', usage, process.execPath, ...cli], { maxBuffer: 64 << 20 });
-    else await promisify(execFile)(process.execPath, cli, { maxBuffer: 64 << 20 });
+    if (timed) await promisify(execFile)(TIME, ['-f', '%U %S', '-o', usage, process.execPath, ...cli], { maxBuffer: 64 << 20, env });
+    else await promisify(execFile)(process.execPath, cli, { maxBuffer: 64 << 20, env });
     const wall = (performance.now() - started) / 1000;
     if (!timed) return { wall, cpu: null };
     const [user, system] = readFileSync(usage, 'utf8').trim().split(/\s+/).map(Number);
@@ -405,3 +423,5 @@ function printTable(header: string[], rows: string[][]): void {
   console.log(`|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of rows) console.log(line(r));
 }
+
+if (process.argv[2] === '--api-child') console.log(JSON.stringify(firmnetApiChild(caseNamed(process.argv[3]))));
