@@ -5,9 +5,11 @@
  *   register  eight independent accumulators, operands in registers: the arithmetic units' limit;
  *   loads     the shape of a dense tile's inner loop: two weight vectors and four broadcast inputs
  *             loaded per eight multiply-adds (L1-resident).
- * And the firmnet dense kernels themselves (compiler/nn/engine.ts) on the autoencoder's layer shapes.
+ * And firmnet's dense layer itself (its kernels as training calls them) on the autoencoder's layer shapes.
  */
-import { Engine } from '../compiler/nn/engine.js';
+import { Dense } from '../compiler/nn/dense.js';
+import { Network } from '../compiler/nn/network.js';
+import { Rng } from '../compiler/rng.js';
 import { median } from './stats.js';
 
 const PEAK_SOURCE = `
@@ -97,22 +99,21 @@ export async function measureF32x4Peak(): Promise<PeakFigures> {
     [64, 128, 128],
     [64, 128, 640],
   ]) {
-    const engine = new Engine('float32', [rows * nIn, nIn * nOut, nOut, rows * nOut, rows * nOut, rows * nIn, nIn * nOut, nOut]);
-    const [x, w, b, y, dy, dx, dw, db] = [rows * nIn, nIn * nOut, nOut, rows * nOut, rows * nOut, rows * nIn, nIn * nOut, nOut].map((n) => engine.floats(n));
-    for (const v of [x, w, b, dy]) for (let i = 0; i < v.length; i++) v[i] = Math.sin(i) * 0.5;
-    const a = (v: Float32Array | Float64Array): number => engine.address(v);
+    // The layer as training runs it (packing included), on one thread.
+    const dense = new Dense(nIn, nOut, 'float32', 0);
+    dense.initialize('he', new Rng(1));
+    const network = new Network([dense], { rows, inputGradient: true });
+    const x = network.loadRows(Float32Array.from({ length: rows * nIn }, (_, i) => Math.sin(i)), Uint32Array.from({ length: rows }, (_, i) => i), 0, rows);
+    const dy = network.outputGradientRows(rows);
+    dy.data.forEach((_, i) => (dy.data[i] = Math.cos(i) * 0.1));
     const reps = Math.ceil(2e8 / (rows * nIn * nOut));
-    const k = engine.kernels;
     figures.dense.push({
       label: `${rows} rows × ${nIn}→${nOut}`,
       forward: macPerCpuNs(() => {
-        for (let i = 0; i < reps; i++) k.denseForward(a(x), rows, nIn, nOut, a(w), a(b), a(y), 0, nOut);
+        for (let i = 0; i < reps; i++) dense.forward(x, 'train');
       }, reps * rows * nIn * nOut),
       backward: macPerCpuNs(() => {
-        for (let i = 0; i < reps; i++) {
-          k.denseWeightGradient(a(x), a(dy), rows, nIn, nOut, a(dw), a(db), 0, nOut);
-          k.denseInputGradient(a(dy), rows, nIn, nOut, a(w), a(dx), 0, nIn);
-        }
+        for (let i = 0; i < reps; i++) dense.backward(dy, true);
       }, reps * rows * nIn * nOut * 2),
     });
   }
