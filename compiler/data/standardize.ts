@@ -1,5 +1,5 @@
 import type { Standardization } from '../model/float-model.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 
 /**
  * Per-column mean and standard deviation (population) of `rows` of a row-major matrix, computed in
@@ -40,6 +40,20 @@ export function applyStandardization(values: Float32Array, columns: number, s: S
     out[i] = Math.fround(values[i] - Math.fround(s.mean[j])) / Math.fround(s.std[j]);
   }
   return out;
+}
+
+/**
+ * Index of the first value that `applyStandardization` would turn into NaN/±Infinity, or −1: the
+ * same float32 operations, without the copy (a million-row data set is checked in place).
+ */
+export function firstNonFiniteStandardized(values: Float32Array, columns: number, s: Standardization): number {
+  const mean = Float32Array.from(s.mean);
+  const std = Float32Array.from(s.std);
+  for (let i = 0; i < values.length; i++) {
+    const j = i % columns;
+    if (!Number.isFinite(Math.fround(Math.fround(values[i] - mean[j]) / std[j]))) return i;
+  }
+  return -1;
 }
 
 /** f32(f32(y · std) + mean), the inverse, for regression outputs. */

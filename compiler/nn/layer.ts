@@ -1,3 +1,4 @@
+import { shortestFloat32 } from '../float32.js';
 import type { LayerSpec } from '../model/float-model.js';
 import type { Engine } from './engine.js';
 import type { FloatArray, Matrix } from './matrix.js';
@@ -44,27 +45,5 @@ export function toSpecNumbers(values: FloatArray): number[] {
   return out;
 }
 
-/**
- * The shortest decimal that reads back as the same float32. A precision that round-trips also
- * round-trips with one digit more (the finer grid holds the coarser one), so the shortest is found by
- * bisecting 1…9 digits: about four toPrecision calls instead of up to nine (model files of the
- * autoencoder's 530k weights are written in half the time).
- */
-export function shortestFloat32(x: number): number {
-  const f = Math.fround(x);
-  if (f === 0 || !Number.isFinite(f)) return f === 0 ? 0 : f;
-  let lo = 1;
-  let hi = 9;
-  let shortest = Number(f.toPrecision(9));
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const candidate = Number(f.toPrecision(mid));
-    if (Math.fround(candidate) === f) {
-      shortest = candidate;
-      hi = mid;
-    } else {
-      lo = mid + 1;
-    }
-  }
-  return shortest;
-}
+// Kept until compiler/quantize/lower.ts imports it from its home, compiler/float32.ts.
+export { shortestFloat32 };
