@@ -41,6 +41,8 @@ export interface BundledVariant {
   /** Hidden activation (default ReLU). */
   activation?: ActivationSpec;
   quantize?: Partial<QuantizeOptions>;
+  /** LayerNorm after each hidden dense layer. */
+  layerNorm?: boolean;
 }
 
 /** A bundled model, or a variant of it (another activation or quantization) for wider test coverage. */
@@ -57,7 +59,7 @@ export function buildBundledModel(spec: BundledModelSpec, variant: BundledVarian
     train,
     {
       task: spec.task,
-      architecture: { hidden: BUNDLED_HIDDEN, activation: variant.activation ?? { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+      architecture: { hidden: BUNDLED_HIDDEN, activation: variant.activation ?? { type: 'relu' }, outputActivation: null, batchNorm: false, ...(variant.layerNorm ? { layerNorm: true } : {}), dropout: 0, init: 'auto' },
       loss: null,
       optimizer: DEFAULT_OPTIMIZER,
       learningRate: 1e-3,

@@ -22,6 +22,7 @@ interface Case {
   quantize: Partial<QuantizeOptions>;
   /** Ops (op:input dtype) the quantized model must contain, so the case covers what it claims. */
   ops: string[];
+  layerNorm?: boolean;
 }
 
 const CASES: Case[] = [
@@ -30,6 +31,8 @@ const CASES: Case[] = [
   { data: 'breast-cancer', task: 'binary', activation: { type: 'relu' }, quantize: {}, ops: ['fully_connected:int8'] },
   { data: 'iris', task: 'multiclass', activation: { type: 'relu' }, quantize: { int16: ['all'] }, ops: ['fully_connected:int16'] },
   { data: 'diabetes', task: 'regression', activation: { type: 'leaky_relu', alpha: 0.1 }, quantize: {}, ops: ['leaky_relu:int8'] },
+  { data: 'digits', task: 'multiclass', activation: { type: 'relu' }, quantize: {}, ops: ['layer_norm:int8'], layerNorm: true },
+  { data: 'iris', task: 'multiclass', activation: { type: 'relu' }, quantize: { int16: ['all'] }, ops: ['layer_norm:int16'], layerNorm: true },
 ];
 
 const dir = tempDir('test-sets');
@@ -37,14 +40,14 @@ afterAll(() => removeDir(dir));
 
 describe('every row of the bundled test sets, SIMD and scalar builds', () => {
   CASES.forEach((c, k) => {
-    it(`${c.data} (${c.activation.type}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
+    it(`${c.data} (${c.activation.type}${c.layerNorm ? ', layer_norm' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
       const train = loadDataset(`models/data/${c.data}/train.csv`, { task: c.task, labelColumns: ['label'] });
       const test = loadDataset(`models/data/${c.data}/test.csv`, { task: c.task, labelColumns: ['label'], classNames: train.classNames });
       const { model } = trainModel(
         train,
         {
           task: c.task,
-          architecture: { hidden: [32, 16], activation: c.activation, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+          architecture: { hidden: [32, 16], activation: c.activation, outputActivation: null, batchNorm: false, layerNorm: c.layerNorm, dropout: 0, init: 'auto' },
           loss: null,
           optimizer: DEFAULT_OPTIMIZER,
           learningRate: 3e-3,
