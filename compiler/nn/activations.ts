@@ -1,4 +1,4 @@
-import type { ActivationSpec } from '../model/float-model.js';
+import type { ActivationKind, ActivationSpec } from '../model/float-model.js';
 import { geluExact, geluExactGrad, geluTanh, geluTanhGrad, sigmoid } from '../ops/activation-math.js';
 import { type Engine, RELU_KIND, RowBlock } from './engine.js';
 import type { Layer, Mode, Param } from './layer.js';
@@ -216,21 +216,18 @@ export function softmaxRows(x: Matrix, out: Matrix): void {
   }
 }
 
+/** The trainer's layer for each activation kind: a typed table, so a kind without a layer does not compile. */
+const ACTIVATION_LAYERS: { [K in ActivationKind]: (spec: Extract<ActivationSpec, { type: K }>, features: number) => Layer } = {
+  relu: (_spec, features) => new ReLU(features),
+  relu6: (_spec, features) => new ReLU6(features),
+  leaky_relu: (spec, features) => new LeakyReLU(features, spec.alpha),
+  sigmoid: (_spec, features) => new Sigmoid(features),
+  tanh: (_spec, features) => new Tanh(features),
+  gelu: (spec, features) => new GELU(features, spec.approximate),
+  softmax: (_spec, features) => new Softmax(features),
+};
+
 export function activationLayer(spec: ActivationSpec, features: number): Layer {
-  switch (spec.type) {
-    case 'relu':
-      return new ReLU(features);
-    case 'relu6':
-      return new ReLU6(features);
-    case 'leaky_relu':
-      return new LeakyReLU(features, spec.alpha);
-    case 'sigmoid':
-      return new Sigmoid(features);
-    case 'tanh':
-      return new Tanh(features);
-    case 'gelu':
-      return new GELU(features, spec.approximate);
-    case 'softmax':
-      return new Softmax(features);
-  }
+  // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
+  return (ACTIVATION_LAYERS[spec.type] as (spec: ActivationSpec, features: number) => Layer)(spec, features);
 }

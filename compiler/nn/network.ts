@@ -1,4 +1,5 @@
 import type { LayerSpec, Standardization } from '../model/float-model.js';
+import type { LayerType, SpecOf } from '../ops/float-layer-types.js';
 import { Rng } from '../rng.js';
 import { activationLayer } from './activations.js';
 import { BatchNorm } from './batchnorm.js';
@@ -38,6 +39,31 @@ export interface NetworkState {
   values: FloatArray;
   statistics: FloatArray[];
 }
+
+/** What a layer is built with from its spec: the features reaching it, the precision, its index among layers of its kind (parameter names), and the network's generator (dropout masks). */
+interface LayerContext {
+  features: number;
+  precision: Precision;
+  index: number;
+  rng: Rng;
+}
+
+type LayerFactory<K extends LayerType> = (spec: SpecOf<K>, context: LayerContext) => Layer;
+
+/** The trainer's layer for each kind of the model file: a typed table, so a kind without a layer does not compile. */
+const LAYERS: { [K in LayerType]: LayerFactory<K> } = {
+  dense: (spec, c) => Dense.fromSpec(spec, c.precision, c.index),
+  batchnorm: (spec, c) => BatchNorm.fromSpec(spec, c.precision, c.index),
+  layer_norm: (spec, c) => LayerNorm.fromSpec(spec, c.precision, c.index),
+  dropout: (spec, c) => new Dropout(c.features, spec.rate, c.rng.fork()),
+  relu: (spec, c) => activationLayer(spec, c.features),
+  relu6: (spec, c) => activationLayer(spec, c.features),
+  leaky_relu: (spec, c) => activationLayer(spec, c.features),
+  sigmoid: (spec, c) => activationLayer(spec, c.features),
+  tanh: (spec, c) => activationLayer(spec, c.features),
+  gelu: (spec, c) => activationLayer(spec, c.features),
+  softmax: (spec, c) => activationLayer(spec, c.features),
+};
 
 /** Rows evaluated at a time by networks built only to run (no training batch to size the engine). */
 export const EVAL_BLOCK_ROWS = 256;
@@ -99,27 +125,12 @@ export class Network {
   static fromSpecs(specs: LayerSpec[], inputFeatures: number, rng: Rng, precision: Precision = 'float32', options: NetworkOptions = {}): Network {
     const layers: Layer[] = [];
     let features = inputFeatures;
-    let denseIndex = 0;
-    let bnIndex = 0;
-    let lnIndex = 0;
+    const counts = new Map<LayerType, number>();
     for (const spec of specs) {
-      let layer: Layer;
-      switch (spec.type) {
-        case 'dense':
-          layer = Dense.fromSpec(spec, precision, denseIndex++);
-          break;
-        case 'batchnorm':
-          layer = BatchNorm.fromSpec(spec, precision, bnIndex++);
-          break;
-        case 'layer_norm':
-          layer = LayerNorm.fromSpec(spec, precision, lnIndex++);
-          break;
-        case 'dropout':
-          layer = new Dropout(features, spec.rate, rng.fork());
-          break;
-        default:
-          layer = activationLayer(spec, features);
-      }
+      const index = counts.get(spec.type) ?? 0;
+      counts.set(spec.type, index + 1);
+      // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
+      const layer = (LAYERS[spec.type] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
       features = layer.outFeatures;
       layers.push(layer);
     }
