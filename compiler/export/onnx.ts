@@ -5,7 +5,7 @@
  * The graph reproduces `predictFloat` exactly in structure:
  *   input [batch, inputFeatures]
  *   → Sub(mean) → Div(std)                      (when the model has inputStandardization)
- *   → one node per layer (Gemm, Relu, Clip, LeakyRelu, Sigmoid, Tanh, Gelu, Softmax, BatchNormalization, LayerNormalization, Dropout)
+ *   → one node per layer, as each kind writes it (compiler/ops/<op>/float-layer.ts, `onnx.write`)
  *   → `logits` [batch, outputFeatures]          (graph output 2: the network output before the head)
  *   → Softmax | Sigmoid | Mul(std)·Add(mean) | Identity
  *   → `output` [batch, outputFeatures]          (graph output 1: predictFloat's `scores`)

@@ -18,7 +18,7 @@ export const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass', 'mu
 export type Head = 'identity' | 'sigmoid' | 'softmax';
 
 // The layer specs live with their ops (compiler/ops/<op>/float-spec.ts); these names are the model's.
-export type { ActivationKind, ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec, LayerNormSpec, LayerSpec, LayerType } from '../ops/float-layer-types.js';
+export type { ActivationKind, ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec, LayerSpec, LayerType } from '../ops/float-layer-types.js';
 
 /** x_model = (x_raw − mean) / std, per input feature. */
 export interface Standardization {

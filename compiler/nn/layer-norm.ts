@@ -1,4 +1,4 @@
-import type { LayerNormSpec } from '../model/float-model.js';
+import type { LayerNormSpec } from '../ops/layer-norm/float-spec.js';
 import { layerNormBackward, layerNormForward } from '../ops/layer-norm/float-math.js';
 import { type Engine, RowBlock } from './engine.js';
 import type { Layer, Param } from './layer.js';

@@ -8,8 +8,7 @@
 import type { JsonReader } from '../io/json-reader.js';
 import type { OnnxGraphBuilder } from '../onnx/graph-builder.js';
 import type { LayerType, SpecOf } from './float-layer-types.js';
-import type { FullyConnectedStage } from './fully-connected/stage.js';
-import type { LayerNormStage } from './layer-norm/stage.js';
+import type { FusedActivation } from './fused-activation.js';
 import type { Stage } from './quantized-op-types.js';
 
 type Json = Record<string, unknown>;
@@ -36,6 +35,9 @@ export interface FloatLayerDefinition<K extends LayerType> {
   fold(spec: SpecOf<K>, at: FoldContext): void;
 }
 
+/** A stage whose op ends in an output clamp (an `activation` field): a ReLU/ReLU6 after it becomes that clamp. */
+export type FusableStage = Extract<Stage, { activation: FusedActivation }>;
+
 /** Where a layer folds: the stages so far and what the one before it can take. */
 export interface FoldContext {
   modelName: string;
@@ -45,7 +47,7 @@ export interface FoldContext {
   features: number;
   stages: Stage[];
   /** The stage right before, when it directly precedes this layer and has no fused activation yet: a ReLU/ReLU6 fuses into it. */
-  fusable: FullyConnectedStage | LayerNormStage | null;
+  fusable: FusableStage | null;
   /** The name of the stage before (or `input`), the prefix of an element-wise stage's name. */
   previousName: string;
   /** `dense0`, `dense1`, … in order. */

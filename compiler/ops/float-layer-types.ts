@@ -12,7 +12,7 @@ import type { TabulatedSpec } from './lut/float-spec.js';
 import type { ReluSpec } from './relu/float-spec.js';
 import type { SoftmaxSpec } from './softmax/float-spec.js';
 
-export type { BatchNormSpec, DenseSpec, DropoutSpec, LayerNormSpec };
+export type { BatchNormSpec, DenseSpec, DropoutSpec };
 
 /** The element-wise activations a hidden layer (or an output layer) applies. */
 export type ActivationSpec = ReluSpec | LeakyReluSpec | TabulatedSpec | SoftmaxSpec;

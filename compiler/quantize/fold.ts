@@ -13,7 +13,7 @@ export interface FoldOptions {
 /**
  * The float network rewritten into the layers firmnet quantizes, one stage per IR layer (its `op`
  * is the IR op it lowers to): BatchNorm folded into the adjacent dense layer, Dropout removed,
- * ReLU/ReLU6 fused into the dense or LayerNorm layer before them. Each kind's rule is its `fold`
+ * ReLU/ReLU6 fused into the clamp of the stage before them. Each kind's rule is its `fold`
  * (compiler/ops/float-layers.ts). Weights stay float64 here; each stage's output is one quantized
  * tensor.
  */
@@ -24,9 +24,9 @@ export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
   let features = model.inputFeatures;
   layers.forEach(({ spec, index }, k) => {
     const prev = stages[stages.length - 1];
-    // Fuse only into the stage of the layer immediately before (BatchNorm and Dropout are already gone).
+    // Fuse only into the stage of the layer immediately before (BatchNorm and Dropout are already gone), when its op has a clamp.
     const adjacent = prev !== undefined && k > 0 && layers[k - 1].index === prev.sourceLayers[0];
-    const fusable = adjacent && (prev.op === 'fully_connected' || prev.op === 'layer_norm') && prev.activation === 'none' ? prev : null;
+    const fusable = adjacent && 'activation' in prev && prev.activation === 'none' ? prev : null;
     const at: FoldContext = {
       modelName: model.name,
       index,

@@ -2,7 +2,7 @@ import { FirmnetError } from '../../errors.js';
 import { elementwiseLayer } from '../elementwise-layer.js';
 import type { FloatLayerDefinition, FoldContext } from '../float-layer-definition.js';
 
-/** ReLU and ReLU6 fuse into the clamp of the dense or LayerNorm stage right before them; a ReLU with nothing to fuse into is a LeakyReLU with slope 0. */
+/** ReLU and ReLU6 fuse into the clamp of the stage right before them (any op with an `activation`); a ReLU with nothing to fuse into is a LeakyReLU with slope 0. */
 function foldRelu(type: 'relu' | 'relu6', at: FoldContext): void {
   if (at.fusable) {
     at.fusable.activation = type;
@@ -10,7 +10,7 @@ function foldRelu(type: 'relu' | 'relu6', at: FoldContext): void {
   } else if (type === 'relu') {
     at.stages.push({ op: 'leaky_relu', name: `${at.previousName}.relu`, features: at.features, alpha: 0, sourceLayers: [at.index] });
   } else {
-    throw new FirmnetError('UNSUPPORTED', `${at.modelName}: layer ${at.index} (relu6) must directly follow a dense or layer_norm layer to be quantized (it is fused into its clamp)`);
+    throw new FirmnetError('UNSUPPORTED', `${at.modelName}: layer ${at.index} (relu6) must directly follow a layer with an output clamp, such as a dense layer, to be quantized (it is fused into that clamp)`);
   }
 }
 
