@@ -85,8 +85,14 @@ for (const core of loadCores()) {
       expect(mnemonics.has('sxtb16'), 'SXTB16 in the image').toBe(core.capabilities.dspDualMac);
     });
 
-    it(`all ${vectors.length} committed test vectors and ${shapes.length} awkward dense shapes are bit-exact`, () => {
-      for (const c of cases) checkOnTarget(core, c);
+    // One test per case: each builds and emulates synchronously for a few seconds, and vitest's worker
+    // must get its event loop back between them (one loop over all cases blocked it for minutes).
+    describe(`all ${vectors.length} committed test vectors and ${shapes.length} awkward dense shapes are bit-exact`, () => {
+      for (const c of cases) {
+        it(c.name, () => {
+          checkOnTarget(core, c);
+        });
+      }
     });
 
     for (const m of MODELS) {
