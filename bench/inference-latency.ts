@@ -107,7 +107,7 @@ function normalRows(rng: Rng, rows: number, n: number): Float32Array {
 }
 
 export function macsOf(model: FloatModel): number {
-  return model.layers.reduce((s, l) => s + (l.type === 'dense' ? l.inFeatures * l.outFeatures : 0), 0);
+  return model.layers.reduce((s, l) => s + (l.op === 'dense' ? l.inFeatures * l.outFeatures : 0), 0);
 }
 
 interface Timing {

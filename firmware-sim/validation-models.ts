@@ -57,8 +57,8 @@ export function randomReluLayers(rng: Rng, widths: readonly number[], biasStd: n
     const std = Math.sqrt(2 / inFeatures);
     const weights = Array.from({ length: inFeatures * outFeatures }, () => Math.fround(rng.normal() * std));
     const bias = biasStd === 0 ? new Array<number>(outFeatures).fill(0) : Array.from({ length: outFeatures }, () => Math.fround(rng.normal() * biasStd));
-    layers.push({ type: 'dense', inFeatures, outFeatures, weights, bias });
-    if (k + 2 < widths.length) layers.push({ type: 'relu' });
+    layers.push({ op: 'dense', inFeatures, outFeatures, weights, bias });
+    if (k + 2 < widths.length) layers.push({ op: 'relu' });
   }
   return layers;
 }

@@ -267,14 +267,14 @@ interface TrainedSpec {
 
 function trainedVectors(): TestVector[] {
   const specs: TrainedSpec[] = [
-    { name: 'iris-relu', description: 'iris 4-16-8-3 ReLU MLP, fused ReLU clamps, per-channel weights, auto calibration', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { type: 'relu' }, options: {} },
-    { name: 'iris-softmax-head', description: 'iris MLP with the softmax head quantized (int8 probabilities)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { type: 'relu' }, options: { headInFirmware: true } },
-    { name: 'iris-int16-all', description: 'iris MLP with every activation int16 (16x8)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { type: 'relu' }, options: { int16: ['all'] } },
-    { name: 'breast-cancer-tanh-bn', description: 'breast-cancer 30-16-8-1 tanh MLP with folded BatchNorm, sigmoid head in firmware', data: 'breast-cancer', task: 'binary', hidden: [16, 8], activation: { type: 'tanh' }, options: { headInFirmware: true, method: 'kl' }, batchNorm: true },
-    { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
-    { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
-    { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { type: 'relu' }, options: {}, layerNorm: true },
-    { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { type: 'sigmoid' }, options: { method: 'minmax' } },
+    { name: 'iris-relu', description: 'iris 4-16-8-3 ReLU MLP, fused ReLU clamps, per-channel weights, auto calibration', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: {} },
+    { name: 'iris-softmax-head', description: 'iris MLP with the softmax head quantized (int8 probabilities)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { headInFirmware: true } },
+    { name: 'iris-int16-all', description: 'iris MLP with every activation int16 (16x8)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { int16: ['all'] } },
+    { name: 'breast-cancer-tanh-bn', description: 'breast-cancer 30-16-8-1 tanh MLP with folded BatchNorm, sigmoid head in firmware', data: 'breast-cancer', task: 'binary', hidden: [16, 8], activation: { op: 'tanh' }, options: { headInFirmware: true, method: 'kl' }, batchNorm: true },
+    { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
+    { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
+    { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: {}, layerNorm: true },
+    { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { op: 'sigmoid' }, options: { method: 'minmax' } },
   ];
   return specs.map((spec) => {
     const train = loadDataset(`models/data/${spec.data}/train.csv`, { task: spec.task, labelColumns: ['label'] });

@@ -41,7 +41,7 @@ export function floatModelToOnnx(model: FloatModel): Uint8Array {
   }
   model.layers.forEach((layer, i) => {
     const last = i === model.layers.length - 1;
-    x = addLayer(g, layer, i, x, last ? ONNX_LOGITS_NAME : `l${i}_${layer.type}_out`);
+    x = addLayer(g, layer, i, x, last ? ONNX_LOGITS_NAME : `l${i}_${layer.op}_out`);
   });
   if (model.layers.length === 0) x = g.node('Identity', [x], [ONNX_LOGITS_NAME], 'logits_identity');
   addHead(g, model, x);
@@ -73,7 +73,7 @@ export function floatModelToOnnx(model: FloatModel): Uint8Array {
 
 /** One layer's node(s), named `l{index}_{type}` (compiler/ops/<op>/float-layer.ts, `onnx.write`). */
 function addLayer(g: OnnxGraphBuilder, layer: LayerSpec, index: number, x: string, out: string): string {
-  return floatLayerOf(layer).onnx.write(g, layer, `l${index}_${layer.type}`, x, out);
+  return floatLayerOf(layer).onnx.write(g, layer, `l${index}_${layer.op}`, x, out);
 }
 
 function addHead(g: OnnxGraphBuilder, model: FloatModel, logits: string): void {

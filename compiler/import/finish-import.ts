@@ -53,7 +53,7 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
   const last = layers[layers.length - 1];
   const lastOrigin = net.origins[net.origins.length - 1] ?? '';
   const outputFeatures = outputWidth(layers, net.inputFeatures);
-  const task = options.task ?? pre.task ?? net.recorded.task ?? inferTask(last?.type, outputFeatures);
+  const task = options.task ?? pre.task ?? net.recorded.task ?? inferTask(last?.op, outputFeatures);
   const fail = (message: string): never => {
     throw new FirmnetError('BAD_ARGUMENT', `${options.file}: ${message}`);
   };
@@ -61,15 +61,15 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
   let head: Head = 'identity';
   if (task === 'multiclass') {
     if (outputFeatures < 2) fail(`a multiclass model needs at least 2 outputs, this one has ${outputFeatures}; use --task binary (one sigmoid output) or regression`);
-    if (last?.type === 'sigmoid') fail(`the model ends in a sigmoid (${lastOrigin}); softmax on top of it would change the outputs; use --task multilabel or binary`);
-    if (last?.type === 'softmax') layers.pop();
+    if (last?.op === 'sigmoid') fail(`the model ends in a sigmoid (${lastOrigin}); softmax on top of it would change the outputs; use --task multilabel or binary`);
+    if (last?.op === 'softmax') layers.pop();
     head = 'softmax';
   } else if (task === 'binary' || task === 'multilabel') {
     if (task === 'binary' && outputFeatures !== 1) {
       fail(`a binary model has one output (a sigmoid probability), this one has ${outputFeatures}; a ${outputFeatures}-output softmax classifier imports as --task multiclass`);
     }
-    if (last?.type === 'softmax') fail(`the model ends in a softmax (${lastOrigin}); a ${task} model ends in a sigmoid; use --task multiclass`);
-    if (last?.type === 'sigmoid') layers.pop();
+    if (last?.op === 'softmax') fail(`the model ends in a softmax (${lastOrigin}); a ${task} model ends in a sigmoid; use --task multiclass`);
+    if (last?.op === 'sigmoid') layers.pop();
     head = 'sigmoid';
   } else if (task === 'autoencoder' && outputFeatures !== net.inputFeatures) {
     fail(`an autoencoder reconstructs its input, so it has as many outputs as inputs; this model has ${net.inputFeatures} inputs and ${outputFeatures} outputs`);
@@ -131,7 +131,7 @@ function checkedModel(model: FloatModel, net: ImportedNetwork): FloatModel {
   }
 }
 
-function inferTask(lastType: LayerSpec['type'] | undefined, outputFeatures: number): Task {
+function inferTask(lastType: LayerSpec['op'] | undefined, outputFeatures: number): Task {
   if (lastType === 'softmax') return 'multiclass';
   if (lastType === 'sigmoid') return outputFeatures === 1 ? 'binary' : 'multilabel';
   return 'regression';
@@ -139,7 +139,7 @@ function inferTask(lastType: LayerSpec['type'] | undefined, outputFeatures: numb
 
 function outputWidth(layers: LayerSpec[], inputFeatures: number): number {
   let f = inputFeatures;
-  for (const l of layers) if (l.type === 'dense') f = l.outFeatures;
+  for (const l of layers) if (l.op === 'dense') f = l.outFeatures;
   return f;
 }
 

@@ -70,7 +70,7 @@ class ChainReader {
         const gelu = matchErfGelu(this.g, this.state.value, users);
         if (!gelu) throw this.branching(this.state.value, users);
         gelu.nodes.forEach((n) => this.visited.add(n));
-        this.push({ type: 'gelu', approximate: 'none' }, `the Erf GELU pattern after '${this.state.value}'`);
+        this.push({ op: 'gelu', approximate: 'none' }, `the Erf GELU pattern after '${this.state.value}'`);
         this.advance(gelu.output);
         continue;
       }
@@ -134,13 +134,13 @@ class ChainReader {
       case 'Mul':
         return this.scaleOutput(node);
       case 'Relu':
-        return this.activation(node, { type: 'relu' });
+        return this.activation(node, { op: 'relu' });
       case 'LeakyRelu':
-        return this.activation(node, { type: 'leaky_relu', alpha: this.attrs(node).float('alpha', 0.01) });
+        return this.activation(node, { op: 'leaky_relu', alpha: this.attrs(node).float('alpha', 0.01) });
       case 'Sigmoid':
-        return this.activation(node, { type: 'sigmoid' });
+        return this.activation(node, { op: 'sigmoid' });
       case 'Tanh':
-        return this.activation(node, { type: 'tanh' });
+        return this.activation(node, { op: 'tanh' });
       case 'Gelu':
         return this.gelu(node);
       case 'Softmax':
@@ -207,7 +207,7 @@ class ChainReader {
     const bias = inC ? this.gemmBias(node, inC, outF, transposedOut) : new Float32Array(outF);
     this.push(
       {
-        type: 'dense',
+        op: 'dense',
         inFeatures: inF,
         outFeatures: outF,
         weights: Array.from(weights, (v) => (alpha === 1 ? v : Math.fround(alpha * v))),
@@ -243,7 +243,7 @@ class ChainReader {
     const w = this.matrix(inB, `weight B of ${this.g.describe(node)}`);
     const [inF, outF] = w.dims;
     this.matchFeatures(inF, node);
-    this.push({ type: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, this.g.describe(node));
+    this.push({ op: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, this.g.describe(node));
     this.advance(this.out(node), { rowDims: [outF] });
     this.denseOutput = this.state.value;
   }
@@ -252,7 +252,7 @@ class ChainReader {
   private add(node: NodeProto, previousDense: string | null): void {
     const constant = this.otherConstant(node);
     const last = this.layers[this.layers.length - 1];
-    if (previousDense !== null && last?.type === 'dense') {
+    if (previousDense !== null && last?.op === 'dense') {
       const c = this.g.floats(constant, `the bias added by ${this.g.describe(node)}`);
       const bias = this.perFeature(node, c, last.outFeatures, 'bias');
       last.bias = last.bias.map((b, i) => Math.fround(b + bias[i]));
@@ -337,7 +337,7 @@ class ChainReader {
     if (approximate !== 'none' && approximate !== 'tanh') {
       throw onnxError(this.file, `${this.g.describe(node)}: approximate='${approximate}'; firmnet supports 'none' and 'tanh'`);
     }
-    this.activation(node, { type: 'gelu', approximate });
+    this.activation(node, { op: 'gelu', approximate });
   }
 
   private softmax(node: NodeProto): void {
@@ -346,7 +346,7 @@ class ChainReader {
     // Before opset 13 the default axis was 1; since then −1. On [batch, features] both mean "features".
     const axis = this.attrs(node).int('axis', this.opset >= 13 ? -1 : 1);
     if (axis !== 1 && axis !== -1) throw onnxError(this.file, `${this.g.describe(node)} has axis=${axis}; firmnet supports softmax over the features (axis 1 or −1 of [batch, features])`);
-    this.activation(node, { type: 'softmax' });
+    this.activation(node, { op: 'softmax' });
   }
 
   private clip(node: NodeProto): void {
@@ -356,8 +356,8 @@ class ChainReader {
     // Opset 11+ takes min/max as inputs; the attribute form is read too for files that still carry it.
     const min = inMin ? this.scalar(inMin, `min of ${this.g.describe(node)}`, true) : a.bound('min', -Infinity);
     const max = inMax ? this.scalar(inMax, `max of ${this.g.describe(node)}`, true) : a.bound('max', Infinity);
-    if (min === 0 && max === 6) return this.activation(node, { type: 'relu6' }, 3);
-    if (min === 0 && max === Infinity) return this.activation(node, { type: 'relu' }, 3);
+    if (min === 0 && max === 6) return this.activation(node, { op: 'relu6' }, 3);
+    if (min === 0 && max === Infinity) return this.activation(node, { op: 'relu' }, 3);
     throw onnxError(this.file, `${this.g.describe(node)} clips to [${min}, ${max}]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)`);
   }
 
@@ -381,7 +381,7 @@ class ChainReader {
     // ONNX's momentum weighs the running value; firmnet's (PyTorch's) weighs the batch value.
     this.push(
       {
-        type: 'batchnorm',
+        op: 'batchnorm',
         features,
         gamma: Array.from(scale),
         beta: vector(inBias, 'bias'),
@@ -434,7 +434,7 @@ class ChainReader {
     const constant = (name: string | null, what: string, fill: number): number[] =>
       name === null ? new Array<number>(features).fill(fill) : Array.from(this.perFeature(node, this.g.floats(name, `the ${what} of ${origin}`), features, what));
     if (!(epsilon > 0)) throw onnxError(this.file, `${origin} has epsilon ${epsilon}; a LayerNorm needs epsilon > 0 (PyTorch uses 1e-5)`);
-    this.push({ type: 'layer_norm', features, gamma: constant(scale, 'scale', 1), beta: constant(bias, 'bias', 0), epsilon }, origin);
+    this.push({ op: 'layer_norm', features, gamma: constant(scale, 'scale', 1), beta: constant(bias, 'bias', 0), epsilon }, origin);
   }
 
   private dropout(node: NodeProto): void {
@@ -444,7 +444,7 @@ class ChainReader {
       throw onnxError(this.file, `${this.g.describe(node)} is in training mode; firmnet imports inference graphs (training_mode false)`);
     }
     const rate = inRatio ? this.scalar(inRatio, `ratio of ${this.g.describe(node)}`) : this.attrs(node).float('ratio', 0.5);
-    this.activation(node, { type: 'dropout', rate }, 3);
+    this.activation(node, { op: 'dropout', rate }, 3);
   }
 
   // ── shape-only nodes ────────────────────────────────────────────────────────────────────────────
@@ -501,7 +501,7 @@ class ChainReader {
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
   private push(spec: LayerSpec, origin: string): void {
-    this.parameters += spec.type === 'dense' ? spec.weights.length + spec.bias.length : spec.type === 'batchnorm' ? 4 * spec.features : spec.type === 'layer_norm' ? 2 * spec.features : 0;
+    this.parameters += spec.op === 'dense' ? spec.weights.length + spec.bias.length : spec.op === 'batchnorm' ? 4 * spec.features : spec.op === 'layer_norm' ? 2 * spec.features : 0;
     if (this.parameters > MAX_IMPORT_PARAMETERS) {
       throw onnxError(this.file, `${origin} brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`);
     }
@@ -581,7 +581,7 @@ class ChainReader {
     const current = product(this.state.rowDims);
     if (current === null) {
       this.state = { ...this.state, rowDims: [features] };
-      if (this.inputFeatures === null && this.layers.every((l) => l.type !== 'dense')) this.inputFeatures = features;
+      if (this.inputFeatures === null && this.layers.every((l) => l.op !== 'dense')) this.inputFeatures = features;
       return;
     }
     if (current !== features) {

@@ -309,14 +309,14 @@ class LayerReader {
       case 'LeakyReLU': {
         // TF.js and Keras 2 call the slope alpha (default 0.3); Keras 3 negative_slope.
         const alpha = this.optionalNumber(l, 'alpha', null) ?? this.optionalNumber(l, 'negative_slope', 0.3)!;
-        return this.push({ type: 'leaky_relu', alpha }, origin);
+        return this.push({ op: 'leaky_relu', alpha }, origin);
       }
       case 'BatchNormalization':
         return this.batchNorm(l, origin);
       case 'LayerNormalization':
         return this.layerNorm(l, origin);
       case 'Dropout':
-        return this.push({ type: 'dropout', rate: this.r.number(c, 'rate', `${l.path}.config`, { min: 0, max: 1 }) }, origin);
+        return this.push({ op: 'dropout', rate: this.r.number(c, 'rate', `${l.path}.config`, { min: 0, max: 1 }) }, origin);
       case 'Flatten': {
         const dims = this.requireShape(l);
         if (c.data_format === 'channels_first' && dims.length > 2) this.unsupported(l, 'flattens channels_first data, which reorders the features; firmnet supports channels_last');
@@ -353,13 +353,13 @@ class LayerReader {
     if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${someOf(kernel.shape)}]; expected [inputs, ${units}]`);
     const inF = kernel.shape[0];
     if (dims[0] !== null && dims[0] !== inF) this.fail(l, `kernel takes ${inF} inputs, but the previous layer gives ${dims[0]}`);
-    if (this.inputFeatures === null && this.layers.every((x) => x.type !== 'dense')) this.inputFeatures = inF;
+    if (this.inputFeatures === null && this.layers.every((x) => x.op !== 'dense')) this.inputFeatures = inF;
     // Keras kernels are [in][out]; firmnet (like PyTorch) stores [out][in].
     const weights = new Array<number>(inF * units);
     for (let i = 0; i < inF; i++) for (let o = 0; o < units; o++) weights[o * inF + i] = kernel.values[i * units + o];
     const useBias = c.use_bias !== false;
     const bias = useBias ? Array.from(this.vector(l, 'bias', units)) : new Array<number>(units).fill(0);
-    this.push({ type: 'dense', inFeatures: inF, outFeatures: units, weights, bias }, origin);
+    this.push({ op: 'dense', inFeatures: inF, outFeatures: units, weights, bias }, origin);
     this.rowDims = [units];
     const activation = typeof c.activation === 'string' ? c.activation : 'linear';
     if (activation !== 'linear') this.activation(l, `${origin} activation`, activation);
@@ -386,7 +386,7 @@ class LayerReader {
     const momentum = this.optionalNumber(l, 'momentum', 0.99)!;
     this.push(
       {
-        type: 'batchnorm',
+        op: 'batchnorm',
         features: n,
         gamma: Array.from(gamma),
         beta: Array.from(beta),
@@ -412,7 +412,7 @@ class LayerReader {
     const beta = c.center === false ? new Float32Array(n) : this.vector(l, 'beta', n);
     const epsilon = this.optionalNumber(l, 'epsilon', 1e-3)!;
     if (!(epsilon > 0)) this.fail(l, `has epsilon ${epsilon}; a LayerNorm needs epsilon > 0`);
-    this.push({ type: 'layer_norm', features: n, gamma: Array.from(gamma), beta: Array.from(beta), epsilon }, origin);
+    this.push({ op: 'layer_norm', features: n, gamma: Array.from(gamma), beta: Array.from(beta), epsilon }, origin);
   }
 
   private push(spec: LayerSpec, origin: string): void {
@@ -468,11 +468,11 @@ function activationSpec(name: string): ActivationSpec | 'linear' | null {
     case 'sigmoid':
     case 'tanh':
     case 'softmax':
-      return { type: name };
+      return { op: name };
     case 'gelu':
-      return { type: 'gelu', approximate: 'none' };
+      return { op: 'gelu', approximate: 'none' };
     case 'gelu_new':
-      return { type: 'gelu', approximate: 'tanh' };
+      return { op: 'gelu', approximate: 'tanh' };
     default:
       return null;
   }

@@ -1,5 +1,5 @@
 /**
- * The float model file (format `firmnet.model`, version 1): architecture, float32 weights,
+ * The float model file (format `firmnet.model`, version 2; version 1 files, whose layers say `type` for `op`, are read too): architecture, float32 weights,
  * preprocessing, task and provenance. Documented in docs/model-format.md. Every later stage
  * (quantization, import/export, emitters) starts from this type.
  */
@@ -7,7 +7,7 @@ import type { DenseSpec, LayerSpec } from '../ops/float-layer-types.js';
 import { floatParameterCount } from '../ops/float-layers.js';
 
 export const MODEL_FORMAT = 'firmnet.model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /** `autoencoder`: reconstruct the inputs; rows whose reconstruction error passes a threshold are anomalies. */
 export type Task = 'regression' | 'binary' | 'multiclass' | 'multilabel' | 'autoencoder';
@@ -85,7 +85,7 @@ export function headForTask(task: Task): Head {
 }
 
 export function denseLayers(model: FloatModel): DenseSpec[] {
-  return model.layers.filter((l): l is DenseSpec => l.type === 'dense');
+  return model.layers.filter((l): l is DenseSpec => l.op === 'dense');
 }
 
 export function parameterCount(model: FloatModel): number {

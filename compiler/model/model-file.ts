@@ -71,16 +71,16 @@ function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
     r.fail('format', `expected '${MODEL_FORMAT}', got ${JSON.stringify(format)}${hint}`);
   }
   const version = r.number(root, 'version', '', { integer: true });
-  if (version !== MODEL_VERSION) {
+  if (version !== MODEL_VERSION && version !== 1) {
     throw new FirmnetError(
       'BAD_MODEL_FILE',
-      `${r.file}: model format version ${version} is not supported by this firmnet (it reads version ${MODEL_VERSION}); ${version > MODEL_VERSION ? 'upgrade firmnet' : 're-train or re-import the model'}`,
+      `${r.file}: model format version ${version} is not supported by this firmnet (it reads versions 1 and ${MODEL_VERSION}); ${version > MODEL_VERSION ? 'upgrade firmnet' : 're-train or re-import the model'}`,
     );
   }
   const inputFeatures = r.number(root, 'inputFeatures', '', { integer: true, min: 1 });
   const outputFeatures = r.number(root, 'outputFeatures', '', { integer: true, min: 1 });
   const task = r.string(root, 'task', '', TASKS);
-  const layers = r.array(root, 'layers', '').map((l, i) => parseLayer(r, r.object(l, `layers[${i}]`), `layers[${i}]`));
+  const layers = r.array(root, 'layers', '').map((l, i) => parseLayer(r, r.object(l, `layers[${i}]`), `layers[${i}]`, version === 1 ? 'type' : 'op'));
   checkShapes(r, layers, inputFeatures, outputFeatures);
   const classNames = r.strings(root, 'classNames', '');
   if ((task === 'binary' && classNames.length !== 2) || (task === 'multiclass' && classNames.length !== outputFeatures)) {
@@ -156,8 +156,12 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRe
   };
 }
 
-function parseLayer(r: JsonReader, l: Record<string, unknown>, path: string): LayerSpec {
-  return FLOAT_LAYERS[r.string(l, 'type', path, FLOAT_LAYER_TYPES)].parse(r, l, path);
+/**
+ * A layer names its kind in `op` (version 2), the name the IR and the op registries use; version 1
+ * files call it `type`, and read the same otherwise, so they load and are written back as version 2.
+ */
+function parseLayer(r: JsonReader, l: Record<string, unknown>, path: string, kindKey: 'op' | 'type'): LayerSpec {
+  return FLOAT_LAYERS[r.string(l, kindKey, path, FLOAT_LAYER_TYPES)].parse(r, l, path);
 }
 
 /** Feature counts must chain from the input through every layer to the output. */

@@ -6,7 +6,7 @@ import type { Matrix } from './matrix.js';
 
 /** An activation's output and input-gradient buffers in the network's engine. */
 abstract class ActivationLayer implements Layer {
-  abstract readonly type: ActivationSpec['type'];
+  abstract readonly op: ActivationSpec['op'];
   readonly inFeatures: number;
   readonly outFeatures: number;
   protected engine: Engine | null = null;
@@ -93,25 +93,25 @@ abstract class ReluFamily extends ActivationLayer {
 
 /** x > 0 ? x : 0. */
 export class ReLU extends ReluFamily {
-  readonly type = 'relu' as const;
+  readonly op = 'relu' as const;
   protected readonly kind = RELU_KIND.relu;
   toSpec(): ActivationSpec {
-    return { type: 'relu' };
+    return { op: 'relu' };
   }
 }
 
 /** x ≤ 0 ? 0 : x ≥ 6 ? 6 : x. */
 export class ReLU6 extends ReluFamily {
-  readonly type = 'relu6' as const;
+  readonly op = 'relu6' as const;
   protected readonly kind = RELU_KIND.relu6;
   toSpec(): ActivationSpec {
-    return { type: 'relu6' };
+    return { op: 'relu6' };
   }
 }
 
 /** x > 0 ? x : α·x. */
 export class LeakyReLU extends ReluFamily {
-  readonly type = 'leaky_relu' as const;
+  readonly op = 'leaky_relu' as const;
   protected readonly kind = RELU_KIND.leaky_relu;
   constructor(
     features: number,
@@ -120,12 +120,12 @@ export class LeakyReLU extends ReluFamily {
     super(features);
   }
   toSpec(): ActivationSpec {
-    return { type: 'leaky_relu', alpha: this.alpha };
+    return { op: 'leaky_relu', alpha: this.alpha };
   }
 }
 
 export class Sigmoid extends ElementwiseActivation {
-  readonly type = 'sigmoid' as const;
+  readonly op = 'sigmoid' as const;
   protected f(x: number): number {
     return sigmoid(x);
   }
@@ -133,12 +133,12 @@ export class Sigmoid extends ElementwiseActivation {
     return y * (1 - y);
   }
   toSpec(): ActivationSpec {
-    return { type: 'sigmoid' };
+    return { op: 'sigmoid' };
   }
 }
 
 export class Tanh extends ElementwiseActivation {
-  readonly type = 'tanh' as const;
+  readonly op = 'tanh' as const;
   protected f(x: number): number {
     return Math.tanh(x);
   }
@@ -146,12 +146,12 @@ export class Tanh extends ElementwiseActivation {
     return 1 - y * y;
   }
   toSpec(): ActivationSpec {
-    return { type: 'tanh' };
+    return { op: 'tanh' };
   }
 }
 
 export class GELU extends ElementwiseActivation {
-  readonly type = 'gelu' as const;
+  readonly op = 'gelu' as const;
   constructor(
     features: number,
     readonly approximate: 'none' | 'tanh',
@@ -165,13 +165,13 @@ export class GELU extends ElementwiseActivation {
     return this.approximate === 'tanh' ? geluTanhGrad(x) : geluExactGrad(x);
   }
   toSpec(): ActivationSpec {
-    return { type: 'gelu', approximate: this.approximate };
+    return { op: 'gelu', approximate: this.approximate };
   }
 }
 
 /** Row-wise softmax; backward is the Jacobian-vector product dx = y ⊙ (dy − ⟨dy, y⟩). */
 export class Softmax extends ActivationLayer {
-  readonly type = 'softmax' as const;
+  readonly op = 'softmax' as const;
 
   forward(x: Matrix, _mode: Mode): Matrix {
     const y = this.output!.rows(x.rows);
@@ -195,7 +195,7 @@ export class Softmax extends ActivationLayer {
   }
 
   toSpec(): ActivationSpec {
-    return { type: 'softmax' };
+    return { op: 'softmax' };
   }
 }
 
@@ -217,7 +217,7 @@ export function softmaxRows(x: Matrix, out: Matrix): void {
 }
 
 /** The trainer's layer for each activation kind: a typed table, so a kind without a layer does not compile. */
-const ACTIVATION_LAYERS: { [K in ActivationKind]: (spec: Extract<ActivationSpec, { type: K }>, features: number) => Layer } = {
+const ACTIVATION_LAYERS: { [K in ActivationKind]: (spec: Extract<ActivationSpec, { op: K }>, features: number) => Layer } = {
   relu: (_spec, features) => new ReLU(features),
   relu6: (_spec, features) => new ReLU6(features),
   leaky_relu: (spec, features) => new LeakyReLU(features, spec.alpha),
@@ -229,5 +229,5 @@ const ACTIVATION_LAYERS: { [K in ActivationKind]: (spec: Extract<ActivationSpec,
 
 export function activationLayer(spec: ActivationSpec, features: number): Layer {
   // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
-  return (ACTIVATION_LAYERS[spec.type] as (spec: ActivationSpec, features: number) => Layer)(spec, features);
+  return (ACTIVATION_LAYERS[spec.op] as (spec: ActivationSpec, features: number) => Layer)(spec, features);
 }

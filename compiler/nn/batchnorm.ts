@@ -10,7 +10,7 @@ import { type FloatArray, type Matrix, type Precision, allocFloats } from './mat
  * as PyTorch does); eval mode uses the running statistics. Kernels: runtime/training/batchnorm.ts.
  */
 export class BatchNorm implements Layer {
-  readonly type = 'batchnorm' as const;
+  readonly op = 'batchnorm' as const;
   readonly inFeatures: number;
   readonly outFeatures: number;
   readonly gamma: Param;
@@ -114,7 +114,7 @@ export class BatchNorm implements Layer {
 
   toSpec(): BatchNormSpec {
     return {
-      type: 'batchnorm',
+      op: 'batchnorm',
       features: this.features,
       gamma: toSpecNumbers(this.gamma.value),
       beta: toSpecNumbers(this.beta.value),

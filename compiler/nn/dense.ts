@@ -9,7 +9,7 @@ export type Init = 'he' | 'xavier' | 'zeros';
 
 /** y = x Wᵀ + b with W stored [outFeatures][inFeatures] (kernels: runtime/training/dense.ts). */
 export class Dense implements Layer {
-  readonly type = 'dense' as const;
+  readonly op = 'dense' as const;
   readonly weight: Param;
   readonly bias: Param;
   private x: Matrix | null = null;
@@ -99,7 +99,7 @@ export class Dense implements Layer {
 
   toSpec(): DenseSpec {
     return {
-      type: 'dense',
+      op: 'dense',
       inFeatures: this.inFeatures,
       outFeatures: this.outFeatures,
       weights: toSpecNumbers(this.weight.value),

@@ -6,7 +6,7 @@ import type { Matrix } from './matrix.js';
 
 /** Inverted dropout: in train mode zero each unit with probability `rate` and scale the rest by 1/(1−rate). */
 export class Dropout implements Layer {
-  readonly type = 'dropout' as const;
+  readonly op = 'dropout' as const;
   readonly inFeatures: number;
   readonly outFeatures: number;
   private output: RowBlock | null = null;
@@ -63,6 +63,6 @@ export class Dropout implements Layer {
   }
 
   toSpec(): DropoutSpec {
-    return { type: 'dropout', rate: this.rate };
+    return { op: 'dropout', rate: this.rate };
   }
 }

@@ -11,7 +11,7 @@ import { type FloatArray, type Matrix, type Precision, allocFloats } from './mat
  * buffers: per row it is two passes over the features, small next to the dense layers around it.
  */
 export class LayerNorm implements Layer {
-  readonly type = 'layer_norm' as const;
+  readonly op = 'layer_norm' as const;
   readonly inFeatures: number;
   readonly outFeatures: number;
   readonly gamma: Param;
@@ -72,6 +72,6 @@ export class LayerNorm implements Layer {
   }
 
   toSpec(): LayerNormSpec {
-    return { type: 'layer_norm', features: this.features, gamma: toSpecNumbers(this.gamma.value), beta: toSpecNumbers(this.beta.value), epsilon: this.epsilon };
+    return { op: 'layer_norm', features: this.features, gamma: toSpecNumbers(this.gamma.value), beta: toSpecNumbers(this.beta.value), epsilon: this.epsilon };
   }
 }

@@ -25,7 +25,7 @@ export interface Param {
  * layer of a network being trained: nothing consumes it).
  */
 export interface Layer {
-  readonly type: LayerSpec['type'];
+  readonly op: LayerSpec['op'];
   readonly inFeatures: number;
   readonly outFeatures: number;
   /** Element counts of the engine buffers `attach` takes, for batches of up to `rows` rows. */

@@ -127,10 +127,10 @@ export class Network {
     let features = inputFeatures;
     const counts = new Map<LayerType, number>();
     for (const spec of specs) {
-      const index = counts.get(spec.type) ?? 0;
-      counts.set(spec.type, index + 1);
+      const index = counts.get(spec.op) ?? 0;
+      counts.set(spec.op, index + 1);
       // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
-      const layer = (LAYERS[spec.type] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
+      const layer = (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
       features = layer.outFeatures;
       layers.push(layer);
     }
@@ -284,11 +284,11 @@ function placeParameters(engine: Engine, params: Param[], slotCount: number): Pa
 }
 
 export function isReluFamily(layer: Layer): boolean {
-  return layer.type === 'relu' || layer.type === 'relu6' || layer.type === 'leaky_relu';
+  return layer.op === 'relu' || layer.op === 'relu6' || layer.op === 'leaky_relu';
 }
 
 /** A short, user-facing name for layer `index`, e.g. "layer 3 (dense 64→32)". */
 export function describeLayer(layer: Layer, index: number): string {
-  const shape = layer.type === 'dense' ? ` ${layer.inFeatures}→${layer.outFeatures}` : '';
-  return `layer ${index} (${layer.type}${shape})`;
+  const shape = layer.op === 'dense' ? ` ${layer.inFeatures}→${layer.outFeatures}` : '';
+  return `layer ${index} (${layer.op}${shape})`;
 }

@@ -14,8 +14,8 @@ import type { Stage } from './quantized-op-types.js';
 type Json = Record<string, unknown>;
 
 export interface FloatLayerDefinition<K extends LayerType> {
-  readonly type: K;
-  /** Reads and checks the layer's fields (`type` is read already); every message names the field. */
+  readonly op: K;
+  /** Reads and checks the layer's fields (`op` is read already); every message names the field. */
   parse(r: JsonReader, json: Json, path: string): SpecOf<K>;
   /** The features it gives for `inFeatures`; `fail(field, message)` when its declared sizes do not chain. */
   outFeatures(spec: SpecOf<K>, inFeatures: number, fail: (field: string, message: string) => never): number;

@@ -16,8 +16,8 @@ export type { BatchNormSpec, DenseSpec, DropoutSpec };
 
 /** The element-wise activations a hidden layer (or an output layer) applies. */
 export type ActivationSpec = ReluSpec | LeakyReluSpec | TabulatedSpec | SoftmaxSpec;
-export type ActivationKind = ActivationSpec['type'];
+export type ActivationKind = ActivationSpec['op'];
 
 export type LayerSpec = DenseSpec | ActivationSpec | BatchNormSpec | LayerNormSpec | DropoutSpec;
-export type LayerType = LayerSpec['type'];
-export type SpecOf<K extends LayerType> = Extract<LayerSpec, { type: K }>;
+export type LayerType = LayerSpec['op'];
+export type SpecOf<K extends LayerType> = Extract<LayerSpec, { op: K }>;

@@ -34,11 +34,11 @@ export const FLOAT_LAYER_TYPES = Object.keys(FLOAT_LAYERS) as LayerType[];
 
 /**
  * The definition of a layer's kind. The one cast of the registry: TypeScript cannot relate
- * `FLOAT_LAYERS[spec.type]` to `spec` for a union, but the registry's type pairs every kind with its
- * own definition, so the definition found by `spec.type` takes `spec`.
+ * `FLOAT_LAYERS[spec.op]` to `spec` for a union, but the registry's type pairs every kind with its
+ * own definition, so the definition found by `spec.op` takes `spec`.
  */
-export function floatLayerOf(spec: { type: LayerType }): FloatLayerDefinition<LayerType> {
-  return FLOAT_LAYERS[spec.type] as FloatLayerDefinition<LayerType>;
+export function floatLayerOf(spec: { op: LayerType }): FloatLayerDefinition<LayerType> {
+  return FLOAT_LAYERS[spec.op] as FloatLayerDefinition<LayerType>;
 }
 
 export function floatParameterCount(layers: readonly LayerSpec[]): number {

@@ -51,7 +51,7 @@ export function buildNetwork(inputFeatures: number, outputFeatures: number, conf
 }
 
 function defaultInit(activation: ActivationSpec): Init {
-  return activation.type === 'sigmoid' || activation.type === 'tanh' || activation.type === 'softmax' ? 'xavier' : 'he';
+  return activation.op === 'sigmoid' || activation.op === 'tanh' || activation.op === 'softmax' ? 'xavier' : 'he';
 }
 
 /**
@@ -67,7 +67,7 @@ export function checkLossForTask(task: Task, loss: LossName, outputActivation: A
     const head = task === 'multiclass' ? 'softmax' : 'sigmoid';
     throw new FirmnetError(
       'INCOMPATIBLE',
-      `a ${outputActivation.type} output layer feeding '${loss}' would apply ${outputActivation.type} twice: '${loss}' takes logits and applies ${head} itself. ` +
+      `a ${outputActivation.op} output layer feeding '${loss}' would apply ${outputActivation.op} twice: '${loss}' takes logits and applies ${head} itself. ` +
         `Remove the output activation; firmnet applies the ${head} head at inference.`,
     );
   }

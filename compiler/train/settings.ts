@@ -114,12 +114,12 @@ export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
 function activationSpec(name: string, alpha: number): ActivationSpec {
   switch (name) {
     case 'leaky_relu':
-      return { type: 'leaky_relu', alpha };
+      return { op: 'leaky_relu', alpha };
     case 'gelu':
-      return { type: 'gelu', approximate: 'none' };
+      return { op: 'gelu', approximate: 'none' };
     case 'gelu_tanh':
-      return { type: 'gelu', approximate: 'tanh' };
+      return { op: 'gelu', approximate: 'tanh' };
     default:
-      return { type: name } as ActivationSpec;
+      return { op: name } as ActivationSpec;
   }
 }

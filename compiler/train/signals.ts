@@ -28,7 +28,7 @@ export function signalCollector(network: Network): { onLayer: (index: number, ou
       k.columnMax(e.address(out.data), out.rows, out.cols, e.address(maxima));
       return;
     }
-    const type = network.layers[index].type;
+    const type = network.layers[index].op;
     if (type === 'sigmoid' || type === 'tanh') {
       squashValues += out.data.length;
       saturatedValues += k.countOutside(e.address(out.data), out.data.length, type === 'sigmoid' ? 0.01 : -0.99, 0.99);

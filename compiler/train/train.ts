@@ -240,7 +240,7 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (!(config.optimizer.momentum >= 0 && config.optimizer.momentum <= 1)) bad(`--momentum must be in [0, 1], got ${config.optimizer.momentum}`);
   if (!Number.isInteger(config.seed)) bad(`--seed must be an integer, got ${config.seed}`);
   const { activation } = config.architecture;
-  if (activation.type === 'leaky_relu' && !Number.isFinite(activation.alpha)) bad(`--alpha must be a number, got ${activation.alpha}`);
+  if (activation.op === 'leaky_relu' && !Number.isFinite(activation.alpha)) bad(`--alpha must be a number, got ${activation.alpha}`);
   const { schedule } = config;
   if (schedule.name === 'step') {
     positiveInteger('--step-epochs', schedule.stepEpochs);

@@ -59,7 +59,7 @@ export function buildBundledModel(spec: BundledModelSpec, variant: BundledVarian
     train,
     {
       task: spec.task,
-      architecture: { hidden: BUNDLED_HIDDEN, activation: variant.activation ?? { type: 'relu' }, outputActivation: null, batchNorm: false, ...(variant.layerNorm ? { layerNorm: true } : {}), dropout: 0, init: 'auto' },
+      architecture: { hidden: BUNDLED_HIDDEN, activation: variant.activation ?? { op: 'relu' }, outputActivation: null, batchNorm: false, ...(variant.layerNorm ? { layerNorm: true } : {}), dropout: 0, init: 'auto' },
       loss: null,
       optimizer: DEFAULT_OPTIMIZER,
       learningRate: 1e-3,

@@ -101,11 +101,11 @@ describe('C backend on dense layers of awkward shapes (every branch of the dot p
 /** The bundled models, plus variants that put the other ops and dtypes through whole test sets. */
 const SET_MODELS: { label: string; dataset: (typeof BUNDLED_MODELS)[number]; variant: BundledVariant }[] = [
   ...BUNDLED_MODELS.map((dataset) => ({ label: `${dataset.dataset} (bundled)`, dataset, variant: {} })),
-  { label: 'digits gelu, int16 hidden tensor', dataset: BUNDLED_MODELS[0], variant: { activation: { type: 'gelu', approximate: 'none' }, quantize: { int16: ['dense1'] } } },
-  { label: 'breast-cancer tanh, sigmoid head in firmware', dataset: BUNDLED_MODELS[1], variant: { activation: { type: 'tanh' }, quantize: { headInFirmware: true } } },
+  { label: 'digits gelu, int16 hidden tensor', dataset: BUNDLED_MODELS[0], variant: { activation: { op: 'gelu', approximate: 'none' }, quantize: { int16: ['dense1'] } } },
+  { label: 'breast-cancer tanh, sigmoid head in firmware', dataset: BUNDLED_MODELS[1], variant: { activation: { op: 'tanh' }, quantize: { headInFirmware: true } } },
   { label: 'iris all int16', dataset: BUNDLED_MODELS[2], variant: { quantize: { int16: ['all'] } } },
   { label: 'iris softmax head in firmware', dataset: BUNDLED_MODELS[2], variant: { quantize: { headInFirmware: true } } },
-  { label: 'diabetes leaky_relu, per-tensor', dataset: BUNDLED_MODELS[3], variant: { activation: { type: 'leaky_relu', alpha: 0.1 }, quantize: { perChannel: false } } },
+  { label: 'diabetes leaky_relu, per-tensor', dataset: BUNDLED_MODELS[3], variant: { activation: { op: 'leaky_relu', alpha: 0.1 }, quantize: { perChannel: false } } },
   { label: 'digits layer_norm + relu', dataset: BUNDLED_MODELS[0], variant: { layerNorm: true } },
   { label: 'iris layer_norm, all int16', dataset: BUNDLED_MODELS[2], variant: { layerNorm: true, quantize: { int16: ['all'] } } },
 ];

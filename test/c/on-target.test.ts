@@ -38,7 +38,7 @@ const cases: Case[] = [...vectors.map((v) => ({ name: `vector ${v.name}`, qmodel
 /** Bundled models on every test-set row, built lazily (training takes a few seconds) and shared by the cores. */
 const MODELS: { name: string; spec: BundledModelSpec; variant: BundledVariant }[] = [
   { name: 'digits (bundled), test set', spec: BUNDLED_MODELS[0], variant: {} },
-  { name: 'digits gelu with an int16 hidden tensor, test set', spec: BUNDLED_MODELS[0], variant: { activation: { type: 'gelu', approximate: 'none' }, quantize: { int16: ['dense1'] } } },
+  { name: 'digits gelu with an int16 hidden tensor, test set', spec: BUNDLED_MODELS[0], variant: { activation: { op: 'gelu', approximate: 'none' }, quantize: { int16: ['dense1'] } } },
 ];
 const built = new Map<string, Case>();
 function modelCase(m: (typeof MODELS)[number]): Case {
@@ -49,6 +49,10 @@ function modelCase(m: (typeof MODELS)[number]): Case {
     built.set(m.name, c);
   }
   return c;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 let work: string;
@@ -75,7 +79,8 @@ for (const core of loadCores()) {
   const rendering = core.capabilities.dspDualMac ? 'DSP (SMLAD)' : core.isa.startsWith('rv') ? 'portable' : 'Thumb-1';
 
   describe.skipIf(missing !== null)(`${core.id} under QEMU (${core.emulator.machine}), ${rendering} dense loops`, () => {
-    it(`the image runs the ${rendering} rendering`, () => {
+    it(`the image runs the ${rendering} rendering`, async () => {
+      await nextTurn();
       // The awkward-shape cases run the dense kernels alone; their images must contain SMLAD exactly when the core has it.
       const elf = checkOnTarget(core, cases.find((c) => c.name === 'int8 dense 17x5')!);
       const objdump = core.build.compiler.replace(/gcc$/, 'objdump');
@@ -85,18 +90,22 @@ for (const core of loadCores()) {
       expect(mnemonics.has('sxtb16'), 'SXTB16 in the image').toBe(core.capabilities.dspDualMac);
     });
 
-    // One test per case: each builds and emulates synchronously for a few seconds, and vitest's worker
-    // must get its event loop back between them (one loop over all cases blocked it for minutes).
+    // One test per case, each starting on a fresh turn of the event loop: a case builds and emulates
+    // synchronously for a few seconds, and vitest's worker answers its runner's calls only when the
+    // loop turns (one loop over all cases, or sync tests back to back, held it for minutes and the
+    // run ended in "Timeout calling onTaskUpdate").
     describe(`all ${vectors.length} committed test vectors and ${shapes.length} awkward dense shapes are bit-exact`, () => {
       for (const c of cases) {
-        it(c.name, () => {
+        it(c.name, async () => {
+          await nextTurn();
           checkOnTarget(core, c);
         });
       }
     });
 
     for (const m of MODELS) {
-      it(`${m.name} is bit-exact`, () => {
+      it(`${m.name} is bit-exact`, async () => {
+        await nextTurn();
         checkOnTarget(core, modelCase(m));
       });
     }

@@ -18,11 +18,11 @@ interface Case {
 
 const CASES: Case[] = [
   { label: 'digits relu + batchnorm + dropout, softmax head', dataset: 'digits', architecture: { batchNorm: true, dropout: 0.1 } },
-  { label: 'breast-cancer gelu(erf) + batchnorm, sigmoid head', dataset: 'breast-cancer', architecture: { activation: { type: 'gelu', approximate: 'none' }, batchNorm: true } },
-  { label: 'iris leaky_relu(0.1), softmax head', dataset: 'iris', architecture: { activation: { type: 'leaky_relu', alpha: 0.1 } } },
-  { label: 'iris gelu(tanh)', dataset: 'iris', architecture: { activation: { type: 'gelu', approximate: 'tanh' } } },
-  { label: 'diabetes tanh, regression (target standardization)', dataset: 'diabetes', architecture: { activation: { type: 'tanh' } } },
-  { label: 'diabetes relu6 + sigmoid output activation', dataset: 'diabetes', architecture: { activation: { type: 'relu6' }, outputActivation: { type: 'sigmoid' } } },
+  { label: 'breast-cancer gelu(erf) + batchnorm, sigmoid head', dataset: 'breast-cancer', architecture: { activation: { op: 'gelu', approximate: 'none' }, batchNorm: true } },
+  { label: 'iris leaky_relu(0.1), softmax head', dataset: 'iris', architecture: { activation: { op: 'leaky_relu', alpha: 0.1 } } },
+  { label: 'iris gelu(tanh)', dataset: 'iris', architecture: { activation: { op: 'gelu', approximate: 'tanh' } } },
+  { label: 'diabetes tanh, regression (target standardization)', dataset: 'diabetes', architecture: { activation: { op: 'tanh' } } },
+  { label: 'diabetes relu6 + sigmoid output activation', dataset: 'diabetes', architecture: { activation: { op: 'relu6' }, outputActivation: { op: 'sigmoid' } } },
 ];
 
 describe('firmnet float model → ONNX → onnxruntime-node', () => {
@@ -82,7 +82,7 @@ function handMadeModel(): FloatModel {
   const w = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed + i * 0.37) * 0.8));
   return {
     format: 'firmnet.model',
-    version: 1,
+    version: 2,
     name: 'hand_made',
     task: 'regression',
     head: 'identity',
@@ -95,11 +95,11 @@ function handMadeModel(): FloatModel {
     targetStandardization: null,
     anomaly: null,
     layers: [
-      { type: 'dense', inFeatures: 3, outFeatures: 5, weights: w(15, 1), bias: w(5, 2) },
-      { type: 'sigmoid' },
-      { type: 'dense', inFeatures: 5, outFeatures: 4, weights: w(20, 3), bias: w(4, 4) },
-      { type: 'tanh' },
-      { type: 'softmax' },
+      { op: 'dense', inFeatures: 3, outFeatures: 5, weights: w(15, 1), bias: w(5, 2) },
+      { op: 'sigmoid' },
+      { op: 'dense', inFeatures: 5, outFeatures: 4, weights: w(20, 3), bias: w(4, 4) },
+      { op: 'tanh' },
+      { op: 'softmax' },
     ],
     seed: null,
     source: { format: 'firmnet', file: null },

@@ -58,7 +58,7 @@ describe('firmnet import', () => {
     expectUserError(['import', `${ONNX_FIXTURES}/torch-residual-branching.onnx`, '--out', out], "the graph branches at 'input'", out);
     expectUserError(['import', `${ONNX_FIXTURES}/truncated.onnx`, '--out', out], 'the file may be truncated or not an ONNX file', out);
     expectUserError(['import', `${ONNX_FIXTURES}/float16-weights.onnx`, '--out', out], 'is float16; firmnet imports float32 models only', out);
-    expectUserError(['import', `${TFJS_FIXTURES}/unsupported-layer/model.json`, '--out', out], "layer 'norm' (LayerNormalization) is not supported", out);
+    expectUserError(['import', `${TFJS_FIXTURES}/unsupported-layer/model.json`, '--out', out], "layer 'elu' (ELU) is not supported", out);
     expectUserError(['import', join(dir, 'missing.onnx'), '--out', out], `model file ${join(dir, 'missing.onnx')} cannot be read (file not found)`, out);
     expectUserError(['import', `${ONNX_FIXTURES}/torch-iris-relu-softmax-opset11.onnx`, '--task', 'binary', '--out', out], 'a binary model has one output', out);
     expectUserError(['import', `${ONNX_FIXTURES}/torch-iris-relu-softmax-opset11.onnx`, '--preprocessing', `${ONNX_FIXTURES}/README.md`, '--out', out], 'is not valid JSON', out);

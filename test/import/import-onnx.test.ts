@@ -17,7 +17,7 @@ const TOLERANCE = 1e-5;
 const measured: string[] = [];
 
 function layerTypes(model: FloatModel): string {
-  return model.layers.map((l) => (l.type === 'gelu' ? `gelu:${l.approximate}` : l.type)).join(',');
+  return model.layers.map((l) => (l.op === 'gelu' ? `gelu:${l.approximate}` : l.op)).join(',');
 }
 
 /** ORT on the raw graph vs firmnet's imported model, on `rows` random rows. Which firmnet output to compare depends on whether the head was in the graph. */
@@ -53,7 +53,7 @@ describe('ONNX import: every supported op, compared with onnxruntime-node', () =
 
   it('Gemm alpha/beta are folded into the weights, and transposed weight layouts are read in the right order', () => {
     const model = importOnnxFixture('gemm-trans-alpha-beta-opset12.onnx');
-    const [d0, , d1, , d2] = model.layers as Extract<LayerSpec, { type: 'dense' }>[];
+    const [d0, , d1, , d2] = model.layers as Extract<LayerSpec, { op: 'dense' }>[];
     expect([d0.inFeatures, d0.outFeatures, d1.inFeatures, d1.outFeatures, d2.inFeatures, d2.outFeatures]).toEqual([5, 6, 6, 4, 4, 3]);
     // beta = −1 on a scalar C of 0.25
     expect(d2.bias).toEqual([-0.25, -0.25, -0.25]);
@@ -155,8 +155,8 @@ describe('firmnet → ONNX → firmnet', () => {
   it('gives back the same layers, names, task, classes and standardization (classification and regression)', () => {
     for (const [name, arch] of [
       ['digits', { batchNorm: true, dropout: 0.1 }],
-      ['diabetes', { activation: { type: 'gelu', approximate: 'tanh' } }],
-      ['breast-cancer', { activation: { type: 'leaky_relu', alpha: 0.05 } }],
+      ['diabetes', { activation: { op: 'gelu', approximate: 'tanh' } }],
+      ['breast-cancer', { activation: { op: 'leaky_relu', alpha: 0.05 } }],
     ] as const) {
       const { model } = trainSmall(name, arch, 2);
       const back = importOnnx(floatModelToOnnx(model), { file: `${name}.onnx` });
@@ -170,7 +170,7 @@ describe('firmnet → ONNX → firmnet', () => {
     const w = (n: number, seed: number) => Array.from({ length: n }, (_, i) => shortestFloat32(Math.cos(seed + i)));
     const model: FloatModel = {
       format: 'firmnet.model',
-      version: 1,
+      version: 2,
       name: 'ae',
       task: 'autoencoder',
       head: 'identity',
@@ -183,9 +183,9 @@ describe('firmnet → ONNX → firmnet', () => {
       targetStandardization: { mean: [1, 2, 3], std: [0.5, 1, 2] },
       anomaly: { percentile: 99, threshold: 0.25 },
       layers: [
-        { type: 'dense', inFeatures: 3, outFeatures: 2, weights: w(6, 1), bias: w(2, 2) },
-        { type: 'tanh' },
-        { type: 'dense', inFeatures: 2, outFeatures: 3, weights: w(6, 3), bias: w(3, 4) },
+        { op: 'dense', inFeatures: 3, outFeatures: 2, weights: w(6, 1), bias: w(2, 2) },
+        { op: 'tanh' },
+        { op: 'dense', inFeatures: 2, outFeatures: 3, weights: w(6, 3), bias: w(3, 4) },
       ],
       seed: null,
       source: { format: 'firmnet', file: null },

@@ -37,7 +37,7 @@ async function predictTfjs(folder: string, x: Float32Array, shape: number[]): Pr
 }
 
 function types(m: FloatModel): string {
-  return m.layers.map((l) => (l.type === 'gelu' ? `gelu:${l.approximate}` : l.type)).join(',');
+  return m.layers.map((l) => (l.op === 'gelu' ? `gelu:${l.approximate}` : l.op)).join(',');
 }
 
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('TF.js layers import, compared with TF.js predict', () => {
     const model = importFixture('functional-breast-cancer', true);
     expect([types(model), model.task, model.head]).toEqual(['dense,gelu:none,batchnorm,dropout,dense,tanh,dense', 'binary', 'sigmoid']);
     const bn = model.layers[2];
-    expect(bn.type === 'batchnorm' && [bn.eps, bn.momentum]).toEqual([0.001, 0.1]);
+    expect(bn.op === 'batchnorm' && [bn.eps, bn.momentum]).toEqual([0.001, 0.1]);
     const { test } = loadSplit('breast-cancer');
     const ref = await predictTfjs('functional-breast-cancer', applyStandardization(test.features, 30, model.inputStandardization), [test.rows, 30]);
     const diff = maxAbsDifference(ref, predictFloat(model, test.features, test.rows).scores);

@@ -25,7 +25,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'firmnet-layer-norm-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function types(model: FloatModel): string {
-  return model.layers.map((l) => l.type).join(',');
+  return model.layers.map((l) => l.op).join(',');
 }
 
 const weights = randomRows(1, 400, 11);
@@ -84,7 +84,7 @@ describe('ONNX LayerNorm import, compared with onnxruntime-node', () => {
       const model = importOnnx(bytes, { file: 'ln.onnx' });
       expect(types(model)).toBe('dense,layer_norm,relu,dense');
       const ln = model.layers[1];
-      if (ln.type !== 'layer_norm') throw new Error('not a layer_norm');
+      if (ln.op !== 'layer_norm') throw new Error('not a layer_norm');
       expect(ln.epsilon).toBe(1e-5);
       if (!v.affine) expect([ln.gamma, ln.beta]).toEqual([Array(6).fill(1), Array(6).fill(0)]);
       expect(await ortDifference(bytes, model)).toBeLessThanOrEqual(TOLERANCE);
@@ -151,7 +151,7 @@ describe('TF.js LayerNormalization import', () => {
     const imported = importTfjs(join(dir, 'model.json'), { file: 'tfjs-ln/model.json' });
     expect(types(imported)).toBe('dense,layer_norm,relu,dense');
     const ln = imported.layers[1];
-    if (ln.type !== 'layer_norm') throw new Error('not a layer_norm');
+    if (ln.op !== 'layer_norm') throw new Error('not a layer_norm');
     expect(ln.epsilon).toBe(1e-3);
     const rows = 32;
     const x = randomRows(rows, 4, 5);

@@ -27,7 +27,7 @@ export function trainSmall(name: DatasetName, architecture: Partial<Architecture
     train,
     {
       task: DATASETS[name],
-      architecture: { hidden: [32, 16], activation: { type: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto', ...architecture },
+      architecture: { hidden: [32, 16], activation: { op: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto', ...architecture },
       loss: null,
       optimizer: DEFAULT_OPTIMIZER,
       learningRate: 3e-3,

@@ -21,10 +21,10 @@ function specs(sizes: number[], rng: Rng, activation: LayerSpec): LayerSpec[] {
   const out: LayerSpec[] = [];
   for (let i = 1; i < sizes.length; i++) {
     const [nIn, nOut] = [sizes[i - 1], sizes[i]];
-    out.push({ type: 'dense', inFeatures: nIn, outFeatures: nOut, weights: randomArray(nIn * nOut, rng, Math.sqrt(2 / nIn)), bias: randomArray(nOut, rng, 0.1) });
+    out.push({ op: 'dense', inFeatures: nIn, outFeatures: nOut, weights: randomArray(nIn * nOut, rng, Math.sqrt(2 / nIn)), bias: randomArray(nOut, rng, 0.1) });
     if (i === sizes.length - 1) break;
     const gamma = randomArray(nOut, rng, 0.3).map((g) => Math.fround(1 + g));
-    out.push({ type: 'batchnorm', features: nOut, gamma, beta: randomArray(nOut, rng, 0.1), runningMean: randomArray(nOut, rng), runningVar: randomArray(nOut, rng).map((v) => Math.fround(1 + Math.abs(v))), eps: 1e-5, momentum: 0.1 });
+    out.push({ op: 'batchnorm', features: nOut, gamma, beta: randomArray(nOut, rng, 0.1), runningMean: randomArray(nOut, rng), runningVar: randomArray(nOut, rng).map((v) => Math.fround(1 + Math.abs(v))), eps: 1e-5, momentum: 0.1 });
     out.push(activation);
   }
   return out;
@@ -49,10 +49,10 @@ describe('float32 training kernels agree with the float64 build', () => {
     { rows: 9, sizes: [33, 17, 10] },
     { rows: 32, sizes: [64, 64, 32, 10] },
   ];
-  const activations: LayerSpec[] = [{ type: 'relu' }, { type: 'relu6' }, { type: 'leaky_relu', alpha: 0.1 }];
+  const activations: LayerSpec[] = [{ op: 'relu' }, { op: 'relu6' }, { op: 'leaky_relu', alpha: 0.1 }];
   for (const { rows, sizes } of shapes) {
     for (const activation of activations) {
-      it(`${rows} rows, ${sizes.join('-')}, ${activation.type}`, () => {
+      it(`${rows} rows, ${sizes.join('-')}, ${activation.op}`, () => {
         const rng = new Rng(rows * 31 + sizes.length);
         const layerSpecs = specs(sizes, rng, activation);
         const x: Matrix = { rows, cols: sizes[0], data: Float64Array.from(randomArray(rows * sizes[0], rng, 2)) };
@@ -113,7 +113,7 @@ describe('optimizer kernels follow their formulas', () => {
     it(`${config.name}${config.nesterov ? ' (Nesterov)' : ''}, weight decay on weights only; returns Σ g²`, () => {
       const rng = new Rng(5);
       // 7 inputs × 3 outputs + 3 biases: odd lengths leave remainders in both parts.
-      const layerSpecs = specs([7, 3], rng, { type: 'relu' });
+      const layerSpecs = specs([7, 3], rng, { op: 'relu' });
       const network = Network.fromSpecs(layerSpecs, 7, new Rng(0), 'float64', { rows: 1, optimizerSlots: optimizerSlots(config) });
       const params = network.params();
       const w = Float64Array.from(params.flatMap((p) => Array.from(p.value)));
@@ -167,7 +167,7 @@ describe('batch loading', () => {
     const rows = 40;
     const features = Float32Array.from(randomArray(rows * cols, rng, 50).map((v, i) => v + (i % cols) * 7));
     const standardization = { mean: randomArray(cols, rng, 5), std: randomArray(cols, rng).map((s) => Math.fround(0.1 + Math.abs(s))) };
-    const network = Network.fromSpecs(specs([cols, 2], rng, { type: 'relu' }), cols, new Rng(0), 'float32', { rows: 16, inputStandardization: standardization });
+    const network = Network.fromSpecs(specs([cols, 2], rng, { op: 'relu' }), cols, new Rng(0), 'float32', { rows: 16, inputStandardization: standardization });
     const order = Uint32Array.from({ length: rows }, (_, i) => (i * 7) % rows);
     const expected = applyStandardization(features, cols, standardization);
     for (let start = 0; start < rows; start += 16) {

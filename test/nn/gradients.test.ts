@@ -79,17 +79,17 @@ describe('backward passes match finite differences (float64)', () => {
   });
 
   const activations: ActivationSpec[] = [
-    { type: 'relu' },
-    { type: 'relu6' },
-    { type: 'leaky_relu', alpha: 0.1 },
-    { type: 'sigmoid' },
-    { type: 'tanh' },
-    { type: 'gelu', approximate: 'none' },
-    { type: 'gelu', approximate: 'tanh' },
-    { type: 'softmax' },
+    { op: 'relu' },
+    { op: 'relu6' },
+    { op: 'leaky_relu', alpha: 0.1 },
+    { op: 'sigmoid' },
+    { op: 'tanh' },
+    { op: 'gelu', approximate: 'none' },
+    { op: 'gelu', approximate: 'tanh' },
+    { op: 'softmax' },
   ];
   for (const spec of activations) {
-    it(`${spec.type}${spec.type === 'gelu' ? ` (${spec.approximate})` : ''}`, () => {
+    it(`${spec.op}${spec.op === 'gelu' ? ` (${spec.approximate})` : ''}`, () => {
       // Scale 3 spreads inputs over ReLU6's upper kink too; kinks themselves are measure-zero.
       checkLayer(() => activationLayer(spec, 6), randomMatrix(4, 6, rng, 3), 'train', rng);
     });

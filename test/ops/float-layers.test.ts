@@ -32,31 +32,31 @@ describe('the float layer registry type', () => {
   });
 
   it('files every definition under its own kind', () => {
-    for (const [key, def] of Object.entries(FLOAT_LAYERS)) expect(def.type).toBe(key);
+    for (const [key, def] of Object.entries(FLOAT_LAYERS)) expect(def.op).toBe(key);
     expect(FLOAT_LAYER_TYPES).toContain('layer_norm');
   });
 });
 
 /** A 3-4-4-2 model with one layer of every kind (BatchNorm next to a dense layer so it folds). */
 function everyKind(): FloatModel {
-  const dense = (i: number, o: number): LayerSpec => ({ type: 'dense', inFeatures: i, outFeatures: o, weights: Array.from({ length: i * o }, (_, k) => ((k % 7) - 3) / 5), bias: Array(o).fill(0.1) });
+  const dense = (i: number, o: number): LayerSpec => ({ op: 'dense', inFeatures: i, outFeatures: o, weights: Array.from({ length: i * o }, (_, k) => ((k % 7) - 3) / 5), bias: Array(o).fill(0.1) });
   const layers: LayerSpec[] = [
     dense(3, 4),
-    { type: 'batchnorm', features: 4, gamma: [1, 2, 1, 0.5], beta: [0, 0.1, 0, 0], runningMean: [0, 0, 0.2, 0], runningVar: [1, 1, 2, 1], eps: 1e-5, momentum: 0.1 },
-    { type: 'layer_norm', features: 4, gamma: [1, 1.5, -1, 0.5], beta: [0, 0.2, 0, -0.1], epsilon: 1e-5 },
-    { type: 'relu' },
-    { type: 'dropout', rate: 0.2 },
+    { op: 'batchnorm', features: 4, gamma: [1, 2, 1, 0.5], beta: [0, 0.1, 0, 0], runningMean: [0, 0, 0.2, 0], runningVar: [1, 1, 2, 1], eps: 1e-5, momentum: 0.1 },
+    { op: 'layer_norm', features: 4, gamma: [1, 1.5, -1, 0.5], beta: [0, 0.2, 0, -0.1], epsilon: 1e-5 },
+    { op: 'relu' },
+    { op: 'dropout', rate: 0.2 },
     dense(4, 4),
-    { type: 'relu6' },
-    { type: 'leaky_relu', alpha: 0.1 },
-    { type: 'sigmoid' },
-    { type: 'tanh' },
-    { type: 'gelu', approximate: 'tanh' },
+    { op: 'relu6' },
+    { op: 'leaky_relu', alpha: 0.1 },
+    { op: 'sigmoid' },
+    { op: 'tanh' },
+    { op: 'gelu', approximate: 'tanh' },
     dense(4, 2),
-    { type: 'softmax' },
+    { op: 'softmax' },
   ];
   const model = {
-    format: 'firmnet.model', version: 1, name: 'every', task: 'multiclass', head: 'identity', inputFeatures: 3, outputFeatures: 2, featureNames: ['a', 'b', 'c'], labelColumns: ['label'],
+    format: 'firmnet.model', version: 2, name: 'every', task: 'multiclass', head: 'identity', inputFeatures: 3, outputFeatures: 2, featureNames: ['a', 'b', 'c'], labelColumns: ['label'],
     classNames: ['x', 'y'], inputStandardization: null, targetStandardization: null, anomaly: null, layers, seed: null, source: { format: 'firmnet', file: null }, training: null,
   };
   return parseModelText(JSON.stringify(model), 'every.json');
@@ -65,8 +65,8 @@ function everyKind(): FloatModel {
 describe('every kind through the generic steps', () => {
   it('the model file parses every kind and checks the shape chain through each', () => {
     const model = everyKind();
-    expect(model.layers.map((l) => l.type)).toEqual(['dense', 'batchnorm', 'layer_norm', 'relu', 'dropout', 'dense', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'dense', 'softmax']);
-    const bad = { ...JSON.parse(JSON.stringify(model)), layers: model.layers.map((l) => (l.type === 'layer_norm' ? { ...l, features: 5, gamma: [...l.gamma, 1], beta: [...l.beta, 0] } : l)) };
+    expect(model.layers.map((l) => l.op)).toEqual(['dense', 'batchnorm', 'layer_norm', 'relu', 'dropout', 'dense', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'dense', 'softmax']);
+    const bad = { ...JSON.parse(JSON.stringify(model)), layers: model.layers.map((l) => (l.op === 'layer_norm' ? { ...l, features: 5, gamma: [...l.gamma, 1], beta: [...l.beta, 0] } : l)) };
     expect(() => parseModelText(JSON.stringify(bad), 'bad.json')).toThrow('layers[2].features: is 5, but the previous layer gives 4 features');
   });
 

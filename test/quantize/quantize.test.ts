@@ -25,7 +25,7 @@ function irisModel(overrides: { batchNorm?: boolean; dropout?: number } = {}): F
     iris,
     {
       task: 'multiclass',
-      architecture: { hidden: [16, 8], activation: { type: 'relu' }, outputActivation: null, batchNorm: overrides.batchNorm ?? false, dropout: overrides.dropout ?? 0, init: 'auto' },
+      architecture: { hidden: [16, 8], activation: { op: 'relu' }, outputActivation: null, batchNorm: overrides.batchNorm ?? false, dropout: overrides.dropout ?? 0, init: 'auto' },
       loss: null,
       optimizer: DEFAULT_OPTIMIZER,
       learningRate: 1e-2,
@@ -82,7 +82,7 @@ describe('quantization parameters', () => {
 describe('folding', () => {
   it('BatchNorm folded into dense equals the unfolded float model within 1e-5', () => {
     const model = irisModel({ batchNorm: true, dropout: 0.2 });
-    expect(model.layers.some((l) => l.type === 'batchnorm')).toBe(true);
+    expect(model.layers.some((l) => l.op === 'batchnorm')).toBe(true);
     const stages = foldModel(model, { headInFirmware: false });
     expect(stages.map((s) => s.op)).toEqual(['fully_connected', 'fully_connected', 'fully_connected']);
     const folded = observeTensors(stages, applyStandardization(iris.features, 4, model.inputStandardization), iris.rows);
@@ -94,8 +94,8 @@ describe('folding', () => {
   it('folds a BatchNorm that follows an activation into the next dense layer', () => {
     const base = irisModel();
     const firstDense = base.layers[0];
-    if (firstDense.type !== 'dense') throw new Error('dense expected');
-    const bn = { type: 'batchnorm' as const, features: 16, gamma: Array(16).fill(1.5), beta: Array(16).fill(0.2), runningMean: Array(16).fill(0.3), runningVar: Array(16).fill(2), eps: 1e-5, momentum: 0.1 };
+    if (firstDense.op !== 'dense') throw new Error('dense expected');
+    const bn = { op: 'batchnorm' as const, features: 16, gamma: Array(16).fill(1.5), beta: Array(16).fill(0.2), runningMean: Array(16).fill(0.3), runningVar: Array(16).fill(2), eps: 1e-5, momentum: 0.1 };
     const model: FloatModel = { ...base, layers: [base.layers[0], base.layers[1], bn, ...base.layers.slice(2)] };
     const stages = foldModel(model, { headInFirmware: false });
     const folded = observeTensors(stages, applyStandardization(iris.features, 4, model.inputStandardization), iris.rows);

@@ -20,7 +20,7 @@ function linearModel(weights: number[], inputStandardization: Standardization | 
     inputStandardization,
     targetStandardization: null,
     anomaly: null,
-    layers: [{ type: 'dense', inFeatures: 2, outFeatures: 2, weights, bias: [0.5, -0.25] }],
+    layers: [{ op: 'dense', inFeatures: 2, outFeatures: 2, weights, bias: [0.5, -0.25] }],
     seed: null,
     source: { format: 'firmnet', file: null },
     training: null,

@@ -49,7 +49,7 @@ describe('autoencoder task', () => {
     train,
     {
       task: 'autoencoder',
-      architecture: { hidden: [16, 2, 16], activation: { type: 'tanh' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+      architecture: { hidden: [16, 2, 16], activation: { op: 'tanh' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
       loss: null,
       optimizer: DEFAULT_OPTIMIZER,
       learningRate: 3e-3,

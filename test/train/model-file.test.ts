@@ -20,7 +20,7 @@ const { model } = trainModel(
   data,
   {
     task: 'multiclass',
-    architecture: { hidden: [8], activation: { type: 'relu' }, outputActivation: null, batchNorm: true, dropout: 0.1, init: 'auto' },
+    architecture: { hidden: [8], activation: { op: 'relu' }, outputActivation: null, batchNorm: true, dropout: 0.1, init: 'auto' },
     loss: null,
     optimizer: DEFAULT_OPTIMIZER,
     learningRate: 1e-2,
@@ -83,9 +83,21 @@ describe('model file', () => {
   });
 
   it('rejects another format version with a clear message', () => {
-    const file = join(dir, 'v2.json');
-    writeFileSync(file, modelToJson({ ...model, version: 2 as 1 }));
-    expect(() => loadModel(file)).toThrow(`${file}: model format version 2 is not supported by this firmnet (it reads version 1); upgrade firmnet`);
+    const file = join(dir, 'v3.json');
+    writeFileSync(file, modelToJson({ ...model, version: 3 as 2 }));
+    expect(() => loadModel(file)).toThrow(`${file}: model format version 3 is not supported by this firmnet (it reads versions 1 and 2); upgrade firmnet`);
+  });
+
+  it('writes version 2 (layers name their kind in op) and reads version 1 files (type), converted on read', () => {
+    const written = JSON.parse(modelToJson(model));
+    expect([written.version, written.layers[0].op, written.layers[0].type]).toEqual([2, 'dense', undefined]);
+    const v1 = { ...written, version: 1, layers: written.layers.map(({ op, ...rest }: { op: string }) => ({ type: op, ...rest })) };
+    const file = join(dir, 'v1.json');
+    writeFileSync(file, JSON.stringify(v1));
+    expect(loadModel(file)).toEqual(model);
+    // A version 1 file names the kind in type: op alone is not read there, and the error says which key.
+    writeFileSync(file, JSON.stringify({ ...written, version: 1 }));
+    expect(() => loadModel(file)).toThrow(`${file}: layers[0].type: missing`);
   });
 
   it('rejects corrupt, truncated and inconsistent files naming the field', () => {
@@ -94,14 +106,14 @@ describe('model file', () => {
     expect(() => loadModel(truncated)).toThrow(/is not valid JSON .* was it written completely\?/);
 
     const dense = model.layers[0];
-    if (dense.type !== 'dense') throw new Error('expected dense first');
+    if (dense.op !== 'dense') throw new Error('expected dense first');
     const shortWeights = join(dir, 'short.json');
     writeFileSync(shortWeights, modelToJson({ ...model, layers: [{ ...dense, weights: dense.weights.slice(1) }, ...model.layers.slice(1)] }));
     expect(() => loadModel(shortWeights)).toThrow(`${shortWeights}: layers[0].weights: has ${dense.weights.length - 1} entries, expected ${dense.weights.length}`);
 
     const badType = join(dir, 'type.json');
-    writeFileSync(badType, modelToJson({ ...model, layers: [{ type: 'conv2d' } as never] }));
-    expect(() => loadModel(badType)).toThrow(/layers\[0\]\.type: expected one of 'dense', .* got 'conv2d'/);
+    writeFileSync(badType, modelToJson({ ...model, layers: [{ op: 'conv2d' } as never] }));
+    expect(() => loadModel(badType)).toThrow(/layers\[0\].op: expected one of 'dense', .* got 'conv2d'/);
 
     const notModel = join(dir, 'other.json');
     writeFileSync(notModel, '{"hello": 1}');
@@ -120,12 +132,12 @@ describe('model file', () => {
       );
     }
     const dense = model.layers[0];
-    if (dense.type !== 'dense') throw new Error('expected dense first');
+    if (dense.op !== 'dense') throw new Error('expected dense first');
     const huge = [...dense.weights.slice(0, 3), 1e39, ...dense.weights.slice(4)];
     expectFirmnetError(() => parse({ ...model, layers: [{ ...dense, weights: huge }, ...model.layers.slice(1)] }), 'BAD_MODEL_FILE', `${file}: layers[0].weights[3]: 1e+39 is outside the float32 range`);
-    const k = model.layers.findIndex((l) => l.type === 'batchnorm');
+    const k = model.layers.findIndex((l) => l.op === 'batchnorm');
     const bn = model.layers[k];
-    if (bn.type !== 'batchnorm') throw new Error('expected a batchnorm layer');
+    if (bn.op !== 'batchnorm') throw new Error('expected a batchnorm layer');
     const zeroVar = { ...bn, eps: 0, runningVar: bn.runningVar.map((v, i) => (i === 2 ? 0 : v)) };
     expectFirmnetError(() => parse({ ...model, layers: model.layers.map((l, i) => (i === k ? zeroVar : l)) }), 'BAD_MODEL_FILE', `${file}: layers[${k}].runningVar[2]: runningVar + eps is 0`);
     // The same model with a valid std still loads.

@@ -26,13 +26,13 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { data: 'digits', task: 'multiclass', activation: { type: 'relu' }, quantize: {}, ops: ['fully_connected:int8'] },
-  { data: 'digits', task: 'multiclass', activation: { type: 'tanh' }, quantize: { headInFirmware: true }, ops: ['lut:int8', 'softmax:int8'] },
-  { data: 'breast-cancer', task: 'binary', activation: { type: 'relu' }, quantize: {}, ops: ['fully_connected:int8'] },
-  { data: 'iris', task: 'multiclass', activation: { type: 'relu' }, quantize: { int16: ['all'] }, ops: ['fully_connected:int16'] },
-  { data: 'diabetes', task: 'regression', activation: { type: 'leaky_relu', alpha: 0.1 }, quantize: {}, ops: ['leaky_relu:int8'] },
-  { data: 'digits', task: 'multiclass', activation: { type: 'relu' }, quantize: {}, ops: ['layer_norm:int8'], layerNorm: true },
-  { data: 'iris', task: 'multiclass', activation: { type: 'relu' }, quantize: { int16: ['all'] }, ops: ['layer_norm:int16'], layerNorm: true },
+  { data: 'digits', task: 'multiclass', activation: { op: 'relu' }, quantize: {}, ops: ['fully_connected:int8'] },
+  { data: 'digits', task: 'multiclass', activation: { op: 'tanh' }, quantize: { headInFirmware: true }, ops: ['lut:int8', 'softmax:int8'] },
+  { data: 'breast-cancer', task: 'binary', activation: { op: 'relu' }, quantize: {}, ops: ['fully_connected:int8'] },
+  { data: 'iris', task: 'multiclass', activation: { op: 'relu' }, quantize: { int16: ['all'] }, ops: ['fully_connected:int16'] },
+  { data: 'diabetes', task: 'regression', activation: { op: 'leaky_relu', alpha: 0.1 }, quantize: {}, ops: ['leaky_relu:int8'] },
+  { data: 'digits', task: 'multiclass', activation: { op: 'relu' }, quantize: {}, ops: ['layer_norm:int8'], layerNorm: true },
+  { data: 'iris', task: 'multiclass', activation: { op: 'relu' }, quantize: { int16: ['all'] }, ops: ['layer_norm:int16'], layerNorm: true },
 ];
 
 const dir = tempDir('test-sets');
@@ -40,7 +40,7 @@ afterAll(() => removeDir(dir));
 
 describe('every row of the bundled test sets, SIMD and scalar builds', () => {
   CASES.forEach((c, k) => {
-    it(`${c.data} (${c.activation.type}${c.layerNorm ? ', layer_norm' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
+    it(`${c.data} (${c.activation.op}${c.layerNorm ? ', layer_norm' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
       const train = loadDataset(`models/data/${c.data}/train.csv`, { task: c.task, labelColumns: ['label'] });
       const test = loadDataset(`models/data/${c.data}/test.csv`, { task: c.task, labelColumns: ['label'], classNames: train.classNames });
       const { model } = trainModel(

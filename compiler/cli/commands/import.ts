@@ -55,7 +55,7 @@ export const importCommand: CommandModule<ImportArgs> = {
       head: model.head,
       inputFeatures: model.inputFeatures,
       outputFeatures: model.outputFeatures,
-      layers: model.layers.map((l) => l.type),
+      layers: model.layers.map((l) => l.op),
       parameters: parameterCount(model),
       classNames: model.classNames,
       inputStandardization: model.inputStandardization !== null,
@@ -73,9 +73,9 @@ function printSummary(ui: { print(text?: string): void }, model: FloatModel, arg
     const out = def.outFeatures(l, features, (field, message) => {
       throw new Error(`internal: layers[${i}].${field} ${message} (the model's shapes were checked)`);
     });
-    const shape = l.type === 'dense' ? `${features} → ${out}` : `${features}`;
+    const shape = l.op === 'dense' ? `${features} → ${out}` : `${features}`;
     features = out;
-    return [i, l.type, shape, def.detail(l)];
+    return [i, l.op, shape, def.detail(l)];
   });
   const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
   ui.print(`imported ${model.source.format.toUpperCase()} model ${model.name}: ${count(model.inputFeatures, 'input')} → ${count(model.outputFeatures, 'output')}, ${count(parameterCount(model), 'parameter')}`);

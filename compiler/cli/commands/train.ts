@@ -155,7 +155,7 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
 
 function describeArchitecture(data: Dataset, config: TrainConfig): string {
   const sizes = [data.featureNames.length, ...config.architecture.hidden, data.targetColumns].join('-');
-  return `${sizes} ${config.architecture.activation.type} MLP, ${config.optimizer.name} lr ${config.learningRate}, batch ${config.batchSize}`;
+  return `${sizes} ${config.architecture.activation.op} MLP, ${config.optimizer.name} lr ${config.learningRate}, batch ${config.batchSize}`;
 }
 
 function reportEpoch(ui: Ui, log: EpochLog, total: number, started: number): void {

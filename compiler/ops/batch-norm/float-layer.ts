@@ -3,7 +3,7 @@ import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { features, float32, float32s } from '../float-fields.js';
 
 export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
-  type: 'batchnorm',
+  op: 'batchnorm',
   parse: (r, l, path) => {
     const n = features(r, l, 'features', path);
     const runningVar = float32s(r, l, 'runningVar', path, n, { min: 0 });
@@ -15,7 +15,7 @@ export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
       }
     });
     return {
-      type: 'batchnorm',
+      op: 'batchnorm',
       features: n,
       gamma: float32s(r, l, 'gamma', path, n),
       beta: float32s(r, l, 'beta', path, n),

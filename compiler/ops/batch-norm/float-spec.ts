@@ -1,5 +1,5 @@
 export interface BatchNormSpec {
-  type: 'batchnorm';
+  op: 'batchnorm';
   features: number;
   gamma: number[];
   beta: number[];

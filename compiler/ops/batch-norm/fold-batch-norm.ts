@@ -11,17 +11,17 @@ export function foldBatchNorm(layers: readonly LayerSpec[], modelName: string): 
   const pending: { bn: BatchNormSpec; index: number }[] = [];
   const notNextToDense = (index: number): FirmnetError => new FirmnetError('UNSUPPORTED', `${modelName}: batchnorm layer ${index} is not next to a dense layer, so it cannot be folded`);
   layers.forEach((spec, index) => {
-    if (spec.type === 'dropout') return;
-    if (spec.type === 'batchnorm') {
+    if (spec.op === 'dropout') return;
+    if (spec.op === 'batchnorm') {
       const prev = out[out.length - 1];
-      if (prev && prev.spec.type === 'dense' && pending.length === 0 && prev.index === previousKept(layers, index)) {
+      if (prev && prev.spec.op === 'dense' && pending.length === 0 && prev.index === previousKept(layers, index)) {
         prev.spec = foldIntoPrevious(prev.spec, spec);
       } else {
         pending.push({ bn: spec, index });
       }
       return;
     }
-    if (spec.type === 'dense' && pending.length > 0) {
+    if (spec.op === 'dense' && pending.length > 0) {
       let dense = spec;
       for (const { bn } of pending.reverse()) dense = foldIntoNext(bn, dense);
       pending.length = 0;
@@ -38,7 +38,7 @@ export function foldBatchNorm(layers: readonly LayerSpec[], modelName: string): 
 /** Index of the nearest earlier layer that is not Dropout (which is an identity at inference). */
 function previousKept(layers: readonly LayerSpec[], index: number): number {
   let i = index - 1;
-  while (i >= 0 && layers[i].type === 'dropout') i--;
+  while (i >= 0 && layers[i].op === 'dropout') i--;
   return i;
 }
 

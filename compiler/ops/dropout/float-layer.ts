@@ -4,7 +4,7 @@ import type { FloatLayerDefinition } from '../float-layer-definition.js';
 
 export const dropoutLayer: FloatLayerDefinition<'dropout'> = {
   ...elementwiseLayer('dropout'),
-  parse: (r, l, path) => ({ type: 'dropout', rate: r.number(l, 'rate', path, { min: 0, max: 0.999 }) }),
+  parse: (r, l, path) => ({ op: 'dropout', rate: r.number(l, 'rate', path, { min: 0, max: 0.999 }) }),
   toFloat32: (spec) => ({ ...spec, rate: shortestFloat32(spec.rate) }),
   detail: (spec) => `rate ${spec.rate}`,
   // Kept (an identity at inference) so Netron shows the architecture as trained.

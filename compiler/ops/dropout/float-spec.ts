@@ -1,4 +1,4 @@
 export interface DropoutSpec {
-  type: 'dropout';
+  op: 'dropout';
   rate: number;
 }

@@ -4,11 +4,11 @@ import { features, float32s } from '../float-fields.js';
 
 /** A dense layer: a fully_connected stage; a ReLU/ReLU6 right after it fuses into its clamp. */
 export const denseLayer: FloatLayerDefinition<'dense'> = {
-  type: 'dense',
+  op: 'dense',
   parse: (r, l, path) => {
     const inFeatures = features(r, l, 'inFeatures', path);
     const outFeatures = features(r, l, 'outFeatures', path);
-    return { type: 'dense', inFeatures, outFeatures, weights: float32s(r, l, 'weights', path, inFeatures * outFeatures), bias: float32s(r, l, 'bias', path, outFeatures) };
+    return { op: 'dense', inFeatures, outFeatures, weights: float32s(r, l, 'weights', path, inFeatures * outFeatures), bias: float32s(r, l, 'bias', path, outFeatures) };
   },
   outFeatures: (spec, inFeatures, fail) => {
     if (spec.inFeatures !== inFeatures) fail('inFeatures', `is ${spec.inFeatures}, but the previous layer gives ${inFeatures} features`);

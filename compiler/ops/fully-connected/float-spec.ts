@@ -1,5 +1,5 @@
 export interface DenseSpec {
-  type: 'dense';
+  op: 'dense';
   inFeatures: number;
   outFeatures: number;
   /** Row-major [outFeatures][inFeatures], like PyTorch `Linear.weight` and TFLite FULLY_CONNECTED. */

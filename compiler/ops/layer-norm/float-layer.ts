@@ -3,13 +3,13 @@ import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { features, float32, float32s } from '../float-fields.js';
 
 export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
-  type: 'layer_norm',
+  op: 'layer_norm',
   parse: (r, l, path) => {
     const n = features(r, l, 'features', path);
     // A positive ε keeps the divisor away from zero on a constant row.
     const epsilon = float32(r, l, 'epsilon', path, { min: 0 });
     if (!isPositiveNormalFloat32(epsilon)) r.fail(`${path}.epsilon`, `must be a positive normal float32, got ${epsilon}; PyTorch uses 1e-5`);
-    return { type: 'layer_norm', features: n, gamma: float32s(r, l, 'gamma', path, n), beta: float32s(r, l, 'beta', path, n), epsilon };
+    return { op: 'layer_norm', features: n, gamma: float32s(r, l, 'gamma', path, n), beta: float32s(r, l, 'beta', path, n), epsilon };
   },
   outFeatures: (spec, inFeatures, fail) => {
     if (spec.features !== inFeatures) fail('features', `is ${spec.features}, but the previous layer gives ${inFeatures} features`);

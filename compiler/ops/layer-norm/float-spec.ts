@@ -1,6 +1,6 @@
 /** LayerNorm over each row's features (PyTorch nn.LayerNorm, ONNX LayerNormalization on the last axis). */
 export interface LayerNormSpec {
-  type: 'layer_norm';
+  op: 'layer_norm';
   features: number;
   gamma: number[];
   beta: number[];

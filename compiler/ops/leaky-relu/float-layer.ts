@@ -5,7 +5,7 @@ import { float32 } from '../float-fields.js';
 
 export const leakyReluLayer: FloatLayerDefinition<'leaky_relu'> = {
   ...elementwiseLayer('leaky_relu'),
-  parse: (r, l, path) => ({ type: 'leaky_relu', alpha: float32(r, l, 'alpha', path) }),
+  parse: (r, l, path) => ({ op: 'leaky_relu', alpha: float32(r, l, 'alpha', path) }),
   toFloat32: (spec) => ({ ...spec, alpha: shortestFloat32(spec.alpha) }),
   detail: (spec) => `alpha ${spec.alpha}`,
   onnx: { opset: 11, write: (g, spec, name, x, out) => g.node('LeakyRelu', [x], [out], name, { alpha: { float: spec.alpha } }) },

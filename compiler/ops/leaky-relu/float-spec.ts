@@ -1,4 +1,4 @@
 export interface LeakyReluSpec {
-  type: 'leaky_relu';
+  op: 'leaky_relu';
   alpha: number;
 }

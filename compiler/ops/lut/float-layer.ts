@@ -8,21 +8,21 @@ function foldTable(fn: LutFunction, at: FoldContext): void {
 
 export const sigmoidLayer: FloatLayerDefinition<'sigmoid'> = {
   ...elementwiseLayer('sigmoid'),
-  parse: () => ({ type: 'sigmoid' }),
+  parse: () => ({ op: 'sigmoid' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Sigmoid', [x], [out], name) },
   fold: (_spec, at) => foldTable('sigmoid', at),
 };
 
 export const tanhLayer: FloatLayerDefinition<'tanh'> = {
   ...elementwiseLayer('tanh'),
-  parse: () => ({ type: 'tanh' }),
+  parse: () => ({ op: 'tanh' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Tanh', [x], [out], name) },
   fold: (_spec, at) => foldTable('tanh', at),
 };
 
 export const geluLayer: FloatLayerDefinition<'gelu'> = {
   ...elementwiseLayer('gelu'),
-  parse: (r, l, path) => ({ type: 'gelu', approximate: r.string(l, 'approximate', path, ['none', 'tanh'] as const) }),
+  parse: (r, l, path) => ({ op: 'gelu', approximate: r.string(l, 'approximate', path, ['none', 'tanh'] as const) }),
   detail: (spec) => `approximate ${spec.approximate}`,
   // The Gelu op only exists from opset 20.
   onnx: { opset: 20, write: (g, spec, name, x, out) => g.node('Gelu', [x], [out], name, { approximate: spec.approximate }) },

@@ -1,2 +1,2 @@
 /** The activations quantized as tables. */
-export type TabulatedSpec = { type: 'sigmoid' } | { type: 'tanh' } | { type: 'gelu'; approximate: 'none' | 'tanh' };
+export type TabulatedSpec = { op: 'sigmoid' } | { op: 'tanh' } | { op: 'gelu'; approximate: 'none' | 'tanh' };

@@ -16,14 +16,14 @@ function foldRelu(type: 'relu' | 'relu6', at: FoldContext): void {
 
 export const reluLayer: FloatLayerDefinition<'relu'> = {
   ...elementwiseLayer('relu'),
-  parse: () => ({ type: 'relu' }),
+  parse: () => ({ op: 'relu' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Relu', [x], [out], name) },
   fold: (_spec, at) => foldRelu('relu', at),
 };
 
 export const relu6Layer: FloatLayerDefinition<'relu6'> = {
   ...elementwiseLayer('relu6'),
-  parse: () => ({ type: 'relu6' }),
+  parse: () => ({ op: 'relu6' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Clip', [x, g.floatTensor(`${name}.min`, [], [0]), g.floatTensor(`${name}.max`, [], [6])], [out], name) },
   fold: (_spec, at) => foldRelu('relu6', at),
 };

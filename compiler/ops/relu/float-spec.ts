@@ -1,1 +1,1 @@
-export type ReluSpec = { type: 'relu' } | { type: 'relu6' };
+export type ReluSpec = { op: 'relu' } | { op: 'relu6' };

@@ -3,7 +3,7 @@ import type { FloatLayerDefinition } from '../float-layer-definition.js';
 
 export const softmaxLayer: FloatLayerDefinition<'softmax'> = {
   ...elementwiseLayer('softmax'),
-  parse: () => ({ type: 'softmax' }),
+  parse: () => ({ op: 'softmax' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Softmax', [x], [out], name, { axis: 1 }) },
   fold: (_spec, at) => {
     at.stages.push({ op: 'softmax', name: 'softmax', features: at.features, sourceLayers: [at.index] });

@@ -1,3 +1,3 @@
 export interface SoftmaxSpec {
-  type: 'softmax';
+  op: 'softmax';
 }
