@@ -3,16 +3,14 @@
  * test harness (test/c/harness.c) under strict warnings or under ASan+UBSan, run it on a batch, and
  * decode the results.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { sha256Hex } from '../../compiler/io/content-hash.js';
 import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
 import type { QArray } from '../../compiler/reference/tensor.js';
-
-const run = promisify(execFile);
+import { execFilePromise, spawnAsync } from '../helpers/child-process.js';
 
 export const HARNESS = resolve('test/c/harness.c');
 
@@ -72,9 +70,27 @@ export interface Build {
 /** Compiles the harness against the model in dir; rejects (with gcc's message) on any error. */
 export async function buildHarness(dir: string, flags: string[], exeName: string): Promise<Build> {
   const exe = join(dir, exeName);
-  const sources = [HARNESS, join(dir, 'model.c'), join(dir, 'model_predict.c'), join(dir, 'firmnet_kernels.c')];
-  const { stderr } = await run('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, '-lm']);
-  return { exe, stderr };
+  const kernels = await kernelsObject(dir, flags);
+  const sources = [HARNESS, join(dir, 'model.c'), join(dir, 'model_predict.c')];
+  const { stderr } = await execFilePromise('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, kernels.object, '-lm']);
+  // The kernels' diagnostics count for every build that links them.
+  return { exe, stderr: kernels.stderr + stderr };
+}
+
+/** Compiled kernels by flags and code: every model emits the same kernels, only their header comment names the model. */
+const kernelObjects = new Map<string, Promise<{ object: string; stderr: string }>>();
+
+/** firmnet_kernels.c of the model in dir, compiled once per flag set and code in this test file (the slowest of the harness's sources). */
+function kernelsObject(dir: string, flags: string[]): Promise<{ object: string; stderr: string }> {
+  const code = ['firmnet_kernels.c', 'firmnet_kernels.h'].map((f) => readFileSync(join(dir, f), 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
+  const key = sha256Hex(JSON.stringify([flags, code]));
+  let built = kernelObjects.get(key);
+  if (!built) {
+    const object = join(dir, `firmnet_kernels-${key.slice(0, 16)}.o`);
+    built = execFilePromise('gcc', [...flags, `-I${dir}`, '-c', '-o', object, join(dir, 'firmnet_kernels.c')]).then(({ stderr }) => ({ object, stderr }));
+    kernelObjects.set(key, built);
+  }
+  return built;
 }
 
 export interface HarnessRun {
@@ -84,10 +100,9 @@ export interface HarnessRun {
   stderr: string;
 }
 
-export function runHarness(exe: string, mode: 'int' | 'float', stdin: Buffer): HarnessRun {
+export async function runHarness(exe: string, mode: 'int' | 'float', stdin: Buffer): Promise<HarnessRun> {
   const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
-  const r = spawnSync(exe, [mode], { input: stdin, env, maxBuffer: 1 << 28 });
-  if (r.error) throw r.error;
+  const r = await spawnAsync(exe, [mode], { input: stdin, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 
