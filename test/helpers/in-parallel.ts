@@ -5,14 +5,14 @@ import { availableParallelism } from 'node:os';
  * independent compiler and emulator runs overlap instead of queueing. Rejects with the first
  * failure, after every started task has settled.
  */
-export async function inParallel<T>(items: readonly T[], task: (item: T) => Promise<unknown>, limit = availableParallelism()): Promise<void> {
+export async function inParallel<T>(items: readonly T[], task: (item: T, index: number) => Promise<unknown>, limit = availableParallelism()): Promise<void> {
   let next = 0;
   const failures: unknown[] = [];
   const lane = async (): Promise<void> => {
     while (next < items.length && failures.length === 0) {
-      const item = items[next++];
+      const index = next++;
       try {
-        await task(item);
+        await task(items[index], index);
       } catch (e) {
         failures.push(e);
       }
