@@ -9,6 +9,7 @@ import { sha256Hex } from '../../compiler/io/content-hash.js';
 import { packageRoot } from '../../compiler/io/package-root.js';
 import type { QModel } from '../../compiler/quantize/qmodel.js';
 import { COUNTED, type Counted } from '../instruction-profile.js';
+import { findToolchain } from '../measure-image.js';
 import type { CoreSpec } from '../targets.js';
 
 /** Executed instructions by class (and taken branches) in one marker-to-marker segment. */
@@ -134,22 +135,89 @@ interface PreparedRun {
   elf: string;
   countsFile: string;
   compiler: string;
-  compileArgs: string[];
+  /** The start-up code and the kernels: compiled the same way for every run of a core. */
+  shared: SharedObject[];
+  /** Compiles the harness and the model and links them with the shared objects. */
+  buildArgs: string[];
   nm: string;
 }
+
+interface SharedObject {
+  source: string;
+  object: string;
+  cflags: string[];
+}
+
+const HOOKS = 'void firmnet_mark(void);\n#define FIRMNET_AFTER_LAYER(layer_index) firmnet_mark()\n';
 
 /** Writes the generated C, the harness and the linker script into the work folder. */
 function prepare(q: QModel, core: CoreSpec, optimization: string, input: ArrayLike<number>, rows: number, dir: string): PreparedRun {
   mkdirSync(dir, { recursive: true });
   const c = emitC(q, dir, { command: 'firmware-sim bare-metal measurement' });
-  writeFileSync(join(dir, 'hooks.h'), 'void firmnet_mark(void);\n#define FIRMNET_AFTER_LAYER(layer_index) firmnet_mark()\n');
+  writeFileSync(join(dir, 'hooks.h'), HOOKS);
   writeFileSync(join(dir, 'harness.c'), harness(q, c.names.header, c.names.invoke, input, rows));
   writeFileSync(join(dir, 'link.ld'), linkerScript(core));
-  const startup = join(QEMU_DIR(), 'startup.c');
+  const flags = [...core.build.flags, optimization, '-std=c99', '-ffreestanding', '-nostdlib', '-ffunction-sections', '-fdata-sections'];
+  const cflags = [...flags, '-include', join(dir, 'hooks.h')];
+  const [startup, kernels] = [join(QEMU_DIR(), 'startup.c'), join(dir, 'firmnet_kernels.c')].map((source) => sharedObject(core, flags, cflags, source));
   const elf = join(dir, 'model.elf');
-  const sources = ['harness.c', c.names.source, 'firmnet_kernels.c'].map((f) => join(dir, f));
-  const compileArgs = [...core.build.flags, optimization, '-std=c99', '-ffreestanding', '-nostdlib', '-ffunction-sections', '-fdata-sections', '-include', join(dir, 'hooks.h'), '-Wl,--gc-sections', '-T', join(dir, 'link.ld'), '-o', elf, startup, ...sources, '-lgcc'];
-  return { elf, countsFile: join(dir, 'counts.txt'), compiler: core.build.compiler, compileArgs, nm: core.build.compiler.replace(/gcc$/, 'nm') };
+  // The same translation units, flags and link order as one gcc call over the four sources: the same image.
+  const buildArgs = [...cflags, '-Wl,--gc-sections', '-T', join(dir, 'link.ld'), '-o', elf, startup.object, join(dir, 'harness.c'), join(dir, c.names.source), kernels.object, '-lgcc'];
+  return { elf, countsFile: join(dir, 'counts.txt'), compiler: core.build.compiler, shared: [startup, kernels], buildArgs, nm: core.build.compiler.replace(/gcc$/, 'nm') };
+}
+
+/**
+ * A source that every run compiles the same way, as an object in the temporary folder named by the
+ * compiler's version, the flags and the code (less the generated comment on top, which names the
+ * model), like the plugin: a measurement or a test of hundreds of runs compiles the kernels once.
+ */
+function sharedObject(core: CoreSpec, flags: string[], cflags: string[], source: string): SharedObject {
+  const code = [source, source.replace(/\.c$/, '.h')].filter(existsSync).map((f) => readFileSync(f, 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
+  const key = sha256Hex(JSON.stringify([findToolchain(core)?.version ?? core.build.compiler, flags, HOOKS, code])).slice(0, 16);
+  const dir = join(tmpdir(), 'firmnet-qemu-objects');
+  mkdirSync(dir, { recursive: true });
+  return { source, object: join(dir, `${key}.o`), cflags };
+}
+
+/** Compiled under a private name, then renamed: a concurrent run never links a half-written object. */
+function compileArgs(o: SharedObject): { args: string[]; partial: string } {
+  const partial = `${o.object}.${process.pid}.${threadId}.partial`;
+  return { args: [...o.cflags, '-c', o.source, '-o', partial], partial };
+}
+
+/** Compiles the shared objects not in the cache yet. */
+function buildSharedObjects(run: PreparedRun): void {
+  for (const o of run.shared.filter((o) => !existsSync(o.object))) {
+    const { args, partial } = compileArgs(o);
+    const built = spawnSync(run.compiler, args, { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`${run.compiler} failed: ${built.stderr}`);
+    renameSync(partial, o.object);
+  }
+}
+
+const objectsBuilding = new Map<string, Promise<void>>();
+
+/** buildSharedObjects() as asynchronous child processes; concurrent runs share each compilation. */
+async function buildSharedObjectsAsync(run: PreparedRun): Promise<void> {
+  const pending = run.shared.filter((o) => !existsSync(o.object));
+  await Promise.all(
+    pending.map((o) => {
+      let building = objectsBuilding.get(o.object);
+      if (!building) {
+        const { args, partial } = compileArgs(o);
+        building = execFileAsync(run.compiler, args, { encoding: 'utf8' })
+          .then(
+            () => renameSync(partial, o.object),
+            (e: unknown) => {
+              throw new Error(`${run.compiler} failed: ${childStderr(e)}`);
+            },
+          )
+          .finally(() => objectsBuilding.delete(o.object));
+        objectsBuilding.set(o.object, building);
+      }
+      return building;
+    }),
+  );
 }
 
 function buildFailure(q: QModel, core: CoreSpec, stderr: string): Error {
@@ -204,7 +272,8 @@ export function runBareMetal(q: QModel, core: CoreSpec, optimization: string, in
   const dir = workDir ?? privateDir(core);
   try {
     const run = prepare(q, core, optimization, input, rows, dir);
-    const build = spawnSync(run.compiler, run.compileArgs, { encoding: 'utf8' });
+    buildSharedObjects(run);
+    const build = spawnSync(run.compiler, run.buildArgs, { encoding: 'utf8' });
     if (build.status !== 0) throw buildFailure(q, core, build.stderr);
     const marker = markerAddress(execFileSync(run.nm, [run.elf], { encoding: 'utf8', maxBuffer: OUTPUT_BYTES }), run.elf);
     const args = qemuArgs(core, run, pluginPath(), marker);
@@ -224,7 +293,8 @@ export async function runBareMetalAsync(q: QModel, core: CoreSpec, optimization:
   const dir = workDir ?? privateDir(core);
   try {
     const run = prepare(q, core, optimization, input, rows, dir);
-    await execFileAsync(run.compiler, run.compileArgs, { encoding: 'utf8' }).catch((e: unknown) => {
+    await buildSharedObjectsAsync(run);
+    await execFileAsync(run.compiler, run.buildArgs, { encoding: 'utf8' }).catch((e: unknown) => {
       throw buildFailure(q, core, childStderr(e));
     });
     const marker = markerAddress((await execFileAsync(run.nm, [run.elf], { encoding: 'utf8', maxBuffer: OUTPUT_BYTES })).stdout, run.elf);
