@@ -12,6 +12,6 @@ export default defineConfig({
     // their time waiting on compilers, QEMU and worker threads, so two files at a time keep both
     // cores busy while each worker's event loop stays free to answer the runner.
     maxWorkers: Math.max(2, availableParallelism()),
-    setupFiles: ['test/helpers/event-loop-guard.ts'],
+    setupFiles: ['test/helpers/event-loop.ts'],
   },
 });
