@@ -1,5 +1,5 @@
 /**
- * The worker thread behind test/helpers/off-thread.ts: imports the requested TypeScript module and
+ * A worker thread behind test/helpers/off-thread.ts: imports the requested TypeScript module and
  * calls one of its functions per message, posting back the result or the error.
  */
 import { register } from 'node:module';
@@ -7,11 +7,11 @@ import { parentPort } from 'node:worker_threads';
 
 register('./ts-hooks.mjs', import.meta.url);
 
-parentPort.on('message', async ({ id, module, name, args }) => {
+parentPort.on('message', async ({ module, name, args }) => {
   try {
     const exports = await import(module);
-    parentPort.postMessage({ id, value: await exports[name](...args) });
+    parentPort.postMessage({ value: await exports[name](...args) });
   } catch (error) {
-    parentPort.postMessage({ id, error });
+    parentPort.postMessage({ error });
   }
 });
