@@ -32,9 +32,8 @@ describe('firmnet emit', () => {
 describe('firmnet sim', () => {
   it('prints the report, and --json carries the same numbers', async () => {
     const args = ['sim', q, '--target', 'stm32l4r5', '--target', 'rp2040', '--data', 'models/data/iris/test.csv'];
-    const human = await runFirmnet(args);
+    const [human, json] = await Promise.all([runFirmnet(args), runFirmnet([...args, '--json'])]);
     expect(human.status).toBe(0);
-    const json = await runFirmnet([...args, '--json']);
     expect(json.status).toBe(0);
     const { reports } = JSON.parse(json.stdout);
     expect(reports.map((r: { target: { id: string } }) => r.target.id)).toEqual(['stm32l4r5', 'rp2040']);
