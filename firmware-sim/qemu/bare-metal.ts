@@ -1,13 +1,14 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_FILES, KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { sha256Hex } from '../../compiler/io/content-hash.js';
 import { packageRoot } from '../../compiler/io/package-root.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { COUNTED, type Counted } from '../instruction-profile.js';
 import { findToolchain } from '../measure-image.js';
 import type { CoreSpec } from '../targets.js';
@@ -159,21 +160,27 @@ function prepare(q: QModel, core: CoreSpec, optimization: string, input: ArrayLi
   writeFileSync(join(dir, 'link.ld'), linkerScript(core));
   const flags = [...core.build.flags, optimization, '-std=c99', '-ffreestanding', '-nostdlib', '-ffunction-sections', '-fdata-sections'];
   const cflags = [...flags, '-include', join(dir, 'hooks.h')];
-  const [startup, kernels] = [join(QEMU_DIR(), 'startup.c'), join(dir, 'firmnet_kernels.c')].map((source) => sharedObject(core, flags, cflags, source));
+  const startupSource = join(QEMU_DIR(), 'startup.c');
+  const startup = sharedObject(core, flags, cflags, startupSource, [startupSource]);
+  // A kernel source includes other kernel files (the shared header, the dense dot products), so
+  // each kernel object is named by all of them.
+  const kernelFilesHere = KERNEL_FILES.map((f) => join(dir, f));
+  const kernels = KERNEL_SOURCES.map((f) => sharedObject(core, flags, cflags, join(dir, f), kernelFilesHere));
   const elf = join(dir, 'model.elf');
-  // The same translation units, flags and link order as one gcc call over the four sources: the same image.
-  const buildArgs = [...cflags, '-Wl,--gc-sections', '-T', join(dir, 'link.ld'), '-o', elf, startup.object, join(dir, 'harness.c'), join(dir, c.names.source), kernels.object, '-lgcc'];
-  return { elf, countsFile: join(dir, 'counts.txt'), compiler: core.build.compiler, shared: [startup, kernels], buildArgs, nm: core.build.compiler.replace(/gcc$/, 'nm') };
+  // The same translation units, flags and link order as one gcc call over all the sources: the same image.
+  const buildArgs = [...cflags, '-Wl,--gc-sections', '-T', join(dir, 'link.ld'), '-o', elf, startup.object, join(dir, 'harness.c'), join(dir, c.names.source), ...kernels.map((k) => k.object), '-lgcc'];
+  return { elf, countsFile: join(dir, 'counts.txt'), compiler: core.build.compiler, shared: [startup, ...kernels], buildArgs, nm: core.build.compiler.replace(/gcc$/, 'nm') };
 }
 
 /**
  * A source that every run compiles the same way, as an object in the temporary folder named by the
- * compiler's version, the flags and the code (less the generated comment on top, which names the
- * model), like the plugin: a measurement or a test of hundreds of runs compiles the kernels once.
+ * compiler's version, the flags, the source's name and the code of every file it reads (less the
+ * generated comment on top, which names the model), like the plugin: a measurement or a test of
+ * hundreds of runs compiles the kernels once.
  */
-function sharedObject(core: CoreSpec, flags: string[], cflags: string[], source: string): SharedObject {
-  const code = [source, source.replace(/\.c$/, '.h')].filter(existsSync).map((f) => readFileSync(f, 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
-  const key = sha256Hex(JSON.stringify([findToolchain(core)?.version ?? core.build.compiler, flags, HOOKS, code])).slice(0, 16);
+function sharedObject(core: CoreSpec, flags: string[], cflags: string[], source: string, reads: string[]): SharedObject {
+  const code = reads.map((f) => readFileSync(f, 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
+  const key = sha256Hex(JSON.stringify([findToolchain(core)?.version ?? core.build.compiler, flags, HOOKS, basename(source), code])).slice(0, 16);
   const dir = join(tmpdir(), 'firmnet-qemu-objects');
   mkdirSync(dir, { recursive: true });
   return { source, object: join(dir, `${key}.o`), cflags };

@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_FILES, KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { sha256Hex } from '../../compiler/io/content-hash.js';
-import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
-import type { QArray } from '../../compiler/reference/tensor.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { QDtype } from '../../compiler/ops/op-types.js';
+import type { QArray } from '../../compiler/ops/q-array.js';
 import { execFilePromise, spawnAsync } from '../helpers/child-process.js';
 
 export const HARNESS = resolve('test/c/harness.c');
@@ -70,25 +72,29 @@ export interface Build {
 /** Compiles the harness against the model in dir; rejects (with gcc's message) on any error. */
 export async function buildHarness(dir: string, flags: string[], exeName: string): Promise<Build> {
   const exe = join(dir, exeName);
-  const kernels = await kernelsObject(dir, flags);
+  const kernels = await kernelObjects(dir, flags);
   const sources = [HARNESS, join(dir, 'model.c'), join(dir, 'model_predict.c')];
-  const { stderr } = await execFilePromise('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, kernels.object, '-lm']);
+  const { stderr } = await execFilePromise('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, ...kernels.objects, '-lm']);
   // The kernels' diagnostics count for every build that links them.
   return { exe, stderr: kernels.stderr + stderr };
 }
 
-/** Compiled kernels by flags and code: every model emits the same kernels, only their header comment names the model. */
-const kernelObjects = new Map<string, Promise<{ object: string; stderr: string }>>();
+/** Compiled kernels by flags and code: every model emits the same kernel files, only their header comment names the model. */
+const kernelBuilds = new Map<string, Promise<{ objects: string[]; stderr: string }>>();
 
-/** firmnet_kernels.c of the model in dir, compiled once per flag set and code in this test file (the slowest of the harness's sources). */
-function kernelsObject(dir: string, flags: string[]): Promise<{ object: string; stderr: string }> {
-  const code = ['firmnet_kernels.c', 'firmnet_kernels.h'].map((f) => readFileSync(join(dir, f), 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
-  const key = sha256Hex(JSON.stringify([flags, code]));
-  let built = kernelObjects.get(key);
+/** The kernel sources of the model in dir, compiled once per flag set and code in this test file (most of the harness's compile time). */
+function kernelObjects(dir: string, flags: string[]): Promise<{ objects: string[]; stderr: string }> {
+  // Every kernel file, headers included: a source reads the shared header and the dense dot products.
+  const code = KERNEL_FILES.map((f) => readFileSync(join(dir, f), 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
+  const key = sha256Hex(JSON.stringify([flags, code])).slice(0, 16);
+  let built = kernelBuilds.get(key);
   if (!built) {
-    const object = join(dir, `firmnet_kernels-${key.slice(0, 16)}.o`);
-    built = execFilePromise('gcc', [...flags, `-I${dir}`, '-c', '-o', object, join(dir, 'firmnet_kernels.c')]).then(({ stderr }) => ({ object, stderr }));
-    kernelObjects.set(key, built);
+    const compiled = KERNEL_SOURCES.map((source) => {
+      const object = join(dir, `${source.replace(/\.c$/, '')}-${key}.o`);
+      return execFilePromise('gcc', [...flags, `-I${dir}`, '-c', '-o', object, join(dir, source)]).then(({ stderr }) => ({ object, stderr }));
+    });
+    built = Promise.all(compiled).then((objects) => ({ objects: objects.map((o) => o.object), stderr: objects.map((o) => o.stderr).join('') }));
+    kernelBuilds.set(key, built);
   }
   return built;
 }

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { BUNDLED_MODELS } from '../../scripts/code-size/bundled-models.js';
 import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measurableCores } from '../../scripts/code-size/report.js';
 import { INSTALL_HINT, MCU_CFLAGS, buildModelImageAsync, findToolchain, undefinedSymbolsAsync } from '../../firmware-sim/measure-image.js';
@@ -113,7 +114,7 @@ describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => 
     await inParallel(builds, async ({ dir, names, core, tc, out }) => {
       mkdirSync(out, { recursive: true });
       // -Werror: any warning fails the compile (and rejects with gcc's message).
-      await execFileAsync(tc.gcc, [...flags, ...core.build.flags, '-c', ...[names.source, names.predictSource, 'firmnet_kernels.c'].map((f) => join(dir, f))], { cwd: out });
+      await execFileAsync(tc.gcc, [...flags, ...core.build.flags, '-c', ...[names.source, names.predictSource, ...KERNEL_SOURCES].map((f) => join(dir, f))], { cwd: out });
     });
   });
 });

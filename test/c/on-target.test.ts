@@ -8,7 +8,7 @@
  * and bundled models on their whole test sets (one with an int16 hidden tensor).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { missingTools, runBareMetalAsync } from '../../firmware-sim/qemu/bare-metal.js';

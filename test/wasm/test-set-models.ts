@@ -2,7 +2,7 @@ import { type Dataset, loadDataset } from '../../compiler/data/dataset.js';
 import type { ActivationSpec, Task } from '../../compiler/model/float-model.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { trainModel } from '../../compiler/train/train.js';
 
