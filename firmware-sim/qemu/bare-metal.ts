@@ -39,7 +39,7 @@ export function pluginPath(): string {
   return so;
 }
 
-function linkerScript(core: CoreSpec): string {
+export function linkerScript(core: CoreSpec): string {
   const e = core.emulator;
   return `MEMORY { CODE (rx) : ORIGIN = ${e.codeOrigin}, LENGTH = ${e.codeBytes}  RAM (rwx) : ORIGIN = ${e.ramOrigin}, LENGTH = ${e.ramBytes} }
 SECTIONS {
