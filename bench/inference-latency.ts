@@ -21,7 +21,7 @@ import { KERNEL_SOURCES } from '../compiler/emit/c/kernel-sources.js';
 import { emitWasm } from '../compiler/emit/wasm/emit-wasm.js';
 import { floatModelToOnnx } from '../compiler/export/onnx.js';
 import { type FloatModel, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { quantizeInput } from '../compiler/reference/io.js';

@@ -24,7 +24,7 @@ import { parsePreprocessingText } from './import/preprocessing-sidecar.js';
 import { MODEL_FORMAT, TASKS } from './model/float-model.js';
 import { parseModelText } from './model/model-file.js';
 import { parseQModelText } from './quantize/qmodel-file.js';
-import { QMODEL_FORMAT } from './quantize/qmodel.js';
+import { QMODEL_FORMAT } from './ir/qmodel.js';
 import { CALIBRATION_METHODS } from './quantize/quantize.js';
 import { ACTIVATION_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES } from './train/settings.js';
 

@@ -11,7 +11,7 @@ import { defaultModelName } from './model/model-name.js';
 import { type BuildProgress, type BuildResult, build as buildProject } from './project/build.js';
 import { type Project, type ProjectTarget, loadProject, projectFromCsv } from './project/project-file.js';
 import { calibrationSetFor } from './quantize/calibration-set.js';
-import type { QModel } from './quantize/qmodel.js';
+import type { QModel } from './ir/qmodel.js';
 import { type CalibrationSet, DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, type QuantizeResult, quantizeModel } from './quantize/quantize.js';
 import { DEFAULT_CALIBRATION_ROWS } from './quantize/calibration-set.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings, trainConfig } from './train/settings.js';

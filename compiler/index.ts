@@ -18,7 +18,7 @@ import { importTfjs as fromTfjs } from './import/tfjs.js';
 import type { FloatModel } from './model/float-model.js';
 import { loadModel as loadFloat, saveModel as saveFloat } from './model/model-file.js';
 import { loadQModel as loadIr, saveQModel as saveIr } from './quantize/qmodel-file.js';
-import type { QModel } from './quantize/qmodel.js';
+import type { QModel } from './ir/qmodel.js';
 import { predictQuantized as runQuantized } from './reference/predict.js';
 import { predictFloat as runFloat } from './inference/float-inference.js';
 
@@ -96,7 +96,7 @@ export type { AccuracyComparison } from './evaluate/compare-with-float.js';
 export type { FloatModel, Task } from './model/float-model.js';
 export type { BuildResult } from './project/build.js';
 export type { Project } from './project/project-file.js';
-export type { QModel } from './quantize/qmodel.js';
+export type { QModel } from './ir/qmodel.js';
 export type { QuantizeResult } from './quantize/quantize.js';
 export type { TrainResult } from './train/train.js';
 export type { SimulationReport } from '../firmware-sim/report.js';

@@ -1,7 +1,7 @@
-import type { QOpKind } from '../compiler/quantize/qmodel.js';
-import type { InstructionCounts } from './cycle-model.js';
-import type { PlannedTensor } from './plan-memory.js';
+import type { QOp } from '../compiler/ops/quantized-op-types.js';
+import type { PlannedTensor } from '../compiler/plan/plan-memory.js';
 import type { AccuracyComparison } from '../compiler/evaluate/compare-with-float.js';
+import type { InstructionCounts } from './cycle-model.js';
 
 /** One line of a memory budget, with where its number comes from. */
 export interface MemoryItem {
@@ -39,7 +39,7 @@ export interface SramVariant {
 
 export interface LayerReport {
   name: string;
-  op: QOpKind;
+  op: QOp;
   shape: string;
   macs: number;
   instructions: InstructionCounts;

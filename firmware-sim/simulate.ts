@@ -1,14 +1,15 @@
-import type { Dataset } from '../compiler/data/dataset.js';
-import type { FloatModel } from '../compiler/model/float-model.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Dataset } from '../compiler/data/dataset.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
 import { packageRoot } from '../compiler/io/package-root.js';
+import type { FloatModel } from '../compiler/model/float-model.js';
+import { quantizedOp } from '../compiler/ops/quantized-ops.js';
+import { planMemory } from '../compiler/plan/plan-memory.js';
 import { type AccuracyResult, accuracyVersusFloat } from './accuracy-vs-float.js';
 import { modelCycles } from './cycle-model.js';
 import { loadInstructionProfile, macsOf } from './instruction-profile.js';
 import { memoryBudgets } from './memory-budget.js';
-import { planMemory } from './plan-memory.js';
 import type { SimulationReport } from './report.js';
 import type { Target } from './targets.js';
 
@@ -30,7 +31,7 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
   const profile = loadInstructionProfile();
   const plan = planMemory(q);
   const validation = JSON.parse(readFileSync(join(packageRoot(), VALIDATION_FILE), 'utf8')) as { summary: Record<string, { maxAbsErrorPercent: number }> };
-  const parameters = q.layers.reduce((s, l) => s + (l.op === 'fully_connected' ? l.weights.length + l.bias.length : 0), 0);
+  const parameters = q.layers.reduce((s, l) => s + quantizedOp(l).cost.parameters(l), 0);
   const macs = q.layers.reduce((s, l) => s + macsOf(l), 0);
   return options.targets.map((target) => {
     const cycles = modelCycles(q.layers, target, profile);

@@ -3,7 +3,7 @@
  * number spellings, and the comments every generated file carries. Names in comments come from
  * input files (model, layer, class names, the command line), so they are escaped here, in one place.
  */
-import type { QModel } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 import { FIRMNET_VERSION } from '../version.js';
 
 /** A float32 constant that reads back to exactly the same float32 (9 significant digits). */

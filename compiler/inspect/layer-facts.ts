@@ -1,41 +1,39 @@
 /**
  * Per-layer facts the reports show (MACs, parameters, constant bytes), one function per fact. The IR's
- * facts come from the code that already owns them: the simulator's MAC count (the cycle model's input)
- * and the C emitter's constant arrays (what the flash budget counts), so a report and the firmware can
- * never disagree. When each op's definition owns these facts, this is the one module to point at it.
+ * facts come from the op registry (compiler/ops), which the simulator's cycle model and flash count
+ * and the C emitter's constant arrays read too, so a report and the firmware can never disagree.
  */
-import { renderLayer } from '../emit/c/render-layers.js';
 import type { LayerSpec, LayerType } from '../model/float-model.js';
-import type { QLayer } from '../quantize/qmodel.js';
-import { macsOf } from '../../firmware-sim/instruction-profile.js';
+import type { LayerOf, QLayer, QOp } from '../ops/quantized-op-types.js';
+import { layerConstantBytes as constantBytesByKind, quantizedOp, totalConstantBytes } from '../ops/quantized-ops.js';
 
 /** Multiply-accumulates of one IR layer for one row. */
 export function layerMacs(layer: QLayer): number {
-  return macsOf(layer);
+  return quantizedOp(layer).cost.macs(layer);
 }
 
 /** Bytes of one IR layer's constant arrays in flash (weights, biases, multipliers, shifts, tables), as the generated C lays them out. */
 export function layerConstantBytes(layer: QLayer): number {
-  return renderLayer('model', layer, 0).dataBytes;
+  return totalConstantBytes(constantBytesByKind(layer));
 }
+
+/** What each op's layer computes, for tables; an op without an entry does not compile. */
+const OP_LABELS: { [K in QOp]: (layer: LayerOf<K>) => string } = {
+  fully_connected: (l) => (l.activation === 'none' ? 'fully_connected' : `fully_connected + ${l.activation}`),
+  leaky_relu: (l) => (l.alpha === 0 ? 'leaky_relu (relu)' : `leaky_relu (alpha ${l.alpha})`),
+  lut: (l) => `lut (${l.function})`,
+  softmax: () => 'softmax',
+};
 
 /** What an IR layer computes, for tables: the op and what distinguishes it (`lut (sigmoid)`, `fully_connected + relu`). */
 export function layerOpLabel(layer: QLayer): string {
-  switch (layer.op) {
-    case 'fully_connected':
-      return layer.activation === 'none' ? 'fully_connected' : `fully_connected + ${layer.activation}`;
-    case 'leaky_relu':
-      return layer.alpha === 0 ? 'leaky_relu (relu)' : `leaky_relu (alpha ${layer.alpha})`;
-    case 'lut':
-      return `lut (${layer.function})`;
-    case 'softmax':
-      return 'softmax';
-  }
+  // The table pairs every op with its own layer type, so the entry found by layer.op takes layer.
+  return (OP_LABELS[layer.op] as (l: QLayer) => string)(layer);
 }
 
 /** Learned numbers of one IR layer: weights and biases (tables and requantization constants are derived, not learned). */
 export function layerParameters(layer: QLayer): number {
-  return layer.op === 'fully_connected' ? layer.weights.length + layer.bias.length : 0;
+  return quantizedOp(layer).cost.parameters(layer);
 }
 
 const FLOAT32_BYTES = 4;

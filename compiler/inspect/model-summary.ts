@@ -4,7 +4,8 @@
  * point; totals at the bottom. `firmnet inspect` prints it, `firmnet train` prints it after training.
  */
 import type { FloatModel, LayerSpec } from '../model/float-model.js';
-import type { QModel, QTensor } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
+import type { QTensor } from '../ops/op-types.js';
 import { floatLayerConstantBytes, floatLayerMacs, floatLayerParameters, layerConstantBytes, layerMacs, layerOpLabel, layerParameters } from './layer-facts.js';
 
 /** How a quantized tensor is stored: real = scale · (code − zeroPoint). */

@@ -9,7 +9,7 @@ import { readInputFile } from '../io/read-input-file.js';
 import type { FloatModel } from '../model/float-model.js';
 import { parseModelText } from '../model/model-file.js';
 import { parseQModelText } from '../quantize/qmodel-file.js';
-import type { QModel } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 
 export type AnyModel = { kind: 'float'; model: FloatModel } | { kind: 'quantized'; qmodel: QModel };
 

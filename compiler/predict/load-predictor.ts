@@ -12,7 +12,7 @@ import { predictFloat } from '../inference/float-inference.js';
 import { readAnyModel } from '../inspect/read-any-model.js';
 import type { AnomalyThreshold, Standardization, Task } from '../model/float-model.js';
 import { loadQModel } from '../quantize/qmodel-file.js';
-import type { QModel } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 import { predictQuantized } from '../reference/predict.js';
 
 export interface Predictor {

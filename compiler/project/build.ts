@@ -23,7 +23,7 @@ import { recordedPath, relativePath } from '../io/recorded-path.js';
 import type { FloatModel } from '../model/float-model.js';
 import { loadModel, saveModel } from '../model/model-file.js';
 import { calibrationSetFor } from '../quantize/calibration-set.js';
-import type { QModel } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 import { loadQModel, saveQModel } from '../quantize/qmodel-file.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import { predictQuantized } from '../reference/predict.js';

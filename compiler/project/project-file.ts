@@ -6,7 +6,7 @@ import { resolveTarget } from '../../firmware-sim/targets.js';
 import { checkCsvColumns, checkCsvData } from '../data/dataset.js';
 import { TASKS, type Task } from '../model/float-model.js';
 import { defaultModelName } from '../model/model-name.js';
-import type { CalibrationMethod } from '../quantize/qmodel.js';
+import type { CalibrationMethod } from '../ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from '../quantize/quantize.js';
 import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
 import {

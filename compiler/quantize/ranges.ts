@@ -1,5 +1,6 @@
 import { quantizeValue } from '../reference/io.js';
-import type { CalibrationMethod, QDtype } from './qmodel.js';
+import type { CalibrationMethod } from '../ir/qmodel.js';
+import type { QDtype } from '../ops/op-types.js';
 import { type Range, tensorFor } from './quant-params.js';
 
 /**

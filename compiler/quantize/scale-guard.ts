@@ -1,6 +1,8 @@
 import { FirmnetError } from '../errors.js';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isPositiveNormalFloat32 } from '../float32.js';
-import type { QLayer, QTensor, Unhashed } from './qmodel.js';
+import type { QTensor, Unhashed } from '../ops/op-types.js';
+import type { QLayer } from '../ops/quantized-op-types.js';
+import { quantizedOp } from '../ops/quantized-ops.js';
 
 /**
  * Calibration runs the float model over the calibration rows; every value it observes must be
@@ -31,49 +33,17 @@ export function checkObservedFinite(observed: Float32Array[], names: string[], f
 
 /**
  * The last check before an IR is sealed: every scale a backend multiplies or divides by is a
- * positive normal float32, and every integer parameter is finite. A zero, denormal or infinite
- * scale would make the IR unloadable or every output saturate; this names the layer and field
- * instead of letting that surface as a failure to write the file.
+ * positive normal float32, and every integer parameter is finite (the tensors here, the op's own
+ * fields by its `checkLowered`). A zero, denormal or infinite scale would make the IR unloadable
+ * or every output saturate; this names the layer and field instead of letting that surface as a
+ * failure to write the file.
  */
 export function checkQuantizedLayers(layers: Unhashed<QLayer>[]): void {
   layers.forEach((layer, i) => {
     const where = `quantizing layers[${i}] '${layer.name}' (${layer.op})`;
     checkTensor(layer.input, `${where}: input`);
     checkTensor(layer.output, `${where}: output`);
-    const integers = (field: string, values: readonly number[]): void => {
-      const k = values.findIndex((v) => !Number.isSafeInteger(v));
-      if (k >= 0) throw new FirmnetError('UNSUPPORTED', `${where}: ${field}[${k}] is ${values[k]}, not a finite integer; the layer's scales are out of range`);
-    };
-    switch (layer.op) {
-      case 'fully_connected':
-        layer.weightScales.forEach((s, c) => {
-          if (!isPositiveNormalFloat32(s)) {
-            throw new FirmnetError(
-              'UNSUPPORTED',
-              `${where}: the weight scale of output channel ${c} is ${s}; int8 weights need a positive normal float32 scale (${FLOAT32_MIN_NORMAL.toPrecision(8)} to ${FLOAT32_MAX.toPrecision(8)}), ` +
-                'and this channel\'s largest |weight| / 127 is outside it; the channel\'s weights are (nearly) zero or too large to quantize',
-            );
-          }
-        });
-        integers('bias', layer.bias);
-        integers('multiplier', layer.multiplier);
-        integers('shift', layer.shift);
-        break;
-      case 'leaky_relu':
-        integers('multiplierIdentity', [layer.multiplierIdentity]);
-        integers('multiplierAlpha', [layer.multiplierAlpha]);
-        break;
-      case 'lut':
-        integers('table', layer.table);
-        break;
-      case 'softmax':
-        integers('expTable', layer.expTable);
-        break;
-      default: {
-        const unchecked: never = layer;
-        throw new Error(`internal: no scale check for layer ${JSON.stringify((unchecked as { op: string }).op)}`);
-      }
-    }
+    quantizedOp(layer).checkLowered(layer, where);
   });
 }
 

@@ -6,7 +6,7 @@ import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { sha256Hex } from '../../compiler/io/content-hash.js';
 import { packageRoot } from '../../compiler/io/package-root.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { COUNTED, type Counted } from '../instruction-profile.js';
 import type { CoreSpec } from '../targets.js';
 

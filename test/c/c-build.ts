@@ -10,8 +10,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
-import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
-import type { QArray } from '../../compiler/reference/tensor.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { QDtype } from '../../compiler/ops/op-types.js';
+import type { QArray } from '../../compiler/ops/q-array.js';
 
 const run = promisify(execFile);
 

@@ -18,7 +18,7 @@ import { reconstructionErrors } from '../../compiler/evaluate/anomaly.js';
 import { argmaxRows } from '../../compiler/evaluate/metrics.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { Rng } from '../../compiler/rng.js';

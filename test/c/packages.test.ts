@@ -19,7 +19,7 @@ import { cFloat } from '../../compiler/emit/c/c-syntax.js';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { argmaxRows } from '../../compiler/evaluate/metrics.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { removeDir, tempDir } from './c-build.js';

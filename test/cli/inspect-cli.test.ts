@@ -12,7 +12,7 @@ import { importModelFile } from '../../compiler/import/import-model-file.js';
 import { parameterCount } from '../../compiler/model/float-model.js';
 import { saveModel } from '../../compiler/model/model-file.js';
 import { saveQModel } from '../../compiler/quantize/qmodel-file.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import type { ModelSummary } from '../../compiler/inspect/model-summary.js';
 import { runFirmnetAsync } from '../helpers/run-async.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeWeights } from '../../compiler/quantize/quant-params.js';
 import { formatTable } from '../../compiler/io/text-table.js';
+import { quantizeWeights } from '../../compiler/ops/fully-connected/lower.js';
 
 // Spreading an array into a call (Math.max(...x), push(...x)) throws RangeError beyond ~120k
 // elements in V8: these sizes come from data (rows, classes, channels), so none may be spread.

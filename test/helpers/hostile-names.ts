@@ -5,7 +5,7 @@
  * Kconfig expansions, terminal escape sequences, C1 controls, line separators, bidirectional overrides and
  * non-ASCII text. Every one carries the word "injected", so a test can look for it in generated code.
  */
-import type { QModel, UnhashedQModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel, UnhashedQModel } from '../../compiler/ir/qmodel.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 
 export const HOSTILE_NAMES = [

@@ -19,7 +19,7 @@ import type { Dataset } from '../../compiler/data/dataset.js';
 import { importTfjs } from '../../compiler/import/tfjs.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { type QuantizedPrediction, predictQuantized } from '../../compiler/reference/predict.js';
 import { TFJS_FIXTURES, importOnnxFixture } from './fixtures.js';

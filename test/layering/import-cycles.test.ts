@@ -116,17 +116,6 @@ describe('cycle finding', () => {
   });
 });
 
-/**
- * Folder cycles still being removed by the op-registry and memory-planner changes: the memory
- * planner moves out of firmware-sim/ (the C and WASM emitters import it), and the golden reference
- * stops importing quantize/ (its types and fixed-point helpers move below both). When one goes,
- * delete its entry; the test fails until then so the list cannot go stale.
- */
-const PENDING_FOLDER_CYCLES = [
-  ['compiler/emit', 'firmware-sim'],
-  ['compiler/quantize', 'compiler/reference'],
-];
-
 describe('the project', () => {
   const found = importCycles(process.cwd());
 
@@ -134,7 +123,7 @@ describe('the project', () => {
     expect(found.fileCycles.map((c) => c.paths[0].join(' -> '))).toEqual([]);
   });
 
-  it('has no folder-level import cycle beyond the ones being removed', () => {
-    expect(found.folderCycles.map((c) => c.members)).toEqual(PENDING_FOLDER_CYCLES);
+  it('has no folder-level import cycle', () => {
+    expect(found.folderCycles.map((c) => c.members)).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { quantizeInput } from '../../compiler/reference/io.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { modelCycles } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
-import { planMemory } from '../../firmware-sim/plan-memory.js';
+import { planMemory } from '../../compiler/plan/plan-memory.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
 import { runFirmnet } from '../helpers/run-cli.js';
 import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';

@@ -84,7 +84,7 @@ describe('folding', () => {
     const model = irisModel({ batchNorm: true, dropout: 0.2 });
     expect(model.layers.some((l) => l.type === 'batchnorm')).toBe(true);
     const stages = foldModel(model, { headInFirmware: false });
-    expect(stages.map((s) => s.kind)).toEqual(['dense', 'dense', 'dense']);
+    expect(stages.map((s) => s.op)).toEqual(['fully_connected', 'fully_connected', 'fully_connected']);
     const folded = observeTensors(stages, applyStandardization(iris.features, 4, model.inputStandardization), iris.rows);
     const unfolded = predictFloat(model, iris.features, iris.rows).logits;
     const out = folded[folded.length - 1];

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { QLayer, QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { QLayer } from '../../compiler/ops/quantized-op-types.js';
 import { loadVectors } from '../helpers/vectors.js';
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../../compiler/train/settin
 import { trainModel } from '../../compiler/train/train.js';
 import { layerCycles } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
-import { planMemory } from '../../firmware-sim/plan-memory.js';
+import { planMemory } from '../../compiler/plan/plan-memory.js';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets.js';
 import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';

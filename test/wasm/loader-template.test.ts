@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { layoutWasmMemory } from '../../compiler/emit/wasm/layout-memory.js';
 import { LOADER_TEMPLATE, type LoaderFacts, renderLoader } from '../../compiler/emit/wasm/render-loader.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { loadVectors } from '../helpers/vectors.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { resolveTarget } from '../../../firmware-sim/targets.js';
 import { TASKS, type Task } from '../../model/float-model.js';
 import { type BuildProgress, type BuildResult, type BuildStep, build } from '../../project/build.js';
 import { type Project, loadProject, projectFromCsv } from '../../project/project-file.js';
-import type { CalibrationMethod } from '../../quantize/qmodel.js';
+import type { CalibrationMethod } from '../../ir/qmodel.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';

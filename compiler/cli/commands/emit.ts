@@ -7,7 +7,7 @@ import type { CommandModule } from '../command.js';
 import { formatTable } from '../../io/text-table.js';
 import { emitArduino } from '../../emit/arduino/emit-arduino.js';
 import { loadFeatures } from '../../data/dataset.js';
-import type { QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 
 /** The first rows of a CSV with the model's feature columns, for the generated examples. */
 function firstRows(q: QModel, file: string, rows: number): { features: Float32Array; rows: number; description: string } {

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { loadDatasetForModel } from '../../data/dataset.js';
 import { loadModel } from '../../model/model-file.js';
 import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor, checkCalibrationSample } from '../../quantize/calibration-set.js';
-import type { CalibrationMethod } from '../../quantize/qmodel.js';
+import type { CalibrationMethod } from '../../ir/qmodel.js';
 import { saveQModel } from '../../quantize/qmodel-file.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, planQuantization, quantizeModel } from '../../quantize/quantize.js';
 import { predictQuantized } from '../../reference/predict.js';

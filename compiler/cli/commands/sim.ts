@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { canonicalJson, sha256Hex } from '../../io/content-hash.js';
 import type { FloatModel } from '../../model/float-model.js';
 import { loadModel } from '../../model/model-file.js';
-import type { QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { loadQModel } from '../../quantize/qmodel-file.js';
 import { renderHtml } from '../../../firmware-sim/render-html.js';
 import { renderTerminal } from '../../../firmware-sim/render-terminal.js';

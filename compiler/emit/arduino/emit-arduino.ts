@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import type { QModel } from '../../quantize/qmodel.js';
-import { outputTensor } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
+import { outputTensor } from '../../ir/qmodel.js';
 import { FIRMNET_VERSION } from '../../version.js';
 import { type CEmitOptions, packageVersion, renderC } from '../c/emit-c.js';
 import { cFloat, cInteger } from '../c/c-syntax.js';

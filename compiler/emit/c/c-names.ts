@@ -2,8 +2,9 @@
  * Every name the generated C uses for one model, derived in one place: the symbol prefix, the macro
  * prefix, the file names, the integer types of the model's ends and the name of its invoke function.
  */
-import type { QDtype, QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { modelIdentifier } from '../../model/model-name.js';
+import { type QDtype, dtypeSuffix } from '../../ops/op-types.js';
 import { checkModelPrefix, modelFileNames } from './c-syntax.js';
 
 export interface CModelNames {
@@ -29,11 +30,6 @@ export type CTensorType = 'int8_t' | 'int16_t';
 
 export function cTensorType(dtype: QDtype): CTensorType {
   return dtype === 'int16' ? 'int16_t' : 'int8_t';
-}
-
-/** The kernel-name suffix of a dtype, as CMSIS-NN spells it. */
-export function dtypeSuffix(dtype: QDtype): 's8' | 's16' {
-  return dtype === 'int16' ? 's16' : 's8';
 }
 
 /**

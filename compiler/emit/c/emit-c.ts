@@ -4,10 +4,11 @@
  * byte-identical for the same IR, name and command. See docs/c-backend.md.
  */
 import { join } from 'node:path';
-import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import type { QDtype } from '../../ops/op-types.js';
+import { type MemoryPlan, planMemory } from '../../plan/plan-memory.js';
 import { parseQModelText } from '../../quantize/qmodel-file.js';
-import type { QDtype, QModel } from '../../quantize/qmodel.js';
 import { type CommentText, comment, generatedHashHeader, generatedHeader } from '../render.js';
 import { type CModelNames, cModelNames } from './c-names.js';
 import { defaultExampleRows, exampleData } from './example-rows.js';

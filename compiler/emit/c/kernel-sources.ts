@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../io/package-root.js';
-import type { QOpKind } from '../../quantize/qmodel.js';
+import { QUANTIZED_OPS } from '../../ops/quantized-ops.js';
 
 /** Where the kernel files live, relative to the package root (listed in package.json `files`). */
 export const KERNEL_DIR = 'runtime/c';
@@ -18,23 +18,8 @@ export const KERNEL_HEADER = 'firmnet_kernels.h';
 /** Files every op's kernels use: the public header and the shared requantization arithmetic. */
 const SHARED_KERNEL_FILES = [KERNEL_HEADER, 'firmnet_fixed_point.h', 'firmnet_fixed_point.c'] as const;
 
-/** Each IR op's own kernel files; an op without an entry does not compile. */
-export const OP_KERNEL_FILES = {
-  fully_connected: [
-    'firmnet_dense.c',
-    'firmnet_dense_dot.h',
-    'firmnet_dense_dot_armv6m.h',
-    'firmnet_dense_dot_armv7em_dsp.h',
-    'firmnet_dense_dot_portable.h',
-    'firmnet_dense_dot_vector_host.h',
-  ],
-  leaky_relu: ['firmnet_leaky_relu.c'],
-  lut: ['firmnet_lut.c'],
-  softmax: ['firmnet_softmax.c'],
-} as const satisfies Record<QOpKind, readonly string[]>;
-
 /** Every kernel file, sorted: what the emitter writes next to the model's files. */
-export const KERNEL_FILES: readonly string[] = [...SHARED_KERNEL_FILES, ...Object.values(OP_KERNEL_FILES).flat()].sort();
+export const KERNEL_FILES: readonly string[] = [...SHARED_KERNEL_FILES, ...Object.values(QUANTIZED_OPS).flatMap((op) => op.c.kernelFiles)].sort();
 
 /** The kernel translation units a build compiles (the headers are included by them). */
 export const KERNEL_SOURCES: readonly string[] = KERNEL_FILES.filter((f) => f.endsWith('.c'));

@@ -6,7 +6,7 @@
  * exactly as firmnet's evaluation does: the argmax (first on ties), a positive logit (binary), an
  * error above the IR's threshold (autoencoder).
  */
-import { type QModel, outputTensor } from '../../quantize/qmodel.js';
+import { type QModel, outputTensor } from '../../ir/qmodel.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cStringLiteral } from './c-syntax.js';
 

@@ -3,9 +3,9 @@
  * embeds a few rows with the codes the golden reference produced for them at generation time, so
  * building and running it on a new compiler or MCU tells you whether that build is bit-exact.
  */
-import type { QModel } from '../../quantize/qmodel.js';
-import { outputTensor } from '../../quantize/qmodel.js';
-import type { QArray } from '../../reference/tensor.js';
+import type { QModel } from '../../ir/qmodel.js';
+import { outputTensor } from '../../ir/qmodel.js';
+import type { QArray } from '../../ops/q-array.js';
 import { blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger } from './c-syntax.js';

@@ -3,8 +3,9 @@
  * included once by `<name>.c`), `<name>.c` (the arena and `<name>_invoke`, integer only) and
  * `<name>_predict.c` (the float convenience path: standardize, quantize, invoke, dequantize, head).
  */
-import type { MemoryPlan } from '../../../firmware-sim/plan-memory.js';
-import { DTYPE_RANGE, type QModel, type QTensor, inputTensor, outputTensor } from '../../quantize/qmodel.js';
+import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
+import type { MemoryPlan } from '../../plan/plan-memory.js';
 import { type CommentText, blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger, cStringLiteral } from './c-syntax.js';
@@ -165,7 +166,7 @@ export function renderModelSource(m: ModelRenderInput): string {
 #include "${names.dataHeader}"
 
 /*
- * The one activation arena, laid out by firmware-sim/plan-memory.ts (the plan every firmnet backend
+ * The one activation arena, laid out by compiler/plan/plan-memory.ts (the plan every firmnet backend
  * uses): tensors alternate between the start and the end of the arena, ${plan.alignment}-byte aligned.
 ${arenaMap.join('\n')}
  * ${names.invoke} reads \`in\` and writes \`out\` directly; the input and output slots above are what

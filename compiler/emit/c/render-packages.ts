@@ -5,7 +5,7 @@
  * add). Only the C prefix (an identifier) and file names reach build logic; the model's own name
  * appears as escaped description text. See docs/c-backend.md.
  */
-import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
+import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
 import { FIRMNET_VERSION } from '../../version.js';
 import { asciiJson, oneLineText, shortName } from '../package-syntax.js';
 import { type CommentText, comment, generatedHashHeader } from '../render.js';

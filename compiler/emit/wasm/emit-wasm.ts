@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parseQModelText } from '../../quantize/qmodel-file.js';
-import type { QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { FIRMNET_VERSION } from '../../version.js';
 import { compileProgram } from './compile-program.js';
 import { inspectWasm } from './inspect-wasm.js';

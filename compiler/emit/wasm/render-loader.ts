@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../io/package-root.js';
-import { type QDtype, type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
+import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import type { QDtype } from '../../ops/op-types.js';
 import { comment, generatedHeader } from '../render.js';
 import { jsLiteral } from './js-syntax.js';
 import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';

@@ -1,6 +1,7 @@
-import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from '../quantize/fixed-point.js';
-import type { FullyConnectedLayer, Unhashed } from '../quantize/qmodel.js';
-import { type QArray, allocQ } from './tensor.js';
+import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from '../fixed-point.js';
+import type { Unhashed } from '../op-types.js';
+import { type QArray, allocQ } from '../q-array.js';
+import type { FullyConnectedLayer } from './ir.js';
 
 const int8Weights = new WeakMap<number[], Int8Array>();
 

@@ -1,4 +1,5 @@
-import { DTYPE_RANGE, type QModel } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
+import { DTYPE_RANGE } from '../ops/op-types.js';
 
 export interface PlannedTensor {
   /** 'input', or the name of the layer that writes it. */

@@ -6,11 +6,13 @@
  *   zero-weight channels); within a group, for each input pair p, four channels at a time:
  *   w[c][2p], w[c][2p+1] for c = 4j … 4j+3, as int16 (16 bytes), a missing odd input's weight is 0;
  * - bias, multiplier: the IR's, padded with zeros to a multiple of 4 channels;
- * - the IR's shift as two int32 factors, because WebAssembly SIMD has no per-lane variable shift:
- *   leftFactor = 2^max(shift, 0) and rightFactor = 2^(31 − e) for the right shift e = max(−shift, 0)
- *   ≥ 1, or 0 when e = 0 (see runtime/requantize-simd.ts for the arithmetic).
+ * - the prepared left and right shifts as two int32 factors, because WebAssembly SIMD has no
+ *   per-lane variable shift: leftFactor = 2^left and rightFactor = 2^(31 − right) for a right shift
+ *   ≥ 1, or 0 when it is 0 (see runtime/requantize-simd.ts for the arithmetic).
  */
-import type { FullyConnectedLayer } from '../../quantize/qmodel.js';
+import type { Unhashed } from '../op-types.js';
+import type { FullyConnectedLayer } from './ir.js';
+import type { PreparedFullyConnected } from './prepare.js';
 
 export interface PackedDense {
   /** int16: the kernel's `i32x4.dot_i16x8_s` reads them without widening (see runtime/dense-simd.ts). */
@@ -30,13 +32,11 @@ export function channelGroups(outFeatures: number): { start: number; width: numb
   return groups;
 }
 
-export function shiftFactors(shift: number): { leftFactor: number; rightFactor: number } {
-  const left = Math.max(shift, 0);
-  const right = Math.max(-shift, 0);
-  return { leftFactor: 2 ** left, rightFactor: right === 0 ? 0 : 2 ** (31 - right) };
+export function shiftFactors(shift: { leftShift: number; rightShift: number }): { leftFactor: number; rightFactor: number } {
+  return { leftFactor: 2 ** shift.leftShift, rightFactor: shift.rightShift === 0 ? 0 : 2 ** (31 - shift.rightShift) };
 }
 
-export function packDenseS8Simd(layer: FullyConnectedLayer): PackedDense {
+export function packDenseS8Simd(layer: Unhashed<FullyConnectedLayer>, prepared: PreparedFullyConnected): PackedDense {
   const { inFeatures, outFeatures, weights } = layer;
   const pairs = Math.ceil(inFeatures / 2);
   const paddedOut = Math.ceil(outFeatures / 4) * 4;
@@ -54,7 +54,7 @@ export function packDenseS8Simd(layer: FullyConnectedLayer): PackedDense {
     weights: packed,
     bias: padded((c) => layer.bias[c]),
     multiplier: padded((c) => layer.multiplier[c]),
-    leftFactor: padded((c) => shiftFactors(layer.shift[c]).leftFactor),
-    rightFactor: padded((c) => shiftFactors(layer.shift[c]).rightFactor),
+    leftFactor: padded((c) => shiftFactors({ leftShift: prepared.leftShift[c], rightShift: prepared.rightShift[c] }).leftFactor),
+    rightFactor: padded((c) => shiftFactors({ leftShift: prepared.leftShift[c], rightShift: prepared.rightShift[c] }).rightFactor),
   };
 }

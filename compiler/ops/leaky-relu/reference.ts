@@ -1,6 +1,7 @@
-import { clamp, multiplyByQuantizedMultiplier } from '../quantize/fixed-point.js';
-import type { LeakyReluLayer, Unhashed } from '../quantize/qmodel.js';
-import { type QArray, allocQ, qRange } from './tensor.js';
+import { clamp, multiplyByQuantizedMultiplier } from '../fixed-point.js';
+import type { Unhashed } from '../op-types.js';
+import { type QArray, allocQ, qRange } from '../q-array.js';
+import type { LeakyReluLayer } from './ir.js';
 
 /** Reference LEAKY_RELU (TFLite): requantize x − zp with the identity or the alpha multiplier by sign. */
 export function leakyRelu(layer: Unhashed<LeakyReluLayer>, input: QArray, rows: number): QArray {

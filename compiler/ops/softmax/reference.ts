@@ -1,5 +1,6 @@
-import type { SoftmaxLayer, Unhashed } from '../quantize/qmodel.js';
-import { type QArray, allocQ } from './tensor.js';
+import type { Unhashed } from '../op-types.js';
+import { type QArray, allocQ } from '../q-array.js';
+import type { SoftmaxLayer } from './ir.js';
 
 /** Reference int8 softmax: exp table on (max − x), integer normalisation to scale 1/256, zero point −128. */
 export function softmax(layer: Unhashed<SoftmaxLayer>, input: QArray, rows: number): QArray {

@@ -1,4 +1,4 @@
-import { DTYPE_RANGE, type QDtype } from '../quantize/qmodel.js';
+import { DTYPE_RANGE, type QDtype } from './op-types.js';
 
 /** Integer activations of a batch, row-major rows × features. */
 export type QArray = Int8Array | Int16Array;

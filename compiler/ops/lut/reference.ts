@@ -1,5 +1,6 @@
-import type { LutLayer, Unhashed } from '../quantize/qmodel.js';
-import { type QArray, allocQ } from './tensor.js';
+import type { Unhashed } from '../op-types.js';
+import { type QArray, allocQ } from '../q-array.js';
+import type { LutLayer } from './ir.js';
 
 /** Reference table lookup: direct for int8, 513-knot linear interpolation for int16. */
 export function lookupTable(layer: Unhashed<LutLayer>, input: QArray, rows: number): QArray {
