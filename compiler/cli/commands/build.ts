@@ -185,14 +185,14 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json, wasm/, c/, report.html, report.json`);
 }
 
-/** The calibration the IR records: the method asked for, the rows, and (for auto) what each tensor got. */
+/** The calibration the IR records: the method asked for, the data (its description names the rows and the sample's seed), and for auto what each tensor got. */
 export function calibrationLine(c: CalibrationRecord): string {
   const [input, ...layers] = c.tensorMethods;
   const counts = new Map<CalibrationMethod, number>();
   for (const m of layers) counts.set(m, (counts.get(m) ?? 0) + 1);
   const chosen = `input ${input ?? '—'}, layer outputs ${[...counts].map(([m, n]) => `${m} ×${n}`).join(', ') || '—'}`;
   const method = c.method === 'percentile' ? `percentile ${c.percentile}` : c.method;
-  return `calibration ${method} on ${c.rows} rows of ${terminalText(c.data)} (seed ${c.seed})${c.method === 'auto' ? `; chosen: ${chosen}` : ''}`;
+  return `calibration ${method} on ${terminalText(c.data)}${c.method === 'auto' ? `; chosen: ${chosen}` : ''}`;
 }
 
 function fit(f: boolean | null): string {
