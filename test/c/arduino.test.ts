@@ -52,6 +52,9 @@ describe.skipIf(missing.length > 0)('firmnet emit --target arduino', () => {
     // The kernels are the C emitter's copies, byte for byte.
     for (const f of KERNEL_FILES) expect(readFileSync(join(dir, 'src', f), 'utf8')).toContain(readFileSync(resolve('runtime/c', f), 'utf8'));
     expect(() => emitArduino(q, join(work, 'bad-version'), { packageVersion: 'v1' })).toThrow(/package version 'v1' is not MAJOR\.MINOR\.PATCH/);
+    // The same IR and options give the same bytes wherever the library is written.
+    const again = emitArduino(q, join(work, 'elsewhere', 'layout'), { command: 'firmnet emit --target arduino', exampleRows: { features, rows: 1, description: 'row 6 of models/data/digits/test.csv' }, packageVersion: '2.3.4' });
+    for (const f of again.files) expect(readFileSync(join(again.outDir, f)).equals(readFileSync(join(dir, f))), f).toBe(true);
   });
 
   it('the sketch compiles as C++ with arm-none-eabi-g++ and, run under QEMU, prints the reference\'s class for its row', async () => {
