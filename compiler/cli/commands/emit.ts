@@ -6,6 +6,7 @@ import { loadQModel } from '../../quantize/qmodel-file.js';
 import type { CommandModule } from '../command.js';
 import { formatTable } from '../../io/text-table.js';
 import { emitArduino } from '../../emit/arduino/emit-arduino.js';
+import { decisionOf } from '../../emit/c/render-conveniences.js';
 import { loadFeatures } from '../../data/dataset.js';
 import type { QModel } from '../../ir/qmodel.js';
 
@@ -73,7 +74,7 @@ export const emitCommand: CommandModule<EmitArgs> = {
           ['', 'value'],
           [
             ['library', `firmnet_${a.names.prefix} (library.properties, src/, ${a.sketch})`],
-            ['API', `#include "${a.names.header}", ${a.names.invoke}(in, out), ${a.names.prefix}_predict(float in, float out)`],
+            ['API', `#include "${a.names.header}", ${a.names.invoke}(in, out), ${a.names.prefix}_predict(float in, float out)${decisionOf(q) === null ? '' : `, label = ${a.names.prefix}_classify(features, &result)`}`],
             ['arena', `${a.arenaBytes} B (static)`],
             ['constant data', `${a.weightBytes} B (flash)`],
           ],
