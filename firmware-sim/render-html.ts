@@ -54,6 +54,7 @@ th{background:#f1f3f6;font-weight:600}td.l,th.l{text-align:left}
 .cm td{width:26px;height:22px;text-align:center;border:1px solid #fff;font-size:11px}
 .grid{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}
 svg text{font:11px system-ui,sans-serif;fill:#334}
+details{margin:6px 0}summary{cursor:pointer;color:#3b6fd8;font-size:13px}
 </style>
 </head>
 <body>
@@ -185,13 +186,17 @@ function renderTarget(r: SimulationReport): string {
 <h3>Memory against capacity</h3>
 ${budgetChart('SRAM', memory.sram)}
 ${budgetChart('Flash', memory.flash)}
-${budgetTable(memory.sram, 'SRAM')}
 ${sramVariantsTable(memory.sramVariants)}
+<details><summary>SRAM and flash, item by item, with where each number comes from</summary>
+${budgetTable(memory.sram, 'SRAM')}
 ${budgetTable(memory.flash, 'Flash')}
+</details>
 <p class="src">Arena: ${memory.arena.bytes} B, lower bound (largest input + output of one layer) ${memory.arena.lowerBoundBytes} B${memory.arena.note ? ` — ${esc(memory.arena.note)}` : ' — equal, as expected for a chain of layers'}.</p>
 <h3>Cycles per layer</h3>
 ${cyclesChart(r)}
+<details><summary>Per-layer table: MACs, instructions, core cycles, flash stalls</summary>
 ${cyclesTable(r)}
+</details>
 <p class="src">${esc(cycles.method)}${cycles.validatedErrorPercent === null ? '' : ` Instruction model vs emulator on held-out shapes for this core: within ${cycles.validatedErrorPercent.toFixed(1)}%.`} ${esc(r.target.flashNote)}</p>
 ${accuracy ? '' : '<p class="src">No accuracy section: no labelled data given (firmnet sim --data test.csv).</p>'}
 </section>`;
