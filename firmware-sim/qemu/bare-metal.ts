@@ -75,7 +75,7 @@ export function pluginPathAsync(): Promise<string> {
   return pluginBuilding;
 }
 
-function linkerScript(core: CoreSpec): string {
+export function linkerScript(core: CoreSpec): string {
   const e = core.emulator;
   return `MEMORY { CODE (rx) : ORIGIN = ${e.codeOrigin}, LENGTH = ${e.codeBytes}  RAM (rwx) : ORIGIN = ${e.ramOrigin}, LENGTH = ${e.ramBytes} }
 SECTIONS {
