@@ -26,7 +26,7 @@ export function writeCaseFiles(c: FuzzCase, dir: string): void {
  * JSON (the import step wrote nothing usable), which ends the case like a failed command would.
  */
 export function writeCalibrationCsv(step: Extract<Step, { type: 'calibration-csv' }>, dir: string): boolean {
-  const [modelFile, outFile] = expandArgs([step.model, step.out], dir);
+  const [modelFile, outFile] = expandArgs([step.model, step.out]).map((p) => join(dir, p));
   let names: unknown;
   try {
     names = (JSON.parse(readFileSync(modelFile, 'utf8')) as { featureNames?: unknown }).featureNames;

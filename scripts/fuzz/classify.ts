@@ -121,7 +121,11 @@ export function classify(c: FuzzCase, r: RunResult): Outcome {
   if (last.exitCode === 0) return clean('ok', 'accepted', `ok|${c.kind}`, i, 0);
   const message = errorMessage(last.stderr);
   const problem = messageProblem(message, c, last);
-  if (problem) return clean('unclear', `\`${name}\` exit ${last.exitCode}: ${problem}: ${JSON.stringify(message.slice(0, 200))}`, `unclear|${name}|${problem}|${normalize(message).slice(0, 60)}`, i, last.exitCode);
+  if (problem) {
+    // An overlong message is one cause (an unbounded name echoed back) whatever the message says.
+    const what = problem.endsWith('-character message') ? 'overlong message' : `${problem}|${normalize(message).slice(0, 60)}`;
+    return clean('unclear', `\`${name}\` exit ${last.exitCode}: ${problem}: ${JSON.stringify(message.slice(0, 200))}`, `unclear|${name}|${what}`, i, last.exitCode);
+  }
   return clean('clean', message.slice(0, 200), `clean|${name}|${normalize(message).slice(0, 60)}`, i, last.exitCode);
 }
 
@@ -149,7 +153,8 @@ export function messageProblem(message: string, c: FuzzCase, step: StepResult): 
   if (message.length > MAX_MESSAGE_CHARS) return `a ${message.length}-character message`;
   const names = new Set<string>();
   for (const f of c.files) names.add(basename(f.path));
-  for (const a of step.argv) if (a.includes('/')) names.add(basename(a));
+  // Files the command was given (and wrote), as they appear on its command line.
+  for (const a of step.argv) if (!a.startsWith('-') && /[./]/.test(a)) names.add(basename(a));
   for (const n of names) if (n.length > 0 && message.includes(n)) return null;
   return 'does not name the file';
 }

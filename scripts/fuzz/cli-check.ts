@@ -1,8 +1,9 @@
 /**
  * The real command line for a sample of cases: each command as its own `node bin/firmnet.js`
  * process, as a user runs it. Its exit code must match what the in-process run saw, and stderr must
- * hold no stack trace. Every other sampled case runs its last command with stdout closed before
- * anything is written (as `firmnet … | head -1` does once head has its line): it must end quietly.
+ * hold no stack trace. Every other sampled case that firmnet accepts runs its last command with
+ * stdout closed before anything is written (as `firmnet … | head -1` does once head has its line):
+ * it must end quietly.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -46,7 +47,7 @@ export async function checkWithCli(c: FuzzCase, inProcess: StepResult[], options
       const expected = inProcess.find((s) => s.step === i);
       if (!expected) break;
       const closed = options.closedStdout && i === lastCli;
-      const argv = expandArgs(step.argv, dir);
+      const argv = expandArgs(step.argv);
       const r = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, bin, ...argv], dir, step.timeoutMs * 2 + 10_000, closed);
       commands++;
       const name = `${step.argv[0]}${closed ? ' | head -1' : ''}`;
@@ -64,7 +65,9 @@ function judge(name: string, step: number, expected: StepResult, r: ProcessResul
   const base = { topFrame: null, firmnetFrame: null, step, exitCode: r.exitCode };
   if (r.timedOut) return { ...base, outcome: 'hang', detail: `real CLI \`${name}\` did not finish (the in-process run took ${Math.round(expected.ms)} ms)`, signature: `hang|cli|${name}` };
   const traced = r.stderr.match(STACK_LINE);
-  if (traced && r.exitCode !== 1) {
+  // Exit 1 with a stack is the CLI's internal-error report; the exit-code check below catches that.
+  // With stdout closed, any stack (the unhandled EPIPE) is the failure.
+  if (traced && (closedStdout || r.exitCode !== 1)) {
     const first = r.stderr.split('\n').find((l) => /Error|EPIPE/.test(l))?.trim() ?? traced[0].trim();
     return { ...base, outcome: 'stack-trace', detail: `real CLI \`${name}\` exit ${r.exitCode ?? r.signal} printed a stack trace: ${first.slice(0, 200)}`, signature: `stack-trace|cli|${name}|${first.replace(/\/\S+/g, '<path>').slice(0, 80)}` };
   }

@@ -26,6 +26,8 @@ export class Findings {
   readonly ms = new Map<Kind, number>();
   cliCases = 0;
   cliCommands = 0;
+  /** Of the real-CLI cases, how many ran their last command with stdout closed. */
+  cliClosedStdout = 0;
 
   add(c: FuzzCase, outcome: Outcome, ms: number): void {
     this.ms.set(c.kind, (this.ms.get(c.kind) ?? 0) + ms);
@@ -35,8 +37,9 @@ export class Findings {
     this.keep(c, outcome, 'in-process');
   }
 
-  addCli(c: FuzzCase, commands: number, failure: Outcome | null): void {
+  addCli(c: FuzzCase, commands: number, failure: Outcome | null, closedStdout: boolean): void {
     this.cliCases++;
+    if (closedStdout) this.cliClosedStdout++;
     this.cliCommands += commands;
     if (failure) this.keep(c, failure, 'cli');
   }

@@ -14,8 +14,9 @@ export type CaseFile =
   | { path: string; type: 'fifo' };
 
 /**
- * One step: a firmnet command line, or a harness action between commands. `{dir}` in an argument
- * stands for the case folder (absolute), so the same case runs in any folder.
+ * One step: a firmnet command line, or a harness action between commands. `{dir}/` in an argument
+ * marks a path in the case folder; commands run with the case folder as the current folder and get
+ * it relative, so nothing a command records or prints depends on where the campaign runs.
  */
 export type Step =
   /** `timeoutMs`: wall-clock budget of the command; past it the case is a hang. */
@@ -82,7 +83,7 @@ export function fileSizeOf(c: FuzzCase): number {
   return c.files.reduce((s, f) => s + (f.type === 'file' ? f.bytes.length : 0), 0);
 }
 
-/** `{dir}` → the case folder. */
-export function expandArgs(argv: string[], dir: string): string[] {
-  return argv.map((a) => a.split('{dir}').join(dir));
+/** `{dir}/x` → `x`, relative to the case folder (the current folder of the command). */
+export function expandArgs(argv: string[]): string[] {
+  return argv.map((a) => a.split('{dir}/').join('').split('{dir}').join('.'));
 }

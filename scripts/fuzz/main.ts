@@ -25,7 +25,7 @@ const USAGE = `npm run fuzz -- [options]
   --kinds a,b      case kinds (default all): ${KINDS.join(', ')}
   --workers N      runner processes (default 2)
   --out DIR        seeds, failures/ and summary.json (default out/fuzz)
-  --cli-every N    also run every N-th case through bin/firmnet.js (default 80, 0 = never)
+  --cli-every N    also run about one case in N through bin/firmnet.js (default 80, 0 = never)
   --heap-mb N      V8 heap limit of a runner (default 768)
   --rss-mb N       resident memory limit of a runner (default 1024)
   --time-scale X   multiply every command's time limit (default 1; raise on a slow machine)
@@ -113,7 +113,7 @@ async function replay(file: string, o: { outDir: string; heapMb: number; rssCapM
     out(`  files in ${dir}`);
     const r = await pool.run(c, { dir });
     for (const s of r.steps) {
-      out(`\n$ firmnet ${s.argv.map((a) => a.split(dir).join('.')).join(' ')}   # in ${dir}, exit ${s.exitCode}, ${Math.round(s.ms)} ms`);
+      out(`\n$ firmnet ${s.argv.join(' ')}   # in ${dir}: exit ${s.exitCode}, ${Math.round(s.ms)} ms`);
       if (s.stdout) out(s.stdout.trimEnd());
       if (s.stderr) out(s.stderr.trimEnd());
     }

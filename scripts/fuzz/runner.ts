@@ -30,15 +30,17 @@ process.on('disconnect', () => process.exit(0));
 
 async function runCase({ case: c, dir, keep }: RunnerRequest): Promise<void> {
   let harnessError: string | null = null;
+  const home = process.cwd();
   try {
     writeCaseFiles(c, dir);
+    process.chdir(dir);
     for (let i = 0; i < c.steps.length; i++) {
       const step = c.steps[i];
       if (step.type === 'calibration-csv') {
         if (!writeCalibrationCsv(step, dir)) break;
         continue;
       }
-      const argv = expandArgs(step.argv, dir);
+      const argv = expandArgs(step.argv);
       arm({ arm: { caseId: c.id, step: i, deadline: Date.now() + step.timeoutMs, limitMs: step.timeoutMs } });
       const result = await captured(i, argv, () => runCli(argv));
       arm({ disarm: c.id });
@@ -47,6 +49,8 @@ async function runCase({ case: c, dir, keep }: RunnerRequest): Promise<void> {
     }
   } catch (e) {
     harnessError = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  } finally {
+    process.chdir(home);
   }
   let outputs: OutputSample[] = [];
   try {

@@ -94,6 +94,7 @@ export async function prepareSeeds(pool: RunnerPool, dir: string): Promise<Seeds
         const last = result.status === 'done' ? result.steps[result.steps.length - 1] : null;
         throw new Error(`preparing the fuzz seed '${spec.name}' failed (${result.status}${last ? `, \`firmnet ${last.argv.join(' ')}\` exit ${last.exitCode}: ${last.stderr.trim()}` : ''})`);
       }
+      // Trained from data/<name>.csv relative to the seeds folder: the model records that relative path.
       const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
       return {
         name: spec.name,

@@ -6,7 +6,7 @@
 import type { Rng } from '../../../compiler/rng.js';
 import { between, chance, pick, weighted } from '../mutate/choose.js';
 import { mutateBytes, mutateText } from '../mutate/bytes.js';
-import { HOSTILE_STRINGS, INJECTION_STRINGS } from '../mutate/hostile-values.js';
+import { HOSTILE_STRINGS, hostileName } from '../mutate/hostile-values.js';
 import type { DataSeed } from '../seeds.js';
 import { type Generated, type GeneratorInput, bytesFile, cli, deepSteps, emitCStep, quantizeStep, textFile } from './common.js';
 
@@ -160,14 +160,14 @@ function mutateTable(rng: Rng, t: Table, seed: DataSeed): string {
       if (how === 'one class') setColumn(labelAt, () => t.rows[0]?.[labelAt] ?? '0');
       else if (how === 'a class per row') setColumn(labelAt, (r) => String(r));
       else if (how === 'names') setColumn(labelAt, (r) => pick(rng, ['cat', 'dog', 'Cat', ' cat', 'cat ']) + (r % 2));
-      else if (how === 'injection') setColumn(labelAt, (r) => (r % 2 === 0 ? pick(rng, INJECTION_STRINGS) : 'ok'));
+      else if (how === 'injection') setColumn(labelAt, (r) => (r % 2 === 0 ? hostileName(rng) : 'ok'));
       else if (how === 'huge') setColumn(labelAt, (r) => (r % 2 === 0 ? '1e38' : '-1e38'));
       else setColumn(labelAt, (r) => String(r / 7));
       return `label column: ${how}`;
     }
     case 'header-name': {
       const c = anyColumn();
-      const name = pick(rng, chance(rng, 0.6) ? INJECTION_STRINGS : HOSTILE_STRINGS);
+      const name = hostileName(rng);
       t.header[c] = name;
       return `header ${c + 1} = ${JSON.stringify(name.slice(0, 24))}`;
     }

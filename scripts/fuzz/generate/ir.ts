@@ -5,13 +5,13 @@
  */
 import { contentHash } from '../../../compiler/io/content-hash.js';
 import { chance, pick } from '../mutate/choose.js';
-import { HOSTILE_STRINGS, INJECTION_STRINGS } from '../mutate/hostile-values.js';
+import { hostileName } from '../mutate/hostile-values.js';
 import { type JsonValue, RawToken, hostileNumber, jsonText } from '../mutate/json-tree.js';
 import { type Generated, type GeneratorInput, deepSteps, emitCStep, textFile } from './common.js';
 import { type TargetedMutation, finishDocument, mutateDocument, setField } from './json-document.js';
 
 const IR_MUTATIONS: TargetedMutation[] = [
-  setField(['name', 'featureNames', 'classNames', 'labelColumns'], 4, (rng) => pick(rng, chance(rng, 0.8) ? INJECTION_STRINGS : HOSTILE_STRINGS)),
+  setField(['name', 'featureNames', 'classNames', 'labelColumns'], 4, (rng) => hostileName(rng)),
   setField(['scale', 'weightScales'], 2, (rng) => pick<JsonValue>(rng, [1e-45, 5e-324, 1e-30, 1e30, 3.5e38, 0, -1, new RawToken('1e999')])),
   setField(['zeroPoint', 'activationMin', 'activationMax'], 1.5, (rng) => pick(rng, [-129, 128, 127, -128, 32767, 0.5, -32768])),
   setField(['features', 'inFeatures', 'outFeatures'], 2, (rng) => pick(rng, [0, 1, 2, 1e9, 2 ** 31, 65537, -3])),

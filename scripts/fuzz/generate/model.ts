@@ -3,7 +3,7 @@
  * exported to ONNX and imported back.
  */
 import { chance, pick } from '../mutate/choose.js';
-import { HOSTILE_STRINGS, INJECTION_STRINGS } from '../mutate/hostile-values.js';
+import { hostileName } from '../mutate/hostile-values.js';
 import { type JsonValue, RawToken, hostileNumber } from '../mutate/json-tree.js';
 import { type Generated, type GeneratorInput, cli, deepSteps, emitCStep, quantizeStep, textFile } from './common.js';
 import { type TargetedMutation, finishDocument, mutateDocument, setField } from './json-document.js';
@@ -11,7 +11,7 @@ import { type TargetedMutation, finishDocument, mutateDocument, setField } from 
 const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
 export const MODEL_MUTATIONS: TargetedMutation[] = [
-  setField(['name', 'featureNames', 'classNames', 'labelColumns'], 3, (rng) => pick(rng, chance(rng, 0.7) ? INJECTION_STRINGS : HOSTILE_STRINGS)),
+  setField(['name', 'featureNames', 'classNames', 'labelColumns'], 3, (rng) => hostileName(rng)),
   setField(['inFeatures', 'outFeatures', 'features', 'inputFeatures', 'outputFeatures'], 2, (rng) => pick(rng, [0, -1, 1e9, 2 ** 31, 2 ** 53, 1.5, 3])),
   setField(['weights', 'bias', 'gamma', 'beta', 'runningMean', 'mean'], 2, (rng) => pick(rng, [3e38, -3e38, 1e30, 1e-45, 0, 65504])),
   setField(['runningVar', 'eps', 'std'], 1.5, (rng) => pick(rng, [0, -1, 1e-30, 1e30])),
@@ -30,10 +30,11 @@ export function generateModel({ rng, seeds, deep }: GeneratorInput): Generated {
   const seed = pick(rng, seeds.models);
   const doc = mutateDocument(rng, seed.model, MODEL_MUTATIONS);
   const text = finishDocument(rng, doc);
-  const files = [textFile('model.json', text), textFile('data/calib.csv', seed.data.csv)];
+  const data = `data/${seed.data.name}.csv`;
+  const files = [textFile('model.json', text), textFile(data, seed.data.csv)];
   const roundTrip = chance(rng, 0.15);
   const steps = roundTrip
     ? [cli(['export', '{dir}/model.json', '--to', 'onnx', '--out', '{dir}/model.onnx']), cli(['import', '{dir}/model.onnx', '--out', '{dir}/reimported.json'])]
-    : [quantizeStep('{dir}/model.json', chance(rng, 0.85) ? '{dir}/data/calib.csv' : null), emitCStep(), ...(deep ? deepSteps(rng) : [])];
+    : [quantizeStep('{dir}/model.json', chance(rng, 0.85) ? `{dir}/${data}` : null), emitCStep(), ...(deep ? deepSteps(rng) : [])];
   return { origin: `${seed.name}.json (trained by firmnet)`, mutations: doc.mutations, files, steps, mustReject: doc.mustReject };
 }

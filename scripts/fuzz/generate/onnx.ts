@@ -10,7 +10,7 @@ import { type AttributeProto, type GraphProto, type ModelProto, type NodeProto, 
 import type { Rng } from '../../../compiler/rng.js';
 import { between, chance, pick, weighted } from '../mutate/choose.js';
 import { mutateBytes } from '../mutate/bytes.js';
-import { HOSTILE_STRINGS, INJECTION_STRINGS } from '../mutate/hostile-values.js';
+import { HOSTILE_STRINGS, hostileName } from '../mutate/hostile-values.js';
 import { mutateTree, parseJsonTree, jsonText } from '../mutate/json-tree.js';
 import type { OnnxSeed } from '../seeds.js';
 import { type Generated, type GeneratorInput, bytesFile, cli, deepSteps, emitCStep, quantizeStep, textFile } from './common.js';
@@ -196,7 +196,7 @@ const PROTO_MUTATIONS: [ProtoMutation, number, string | null][] = [
     (rng, _m, g) => {
       const n = nodes(g).length > 0 ? pick(rng, nodes(g)) : null;
       if (!n) return null;
-      n.name = pick(rng, chance(rng, 0.7) ? INJECTION_STRINGS : HOSTILE_STRINGS);
+      n.name = hostileName(rng);
       return `node name ${JSON.stringify(n.name.slice(0, 24))}`;
     },
     1.5,
@@ -314,14 +314,14 @@ const PROTO_MUTATIONS: [ProtoMutation, number, string | null][] = [
 ];
 
 function metadataValue(rng: Rng, key: string): string {
-  const names = (): string => JSON.stringify(Array.from({ length: between(rng, 1, 8) }, () => pick(rng, chance(rng, 0.6) ? INJECTION_STRINGS : HOSTILE_STRINGS)));
+  const names = (): string => JSON.stringify(Array.from({ length: between(rng, 1, 8) }, () => hostileName(rng)));
   if (key === METADATA_KEYS.featureNames || key === METADATA_KEYS.classNames || key === METADATA_KEYS.labelColumns) {
     return pick(rng, [names(), '[]', '{"a":1}', 'not json', JSON.stringify(Array.from({ length: 100_000 }, (_, i) => `f${i}`)), '[1,2,3]']);
   }
   if (key === METADATA_KEYS.anomaly) return pick(rng, ['{"percentile":99,"threshold":1e308}', '{"percentile":-1,"threshold":0}', '{}', '[]', 'null', '{"percentile":"99","threshold":1}']);
   if (key === METADATA_KEYS.task) return pick(rng, ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder', 'ranking', '']);
   if (key === METADATA_KEYS.head) return pick(rng, ['identity', 'sigmoid', 'softmax', 'argmax']);
-  return pick(rng, chance(rng, 0.7) ? INJECTION_STRINGS : HOSTILE_STRINGS);
+  return hostileName(rng);
 }
 
 export function generateOnnxProto({ rng, seeds, deep }: GeneratorInput): Generated {

@@ -6,7 +6,7 @@
 import type { Rng } from '../../../compiler/rng.js';
 import type { CaseFile } from '../fuzz-case.js';
 import { chance, pick } from '../mutate/choose.js';
-import { HOSTILE_STRINGS, INJECTION_STRINGS } from '../mutate/hostile-values.js';
+import { hostileName } from '../mutate/hostile-values.js';
 import type { JsonValue } from '../mutate/json-tree.js';
 import type { Seeds } from '../seeds.js';
 import { type Generated, type GeneratorInput, bytesFile, cli, textFile } from './common.js';
@@ -16,15 +16,15 @@ const NOT_REGULAR = 'a data file that is not a regular file';
 const DATA_KEYS = ['train', 'test', 'calibration', 'file', 'preprocessing'];
 
 const PROJECT_MUTATIONS: TargetedMutation[] = [
-  setField(['name'], 2, (rng) => pick(rng, chance(rng, 0.6) ? INJECTION_STRINGS : [...HOSTILE_STRINGS, 'ok_name', 'a-b', 'x'.repeat(300)])),
+  setField(['name'], 2, (rng) => chance(rng, 0.7) ? hostileName(rng) : pick(rng, ['ok_name', 'a-b', 'x'.repeat(300), 'Name With Spaces'])),
   setField(['task'], 1.5, (rng) => pick(rng, ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder', 'clustering', ''])),
   setField(DATA_KEYS, 3, (rng) => pick(rng, ['missing.csv', '', '.', 'data', 'data/', '../../../../../../etc/hostname', '/etc/hostname', 'a'.repeat(5000), 'data/train.csv\u0000x', 'model.onnx', 'project.json'])),
-  setField(['label'], 1.5, (rng) => pick<JsonValue>(rng, ['nope', '', ['label', 'label'], [], ['y0', 'missing'], 5, pick(rng, INJECTION_STRINGS)])),
+  setField(['label'], 1.5, (rng) => pick<JsonValue>(rng, ['nope', '', ['label', 'label'], [], ['y0', 'missing'], 5, hostileName(rng)])),
   setField(['hidden'], 2, (rng) => pick<JsonValue>(rng, [[0], [-1], [1.5], [], [1e6], [2 ** 31], [3000, 3000], [1, 1, 1, 1, 1, 1, 1, 1], 'x'])),
   setField(['batchSize', 'learningRate', 'patience', 'stepEpochs', 'epochs'], 1.5, (rng) => pick<JsonValue>(rng, [0, -1, 1e9, 1e308, 1e-45, 0.5, 'x'])),
   setField(['validationSplit', 'dropout', 'momentum', 'weightDecay', 'gamma', 'clipNorm', 'alpha'], 1.5, (rng) => pick<JsonValue>(rng, [0, 0.9, 0.99, 1, -0.1, 1e308, null])),
   setField(['calibrationRows', 'percentile', 'seed'], 1.5, (rng) => pick<JsonValue>(rng, [0, 1, 49, 50, 100, 1e9, 2 ** 53, -1, 1.5])),
-  setField(['int16'], 1, (rng) => pick<JsonValue>(rng, [['all'], ['input'], ['dense0'], [pick(rng, INJECTION_STRINGS)], 'all', [1]])),
+  setField(['int16'], 1, (rng) => pick<JsonValue>(rng, [['all'], ['input'], ['dense0'], [hostileName(rng)], 'all', [1]])),
   setField(['method', 'optimizer', 'activation', 'schedule', 'earlyStop', 'loss', 'init'], 1, (rng) => pick(rng, ['auto', 'minmax', 'kl', 'adam', 'sgd', 'relu', 'gelu', 'cosine', 'val_loss', 'mse', 'he', 'bogus'])),
   setField(['targets'], 2, (rng) =>
     pick<JsonValue>(rng, [
@@ -35,7 +35,7 @@ const PROJECT_MUTATIONS: TargetedMutation[] = [
       [{ target: 'cortex-m0plus', clockHz: 1e308, sramBytes: 1, flashBytes: 1 }],
       [{ target: 'rp2040', sramBytes: 0.5 }],
       ['rp2040', 'rp2040', 'rp2040'],
-      [{ target: pick(rng, INJECTION_STRINGS) }],
+      [{ target: hostileName(rng) }],
       [5],
     ]),
   ),

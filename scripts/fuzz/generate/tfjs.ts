@@ -8,7 +8,7 @@ import type { Rng } from '../../../compiler/rng.js';
 import type { CaseFile } from '../fuzz-case.js';
 import { chance, pick, weighted } from '../mutate/choose.js';
 import { mutateBytes } from '../mutate/bytes.js';
-import { HOSTILE_STRINGS, INJECTION_STRINGS } from '../mutate/hostile-values.js';
+import { hostileName } from '../mutate/hostile-values.js';
 import { type JsonValue, locationsByKey, setAt } from '../mutate/json-tree.js';
 import type { TfjsSeed } from '../seeds.js';
 import { type Generated, type GeneratorInput, bytesFile, cli, deepSteps, emitCStep, quantizeStep, textFile } from './common.js';
@@ -29,7 +29,7 @@ const TFJS_MUTATIONS: TargetedMutation[] = [
   setField(['axis'], 0.5, (rng) => pick<JsonValue>(rng, [0, 1, 2, -2, [1, 2], 'x'])),
   setField(['shape'], 2, (rng) => pick<JsonValue>(rng, [[0], [-1, 4], [2 ** 31, 2 ** 31], [1e9], [], [1, 1, 1, 1], [4, 16, 1]])),
   setField(['dtype'], 1, (rng) => pick(rng, ['float32', 'float16', 'int32', 'uint8', 'bool', 'string', ''])),
-  setField(['name'], 2, (rng) => pick(rng, chance(rng, 0.7) ? INJECTION_STRINGS : HOSTILE_STRINGS)),
+  setField(['name'], 2, (rng) => hostileName(rng)),
   setField(['quantization'], 0.5, (rng) => pick<JsonValue>(rng, [{ dtype: 'uint8', scale: 0.1, min: -1 }, { dtype: 'float16' }, 'x'])),
   setField(['inbound_nodes'], 1, (rng) => pick<JsonValue>(rng, [[null], [[null]], [], [[['missing_layer', 0, 0, {}]]], [[[null, 0, 0, {}]]], [{ args: [null] }], [{ args: [{ config: { keras_history: [] } }] }], null, 'x'])),
   setField(['input_layers', 'output_layers'], 1, (rng) => pick<JsonValue>(rng, [[], [['missing', 0, 0]], [[null, 0, 0]], [[]], 'x', [1]])),
@@ -163,7 +163,8 @@ function mutatePaths(rng: Rng, root: JsonValue, files: CaseFile[], shards: { pat
       paths[k] = 'group9-shard9of9.bin';
   }
   setAt(loc, paths);
-  mutations.push(`${loc.path}[${k}]: ${how} (${JSON.stringify(String(paths[k]).slice(0, 40))})`);
+  const shown = String(paths[k]).replace(/^(\.\.\/){3,}/, (m) => `../×${m.length / 3} `);
+  mutations.push(`${loc.path}[${k}]: ${how} (${JSON.stringify(shown.length > 48 ? `${shown.slice(0, 48)}…` : shown)})`);
   return why;
 }
 
@@ -173,7 +174,7 @@ function renameLayerEverywhere(rng: Rng, root: JsonValue): string | null {
   if (layers.length === 0) return null;
   const config = pick(rng, layers).value as Json;
   const old = config.name as string;
-  const name = pick(rng, INJECTION_STRINGS);
+  const name = hostileName(rng);
   for (const w of locationsByKey(root, ['name'])) {
     if (w.value === old) setAt(w, name);
     else if (typeof w.value === 'string' && w.value.startsWith(`${old}/`)) setAt(w, `${name}${w.value.slice(old.length)}`);

@@ -1,3 +1,6 @@
+import type { Rng } from '../../../compiler/rng.js';
+import { chance, pick } from './choose.js';
+
 /**
  * Values an attacker or a broken exporter puts where firmnet expects a sane number or name. The
  * marker `FZMARK` lets the output checks tell a name that was escaped from one that became code.
@@ -64,5 +67,13 @@ export const HOSTILE_STRINGS: readonly string[] = [
   ' padded ',
 ];
 
-/** Names that carry the marker, for fields that end up in generated C, JS, HTML or on the terminal. */
+/** Names that carry the marker or a terminator, for fields that end up in generated C, JS, HTML or on the terminal. */
 export const INJECTION_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((s) => s.includes(MARKER) || /[\u0000-\u001f*/"'\\<]/.test(s));
+
+const MARKED = HOSTILE_STRINGS.filter((s) => s.includes(MARKER));
+
+/** A value for a name field: most often one that tries to become code, else control characters or any hostile string. */
+export function hostileName(rng: Rng): string {
+  if (chance(rng, 0.45)) return pick(rng, MARKED);
+  return pick(rng, chance(rng, 0.65) ? INJECTION_STRINGS : HOSTILE_STRINGS);
+}

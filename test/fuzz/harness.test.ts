@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseQModelText } from '../../compiler/quantize/qmodel-file.js';
+import { classify, messageProblem } from '../../scripts/fuzz/classify.js';
+import type { FuzzCase, RunResult, StepResult } from '../../scripts/fuzz/fuzz-case.js';
+import { reseal } from '../../scripts/fuzz/generate/ir.js';
+import { MARKER } from '../../scripts/fuzz/mutate/hostile-values.js';
+import { type JsonValue, RawToken, jsonText, parseJsonTree } from '../../scripts/fuzz/mutate/json-tree.js';
+import { markerInCCode, terminalControlCharacter } from '../../scripts/fuzz/output-checks.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
+
+const aCase = (overrides: Partial<FuzzCase> = {}): FuzzCase => ({
+  id: 'csv-1-0',
+  kind: 'csv',
+  seed: 1,
+  index: 0,
+  origin: 'test',
+  mutations: [],
+  files: [{ path: 'data/train.csv', type: 'file', bytes: new Uint8Array() }],
+  steps: [
+    { type: 'cli', argv: ['train', '--data', '{dir}/data/train.csv'], timeoutMs: 1000 },
+    { type: 'cli', argv: ['quantize', '{dir}/model.json'], timeoutMs: 1000 },
+  ],
+  mustReject: null,
+  ...overrides,
+});
+
+const step = (exitCode: number, stderr = '', stdout = '', at = 0): StepResult => ({ step: at, argv: ['train', '--data', '/tmp/x/data/train.csv'], exitCode, stdout, stderr, ms: 1 });
+const done = (...steps: StepResult[]): RunResult => ({ status: 'done', steps, outputs: [] });
+
+describe('classifying a case', () => {
+  it('an internal error is a crash, with the first frame inside firmnet', () => {
+    const stderr = [
+      'firmnet: internal error (a bug in firmnet; please report it with the command you ran):',
+      "TypeError: Cannot read properties of null (reading 'length')",
+      '    at Array.map (<anonymous>)',
+      '    at inboundNames (file:///w/dist/compiler/import/tfjs.js:118:24)',
+      '    at chainOfLayers (file:///w/dist/compiler/import/tfjs.js:77:45)',
+    ].join('\n');
+    const o = classify(aCase(), done(step(1, stderr)));
+    expect(o.outcome).toBe('crash');
+    expect(o.topFrame).toBe('Array.map (<anonymous>)');
+    expect(o.firmnetFrame).toBe('inboundNames (dist/compiler/import/tfjs.js:118:24)');
+    expect(o.signature).toBe("crash|TypeError: Cannot read properties of null (reading <q>)|inboundNames (dist/compiler/import/tfjs.js");
+  });
+
+  it('a refused file is clean when the message is one paragraph naming the file', () => {
+    const o = classify(aCase(), done(step(2, 'firmnet: error: /tmp/x/data/train.csv line 3: ragged row\n')));
+    expect(o.outcome).toBe('clean');
+    expect(messageProblem('a column is missing', aCase(), step(2))).toBe('does not name the file');
+    expect(messageProblem('train.csv: one\n\ntwo', aCase(), step(2))).toBe('more than one paragraph');
+  });
+
+  it('a file that had to be refused but was accepted is a wrong exit code', () => {
+    const o = classify(aCase({ mustReject: 'a feature cell holds 0x10' }), done(step(0), step(0, '', '', 1)));
+    expect(o.outcome).toBe('wrong-exit');
+    expect(o.detail).toContain('a feature cell holds 0x10');
+  });
+
+  it('a stack trace on stderr with exit 2, and a limit that stopped the second command, are failures', () => {
+    expect(classify(aCase(), done(step(2, 'firmnet: error: x\n    at foo (file:///a.js:1:2)\n'))).outcome).toBe('stack-trace');
+    const hang = classify(aCase(), { status: 'timeout', limitMs: 1000, steps: [step(0)], stack: ['at read (file:///w/dist/compiler/import/onnx.js:38:9)'] });
+    expect(hang.outcome).toBe('hang');
+    expect(hang.detail).toContain('`quantize` still running after 1000 ms, in read (dist/compiler/import/onnx.js:38:9)');
+    expect(hang.signature).toBe('hang|quantize|dist/compiler/import/onnx.js');
+  });
+
+  it('raw control characters on the terminal are a finding', () => {
+    expect(classify(aCase(), done(step(2, "firmnet: error: train.csv: name '\u001b[31m'\n"))).outcome).toBe('bad-output');
+    expect(terminalControlCharacter('tab\tand newline\n are fine, so is é and ─')).toBeNull();
+    expect(terminalControlCharacter('bell \u0007')).toMatch(/^U\+0007/);
+  });
+});
+
+describe('finding a name that became C code', () => {
+  it('sees the marker outside comments and literals only', () => {
+    expect(markerInCCode(`/* layer */ ${MARKER}(); /* */`)).toEqual({ line: 1, text: `/* layer */ ${MARKER}(); /* */` });
+    expect(markerInCCode(`int a;\n// name: \\\n${MARKER}();\n`)).toBeNull();
+    expect(markerInCCode(`int a;\n// name:\n${MARKER}();\n`)?.line).toBe(3);
+    expect(markerInCCode(`/* *\\/ ${MARKER}() */ const char *n = "\\" ${MARKER}(); \\"";`)).toBeNull();
+    expect(markerInCCode(`void ${MARKER}_invoke(void); int __${MARKER}_x;`)).toBeNull();
+  });
+});
+
+describe('JSON trees', () => {
+  it('writes number tokens JSON.stringify cannot, and nesting deeper than the call stack', () => {
+    let deep: JsonValue = new RawToken('1e999');
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const text = jsonText({ a: deep, b: 'x"y', ['__proto__']: 1 } as JsonValue);
+    expect(text.startsWith('{"a":[[[')).toBe(true);
+    expect(text.endsWith(']]],"b":"x\\"y","__proto__":1}')).toBe(true);
+    expect(text).toContain('[1e999]');
+  });
+
+  it('an IR with a changed layer gets hashes the reader accepts again', () => {
+    const ir = JSON.stringify((JSON.parse(readFileSync('test/vectors/iris-relu.json', 'utf8')) as { qmodel: unknown }).qmodel);
+    const root = parseJsonTree(ir) as { layers: { name: string }[] };
+    root.layers[0].name = `*/ ${MARKER}(); /*`;
+    expectFirmnetError(() => parseQModelText(jsonText(root as unknown as JsonValue), 'm.q.json'), 'BAD_IR_FILE', 'layers[0].hash');
+    expect(reseal(root as unknown as JsonValue)).toBe(true);
+    expect(parseQModelText(jsonText(root as unknown as JsonValue), 'm.q.json').layers[0].name).toBe(`*/ ${MARKER}(); /*`);
+  });
+});
