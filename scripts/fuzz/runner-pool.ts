@@ -149,7 +149,10 @@ export class RunnerPool {
       slot.active = active;
       slot.stderrTail = '';
       const request: RunnerRequest = { type: 'run', case: c, dir, keep };
-      slot.child!.send(request);
+      // A runner that died since it said ready: its exit event settles the case.
+      slot.child!.send(request, (error) => {
+        if (error) slot.child?.kill('SIGKILL');
+      });
     });
   }
 

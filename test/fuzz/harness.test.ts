@@ -51,6 +51,13 @@ describe('classifying a case', () => {
     expect(messageProblem('train.csv: one\n\ntwo', aCase(), step(2))).toBe('more than one paragraph');
   });
 
+  it('an exit code the command never means is a wrong exit code', () => {
+    expect(classify(aCase(), done(step(3, 'firmnet: error: train.csv: x\n'))).outcome).toBe('wrong-exit');
+    expect(classify(aCase(), done(step(4, 'firmnet: error: train.csv: x\n'))).outcome).toBe('wrong-exit');
+    const build = aCase({ steps: [{ type: 'cli', argv: ['build', '{dir}/project.json'], timeoutMs: 1000 }] });
+    expect(classify(build, done({ ...step(4, 'firmnet: error: project.json: int8 costs 3 pp\n'), argv: ['build', 'project.json'] })).outcome).toBe('clean');
+  });
+
   it('a file that had to be refused but was accepted is a wrong exit code', () => {
     const o = classify(aCase({ mustReject: 'a feature cell holds 0x10' }), done(step(0), step(0, '', '', 1)));
     expect(o.outcome).toBe('wrong-exit');

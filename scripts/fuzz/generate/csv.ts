@@ -51,7 +51,10 @@ export function generateCsv({ rng, seeds, deep }: GeneratorInput): Generated {
     ] as const);
     for (let k = 0; k < count; k++) mutations.push(mutateTable(rng, table, seed));
     if (chance(rng, 0.25)) {
-      const features = table.header.map((h, i) => (seed.label.includes(h) ? -1 : i)).filter((i) => i >= 0);
+      // The columns that are read: every non-label column when training on the file; otherwise only
+      // the trained model's feature columns (extra columns of a calibration or test file are ignored).
+      const modelFeatures = new Set(full.header.filter((h) => !seed.label.includes(h)));
+      const features = table.header.map((h, i) => (seed.label.includes(h) || (role !== 'train' && !modelFeatures.has(h)) ? -1 : i)).filter((i) => i >= 0);
       if (features.length > 0 && table.rows.length > 0) {
         const cell = pick(rng, REJECTED_CELLS);
         const r = rng.int(table.rows.length);

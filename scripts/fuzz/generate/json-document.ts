@@ -69,13 +69,25 @@ export function finishDocument(rng: Rng, doc: MutatedDocument): string {
   return d.text;
 }
 
-/** A targeted mutation that sets a random field named one of `keys` (or an element of it, for arrays) to `value`. */
-export function setField(keys: readonly string[], weight: number, value: (rng: Rng, current: JsonValue) => JsonValue, rejects?: string): TargetedMutation {
+/**
+ * A targeted mutation that sets a random field named one of `keys` (or an element of it, for arrays)
+ * to `value`. `at` and `where`: only fields whose path matches and whose object passes (a refusal
+ * must hit a field that is read, not a same-named one elsewhere such as a learning-rate schedule's
+ * `gamma`, nor one that an earlier mutation made the reader skip).
+ */
+export function setField(
+  keys: readonly string[],
+  weight: number,
+  value: (rng: Rng, current: JsonValue) => JsonValue,
+  options: { rejects?: string; at?: RegExp; where?: (owner: Record<string, JsonValue>, key: string) => boolean } = {},
+): TargetedMutation {
   return {
     weight,
-    rejects,
+    rejects: options.rejects,
     apply(rng, root) {
-      const found = locationsByKey(root, keys);
+      const found = locationsByKey(root, keys).filter(
+        (l) => (!options.at || options.at.test(l.path)) && (!options.where || (!Array.isArray(l.parent) && l.parent !== null && options.where(l.parent as Record<string, JsonValue>, String(l.key)))),
+      );
       if (found.length === 0) return null;
       let loc: Location = pick(rng, found);
       if (Array.isArray(loc.value) && loc.value.length > 0 && (typeof loc.value[0] !== 'object' || loc.value[0] === null) && !chance(rng, 0.15)) {

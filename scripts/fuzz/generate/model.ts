@@ -9,6 +9,9 @@ import { type Generated, type GeneratorInput, cli, deepSteps, emitCStep, quantiz
 import { type TargetedMutation, finishDocument, mutateDocument, setField } from './json-document.js';
 
 const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+/** The fields the network computes with: layer parameters and the standardization. */
+const PARAMETERS = /^\$\.(layers\[\d+\]\.(weights|bias|gamma|beta|runningMean)|(input|target)Standardization\.mean)$/;
+const STANDARDIZATION = /^\$\.(input|target)Standardization\.std$/;
 
 export const MODEL_MUTATIONS: TargetedMutation[] = [
   setField(['name', 'featureNames', 'classNames', 'labelColumns'], 3, (rng) => hostileName(rng)),
@@ -22,8 +25,12 @@ export const MODEL_MUTATIONS: TargetedMutation[] = [
   setField(['approximate'], 0.5, (rng) => pick(rng, ['none', 'tanh', 'erf'])),
   setField(['dataFile'], 0.5, (rng) => pick(rng, ['', '.', 'missing.csv', '../../../../../../etc/hostname', 'a'.repeat(5000)])),
   // Values float32 cannot hold: loading them turns weights into Infinity and standardization into a division by ~0.
-  setField(['weights', 'bias', 'gamma', 'beta', 'runningMean', 'mean'], 2, (rng) => pick<JsonValue>(rng, [1e39, -1e39, 1e308, -1.7976931348623157e308, new RawToken('1e999')]), 'a parameter beyond float32 range'),
-  setField(['std'], 2, (rng) => pick(rng, [1e-45, 1e-40, 5e-324, FLOAT32_MIN_NORMAL / 4]), 'a standardization std below float32 range'),
+  setField(['weights', 'bias', 'gamma', 'beta', 'runningMean', 'mean'], 2, (rng) => pick<JsonValue>(rng, [1e39, -1e39, 1e308, -1.7976931348623157e308, new RawToken('1e999')]), {
+    rejects: 'a parameter beyond float32 range',
+    at: PARAMETERS,
+    where: (owner, key) => (key === 'mean' ? true : owner.type === (key === 'weights' || key === 'bias' ? 'dense' : 'batchnorm')),
+  }),
+  setField(['std'], 2, (rng) => pick(rng, [1e-45, 1e-40, 5e-324, FLOAT32_MIN_NORMAL / 4]), { rejects: 'a standardization std below float32 range', at: STANDARDIZATION }),
 ];
 
 export function generateModel({ rng, seeds, deep }: GeneratorInput): Generated {

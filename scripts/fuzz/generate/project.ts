@@ -41,7 +41,7 @@ const PROJECT_MUTATIONS: TargetedMutation[] = [
   ),
   setField(['maxDrop'], 1, (rng) => pick<JsonValue>(rng, [-5, 0, 1e308, 'x', null])),
   // Device files and FIFOs: a native read loop never ends on them.
-  setField(['train', 'test', 'calibration'], 1, (rng) => pick(rng, ['/dev/zero', '/dev/urandom', 'data/fifo.csv']), NOT_REGULAR),
+  setField(['train', 'test', 'calibration'], 1, (rng) => pick(rng, ['/dev/zero', '/dev/urandom', 'data/fifo.csv']), { rejects: NOT_REGULAR, at: /^\$\.data\.(train|test|calibration)$/ }),
 ];
 
 interface Template {

@@ -81,7 +81,8 @@ function pickImportable(rng: Rng, seeds: TfjsSeed[]): TfjsSeed {
 
 /** Points one manifest path somewhere a shard must not come from; returns why the file must be refused, if it must. */
 function mutatePaths(rng: Rng, root: JsonValue, files: CaseFile[], shards: { path: string; bytes: Uint8Array }[], mutations: string[]): string | null {
-  const found = locationsByKey(root, ['paths']).filter((l) => Array.isArray(l.value) && l.value.length > 0);
+  // The manifest's own paths: a copy of a manifest group elsewhere in the file is not read.
+  const found = locationsByKey(root, ['paths']).filter((l) => /^\$\.weightsManifest\[\d+\]\.paths$/.test(l.path) && Array.isArray(l.value) && l.value.length > 0);
   if (found.length === 0) return null;
   const loc = pick(rng, found);
   const paths = loc.value as JsonValue[];
