@@ -161,6 +161,8 @@ export function messageProblem(message: string, c: FuzzCase, step: StepResult): 
   // Files the command was given (and wrote), as they appear on its command line.
   for (const a of step.argv) if (!a.startsWith('-') && /[./]/.test(a)) names.add(basename(a));
   for (const n of names) if (n.length > 0 && message.includes(n)) return null;
+  // A file the case points at outside its folder (a project's data path, say) is named by its path.
+  if (/(^|[\s'"(])\/[^\s'"/]+\/[^\s'"]+/.test(message)) return null;
   return 'does not name the file';
 }
 

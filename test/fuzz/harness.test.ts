@@ -48,6 +48,7 @@ describe('classifying a case', () => {
     const o = classify(aCase(), done(step(2, 'firmnet: error: /tmp/x/data/train.csv line 3: ragged row\n')));
     expect(o.outcome).toBe('clean');
     expect(messageProblem('a column is missing', aCase(), step(2))).toBe('does not name the file');
+    expect(messageProblem('/etc/hostname has a header but no data rows', aCase(), step(2))).toBeNull();
     expect(messageProblem('train.csv: one\n\ntwo', aCase(), step(2))).toBe('more than one paragraph');
   });
 
