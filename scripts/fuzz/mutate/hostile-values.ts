@@ -68,7 +68,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
 ];
 
 /** Names that carry the marker or a terminator, for fields that end up in generated C, JS, HTML or on the terminal. */
-export const INJECTION_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((s) => s.includes(MARKER) || /[\u0000-\u001f*/"'\\<]/.test(s));
+const INJECTION_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((s) => s.includes(MARKER) || /[\u0000-\u001f*/"'\\<]/.test(s));
 
 const MARKED = HOSTILE_STRINGS.filter((s) => s.includes(MARKER));
 

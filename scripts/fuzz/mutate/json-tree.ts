@@ -126,7 +126,7 @@ export function hostileScalar(rng: Rng): JsonValue {
   ])();
 }
 
-/** The root must stay an object for most readers to get past the first check; the tree is edited in place. */
+/** A mutation's result: the tree is edited in place, and `root` is new only when the root itself was replaced. */
 export interface TreeMutation {
   root: JsonValue;
   description: string;
