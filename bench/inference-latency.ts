@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../compiler/data/dataset.js';
 import { emitC } from '../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../compiler/emit/c/kernel-sources.js';
 import { emitWasm } from '../compiler/emit/wasm/emit-wasm.js';
 import { floatModelToOnnx } from '../compiler/export/onnx.js';
 import { type FloatModel, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
-import { predictFloat } from '../compiler/model/float-inference.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { quantizeInput } from '../compiler/reference/io.js';
@@ -30,6 +30,7 @@ import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../compiler/train/settings.
 import { trainModel } from '../compiler/train/train.js';
 import { AUTOENCODER_WIDTHS, randomReluLayers } from '../firmware-sim/validation-models.js';
 import { median } from './stats.js';
+import { predictFloat } from '../compiler/inference/float-inference.js';
 
 export interface BenchModel {
   label: string;
@@ -352,7 +353,7 @@ async function timeNativeC(m: BenchModel, dir: string, rowsIn: Int8Array[], gold
   emitC(m.q, dir, { command: 'npm run bench -- latency', name: 'model' });
   writeFileSync(join(dir, 'driver.c'), C_DRIVER);
   const exe = join(dir, 'latency');
-  execFileSync('gcc', ['-std=c99', '-O3', '-march=native', '-o', exe, 'driver.c', 'model.c', 'firmnet_kernels.c'], { cwd: dir });
+  execFileSync('gcc', ['-std=c99', '-O3', '-march=native', '-o', exe, 'driver.c', 'model.c', ...KERNEL_SOURCES], { cwd: dir });
   const input = new Uint8Array(rowsIn.length * rowsIn[0].length);
   rowsIn.forEach((row, r) => input.set(new Uint8Array(row.buffer, row.byteOffset, row.length), r * row.length));
   const run = spawnSync(exe, [String(rowsIn.length)], { input, maxBuffer: 1 << 26 });

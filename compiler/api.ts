@@ -7,10 +7,11 @@ import { simulate as simulateTargets } from '../firmware-sim/simulate.js';
 import { resolveTarget } from '../firmware-sim/targets.js';
 import { type Dataset, loadDataset, loadDatasetForModel } from './data/dataset.js';
 import type { FloatModel, Task } from './model/float-model.js';
+import { defaultModelName } from './model/model-name.js';
 import { type BuildProgress, type BuildResult, build as buildProject } from './project/build.js';
 import { type Project, type ProjectTarget, loadProject, projectFromCsv } from './project/project-file.js';
 import { calibrationSetFor } from './quantize/calibration-set.js';
-import type { QModel } from './quantize/qmodel.js';
+import type { QModel } from './ir/qmodel.js';
 import { type CalibrationSet, DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, type QuantizeResult, quantizeModel } from './quantize/quantize.js';
 import { DEFAULT_CALIBRATION_ROWS } from './quantize/calibration-set.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings, trainConfig } from './train/settings.js';
@@ -33,7 +34,7 @@ export function train(options: TrainOptions): TrainResult {
   const { data, task, label = 'label', classes, name, onEpoch, ...settings } = options;
   const dataset =
     typeof data === 'string' ? loadDataset(data, { task, labelColumns: Array.isArray(label) ? label : [label], classNames: classes }) : data;
-  const modelName = name ?? (typeof data === 'string' ? data.replace(/\\/g, '/').split('/').slice(-2, -1)[0] ?? 'model' : 'model');
+  const modelName = name ?? defaultModelName(typeof data === 'string' ? data : dataset.file);
   return trainModel(dataset, trainConfig(task, { ...DEFAULT_TRAIN_SETTINGS, ...settings }), modelName, { onEpoch });
 }
 

@@ -1,3 +1,5 @@
+import { terminalText } from './terminal-text.js';
+
 /**
  * One error family for everything a user can get wrong. The CLI prints `message` without a stack
  * trace and exits with code 2; any other thrown value is an internal error (exit code 1).
@@ -20,8 +22,9 @@ export type FirmnetErrorCode =
 export class FirmnetError extends Error {
   readonly code: FirmnetErrorCode;
 
+  /** Messages quote names from input files, so control characters are escaped: a message is one printable paragraph. */
   constructor(code: FirmnetErrorCode, message: string) {
-    super(message);
+    super(terminalText(message));
     this.name = 'FirmnetError';
     this.code = code;
   }

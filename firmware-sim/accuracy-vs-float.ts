@@ -6,15 +6,15 @@ import type { Dataset } from '../compiler/data/dataset.js';
 import { applyStandardization } from '../compiler/data/standardize.js';
 import { emitWasm } from '../compiler/emit/wasm/emit-wasm.js';
 import type { FloatModel } from '../compiler/model/float-model.js';
-import { type AccuracyComparison, compareWithFloat } from '../compiler/quantize/accuracy.js';
 import { foldModel } from '../compiler/quantize/fold.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
 import { sqnrDb } from '../compiler/quantize/sqnr.js';
 import { observeTensors } from '../compiler/quantize/stage-forward.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { dequantize, quantizeInput } from '../compiler/reference/io.js';
-import type { QArray } from '../compiler/reference/tensor.js';
+import type { QArray } from '../compiler/ops/q-array.js';
 import type { LayerSqnr } from './report.js';
+import { type AccuracyComparison, compareWithFloat } from '../compiler/evaluate/compare-with-float.js';
 
 /** What the emitted model.mjs exposes that the simulator uses. */
 interface WasmModel {

@@ -1,6 +1,6 @@
-import { renderLayer } from '../compiler/emit/c/render-layers.js';
-import type { QLayer } from '../compiler/quantize/qmodel.js';
-import { COUNTED, type Counted, type InstructionProfile, kernelKind, macsOf, termValues } from './instruction-profile.js';
+import type { QLayer } from '../compiler/ops/quantized-op-types.js';
+import { kernelVariantOf, layerConstantBytes, quantizedOp, totalConstantBytes } from '../compiler/ops/quantized-ops.js';
+import { COUNTED, type Counted, type InstructionProfile, macsOf, termValues } from './instruction-profile.js';
 import { type CoreSpec, type FlashModel, INSTRUCTION_CLASSES, type Target } from './targets.js';
 
 export type InstructionCounts = Record<Counted, number>;
@@ -37,7 +37,7 @@ export function layerCycles(layer: QLayer, first: boolean, core: CoreSpec, profi
   return {
     name: layer.name,
     op: layer.op,
-    shape: layer.op === 'fully_connected' ? `${layer.inFeatures}→${layer.outFeatures}` : `${layer.input.features}`,
+    shape: quantizedOp(layer).cost.shape(layer),
     macs: macsOf(layer),
     instructions,
     coreCycles,
@@ -49,10 +49,10 @@ export function layerCycles(layer: QLayer, first: boolean, core: CoreSpec, profi
 
 /** Estimated instructions of one layer; the first layer also carries the invoke function's prologue. */
 export function estimateInstructions(layer: QLayer, first: boolean, core: CoreSpec, profile: InstructionProfile): InstructionCounts {
-  const kind = kernelKind(layer);
+  const variant = kernelVariantOf(layer);
   const coreProfile = profile.cores[core.id];
-  const kernel = coreProfile?.kernels[kind];
-  if (!kernel) throw new Error(`the instruction profile has no ${kind} kernel for ${core.id}; re-run scripts/measure-instruction-profile`);
+  const kernel = coreProfile?.kernels[variant];
+  if (!kernel) throw new Error(`the instruction profile has no ${variant} kernel for ${core.id}; re-run scripts/measure-instruction-profile`);
   const terms = termValues(layer);
   const counts = {} as InstructionCounts;
   for (const c of COUNTED) {
@@ -69,9 +69,9 @@ export function cyclesOf(counts: InstructionCounts, core: CoreSpec): number {
   return Math.round(cycles);
 }
 
-/** Constant bytes a layer reads from flash once per inference: its arrays in the generated C. */
+/** Constant bytes a layer reads from flash once per inference: its device constants (the arrays of the generated C). */
 export function flashBytesRead(layer: QLayer): number {
-  return renderLayer('model', layer, 0).dataBytes;
+  return totalConstantBytes(layerConstantBytes(layer));
 }
 
 export interface ModelCycles {

@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CModelNames } from '../compiler/emit/c/c-names.js';
+import { KERNEL_SOURCES } from '../compiler/emit/c/kernel-sources.js';
 import type { CoreSpec } from './targets.js';
 
 /** Compile flags for every measurement (plus the core's own, e.g. -mcpu=cortex-m4 -mthumb); freestanding, as the generated integer path needs only <stdint.h>. */
@@ -47,7 +48,7 @@ export interface SectionSizes {
 }
 
 export interface KernelSizes extends SectionSizes {
-  /** .text of firmnet_kernels.o alone, before libgcc helpers are linked in. */
+  /** .text of the kernel objects alone (linked into one relocatable object), before libgcc helpers are linked in. */
   textWithoutLibgcc: number;
   /** Runtime (libgcc) helpers the kernels call on this core, e.g. __aeabi_lmul on Cortex-M0+; the linked text includes them. */
   libgcc: string[];
@@ -74,13 +75,19 @@ export function undefinedSymbols(tc: Toolchain, file: string): string[] {
 }
 
 /**
- * The kernels alone: firmnet_kernels.c compiled for `core` and linked with libgcc but without
+ * The kernels alone: every kernel source compiled for `core`, the objects joined into one
+ * relocatable object (so calls between them resolve), and that linked with libgcc but without
  * --gc-sections, so every kernel is kept (a model links only the ones it calls).
  */
 export function measureKernels(tc: Toolchain, cDir: string, core: CoreSpec, workDir: string): KernelSizes {
+  const objects = KERNEL_SOURCES.map((src) => {
+    const obj = join(workDir, `kernels-${core.id}-${src.replace(/\.c$/, '')}.o`);
+    gcc(tc, [...MCU_CFLAGS, ...core.build.flags, '-c', join(cDir, src), '-o', obj]);
+    return obj;
+  });
   const obj = join(workDir, `kernels-${core.id}.o`);
   const elf = join(workDir, `kernels-${core.id}.elf`);
-  gcc(tc, [...MCU_CFLAGS, ...core.build.flags, '-c', join(cDir, 'firmnet_kernels.c'), '-o', obj]);
+  gcc(tc, [...core.build.flags, '-nostdlib', '-r', ...objects, '-o', obj]);
   gcc(tc, [...core.build.flags, '-nostdlib', '-Wl,-e,firmnet_dense_s8', obj, '-lgcc', '-o', elf]);
   // The kernels' unresolved references are exactly the runtime helpers they call (libgcc links them).
   const libgcc = undefinedSymbols(tc, obj).sort();
@@ -145,11 +152,11 @@ export function stackDepth(ciTexts: string[], root: string): StackDepth {
 }
 
 /**
- * One model's integer path as firmware links it: <name>.c (arena, invoke, constant data) and
- * firmnet_kernels.c, entry <invoke>, --gc-sections (unused kernels and class names drop out).
+ * One model's integer path as firmware links it: <name>.c (arena, invoke, constant data) and the
+ * kernel sources, entry <invoke>, --gc-sections (unused kernels and class names drop out).
  */
 export function buildModelImage(tc: Toolchain, cDir: string, names: CModelNames, core: CoreSpec, workDir: string, extraCflags: string[] = []): ModelImage {
-  const objects = [names.source, 'firmnet_kernels.c'].map((src) => {
+  const objects = [names.source, ...KERNEL_SOURCES].map((src) => {
     const obj = join(workDir, `${names.prefix}-${core.id}-${src.replace(/\.c$/, '')}.o`);
     gcc(tc, [...MCU_CFLAGS, ...extraCflags, ...core.build.flags, '-fcallgraph-info=su', `-I${cDir}`, '-c', join(cDir, src), '-o', obj]);
     return obj;

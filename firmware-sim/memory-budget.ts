@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emitC } from '../compiler/emit/c/emit-c.js';
-import { renderLayer } from '../compiler/emit/c/render-layers.js';
+import { type QModel, inputTensor, outputTensor } from '../compiler/ir/qmodel.js';
 import { packageRoot } from '../compiler/io/package-root.js';
-import { DTYPE_RANGE, type QModel, inputTensor, outputTensor } from '../compiler/quantize/qmodel.js';
+import { DTYPE_RANGE } from '../compiler/ops/op-types.js';
+import { layerConstantBytes, totalConstantBytes } from '../compiler/ops/quantized-ops.js';
+import type { MemoryPlan } from '../compiler/plan/plan-memory.js';
 import { buildModelImage, findToolchain } from './measure-image.js';
-import type { MemoryPlan } from './plan-memory.js';
-import type { MemoryBudget, MemoryItem } from './report.js';
+import type { MemoryBudget, MemoryItem, SramVariant } from './report.js';
 import type { Target } from './targets.js';
 
 interface CommittedCodeSize {
@@ -17,21 +18,24 @@ interface CommittedCodeSize {
 const CODE_SIZE_FILE = 'firmware-sim/measured/code-size.json';
 
 /**
- * SRAM and flash of the model on a target. Constant data comes from the C emitter's arrays; code,
- * .data/.bss and stack are measured now with the core's cross-compiler when it is installed (the
- * generated integer path, -Os, --gc-sections), or else taken from the committed measurement of the
- * kernels (firmware-sim/measured/code-size.json). Every item says where its number comes from.
+ * SRAM and flash of the model on a target. Constant data is every op's device constants, the arrays
+ * the C emitter writes (compiler/ops/<op>/); code, .data/.bss and stack are measured now with the
+ * core's cross-compiler when it is installed (the generated integer path, -Os, --gc-sections), or
+ * else taken from the committed measurement of the kernels (firmware-sim/measured/code-size.json).
+ * Every item says where its number comes from.
+ * The headline SRAM counts the caller's own input/output buffers, the most any use of the API
+ * needs; the variants also give it with the input and output in the arena slots.
  */
-export function memoryBudgets(q: QModel, plan: MemoryPlan, target: Target): { sram: MemoryBudget; flash: MemoryBudget } {
+export function memoryBudgets(q: QModel, plan: MemoryPlan, target: Target): { sram: MemoryBudget; sramVariants: SramVariant[]; flash: MemoryBudget } {
   const parts = { weights: 0, biases: 0, requantization: 0, tables: 0 };
   for (const layer of q.layers) {
-    const d = renderLayer('model', layer, 0).data;
+    const d = layerConstantBytes(layer);
     parts.weights += d.weights;
     parts.biases += d.biases;
     parts.requantization += d.requantization;
     parts.tables += d.tables;
   }
-  const constantBytes = parts.weights + parts.biases + parts.requantization + parts.tables;
+  const constantBytes = totalConstantBytes(parts);
   const constants = 'constant arrays of the generated C (compiler/emit/c)';
   const flashItems: MemoryItem[] = [
     { what: 'weights (int8)', bytes: parts.weights, source: constants },
@@ -41,10 +45,12 @@ export function memoryBudgets(q: QModel, plan: MemoryPlan, target: Target): { sr
   if (parts.tables > 0) flashItems.push({ what: 'lookup tables', bytes: parts.tables, source: constants });
 
   const io = inputTensor(q).features * DTYPE_RANGE[inputTensor(q).dtype].bytes + outputTensor(q).features * DTYPE_RANGE[outputTensor(q).dtype].bytes;
-  const sramItems: MemoryItem[] = [
-    { what: 'activation arena', bytes: plan.arenaBytes, source: 'memory plan of the IR (firmware-sim/plan-memory.ts); the generated C\'s static arena' },
-    { what: 'input and output buffers', bytes: io, source: 'the caller\'s int8/int16 buffers for <name>_invoke (0 when using <name>_input_buffer()/_output_buffer() inside the arena)' },
-  ];
+  const ioItem: MemoryItem = {
+    what: 'input and output buffers',
+    bytes: io,
+    source: 'the caller\'s own int8/int16 buffers for <name>_invoke(in, out); none when in and out are <name>_input_buffer()/_output_buffer(), which point into the arena',
+  };
+  const sramItems: MemoryItem[] = [{ what: 'activation arena', bytes: plan.arenaBytes, source: 'memory plan of the IR (compiler/plan/plan-memory.ts); the generated C\'s static arena' }, ioItem];
 
   const measured = measureNow(q, target);
   if (measured) {
@@ -61,7 +67,17 @@ export function memoryBudgets(q: QModel, plan: MemoryPlan, target: Target): { sr
     sramItems.push({ what: 'runtime state (.data + .bss of the kernels)', bytes: committed.kernels.data + committed.kernels.bss, source: CODE_SIZE_FILE });
     sramItems.push({ what: 'stack (worst case of <name>_invoke, bundled models)', bytes: committed.stackBytes, source: `${CODE_SIZE_FILE}: deepest invoke stack among the bundled models` });
   }
-  return { sram: budget(sramItems, target.sramBytes), flash: budget(flashItems, target.flashBytes) };
+  const sram = budget(sramItems, target.sramBytes);
+  const inArena = budget(sramItems.filter((i) => i !== ioItem), target.sramBytes);
+  const sramVariants: SramVariant[] = [
+    { io: 'caller-buffers', label: 'own I/O buffers', description: 'the input and output in the caller\'s own buffers', ioBytes: io, ...fit(sram), headline: true },
+    { io: 'arena-buffers', label: 'I/O in arena', description: 'the input and output in the arena slots <name>_input_buffer()/_output_buffer()', ioBytes: 0, ...fit(inArena), headline: false },
+  ];
+  return { sram, sramVariants, flash: budget(flashItems, target.flashBytes) };
+}
+
+function fit(b: MemoryBudget): Pick<SramVariant, 'totalBytes' | 'marginBytes' | 'fits'> {
+  return { totalBytes: b.totalBytes, marginBytes: b.marginBytes, fits: b.fits };
 }
 
 function budget(items: MemoryItem[], capacityBytes: number | null): MemoryBudget {

@@ -1,5 +1,5 @@
-import { headlineMetric } from '../compiler/train/evaluate.js';
-import type { MemoryBudget, SimulationReport } from './report.js';
+import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
+import { headlineMetric } from '../compiler/evaluate/evaluate.js';
 
 /**
  * A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched) for one or more
@@ -61,6 +61,7 @@ function renderTarget(r: SimulationReport): string {
 ${budgetChart('SRAM', memory.sram)}
 ${budgetChart('Flash', memory.flash)}
 ${budgetTable(memory.sram, 'SRAM')}
+${sramVariantsTable(memory.sramVariants)}
 ${budgetTable(memory.flash, 'Flash')}
 <p class="src">Arena: ${memory.arena.bytes} B, lower bound (largest input + output of one layer) ${memory.arena.lowerBoundBytes} B${memory.arena.note ? ` — ${esc(memory.arena.note)}` : ' — equal, as expected for a chain of layers'}.</p>
 <h3>Cycles per layer</h3>
@@ -128,11 +129,19 @@ function budgetTable(b: MemoryBudget, label: string): string {
   return `<table><tr><th class="l">${esc(label)}</th><th>bytes</th><th class="l">source</th></tr>${rows}<tr><th class="l">total</th><th>${fmtInt(b.totalBytes)}</th><th class="l">${b.capacityBytes === null ? '' : `of ${fmtInt(b.capacityBytes)}`}</th></tr></table>`;
 }
 
+/** SRAM with the input and output in the caller's buffers (the headline) and in the arena. */
+function sramVariantsTable(variants: SramVariant[]): string {
+  const rows = variants
+    .map((v) => `<tr><td class="l">${esc(v.description)}${v.headline ? ' — the SRAM figure above' : ''}</td><td>${fmtInt(v.ioBytes)}</td><td>${fmtInt(v.totalBytes)}</td><td>${v.fits === null ? 'unknown' : v.fits ? 'yes' : '<span class="bad">no</span>'}</td></tr>`)
+    .join('');
+  return `<table><tr><th class="l">SRAM by where the input and output live</th><th>I/O bytes</th><th>SRAM bytes</th><th>fits</th></tr>${rows}</table>`;
+}
+
 function cyclesChart(r: SimulationReport): string {
   const layers = r.cycles.layers;
   const width = 640;
   const rowH = 22;
-  const max = Math.max(...layers.map((l) => l.cycles), 1);
+  const max = layers.reduce((m, l) => Math.max(m, l.cycles), 1);
   const bars = layers
     .map((l, i) => {
       const y = 8 + i * rowH;
@@ -161,15 +170,18 @@ function totalInstructions(counts: Record<string, number>): number {
 
 function accuracySection(a: NonNullable<SimulationReport['accuracy']>, classNames: string[]): string {
   const regression = a.task === 'regression';
-  const headline = headlineMetric(a.task);
+  // Unlabelled autoencoder data has no ROC-AUC: the bars compare the mean reconstruction errors instead.
+  const unlabelled = a.task === 'autoencoder' && a.float.rocAuc === undefined;
+  const headline = unlabelled ? { key: 'reconstructionMse' as const } : headlineMetric(a.task);
   const metric = (e: typeof a.float): number => Number(e[headline.key] ?? 0);
   const fv = metric(a.float);
   const qv = metric(a.quantized);
   const max = Math.max(fv, qv, 1e-9);
-  const label = a.task === 'autoencoder' ? 'ROC-AUC (reconstruction error as anomaly score)' : regression ? 'RMSE' : 'top-1 accuracy';
+  const label = unlabelled ? 'mean reconstruction error' : a.task === 'autoencoder' ? 'ROC-AUC (reconstruction error as anomaly score)' : regression ? 'RMSE' : 'top-1 accuracy';
   const fmt = (v: number): string => (headline.key === 'accuracy' ? `${(100 * v).toFixed(2)}%` : v.toFixed(a.task === 'autoencoder' ? 4 : 3));
-  const dropText =
-    a.task === 'autoencoder'
+  const dropText = unlabelled
+    ? 'no ROC-AUC or decision agreement: the data has no 0/1 anomaly column with both classes, so the bars compare the mean reconstruction errors'
+    : a.task === 'autoencoder'
       ? `drop ${a.drop.toFixed(2)} ROC-AUC points ×100, anomaly decisions agree on ${((a.agreement ?? 0) * 100).toFixed(2)}% of rows (thresholds ${a.float.threshold?.toFixed(4) ?? '—'} / ${a.quantized.threshold?.toFixed(4) ?? '—'})`
       : regression
         ? `RMSE change ${a.drop.toFixed(3)}`
@@ -183,7 +195,7 @@ function accuracySection(a: NonNullable<SimulationReport['accuracy']>, className
       return `<text x="0" y="${24 + i * 26}">${esc(name as string)}</text><rect x="110" y="${10 + i * 26}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${(116 + w).toFixed(1)}" y="${24 + i * 26}">${fmt(v as number)}</text>`;
     })
     .join('');
-  const sqnrMax = Math.max(...a.perLayerSqnr.map((l) => (Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0)), 1);
+  const sqnrMax = a.perLayerSqnr.reduce((m, l) => Math.max(m, Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0), 1);
   const sqnr = a.perLayerSqnr
     .map((l, i) => {
       const v = Number.isFinite(l.sqnrDb) ? l.sqnrDb : sqnrMax;
@@ -205,7 +217,7 @@ ${confusions ? `<h3>Confusion matrices (rows: actual, columns: predicted)</h3>${
 }
 
 function confusionTable(title: string, m: number[][], classNames: string[]): string {
-  const max = Math.max(...m.flat(), 1);
+  const max = m.reduce((most, row) => row.reduce((a, b) => Math.max(a, b), most), 1);
   const label = (i: number): string => esc(m.length === 2 && classNames.length !== 2 ? (i === 0 ? 'normal' : 'anomaly') : (classNames[i] ?? String(i)));
   const rows = m
     .map(
@@ -230,6 +242,7 @@ function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** Text (names from model files among it) as HTML text or a quoted attribute value of either quote. */
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

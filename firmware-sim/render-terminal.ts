@@ -1,9 +1,10 @@
-import { accuracyLines } from '../compiler/cli/report.js';
-import { formatTable } from '../compiler/cli/ui.js';
+import { terminalText } from '../compiler/terminal-text.js';
 import type { MemoryBudget, SimulationReport } from './report.js';
 import { formatHz } from './targets.js';
+import { accuracyLines } from '../compiler/evaluate/evaluation-lines.js';
+import { formatTable } from '../compiler/io/text-table.js';
 
-/** The human report of one target, as lines for the terminal. */
+/** The human report of one target, as lines for the terminal (names escaped: each line stays one line). */
 export function renderTerminal(r: SimulationReport): string[] {
   const lines: string[] = [];
   const n = (v: number): string => Math.round(v).toLocaleString('en-US');
@@ -11,7 +12,10 @@ export function renderTerminal(r: SimulationReport): string[] {
   lines.push(`model hash ${r.model.hash}, ${r.model.layers} layers, ${n(r.model.parameters)} parameters, ${n(r.model.macs)} MACs per inference`);
   lines.push('');
   lines.push('memory');
-  lines.push(...formatTable(['', 'used', 'capacity', 'margin', 'fits'], [budgetRow('SRAM', r.memory.sram), budgetRow('flash', r.memory.flash)]).split('\n').map((l) => `  ${l}`));
+  const [headline, ...others] = r.memory.sramVariants;
+  const otherSram = others.map((v) => budgetRow(`SRAM, ${v.label}`, { ...v, capacityBytes: r.memory.sram.capacityBytes }));
+  lines.push(...formatTable(['', 'used', 'capacity', 'margin', 'fits'], [budgetRow('SRAM', r.memory.sram), ...otherSram, budgetRow('flash', r.memory.flash)]).split('\n').map((l) => `  ${l}`));
+  lines.push(`  SRAM assumes ${headline.description} (${n(headline.ioBytes)} B)${others.map((v) => `; SRAM, ${v.label}: ${v.description}`).join('')}`);
   lines.push('');
   for (const [label, b] of [['SRAM', r.memory.sram], ['flash', r.memory.flash]] as const) {
     lines.push(`  ${label}:`);
@@ -24,7 +28,7 @@ export function renderTerminal(r: SimulationReport): string[] {
   lines.push('');
   lines.push('cycles');
   const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, l.macs, n(Object.entries(l.instructions).reduce((s, [k, v]) => (k === 'taken_branches' ? s : s + v), 0)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
-  lines.push(...formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n').map((l) => `  ${l}`));
+  for (const l of formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n')) lines.push(`  ${l}`);
   lines.push(`  total ${n(r.cycles.totalCycles)} cycles = ${r.cycles.latencyMs.toFixed(3)} ms at ${formatHz(r.target.clockHz)}, ${n(r.cycles.inferencesPerSecond)} inferences/s`);
   lines.push(`  ${r.cycles.method}`);
   if (r.cycles.validatedErrorPercent !== null) {
@@ -37,10 +41,10 @@ export function renderTerminal(r: SimulationReport): string[] {
     lines.push(...accuracyLines(r.accuracy, r.model.classNames).map((l) => `  ${l}`));
     lines.push(`  per-layer SQNR: ${r.accuracy.perLayerSqnr.map((l) => `${l.name} ${Number.isFinite(l.sqnrDb) ? `${l.sqnrDb.toFixed(1)} dB` : 'exact'}`).join(', ')}`);
   }
-  return lines;
+  return lines.map(terminalText);
 }
 
-function budgetRow(label: string, b: MemoryBudget): string[] {
+function budgetRow(label: string, b: Pick<MemoryBudget, 'totalBytes' | 'capacityBytes' | 'marginBytes' | 'fits'>): string[] {
   const fmt = (v: number | null): string => (v === null ? '—' : `${v.toLocaleString('en-US')} B`);
   return [label, fmt(b.totalBytes), fmt(b.capacityBytes), fmt(b.marginBytes), b.fits === null ? 'unknown' : b.fits ? 'yes' : 'NO'];
 }

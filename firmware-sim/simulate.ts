@@ -1,14 +1,15 @@
-import type { Dataset } from '../compiler/data/dataset.js';
-import type { FloatModel } from '../compiler/model/float-model.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Dataset } from '../compiler/data/dataset.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
 import { packageRoot } from '../compiler/io/package-root.js';
+import type { FloatModel } from '../compiler/model/float-model.js';
+import { quantizedOp } from '../compiler/ops/quantized-ops.js';
+import { planMemory } from '../compiler/plan/plan-memory.js';
 import { type AccuracyResult, accuracyVersusFloat } from './accuracy-vs-float.js';
 import { modelCycles } from './cycle-model.js';
 import { loadInstructionProfile, macsOf } from './instruction-profile.js';
 import { memoryBudgets } from './memory-budget.js';
-import { planMemory } from './plan-memory.js';
 import type { SimulationReport } from './report.js';
 import type { Target } from './targets.js';
 
@@ -30,15 +31,15 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
   const profile = loadInstructionProfile();
   const plan = planMemory(q);
   const validation = JSON.parse(readFileSync(join(packageRoot(), VALIDATION_FILE), 'utf8')) as { summary: Record<string, { maxAbsErrorPercent: number }> };
-  const parameters = q.layers.reduce((s, l) => s + (l.op === 'fully_connected' ? l.weights.length + l.bias.length : 0), 0);
+  const parameters = q.layers.reduce((s, l) => s + quantizedOp(l).cost.parameters(l), 0);
   const macs = q.layers.reduce((s, l) => s + macsOf(l), 0);
   return options.targets.map((target) => {
     const cycles = modelCycles(q.layers, target, profile);
-    const { sram, flash } = memoryBudgets(q, plan, target);
+    const { sram, sramVariants, flash } = memoryBudgets(q, plan, target);
     return {
       model: { name: q.name, hash: q.hash, task: q.task, layers: q.layers.length, parameters, macs, classNames: q.classNames },
       target: { id: target.id, description: target.description, core: target.core.name, clockHz: target.clockHz, flashNote: target.flash.note },
-      memory: { arena: { bytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBoundBytes, alignment: plan.alignment, note: plan.note, tensors: plan.tensors }, sram, flash },
+      memory: { arena: { bytes: plan.arenaBytes, lowerBoundBytes: plan.lowerBoundBytes, alignment: plan.alignment, note: plan.note, tensors: plan.tensors }, sram, sramVariants, flash },
       cycles: {
         layers: cycles.layers,
         totalCycles: cycles.totalCycles,

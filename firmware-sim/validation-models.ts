@@ -1,6 +1,6 @@
 import { loadDataset } from '../compiler/data/dataset.js';
 import { type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION } from '../compiler/model/float-model.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { Rng } from '../compiler/rng.js';
 import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../compiler/train/settings.js';

@@ -1,5 +1,5 @@
 /**
- * FULLY_CONNECTED, scalar: the golden reference's arithmetic (compiler/reference/fully-connected.ts)
+ * FULLY_CONNECTED, scalar: the golden reference's arithmetic (compiler/ops/fully-connected/reference.ts)
  * without SIMD. Used by the scalar build (WebAssembly without SIMD,
  * e.g. WAMR on a microcontroller without the SIMD extension) and as the oracle for the SIMD kernels.
  *

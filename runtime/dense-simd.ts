@@ -9,7 +9,7 @@
  *     `i32x4.dot_i16x8_s` multiplies it with the pair's weights of four channels (8 weights, stored
  *     as int16 so that they need no widening) and adds the two products per lane. Two pairs per
  *     loop iteration, the last odd pair after the loop. The weights are packed for this order at
- *     emit time (compiler/emit/wasm/pack-dense.ts): per group, per pair, the channels' two weights
+ *     emit time (compiler/ops/fully-connected/pack-simd.ts): per group, per pair, the channels' two weights
  *     side by side. Integer addition is associative modulo 2^32, so the lanes' wrapping int32 sums
  *     equal the reference's sequential int32 accumulator.
  *  3. The remaining channels go four at a time; a last group of 1–3 channels is padded with zero

@@ -1,6 +1,6 @@
 /**
  * The integer primitives of TFLite's int8 kernels (gemmlowp, double rounding), in AssemblyScript.
- * Written to read like the golden reference (compiler/quantize/fixed-point.ts), operation by
+ * Written to read like the golden reference (compiler/ops/fixed-point.ts), operation by
  * operation: these are the scalar definitions the SIMD kernels are tested against.
  */
 

@@ -5,7 +5,7 @@
  * test/wasm/requantize.test.ts checks them against the golden reference on millions of cases.
  *
  * WebAssembly SIMD has no per-lane variable shifts, so a channel's shift arrives as two factors
- * (compiler/emit/wasm/pack-dense.ts re-encodes the IR's `shift`; nothing is re-derived):
+ * (compiler/ops/fully-connected/pack-simd.ts re-encodes the prepared left and right shifts):
  *   leftFactor  = 2^max(shift, 0)
  *   rightFactor = 2^(31 − e) with e = max(−shift, 0) the rounding right shift, or 0 when e = 0
  * and with floorHigh(P) = ⌊(P + 2^30) / 2^31⌋, read as the high 32 bits of 2P + 2^31:

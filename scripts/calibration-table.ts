@@ -4,11 +4,11 @@
  */
 import { loadDataset } from '../compiler/data/dataset.js';
 import type { Task } from '../compiler/model/float-model.js';
-import { compareWithFloat } from '../compiler/quantize/accuracy.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../compiler/quantize/quantize.js';
 import { predictQuantized } from '../compiler/reference/predict.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings, trainConfig } from '../compiler/train/settings.js';
 import { trainModel } from '../compiler/train/train.js';
+import { compareWithFloat } from '../compiler/evaluate/compare-with-float.js';
 
 interface Recipe {
   label: string;

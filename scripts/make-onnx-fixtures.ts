@@ -10,8 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxGraphBuilder } from '../compiler/export/onnx-graph-builder.js';
-import { ONNX_FLOAT } from '../compiler/import/onnx-proto.js';
 import { Rng } from '../compiler/rng.js';
+import { ONNX_FLOAT } from '../compiler/onnx/onnx-proto.js';
 
 const outDir = process.argv[2] ?? 'test/fixtures/onnx';
 const rng = new Rng(20240601);

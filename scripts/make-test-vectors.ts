@@ -9,15 +9,17 @@ import { toJsonText, writeFileAtomic } from '../compiler/io/atomic-write.js';
 import type { ActivationSpec, Task } from '../compiler/model/float-model.js';
 import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
-import { INT32_MAX } from '../compiler/quantize/fixed-point.js';
+import { INT32_MAX } from '../compiler/ops/fixed-point.js';
 import { lowerStage } from '../compiler/quantize/lower.js';
-import type { QDtype, QLayer, QModel, QTensor, Unhashed } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
+import type { QDtype, QTensor, Unhashed } from '../compiler/ops/op-types.js';
+import type { QLayer } from '../compiler/ops/quantized-op-types.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../compiler/quantize/quantize.js';
 import { standaloneModel } from '../compiler/quantize/standalone-model.js';
 import type { TestVector } from '../compiler/quantize/test-vector.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { quantizeInput } from '../compiler/reference/io.js';
-import { allocQ } from '../compiler/reference/tensor.js';
+import { allocQ } from '../compiler/ops/q-array.js';
 import { Rng } from '../compiler/rng.js';
 import { trainModel } from '../compiler/train/train.js';
 
@@ -140,7 +142,7 @@ function craftedVectors(): TestVector[] {
   for (const [dtype, alpha] of [['int8', 0.1], ['int8', 0], ['int16', 0.2], ['int8', -0.5]] as const) {
     const input = tensor(dtype, 2, dtype === 'int8' ? 0.05 : 0.0004, dtype === 'int8' ? 17 : 0);
     const output = tensor(dtype, 2, dtype === 'int8' ? 0.03 : 0.0003, dtype === 'int8' ? -40 : 0);
-    const layer = lowerStage({ kind: 'leaky_relu', name: 'leaky', features: 2, alpha, sourceLayers: [] }, input, output, true);
+    const layer = lowerStage({ op: 'leaky_relu', name: 'leaky', features: 2, alpha, sourceLayers: [] }, input, output, true);
     const name = `leaky-relu-${dtype}-alpha${alpha}`;
     const s = sweep(dtype, 2);
     vectors.push(integerVector(name, `LeakyReLU(${alpha}) ${dtype}: identity multiplier > 1 (left shift) and the alpha multiplier`, crafted(name, [layer]), s.rows, s.data));
@@ -148,14 +150,14 @@ function craftedVectors(): TestVector[] {
   for (const [fn, dtype] of [['sigmoid', 'int8'], ['tanh', 'int8'], ['gelu', 'int8'], ['gelu_tanh', 'int8'], ['tanh', 'int16'], ['sigmoid', 'int16']] as const) {
     const input = tensor(dtype, 3, dtype === 'int8' ? 0.06 : 0.00025, dtype === 'int8' ? -5 : 0);
     const output = dtype === 'int8' ? tensor(dtype, 3, fn === 'sigmoid' ? 1 / 256 : 0.0079, fn === 'sigmoid' ? -128 : 0) : tensor(dtype, 3, 1 / 32768, 0);
-    const layer = lowerStage({ kind: 'lut', name: fn, features: 3, fn, sourceLayers: [] }, input, output, true);
+    const layer = lowerStage({ op: 'lut', name: fn, features: 3, fn, sourceLayers: [] }, input, output, true);
     const name = `lut-${fn}-${dtype}`;
     const s = sweep(dtype, 3);
     vectors.push(integerVector(name, `${fn} by table, ${dtype}${dtype === 'int16' ? ' (513 knots, interpolated)' : ''}`, crafted(name, [layer]), s.rows, s.data));
   }
   {
     const input = tensor('int8', 10, 0.11, 3);
-    const layer = lowerStage({ kind: 'softmax', name: 'softmax', features: 10, sourceLayers: [] }, input, tensor('int8', 10, 1 / 256, -128), true);
+    const layer = lowerStage({ op: 'softmax', name: 'softmax', features: 10, sourceLayers: [] }, input, tensor('int8', 10, 1 / 256, -128), true);
     const data: number[] = [];
     const rows = 40;
     for (let r = 0; r < rows; r++) {
@@ -167,7 +169,7 @@ function craftedVectors(): TestVector[] {
       }
     }
     vectors.push(integerVector('softmax-int8', 'int8 softmax: equal logits, one dominant, a tie of two, random rows', crafted('softmax-int8', [layer]), rows, data));
-    const single = lowerStage({ kind: 'softmax', name: 'softmax', features: 1, sourceLayers: [] }, tensor('int8', 1, 0.5, 0), tensor('int8', 1, 1 / 256, -128), true);
+    const single = lowerStage({ op: 'softmax', name: 'softmax', features: 1, sourceLayers: [] }, tensor('int8', 1, 0.5, 0), tensor('int8', 1, 1 / 256, -128), true);
     const s = sweep('int8', 1);
     vectors.push(integerVector('softmax-single', 'softmax of one feature is always 1 (code 127 after the clamp)', crafted('softmax-single', [single]), s.rows, s.data));
   }

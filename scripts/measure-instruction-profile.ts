@@ -14,11 +14,13 @@
 import { execFileSync } from 'node:child_process';
 import { loadDataset } from '../compiler/data/dataset.js';
 import { toJsonText, writeFileAtomic } from '../compiler/io/atomic-write.js';
-import type { QModel } from '../compiler/quantize/qmodel.js';
+import type { QModel } from '../compiler/ir/qmodel.js';
+import type { KernelVariant } from '../compiler/ops/quantized-op-types.js';
+import { KERNEL_VARIANTS, kernelVariantOf, quantizedOp } from '../compiler/ops/quantized-ops.js';
 import { quantizeInput } from '../compiler/reference/io.js';
 import { runModel } from '../compiler/reference/interpreter.js';
 import { cyclesOf, estimateInstructions } from '../firmware-sim/cycle-model.js';
-import { COUNTED, type Counted, type InstructionProfile, KERNEL_TERMS, type KernelKind, type KernelProfile, PROFILE_FILE, termValues } from '../firmware-sim/instruction-profile.js';
+import { COUNTED, type Counted, type InstructionProfile, type KernelProfile, PROFILE_FILE, termValues } from '../firmware-sim/instruction-profile.js';
 import { leastSquares } from '../firmware-sim/least-squares.js';
 import { probeInput, probeModel } from '../firmware-sim/probe-layers.js';
 import { EmulatedBoardTooSmall, missingTools, runBareMetal } from '../firmware-sim/qemu/bare-metal.js';
@@ -29,23 +31,10 @@ export const OPTIMIZATION = '-Os';
 const PROBE_ROWS = 3;
 export const VALIDATION_FILE = 'firmware-sim/measured/cycle-validation.json';
 
-export const CALIBRATION_SHAPES: Record<KernelKind, number[][]> = {
-  fully_connected_s8: [[8, 8], [16, 64], [64, 16], [100, 30], [33, 97], [256, 8], [8, 200], [128, 128], [30, 7], [19, 1], [65, 33], [7, 12], [50, 5], [3, 2], [1, 1], [42, 10]],
-  fully_connected_s16: [[8, 8], [16, 48], [64, 16], [33, 65], [128, 32], [300, 7], [6, 3], [257, 5], [1, 1], [520, 2]],
-  leaky_relu: [[8], [33], [64], [200]],
-  lut_s8: [[8], [33], [64], [200]],
-  lut_s16: [[8], [33], [64], [200]],
-  softmax: [[2], [4], [10], [33], [100]],
-};
-
-export const HELD_OUT_SHAPES: Record<KernelKind, number[][]> = {
-  fully_connected_s8: [[640, 128], [128, 640], [128, 8], [8, 128], [64, 64], [30, 64], [17, 5], [300, 40], [32, 1], [31, 9], [2, 3]],
-  fully_connected_s16: [[32, 32], [100, 10], [600, 2], [17, 5]],
-  leaky_relu: [[128], [10]],
-  lut_s8: [[128], [10]],
-  lut_s16: [[128], [10]],
-  softmax: [[3], [64]],
-};
+/** Every op's calibration and held-out shapes per kernel variant (compiler/ops/<op>/, `cost.kernels`). */
+const VARIANTS = Object.keys(KERNEL_VARIANTS) as KernelVariant[];
+export const CALIBRATION_SHAPES = Object.fromEntries(VARIANTS.map((v) => [v, KERNEL_VARIANTS[v].calibrationShapes])) as Record<KernelVariant, number[][]>;
+export const HELD_OUT_SHAPES = Object.fromEntries(VARIANTS.map((v) => [v, KERNEL_VARIANTS[v].heldOutShapes])) as Record<KernelVariant, number[][]>;
 
 function measureLayer(q: QModel, core: CoreSpec, input: ArrayLike<number>, rows: number): Record<Counted, number>[] {
   const run = runBareMetal(q, core, OPTIMIZATION, input, rows);
@@ -57,20 +46,20 @@ function measureLayer(q: QModel, core: CoreSpec, input: ArrayLike<number>, rows:
   return run.layers;
 }
 
-function fitKernel(core: CoreSpec, kind: KernelKind, shapes: number[][]): KernelProfile {
+function fitKernel(core: CoreSpec, variant: KernelVariant, shapes: number[][]): KernelProfile {
   const rows: number[][] = [];
   const counts: Record<Counted, number[]> = Object.fromEntries(COUNTED.map((c) => [c, [] as number[]])) as Record<Counted, number[]>;
   shapes.forEach((shape, i) => {
-    const q = probeModel(kind, shape, 100 + i);
+    const q = probeModel(variant, shape, 100 + i);
     const layer = measureLayer(q, core, probeInput(q, PROBE_ROWS, i), PROBE_ROWS)[1];
     rows.push(termValues(q.layers[1]));
     for (const c of COUNTED) counts[c].push(layer[c]);
   });
   const coefficients = {} as Record<Counted, number[]>;
   for (const c of COUNTED) {
-    coefficients[c] = counts[c].every((v) => v === 0) ? KERNEL_TERMS[kind].map(() => 0) : leastSquares(rows, counts[c]).map((v) => Math.round(v * 1e4) / 1e4);
+    coefficients[c] = counts[c].every((v) => v === 0) ? KERNEL_VARIANTS[variant].terms.map(() => 0) : leastSquares(rows, counts[c]).map((v) => Math.round(v * 1e4) / 1e4);
   }
-  return { terms: [...KERNEL_TERMS[kind]], coefficients };
+  return { terms: [...KERNEL_VARIANTS[variant].terms], coefficients };
 }
 
 /** Two identical LeakyReLU layers: the first one's count minus the second's is the invoke prologue. */
@@ -83,7 +72,7 @@ function invokeOverhead(core: CoreSpec): Record<Counted, number> {
 export interface ValidationRow {
   core: string;
   what: string;
-  kernel: KernelKind;
+  kernel: KernelVariant;
   shape: string;
   estimatedCycles: number;
   emulatedCycles: number;
@@ -102,16 +91,16 @@ function validate(core: CoreSpec, profile: InstructionProfile): ValidationRow[] 
     out.push({
       core: core.id,
       what,
-      kernel: kindOf(layer),
-      shape: layer.op === 'fully_connected' ? `${layer.inFeatures}→${layer.outFeatures}` : `${layer.input.features}`,
+      kernel: kernelVariantOf(layer),
+      shape: quantizedOp(layer).cost.shape(layer),
       estimatedCycles: estimated,
       emulatedCycles: actual,
       errorPercent: Math.round((10000 * (estimated - actual)) / actual) / 100,
     });
   };
-  for (const [kind, shapes] of Object.entries(HELD_OUT_SHAPES) as [KernelKind, number[][]][]) {
+  for (const [variant, shapes] of Object.entries(HELD_OUT_SHAPES) as [KernelVariant, number[][]][]) {
     shapes.forEach((shape, i) => {
-      const q = probeModel(kind, shape, 900 + i);
+      const q = probeModel(variant, shape, 900 + i);
       compare('held-out shape', q, 1, measureLayer(q, core, probeInput(q, PROBE_ROWS, 50 + i), PROBE_ROWS)[1]);
     });
   }
@@ -126,12 +115,6 @@ function validate(core: CoreSpec, profile: InstructionProfile): ValidationRow[] 
     }
   }
   return out;
-}
-
-function kindOf(layer: QModel['layers'][number]): KernelKind {
-  if (layer.op === 'fully_connected') return layer.input.dtype === 'int16' ? 'fully_connected_s16' : 'fully_connected_s8';
-  if (layer.op === 'lut') return layer.input.dtype === 'int16' ? 'lut_s16' : 'lut_s8';
-  return layer.op;
 }
 
 function compilerVersion(compiler: string): string {
@@ -151,8 +134,8 @@ for (const core of cores) {
     continue;
   }
   profile.build.compilers[core.build.compiler] = compilerVersion(core.build.compiler);
-  const kernels = {} as Record<KernelKind, KernelProfile>;
-  for (const [kind, shapes] of Object.entries(CALIBRATION_SHAPES) as [KernelKind, number[][]][]) kernels[kind] = fitKernel(core, kind, shapes);
+  const kernels = {} as Record<KernelVariant, KernelProfile>;
+  for (const [variant, shapes] of Object.entries(CALIBRATION_SHAPES) as [KernelVariant, number[][]][]) kernels[variant] = fitKernel(core, variant, shapes);
   profile.cores[core.id] = { kernels, invokeOverhead: invokeOverhead(core) };
   console.error(`${core.id}: profiled`);
 }

@@ -1,6 +1,8 @@
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { FirmnetError, isFirmnetError } from '../errors.js';
+import { terminalJson, terminalLines } from '../terminal-text.js';
 import { FIRMNET_VERSION } from '../version.js';
+import type { CommandModule } from './command.js';
 import { buildCommand } from './commands/build.js';
 import { emitCommand } from './commands/emit.js';
 import { exportCommand } from './commands/export.js';
@@ -9,14 +11,6 @@ import { quantizeCommand } from './commands/quantize.js';
 import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 import { Ui } from './ui.js';
-
-/** Every command gets the parsed arguments and a Ui that knows whether --json was given. */
-export interface CommandModule<A> {
-  command: string;
-  describe: string;
-  builder: (y: Argv) => Argv<A>;
-  run: (args: A, ui: Ui) => Promise<void>;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
 const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand];
@@ -27,8 +21,15 @@ const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeComm
  */
 const EXIT_CODES: Partial<Record<FirmnetError['code'], number>> = { DOES_NOT_FIT: 3, ACCURACY_DROP: 4 };
 
-/** Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 3/4 see EXIT_CODES, 1 internal error. */
+/** The exit status of a program stopped by SIGPIPE (128 + 13), which is what a shell shows for `cmd | head -1`. */
+const CLOSED_PIPE_EXIT = 141;
+
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 2 user error (message, no stack), 3/4 see
+ * EXIT_CODES, 1 internal error, 141 when the reader of stdout or stderr went away.
+ */
 export async function runCli(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipes();
   const json = argv.includes('--json');
   const ui = new Ui(json);
   let parser = yargs(argv)
@@ -67,7 +68,23 @@ function reportError(e: unknown, ui: Ui): number {
     return EXIT_CODES[e.code] ?? 2;
   }
   const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
-  process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${stack}\n`);
-  if (ui.json) process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: String(e) } })}\n`);
+  // An internal error's message can quote input (a name, a cell): it gets the same escaping as firmnet's own output.
+  process.stderr.write(`firmnet: internal error (a bug in firmnet; please report it with the command you ran):\n${terminalLines(stack)}\n`);
+  if (ui.json) process.stdout.write(`${terminalJson({ error: { code: 'INTERNAL', message: String(e) } })}\n`);
   return 1;
+}
+
+/**
+ * `firmnet … | head -1`: once the reader of stdout or stderr has gone, the rest of the output has
+ * nowhere to go. Stop there without a word, as a C program killed by SIGPIPE would, instead of an
+ * unhandled EPIPE with a stack trace (Node ignores SIGPIPE, so the write fails instead). A build
+ * stopped this way leaves its output folder as the last complete build left it.
+ */
+function exitQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_EXIT);
+      throw e;
+    });
+  }
 }

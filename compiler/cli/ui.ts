@@ -1,6 +1,10 @@
+import { terminalJson, terminalLines, terminalText } from '../terminal-text.js';
+
 /**
  * Terminal output of every command. Human output goes to stdout (reports) and stderr (progress);
  * with `--json` the only thing written to stdout is one JSON object, and progress is silent.
+ * Everything printed passes through terminal-text.ts: a name from an input file cannot send escape
+ * sequences; callers escape a name's line breaks with `terminalText` where they quote it.
  */
 export class Ui {
   private barVisible = false;
@@ -21,14 +25,14 @@ export class Ui {
   print(text = ''): void {
     if (this.json) return;
     this.clearBar();
-    this.out.write(`${text}\n`);
+    this.out.write(`${terminalLines(text)}\n`);
   }
 
   /** A progress/log line on stderr (suppressed with --json). */
   log(text: string): void {
     if (this.json) return;
     this.clearBar();
-    this.err.write(`${text}\n`);
+    this.err.write(`${terminalLines(text)}\n`);
   }
 
   /** Redraws a one-line bar in place on a terminal; does nothing elsewhere (callers log lines instead). */
@@ -36,7 +40,7 @@ export class Ui {
     if (!this.interactive) return;
     const width = 24;
     const filled = Math.round((width * Math.min(done, total)) / Math.max(total, 1));
-    const line = `${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${suffix}`;
+    const line = terminalText(`${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${suffix}`);
     const columns = this.err.columns ?? 120;
     this.err.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
     this.barVisible = true;
@@ -48,7 +52,7 @@ export class Ui {
 
   emitJson(value: unknown): void {
     if (!this.json) return;
-    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    process.stdout.write(`${terminalJson(value, 2)}\n`);
     this.jsonEmitted = true;
   }
 
@@ -58,32 +62,6 @@ export class Ui {
       this.barVisible = false;
     }
   }
-}
-
-export function formatTable(headers: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-+]?[\d.,]+\s?[%a-zµ]*$/i.test(String(r[i] ?? ''))));
-  const fmt = (r: string[]): string =>
-    r
-      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [fmt(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(fmt)].join('\n');
-}
-
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 1000) return v.toFixed(0);
-  if (a >= 1) return v.toFixed(3);
-  if (a >= 1e-3) return v.toFixed(4);
-  return v.toExponential(2);
-}
-
-export function percent(v: number | null | undefined, digits = 2): string {
-  return v === null || v === undefined || Number.isNaN(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
 }
 
 export function formatDuration(seconds: number): string {

@@ -1,5 +1,5 @@
 import type { Standardization } from '../model/float-model.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 
 /**
  * Per-column mean and standard deviation (population) of `rows` of a row-major matrix, computed in

@@ -1,4 +1,4 @@
-import { ATTR_FLOAT, ATTR_FLOATS, ATTR_INT, ATTR_INTS, ATTR_STRING, type AttributeProto, type NodeProto, ONNX_FLOAT, ONNX_INT64, type TensorProto, type ValueInfoProto, onnx } from '../import/onnx-proto.js';
+import { ATTR_FLOAT, ATTR_FLOATS, ATTR_INT, ATTR_INTS, ATTR_STRING, type AttributeProto, type NodeProto, ONNX_FLOAT, ONNX_INT64, type TensorProto, type ValueInfoProto, onnx } from '../onnx/onnx-proto.js';
 
 export type AttributeValue = number | string | number[] | { float: number } | { floats: number[] };
 

@@ -13,6 +13,7 @@
 import { FirmnetError } from '../errors.js';
 import type { FloatModel, LayerSpec } from '../model/float-model.js';
 import { FIRMNET_VERSION } from '../version.js';
+import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
 import { OnnxGraphBuilder } from './onnx-graph-builder.js';
 
 export const ONNX_INPUT_NAME = 'input';
@@ -27,17 +28,6 @@ export const ONNX_BATCH_DIM = 'batch';
 export function exportOpset(model: FloatModel): { opset: number; irVersion: number } {
   return model.layers.some((l) => l.type === 'gelu') ? { opset: 20, irVersion: 9 } : { opset: 17, irVersion: 8 };
 }
-
-/** Keys of the ONNX metadata_props firmnet writes, so `firmnet import` restores names and task. */
-export const METADATA_KEYS = {
-  name: 'firmnet.name',
-  task: 'firmnet.task',
-  head: 'firmnet.head',
-  featureNames: 'firmnet.featureNames',
-  labelColumns: 'firmnet.labelColumns',
-  classNames: 'firmnet.classNames',
-  anomaly: 'firmnet.anomaly',
-} as const;
 
 export function floatModelToOnnx(model: FloatModel): Uint8Array {
   const g = new OnnxGraphBuilder();

@@ -3,10 +3,12 @@
  * model: decides task, head, class and feature names, and applies the preprocessing sidecar. The
  * rules are documented in docs/import-export.md ("How task, head and classes are decided").
  */
-import { FirmnetError } from '../errors.js';
+import { FirmnetError, isFirmnetError } from '../errors.js';
 import { type AnomalyThreshold, type FloatModel, type Head, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task } from '../model/float-model.js';
 import { modelToJson, parseModelText } from '../model/model-file.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { modelIdentifier } from '../model/model-name.js';
+import { shortestFloat32 } from '../float32.js';
+import { someOf } from './import-limits.js';
 import type { Preprocessing } from './preprocessing-sidecar.js';
 
 export interface ImportOptions {
@@ -68,6 +70,8 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
     if (last?.type === 'softmax') fail(`the model ends in a softmax (${lastOrigin}); a ${task} model ends in a sigmoid; use --task multiclass`);
     if (last?.type === 'sigmoid') layers.pop();
     head = 'sigmoid';
+  } else if (task === 'autoencoder' && outputFeatures !== net.inputFeatures) {
+    fail(`an autoencoder reconstructs its input, so it has as many outputs as inputs; this model has ${net.inputFeatures} inputs and ${outputFeatures} outputs`);
   }
   if (layers.length === 0) fail('the model has no layers besides its output activation');
 
@@ -80,7 +84,7 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
   const classNames = options.classNames ?? pre.classNames ?? fitting(net.recorded.classNames, task, outputFeatures) ?? defaultClassNames(task, outputFeatures);
   const expected = task === 'binary' ? 2 : task === 'regression' || task === 'autoencoder' ? 0 : outputFeatures;
   if (classNames.length !== expected) {
-    fail(task === 'regression' ? `a regression model has no class names, got ${classNames.length}` : `a ${task} model with ${outputFeatures} output(s) needs ${expected} class names, got ${classNames.length} (${classNames.join(', ')})`);
+    fail(expected === 0 ? `${task === 'autoencoder' ? 'an autoencoder' : 'a regression model'} has no class names, got ${classNames.length}` : `a ${task} model with ${outputFeatures} output(s) needs ${expected} class names, got ${classNames.length} (${someOf(classNames)})`);
   }
   const featureNames = pre.featureNames ?? fittingLength(net.recorded.featureNames, net.inputFeatures) ?? Array.from({ length: net.inputFeatures }, (_, i) => `x${i}`);
   if (featureNames.length !== net.inputFeatures) fail(`the preprocessing sidecar names ${featureNames.length} features, the model takes ${net.inputFeatures}`);
@@ -105,8 +109,25 @@ export function finishImport(net: ImportedNetwork, options: ImportOptions): Floa
     source: { format: net.format, file: options.file },
     training: null,
   };
-  // The model file's own validation (shapes chain, counts) guards the importers against their own bugs.
-  return parseModelText(modelToJson(model), options.file);
+  return checkedModel(model, net);
+}
+
+/**
+ * The model file's own validation (shapes chain, counts, ranges) is the last check of what a file
+ * declared. Its messages name the model's fields (`layers[2].runningVar[0]`), so they are re-told
+ * naming the node or layer of the imported file that the field came from.
+ */
+function checkedModel(model: FloatModel, net: ImportedNetwork): FloatModel {
+  const file = model.source.file ?? '';
+  try {
+    return parseModelText(modelToJson(model), file);
+  } catch (e) {
+    if (!isFirmnetError(e) || e.code !== 'BAD_MODEL_FILE') throw e;
+    const detail = e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+    const layer = /^layers\[(\d+)\]/.exec(detail);
+    const origin = layer ? ` (firmnet's layers[${layer[1]}], from ${net.origins[Number(layer[1])] ?? 'the file'})` : '';
+    throw new FirmnetError(net.format === 'onnx' ? 'BAD_ONNX' : 'BAD_TFJS', `${file}: the model read from it is not valid: ${detail}${origin}`);
+  }
 }
 
 function inferTask(lastType: LayerSpec['type'] | undefined, outputFeatures: number): Task {
@@ -172,7 +193,7 @@ export function nameFromFile(file: string): string {
   let base = (parts[parts.length - 1] ?? 'model').replace(/\.(onnx|json)$/i, '');
   // TF.js models are all called model.json; their folder says which model it is.
   if (base === 'model' && parts.length >= 2) base = parts[parts.length - 2];
-  return base.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
+  return modelIdentifier(base);
 }
 
 function float32Layer(l: LayerSpec): LayerSpec {

@@ -1,5 +1,5 @@
 import type { OnnxGraphIndex } from './onnx-graph.js';
-import type { NodeProto } from './onnx-proto.js';
+import type { NodeProto } from '../onnx/onnx-proto.js';
 
 /**
  * The exact GELU as exporters write it before the Gelu op existed (opset < 20), e.g. PyTorch's

@@ -5,12 +5,13 @@
  * classes are listed in docs/import-export.md.
  */
 import type { AnomalyThreshold, FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
-import { METADATA_KEYS } from '../export/onnx.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
-import { NodeAttributes, OnnxGraphIndex, decodeOnnx, describeNode, onnxError } from './onnx-graph.js';
+import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
+import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';
 import { matchErfGelu } from './onnx-gelu-pattern.js';
-import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from './onnx-proto.js';
+import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
+import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from '../onnx/onnx-proto.js';
 
 export type { ImportOptions } from './finish-import.js';
 
@@ -39,6 +40,7 @@ class ChainReader {
   private readonly visited = new Set<NodeProto>();
   private readonly chainValues = new Set<string>();
   private inputFeatures: number | null = null;
+  private parameters = 0;
   private inputStandardization: { mean: number[] | null; std: number[] | null } | null = null;
   private targetStandardization: Standardization | null = null;
   /** The value a MatMul/Gemm just produced, so a following Add(constant) is read as its bias. */
@@ -88,9 +90,10 @@ class ChainReader {
     const initializers = new Set((this.graph.initializer ?? []).map((t) => t.name ?? ''));
     const inputs = (this.graph.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
     if (inputs.length !== 1) {
-      throw onnxError(this.file, `the graph has ${inputs.length} inputs (${inputs.map((i) => `'${i.name}'`).join(', ')}); firmnet imports models with one float32 input [batch, features]`);
+      throw onnxError(this.file, `the graph has ${inputs.length} inputs (${someOf(inputs.map((i) => `'${i.name}'`))}); firmnet imports models with one float32 input [batch, features]`);
     }
     const input = inputs[0];
+    const where = `graph input '${input.name}' (graph.input[${(this.graph.input ?? []).indexOf(input)}])`;
     const tensorType = input.type?.tensorType;
     if (!tensorType) throw onnxError(this.file, `graph input '${input.name}' is not a tensor; firmnet imports models with one float32 input [batch, features]`);
     if (tensorType.elemType !== ONNX_FLOAT) {
@@ -101,6 +104,7 @@ class ChainReader {
       throw onnxError(this.file, `graph input '${input.name}' has rank ${dims.length}; firmnet needs the batch dimension first: [batch, features]`);
     }
     const rowDims = dims === null ? [null] : dims.slice(1).map((d) => (d.dimValue !== undefined && d.dimValue !== null && int64ToNumber(d.dimValue) > 0 ? int64ToNumber(d.dimValue) : null));
+    this.checkRowSize(rowDims, where);
     const state: ChainState = { value: input.name ?? '', rowDims, transposed: false };
     this.inputFeatures = product(rowDims);
     return state;
@@ -173,23 +177,23 @@ class ChainReader {
     if (inA === x && inB !== x) {
       const need = this.state.transposed ? 1 : 0;
       if (transA !== need) {
-        throw onnxError(this.file, `${describeNode(node)} has transA=${transA} on the activation input A (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(x, W) with transA=${need} here`);
+        throw onnxError(this.file, `${this.g.describe(node)} has transA=${transA} on the activation input A (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(x, W) with transA=${need} here`);
       }
-      const w = this.matrix(inB, `weight B of ${describeNode(node)}`);
+      const w = this.matrix(inB, `weight B of ${this.g.describe(node)}`);
       [inF, outF] = transB ? [w.dims[1], w.dims[0]] : [w.dims[0], w.dims[1]];
       weights = transB ? w.values : transpose(w.values, w.dims[0], w.dims[1]);
       transposedOut = false;
     } else if (inB === x && inA !== x) {
       const need = this.state.transposed ? 0 : 1;
       if (transB !== need) {
-        throw onnxError(this.file, `${describeNode(node)} has transB=${transB} on the activation input B (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(W, x) with transB=${need} here`);
+        throw onnxError(this.file, `${this.g.describe(node)} has transB=${transB} on the activation input B (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(W, x) with transB=${need} here`);
       }
-      const w = this.matrix(inA, `weight A of ${describeNode(node)}`);
+      const w = this.matrix(inA, `weight A of ${this.g.describe(node)}`);
       [inF, outF] = transA ? [w.dims[0], w.dims[1]] : [w.dims[1], w.dims[0]];
       weights = transA ? transpose(w.values, w.dims[0], w.dims[1]) : w.values;
       transposedOut = true;
     } else {
-      throw onnxError(this.file, `${describeNode(node)} multiplies two computed values; firmnet supports Gemm with one constant weight matrix`);
+      throw onnxError(this.file, `${this.g.describe(node)} multiplies two computed values; firmnet supports Gemm with one constant weight matrix`);
     }
     this.matchFeatures(inF, node);
     const bias = inC ? this.gemmBias(node, inC, outF, transposedOut) : new Float32Array(outF);
@@ -201,7 +205,7 @@ class ChainReader {
         weights: Array.from(weights, (v) => (alpha === 1 ? v : Math.fround(alpha * v))),
         bias: Array.from(bias, (v) => (beta === 1 ? v : Math.fround(beta * v))),
       },
-      describeNode(node),
+      this.g.describe(node),
     );
     this.advance(this.out(node), { rowDims: [outF], transposed: transposedOut });
     this.denseOutput = this.state.value;
@@ -209,13 +213,13 @@ class ChainReader {
 
   /** Gemm's C, broadcast to Y: a scalar, or one value per output along Y's feature axis. */
   private gemmBias(node: NodeProto, name: string, outF: number, transposedOut: boolean): Float32Array {
-    const c = this.g.floats(name, `bias C of ${describeNode(node)}`);
+    const c = this.g.floats(name, `bias C of ${this.g.describe(node)}`);
     if (c.values.length === 1) return new Float32Array(outF).fill(c.values[0]);
     const d = c.dims;
     const perOutput = transposedOut ? d.length === 2 && d[0] === outF && d[1] === 1 : (d.length === 1 && d[0] === outF) || (d.length === 2 && d[0] === 1 && d[1] === outF);
     if (!perOutput) {
       const y = transposedOut ? `[${outF}, batch]` : `[batch, ${outF}]`;
-      throw onnxError(this.file, `${describeNode(node)}: bias C of shape [${d.join(', ')}] is not one value per output of Y ${y}; firmnet supports a per-output bias or a scalar`);
+      throw onnxError(this.file, `${this.g.describe(node)}: bias C of shape [${someOf(d)}] is not one value per output of Y ${y}; firmnet supports a per-output bias or a scalar`);
     }
     return c.values;
   }
@@ -224,14 +228,14 @@ class ChainReader {
     const [inA, inB] = node.input ?? [];
     const x = this.state.value;
     if (inA !== x || inB === x) {
-      throw onnxError(this.file, `${describeNode(node)} multiplies the activation from the right (W·x); firmnet supports MatMul(x, W) with a constant W of shape [inFeatures, outFeatures]`);
+      throw onnxError(this.file, `${this.g.describe(node)} multiplies the activation from the right (W·x); firmnet supports MatMul(x, W) with a constant W of shape [inFeatures, outFeatures]`);
     }
     this.requireBatchFirst(node);
     this.requireVectorRows(node);
-    const w = this.matrix(inB, `weight B of ${describeNode(node)}`);
+    const w = this.matrix(inB, `weight B of ${this.g.describe(node)}`);
     const [inF, outF] = w.dims;
     this.matchFeatures(inF, node);
-    this.push({ type: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, describeNode(node));
+    this.push({ type: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, this.g.describe(node));
     this.advance(this.out(node), { rowDims: [outF] });
     this.denseOutput = this.state.value;
   }
@@ -241,24 +245,24 @@ class ChainReader {
     const constant = this.otherConstant(node);
     const last = this.layers[this.layers.length - 1];
     if (previousDense !== null && last?.type === 'dense') {
-      const c = this.g.floats(constant, `the bias added by ${describeNode(node)}`);
+      const c = this.g.floats(constant, `the bias added by ${this.g.describe(node)}`);
       const bias = this.perFeature(node, c, last.outFeatures, 'bias');
       last.bias = last.bias.map((b, i) => Math.fround(b + bias[i]));
-      this.origins[this.origins.length - 1] += ` + ${describeNode(node)}`;
+      this.origins[this.origins.length - 1] += ` + ${this.g.describe(node)}`;
       this.advance(this.out(node));
       this.denseOutput = this.state.value;
       return;
     }
     if (this.isChainEnd(this.out(node)) && this.layers.length > 0) {
-      const features = this.knownFeatures(describeNode(node));
-      const c = this.g.floats(constant, `the value added by ${describeNode(node)}`);
+      const features = this.knownFeatures(this.g.describe(node));
+      const c = this.g.floats(constant, `the value added by ${this.g.describe(node)}`);
       this.targetStandardization = { mean: Array.from(this.perFeature(node, c, features, 'shift')), std: new Array<number>(features).fill(1) };
       this.advance(this.out(node));
       return;
     }
     throw onnxError(
       this.file,
-      `${describeNode(node)} adds a constant to a value that is not the output of a MatMul/Gemm; firmnet supports Add as a layer's bias (MatMul + Add) or as the last node of a regression graph (y·std + mean)`,
+      `${this.g.describe(node)} adds a constant to a value that is not the output of a MatMul/Gemm; firmnet supports Add as a layer's bias (MatMul + Add) or as the last node of a regression graph (y·std + mean)`,
     );
   }
 
@@ -271,15 +275,15 @@ class ChainReader {
     if (!allowed) {
       throw onnxError(
         this.file,
-        `${describeNode(node)} is not supported here; firmnet supports ${node.opType} only as input standardization before the first layer ((x − mean) / std: Sub(x, mean) then Div(·, std), with constant per-feature mean and std)`,
+        `${this.g.describe(node)} is not supported here; firmnet supports ${node.opType} only as input standardization before the first layer ((x − mean) / std: Sub(x, mean) then Div(·, std), with constant per-feature mean and std)`,
       );
     }
     this.requireVectorRows(node);
-    const features = this.knownFeatures(describeNode(node));
-    const values = Array.from(this.perFeature(node, this.g.floats(inB, `input 2 of ${describeNode(node)}`), features, isSub ? 'mean' : 'std'));
+    const features = this.knownFeatures(this.g.describe(node));
+    const values = Array.from(this.perFeature(node, this.g.floats(inB, `input 2 of ${this.g.describe(node)}`), features, isSub ? 'mean' : 'std'));
     if (!isSub) {
       const bad = values.findIndex((v) => !(v > 0));
-      if (bad >= 0) throw onnxError(this.file, `${describeNode(node)} divides feature ${bad} by ${values[bad]}; a standardization std must be positive`);
+      if (bad >= 0) throw onnxError(this.file, `${this.g.describe(node)} divides feature ${bad} by ${values[bad]}; a standardization std must be positive`);
     }
     this.inputStandardization = isSub ? { mean: values, std: null } : { mean: std?.mean ?? null, std: values };
     this.advance(this.out(node));
@@ -293,19 +297,19 @@ class ChainReader {
     if (!(this.layers.length > 0 && (this.isChainEnd(this.out(node)) || add))) {
       throw onnxError(
         this.file,
-        `${describeNode(node)} is not supported here; firmnet supports Mul by a constant only at the end of a regression graph (y·std + mean) or inside the Erf form of GELU`,
+        `${this.g.describe(node)} is not supported here; firmnet supports Mul by a constant only at the end of a regression graph (y·std + mean) or inside the Erf form of GELU`,
       );
     }
-    const features = this.knownFeatures(describeNode(node));
-    const std = Array.from(this.perFeature(node, this.g.floats(constant, `the scale of ${describeNode(node)}`), features, 'scale'));
+    const features = this.knownFeatures(this.g.describe(node));
+    const std = Array.from(this.perFeature(node, this.g.floats(constant, `the scale of ${this.g.describe(node)}`), features, 'scale'));
     const bad = std.findIndex((v) => !(v > 0));
-    if (bad >= 0) throw onnxError(this.file, `${describeNode(node)} scales output ${bad} by ${std[bad]}; output scaling (a target standardization std) must be positive`);
+    if (bad >= 0) throw onnxError(this.file, `${this.g.describe(node)} scales output ${bad} by ${std[bad]}; output scaling (a target standardization std) must be positive`);
     let mean = new Array<number>(features).fill(0);
     this.advance(this.out(node));
     if (add) {
       this.visited.add(add);
       const addConstant = this.otherConstant(add);
-      mean = Array.from(this.perFeature(add, this.g.floats(addConstant, `the value added by ${describeNode(add)}`), features, 'shift'));
+      mean = Array.from(this.perFeature(add, this.g.floats(addConstant, `the value added by ${this.g.describe(add)}`), features, 'shift'));
       this.advance(add.output?.[0] ?? '');
     }
     this.targetStandardization = { mean, std };
@@ -313,17 +317,17 @@ class ChainReader {
 
   private activation(node: NodeProto, spec: LayerSpec, maxInputs = 1): void {
     this.dataInput(node, maxInputs);
-    this.push(spec, describeNode(node));
+    this.push(spec, this.g.describe(node));
     this.advance(this.out(node));
   }
 
   private gelu(node: NodeProto): void {
     if (this.opset < 20) {
-      throw onnxError(this.file, `${describeNode(node)}: Gelu is an ONNX op from opset 20, but the model declares opset ${this.opset}; export with opset 20+ or use the Erf form`);
+      throw onnxError(this.file, `${this.g.describe(node)}: Gelu is an ONNX op from opset 20, but the model declares opset ${this.opset}; export with opset 20+ or use the Erf form`);
     }
     const approximate = this.attrs(node).string('approximate', 'none');
     if (approximate !== 'none' && approximate !== 'tanh') {
-      throw onnxError(this.file, `${describeNode(node)}: approximate='${approximate}'; firmnet supports 'none' and 'tanh'`);
+      throw onnxError(this.file, `${this.g.describe(node)}: approximate='${approximate}'; firmnet supports 'none' and 'tanh'`);
     }
     this.activation(node, { type: 'gelu', approximate });
   }
@@ -333,7 +337,7 @@ class ChainReader {
     this.requireVectorRows(node);
     // Before opset 13 the default axis was 1; since then −1. On [batch, features] both mean "features".
     const axis = this.attrs(node).int('axis', this.opset >= 13 ? -1 : 1);
-    if (axis !== 1 && axis !== -1) throw onnxError(this.file, `${describeNode(node)} has axis=${axis}; firmnet supports softmax over the features (axis 1 or −1 of [batch, features])`);
+    if (axis !== 1 && axis !== -1) throw onnxError(this.file, `${this.g.describe(node)} has axis=${axis}; firmnet supports softmax over the features (axis 1 or −1 of [batch, features])`);
     this.activation(node, { type: 'softmax' });
   }
 
@@ -342,23 +346,24 @@ class ChainReader {
     const [, inMin, inMax] = node.input ?? [];
     const a = this.attrs(node);
     // Opset 11+ takes min/max as inputs; the attribute form is read too for files that still carry it.
-    const min = inMin ? this.scalar(inMin, `min of ${describeNode(node)}`) : a.float('min', -Infinity);
-    const max = inMax ? this.scalar(inMax, `max of ${describeNode(node)}`) : a.float('max', Infinity);
+    const min = inMin ? this.scalar(inMin, `min of ${this.g.describe(node)}`, true) : a.bound('min', -Infinity);
+    const max = inMax ? this.scalar(inMax, `max of ${this.g.describe(node)}`, true) : a.bound('max', Infinity);
     if (min === 0 && max === 6) return this.activation(node, { type: 'relu6' }, 3);
     if (min === 0 && max === Infinity) return this.activation(node, { type: 'relu' }, 3);
-    throw onnxError(this.file, `${describeNode(node)} clips to [${min}, ${max}]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)`);
+    throw onnxError(this.file, `${this.g.describe(node)} clips to [${min}, ${max}]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)`);
   }
 
   private batchNorm(node: NodeProto): void {
     this.requireBatchFirst(node);
     this.requireVectorRows(node, 'BatchNormalization over [batch, features] (BatchNorm1d on 2-D input)');
     const a = this.attrs(node);
-    if (a.int('training_mode', 0) !== 0) throw onnxError(this.file, `${describeNode(node)} is in training mode; firmnet imports inference graphs (training_mode=0)`);
+    if (a.int('training_mode', 0) !== 0) throw onnxError(this.file, `${this.g.describe(node)} is in training mode; firmnet imports inference graphs (training_mode=0)`);
     this.checkExtraOutputsUnused(node);
     const [, inScale, inBias, inMean, inVar] = node.input ?? [];
-    const role = (what: string) => `the ${what} of ${describeNode(node)}`;
+    const role = (what: string) => `the ${what} of ${this.g.describe(node)}`;
     const scale = this.g.floats(inScale, role('scale')).values;
     const features = scale.length;
+    if (features === 0) throw onnxError(this.file, `${role('scale')} has no values; it needs one per feature`, 'BAD_ONNX');
     this.matchFeatures(features, node);
     const vector = (name: string, what: string): number[] => {
       const v = this.g.floats(name, role(what)).values;
@@ -377,7 +382,7 @@ class ChainReader {
         eps: a.float('epsilon', 1e-5),
         momentum: 1 - shortestFloat32(a.float('momentum', 0.9)),
       },
-      describeNode(node),
+      this.g.describe(node),
     );
     this.advance(this.out(node));
   }
@@ -385,10 +390,10 @@ class ChainReader {
   private dropout(node: NodeProto): void {
     this.checkExtraOutputsUnused(node);
     const [, inRatio, inTraining] = node.input ?? [];
-    if (inTraining && this.g.bool(inTraining, `training_mode of ${describeNode(node)}`)) {
-      throw onnxError(this.file, `${describeNode(node)} is in training mode; firmnet imports inference graphs (training_mode false)`);
+    if (inTraining && this.g.bool(inTraining, `training_mode of ${this.g.describe(node)}`)) {
+      throw onnxError(this.file, `${this.g.describe(node)} is in training mode; firmnet imports inference graphs (training_mode false)`);
     }
-    const rate = inRatio ? this.scalar(inRatio, `ratio of ${describeNode(node)}`) : this.attrs(node).float('ratio', 0.5);
+    const rate = inRatio ? this.scalar(inRatio, `ratio of ${this.g.describe(node)}`) : this.attrs(node).float('ratio', 0.5);
     this.activation(node, { type: 'dropout', rate }, 3);
   }
 
@@ -400,7 +405,7 @@ class ChainReader {
     const rank = this.state.rowDims.length + 1;
     const axis = this.attrs(node).int('axis', 1);
     if ((axis < 0 ? axis + rank : axis) !== 1) {
-      throw onnxError(this.file, `${describeNode(node)} has axis=${axis}; firmnet supports Flatten(axis=1), which keeps the batch dimension`);
+      throw onnxError(this.file, `${this.g.describe(node)} has axis=${axis}; firmnet supports Flatten(axis=1), which keeps the batch dimension`);
     }
     this.advance(this.out(node), { rowDims: [product(this.state.rowDims)] });
   }
@@ -409,7 +414,7 @@ class ChainReader {
     this.requireBatchFirst(node);
     const [, inShape] = node.input ?? [];
     this.dataInput(node, 2);
-    const shape = this.g.ints(inShape, `the target shape of ${describeNode(node)}`);
+    const shape = this.g.ints(inShape, `the target shape of ${this.g.describe(node)}`);
     const total = product(this.state.rowDims);
     const keepsBatch = shape.length >= 2 && (shape[0] === -1 || (shape[0] === 0 && this.attrs(node).int('allowzero', 0) === 0));
     const rest = shape.slice(1);
@@ -417,14 +422,18 @@ class ChainReader {
     if (!keepsBatch || !restOk) {
       throw onnxError(
         this.file,
-        `${describeNode(node)} reshapes to [${shape.join(', ')}]; firmnet supports reshapes that keep the batch dimension first, e.g. [-1, 64] or [0, -1] (a shape computed from Shape/Gather nodes is not supported: use Flatten)`,
+        `${this.g.describe(node)} reshapes to [${someOf(shape)}]; firmnet supports reshapes that keep the batch dimension first, e.g. [-1, 64] or [0, -1] (a shape computed from Shape/Gather nodes is not supported: use Flatten)`,
       );
     }
+    this.checkRowSize(rest.filter((d) => d > 0), `the target shape of ${this.g.describe(node)}`);
     const known = rest.filter((d) => d > 0).reduce((a, b) => a * b, 1);
+    if (total !== null && rest.includes(-1) && total % known !== 0) {
+      throw onnxError(this.file, `${this.g.describe(node)} reshapes rows of ${total} values to [${someOf(rest)}], and ${total} is not a multiple of ${known}`, 'BAD_ONNX');
+    }
     const rowDims = rest.map((d) => (d === -1 ? (total === null ? null : total / known) : d));
     const newTotal = product(rowDims);
     if (total !== null && newTotal !== null && newTotal !== total) {
-      throw onnxError(this.file, `${describeNode(node)} reshapes rows of ${total} values to [${rest.join(', ')}] (${newTotal} values)`);
+      throw onnxError(this.file, `${this.g.describe(node)} reshapes rows of ${total} values to [${someOf(rest)}] (${newTotal} values)`);
     }
     this.advance(this.out(node), { rowDims });
   }
@@ -434,7 +443,7 @@ class ChainReader {
     this.requireVectorRows(node);
     const perm = this.attrs(node).ints('perm');
     if (perm !== null && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0)) {
-      throw onnxError(this.file, `${describeNode(node)} has perm [${perm.join(', ')}]; firmnet supports swapping batch and features ([1, 0]) only`);
+      throw onnxError(this.file, `${this.g.describe(node)} has perm [${someOf(perm)}]; firmnet supports swapping batch and features ([1, 0]) only`);
     }
     this.advance(this.out(node), { transposed: !this.state.transposed });
   }
@@ -442,8 +451,24 @@ class ChainReader {
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
   private push(spec: LayerSpec, origin: string): void {
+    this.parameters += spec.type === 'dense' ? spec.weights.length + spec.bias.length : spec.type === 'batchnorm' ? 4 * spec.features : 0;
+    if (this.parameters > MAX_IMPORT_PARAMETERS) {
+      throw onnxError(this.file, `${origin} brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`);
+    }
     this.layers.push(spec);
     this.origins.push(origin);
+  }
+
+  /** Declared row shapes (graph input, Reshape targets) are not backed by data: bound them before they size anything. */
+  private checkRowSize(dims: (number | null)[], where: string): void {
+    let features = 1;
+    for (const d of dims) {
+      if (d === null) continue;
+      features *= d;
+      if (features > MAX_IMPORT_FEATURES) {
+        throw onnxError(this.file, `${where} has rows of shape [${someOf(dims.map((x) => x ?? '?'))}], more than ${formatCount(MAX_IMPORT_FEATURES)} features, the most firmnet imports`);
+      }
+    }
   }
 
   private advance(value: string, change: Partial<Omit<ChainState, 'value'>> = {}): void {
@@ -456,16 +481,16 @@ class ChainReader {
   }
 
   private attrs(node: NodeProto): NodeAttributes {
-    return new NodeAttributes(node, this.file);
+    return this.g.attributes(node);
   }
 
   /** The node reads the chain value as input 1 and only constants after it. */
   private dataInput(node: NodeProto, maxInputs: number): void {
     const inputs = node.input ?? [];
     if (inputs[0] !== this.state.value) {
-      throw onnxError(this.file, `${describeNode(node)} takes inputs (${inputs.map((i) => `'${i}'`).join(', ')}); firmnet expects the previous layer's output '${this.state.value}' as its first input`);
+      throw onnxError(this.file, `${this.g.describe(node)} takes inputs (${someOf(inputs.map((i) => `'${i}'`))}); firmnet expects the previous layer's output '${this.state.value}' as its first input`);
     }
-    if (inputs.length > maxInputs) throw onnxError(this.file, `${describeNode(node)} has ${inputs.length} inputs; ${node.opType} takes at most ${maxInputs}`);
+    if (inputs.length > maxInputs) throw onnxError(this.file, `${this.g.describe(node)} has ${inputs.length} inputs; ${node.opType} takes at most ${maxInputs}`);
   }
 
   /** For Add/Mul: the input that is not the chain value, which must be a constant. */
@@ -473,7 +498,7 @@ class ChainReader {
     const inputs = node.input ?? [];
     const i = inputs.indexOf(this.state.value);
     if (inputs.length !== 2 || i < 0 || inputs[1 - i] === this.state.value) {
-      throw onnxError(this.file, `${describeNode(node)} combines two computed values; firmnet supports ${node.opType} with one constant operand`);
+      throw onnxError(this.file, `${this.g.describe(node)} combines two computed values; firmnet supports ${node.opType} with one constant operand`);
     }
     return inputs[1 - i];
   }
@@ -484,17 +509,19 @@ class ChainReader {
     if (c.values.length === 1) return new Float32Array(n).fill(c.values[0]);
     const d = c.dims;
     if ((d.length === 1 && d[0] === n) || (d.length === 2 && d[0] === 1 && d[1] === n)) return c.values;
-    throw onnxError(this.file, `${describeNode(node)}: the ${what} has shape [${d.join(', ')}]; firmnet supports one value per feature ([${n}] or [1, ${n}]) or a scalar`);
+    throw onnxError(this.file, `${this.g.describe(node)}: the ${what} has shape [${someOf(d)}]; firmnet supports one value per feature ([${n}] or [1, ${n}]) or a scalar`);
   }
 
   private matrix(name: string, role: string): { dims: [number, number]; values: Float32Array } {
     const m = this.g.floats(name, role);
-    if (m.dims.length !== 2) throw onnxError(this.file, `${role}, tensor '${name}', has shape [${m.dims.join(', ')}]; expected a 2-D weight matrix`);
+    if (m.dims.length !== 2 || m.dims[0] === 0 || m.dims[1] === 0) {
+      throw onnxError(this.file, `${role}, tensor '${name}', has shape [${someOf(m.dims)}]; expected a 2-D weight matrix with at least one row and one column`);
+    }
     return { dims: [m.dims[0], m.dims[1]], values: m.values };
   }
 
-  private scalar(name: string, role: string): number {
-    const { values } = this.g.floats(name, role);
+  private scalar(name: string, role: string, allowInfinite = false): number {
+    const { values } = this.g.floats(name, role, { allowInfinite });
     if (values.length !== 1) throw onnxError(this.file, `${role}, tensor '${name}', has ${values.length} values; expected a scalar`);
     return values[0];
   }
@@ -508,7 +535,7 @@ class ChainReader {
       return;
     }
     if (current !== features) {
-      throw onnxError(this.file, `${describeNode(node)} expects ${features} features, but the previous layer gives ${current}`);
+      throw onnxError(this.file, `${this.g.describe(node)} expects ${features} features, but the previous layer gives ${current}`);
     }
   }
 
@@ -522,13 +549,13 @@ class ChainReader {
 
   private requireVectorRows(node: NodeProto, what = `${node.opType} on [batch, features]`): void {
     if (this.state.rowDims.length !== 1) {
-      throw onnxError(this.file, `${describeNode(node)} gets input of shape [batch, ${this.state.rowDims.map((d) => d ?? '?').join(', ')}]; firmnet supports ${what}: add a Flatten before it`);
+      throw onnxError(this.file, `${this.g.describe(node)} gets input of shape [batch, ${someOf(this.state.rowDims.map((d) => d ?? '?'))}]; firmnet supports ${what}: add a Flatten before it`);
     }
   }
 
   private requireBatchFirst(node: NodeProto): void {
     if (this.state.transposed) {
-      throw onnxError(this.file, `${describeNode(node)} gets a [features, batch] activation (after Gemm(W, x)); firmnet supports ${node.opType} on [batch, features] only: transpose back first`);
+      throw onnxError(this.file, `${this.g.describe(node)} gets a [features, batch] activation (after Gemm(W, x)); firmnet supports ${node.opType} on [batch, features] only: transpose back first`);
     }
   }
 
@@ -544,7 +571,7 @@ class ChainReader {
     const outputs = new Set((this.graph.output ?? []).map((o) => o.name ?? ''));
     for (const extra of (node.output ?? []).slice(1)) {
       if (extra !== '' && (this.g.consumers(extra).length > 0 || outputs.has(extra))) {
-        throw onnxError(this.file, `${describeNode(node)}: its output '${extra}' is used; firmnet imports inference graphs that use only the first output`);
+        throw onnxError(this.file, `${this.g.describe(node)}: its output '${extra}' is used; firmnet imports inference graphs that use only the first output`);
       }
     }
   }
@@ -558,12 +585,12 @@ class ChainReader {
         : '';
     return onnxError(
       this.file,
-      `the graph branches at '${value}', which feeds ${unique.map(describeNode).join(' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
+      `the graph branches at '${value}', which feeds ${someOf(unique.map((u) => this.g.describe(u)), ' and ')}; firmnet imports MLPs whose nodes form one chain from input to output${hint}`,
     );
   }
 
   private unsupported(node: NodeProto): Error {
-    return onnxError(this.file, `${describeNode(node)} is not supported; firmnet imports MLP graphs made of ${SUPPORTED_ONNX_OPS}`);
+    return onnxError(this.file, `${this.g.describe(node)} is not supported; firmnet imports MLP graphs made of ${SUPPORTED_ONNX_OPS}`);
   }
 
   /** The chain must end at a graph output, and every node and graph output must lie on it. */
@@ -571,12 +598,12 @@ class ChainReader {
     this.requireBatchFirstAtEnd();
     const outputs = (this.graph.output ?? []).map((o) => o.name ?? '');
     if (!outputs.includes(this.state.value)) {
-      throw onnxError(this.file, `the chain from the input ends at '${this.state.value}', which is not a graph output (outputs: ${outputs.join(', ')})`);
+      throw onnxError(this.file, `the chain from the input ends at '${this.state.value}', which is not a graph output (outputs: ${someOf(outputs)})`);
     }
     const off = outputs.find((o) => !this.chainValues.has(o));
     if (off !== undefined) throw onnxError(this.file, `graph output '${off}' is not on the chain from the input to '${this.state.value}'; firmnet imports single-chain MLPs`);
     const stray = this.g.nodes.find((n) => !this.visited.has(n));
-    if (stray) throw onnxError(this.file, `${describeNode(stray)} is not on the chain from the input to the output; firmnet imports MLPs whose nodes form one chain`);
+    if (stray) throw onnxError(this.file, `${this.g.describe(stray)} is not on the chain from the input to the output; firmnet imports MLPs whose nodes form one chain`);
     for (const o of this.graph.output ?? []) {
       const t = o.type?.tensorType?.elemType;
       if (t !== undefined && t !== null && t !== ONNX_FLOAT) throw onnxError(this.file, `graph output '${o.name}' is a ${dataTypeName(t)} tensor; firmnet imports float32 models only`);
@@ -587,7 +614,7 @@ class ChainReader {
     if (this.state.transposed) {
       throw onnxError(this.file, `the output '${this.state.value}' is [features, batch] (after Gemm(W, x)); firmnet needs [batch, features] outputs: add Transpose(perm=[1, 0])`);
     }
-    if (this.state.rowDims.length !== 1) throw onnxError(this.file, `the output '${this.state.value}' has rows of shape [${this.state.rowDims.join(', ')}]; firmnet needs [batch, features]`);
+    if (this.state.rowDims.length !== 1) throw onnxError(this.file, `the output '${this.state.value}' has rows of shape [${someOf(this.state.rowDims.map((d) => d ?? '?'))}]; firmnet needs [batch, features]`);
   }
 }
 

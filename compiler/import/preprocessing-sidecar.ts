@@ -1,6 +1,8 @@
-import { type JsonDocument, loadJsonDocument, parseJsonDocumentText } from '../io/json-document.js';
+import { type JsonDocument, parseJsonDocumentText } from '../io/json-document.js';
 import type { JsonReader } from '../io/json-reader.js';
 import type { Standardization, Task } from '../model/float-model.js';
+import { readInputFile } from '../io/read-input-file.js';
+import { parseStandardizationObject } from '../model/model-file.js';
 
 /**
  * What a trained model file does not say but firmnet needs: the preprocessing that ran before the
@@ -25,7 +27,7 @@ export const PREPROCESSING_FORMAT = 'firmnet.preprocessing';
 const SIDECAR_DOCUMENT: JsonDocument<Preprocessing> = { code: 'BAD_ARGUMENT', what: 'preprocessing sidecar', parse: parsePreprocessing };
 
 export function loadPreprocessing(file: string): Preprocessing {
-  return loadJsonDocument(SIDECAR_DOCUMENT, file);
+  return parsePreprocessingText(readInputFile(file, 'BAD_ARGUMENT', 'preprocessing sidecar').toString('utf8'), file);
 }
 
 export function parsePreprocessingText(text: string, file: string): Preprocessing {
@@ -42,18 +44,13 @@ function parsePreprocessing(r: JsonReader, root: Record<string, unknown>): Prepr
   if ('featureNames' in root) out.featureNames = r.strings(root, 'featureNames', '');
   if ('input' in root) out.input = standardization(r, root, 'input');
   if ('target' in root) out.target = standardization(r, root, 'target');
-  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel'] as const);
+  if ('task' in root) out.task = r.string(root, 'task', '', ['regression', 'binary', 'multiclass', 'multilabel', 'autoencoder'] as const);
   if ('classNames' in root) out.classNames = r.strings(root, 'classNames', '');
   if ('labelColumns' in root) out.labelColumns = r.strings(root, 'labelColumns', '');
   return out;
 }
 
 function standardization(r: JsonReader, root: Record<string, unknown>, key: string): Standardization {
-  const s = r.child(root, key, '');
-  const mean = r.numbers(s, 'mean', key);
-  const std = r.numbers(s, 'std', key, mean.length);
-  std.forEach((v, i) => {
-    if (!(v > 0)) r.fail(`${key}.std[${i}]`, `must be positive, got ${v}`);
-  });
-  return { mean, std };
+  // The same rules as a model file's standardization: the values end up there.
+  return parseStandardizationObject(r, r.child(root, key, ''), key);
 }

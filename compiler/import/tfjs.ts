@@ -4,13 +4,16 @@
  * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization,
  * Dropout, Flatten. Documented in docs/import-export.md.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader } from '../io/json-reader.js';
 import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
-import { shortestFloat32 } from '../nn/layer.js';
+import { modelIdentifier } from '../model/model-name.js';
+import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
+import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
+import { UnreadableFile, readConfinedFile, readInputFile } from '../io/read-input-file.js';
+import { ScopedNames } from './scoped-names.js';
 
 type Json = Record<string, unknown>;
 
@@ -18,13 +21,13 @@ export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, 
 const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
-  const { root } = JsonReader.parseFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json');
   const r = new JsonReader(options.file, 'BAD_TFJS');
+  const root = r.parseText(readInputFile(modelJsonPath, 'BAD_TFJS', 'TF.js model.json').toString('utf8'), 'TF.js model.json');
   if (root.format === 'firmnet.model') r.fail('', 'is already a firmnet model file; import takes an ONNX file or a TF.js model.json');
   if (root.format === 'graph-model') {
     r.fail('format', "is a TF.js graph model (converted from a SavedModel or frozen graph); firmnet imports the layers format: save the Keras/TF.js model with model.save() or tensorflowjs_converter --input_format keras");
   }
-  if (root.format !== undefined && root.format !== 'layers-model') r.fail('format', `expected 'layers-model', got ${JSON.stringify(root.format)}`);
+  if (root.format !== undefined && root.format !== 'layers-model') r.fail('format', `expected 'layers-model', got ${preview(root.format)}`);
   let topology = r.child(root, 'modelTopology', '');
   // The Keras converter wraps the model config (with keras_version, training_config) in model_config.
   if ('model_config' in topology) topology = r.child(topology, 'model_config', 'modelTopology');
@@ -33,7 +36,7 @@ export function importTfjs(modelJsonPath: string, options: ImportOptions): Float
   const net = new LayerReader(r, weights, options.file).read(chain);
   const modelName = chain.modelName;
   const generic = modelName === null || /^(sequential|model|functional)(_\d+)?$/i.test(modelName);
-  return finishImport({ ...net, recorded: generic ? {} : { name: modelName.replace(/[^A-Za-z0-9_]/g, '_') } }, options);
+  return finishImport({ ...net, recorded: generic ? {} : { name: modelIdentifier(modelName) } }, options);
 }
 
 interface KerasLayer {
@@ -59,12 +62,19 @@ function chainOfLayers(r: JsonReader, topology: Json): { layers: KerasLayer[]; m
   }
   const config = r.object(configValue, 'modelTopology.config');
   const all = r.array(config, 'layers', 'modelTopology.config').map((l, i) => ({ layer: kerasLayer(r, l, `modelTopology.config.layers[${i}]`), raw: r.object(l, '') }));
-  const byName = new Map(all.map((a) => [a.layer.name, a]));
+  const byName = new Map<string, (typeof all)[number]>();
+  for (const a of all) {
+    const twin = byName.get(a.layer.name);
+    if (twin) r.fail(a.layer.path, `names its layer '${a.layer.name}', like ${twin.layer.path}; layer names must be unique`);
+    byName.set(a.layer.name, a);
+  }
   const endpoint = (key: string): string => {
     const list = r.array(config, key, 'modelTopology.config');
     if (list.length !== 1) r.fail(`modelTopology.config.${key}`, `has ${list.length} entries; firmnet imports models with one input and one output`);
     const first = list[0];
-    return Array.isArray(first) ? String(first[0]) : String(first);
+    const name = Array.isArray(first) ? first[0] : first;
+    if (typeof name !== 'string') r.fail(`modelTopology.config.${key}[0]`, 'expected [layer name, node index, tensor index] or a layer name');
+    return name;
   };
   const inputName = endpoint('input_layers');
   const outputName = endpoint('output_layers');
@@ -73,33 +83,39 @@ function chainOfLayers(r: JsonReader, topology: Json): { layers: KerasLayer[]; m
   for (const { layer, raw } of all) {
     const nodes = Array.isArray(raw.inbound_nodes) ? raw.inbound_nodes : [];
     if (nodes.length > 1) throw unsupported(r, `layer '${layer.name}' (${layer.className}) is applied ${nodes.length} times (a shared layer); firmnet imports models whose layers form one chain`);
-    const sources = nodes.length === 0 ? [] : inboundNames(nodes[0]);
+    const sources = nodes.length === 0 ? [] : inboundNames(r, nodes[0], `${layer.path}.inbound_nodes[0]`);
     inbound.set(layer.name, sources);
-    for (const s of sources) consumers.set(s, [...(consumers.get(s) ?? []), layer.name]);
+    for (const s of sources) {
+      const list = consumers.get(s);
+      if (list) list.push(layer.name);
+      else consumers.set(s, [layer.name]);
+    }
   }
   const layers: KerasLayer[] = [];
+  const onChain = new Set<string>();
   let current = inputName;
   for (;;) {
     const entry = byName.get(current);
     if (!entry) r.fail('modelTopology.config', `names layer '${current}', which is not in its layer list`);
+    // Each step follows the only consumer of the layer before, so meeting a layer again means the inbound nodes loop.
+    if (onChain.has(current)) r.fail(`${entry.layer.path}.inbound_nodes`, `layer '${current}' is reached again after '${layers[layers.length - 1].name}': the inbound nodes form a cycle`);
+    onChain.add(current);
     const sources = inbound.get(current) ?? [];
     if (sources.length > 1) {
-      throw unsupported(r, `layer '${current}' (${entry.layer.className}) takes ${sources.length} inputs (${sources.map((s) => `'${s}'`).join(', ')}): the model branches; firmnet imports models whose layers form one chain`);
+      throw unsupported(r, `layer '${current}' (${entry.layer.className}) takes ${sources.length} inputs (${someOf(sources.map((s) => `'${s}'`))}): the model branches; firmnet imports models whose layers form one chain`);
     }
     layers.push(entry.layer);
     if (current === outputName) break;
     const next = consumers.get(current) ?? [];
     if (next.length === 0) r.fail(entry.layer.path, `layer '${current}' feeds no layer, but the output is '${outputName}'`);
     if (next.length > 1) {
-      throw unsupported(
-        r,
-        `the model branches after layer '${current}', which feeds ${next.map((n) => `'${n}' (${byName.get(n)?.layer.className ?? '?'})`).join(' and ')}; firmnet imports models whose layers form one chain`,
-      );
+      const fed = next.slice(0, 8).map((n) => `'${n}' (${byName.get(n)?.layer.className ?? '?'})`);
+      throw unsupported(r, `the model branches after layer '${current}', which feeds ${someOf(fed, ' and ', next.length)}; firmnet imports models whose layers form one chain`);
     }
     current = next[0];
   }
   if (layers.length !== all.length) {
-    const stray = all.find((a) => !layers.includes(a.layer))!;
+    const stray = all.find((a) => !onChain.has(a.layer.name))!;
     throw unsupported(r, `layer '${stray.layer.name}' (${stray.layer.className}) is not on the chain from '${inputName}' to '${outputName}'; firmnet imports models whose layers form one chain`);
   }
   return { layers, modelName: typeof config.name === 'string' ? config.name : null };
@@ -109,19 +125,45 @@ function unsupported(r: JsonReader, message: string): FirmnetError {
   return new FirmnetError('UNSUPPORTED', `${r.file}: ${message}`);
 }
 
+/** Keras 3 nests the tensors of a call's arguments in lists (e.g. Concatenate's); no real model nests deeper than this. */
+const MAX_INBOUND_DEPTH = 16;
+
 /** Layer names an inbound node reads: Keras 2 `[[name, node, tensor, kwargs], …]`, Keras 3 `{args: [{config: {keras_history}}]}`. */
-function inboundNames(node: unknown): string[] {
-  if (Array.isArray(node)) return node.map((t) => (Array.isArray(t) ? String(t[0]) : String(t)));
-  const args = (node as { args?: unknown[] }).args ?? [];
+function inboundNames(r: JsonReader, node: unknown, path: string): string[] {
+  if (Array.isArray(node)) {
+    return node.map((t, i) => {
+      const name = Array.isArray(t) ? t[0] : t;
+      if (typeof name !== 'string') r.fail(`${path}[${i}]`, 'expected [layer name, node index, tensor index, kwargs] (Keras 2 / TF.js inbound tensor)');
+      return name;
+    });
+  }
+  if (node === null || typeof node !== 'object') {
+    r.fail(path, `expected a list of inbound tensors (Keras 2 / TF.js) or {args: [...]} (Keras 3), got ${node === null ? 'null' : typeof node}`);
+  }
+  const args = (node as { args?: unknown }).args ?? [];
+  if (!Array.isArray(args)) r.fail(`${path}.args`, 'expected a list of call arguments');
   const names: string[] = [];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const history = (v as { config?: { keras_history?: unknown[] } }).config?.keras_history;
-      if (Array.isArray(history)) names.push(String(history[0]));
+  // Iterative, one frame per open list: a hostile file can nest lists far deeper than the call stack,
+  // and a flat list of millions of entries must not become millions of pending entries.
+  const frames: { list: unknown[]; next: number; at: string }[] = [{ list: args, next: 0, at: `${path}.args` }];
+  while (frames.length > 0) {
+    const top = frames[frames.length - 1];
+    if (top.next === top.list.length) {
+      frames.pop();
+      continue;
     }
-  };
-  visit(args);
+    const i = top.next++;
+    const value = top.list[i];
+    if (Array.isArray(value)) {
+      if (frames.length >= MAX_INBOUND_DEPTH) r.fail(`${top.at}[${i}]`, `nests lists more than ${MAX_INBOUND_DEPTH} deep; a layer's call arguments are tensors or short lists of them`);
+      frames.push({ list: value, next: 0, at: `${top.at}[${i}]` });
+    } else if (value && typeof value === 'object') {
+      const history = (value as { config?: { keras_history?: unknown } }).config?.keras_history;
+      if (history === undefined) continue;
+      if (!Array.isArray(history) || typeof history[0] !== 'string') r.fail(`${top.at}[${i}].config.keras_history`, 'expected [layer name, node index, tensor index]');
+      names.push(history[0]);
+    }
+  }
   return names;
 }
 
@@ -133,55 +175,102 @@ function kerasLayer(r: JsonReader, value: unknown, path: string): KerasLayer {
   return { className, name, config, path };
 }
 
-/** Weight shards concatenated per manifest group, sliced per weight in manifest order. */
+interface ManifestWeight {
+  name: string;
+  shape: number[];
+  count: number;
+  path: string;
+}
+
+/**
+ * Weight shards concatenated per manifest group, sliced per weight in manifest order. The manifest
+ * is checked first, so the bytes it declares bound every read: a shard is read only if it fits in
+ * what the group's weights still need.
+ */
 function readWeights(r: JsonReader, root: Json, dir: string, file: string): Map<string, { shape: number[]; values: Float32Array }> {
   const out = new Map<string, { shape: number[]; values: Float32Array }>();
   const groups = r.array(root, 'weightsManifest', '');
+  let parameters = 0;
   groups.forEach((g, gi) => {
     const gpath = `weightsManifest[${gi}]`;
     const group = r.object(g, gpath);
     const paths = r.strings(group, 'paths', gpath);
-    const entries = r.array(group, 'weights', gpath).map((w, wi) => r.object(w, `${gpath}.weights[${wi}]`));
-    const chunks = paths.map((p) => {
-      try {
-        return readFileSync(join(dir, p));
-      } catch (e) {
-        const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-        throw new FirmnetError('BAD_TFJS', `${file}: weight file '${p}' listed in ${gpath}.paths cannot be read (${reason}); keep the .bin shards next to model.json`);
+    const entries = r.array(group, 'weights', gpath).map((w, wi) => manifestWeight(r, w, `${gpath}.weights[${wi}]`));
+    for (const w of entries) {
+      parameters += w.count;
+      if (parameters > MAX_IMPORT_PARAMETERS) {
+        throw new FirmnetError(
+          'UNSUPPORTED',
+          `${file}: ${w.path} ('${w.name}', shape [${someOf(w.shape)}]) brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
+        );
       }
+    }
+    const declaredBytes = entries.reduce((sum, w) => sum + w.count * 4, 0);
+    const chunks: Buffer[] = [];
+    let readBytes = 0;
+    paths.forEach((p, pi) => {
+      const left = declaredBytes - readBytes;
+      let chunk: Buffer;
+      try {
+        chunk = readConfinedFile(dir, p, left, (bytes) => `holds ${bytes} bytes, but the weights of ${gpath} need only ${left} more; the shards belong to another model`);
+      } catch (e) {
+        if (!(e instanceof UnreadableFile)) throw e;
+        const keep = e.message.startsWith('cannot be read (file not found)') ? '; keep the .bin shards next to model.json' : '';
+        throw new FirmnetError('BAD_TFJS', `${file}: weight file '${p}' listed in ${gpath}.paths[${pi}] ${e.message}${keep}`);
+      }
+      chunks.push(chunk);
+      readBytes += chunk.length;
     });
     const bytes = Buffer.concat(chunks);
     let offset = 0;
-    entries.forEach((w, wi) => {
-      const wpath = `${gpath}.weights[${wi}]`;
-      const name = r.string(w, 'name', wpath);
-      const shape = r.numbers(w, 'shape', wpath, undefined, { integer: true, min: 0 });
-      const dtype = r.string(w, 'dtype', wpath);
-      if (w.quantization !== undefined && w.quantization !== null) {
-        const q = r.object(w.quantization, `${wpath}.quantization`);
-        throw new FirmnetError(
-          'UNSUPPORTED',
-          `${file}: weight '${name}' is stored quantized (${String(q.dtype)}, e.g. tensorflowjs_converter --quantize_${String(q.dtype)}); firmnet imports float32 weights: convert without --quantize_* (firmnet quantizes to int8 itself)`,
-        );
-      }
-      if (dtype !== 'float32') throw new FirmnetError('UNSUPPORTED', `${file}: weight '${name}' is ${dtype}; firmnet imports float32 weights only`);
-      const count = shape.reduce((a, b) => a * b, 1);
-      if (offset + count * 4 > bytes.length) {
+    for (const w of entries) {
+      if (offset + w.count * 4 > bytes.length) {
         throw new FirmnetError(
           'BAD_TFJS',
-          `${file}: the weight shards of ${gpath} (${paths.join(', ')}) hold ${bytes.length} bytes, but weight '${name}' needs bytes ${offset}–${offset + count * 4}; a shard is truncated or belongs to another model`,
+          `${file}: the weight shards of ${gpath} (${someOf(paths)}) hold ${bytes.length} bytes, but weight '${w.name}' needs bytes ${offset}–${offset + w.count * 4}; a shard is truncated or belongs to another model`,
         );
       }
-      const values = new Float32Array(count);
-      for (let i = 0; i < count; i++) values[i] = bytes.readFloatLE(offset + i * 4);
-      offset += count * 4;
-      out.set(name, { shape, values });
-    });
-    if (offset !== bytes.length) {
-      throw new FirmnetError('BAD_TFJS', `${file}: the weight shards of ${gpath} hold ${bytes.length} bytes, but its weights take ${offset}; the shards belong to another model`);
+      const values = new Float32Array(w.count);
+      for (let i = 0; i < w.count; i++) {
+        const v = bytes.readFloatLE(offset + i * 4);
+        if (!Number.isFinite(v)) throw new FirmnetError('BAD_TFJS', `${file}: weight '${w.name}' (${w.path}) holds ${v} at index ${i}; a model's weights must be finite numbers`);
+        values[i] = v;
+      }
+      offset += w.count * 4;
+      if (out.has(w.name)) throw new FirmnetError('BAD_TFJS', `${file}: ${w.path} names weight '${w.name}' again; each weight is listed once`);
+      out.set(w.name, { shape: w.shape, values });
     }
   });
   return out;
+}
+
+/** One manifest entry, checked before any shard is read: float32, unquantized, a shape within the limits. */
+function manifestWeight(r: JsonReader, value: unknown, path: string): ManifestWeight {
+  const w = r.object(value, path);
+  const name = r.string(w, 'name', path);
+  const shape = r.numbers(w, 'shape', path, undefined, { integer: true, min: 0 });
+  const dtype = r.string(w, 'dtype', path);
+  if (w.quantization !== undefined && w.quantization !== null) {
+    const q = r.object(w.quantization, `${path}.quantization`);
+    const stored = typeof q.dtype === 'string' ? q.dtype : preview(q.dtype);
+    throw new FirmnetError(
+      'UNSUPPORTED',
+      `${r.file}: weight '${name}' is stored quantized (${stored}, e.g. tensorflowjs_converter --quantize_${stored}); firmnet imports float32 weights: convert without --quantize_* (firmnet quantizes to int8 itself)`,
+    );
+  }
+  if (dtype !== 'float32') throw new FirmnetError('UNSUPPORTED', `${r.file}: weight '${name}' is ${dtype}; firmnet imports float32 weights only`);
+  // The product is checked as it grows, so a shape like [1e300, 1e300] never becomes Infinity.
+  let count = 1;
+  for (const d of shape) {
+    count *= d;
+    if (count > MAX_IMPORT_PARAMETERS) {
+      throw new FirmnetError(
+        'UNSUPPORTED',
+        `${r.file}: ${path}.shape [${someOf(shape)}] of weight '${name}' has more than ${formatCount(MAX_IMPORT_PARAMETERS)} values, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`,
+      );
+    }
+  }
+  return { name, shape, count, path };
 }
 
 class LayerReader {
@@ -189,6 +278,7 @@ class LayerReader {
   private readonly origins: string[] = [];
   private rowDims: (number | null)[] | null = null;
   private inputFeatures: number | null = null;
+  private scoped: ScopedNames | null = null;
 
   constructor(
     private readonly r: JsonReader,
@@ -218,7 +308,7 @@ class LayerReader {
         return this.activation(l, origin, this.r.string(c, 'activation', `${l.path}.config`));
       case 'LeakyReLU': {
         // TF.js and Keras 2 call the slope alpha (default 0.3); Keras 3 negative_slope.
-        const alpha = typeof c.alpha === 'number' ? c.alpha : typeof c.negative_slope === 'number' ? c.negative_slope : 0.3;
+        const alpha = this.optionalNumber(l, 'alpha', null) ?? this.optionalNumber(l, 'negative_slope', 0.3)!;
         return this.push({ type: 'leaky_relu', alpha }, origin);
       }
       case 'BatchNormalization':
@@ -236,20 +326,29 @@ class LayerReader {
     }
   }
 
+  /** The declared input shape sizes what no weight backs (a model of activations only), so it is bounded. */
   private setInputShape(l: KerasLayer, shape: unknown): void {
-    if (!Array.isArray(shape) || shape.length < 2) this.fail(l, `has batch_input_shape ${JSON.stringify(shape)}; expected [null, features, …]`);
-    const dims = shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : null));
+    if (!Array.isArray(shape) || shape.length < 2) this.fail(l, `has batch_input_shape ${preview(shape)}; expected [null, features, …]`);
+    const dims = shape.slice(1).map((d) => {
+      if (d !== null && !(Number.isSafeInteger(d) && (d as number) > 0)) this.fail(l, `has batch_input_shape ${preview(shape)}: sizes are whole numbers ≥ 1 (or null for a dynamic one)`);
+      return d as number | null;
+    });
+    let features = 1;
+    for (const d of dims) {
+      features *= d ?? 1;
+      if (features > MAX_IMPORT_FEATURES) this.unsupported(l, `has batch_input_shape ${preview(shape)}, more than ${formatCount(MAX_IMPORT_FEATURES)} features per row, the most firmnet imports`);
+    }
     this.rowDims = dims;
-    if (dims.every((d) => d !== null)) this.inputFeatures = (dims as number[]).reduce((a, b) => a * b, 1);
+    if (dims.every((d) => d !== null)) this.inputFeatures = features;
   }
 
   private dense(l: KerasLayer, origin: string): void {
     const c = l.config;
     const dims = this.requireShape(l);
-    if (dims.length !== 1) this.unsupported(l, `gets input of shape [batch, ${dims.join(', ')}] and would apply to the last axis only; add a Flatten layer before it`);
+    if (dims.length !== 1) this.unsupported(l, `gets input of shape [batch, ${someOf(dims)}] and would apply to the last axis only; add a Flatten layer before it`);
     const units = this.r.number(c, 'units', `${l.path}.config`, { integer: true, min: 1 });
     const kernel = this.weight(l, 'kernel');
-    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${kernel.shape.join(', ')}]; expected [inputs, ${units}]`);
+    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${someOf(kernel.shape)}]; expected [inputs, ${units}]`);
     const inF = kernel.shape[0];
     if (dims[0] !== null && dims[0] !== inF) this.fail(l, `kernel takes ${inF} inputs, but the previous layer gives ${dims[0]}`);
     if (this.inputFeatures === null && this.layers.every((x) => x.type !== 'dense')) this.inputFeatures = inF;
@@ -275,14 +374,14 @@ class LayerReader {
     const dims = this.requireShape(l);
     const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
     if (dims.length !== 1 || (axis !== -1 && axis !== 1)) {
-      this.unsupported(l, `normalizes axis ${JSON.stringify(c.axis)} of [batch, ${dims.join(', ')}]; firmnet supports BatchNormalization over the features of [batch, features]`);
+      this.unsupported(l, `normalizes axis ${preview(c.axis)} of [batch, ${someOf(dims)}]; firmnet supports BatchNormalization over the features of [batch, features]`);
     }
     const mean = this.weight(l, 'moving_mean').values;
     const n = mean.length;
     const gamma = c.scale === false ? new Float32Array(n).fill(1) : this.vector(l, 'gamma', n);
     const beta = c.center === false ? new Float32Array(n) : this.vector(l, 'beta', n);
     // Keras' momentum weighs the running value (0.99); firmnet's, like PyTorch's, the batch value.
-    const momentum = typeof c.momentum === 'number' ? c.momentum : 0.99;
+    const momentum = this.optionalNumber(l, 'momentum', 0.99)!;
     this.push(
       {
         type: 'batchnorm',
@@ -291,7 +390,7 @@ class LayerReader {
         beta: Array.from(beta),
         runningMean: Array.from(mean),
         runningVar: Array.from(this.vector(l, 'moving_variance', n)),
-        eps: typeof c.epsilon === 'number' ? c.epsilon : 1e-3,
+        eps: this.optionalNumber(l, 'epsilon', 1e-3)!,
         momentum: shortestFloat32(1 - momentum),
       },
       origin,
@@ -301,6 +400,13 @@ class LayerReader {
   private push(spec: LayerSpec, origin: string): void {
     this.layers.push(spec);
     this.origins.push(origin);
+  }
+
+  /** A number field that may be absent (then `fallback`), but not something else: a string would silently become the default. */
+  private optionalNumber(l: KerasLayer, key: string, fallback: number | null): number | null {
+    const v = l.config[key];
+    if (v === undefined || v === null) return fallback;
+    return this.r.number(l.config, key, `${l.path}.config`);
   }
 
   private requireShape(l: KerasLayer): (number | null)[] {
@@ -316,11 +422,14 @@ class LayerReader {
 
   /** `<layer>/<param>`; a converter may add a scope in front (`model/<layer>/<param>`). */
   private weight(l: KerasLayer, param: string): { shape: number[]; values: Float32Array } {
-    const exact = this.weights.get(`${l.name}/${param}`);
+    const key = `${l.name}/${param}`;
+    const exact = this.weights.get(key);
     if (exact) return exact;
-    const scoped = [...this.weights.keys()].filter((k) => k.endsWith(`/${l.name}/${param}`));
-    if (scoped.length === 1) return this.weights.get(scoped[0])!;
-    return this.fail(l, `weight '${l.name}/${param}' is not in the weights manifest${scoped.length > 1 ? ` (several scoped matches: ${scoped.join(', ')})` : ''}`);
+    this.scoped ??= new ScopedNames(this.weights.keys());
+    const { count, examples } = this.scoped.endingIn(key);
+    if (count === 1) return this.weights.get(examples[0])!;
+    const several = count > 1 ? ` (several scoped matches: ${examples.join(', ')}${count > examples.length ? `, … ${count} in all` : ''})` : '';
+    return this.fail(l, `weight '${key}' is not in the weights manifest${several}`);
   }
 
   private fail(l: KerasLayer, message: string): never {
@@ -349,4 +458,18 @@ function activationSpec(name: string): ActivationSpec | 'linear' | null {
     default:
       return null;
   }
+}
+
+/**
+ * A short rendering of an untrusted JSON value for a message. It never recurses: JSON.stringify or
+ * String() on a value nested 100,000 deep overflows the stack.
+ */
+function preview(value: unknown): string {
+  const one = (v: unknown): string => {
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (typeof v === 'string') return `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
+    return Array.isArray(v) ? '[…]' : v === undefined ? 'nothing' : '{…}';
+  };
+  if (!Array.isArray(value)) return one(value);
+  return `[${value.slice(0, 8).map(one).join(', ')}${value.length > 8 ? ', …' : ''}]`;
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { FirmnetError, type FirmnetErrorCode } from '../errors.js';
+import { readInputFile } from './read-input-file.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,13 +20,8 @@ export class JsonReader {
   ) {}
 
   static parseFile(file: string, code: FirmnetErrorCode, what: string): { reader: JsonReader; root: Json } {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-      throw new FirmnetError(code, `cannot read ${what} ${file}: ${reason}`);
-    }
+    // A regular file of bounded size: a path to /dev/zero or a pipe must not hang the read.
+    const text = readInputFile(file, code, what).toString('utf8');
     const reader = new JsonReader(file, code);
     return { reader, root: reader.parseText(text, what) };
   }

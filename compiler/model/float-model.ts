@@ -66,7 +66,7 @@ export interface AnomalyThreshold {
 }
 
 export interface TrainingRecord {
-  /** The training CSV as given on the command line (the default calibration data). */
+  /** The training CSV (the default calibration data); a model file records it relative to its own folder. */
   dataFile: string | null;
   config: Record<string, unknown>;
   epochsRun: number;

@@ -1,7 +1,9 @@
 import { FirmnetError } from '../errors.js';
+import { FLOAT32_MIN_NORMAL, isFiniteFloat32, isPositiveNormalFloat32 } from '../float32.js';
 import { toJsonText } from '../io/atomic-write.js';
 import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDocument } from '../io/json-document.js';
-import { JsonReader, join } from '../io/json-reader.js';
+import { JsonReader, type NumberRule, join } from '../io/json-reader.js';
+import { recordedPath, resolveRecordedPath } from '../io/recorded-path.js';
 import {
   type ActivationSpec,
   type FloatModel,
@@ -25,12 +27,37 @@ export function modelToJson(model: FloatModel): string {
   return toJsonText(model);
 }
 
-export function saveModel(path: string, model: FloatModel): void {
-  saveJsonDocument(MODEL_DOCUMENT, path, model);
+/** The file each model read by `loadModel` came from: the files it names are relative to that file's folder. */
+const loadedFrom = new WeakMap<FloatModel, string>();
+
+/**
+ * Writes `model` to `path`. The files it names (`training.dataFile`, `source.file`) are recorded
+ * relative to the folder of `finalPath` (default `path`; a build writes into a staging folder and
+ * moves the file there), so a model file does not depend on where the checkout lives. They are
+ * read as this process names them: relative to the file the model was loaded from, else to the
+ * current folder.
+ */
+export function saveModel(path: string, model: FloatModel, finalPath = path): void {
+  const record = (file: string | null): string | null => (file === null ? null : recordedPath(finalPath, modelFilePath(model, file)));
+  const recorded: FloatModel = {
+    ...model,
+    source: { ...model.source, file: record(model.source.file) },
+    training: model.training && { ...model.training, dataFile: record(model.training.dataFile) },
+  };
+  saveJsonDocument(MODEL_DOCUMENT, path, recorded);
 }
 
-export function loadModel(file: string): FloatModel {
-  return loadJsonDocument(MODEL_DOCUMENT, file);
+/** Reads a model file; `finalPath` (default `file`) is where it lives for the paths it records, as in `saveModel`. */
+export function loadModel(file: string, finalPath = file): FloatModel {
+  const model = loadJsonDocument(MODEL_DOCUMENT, file);
+  loadedFrom.set(model, finalPath);
+  return model;
+}
+
+/** A file the model names (its training data, its import source), as this process opens it. */
+export function modelFilePath(model: FloatModel, file: string): string {
+  const modelFile = loadedFrom.get(model);
+  return modelFile === undefined ? file : resolveRecordedPath(modelFile, file);
 }
 
 export function parseModelText(text: string, file: string): FloatModel {
@@ -85,22 +112,51 @@ function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
   };
 }
 
-/** A `{mean, std}` field (std positive) of a float or quantized model file, or null. */
-export function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length: number): Standardization | null {
+/**
+ * A `{mean, std}` field of a float or quantized model file, or null. Inputs are divided by std in
+ * float32, so each std must be a positive normal float32: a zero or denormal std (1e-45) turns
+ * every input into ±Infinity.
+ */
+export function parseStandardization(r: JsonReader, root: Record<string, unknown>, key: string, length?: number): Standardization | null {
   const s = r.nullableChild(root, key, '');
   if (s === null) return null;
-  const std = r.numbers(s, 'std', key, length);
+  return parseStandardizationObject(r, s, key, length);
+}
+
+/** `{mean, std}` at `key`: finite float32 means and positive normal float32 stds, `length` of each (or as many means as stds). */
+export function parseStandardizationObject(r: JsonReader, s: Record<string, unknown>, key: string, length?: number): Standardization {
+  const std = float32s(r, s, 'std', key, length);
   std.forEach((v, i) => {
-    if (!(v > 0)) r.fail(`${key}.std[${i}]`, `must be positive, got ${v}`);
+    if (!isPositiveNormalFloat32(v)) {
+      r.fail(`${key}.std[${i}]`, `must be a positive normal float32 (at least ${FLOAT32_MIN_NORMAL.toPrecision(8)}), got ${v}; a constant feature takes std 1`);
+    }
   });
-  return { mean: r.numbers(s, 'mean', key, length), std };
+  return { mean: float32s(r, s, 'mean', key, length ?? std.length), std };
+}
+
+/**
+ * Numbers the float32 network computes with: each must stay finite in float32 (1e39 would be
+ * Infinity there), named by its JSON path when it does not.
+ */
+export function float32s(r: JsonReader, obj: Record<string, unknown>, key: string, path: string, length?: number, rule: NumberRule = {}): number[] {
+  const values = r.numbers(obj, key, path, length, rule);
+  values.forEach((v, i) => {
+    if (!isFiniteFloat32(v)) r.fail(`${join(path, key)}[${i}]`, `${v} is outside the float32 range (±3.4028235e38)`);
+  });
+  return values;
+}
+
+function float32(r: JsonReader, obj: Record<string, unknown>, key: string, path: string, rule: NumberRule = {}): number {
+  const v = r.number(obj, key, path, rule);
+  if (!isFiniteFloat32(v)) r.fail(join(path, key), `${v} is outside the float32 range (±3.4028235e38)`);
+  return v;
 }
 
 /** The `anomaly` field of a float or quantized model file. */
 export function parseAnomaly(r: JsonReader, root: Record<string, unknown>): AnomalyThreshold | null {
   const a = r.nullableChild(root, 'anomaly', '');
   if (a === null) return null;
-  return { percentile: r.number(a, 'percentile', 'anomaly', { min: 0, max: 100 }), threshold: r.number(a, 'threshold', 'anomaly', { min: 0 }) };
+  return { percentile: r.number(a, 'percentile', 'anomaly', { min: 0, max: 100 }), threshold: float32(r, a, 'threshold', 'anomaly', { min: 0 }) };
 }
 
 function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRecord | null {
@@ -128,27 +184,35 @@ function parseLayer(r: JsonReader, l: Record<string, unknown>, path: string): La
         type,
         inFeatures,
         outFeatures,
-        weights: r.numbers(l, 'weights', path, inFeatures * outFeatures),
-        bias: r.numbers(l, 'bias', path, outFeatures),
+        weights: float32s(r, l, 'weights', path, inFeatures * outFeatures),
+        bias: float32s(r, l, 'bias', path, outFeatures),
       };
     }
     case 'batchnorm': {
       const features = r.number(l, 'features', path, { integer: true, min: 1 });
+      const runningVar = float32s(r, l, 'runningVar', path, features, { min: 0 });
+      const eps = float32(r, l, 'eps', path, { min: 0 });
+      // The layer divides by sqrt(runningVar + eps) in float32.
+      runningVar.forEach((v, i) => {
+        if (!isPositiveNormalFloat32(Math.sqrt(Math.fround(Math.fround(v) + Math.fround(eps))))) {
+          r.fail(`${path}.runningVar[${i}]`, `runningVar + eps is ${Math.fround(v) + Math.fround(eps)}, so the layer divides by (nearly) zero; give eps > 0 (PyTorch uses 1e-5)`);
+        }
+      });
       return {
         type,
         features,
-        gamma: r.numbers(l, 'gamma', path, features),
-        beta: r.numbers(l, 'beta', path, features),
-        runningMean: r.numbers(l, 'runningMean', path, features),
-        runningVar: r.numbers(l, 'runningVar', path, features, { min: 0 }),
-        eps: r.number(l, 'eps', path, { min: 0 }),
+        gamma: float32s(r, l, 'gamma', path, features),
+        beta: float32s(r, l, 'beta', path, features),
+        runningMean: float32s(r, l, 'runningMean', path, features),
+        runningVar,
+        eps,
         momentum: r.number(l, 'momentum', path, { min: 0, max: 1 }),
       };
     }
     case 'dropout':
       return { type, rate: r.number(l, 'rate', path, { min: 0, max: 0.999 }) };
     case 'leaky_relu':
-      return { type, alpha: r.number(l, 'alpha', path) };
+      return { type, alpha: float32(r, l, 'alpha', path) };
     case 'gelu':
       return { type, approximate: r.string(l, 'approximate', path, ['none', 'tanh'] as const) };
     default:

@@ -1,3 +1,4 @@
+import { shortestFloat32 } from '../float32.js';
 import type { LayerSpec } from '../model/float-model.js';
 import type { FloatArray, Matrix } from './matrix.js';
 
@@ -32,12 +33,5 @@ export function toSpecNumbers(values: FloatArray): number[] {
   return out;
 }
 
-export function shortestFloat32(x: number): number {
-  const f = Math.fround(x);
-  if (f === 0 || !Number.isFinite(f)) return f === 0 ? 0 : f;
-  for (let p = 1; p < 9; p++) {
-    const candidate = Number(f.toPrecision(p));
-    if (Math.fround(candidate) === f) return candidate;
-  }
-  return Number(f.toPrecision(9));
-}
+// Kept until compiler/quantize/lower.ts imports it from its home, compiler/float32.ts.
+export { shortestFloat32 };

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
 import { perLayerSqnr } from '../../firmware-sim/accuracy-vs-float.js';
 import { findToolchain } from '../../firmware-sim/measure-image.js';
 import type { LayerSqnr, SimulationReport } from '../../firmware-sim/report.js';
@@ -8,17 +9,21 @@ import { simulate } from '../../firmware-sim/simulate.js';
 import { loadCores, resolveTarget } from '../../firmware-sim/targets.js';
 import { type Dataset, loadDataset, loadDatasetForModel } from '../data/dataset.js';
 import { emitC } from '../emit/c/emit-c.js';
+import { kernelFiles } from '../emit/c/kernel-sources.js';
+import { runtimeSources } from '../emit/wasm/compile-program.js';
 import { emitWasm } from '../emit/wasm/emit-wasm.js';
-import { FirmnetError } from '../errors.js';
+import { loaderTemplate } from '../emit/wasm/render-loader.js';
+import { FirmnetError, isFirmnetError } from '../errors.js';
 import { importModelFile } from '../import/import-model-file.js';
 import { loadPreprocessing } from '../import/preprocessing-sidecar.js';
 import { toJsonText, writeFileAtomic } from '../io/atomic-write.js';
+import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import { packageRoot } from '../io/package-root.js';
+import { recordedPath, relativePath } from '../io/recorded-path.js';
 import type { FloatModel } from '../model/float-model.js';
 import { loadModel, saveModel } from '../model/model-file.js';
-import { type AccuracyComparison, compareWithFloat } from '../quantize/accuracy.js';
 import { calibrationSetFor } from '../quantize/calibration-set.js';
-import type { QModel } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 import { loadQModel, saveQModel } from '../quantize/qmodel-file.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import { predictQuantized } from '../reference/predict.js';
@@ -26,7 +31,9 @@ import { trainConfig } from '../train/settings.js';
 import { type EpochLog, trainModel } from '../train/train.js';
 import { FIRMNET_VERSION } from '../version.js';
 import { BuildCache, fileHash } from './build-cache.js';
+import { OutputSet } from './output-set.js';
 import { type Project, checkProjectFiles } from './project-file.js';
+import { type AccuracyComparison, compareWithFloat } from '../evaluate/compare-with-float.js';
 
 export type BuildStep = 'train' | 'import' | 'quantize' | 'emit wasm' | 'emit c' | 'simulate';
 
@@ -35,6 +42,8 @@ export interface BuildProgress {
   step(step: BuildStep, state: 'start' | 'done' | 'cached', seconds?: number): void;
   epoch?(log: EpochLog, total: number): void;
   calibration?(done: number, total: number): void;
+  /** A line worth telling that is not a step, e.g. why nothing could be reused. */
+  note?(message: string): void;
 }
 
 export interface BuildResult {
@@ -56,16 +65,36 @@ export const BUILD_FILES = { model: 'model.json', qmodel: 'model.q.json', wasm: 
 /**
  * The whole pipeline: train (or import) → quantize with calibration → check the accuracy cost →
  * emit WebAssembly and C → simulate every target → write out/<name>/. Each step is skipped when
- * its inputs (content hashes) and outputs are unchanged since the last build.
+ * its inputs (content hashes) and its outputs (the files it wrote, byte for byte) are unchanged
+ * since the last build. The outputs change as one set (see OutputSet): a build that stops early
+ * leaves the previous set, and one stopped by `maxDrop` leaves only the float and quantized models.
  */
 export async function build(project: Project, options: { cache?: boolean; progress?: BuildProgress } = {}): Promise<BuildResult> {
   checkProjectFiles(project);
   const out = project.out;
-  const cache = new BuildCache(out, options.cache ?? true);
+  const files = new OutputSet(out);
+  const { cache, problem } = BuildCache.read(out, options.cache ?? true);
   const progress = options.progress;
+  if (problem) progress?.note?.(problem);
+  try {
+    const result = await runSteps(project, cache, files, progress);
+    files.commit(Object.values(BUILD_FILES));
+    return result;
+  } catch (e) {
+    // Stopped by maxDrop: the models it names for inspection are this build's, and nothing emitted from an older model stays beside them.
+    if (isFirmnetError(e) && e.code === 'ACCURACY_DROP') files.commit(Object.values(BUILD_FILES));
+    else files.discard();
+    throw e;
+  }
+}
+
+async function runSteps(project: Project, cache: BuildCache, files: OutputSet, progress: BuildProgress | undefined): Promise<BuildResult> {
+  const out = project.out;
   const steps: BuildResult['steps'] = [];
   const run = async <T>(step: BuildStep, key: string, outputs: string[], work: () => Promise<T> | T, reuse: () => T): Promise<T> => {
-    if (cache.fresh(step, key, outputs)) {
+    const record = cache.fresh(step, key, outputs);
+    if (record) {
+      files.reused(step, record, outputs);
       progress?.step(step, 'cached');
       steps.push({ step, state: 'cached', seconds: 0 });
       return reuse();
@@ -74,38 +103,44 @@ export async function build(project: Project, options: { cache?: boolean; progre
     const started = performance.now();
     const result = await work();
     const seconds = (performance.now() - started) / 1000;
-    cache.record(step, key);
+    files.ran(step, key, outputs);
     progress?.step(step, 'done', seconds);
     steps.push({ step, state: 'ran', seconds });
     return result;
   };
-  const modelFile = join(out, BUILD_FILES.model);
-  const qFile = join(out, BUILD_FILES.qmodel);
+  // Where each output will live: the paths the outputs record are relative to these, not to the staging folder.
+  const final = (...path: string[]): string => join(out, ...path);
 
   // 1. Train, or import a model trained elsewhere.
   const model = project.import
-    ? await run('import', BuildCache.key({ file: fileHash(project.import.file), preprocessing: fileHash(project.import.preprocessing), name: project.name, task: project.task }), [BUILD_FILES.model], () => importStep(project, modelFile), () => loadModel(modelFile))
+    ? await run(
+        'import',
+        BuildCache.key({ file: fileHash(project.import.file), preprocessing: fileHash(project.import.preprocessing), name: project.name, task: project.task, recordedAt: recordedPath(final(BUILD_FILES.model), project.import.file) }),
+        [BUILD_FILES.model],
+        () => importStep(project, files.staged(BUILD_FILES.model), final(BUILD_FILES.model)),
+        () => loadModel(final(BUILD_FILES.model)),
+      )
     : await run(
         'train',
-        BuildCache.key({ data: fileHash(project.data.train), label: project.data.label, task: project.task, name: project.name, training: project.training }),
+        BuildCache.key({ data: fileHash(project.data.train), label: project.data.label, task: project.task, name: project.name, training: project.training, recordedAt: recordedPath(final(BUILD_FILES.model), project.data.train) }),
         [BUILD_FILES.model],
-        () => trainStep(project, modelFile, progress),
-        () => loadModel(modelFile),
+        () => trainStep(project, files.staged(BUILD_FILES.model), final(BUILD_FILES.model), progress),
+        () => loadModel(final(BUILD_FILES.model)),
       );
 
   // 2. Quantize with calibration (default: a seeded sample of the training data).
   const calibrationFile = project.data.calibration ?? project.data.train;
   const qmodel = await run(
     'quantize',
-    BuildCache.key({ model: fileHash(modelFile), calibration: fileHash(calibrationFile), quantization: project.quantization }),
+    BuildCache.key({ model: fileHash(files.path(BUILD_FILES.model)), calibration: fileHash(calibrationFile), quantization: project.quantization, recordedAt: recordedPath(final(BUILD_FILES.qmodel), calibrationFile) }),
     [BUILD_FILES.qmodel],
     () => {
-      const set = calibrationSetFor(model, calibrationFile, project.quantization.calibrationRows, project.quantization.seed);
+      const set = calibrationSetFor(model, calibrationFile, project.quantization.calibrationRows, project.quantization.seed, final(BUILD_FILES.qmodel));
       const { qmodel: q } = quantizeModel(model, set, project.quantization, progress?.calibration);
-      saveQModel(qFile, q);
+      saveQModel(files.staged(BUILD_FILES.qmodel), q);
       return q;
     },
-    () => loadQModel(qFile),
+    () => loadQModel(final(BUILD_FILES.qmodel)),
   );
 
   // 3. What int8 costs, on the test data, before spending time on artifacts.
@@ -115,30 +150,37 @@ export async function build(project: Project, options: { cache?: boolean; progre
   if (project.maxDrop !== null) checkDrop(project, accuracy, sqnr);
 
   // 4. Firmware artifacts.
-  const command = `firmnet build ${project.file ?? project.data.train}`;
-  await run('emit wasm', BuildCache.key({ q: qmodel.hash, command }), [join(BUILD_FILES.wasm, 'model.wasm'), join(BUILD_FILES.wasm, 'model.mjs')], () => emitWasm(qmodel, join(out, BUILD_FILES.wasm), { command }), () => null);
+  const command = buildCommandLine(project);
+  await run(
+    'emit wasm',
+    BuildCache.key({ q: qmodel.hash, command, compiler: wasmCompilerHash() }),
+    [BUILD_FILES.wasm],
+    () => emitWasm(qmodel, files.staged(BUILD_FILES.wasm), { command }),
+    () => null,
+  );
+  const exampleRows = test ? { features: test.features, rows: Math.min(4, test.rows), description: `the first rows of ${recordedPath(final(BUILD_FILES.c, 'example', 'main.c'), project.data.test!)}` } : undefined;
   await run(
     'emit c',
-    BuildCache.key({ q: qmodel.hash, command, exampleRows: fileHash(project.data.test) }),
-    [join(BUILD_FILES.c, 'firmnet_kernels.c')],
-    () => emitC(qmodel, join(out, BUILD_FILES.c), { command, exampleRows: test ? { features: test.features, rows: Math.min(4, test.rows), description: `the first rows of ${project.data.test}` } : undefined }),
+    BuildCache.key({ q: qmodel.hash, command, exampleRows: fileHash(project.data.test), description: exampleRows?.description ?? null, kernels: cKernelsHash() }),
+    [BUILD_FILES.c],
+    () => emitC(qmodel, files.staged(BUILD_FILES.c), { command, exampleRows }),
     () => null,
   );
 
   // 5. Simulate every target; the accuracy section runs the emitted WebAssembly module.
   const targets = project.targets.map((t) => resolveTarget(t.target, t));
-  const reportFile = join(out, BUILD_FILES.json);
+  const testName = project.data.test === null ? null : recordedPath(final(BUILD_FILES.json), project.data.test);
   const reports = await run(
     'simulate',
-    BuildCache.key({ q: qmodel.hash, model: fileHash(modelFile), test: fileHash(project.data.test), targets: project.targets, simulatorData: simulatorDataHash() }),
+    BuildCache.key({ q: qmodel.hash, model: fileHash(files.path(BUILD_FILES.model)), test: fileHash(project.data.test), testName, targets: project.targets, simulatorData: simulatorDataHash() }),
     [BUILD_FILES.json, BUILD_FILES.html],
     async () => {
-      const r = await simulate(qmodel, { targets, accuracy: test ? { model, data: test, dataFile: project.data.test! } : undefined, wasmDir: join(out, BUILD_FILES.wasm) });
-      writeFileAtomic(join(out, BUILD_FILES.html), renderHtml(r, `${project.name}: firmnet build report`));
-      writeFileAtomic(reportFile, toJsonText({ firmnet: FIRMNET_VERSION, project: project.name, model: qmodel.hash, reports: r }));
+      const r = await simulate(qmodel, { targets, accuracy: test ? { model, data: test, dataFile: testName! } : undefined, wasmDir: files.path(BUILD_FILES.wasm) });
+      writeFileAtomic(files.staged(BUILD_FILES.html), renderHtml(r, `${project.name}: firmnet build report`));
+      writeFileAtomic(files.staged(BUILD_FILES.json), toJsonText({ firmnet: FIRMNET_VERSION, project: project.name, model: qmodel.hash, reports: r }));
       return r;
     },
-    () => (JSON.parse(readFileSync(reportFile, 'utf8')) as { reports: SimulationReport[] }).reports,
+    () => (JSON.parse(readFileSync(final(BUILD_FILES.json), 'utf8')) as { reports: SimulationReport[] }).reports,
   );
 
   return {
@@ -154,14 +196,23 @@ export async function build(project: Project, options: { cache?: boolean; progre
   };
 }
 
-function trainStep(project: Project, modelFile: string, progress: BuildProgress | undefined): FloatModel {
-  const data = loadDataset(project.data.train, { task: project.task, labelColumns: project.data.label });
-  const { model } = trainModel(data, trainConfig(project.task, project.training), project.name, { onEpoch: progress?.epoch });
-  saveModel(modelFile, model);
-  return model;
+/**
+ * The command recorded in every artifact's header: the project file as named from its own folder,
+ * or the training CSV from the current folder — never an absolute path.
+ */
+function buildCommandLine(project: Project): string {
+  return `firmnet build ${project.file === null ? relativePath(process.cwd(), project.data.train) : basename(project.file)}`;
 }
 
-function importStep(project: Project, modelFile: string): FloatModel {
+function trainStep(project: Project, modelFile: string, finalFile: string, progress: BuildProgress | undefined): FloatModel {
+  const data = loadDataset(project.data.train, { task: project.task, labelColumns: project.data.label });
+  const { model } = trainModel(data, trainConfig(project.task, project.training), project.name, { onEpoch: progress?.epoch });
+  saveModel(modelFile, model, finalFile);
+  // The model as its file records it (paths relative to out/<name>/), so its hash in the IR is the file's.
+  return loadModel(modelFile, finalFile);
+}
+
+function importStep(project: Project, modelFile: string, finalFile: string): FloatModel {
   const imp = project.import!;
   const model = importModelFile(imp.file, {
     file: imp.file,
@@ -169,8 +220,8 @@ function importStep(project: Project, modelFile: string): FloatModel {
     task: project.task,
     ...(imp.preprocessing ? { preprocessing: loadPreprocessing(imp.preprocessing) } : {}),
   });
-  saveModel(modelFile, { ...model, labelColumns: project.data.label });
-  return loadModel(modelFile);
+  saveModel(modelFile, { ...model, labelColumns: project.data.label }, finalFile);
+  return loadModel(modelFile, finalFile);
 }
 
 function accuracyOf(model: FloatModel, q: QModel, test: Dataset): AccuracyComparison {
@@ -192,6 +243,18 @@ function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: 
       `Try 16-bit activations for them (quantization.int16: [${worst.map((l) => `"${l.name}"`).join(', ')}], the 16x8 option) or ${method}; ` +
       `${BUILD_FILES.model} and ${BUILD_FILES.qmodel} are in ${project.out} for inspection.`,
   );
+}
+
+/** What the emitted module depends on besides the IR: the runtime kernels' sources, the loader template and the compiler versions. */
+function wasmCompilerHash(): string {
+  const require = createRequire(import.meta.url);
+  const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
+  return BuildCache.key({ runtime: sha256Hex(canonicalJson(runtimeSources())), loader: sha256Hex(loaderTemplate()), assemblyscript: version('assemblyscript'), binaryen: version('binaryen') });
+}
+
+/** What the emitted C depends on besides the IR: the kernel files it copies from runtime/c/. */
+function cKernelsHash(): string {
+  return sha256Hex(canonicalJson([...kernelFiles()]));
 }
 
 /** The simulator's data files (targets, measured profiles and sizes) and the installed toolchains, for the cache key. */

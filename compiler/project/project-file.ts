@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader, join as fieldPath } from '../io/json-reader.js';
+import { resolveTarget } from '../../firmware-sim/targets.js';
+import { checkCsvColumns, checkCsvData } from '../data/dataset.js';
 import { TASKS, type Task } from '../model/float-model.js';
-import type { CalibrationMethod } from '../quantize/qmodel.js';
+import { defaultModelName } from '../model/model-name.js';
+import type { CalibrationMethod } from '../ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from '../quantize/quantize.js';
 import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
 import {
@@ -59,8 +62,14 @@ export function loadProject(file: string): Project {
   return parseProject(reader, root, dirname(resolve(file)), file);
 }
 
-/** Every input file a project names must exist: checked up front, naming the setting. */
+/**
+ * Everything a project names that can be checked without running, checked before the first step
+ * and named by its setting: every input file exists, every target resolves, maxDrop has test data
+ * to measure on, the training data has the label columns, and the test and calibration data have
+ * the columns training gives the model, with every cell readable.
+ */
 export function checkProjectFiles(p: Project): void {
+  const at = p.file ?? 'build';
   const files: [string, string | null][] = [
     ['data.train', p.data.train],
     ['data.test', p.data.test],
@@ -69,16 +78,55 @@ export function checkProjectFiles(p: Project): void {
     ['import.preprocessing', p.import?.preprocessing ?? null],
   ];
   for (const [field, file] of files) {
-    if (file !== null && !existsSync(file)) throw new FirmnetError('BAD_PROJECT_FILE', `${p.file ?? 'build'}: ${field}: ${file}: file not found`);
+    if (file !== null && !existsSync(file)) throw new FirmnetError('BAD_PROJECT_FILE', `${at}: ${field}: ${file}: file not found`);
+  }
+  p.targets.forEach((t, i) => {
+    const problem = targetProblem(t);
+    if (problem) throw new FirmnetError('BAD_PROJECT_FILE', `${at}: targets[${i}]: ${problem}`);
+  });
+  if (p.maxDrop !== null && p.data.test === null) {
+    throw new FirmnetError('BAD_PROJECT_FILE', `${at}: maxDrop: the accuracy drop is measured on labelled test data; give data.test (or --test)`);
+  }
+  const inField = (field: string, check: () => unknown): void => {
+    try {
+      check();
+    } catch (e) {
+      if (e instanceof FirmnetError) throw new FirmnetError(e.code, `${at}: ${field}: ${e.message}`);
+      throw e;
+    }
+  };
+  const label = p.data.label;
+  if (p.import) {
+    // The imported model's feature names are known only after importing.
+    if (p.data.test) inField('data.test', () => checkCsvColumns(p.data.test!, { feature: [], label }));
+    return;
+  }
+  let featureNames: string[] = [];
+  inField('data.train', () => {
+    featureNames = checkCsvColumns(p.data.train, { feature: [], label }).names.filter((n) => !label.includes(n));
+  });
+  if (p.data.test) inField('data.test', () => checkCsvData(p.data.test!, { task: p.task, labelColumns: label, featureNames }));
+  if (p.data.calibration) inField('data.calibration', () => checkCsvData(p.data.calibration!, { task: 'regression', labelColumns: [], featureNames }));
+}
+
+/** Why a target cannot be simulated, in project-file terms, or null. */
+function targetProblem(t: ProjectTarget): string | null {
+  try {
+    resolveTarget(t.target, t);
+    return null;
+  } catch (e) {
+    if (!(e instanceof FirmnetError)) throw e;
+    // The simulator words its messages for the command line; a project file sets the same values as fields.
+    return e.message.replace(/--clock-hz/g, 'clockHz').replace(/--sram-bytes/g, 'sramBytes').replace(/--flash-bytes/g, 'flashBytes');
   }
 }
 
 /** A project for `firmnet build data.csv`: defaults everywhere, the task from the command line. */
 export function projectFromCsv(csv: string, task: Task | undefined): Project {
   if (!task) throw new FirmnetError('BAD_ARGUMENT', `building straight from ${csv} needs --task (${TASKS.join(', ')}); or write a project file (docs/project-file.md)`);
-  const name = csv.replace(/\\/g, '/').split('/').slice(-2, -1)[0] ?? 'model';
+  const name = defaultModelName(csv);
   return {
-    name: name.replace(/[^A-Za-z0-9_-]/g, '_') || 'model',
+    name,
     task,
     data: { train: resolve(csv), test: null, calibration: null, label: ['label'] },
     import: null,
@@ -186,7 +234,7 @@ function parseQuantization(r: JsonReader, root: Record<string, unknown>): Projec
 
 function parseTargets(r: JsonReader, root: Record<string, unknown>): ProjectTarget[] {
   if (root.targets === undefined) return DEFAULT_TARGETS;
-  return r.array(root, 'targets', '').map((t, i) => {
+  const targets = r.array(root, 'targets', '').map((t, i): ProjectTarget => {
     const at = `targets[${i}]`;
     if (typeof t === 'string') return { target: t };
     const obj = r.object(t, at);
@@ -194,4 +242,9 @@ function parseTargets(r: JsonReader, root: Record<string, unknown>): ProjectTarg
     const optional = (key: string): number | undefined => (obj[key] === undefined ? undefined : r.number(obj, key, at, { min: 1 }));
     return { target: r.string(obj, 'target', at), clockHz: optional('clockHz'), sramBytes: optional('sramBytes'), flashBytes: optional('flashBytes') };
   });
+  targets.forEach((t, i) => {
+    const problem = targetProblem(t);
+    if (problem) r.fail(`targets[${i}]`, problem);
+  });
+  return targets;
 }

@@ -1,23 +1,19 @@
 import { FirmnetError } from '../errors.js';
 import type { BatchNormSpec, FloatModel, LayerSpec } from '../model/float-model.js';
-import type { FusedActivation, LutFunction } from './qmodel.js';
-
-/**
- * The float network rewritten into the layers firmnet quantizes: BatchNorm folded into the adjacent
- * dense layer, Dropout removed, ReLU/ReLU6 fused into the dense layer before them. Weights stay
- * float64 here; each stage's output is one quantized tensor.
- */
-export type Stage =
-  | { kind: 'dense'; name: string; inFeatures: number; outFeatures: number; weights: Float64Array; bias: Float64Array; activation: FusedActivation; sourceLayers: number[] }
-  | { kind: 'leaky_relu'; name: string; features: number; alpha: number; sourceLayers: number[] }
-  | { kind: 'lut'; name: string; features: number; fn: LutFunction; sourceLayers: number[] }
-  | { kind: 'softmax'; name: string; features: number; sourceLayers: number[] };
+import type { LutFunction } from '../ops/lut/ir.js';
+import type { Stage } from '../ops/quantized-op-types.js';
 
 export interface FoldOptions {
   /** Add the task's softmax/sigmoid head as int8 layers (otherwise outputs stay logits). */
   headInFirmware: boolean;
 }
 
+/**
+ * The float network rewritten into the layers firmnet quantizes, one stage per IR layer (its `op`
+ * is the IR op it lowers to): BatchNorm folded into the adjacent dense layer, Dropout removed,
+ * ReLU/ReLU6 fused into the dense layer before them. Weights stay float64 here; each stage's
+ * output is one quantized tensor.
+ */
 export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
   const layers = foldBatchNorm(model);
   const stages: Stage[] = [];
@@ -26,11 +22,11 @@ export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
   layers.forEach(({ spec, index }, k) => {
     const prev = stages[stages.length - 1];
     // Fuse only into the dense layer immediately before (BatchNorm and Dropout are already gone).
-    const fusable = prev?.kind === 'dense' && prev.activation === 'none' && k > 0 && layers[k - 1].index === prev.sourceLayers[0];
+    const fusable = prev?.op === 'fully_connected' && prev.activation === 'none' && k > 0 && layers[k - 1].index === prev.sourceLayers[0];
     switch (spec.type) {
       case 'dense':
         stages.push({
-          kind: 'dense',
+          op: 'fully_connected',
           name: `dense${denseCount++}`,
           inFeatures: spec.inFeatures,
           outFeatures: spec.outFeatures,
@@ -43,44 +39,44 @@ export function foldModel(model: FloatModel, options: FoldOptions): Stage[] {
         break;
       case 'relu':
       case 'relu6':
-        if (fusable && prev.kind === 'dense') {
+        if (fusable && prev.op === 'fully_connected') {
           prev.activation = spec.type;
           prev.sourceLayers.push(index);
         } else if (spec.type === 'relu') {
           // A ReLU with nothing to fuse into is a LeakyReLU with slope 0.
-          stages.push({ kind: 'leaky_relu', name: `${stageName(prev)}.relu`, features, alpha: 0, sourceLayers: [index] });
+          stages.push({ op: 'leaky_relu', name: `${stageName(prev)}.relu`, features, alpha: 0, sourceLayers: [index] });
         } else {
           throw new FirmnetError('UNSUPPORTED', `${model.name}: layer ${index} (relu6) must directly follow a dense layer to be quantized (it is fused into its clamp)`);
         }
         break;
       case 'leaky_relu':
-        stages.push({ kind: 'leaky_relu', name: `${stageName(prev)}.leaky_relu`, features, alpha: spec.alpha, sourceLayers: [index] });
+        stages.push({ op: 'leaky_relu', name: `${stageName(prev)}.leaky_relu`, features, alpha: spec.alpha, sourceLayers: [index] });
         break;
       case 'sigmoid':
       case 'tanh':
       case 'gelu': {
         const fn: LutFunction = spec.type === 'gelu' ? (spec.approximate === 'tanh' ? 'gelu_tanh' : 'gelu') : spec.type;
-        stages.push({ kind: 'lut', name: `${stageName(prev)}.${fn}`, features, fn, sourceLayers: [index] });
+        stages.push({ op: 'lut', name: `${stageName(prev)}.${fn}`, features, fn, sourceLayers: [index] });
         break;
       }
       case 'softmax':
-        stages.push({ kind: 'softmax', name: 'softmax', features, sourceLayers: [index] });
+        stages.push({ op: 'softmax', name: 'softmax', features, sourceLayers: [index] });
         break;
       case 'dropout':
       case 'batchnorm':
         break;
     }
   });
-  const softmaxAt = stages.findIndex((s) => s.kind === 'softmax');
+  const softmaxAt = stages.findIndex((s) => s.op === 'softmax');
   if (softmaxAt >= 0 && softmaxAt !== stages.length - 1) {
     throw new FirmnetError('UNSUPPORTED', `${model.name}: a softmax layer is only supported as the last layer (found one before ${stages[softmaxAt + 1].name})`);
   }
-  if (stages.length === 0 || stages[0].kind !== 'dense') {
+  if (stages.length === 0 || stages[0].op !== 'fully_connected') {
     throw new FirmnetError('UNSUPPORTED', `${model.name}: the network must start with a dense layer to be quantized`);
   }
   if (options.headInFirmware && softmaxAt < 0) {
-    if (model.head === 'softmax') stages.push({ kind: 'softmax', name: 'head.softmax', features, sourceLayers: [] });
-    if (model.head === 'sigmoid') stages.push({ kind: 'lut', name: 'head.sigmoid', features, fn: 'sigmoid', sourceLayers: [] });
+    if (model.head === 'softmax') stages.push({ op: 'softmax', name: 'head.softmax', features, sourceLayers: [] });
+    if (model.head === 'sigmoid') stages.push({ op: 'lut', name: 'head.sigmoid', features, fn: 'sigmoid', sourceLayers: [] });
   }
   return stages;
 }

@@ -5,21 +5,10 @@ import { contentHash } from '../io/content-hash.js';
 import { JsonReader, join } from '../io/json-reader.js';
 import { type Head, TASKS, type Task } from '../model/float-model.js';
 import { parseAnomaly, parseStandardization } from '../model/model-file.js';
-import { INT32_MAX, INT32_MIN } from './fixed-point.js';
-import {
-  type CalibrationMethod,
-  DTYPE_RANGE,
-  type FullyConnectedLayer,
-  type LeakyReluLayer,
-  type LutLayer,
-  type QDtype,
-  type QLayer,
-  QMODEL_FORMAT,
-  QMODEL_VERSION,
-  type QModel,
-  type QTensor,
-  type SoftmaxLayer,
-} from './qmodel.js';
+import { type CalibrationMethod, QMODEL_FORMAT, QMODEL_VERSION, type QModel } from '../ir/qmodel.js';
+import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
+import type { QLayer } from '../ops/quantized-op-types.js';
+import { Q_OPS, quantizedOp } from '../ops/quantized-ops.js';
 
 type Json = Record<string, unknown>;
 
@@ -134,11 +123,9 @@ function checkSameTensor(r: JsonReader, path: string, a: QTensor, b: QTensor): v
   }
 }
 
-const SHIFT = { integer: true, min: -31, max: 30 };
-const MULTIPLIER = { integer: true, min: INT32_MIN, max: INT32_MAX };
-
+/** The common fields, then the op's own (compiler/ops/<op>/ir.ts). */
 function parseLayer(r: JsonReader, l: Json, path: string): QLayer {
-  const op = r.string(l, 'op', path, ['fully_connected', 'leaky_relu', 'lut', 'softmax'] as const);
+  const op = r.string(l, 'op', path, Q_OPS);
   const base = {
     name: r.string(l, 'name', path),
     input: parseTensor(r, l, 'input', path),
@@ -147,85 +134,5 @@ function parseLayer(r: JsonReader, l: Json, path: string): QLayer {
   };
   // The hash is written last (see sealQModel); keep that order so files round-trip byte for byte.
   const hash = r.string(l, 'hash', path);
-  let layer: QLayer;
-  switch (op) {
-    case 'fully_connected':
-      layer = { ...parseFullyConnected(r, l, path, base), hash };
-      break;
-    case 'leaky_relu': {
-      sameFeatures(r, path, base);
-      const leaky: LeakyReluLayer = {
-        op,
-        ...base,
-        alpha: r.number(l, 'alpha', path),
-        multiplierIdentity: r.number(l, 'multiplierIdentity', path, MULTIPLIER),
-        shiftIdentity: r.number(l, 'shiftIdentity', path, SHIFT),
-        multiplierAlpha: r.number(l, 'multiplierAlpha', path, MULTIPLIER),
-        shiftAlpha: r.number(l, 'shiftAlpha', path, SHIFT),
-        hash,
-      };
-      layer = leaky;
-      break;
-    }
-    case 'lut': {
-      sameFeatures(r, path, base);
-      if (base.input.dtype !== base.output.dtype) r.fail(`${path}.output.dtype`, `a table keeps the dtype: input is ${base.input.dtype}, output ${base.output.dtype}`);
-      const range = DTYPE_RANGE[base.output.dtype];
-      const lut: LutLayer = {
-        op,
-        ...base,
-        function: r.string(l, 'function', path, ['sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const),
-        table: r.numbers(l, 'table', path, base.input.dtype === 'int8' ? 256 : 513, { integer: true, min: range.min, max: range.max }),
-        hash,
-      };
-      layer = lut;
-      break;
-    }
-    case 'softmax': {
-      sameFeatures(r, path, base);
-      if (base.input.dtype !== 'int8' || base.output.dtype !== 'int8') r.fail(path, 'softmax takes int8 input and output');
-      if (base.output.scale !== 1 / 256 || base.output.zeroPoint !== -128) r.fail(`${path}.output`, 'softmax output must have scale 1/256 and zero point −128');
-      const expTable = r.numbers(l, 'expTable', path, 256, { integer: true, min: 0, max: 32768 });
-      // exp(0) = 1: the row maximum always contributes 2^15, so the sum can never be 0; and at
-      // most 2^16 classes keep the sum of 2^15-sized terms inside the uint32 the kernels use.
-      if (expTable[0] !== 32768) r.fail(`${path}.expTable[0]`, `must be 32768 (2^15 · exp(0)), got ${expTable[0]}`);
-      if (base.input.features > 65536) r.fail(`${path}.input.features`, `a softmax over ${base.input.features} classes overflows the uint32 sum of the kernels (at most 65536)`);
-      const softmax: SoftmaxLayer = { op, ...base, expTable, hash };
-      layer = softmax;
-      break;
-    }
-  }
-  return layer;
-}
-
-function sameFeatures(r: JsonReader, path: string, base: { input: QTensor; output: QTensor }): void {
-  if (base.input.features !== base.output.features) r.fail(`${path}.output.features`, `is ${base.output.features}, expected ${base.input.features} (element-wise layer)`);
-}
-
-function parseFullyConnected(r: JsonReader, l: Json, path: string, base: Pick<FullyConnectedLayer, 'name' | 'input' | 'output' | 'sourceLayers'>): Omit<FullyConnectedLayer, 'hash'> {
-  const inFeatures = r.number(l, 'inFeatures', path, { integer: true, min: 1 });
-  const outFeatures = r.number(l, 'outFeatures', path, { integer: true, min: 1 });
-  if (base.input.features !== inFeatures) r.fail(`${path}.inFeatures`, `is ${inFeatures}, but input.features is ${base.input.features}`);
-  if (base.output.features !== outFeatures) r.fail(`${path}.outFeatures`, `is ${outFeatures}, but output.features is ${base.output.features}`);
-  const wide = base.input.dtype === 'int16';
-  const biasLimit = wide ? 2 ** 47 - 1 : INT32_MAX;
-  const range = DTYPE_RANGE[base.output.dtype];
-  const activationMin = r.number(l, 'activationMin', path, { integer: true, min: range.min, max: range.max });
-  const activationMax = r.number(l, 'activationMax', path, { integer: true, min: activationMin, max: range.max });
-  const shift = r.numbers(l, 'shift', path, outFeatures, wide ? { integer: true, min: -31, max: 7 } : SHIFT);
-  return {
-    op: 'fully_connected',
-    ...base,
-    inFeatures,
-    outFeatures,
-    weightGranularity: r.string(l, 'weightGranularity', path, ['per_channel', 'per_tensor'] as const),
-    weightScales: r.numbers(l, 'weightScales', path, outFeatures, { min: Number.MIN_VALUE }),
-    weights: r.numbers(l, 'weights', path, inFeatures * outFeatures, { integer: true, min: -127, max: 127 }),
-    bias: r.numbers(l, 'bias', path, outFeatures, { integer: true, min: wide ? -biasLimit : INT32_MIN, max: biasLimit }),
-    multiplier: r.numbers(l, 'multiplier', path, outFeatures, { integer: true, min: 0, max: INT32_MAX }),
-    shift,
-    activation: r.string(l, 'activation', path, ['none', 'relu', 'relu6'] as const),
-    activationMin,
-    activationMax,
-  };
+  return { ...quantizedOp({ op }).parse(r, l, path, base), hash };
 }

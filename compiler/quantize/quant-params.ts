@@ -1,7 +1,12 @@
-import { shortestFloat32 } from '../nn/layer.js';
-import { clamp, roundHalfAwayFromZero } from './fixed-point.js';
-import { DTYPE_RANGE, type QDtype, type QTensor } from './qmodel.js';
-import type { Range } from './ranges.js';
+import { shortestFloat32 } from '../float32.js';
+import { clamp, roundHalfAwayFromZero } from '../ops/fixed-point.js';
+import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
+
+/** A float interval a tensor is quantized over (ranges.ts calibrates it from observed values). */
+export interface Range {
+  min: number;
+  max: number;
+}
 
 /**
  * Scale and zero point for a calibrated range (TFLite's ChooseQuantizationParams): the range is
@@ -31,28 +36,4 @@ export function tensorFor(range: Range, dtype: QDtype, features: number): QTenso
 export function fixedTensor(features: number, scale: number, zeroPoint: number, dtype: QDtype): QTensor {
   const { min, max } = DTYPE_RANGE[dtype];
   return { dtype, features, scale, zeroPoint, rangeMin: scale * (min - zeroPoint), rangeMax: scale * (max - zeroPoint) };
-}
-
-export interface QuantizedWeights {
-  weights: number[];
-  scales: number[];
-}
-
-/**
- * Symmetric int8 weights in [−127, 127]: per output channel (scale = max|w_c| / 127) or one scale
- * for the whole matrix. An all-zero channel gets scale 1 (any scale represents it exactly).
- */
-export function quantizeWeights(weights: Float64Array, outFeatures: number, inFeatures: number, perChannel: boolean): QuantizedWeights {
-  const maxAbs = new Float64Array(outFeatures);
-  for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) maxAbs[o] = Math.max(maxAbs[o], Math.abs(weights[o * inFeatures + i]));
-  if (!perChannel) maxAbs.fill(Math.max(...maxAbs));
-  const scales = Array.from(maxAbs, (m) => (m === 0 ? 1 : shortestFloat32(m / 127)));
-  const q = new Array<number>(weights.length);
-  for (let o = 0; o < outFeatures; o++) {
-    for (let i = 0; i < inFeatures; i++) {
-      const k = o * inFeatures + i;
-      q[k] = clamp(roundHalfAwayFromZero(weights[k] / scales[o]), -127, 127);
-    }
-  }
-  return { weights: q, scales };
 }

@@ -3,18 +3,22 @@ import { FirmnetError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import type { AnomalyThreshold, FloatModel } from '../model/float-model.js';
 import { predictQuantized } from '../reference/predict.js';
-import { percentileOf, reconstructionErrors } from '../train/anomaly.js';
 import { dequantize, quantizeInput, quantizeValue } from '../reference/io.js';
 import { runLayer, runModel } from '../reference/interpreter.js';
-import { type QArray, allocQ } from '../reference/tensor.js';
-import { type Stage, foldModel } from './fold.js';
+import { type CalibrationMethod, type QModel, QMODEL_FORMAT, QMODEL_VERSION } from '../ir/qmodel.js';
+import { DTYPE_RANGE, type FixedParams, type QDtype, type QTensor, type Unhashed } from '../ops/op-types.js';
+import { type QArray, allocQ } from '../ops/q-array.js';
+import type { QLayer, QOp, Stage } from '../ops/quantized-op-types.js';
+import { quantizedOp } from '../ops/quantized-ops.js';
+import { foldModel } from './fold.js';
 import { lowerStage } from './lower.js';
-import { type CalibrationMethod, type QDtype, type QLayer, type QModel, type QOpKind, type QTensor, DTYPE_RANGE, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from './qmodel.js';
+import { checkObservedFinite, checkQuantizedLayers } from './scale-guard.js';
 import { sealQModel } from './seal.js';
 import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
 import { sqnrDb } from './sqnr.js';
 import { observeTensors, stageOutFeatures } from './stage-forward.js';
+import { percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 
 export const CALIBRATION_METHODS: CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
 
@@ -43,7 +47,7 @@ export interface CalibrationSet {
 /** Per-tensor outcome of calibration: the quantize command's per-layer table. */
 export interface TensorCalibration {
   tensor: string;
-  op: QOpKind | 'input';
+  op: QOp | 'input';
   dtype: QDtype;
   method: CalibrationMethod | 'fixed';
   rangeMin: number;
@@ -67,14 +71,35 @@ const AUTO_SCORING_ROWS = 256;
 /** Progress of calibration: `done` of `total` tensors have their range chosen. */
 export type CalibrationProgress = (done: number, total: number) => void;
 
-export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
-  if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
+/** Options that can be checked before any file is read (the IR records them, so they must be valid). */
+export function checkQuantizeOptions(options: QuantizeOptions): void {
+  if (!CALIBRATION_METHODS.includes(options.method as CalibrationMethod) && options.method !== 'auto') {
+    throw new FirmnetError('BAD_ARGUMENT', `--method must be auto or one of ${CALIBRATION_METHODS.join(', ')}, got ${options.method}`);
+  }
+  if (!(options.percentile >= 50 && options.percentile <= 100)) {
+    throw new FirmnetError('BAD_ARGUMENT', `--percentile is the share (%) of values kept inside the range, from 50 to 100 (e.g. 99.99), got ${options.percentile}`);
+  }
+}
+
+/**
+ * What can be checked against the model before any data is read: the network folds into
+ * quantizable layers, and every `--int16` tensor exists and may be 16-bit. Returns the folded
+ * stages and the tensors' names and dtypes.
+ */
+export function planQuantization(model: FloatModel, options: QuantizeOptions): { stages: Stage[]; names: string[]; dtypes: QDtype[] } {
+  checkQuantizeOptions(options);
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
+  const names = ['input', ...stages.map((s) => s.name)];
+  return { stages, names, dtypes: resolveDtypes(stages, names, options.int16) };
+}
+
+export function quantizeModel(model: FloatModel, calibration: CalibrationSet, options: QuantizeOptions, onProgress?: CalibrationProgress): QuantizeResult {
+  const { stages, names, dtypes } = planQuantization(model, options);
+  if (calibration.rows === 0) throw new FirmnetError('BAD_ARGUMENT', 'the calibration set is empty');
   const input = applyStandardization(calibration.features.subarray(0, calibration.rows * model.inputFeatures), model.inputFeatures, model.inputStandardization);
   const observed = observeTensors(stages, input, calibration.rows);
-  const names = ['input', ...stages.map((s) => s.name)];
   const features = [model.inputFeatures, ...stages.map(stageOutFeatures)];
-  const dtypes = resolveDtypes(stages, names, options.int16);
+  checkObservedFinite(observed, names, features, model.featureNames, calibration.description);
   const fixed = names.map((_, t) => fixedParams(stages, t, dtypes[t]));
   const rangeOf = memoize((t: number, method: CalibrationMethod) => calibrationRange(observed[t], method, { percentile: options.percentile, dtype: dtypes[t] }));
 
@@ -87,7 +112,11 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
     const tensors = tensorsFor(methods);
     return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
   };
-  const build = (methods: CalibrationMethod[]): QModel => buildQModel(model, lowerAll(methods), options, calibration, methods);
+  const build = (methods: CalibrationMethod[]): QModel => {
+    const layers = lowerAll(methods);
+    checkQuantizedLayers(layers);
+    return buildQModel(model, layers, options, calibration, methods);
+  };
 
   let methods: CalibrationMethod[] = names.map(() => (options.method === 'auto' ? 'mse' : options.method));
   if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, lowerAll, calibration.rows, observed, onProgress);
@@ -106,7 +135,7 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
  */
 function chooseMethodsGreedily(
   start: CalibrationMethod[],
-  fixed: (Fixed | null)[],
+  fixed: (FixedParams | null)[],
   lowerAll: (methods: CalibrationMethod[]) => Unhashed<QLayer>[],
   calibrationRows: number,
   observed: Float32Array[],
@@ -156,18 +185,11 @@ function quantizeRows(values: Float32Array, t: QTensor): QArray {
   return out;
 }
 
-interface Fixed {
-  scale: number;
-  zeroPoint: number;
-}
-
-/** Softmax outputs and the sigmoid head use TFLite's fixed output parameters (1/256, −128 for int8; 1/32768, 0 for int16). */
-function fixedParams(stages: Stage[], tensor: number, dtype: QDtype): Fixed | null {
+/** Output parameters an op fixes instead of calibrating: softmax outputs and the sigmoid head (TFLite's probability parameters). */
+function fixedParams(stages: Stage[], tensor: number, dtype: QDtype): FixedParams | null {
   if (tensor === 0) return null;
   const stage = stages[tensor - 1];
-  const probability = stage.kind === 'softmax' || (stage.kind === 'lut' && stage.fn === 'sigmoid' && stage.name.startsWith('head.'));
-  if (!probability) return null;
-  return dtype === 'int16' ? { scale: 1 / 32768, zeroPoint: 0 } : { scale: 1 / 256, zeroPoint: -128 };
+  return quantizedOp(stage).fixedOutput(stage, dtype);
 }
 
 function resolveDtypes(stages: Stage[], names: string[], requested: string[]): QDtype[] {
@@ -178,18 +200,18 @@ function resolveDtypes(stages: Stage[], names: string[], requested: string[]): Q
     }
   }
   const dtypes: QDtype[] = names.map((n) => (all || requested.includes(n) ? 'int16' : 'int8'));
+  // Ops that work on int8 only pin both their tensors first; then ops that keep the width widen both sides together.
   stages.forEach((stage, k) => {
-    if (stage.kind === 'softmax') {
+    if (quantizedOp(stage).dtypes === 'int8') {
       if (!all && (requested.includes(names[k]) || requested.includes(names[k + 1]))) {
-        throw new FirmnetError('BAD_ARGUMENT', `--int16: the softmax '${stage.name}' works on int8 only, so its input '${names[k]}' and output cannot be int16`);
+        throw new FirmnetError('BAD_ARGUMENT', `--int16: the ${stage.op} '${stage.name}' works on int8 only, so its input '${names[k]}' and output cannot be int16`);
       }
       dtypes[k] = 'int8';
       dtypes[k + 1] = 'int8';
     }
   });
-  // A table maps a tensor to one of the same width: widen both sides together.
   stages.forEach((stage, k) => {
-    if (stage.kind === 'lut' && dtypes[k] !== dtypes[k + 1]) {
+    if (quantizedOp(stage).dtypes === 'same' && dtypes[k] !== dtypes[k + 1]) {
       dtypes[k] = 'int16';
       dtypes[k + 1] = 'int16';
     }
@@ -229,7 +251,7 @@ function tensorReport(
   q: QModel,
   names: string[],
   methods: CalibrationMethod[],
-  fixed: (Fixed | null)[],
+  fixed: (FixedParams | null)[],
   calibration: CalibrationSet,
   observed: Float32Array[],
 ): TensorCalibration[] {

@@ -1,12 +1,7 @@
 import { quantizeValue } from '../reference/io.js';
-import type { CalibrationMethod, QDtype } from './qmodel.js';
-import { tensorFor } from './quant-params.js';
-
-/** A float interval a tensor is quantized over. */
-export interface Range {
-  min: number;
-  max: number;
-}
+import type { CalibrationMethod } from '../ir/qmodel.js';
+import type { QDtype } from '../ops/op-types.js';
+import { type Range, tensorFor } from './quant-params.js';
 
 /**
  * Calibration range of one tensor from its observed values, by method:

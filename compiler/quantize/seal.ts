@@ -1,5 +1,6 @@
 import { contentHash } from '../io/content-hash.js';
-import type { QLayer, QModel, UnhashedQModel } from './qmodel.js';
+import type { QModel, UnhashedQModel } from '../ir/qmodel.js';
+import type { QLayer } from '../ops/quantized-op-types.js';
 
 /** Sets every layer's content hash and then the model's, the last step of writing an IR. */
 export function sealQModel(q: UnhashedQModel): QModel {

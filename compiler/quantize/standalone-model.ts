@@ -1,4 +1,6 @@
-import { type QLayer, type QModel, QMODEL_FORMAT, QMODEL_VERSION, type Unhashed } from './qmodel.js';
+import { type QModel, QMODEL_FORMAT, QMODEL_VERSION } from '../ir/qmodel.js';
+import type { Unhashed } from '../ops/op-types.js';
+import type { QLayer } from '../ops/quantized-op-types.js';
 import { sealQModel } from './seal.js';
 
 /**

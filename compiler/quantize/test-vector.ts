@@ -1,4 +1,4 @@
-import type { QModel } from './qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
 
 /**
  * A committed test vector (test/vectors/*.json, made by scripts/make-test-vectors.ts): a complete IR,

@@ -1,22 +1,11 @@
-import type { QLayer, Unhashed } from '../quantize/qmodel.js';
-import { fullyConnected } from './fully-connected.js';
-import { leakyRelu } from './leaky-relu.js';
-import { lookupTable } from './lut.js';
-import { softmax } from './softmax.js';
-import type { QArray } from './tensor.js';
+import type { Unhashed } from '../ops/op-types.js';
+import type { QArray } from '../ops/q-array.js';
+import type { QLayer } from '../ops/quantized-op-types.js';
+import { quantizedOp } from '../ops/quantized-ops.js';
 
-/** One layer of the golden reference on a batch. */
+/** One layer of the golden reference on a batch: its op's reference arithmetic (compiler/ops/<op>/reference.ts). */
 export function runLayer(layer: Unhashed<QLayer>, input: QArray, rows: number): QArray {
-  switch (layer.op) {
-    case 'fully_connected':
-      return fullyConnected(layer, input, rows);
-    case 'leaky_relu':
-      return leakyRelu(layer, input, rows);
-    case 'lut':
-      return lookupTable(layer, input, rows);
-    case 'softmax':
-      return softmax(layer, input, rows);
-  }
+  return quantizedOp(layer).reference(layer, input, rows);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { applyStandardization } from '../data/standardize.js';
-import { applyHead } from '../model/float-inference.js';
-import { clamp, roundHalfAwayFromZero } from '../quantize/fixed-point.js';
-import { type QModel, type QTensor, inputTensor, outputTensor } from '../quantize/qmodel.js';
-import { type QArray, allocQ, qRange } from './tensor.js';
+import { applyHead } from '../inference/float-inference.js';
+import { type QModel, inputTensor, outputTensor } from '../ir/qmodel.js';
+import { clamp, roundHalfAwayFromZero } from '../ops/fixed-point.js';
+import type { QTensor } from '../ops/op-types.js';
+import { type QArray, allocQ, qRange } from '../ops/q-array.js';
 
 /**
  * Float features → quantized input, in float32 steps every backend can repeat exactly:

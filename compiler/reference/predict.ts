@@ -1,7 +1,7 @@
-import type { QModel } from '../quantize/qmodel.js';
+import type { QModel } from '../ir/qmodel.js';
+import type { QArray } from '../ops/q-array.js';
 import { runModel } from './interpreter.js';
 import { dequantizeOutput, headScores, quantizeInput } from './io.js';
-import type { QArray } from './tensor.js';
 
 export interface QuantizedPrediction {
   rows: number;

@@ -1,8 +1,8 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
-import { predictFloat } from '../model/float-inference.js';
 import { Rng } from '../rng.js';
-import { type Evaluation, evaluateScores } from './evaluate.js';
 import { type TrainConfig, trainModel } from './train.js';
+import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
+import { predictFloat } from '../inference/float-inference.js';
 
 export interface SanityResult {
   passed: boolean;

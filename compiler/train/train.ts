@@ -2,17 +2,18 @@ import { type Dataset, subsetRows } from '../data/dataset.js';
 import { applyStandardization, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
 import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
-import { applyHead } from '../model/float-inference.js';
 import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
-import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
+import { type FloatArray, type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
+import { shortestFloat32 } from '../float32.js';
 import { Network, describeLayer } from '../nn/network.js';
 import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from '../nn/optimizers.js';
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
 import { Rng } from '../rng.js';
 import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
-import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from './anomaly.js';
-import { type Evaluation, evaluateScores } from './evaluate.js';
 import { unitSignals } from './signals.js';
+import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
+import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
+import { applyHead } from '../inference/float-inference.js';
 
 export type StopMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_auc' | 'val_rmse' | 'val_mae';
 
@@ -44,14 +45,17 @@ export interface EpochLog {
   epoch: number;
   trainLoss: number;
   valLoss: number | null;
-  /** Task metric on validation rows (accuracy, or RMSE for regression), null without validation. */
+  /** Task metric on validation rows, named by valMetricName; null without validation. */
   valMetric: number | null;
+  /** What valMetric is: val_accuracy (label-wise for multilabel), val_rmse or val_reconstruction_mse. */
+  valMetricName: EpochMetricName | null;
   learningRate: number;
   gradNorm: number;
   paramNorm: number;
   deadReluFraction: number | null;
   saturatedFraction: number | null;
   samplesPerSecond: number;
+  /** Early stopping only: this epoch improved the stop metric, so its weights are the ones kept so far. */
   best: boolean;
 }
 
@@ -85,6 +89,8 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     config.task === 'autoencoder' ? inputStandardization : config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
   const x = matrixOf(data.rows, nf, applyStandardization(data.features, nf, inputStandardization));
   const t = matrixOf(data.rows, data.targetColumns, applyStandardization(data.targets, data.targetColumns, targetStandardization));
+  checkStandardized(data.file, data.featureNames, data.features, x.data, inputStandardization);
+  if (config.task === 'regression') checkStandardized(data.file, data.labelColumns, data.targets, t.data, targetStandardization);
 
   const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng);
   const params = network.params();
@@ -121,12 +127,13 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       const outputs: Matrix[] = [];
       const out = network.forward(xb, 'train', (_, o) => outputs.push(o));
       const value = lossFn(out, tb);
-      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, epoch, step + 1, config, 'loss');
+      const at: DivergencePoint = { epoch, batch: step + 1, batches: stepsPerEpoch, rows: end - start };
+      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, at, config, `${loss} loss`);
       network.backward(value.grad);
       const gradNorm = clipGradientsByGlobalNorm(params, config.clipNorm);
       if (!Number.isFinite(gradNorm)) {
         const bad = params.find((p) => !allFinite(p.grad));
-        throw divergence(network, outputs, xb, epoch, step + 1, config, `gradient of ${bad?.name ?? 'a parameter'}`);
+        throw divergence(network, outputs, xb, at, config, `gradient of ${bad?.name ?? 'a parameter'}`);
       }
       lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
       optimizer.step(params, lr);
@@ -153,13 +160,14 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       trainLoss: lossSum / fitRows.length,
       valLoss: val?.loss ?? null,
       valMetric: val ? epochMetric(config.task, val.evaluation) : null,
+      valMetricName: val ? epochMetricName(config.task) : null,
       learningRate: lr,
       gradNorm: gradNormSum / stepsPerEpoch,
       paramNorm: signals.paramNorm,
       deadReluFraction: signals.deadReluFraction,
       saturatedFraction: signals.saturatedFraction,
       samplesPerSecond: fitRows.length / Math.max(seconds, 1e-9),
-      best: epoch === bestEpoch,
+      best: improved,
     };
     history.push(log);
     hooks.onEpoch?.(log, config.epochs);
@@ -199,40 +207,100 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
 }
 
 function validateConfig(config: TrainConfig, data: Dataset): void {
+  if (config.task !== data.task) throw new FirmnetError('BAD_ARGUMENT', `internal: dataset was loaded for ${data.task}, config says ${config.task}`);
+  checkTrainConfig(config);
+  if (data.rows < 2) throw new FirmnetError('BAD_ARGUMENT', `${data.file} has ${data.rows} data row(s); training needs at least 2`);
+}
+
+/** The settings of a run that can be checked without data, named by their flags: checked before any file is read. */
+export function checkTrainConfig(config: TrainConfig): void {
   const bad = (msg: string): never => {
     throw new FirmnetError('BAD_ARGUMENT', msg);
   };
-  if (config.task !== data.task) bad(`internal: dataset was loaded for ${data.task}, config says ${config.task}`);
-  if (!(config.epochs >= 1)) bad(`--epochs must be at least 1, got ${config.epochs}`);
-  if (!(config.batchSize >= 1)) bad(`--batch-size must be at least 1, got ${config.batchSize}`);
-  if (!(config.learningRate > 0)) bad(`--lr must be positive, got ${config.learningRate}`);
+  const positiveInteger = (flag: string, v: number): void => {
+    if (!(Number.isInteger(v) && v >= 1)) bad(`${flag} must be a positive integer, got ${v}`);
+  };
+  positiveInteger('--epochs', config.epochs);
+  positiveInteger('--batch-size', config.batchSize);
+  if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) bad(`--lr must be positive, got ${config.learningRate}`);
   if (!(config.validationSplit >= 0 && config.validationSplit < 1)) bad(`--val-split must be in [0, 1), got ${config.validationSplit}`);
   if (!(config.architecture.dropout >= 0 && config.architecture.dropout < 1)) bad(`--dropout must be in [0, 1), got ${config.architecture.dropout}`);
-  if (config.clipNorm !== null && !(config.clipNorm > 0)) bad(`--clip-norm must be positive, got ${config.clipNorm}`);
-  if (data.rows < 2) bad(`${data.file} has ${data.rows} data row(s); training needs at least 2`);
+  if (config.clipNorm !== null && !(config.clipNorm > 0 && Number.isFinite(config.clipNorm))) bad(`--clip-norm must be positive, got ${config.clipNorm}`);
+  if (!(config.optimizer.weightDecay >= 0 && Number.isFinite(config.optimizer.weightDecay))) bad(`--weight-decay must be 0 or more, got ${config.optimizer.weightDecay}`);
+  if (!(config.optimizer.momentum >= 0 && config.optimizer.momentum <= 1)) bad(`--momentum must be in [0, 1], got ${config.optimizer.momentum}`);
+  if (!Number.isInteger(config.seed)) bad(`--seed must be an integer, got ${config.seed}`);
+  const { activation } = config.architecture;
+  if (activation.type === 'leaky_relu' && !Number.isFinite(activation.alpha)) bad(`--alpha must be a number, got ${activation.alpha}`);
+  const { schedule } = config;
+  if (schedule.name === 'step') {
+    positiveInteger('--step-epochs', schedule.stepEpochs);
+    if (!(schedule.gamma > 0 && Number.isFinite(schedule.gamma))) bad(`--gamma must be positive, got ${schedule.gamma}`);
+  }
+  if (schedule.name === 'warmup_cosine' && !(schedule.warmupEpochs >= 0 && Number.isFinite(schedule.warmupEpochs))) bad(`--warmup-epochs must be 0 or more, got ${schedule.warmupEpochs}`);
+  if (config.earlyStopping) {
+    positiveInteger('--patience', config.earlyStopping.patience);
+    if (!(config.earlyStopping.minDelta >= 0 && Number.isFinite(config.earlyStopping.minDelta))) bad(`--min-delta must be 0 or more, got ${config.earlyStopping.minDelta}`);
+  }
 }
 
-/** Seeded split; stratified per class for classification so rare classes appear in both parts. */
-function splitRows(data: Dataset, fraction: number, rng: Rng): { fitRows: Uint32Array; valRows: Uint32Array } {
+/**
+ * Seeded split; stratified per class for classification so rare classes appear in both parts:
+ * of each class, the first round(count × fraction) rows in a seeded permutation are held out.
+ * Works on typed arrays throughout, so it scales to millions of rows.
+ */
+export function splitRows(data: Pick<Dataset, 'rows' | 'labels'>, fraction: number, rng: Rng): { fitRows: Uint32Array; valRows: Uint32Array } {
   const all = rng.permutation(data.rows);
   if (fraction === 0) return { fitRows: all, valRows: new Uint32Array(0) };
-  const groups = new Map<number, number[]>();
-  for (const r of all) {
-    const key = data.labels.length > 0 ? data.labels[r] : 0;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(r);
+  const keyOf = (r: number): number => (data.labels.length > 0 ? data.labels[r] : 0);
+  const counts = new Map<number, number>();
+  for (let r = 0; r < data.rows; r++) counts.set(keyOf(r), (counts.get(keyOf(r)) ?? 0) + 1);
+  const heldOut = new Map<number, number>();
+  let valCount = 0;
+  for (const [key, n] of counts) {
+    heldOut.set(key, Math.round(n * fraction));
+    valCount += Math.round(n * fraction);
   }
-  const fit: number[] = [];
-  const val: number[] = [];
-  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
-    const g = groups.get(key)!;
-    const nVal = Math.round(g.length * fraction);
-    val.push(...g.slice(0, nVal));
-    fit.push(...g.slice(nVal));
+  if (valCount === data.rows) throw new FirmnetError('BAD_ARGUMENT', `--val-split ${fraction} leaves no rows to train on`);
+  const fitRows = new Uint32Array(data.rows - valCount);
+  const valRows = new Uint32Array(valCount);
+  let fit = 0;
+  let val = 0;
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i];
+    const key = keyOf(r);
+    const left = heldOut.get(key)!;
+    if (left > 0) {
+      heldOut.set(key, left - 1);
+      valRows[val++] = r;
+    } else {
+      fitRows[fit++] = r;
+    }
   }
-  if (fit.length === 0) throw new FirmnetError('BAD_ARGUMENT', `--val-split ${fraction} leaves no rows to train on`);
-  return { fitRows: Uint32Array.from(fit).sort(), valRows: Uint32Array.from(val).sort() };
+  return { fitRows: fitRows.sort(), valRows: valRows.sort() };
+}
+
+/**
+ * Standardization runs in float32 like the firmware: a column whose values are too far apart
+ * (3.4e38 next to −3.4e38) overflows in x − mean or in its standard deviation. Caught here, naming
+ * the column, instead of as a diverged loss or an unwritable model file.
+ */
+function checkStandardized(file: string, names: string[], raw: Float32Array, standardized: FloatArray, s: Standardization | null): void {
+  if (s === null) return;
+  const columns = names.length;
+  for (let j = 0; j < columns; j++) {
+    if (!Number.isFinite(s.mean[j]) || !Number.isFinite(s.std[j])) {
+      throw new FirmnetError('BAD_CSV', `${file}: column '${names[j]}' spreads wider than float32 can hold (mean ${s.mean[j]}, standard deviation ${s.std[j]}); rescale the column (e.g. to other units)`);
+    }
+  }
+  for (let i = 0; i < standardized.length; i++) {
+    if (Number.isFinite(standardized[i])) continue;
+    const j = i % columns;
+    throw new FirmnetError(
+      'BAD_CSV',
+      `${file}: column '${names[j]}': the value ${shortestFloat32(raw[i])} in data row ${Math.floor(i / columns) + 1} becomes ${standardized[i]} when standardized in float32 ((x − ${s.mean[j]}) / ${s.std[j]}); ` +
+        'the column\'s values are too far apart for float32 arithmetic; rescale the column (e.g. to other units)',
+    );
+  }
 }
 
 interface ValidationScores {
@@ -253,6 +321,15 @@ function validationScores(
   const out = network.forward(valX, 'eval');
   const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
   return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData, scoring) };
+}
+
+export type EpochMetricName = 'val_accuracy' | 'val_rmse' | 'val_reconstruction_mse';
+
+/** The name of the metric logged each epoch for a task. */
+export function epochMetricName(task: Task): EpochMetricName {
+  if (task === 'regression') return 'val_rmse';
+  if (task === 'autoencoder') return 'val_reconstruction_mse';
+  return 'val_accuracy';
 }
 
 /** The metric logged each epoch: RMSE (regression), reconstruction error (autoencoder) or accuracy. */
@@ -296,17 +373,32 @@ function stopScore(metric: StopMetric, val: ValidationScores): number {
   }
 }
 
-function divergence(network: Network, outputs: Matrix[], xb: Matrix, epoch: number, step: number, config: TrainConfig, what: string): FirmnetError {
+/** Where in the run a value went non-finite. */
+interface DivergencePoint {
+  epoch: number;
+  /** 1-based batch within the epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  rows: number;
+}
+
+/** "training diverged" naming what became NaN/Inf, where (epoch, batch, first layer), and what to change. */
+function divergence(network: Network, outputs: Matrix[], xb: Matrix, at: DivergencePoint, config: TrainConfig, what: string): FirmnetError {
+  const badParam = network.params().find((p) => !allFinite(p.value));
   const firstBad = outputs.findIndex((o) => !allFinite(o.data));
   let maxInput = 0;
   for (let i = 0; i < xb.data.length; i++) maxInput = Math.max(maxInput, Math.abs(xb.data[i]));
-  const where = firstBad >= 0 ? `; the first non-finite values appear in the output of ${describeLayer(network.layers[firstBad], firstBad)}` : '';
+  const where: string[] = [];
+  if (badParam) where.push(`the parameter ${badParam.name} was already NaN/Inf (an earlier update overflowed)`);
+  if (firstBad >= 0) where.push(`the first non-finite values appear in the output of ${describeLayer(network.layers[firstBad], firstBad)}`);
+  else if (outputs.length > 0 && what.endsWith('loss')) where.push('every layer output is finite, so the loss overflowed on the outputs and targets themselves');
   const causes: string[] = [];
   if (!allFinite(xb.data)) causes.push('the input batch itself contains NaN/Inf values');
   if (maxInput > 1e3) causes.push(`inputs are not scaled (largest |x| in the batch is ${maxInput.toExponential(2)}; do not pass --no-standardize for raw data)`);
-  causes.push(`the learning rate ${config.learningRate} is too high for ${config.optimizer.name} (try 10× lower, or --clip-norm 1)`);
+  causes.push(`the learning rate ${config.learningRate} is too high for ${config.optimizer.name}: lower it (try --lr ${config.learningRate / 10}) or clip gradients (--clip-norm 1)`);
   return new FirmnetError(
     'TRAINING_DIVERGED',
-    `training diverged: the ${what} became NaN/Inf at epoch ${epoch}, step ${step}${where}. Likely cause: ${causes.join('; or ')}.`,
+    `training diverged: the ${what} became NaN/Inf at epoch ${at.epoch}, batch ${at.batch} of ${at.batches} (${at.rows} rows)` +
+      `${where.length > 0 ? `; ${where.join('; ')}` : ''}. Likely cause: ${causes.join('; or ')}.`,
   );
 }

@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { sha256Hex } from '../../compiler/io/content-hash.js';
 import { packageRoot } from '../../compiler/io/package-root.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { COUNTED, type Counted } from '../instruction-profile.js';
 import type { CoreSpec } from '../targets.js';
 
@@ -105,7 +106,7 @@ export function runBareMetal(q: QModel, core: CoreSpec, optimization: string, in
   const riscv = core.isa.startsWith('rv');
   const startup = join(QEMU_DIR(), 'startup.c');
   const elf = join(dir, 'model.elf');
-  const sources = ['harness.c', c.names.source, 'firmnet_kernels.c'].map((f) => join(dir, f));
+  const sources = ['harness.c', c.names.source, ...KERNEL_SOURCES].map((f) => join(dir, f));
   const build = spawnSync(
     core.build.compiler,
     [...core.build.flags, optimization, '-std=c99', '-ffreestanding', '-nostdlib', '-ffunction-sections', '-fdata-sections', '-include', join(dir, 'hooks.h'), '-Wl,--gc-sections', '-T', join(dir, 'link.ld'), '-o', elf, startup, ...sources, '-lgcc'],

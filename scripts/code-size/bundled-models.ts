@@ -11,7 +11,7 @@ import type { ActivationSpec, Task } from '../../compiler/model/float-model.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor } from '../../compiler/quantize/calibration-set.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { trainModel } from '../../compiler/train/train.js';
 

@@ -85,8 +85,8 @@ export function measureCodeSize(): CodeSizeReport {
     return {
       description:
         'Code size of firmnet\'s generated C per target core (<prefix>-size, Berkeley format: text includes .rodata, so constant model data counts as text). ' +
-        'kernels: firmnet_kernels.c alone, every kernel kept, linked with libgcc (textWithoutLibgcc: the object file alone). ' +
-        'models: each bundled model\'s integer path (<name>.c + firmnet_kernels.c, entry <name>_invoke, --gc-sections); bss is the arena.',
+        'kernels: the kernel sources (runtime/c/*.c) alone, every kernel kept, linked with libgcc (textWithoutLibgcc: their objects alone, joined with ld -r). ' +
+        'models: each bundled model\'s integer path (<name>.c + the kernel sources, entry <name>_invoke, --gc-sections); bss is the arena.',
       command: MEASURE_COMMAND,
       ldflags: [...MCU_LDFLAGS, '-lgcc'],
       models: `scripts/code-size/bundled-models.ts: hidden ${BUNDLED_HIDDEN.join(',')} ReLU, ${BUNDLED_EPOCHS} epochs, seed 0, default quantization`,

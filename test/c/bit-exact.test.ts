@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { BUNDLED_MODELS, type BundledVariant, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { awkwardDenseCases } from './dense-shapes.js';

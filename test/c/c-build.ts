@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
-import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
-import type { QArray } from '../../compiler/reference/tensor.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { QDtype } from '../../compiler/ops/op-types.js';
+import type { QArray } from '../../compiler/ops/q-array.js';
 
 const run = promisify(execFile);
 
@@ -72,7 +74,7 @@ export interface Build {
 /** Compiles the harness against the model in dir; rejects (with gcc's message) on any error. */
 export async function buildHarness(dir: string, flags: string[], exeName: string): Promise<Build> {
   const exe = join(dir, exeName);
-  const sources = [HARNESS, join(dir, 'model.c'), join(dir, 'model_predict.c'), join(dir, 'firmnet_kernels.c')];
+  const sources = [HARNESS, ...['model.c', 'model_predict.c', ...KERNEL_SOURCES].map((f) => join(dir, f))];
   const { stderr } = await run('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, '-lm']);
   return { exe, stderr };
 }

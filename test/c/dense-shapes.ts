@@ -6,7 +6,8 @@
  * int32 if a block were too long. Each is a one-layer model, so the kernel reads the caller's rows
  * directly: with an odd in_features, rows and weight rows start at every address modulo 4.
  */
-import type { FullyConnectedLayer, QModel, UnhashedQModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel, UnhashedQModel } from '../../compiler/ir/qmodel.js';
+import type { FullyConnectedLayer } from '../../compiler/ops/fully-connected/ir.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { probeInput, probeModel } from '../../firmware-sim/probe-layers.js';
 
@@ -24,13 +25,13 @@ export const INT8_SHAPES: readonly [number, number][] = [[1, 1], [3, 2], [4, 1],
 export const INT16_SHAPES: readonly [number, number][] = [[1, 1], [3, 2], [5, 3], [17, 5], [256, 2], [300, 7], [600, 2]];
 
 /** The probe model's dense layer alone (probe-layers.ts puts a LeakyReLU in front of it). */
-function denseOnly(kind: 'fully_connected_s8' | 'fully_connected_s16', inFeatures: number, outFeatures: number, seed: number, edit?: (l: FullyConnectedLayer) => FullyConnectedLayer): QModel {
-  const probe = probeModel(kind, [inFeatures, outFeatures], seed);
+function denseOnly(variant: 'fully_connected_s8' | 'fully_connected_s16', inFeatures: number, outFeatures: number, seed: number, edit?: (l: FullyConnectedLayer) => FullyConnectedLayer): QModel {
+  const probe = probeModel(variant, [inFeatures, outFeatures], seed);
   const { hash: _layerHash, ...dense } = probe.layers[1] as FullyConnectedLayer;
   const { hash: _modelHash, layers: _layers, ...rest } = probe;
   const layer = edit ? edit(dense as FullyConnectedLayer) : dense;
   const calibration = { ...rest.calibration, tensorMethods: rest.calibration.tensorMethods.slice(1) };
-  return sealQModel({ ...rest, name: `dense_${kind.split('_').pop()}_${inFeatures}x${outFeatures}`, calibration, layers: [layer] } as UnhashedQModel);
+  return sealQModel({ ...rest, name: `dense_${variant.split('_').pop()}_${inFeatures}x${outFeatures}`, calibration, layers: [layer] } as UnhashedQModel);
 }
 
 export function awkwardDenseCases(): DenseCase[] {

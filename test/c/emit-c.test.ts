@@ -6,11 +6,14 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC, renderC } from '../../compiler/emit/c/emit-c.js';
-import { planMemory } from '../../firmware-sim/plan-memory.js';
-import type { QModel, SoftmaxLayer } from '../../compiler/quantize/qmodel.js';
+import { planMemory } from '../../compiler/plan/plan-memory.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { SoftmaxLayer } from '../../compiler/ops/softmax/ir.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
 import { loadVectors } from '../helpers/vectors.js';
+import { KERNEL_DIR, KERNEL_FILES } from '../../compiler/emit/c/kernel-sources.js';
+import { modelIdentifier } from '../../compiler/model/model-name.js';
 import { removeDir, tempDir } from './c-build.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
 
@@ -39,7 +42,27 @@ describe('emitC output', () => {
     const q = vector('iris-relu');
     const dir = join(work, 'files');
     const r = emitC(q, dir, { command: 'firmnet emit iris.q.json --target c --out build/c/' });
-    const expected = ['CMakeLists.txt', 'example/Makefile', 'example/main.c', 'firmnet_kernels.c', 'firmnet_kernels.h', 'iris_relu.c', 'iris_relu.h', 'iris_relu_data.h', 'iris_relu_predict.c'];
+    const expected = [
+      'CMakeLists.txt',
+      'example/Makefile',
+      'example/main.c',
+      'firmnet_dense.c',
+      'firmnet_dense_dot.h',
+      'firmnet_dense_dot_armv6m.h',
+      'firmnet_dense_dot_armv7em_dsp.h',
+      'firmnet_dense_dot_portable.h',
+      'firmnet_dense_dot_vector_host.h',
+      'firmnet_fixed_point.c',
+      'firmnet_fixed_point.h',
+      'firmnet_kernels.h',
+      'firmnet_leaky_relu.c',
+      'firmnet_lut.c',
+      'firmnet_softmax.c',
+      'iris_relu.c',
+      'iris_relu.h',
+      'iris_relu_data.h',
+      'iris_relu_predict.c',
+    ];
     expect(r.files).toEqual(expected);
     expect(listFiles(dir)).toEqual(expected);
     expect(r.arenaBytes).toBe(planMemory(q).arenaBytes);
@@ -96,10 +119,21 @@ describe('emitC output', () => {
     for (const v of vectors) {
       const files = renderC(v.qmodel, {});
       const { names } = files.meta;
-      for (const f of ['firmnet_kernels.c', 'firmnet_kernels.h', names.source, names.dataHeader]) {
+      for (const f of [...KERNEL_FILES, names.source, names.dataHeader]) {
         const code = (files.get(f) ?? '').replace(/\/\*[\s\S]*?\*\//g, '');
         expect(code, `${v.name} ${f}`).not.toMatch(/\b(float|double|malloc|calloc|realloc|free|alloca|printf|stdio|math\.h)\b/);
       }
+    }
+  });
+
+  it('copies every file of runtime/c/ unchanged below its generated header', () => {
+    expect([...KERNEL_FILES].sort(), 'kernel-sources.ts lists exactly the files in runtime/c/').toEqual(readdirSync(KERNEL_DIR).filter((f) => !f.startsWith('.')).sort());
+    const files = renderC(vector('iris-relu'), { command: 'cmd' });
+    for (const f of KERNEL_FILES) {
+      const text = files.get(f) ?? '';
+      const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
+      expect(text.endsWith(`*/\n\n${source}`), f).toBe(true);
+      expect(text.slice(0, text.length - source.length), f).toContain(`Copied from firmnet's ${KERNEL_DIR}/`);
     }
   });
 
@@ -148,7 +182,13 @@ describe('emitC errors', () => {
 
   it('rejects names that would collide with the kernel or standard headers, or are not C identifiers', () => {
     const q = vector('iris-relu');
-    expectFirmnetError(() => renderC(q, { name: 'firmnet_kernels' }), 'BAD_ARGUMENT', /collides with the kernel header/);
+    // firmnet_<op>.c/.h are the kernel files beside the model's own: the whole firmnet_ prefix is reserved,
+    // also in other cases (case-insensitive file systems would overwrite the kernel file too).
+    for (const name of ['firmnet_kernels', 'firmnet_dense', 'Firmnet_Fixed_Point', 'firmnet_demo']) {
+      expectFirmnetError(() => renderC(q, { name }), 'BAD_ARGUMENT', `model name '${name}' starts with 'firmnet_', which names firmnet's own kernel files`);
+    }
+    expect(modelIdentifier('firmnet-dense')).toBe('model_firmnet_dense');
+    expect(renderC(q, { name: modelIdentifier('Firmnet_Fixed_Point') }).meta.names.prefix).toBe('model_Firmnet_Fixed_Point');
     expectFirmnetError(() => renderC(q, { name: 'stdint' }), 'BAD_ARGUMENT', /<stdint\.h>/);
     expectFirmnetError(() => renderC(q, { name: '__x' }), 'BAD_ARGUMENT', /reserves/);
     expect(renderC(q, { name: '3-axis model' }).meta.names.prefix).toBe('m_3_axis_model');

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import { BUNDLED_MODELS, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
@@ -108,8 +109,9 @@ describe.skipIf(!hasCxx)('C++ users', () => {
       join(dir, 'sketch.cpp'),
       '#include "iris.h"\n#include <cstdio>\nint main() {\n  float in[IRIS_INPUT_SIZE] = {5.1f, 3.5f, 1.4f, 0.2f};\n  float out[IRIS_OUTPUT_SIZE];\n  iris_predict(in, out);\n  std::printf("%s\\n", iris_class_names[0]);\n  return 0;\n}\n',
     );
-    for (const src of ['iris.c', 'iris_predict.c', 'firmnet_kernels.c']) execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-c', src], { cwd: dir });
-    execFileSync('g++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-o', 'sketch', 'sketch.cpp', 'iris.o', 'iris_predict.o', 'firmnet_kernels.o', '-lm'], { cwd: dir });
+    const sources = ['iris.c', 'iris_predict.c', ...KERNEL_SOURCES];
+    for (const src of sources) execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-c', src], { cwd: dir });
+    execFileSync('g++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-o', 'sketch', 'sketch.cpp', ...sources.map((s) => s.replace(/\.c$/, '.o')), '-lm'], { cwd: dir });
     expect(execFileSync(join(dir, 'sketch'), { encoding: 'utf8' })).toBe(`${q.classNames[0]}\n`);
   });
 });

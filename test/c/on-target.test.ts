@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { missingTools, runBareMetal } from '../../firmware-sim/qemu/bare-metal.js';

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ONNX_BATCH_DIM, floatModelToOnnx } from '../../compiler/export/onnx.js';
-import { int64ToNumber, onnx } from '../../compiler/import/onnx-proto.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import type { ArchitectureConfig } from '../../compiler/train/architecture.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, trainSmall } from './trained-models.js';
+import { int64ToNumber, onnx } from '../../compiler/onnx/onnx-proto.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];

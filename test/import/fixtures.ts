@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import type { ImportOptions } from '../../compiler/import/finish-import.js';
-import { int64ToNumber, onnx } from '../../compiler/import/onnx-proto.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
 import { Rng } from '../../compiler/rng.js';
+import { int64ToNumber, onnx } from '../../compiler/onnx/onnx-proto.js';
 
 export const ONNX_FIXTURES = 'test/fixtures/onnx';
 export const TFJS_FIXTURES = 'test/fixtures/tfjs';

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../compiler/model/model-file.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { runFirmnet } from '../helpers/run-cli.js';
 import { ONNX_FIXTURES, TFJS_FIXTURES } from './fixtures.js';
 import { maxAbsDifference, runOrt } from './ort.js';
 import { loadSplit } from './trained-models.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-import-cli-'));
 
@@ -54,12 +54,12 @@ describe('firmnet import', () => {
 
   it('unsupported models and bad files exit 2 with one message and write nothing', () => {
     const out = join(dir, 'never.json');
-    expectUserError(['import', `${ONNX_FIXTURES}/unsupported-op-softplus.onnx`, '--out', out], "firmnet: error: test/fixtures/onnx/unsupported-op-softplus.onnx: node 'softplus1' (Softplus) is not supported", out);
+    expectUserError(['import', `${ONNX_FIXTURES}/unsupported-op-softplus.onnx`, '--out', out], "firmnet: error: test/fixtures/onnx/unsupported-op-softplus.onnx: graph.node[1] (Softplus 'softplus1') is not supported", out);
     expectUserError(['import', `${ONNX_FIXTURES}/torch-residual-branching.onnx`, '--out', out], "the graph branches at 'input'", out);
     expectUserError(['import', `${ONNX_FIXTURES}/truncated.onnx`, '--out', out], 'the file may be truncated or not an ONNX file', out);
     expectUserError(['import', `${ONNX_FIXTURES}/float16-weights.onnx`, '--out', out], 'is float16; firmnet imports float32 models only', out);
     expectUserError(['import', `${TFJS_FIXTURES}/unsupported-layer/model.json`, '--out', out], "layer 'norm' (LayerNormalization) is not supported", out);
-    expectUserError(['import', join(dir, 'missing.onnx'), '--out', out], `cannot read model file ${join(dir, 'missing.onnx')}: file not found`, out);
+    expectUserError(['import', join(dir, 'missing.onnx'), '--out', out], `model file ${join(dir, 'missing.onnx')} cannot be read (file not found)`, out);
     expectUserError(['import', `${ONNX_FIXTURES}/torch-iris-relu-softmax-opset11.onnx`, '--task', 'binary', '--out', out], 'a binary model has one output', out);
     expectUserError(['import', `${ONNX_FIXTURES}/torch-iris-relu-softmax-opset11.onnx`, '--preprocessing', `${ONNX_FIXTURES}/README.md`, '--out', out], 'is not valid JSON', out);
   });

@@ -4,12 +4,14 @@ import { floatModelToOnnx } from '../../compiler/export/onnx.js';
 import { OnnxGraphBuilder } from '../../compiler/export/onnx-graph-builder.js';
 import { importOnnx } from '../../compiler/import/onnx.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
-import { shortestFloat32 } from '../../compiler/nn/layer.js';
+import { shortestFloat32 } from '../../compiler/float32.js';
+import { parsePreprocessingText } from '../../compiler/import/preprocessing-sidecar.js';
 import { importOnnxFixture, onnxFixture, onnxInputShape, randomRows } from './fixtures.js';
 import { maxAbsDifference, maxScaledDifference, runOrt } from './ort.js';
 import { type DatasetName, loadSplit, trainSmall } from './trained-models.js';
+import { nameFromFile } from '../../compiler/import/finish-import.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];
@@ -221,8 +223,27 @@ describe('task, head and classes on import', () => {
       'torch-iris-relu-softmax-opset11.onnx: a binary model has one output (a sigmoid probability), this one has 3; a 3-output softmax classifier imports as --task multiclass',
     );
     expect(() => importOnnxFixture('torch-breast-cancer-bn-gelu-opset13.onnx', { task: 'multiclass' })).toThrow('a multiclass model needs at least 2 outputs, this one has 1');
-    expect(() => importOnnxFixture('clip-dropout-batchnorm-opset11.onnx', { task: 'multiclass' })).toThrow("the model ends in a sigmoid (node 'sigmoid' (Sigmoid))");
+    expect(() => importOnnxFixture('clip-dropout-batchnorm-opset11.onnx', { task: 'multiclass' })).toThrow("the model ends in a sigmoid (graph.node[7] (Sigmoid 'sigmoid'))");
     expect(() => importOnnxFixture('torch-iris-relu-softmax-opset11.onnx', { classNames: ['a', 'b'] })).toThrow('a multiclass model with 3 output(s) needs 3 class names, got 2 (a, b)');
+  });
+
+  it('--task autoencoder (or the sidecar\'s task) on a model with as many outputs as inputs; no threshold without training data', () => {
+    const g = new OnnxGraphBuilder();
+    g.node('Gemm', ['x', g.floatTensor('W', [3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1])], ['h'], 'enc');
+    g.node('Sigmoid', ['h'], ['y'], 'out');
+    const bytes = g.toModel({ graphName: 'g', opset: 17, irVersion: 8, producerVersion: 't', inputs: [{ name: 'x', dims: ['N', 3] }], outputs: [{ name: 'y', dims: ['N', 3] }] });
+    for (const options of [{ task: 'autoencoder' as const }, { preprocessing: parsePreprocessingText('{"task": "autoencoder"}', 'p.json') }]) {
+      const m = importOnnx(bytes, { file: 'ae.onnx', ...options });
+      // The trailing Sigmoid stays a layer: an autoencoder's outputs are reconstructed inputs, not probabilities.
+      expect([m.task, m.head, layerTypes(m), m.anomaly, m.classNames, m.labelColumns]).toEqual(['autoencoder', 'identity', 'dense,sigmoid', null, [], ['label']]);
+    }
+    expect(() => importOnnx(bytes, { file: 'ae.onnx', task: 'autoencoder', classNames: ['a'] })).toThrow('ae.onnx: an autoencoder has no class names, got 1');
+  });
+
+  it('a sidecar standardization follows the model file\'s rules: a denormal std or a mean beyond float32 is named in the sidecar', () => {
+    expectFirmnetError(() => parsePreprocessingText('{"input": {"mean": [0, 0], "std": [1, 1e-45]}}', 'p.json'), 'BAD_ARGUMENT', 'p.json: input.std[1]: must be a positive normal float32');
+    expectFirmnetError(() => parsePreprocessingText('{"target": {"mean": [1e39], "std": [1]}}', 'p.json'), 'BAD_ARGUMENT', 'p.json: target.mean[0]');
+    expectFirmnetError(() => parsePreprocessingText('{"input": {"mean": [0, 0], "std": [1]}}', 'p.json'), 'BAD_ARGUMENT', 'p.json: input.mean');
   });
 
   it('a graph that standardizes its input in Sub/Div nodes cannot take a sidecar standardization too', () => {
@@ -235,17 +256,17 @@ describe('task, head and classes on import', () => {
 
 describe('ONNX import errors: each names the node, the op and what is supported', () => {
   it('an unsupported op', () => {
-    expectFirmnetError(() => importOnnxFixture('unsupported-op-softplus.onnx'), 'UNSUPPORTED', "unsupported-op-softplus.onnx: node 'softplus1' (Softplus) is not supported; firmnet imports MLP graphs made of Gemm, MatMul (+ Add bias), Relu");
+    expectFirmnetError(() => importOnnxFixture('unsupported-op-softplus.onnx'), 'UNSUPPORTED', "unsupported-op-softplus.onnx: graph.node[1] (Softplus 'softplus1') is not supported; firmnet imports MLP graphs made of Gemm, MatMul (+ Add bias), Relu");
   });
 
   it('a graph that branches (a residual connection, a shape computed from the input, the written-out tanh GELU)', () => {
-    expectFirmnetError(() => importOnnxFixture('torch-residual-branching.onnx'), 'UNSUPPORTED', "the graph branches at 'input', which feeds node '/fc1/Gemm' (Gemm) and node '/Add' (Add); firmnet imports MLPs whose nodes form one chain");
+    expectFirmnetError(() => importOnnxFixture('torch-residual-branching.onnx'), 'UNSUPPORTED', "the graph branches at 'input', which feeds graph.node[0] (Gemm '/fc1/Gemm') and graph.node[2] (Add '/Add'); firmnet imports MLPs whose nodes form one chain");
     expectFirmnetError(() => importOnnxFixture('torch-dynamic-flatten.onnx'), 'UNSUPPORTED', 'x.view(x.size(0), -1), makes a branch: use nn.Flatten');
     expectFirmnetError(() => importOnnxFixture('torch-gelu-tanh-pow.onnx'), 'UNSUPPORTED', 'the tanh approximation written out with Mul/Pow/Tanh nodes is not recognised');
   });
 
   it('non-float32 tensors: float16 weights, a float64 input', () => {
-    expectFirmnetError(() => importOnnxFixture('float16-weights.onnx'), 'UNSUPPORTED', "weight B of node 'fc1' (Gemm), tensor 'fc1.weight.fp16', is float16; firmnet imports float32 models only");
+    expectFirmnetError(() => importOnnxFixture('float16-weights.onnx'), 'UNSUPPORTED', "weight B of graph.node[0] (Gemm 'fc1'), tensor 'fc1.weight.fp16' (graph.initializer[0]), is float16; firmnet imports float32 models only");
     expectFirmnetError(() => importOnnxFixture('float64-input.onnx'), 'UNSUPPORTED', "graph input 'x' is a float64 tensor; firmnet imports float32 models only");
   });
 
@@ -272,21 +293,30 @@ describe('ONNX import errors: each names the node, the op and what is supported'
     const relu = (g: OnnxGraphBuilder) => g.node('Relu', ['x'], ['y'], 'r');
     expectFirmnetError(() => importOnnx(build(9, relu), { file: 'm.onnx' }), 'UNSUPPORTED', 'm.onnx: uses opset 9; firmnet imports opsets 11–21');
     expectFirmnetError(() => importOnnx(build(22, relu), { file: 'm.onnx' }), 'UNSUPPORTED', 'uses opset 22');
-    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Gelu', ['x'], ['y'], 'gelu')), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'gelu' (Gelu): Gelu is an ONNX op from opset 20, but the model declares opset 17");
-    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('FusedGemm', ['x'], ['y'], 'fused', {}, 'com.microsoft')), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'fused' (com.microsoft.FusedGemm) is not supported");
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Gelu', ['x'], ['y'], 'gelu')), { file: 'm.onnx' }), 'UNSUPPORTED', "graph.node[0] (Gelu 'gelu'): Gelu is an ONNX op from opset 20, but the model declares opset 17");
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('FusedGemm', ['x'], ['y'], 'fused', {}, 'com.microsoft')), { file: 'm.onnx' }), 'UNSUPPORTED', "graph.node[0] (com.microsoft.FusedGemm 'fused') is not supported");
     expectFirmnetError(
       () => importOnnx(build(17, (g) => g.node('Clip', ['x', g.floatTensor('lo', [], [-1]), g.floatTensor('hi', [], [1])], ['y'], 'hardtanh')), { file: 'm.onnx' }),
       'UNSUPPORTED',
-      "node 'hardtanh' (Clip) clips to [-1, 1]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)",
+      "graph.node[0] (Clip 'hardtanh') clips to [-1, 1]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)",
     );
-    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Softmax', ['x'], ['y'], 'sm', { axis: 0 })), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'sm' (Softmax) has axis=0");
+    expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Softmax', ['x'], ['y'], 'sm', { axis: 0 })), { file: 'm.onnx' }), 'UNSUPPORTED', "graph.node[0] (Softmax 'sm') has axis=0");
     const bn = (g: OnnxGraphBuilder) =>
       g.node('BatchNormalization', ['x', ...['s', 'b', 'm', 'v'].map((n) => g.floatTensor(n, [2], [1, 1]))], ['y'], 'bn', { training_mode: 1 });
-    expectFirmnetError(() => importOnnx(build(17, bn), { file: 'm.onnx' }), 'UNSUPPORTED', "node 'bn' (BatchNormalization) is in training mode");
+    expectFirmnetError(() => importOnnx(build(17, bn), { file: 'm.onnx' }), 'UNSUPPORTED', "graph.node[0] (BatchNormalization 'bn') is in training mode");
     const two = [
       { name: 'x', dims: ['N', 2] as (number | string)[] },
       { name: 'z', dims: ['N', 2] as (number | string)[] },
     ];
     expectFirmnetError(() => importOnnx(build(17, (g) => g.node('Add', ['x', 'z'], ['y'], 'add'), two), { file: 'm.onnx' }), 'UNSUPPORTED', "the graph has 2 inputs ('x', 'z')");
+  });
+});
+
+describe('imported model names follow the one naming rule (a valid, unreserved C prefix)', () => {
+  it('names a model after its file, or after the folder of a TF.js model.json', () => {
+    expect(nameFromFile('models/2-layer net.onnx')).toBe('m_2_layer_net');
+    expect(nameFromFile('downloads/__init__.onnx')).toBe('init');
+    expect(nameFromFile('exports/int/model.json')).toBe('int_model');
+    expect(nameFromFile('exports/sensor-net/model.json')).toBe('sensor_net');
   });
 });

@@ -7,11 +7,11 @@ import { applyStandardization } from '../../compiler/data/standardize.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
 import { importTfjs } from '../../compiler/import/tfjs.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { TFJS_FIXTURES, randomRows } from './fixtures.js';
 import { maxAbsDifference } from './ort.js';
 import { loadSplit } from './trained-models.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const TOLERANCE = 1e-5;
 const measured: string[] = [];
@@ -135,7 +135,7 @@ describe('TF.js import errors', () => {
     const dir = join(scratch, 'broken');
     cpSync(join(TFJS_FIXTURES, 'functional-breast-cancer'), join(dir, 'missing'), { recursive: true });
     rmSync(join(dir, 'missing', 'group1-shard2of2.bin'));
-    expectFirmnetError(() => importFixture('missing', false, dir), 'BAD_TFJS', "weight file 'group1-shard2of2.bin' listed in weightsManifest[0].paths cannot be read (file not found)");
+    expectFirmnetError(() => importFixture('missing', false, dir), 'BAD_TFJS', "weight file 'group1-shard2of2.bin' listed in weightsManifest[0].paths[1] cannot be read (file not found); keep the .bin shards next to model.json");
     cpSync(join(TFJS_FIXTURES, 'sequential-iris'), join(dir, 'cut'), { recursive: true });
     const text = readFileSync(join(dir, 'cut', 'model.json'), 'utf8');
     writeFileSync(join(dir, 'cut', 'model.json'), text.slice(0, text.length / 2));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { emitWasm } from '../../compiler/emit/wasm/emit-wasm.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import { simulate } from '../../firmware-sim/simulate.js';
@@ -18,12 +19,12 @@ import type { Dataset } from '../../compiler/data/dataset.js';
 import { importTfjs } from '../../compiler/import/tfjs.js';
 import { loadPreprocessing } from '../../compiler/import/preprocessing-sidecar.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
-import { type AccuracyComparison, compareWithFloat } from '../../compiler/quantize/accuracy.js';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { type QuantizedPrediction, predictQuantized } from '../../compiler/reference/predict.js';
 import { TFJS_FIXTURES, importOnnxFixture } from './fixtures.js';
 import { type DatasetName, loadSplit } from './trained-models.js';
+import { type AccuracyComparison, compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 
 interface Imported {
   label: string;
@@ -62,7 +63,7 @@ const PIPELINE_STEPS: { name: string; run: (c: PipelineContext) => Promise<void>
         `#include <stdio.h>\n#include "model.h"\nint main(void) {\n  model_input_t in[MODEL_INPUT_SIZE];\n  model_output_t o[MODEL_OUTPUT_SIZE];\n` +
           `  while (fread(in, sizeof in, 1, stdin) == 1) { MODEL_INVOKE(in, o); fwrite(o, sizeof o, 1, stdout); }\n  return 0;\n}\n`,
       );
-      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, join(dir, c.names.source), join(dir, 'firmnet_kernels.c')]);
+      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, ...[c.names.source, ...KERNEL_SOURCES].map((f) => join(dir, f))]);
       const codes = quantizeInput(qmodel, test.features, test.rows);
       const out = spawnSync(join(dir, 'rows'), { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) }).stdout;
       const wide = c.outputDtype === 'int16';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import type { Task } from '../../compiler/model/float-model.js';
-import { type AccuracyComparison, compareWithFloat } from '../../compiler/quantize/accuracy.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings, trainConfig } from '../../compiler/train/settings.js';
 import { trainModel } from '../../compiler/train/train.js';
+import { type AccuracyComparison, compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 
 /** Trains the bundled recipe (64-64-32-out, dropout 0.1, Adam + L2) and compares float with int8 (auto calibration). */
 function floatVersusInt8(data: string, task: Task, activation: TrainSettings['activation'], weightDecay: number): AccuracyComparison {

@@ -9,7 +9,7 @@ import {
   roundHalfAwayFromZero,
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
-} from '../../compiler/quantize/fixed-point.js';
+} from '../../compiler/ops/fixed-point.js';
 import { Rng } from '../../compiler/rng.js';
 
 /** The C definition with real 64-bit integers: trunc((a·b + nudge) / 2^31). */

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { applyStandardization } from '../../compiler/data/standardize.js';
 import type { FloatModel } from '../../compiler/model/float-model.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { foldModel } from '../../compiler/quantize/fold.js';
@@ -16,6 +15,7 @@ import { observeTensors } from '../../compiler/quantize/stage-forward.js';
 import { dequantize, quantizeValue } from '../../compiler/reference/io.js';
 import { Rng } from '../../compiler/rng.js';
 import { trainModel } from '../../compiler/train/train.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-q-'));
 const iris = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
@@ -84,7 +84,7 @@ describe('folding', () => {
     const model = irisModel({ batchNorm: true, dropout: 0.2 });
     expect(model.layers.some((l) => l.type === 'batchnorm')).toBe(true);
     const stages = foldModel(model, { headInFirmware: false });
-    expect(stages.map((s) => s.kind)).toEqual(['dense', 'dense', 'dense']);
+    expect(stages.map((s) => s.op)).toEqual(['fully_connected', 'fully_connected', 'fully_connected']);
     const folded = observeTensors(stages, applyStandardization(iris.features, 4, model.inputStandardization), iris.rows);
     const unfolded = predictFloat(model, iris.features, iris.rows).logits;
     const out = folded[folded.length - 1];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
-import { allocQ } from '../../compiler/reference/tensor.js';
+import { allocQ } from '../../compiler/ops/q-array.js';
 import { loadVectors } from '../helpers/vectors.js';
 
 const vectors = loadVectors();

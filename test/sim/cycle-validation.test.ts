@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { cyclesOf, estimateInstructions } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
@@ -20,11 +20,11 @@ const published = JSON.parse(readFileSync('firmware-sim/measured/cycle-validatio
 const profile = loadInstructionProfile();
 
 /** Held-out checks kept short for CI: dense shapes of the digits MLP and the anomaly autoencoder, and a table. */
-const CHECKS: { kind: Parameters<typeof probeModel>[0]; shape: number[] }[] = [
-  { kind: 'fully_connected_s8', shape: [640, 128] },
-  { kind: 'fully_connected_s8', shape: [30, 64] },
-  { kind: 'fully_connected_s8', shape: [17, 5] },
-  { kind: 'lut_s8', shape: [128] },
+const CHECKS: { variant: Parameters<typeof probeModel>[0]; shape: number[] }[] = [
+  { variant: 'fully_connected_s8', shape: [640, 128] },
+  { variant: 'fully_connected_s8', shape: [30, 64] },
+  { variant: 'fully_connected_s8', shape: [17, 5] },
+  { variant: 'lut_s8', shape: [128] },
 ];
 
 for (const core of loadCores()) {
@@ -34,15 +34,15 @@ for (const core of loadCores()) {
     const bound = published.summary[core.id].maxAbsErrorPercent;
 
     it(`held-out shapes are within the published ${bound}%, and the emulated outputs are bit-exact`, () => {
-      CHECKS.forEach(({ kind, shape }, i) => {
-        const q: QModel = probeModel(kind, shape, 900 + i);
+      CHECKS.forEach(({ variant, shape }, i) => {
+        const q: QModel = probeModel(variant, shape, 900 + i);
         const input = probeInput(q, 2, 70 + i);
         const run = runBareMetal(q, core, profile.build.optimization, input, 2);
         expect(run.outputs.flat()).toEqual(Array.from(runModel(q, Int16Array.from(input), 2)));
         const estimated = cyclesOf(estimateInstructions(q.layers[1], false, core, profile), core);
         const emulated = cyclesOf(run.layers[1], core);
         const error = (100 * Math.abs(estimated - emulated)) / emulated;
-        expect(error, `${kind} ${shape.join('x')}: estimated ${estimated}, emulated ${emulated} (kernels changed? re-run node dist/scripts/measure-instruction-profile.js)`).toBeLessThanOrEqual(bound);
+        expect(error, `${variant} ${shape.join('x')}: estimated ${estimated}, emulated ${emulated} (kernels changed? re-run node dist/scripts/measure-instruction-profile.js)`).toBeLessThanOrEqual(bound);
       });
     });
 

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
-import { compareWithFloat } from '../../compiler/quantize/accuracy.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../../compiler/train/settings.js';
 import { trainModel } from '../../compiler/train/train.js';
 import { layerCycles } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
-import { planMemory } from '../../firmware-sim/plan-memory.js';
+import { planMemory } from '../../compiler/plan/plan-memory.js';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets.js';
+import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 
 const train = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
 const test = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: train.classNames });
@@ -72,6 +72,28 @@ describe('simulate', () => {
     // The M0+ runs the same layers with more instructions per MAC, and RP2040's XIP flash stalls more.
     expect(rp.cycles.layers[0].coreCycles).toBeGreaterThan(l4.cycles.layers[0].coreCycles);
     expect(rp.cycles.layers[0].flashStallCycles).toBeGreaterThan(l4.cycles.layers[0].flashStallCycles);
+  });
+
+  it('gives SRAM with the caller\'s own input/output buffers (the headline) and with them in the arena', async () => {
+    const [r] = await simulate(qmodel, { targets: [resolveTarget('stm32l4r5')] });
+    const ioBytes = 4 + 3;
+    expect(r.memory.sram.items.find((i) => i.what === 'input and output buffers')!.bytes).toBe(ioBytes);
+    const [own, inArena] = r.memory.sramVariants;
+    expect(own).toMatchObject({ io: 'caller-buffers', headline: true, ioBytes, totalBytes: r.memory.sram.totalBytes, marginBytes: r.memory.sram.marginBytes, fits: true });
+    // <name>_input_buffer()/_output_buffer() are slots of the arena: the same budget without the I/O line.
+    expect(inArena).toMatchObject({ io: 'arena-buffers', headline: false, ioBytes: 0, totalBytes: r.memory.sram.totalBytes - ioBytes, marginBytes: 655360 - (r.memory.sram.totalBytes - ioBytes), fits: true });
+    expect(r.memory.sramVariants).toHaveLength(2);
+  });
+
+  it('judges each SRAM variant against the capacity: the arena slots can fit where own buffers do not', async () => {
+    const [probe] = await simulate(qmodel, { targets: [resolveTarget('cortex-m0plus', { clockHz: 48e6, sramBytes: 1e6, flashBytes: 1e6 })] });
+    const sramBytes = probe.memory.sram.totalBytes - 1;
+    const [r] = await simulate(qmodel, { targets: [resolveTarget('cortex-m0plus', { clockHz: 48e6, sramBytes, flashBytes: 1e6 })] });
+    expect(r.memory.sram.fits).toBe(false);
+    expect(r.memory.sramVariants.map((v) => [v.io, v.fits, v.marginBytes])).toEqual([
+      ['caller-buffers', false, -1],
+      ['arena-buffers', true, 4 + 3 - 1],
+    ]);
   });
 
   it('reports when a model does not fit, with the margin', async () => {

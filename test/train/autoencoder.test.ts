@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../compiler/data/dataset.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
-import { compareWithFloat } from '../../compiler/quantize/accuracy.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { Rng } from '../../compiler/rng.js';
-import { percentileOf, reconstructionErrors } from '../../compiler/train/anomaly.js';
-import { evaluateScores } from '../../compiler/train/evaluate.js';
 import { trainModel } from '../../compiler/train/train.js';
+import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
+import { percentileOf, reconstructionErrors } from '../../compiler/evaluate/anomaly.js';
+import { evaluateScores } from '../../compiler/evaluate/evaluate.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const FEATURES = 12;
 

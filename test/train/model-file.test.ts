@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { writeFileAtomic } from '../../compiler/io/atomic-write.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
-import { loadModel, modelToJson, saveModel } from '../../compiler/model/model-file.js';
-import { shortestFloat32 } from '../../compiler/nn/layer.js';
+import type { FloatModel } from '../../compiler/model/float-model.js';
+import { loadModel, modelToJson, parseModelText, saveModel } from '../../compiler/model/model-file.js';
+import { shortestFloat32 } from '../../compiler/float32.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { trainModel } from '../../compiler/train/train.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-model-'));
 const data = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
@@ -77,6 +79,30 @@ describe('model file', () => {
     expect(() => loadModel(notModel)).toThrow(`${notModel}: format: expected 'firmnet.model', got undefined`);
   });
 
+  it('rejects numbers a float32 network cannot compute with, naming the JSON path', () => {
+    const file = 'model.json';
+    const parse = (m: FloatModel): unknown => parseModelText(modelToJson(m), file);
+    const std = model.inputStandardization!.std;
+    for (const tiny of [1e-45, 1e-39, 0]) {
+      expectFirmnetError(
+        () => parse({ ...model, inputStandardization: { ...model.inputStandardization!, std: [std[0], tiny, ...std.slice(2)] } }),
+        'BAD_MODEL_FILE',
+        `${file}: inputStandardization.std[1]: must be a positive normal float32 (at least 1.1754944e-38), got ${tiny}`,
+      );
+    }
+    const dense = model.layers[0];
+    if (dense.type !== 'dense') throw new Error('expected dense first');
+    const huge = [...dense.weights.slice(0, 3), 1e39, ...dense.weights.slice(4)];
+    expectFirmnetError(() => parse({ ...model, layers: [{ ...dense, weights: huge }, ...model.layers.slice(1)] }), 'BAD_MODEL_FILE', `${file}: layers[0].weights[3]: 1e+39 is outside the float32 range`);
+    const k = model.layers.findIndex((l) => l.type === 'batchnorm');
+    const bn = model.layers[k];
+    if (bn.type !== 'batchnorm') throw new Error('expected a batchnorm layer');
+    const zeroVar = { ...bn, eps: 0, runningVar: bn.runningVar.map((v, i) => (i === 2 ? 0 : v)) };
+    expectFirmnetError(() => parse({ ...model, layers: model.layers.map((l, i) => (i === k ? zeroVar : l)) }), 'BAD_MODEL_FILE', `${file}: layers[${k}].runningVar[2]: runningVar + eps is 0`);
+    // The same model with a valid std still loads.
+    expect(parse(model)).toEqual(model);
+  });
+
   it('writes atomically: a failed write leaves what was there and no temporary file', () => {
     const file = join(dir, 'atomic.json');
     writeFileAtomic(file, 'old');
@@ -92,5 +118,13 @@ describe('model file', () => {
 
   it('version constant matches package.json', () => {
     expect(JSON.parse(readFileSync('package.json', 'utf8')).version).toBe(FIRMNET_VERSION);
+  });
+});
+
+describe('JSON documents are read only from regular files', () => {
+  // A model, IR or project path naming a device or a pipe used to be read until it ended: /dev/zero never does.
+  it('refuses /dev/zero and a directory at once, naming the file', () => {
+    expectFirmnetError(() => loadModel('/dev/zero'), 'BAD_MODEL_FILE', '/dev/zero is not a regular file (a device)');
+    expectFirmnetError(() => loadModel(dir), 'BAD_MODEL_FILE', `${dir} is not a regular file (a directory)`);
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { FirmnetError } from '../../compiler/errors.js';
-import { predictFloat } from '../../compiler/model/float-inference.js';
 import { modelToJson } from '../../compiler/model/model-file.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
-import { evaluateScores } from '../../compiler/train/evaluate.js';
 import { runSanityCheck } from '../../compiler/train/sanity.js';
 import { type TrainConfig, trainModel } from '../../compiler/train/train.js';
+import { evaluateScores } from '../../compiler/evaluate/evaluate.js';
+import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const iris = loadDataset('models/data/iris/train.csv', { task: 'multiclass', labelColumns: ['label'] });
 const irisTest = loadDataset('models/data/iris/test.csv', { task: 'multiclass', labelColumns: ['label'], classNames: iris.classNames });
@@ -53,6 +53,13 @@ describe('training', () => {
     expect(result.history.length).toBe(result.bestEpoch + 5);
     const best = result.history[result.bestEpoch - 1];
     expect(Math.min(...result.history.map((h) => h.valLoss!))).toBe(best.valLoss);
+    // Marked: exactly the epochs that set a new lowest validation loss, the last of them the one kept.
+    let lowest = Infinity;
+    for (const h of result.history) {
+      expect(h.best).toBe(h.valLoss! < lowest);
+      lowest = Math.min(lowest, h.valLoss!);
+    }
+    expect(result.history.filter((h) => h.best).pop()!.epoch).toBe(result.bestEpoch);
   });
 
   it('logs the per-epoch signals', () => {
@@ -61,6 +68,9 @@ describe('training', () => {
       expect(h.trainLoss).toBeGreaterThan(0);
       expect(h.valLoss).toBeGreaterThan(0);
       expect(h.valMetric).toBeGreaterThanOrEqual(0);
+      expect(h.valMetricName).toBe('val_accuracy');
+      // Without early stopping no epoch is "best": the last epoch's weights are kept.
+      expect(h.best).toBe(false);
       expect(h.gradNorm).toBeGreaterThan(0);
       expect(h.paramNorm).toBeGreaterThan(0);
       expect(h.deadReluFraction).toBeGreaterThanOrEqual(0);
@@ -99,10 +109,26 @@ describe('training', () => {
     }
     expect(error).toBeInstanceOf(FirmnetError);
     const message = (error as FirmnetError).message;
-    expect(message).toMatch(/became NaN\/Inf at epoch \d+, step \d+/);
-    expect(message).toMatch(/layer \d+ \(/);
+    expect(message).toMatch(/^training diverged: the softmax_ce_logits loss became NaN\/Inf at epoch \d+, batch \d+ of 6 \(16 rows\)/);
+    expect(message).toMatch(/in the output of layer \d+ \(/);
     expect(message).toContain('inputs are not scaled');
-    expect(message).toContain('learning rate');
+    expect(message).toContain('the learning rate 10 is too high for sgd: lower it (try --lr 1)');
+  });
+
+  it('names a column that overflows float32 when standardized, before training', () => {
+    // 3.4e38 is a float32, but x − mean is not for the column's negative values.
+    const b = Float32Array.from({ length: iris.rows }, (_, r) => (r % 3 === 0 ? -3.4e38 : 3.4e38));
+    const features = iris.features.map((v, i) => (i % 4 === 1 ? b[Math.floor(i / 4)] : v));
+    let error: unknown;
+    try {
+      trainModel({ ...iris, features }, config({ epochs: 1 }), 'iris');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FirmnetError);
+    expect((error as FirmnetError).message).toMatch(
+      new RegExp(`^models/data/iris/train\\.csv: column '${iris.featureNames[1]}': the value -3\\.4e\\+38 in data row 1 becomes -Infinity when standardized in float32`),
+    );
   });
 
   it('rejects a softmax output layer feeding a logits loss', () => {

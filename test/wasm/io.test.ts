@@ -6,7 +6,8 @@
  * the regression head in the module (target un-standardization) against the reference's.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { QDtype, QModel } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import type { QDtype } from '../../compiler/ops/op-types.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { invertStandardization } from '../../compiler/data/standardize.js';
 import { dequantizeOutput, quantizeInput } from '../../compiler/reference/io.js';

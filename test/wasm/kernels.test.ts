@@ -6,8 +6,10 @@
  * extreme input codes, SIMD and scalar builds.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { channelGroups, packDenseS8Simd } from '../../compiler/emit/wasm/pack-dense.js';
-import type { FullyConnectedLayer, QDtype } from '../../compiler/quantize/qmodel.js';
+import { channelGroups, packDenseS8Simd } from '../../compiler/ops/fully-connected/pack-simd.js';
+import { prepareFullyConnected } from '../../compiler/ops/fully-connected/prepare.js';
+import type { FullyConnectedLayer } from '../../compiler/ops/fully-connected/ir.js';
+import type { QDtype } from '../../compiler/ops/op-types.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { Rng } from '../../compiler/rng.js';
 import { emitAndLoad, randomCodes, randomDense, removeDir, tempDir } from './wasm-helpers.js';
@@ -73,7 +75,7 @@ describe('SIMD weight packing', () => {
     const rng = new Rng(3);
     for (const [inFeatures, outFeatures] of SHAPES) {
       const layer = randomDense(rng, inFeatures, outFeatures, 'int8', 'int8') as FullyConnectedLayer;
-      const packed = packDenseS8Simd(layer);
+      const packed = packDenseS8Simd(layer, prepareFullyConnected(layer));
       const paddedOut = Math.ceil(outFeatures / 4) * 4;
       expect(packed.weights).toBeInstanceOf(Int16Array);
       expect(packed.weights.length).toBe(paddedOut * Math.ceil(inFeatures / 2) * 2);

@@ -5,8 +5,9 @@
  * the shift as two factors (multipliers ≥ 0, as in every fully-connected layer), and the 64-bit MBQM.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shiftFactors } from '../../compiler/emit/wasm/pack-dense.js';
-import { INT32_MAX, INT32_MIN, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from '../../compiler/quantize/fixed-point.js';
+import { shiftFactors } from '../../compiler/ops/fully-connected/pack-simd.js';
+import { splitShift } from '../../compiler/ops/fully-connected/prepare.js';
+import { INT32_MAX, INT32_MIN, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from '../../compiler/ops/fixed-point.js';
 import { Rng } from '../../compiler/rng.js';
 
 interface RuntimeExports {
@@ -78,7 +79,7 @@ describe('runtime fixed-point arithmetic equals the golden reference', () => {
       const count = Math.min(n, triples.length - start) & ~3;
       for (let i = 0; i < count; i++) {
         const [x, m, s] = triples[start + i];
-        const f = shiftFactors(s);
+        const f = shiftFactors(splitShift(s));
         acc[i] = x;
         mult[i] = m;
         left[i] = f.leftFactor;

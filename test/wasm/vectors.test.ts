@@ -4,7 +4,7 @@
  * the module's own float32 quantization gives the vector's input codes.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { allocQ } from '../../compiler/reference/tensor.js';
+import { allocQ } from '../../compiler/ops/q-array.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { type LoadedModel, emitAndLoad, removeDir, tempDir } from './wasm-helpers.js';
 

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type WasmEmitResult, emitWasm } from '../../compiler/emit/wasm/emit-wasm.js';
-import { DTYPE_RANGE, type QDtype, type QLayer, type QModel, type QTensor, type Unhashed } from '../../compiler/quantize/qmodel.js';
+import type { QModel } from '../../compiler/ir/qmodel.js';
+import { DTYPE_RANGE, type QDtype, type QTensor, type Unhashed } from '../../compiler/ops/op-types.js';
+import type { QLayer } from '../../compiler/ops/quantized-op-types.js';
 import type { Rng } from '../../compiler/rng.js';
 
 /** The generated model.mjs, as the tests use it. */

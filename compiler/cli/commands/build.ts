@@ -2,14 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { FirmnetError } from '../../errors.js';
+import { resolveTarget } from '../../../firmware-sim/targets.js';
 import { TASKS, type Task } from '../../model/float-model.js';
 import { type BuildProgress, type BuildResult, type BuildStep, build } from '../../project/build.js';
 import { type Project, loadProject, projectFromCsv } from '../../project/project-file.js';
-import type { CalibrationMethod } from '../../quantize/qmodel.js';
-import type { CommandModule } from '../main.js';
-import { accuracyLines } from '../report.js';
-import { type Ui, formatDuration, formatNumber, formatTable } from '../ui.js';
-import { splitList } from './train.js';
+import type { CalibrationMethod } from '../../ir/qmodel.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
+import { type Ui, formatDuration } from '../ui.js';
+import { accuracyLines } from '../../evaluate/evaluation-lines.js';
+import { formatNumber, formatTable } from '../../io/text-table.js';
 
 interface BuildArgs {
   input: string;
@@ -44,6 +46,7 @@ export const buildCommand: CommandModule<BuildArgs> = {
       .example('firmnet build models/digits/project.json', 'the bundled digits example, end to end')
       .example('firmnet build train.csv --task binary --test test.csv --target nrf52840 --max-drop 0.5', 'straight from CSV files') as unknown as Argv<BuildArgs>,
   run: async (args, ui) => {
+    checkFlags(args);
     const project = withOverrides(loadInput(args), args);
     ui.log(`building ${project.name} → ${relative(process.cwd(), project.out) || '.'}`);
     const started = performance.now();
@@ -54,6 +57,30 @@ export const buildCommand: CommandModule<BuildArgs> = {
     printSummary(ui, result, seconds);
   },
 };
+
+/** The numeric flags, before any file is read (a project file's fields are checked when it is parsed). */
+function checkFlags(args: BuildArgs): void {
+  const maxDrop = args['max-drop'];
+  if (maxDrop !== undefined && !(maxDrop >= 0 && Number.isFinite(maxDrop))) {
+    throw new FirmnetError('BAD_ARGUMENT', `--max-drop is the largest accepted int8 cost (percentage points of accuracy, RMSE for regression), 0 or more; got ${maxDrop}`);
+  }
+  if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs >= 1)) throw new FirmnetError('BAD_ARGUMENT', `--epochs must be a positive integer, got ${args.epochs}`);
+  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new FirmnetError('BAD_ARGUMENT', `--seed must be an integer, got ${args.seed}`);
+  for (const target of (args.target ?? []).flatMap(splitList)) checkBuildTarget(target);
+}
+
+/** `build` has no --clock-hz: a bare core's clock and memories come from the project file's target entry. */
+function checkBuildTarget(target: string): void {
+  try {
+    resolveTarget(target);
+  } catch (e) {
+    if (!(e instanceof FirmnetError) || !e.message.includes('is a core, not a board')) throw e;
+    throw new FirmnetError(
+      'BAD_ARGUMENT',
+      `--target '${target}' is a core, not a board, and build has no --clock-hz: name a board, or give the core with its clock in the project file (targets: [{ "target": "${target}", "clockHz": 80000000 }]), or simulate it with \`firmnet sim --target ${target} --clock-hz HZ\``,
+    );
+  }
+}
 
 function loadInput(args: BuildArgs): Project {
   if (!existsSync(args.input)) throw new FirmnetError('BAD_ARGUMENT', `${args.input} does not exist; give a project file (project.json) or a training CSV`);
@@ -92,12 +119,15 @@ function terminalProgress(ui: Ui): BuildProgress {
     epoch(log, total) {
       const start = started.get('train') ?? performance.now();
       const eta = ((performance.now() - start) / 1000 / log.epoch) * (total - log.epoch);
-      const metric = log.valMetric === null ? '' : ` val ${formatNumber(log.valMetric)}`;
+      const metric = log.valMetric === null ? '' : ` ${log.valMetricName} ${formatNumber(log.valMetric)}`;
       if (ui.interactive) ui.bar('  training', log.epoch, total, `loss ${formatNumber(log.trainLoss)}${metric} ETA ${formatDuration(eta)}`);
       else if (log.epoch % 10 === 0 || log.epoch === total) ui.log(`  epoch ${log.epoch}/${total} loss ${formatNumber(log.trainLoss)}${metric}`);
     },
     calibration(done, total) {
       if (ui.interactive) ui.bar('  calibrating', done, total, 'tensors');
+    },
+    note(message) {
+      ui.log(`note: ${message}`);
     },
   };
 }
@@ -134,11 +164,12 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   ui.print();
   ui.print(
     formatTable(
-      ['target', 'arena', 'SRAM', 'fits', 'flash', 'fits', 'cycles', 'latency'],
+      ['target', 'arena', 'SRAM', 'SRAM, I/O in arena', 'fits', 'flash', 'fits', 'cycles', 'latency'],
       r.reports.map((t) => [
         t.target.id,
         `${t.memory.arena.bytes} B`,
         `${t.memory.sram.totalBytes} B`,
+        `${t.memory.sramVariants.find((v) => v.io === 'arena-buffers')?.totalBytes ?? t.memory.sram.totalBytes} B`,
         fit(t.memory.sram.fits),
         `${t.memory.flash.totalBytes} B`,
         fit(t.memory.flash.fits),
@@ -147,6 +178,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
       ]),
     ),
   );
+  ui.print('(SRAM: with your own input/output buffers, which `fits` judges; I/O in arena: using <name>_input_buffer()/_output_buffer())');
   ui.print();
   ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json, wasm/, c/, report.html, report.json`);
 }

@@ -3,8 +3,8 @@ import type { Argv } from 'yargs';
 import { emitC } from '../../emit/c/emit-c.js';
 import { emitWasm } from '../../emit/wasm/emit-wasm.js';
 import { loadQModel } from '../../quantize/qmodel-file.js';
-import type { CommandModule } from '../main.js';
-import { formatTable } from '../ui.js';
+import type { CommandModule } from '../command.js';
+import { formatTable } from '../../io/text-table.js';
 
 interface EmitArgs {
   model: string;
@@ -24,8 +24,8 @@ export const emitCommand: CommandModule<EmitArgs> = {
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('scalar', { type: 'boolean', default: false, describe: 'wasm: scalar kernels for runtimes without WebAssembly SIMD' })
       .option('name', { type: 'string', describe: 'c: symbol and file prefix (default: the model name)' })
-      .example('firmnet emit digits.q.json --target wasm --out build/wasm', 'model.wasm + model.mjs + model.d.ts')
-      .example('firmnet emit digits.q.json --target c --out build/c', 'digits.h, digits.c, digits_data.h, firmnet_kernels.c/.h, example/') as unknown as Argv<EmitArgs>,
+      .example('firmnet emit digits.q.json --target wasm --out build/wasm', 'model.wasm + model.mjs + model.d.mts')
+      .example('firmnet emit digits.q.json --target c --out build/c', 'digits.h, digits.c, digits_data.h, the firmnet_*.c/.h kernels, example/') as unknown as Argv<EmitArgs>,
   run: async (args, ui) => {
     const q = loadQModel(args.model);
     const command = `firmnet ${process.argv.slice(2).join(' ')}`;

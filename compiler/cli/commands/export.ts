@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import { ONNX_INPUT_NAME, ONNX_LOGITS_NAME, ONNX_OUTPUT_NAME, exportOpset, floatModelToOnnx } from '../../export/onnx.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadModel } from '../../model/model-file.js';
-import type { CommandModule } from '../main.js';
+import { terminalText } from '../../terminal-text.js';
+import type { CommandModule } from '../command.js';
 
 interface ExportArgs {
   model: string;
@@ -32,7 +33,7 @@ export const exportCommand: CommandModule<ExportArgs> = {
       ],
     };
     ui.emitJson({ model: args.out, format: 'onnx', bytes: bytes.length, opset, irVersion, ...io });
-    ui.print(`exported ${model.name} to ONNX opset ${opset} (IR version ${irVersion}), ${bytes.length} bytes`);
+    ui.print(`exported ${terminalText(model.name)} to ONNX opset ${opset} (IR version ${irVersion}), ${bytes.length} bytes`);
     ui.print(`  input  '${io.input.name}' float32 [batch, ${model.inputFeatures}]: raw features${model.inputStandardization ? ' (the standardization is inside the graph)' : ''}`);
     for (const o of io.outputs) ui.print(`  output '${o.name}' float32 [batch, ${model.outputFeatures}]: ${o.meaning}`);
     ui.print(`written to ${args.out}`);

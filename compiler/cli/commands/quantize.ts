@@ -1,16 +1,17 @@
 import type { Argv } from 'yargs';
 import { loadDatasetForModel } from '../../data/dataset.js';
 import { loadModel } from '../../model/model-file.js';
-import { type AccuracyComparison, compareWithFloat } from '../../quantize/accuracy.js';
-import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor } from '../../quantize/calibration-set.js';
-import type { CalibrationMethod } from '../../quantize/qmodel.js';
+import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor, checkCalibrationSample } from '../../quantize/calibration-set.js';
+import type { CalibrationMethod } from '../../ir/qmodel.js';
 import { saveQModel } from '../../quantize/qmodel-file.js';
-import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, quantizeModel } from '../../quantize/quantize.js';
+import { DEFAULT_QUANTIZE_OPTIONS, type TensorCalibration, planQuantization, quantizeModel } from '../../quantize/quantize.js';
 import { predictQuantized } from '../../reference/predict.js';
-import type { CommandModule } from '../main.js';
-import { accuracyLines } from '../report.js';
-import { formatTable } from '../ui.js';
-import { splitList } from './train.js';
+import { terminalText } from '../../terminal-text.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
+import { type AccuracyComparison, compareWithFloat } from '../../evaluate/compare-with-float.js';
+import { accuracyLines } from '../../evaluate/evaluation-lines.js';
+import { formatTable } from '../../io/text-table.js';
 
 interface QuantizeArgs {
   model: string;
@@ -47,21 +48,25 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       .example('firmnet quantize digits.json --test models/data/digits/test.csv --out digits.q.json', 'auto calibration on 1000 training rows')
       .example('firmnet quantize m.json --calib calib.csv --method kl --int16 dense2 --out m.q.json', 'entropy calibration; 16-bit output of layer dense2') as unknown as Argv<QuantizeArgs>,
   run: async (args, ui) => {
-    const model = loadModel(args.model);
-    const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
-    ui.log(`calibrating ${model.name} on ${calibration.description}, method ${args.method}`);
-    const { qmodel, tensors } = quantizeModel(model, calibration, {
+    const options = {
       method: args.method,
       percentile: args.percentile,
       perChannel: !args['per-tensor'],
       int16: args.int16 ? splitList(args.int16) : [],
       headInFirmware: args['int8-head'],
-    });
+    };
+    // Flags and every input file are checked before calibrating.
+    checkCalibrationSample(args['calib-rows'], args.seed);
+    const model = loadModel(args.model);
+    planQuantization(model, options);
+    const testData = args.test ? loadDatasetForModel(model, args.test, args.label ? splitList(args.label) : undefined) : null;
+    const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
+    ui.log(`calibrating ${terminalText(model.name)} on ${calibration.description}, method ${args.method}`);
+    const { qmodel, tensors } = quantizeModel(model, calibration, options);
     let accuracy: AccuracyComparison | null = null;
-    if (args.test) {
-      const data = loadDatasetForModel(model, args.test, args.label ? splitList(args.label) : undefined);
-      const p = predictQuantized(qmodel, data.features, data.rows);
-      accuracy = compareWithFloat(model, qmodel, data, p.scores, p.dequantized);
+    if (testData) {
+      const p = predictQuantized(qmodel, testData.features, testData.rows);
+      accuracy = compareWithFloat(model, qmodel, testData, p.scores, p.dequantized);
     }
     saveQModel(args.out, qmodel);
     ui.emitJson({ model: args.out, hash: qmodel.hash, calibration: qmodel.calibration, tensors, accuracy });

@@ -1,20 +1,21 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { loadDatasetForModel } from '../../data/dataset.js';
+import { readCsvHeader } from '../../data/csv.js';
+import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/dataset.js';
 import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { canonicalJson, sha256Hex } from '../../io/content-hash.js';
 import type { FloatModel } from '../../model/float-model.js';
 import { loadModel } from '../../model/model-file.js';
-import type { QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { loadQModel } from '../../quantize/qmodel-file.js';
 import { renderHtml } from '../../../firmware-sim/render-html.js';
 import { renderTerminal } from '../../../firmware-sim/render-terminal.js';
 import { simulate } from '../../../firmware-sim/simulate.js';
 import { resolveTarget } from '../../../firmware-sim/targets.js';
-import type { CommandModule } from '../main.js';
-import { splitList } from './train.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
 
 interface SimArgs {
   model: string;
@@ -40,7 +41,7 @@ export const simCommand: CommandModule<SimArgs> = {
       .option('clock-hz', { type: 'number', describe: 'clock (required for a bare core; overrides a board\'s)' })
       .option('sram-bytes', { type: 'number', describe: 'SRAM capacity (overrides a board\'s)' })
       .option('flash-bytes', { type: 'number', describe: 'flash capacity (overrides a board\'s)' })
-      .option('data', { type: 'string', describe: 'labelled CSV for the accuracy-versus-float report' })
+      .option('data', { type: 'string', describe: 'labelled CSV for the accuracy-versus-float report (an autoencoder needs no label column)' })
       .option('float', { type: 'string', describe: 'the float model the IR came from (default: model.json beside model.q.json)' })
       .option('label', { type: 'string', describe: 'label column(s) of --data (default: the model\'s)' })
       .option('wasm', { type: 'string', describe: 'folder with this IR\'s emitted model.wasm/model.mjs to run (default: emit afresh)' })
@@ -56,7 +57,7 @@ export const simCommand: CommandModule<SimArgs> = {
     let accuracy;
     if (args.data) {
       const model = floatModelFor(q, args.model, args.float);
-      const data = loadDatasetForModel(model, args.data, args.label ? splitList(args.label) : undefined);
+      const data = model.task === 'autoencoder' && !args.label ? autoencoderData(model, args.data) : loadDatasetForModel(model, args.data, args.label ? splitList(args.label) : undefined);
       accuracy = { model, data, dataFile: args.data };
     }
     const reports = await simulate(q, { targets, accuracy, wasmDir: args.wasm });
@@ -81,6 +82,16 @@ export const simCommand: CommandModule<SimArgs> = {
     }
   },
 };
+
+/**
+ * An autoencoder needs no label: the reconstruction error is its score. The model's 0/1 anomaly
+ * column is used when the file has one (then ROC-AUC is reported too), and not required otherwise.
+ */
+function autoencoderData(model: FloatModel, file: string): Dataset {
+  const { names } = readCsvHeader(file);
+  const labelColumns = model.labelColumns.filter((c) => names.includes(c) && !model.featureNames.includes(c));
+  return loadDataset(file, { task: 'autoencoder', labelColumns, featureNames: model.featureNames });
+}
 
 /** The float model named by --float, or model.json beside the IR; it must be the one the IR came from. */
 function floatModelFor(q: QModel, irFile: string, given: string | undefined): FloatModel {

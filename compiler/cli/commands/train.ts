@@ -1,16 +1,19 @@
 import type { Argv } from 'yargs';
-import { type Dataset, loadDataset, loadDatasetForModel } from '../../data/dataset.js';
+import { type Dataset, loadDataset } from '../../data/dataset.js';
 import { FirmnetError } from '../../errors.js';
 import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
-import { predictFloat } from '../../model/float-inference.js';
+import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
-import { type Evaluation, evaluateScores } from '../../train/evaluate.js';
 import { runSanityCheck } from '../../train/sanity.js';
 import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
-import { type EpochLog, type TrainConfig, trainModel } from '../../train/train.js';
-import type { CommandModule } from '../main.js';
-import { evaluationLines } from '../report.js';
-import { type Ui, formatDuration, formatNumber, formatTable, percent } from '../ui.js';
+import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
+import { splitList } from '../args.js';
+import type { CommandModule } from '../command.js';
+import { type Ui, formatDuration } from '../ui.js';
+import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
+import { evaluationLines } from '../../evaluate/evaluation-lines.js';
+import { formatNumber, formatTable, percent } from '../../io/text-table.js';
+import { predictFloat } from '../../inference/float-inference.js';
 
 const D = DEFAULT_TRAIN_SETTINGS;
 
@@ -61,7 +64,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
   describe: 'train a float32 MLP on a CSV file and write model.json',
   builder: (y) =>
     trainOptions(y)
-      .option('out', { type: 'string', describe: 'where to write the model file' })
+      .option('out', { type: 'string', describe: 'where to write the model file [required unless --sanity]' })
       .option('test', { type: 'string', describe: 'held-out CSV to evaluate the final model on' })
       .option('sanity', { type: 'boolean', default: false, describe: 'over-fit 128 rows to check the wiring instead of training' })
       .example('firmnet train --data models/data/digits/train.csv --task multiclass --hidden 64,32 --epochs 60 --out digits.json', '64-64-32-10 ReLU MLP on digits')
@@ -70,9 +73,13 @@ export const trainCommand: CommandModule<TrainArgs> = {
   run: async (args, ui) => {
     const task = args.task as Task;
     const labelColumns = splitList(args.label);
-    const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
+    // Everything that can be checked without training is checked before the first epoch:
+    // the flags, then every input file (the test file against the training file's columns).
     const config = trainConfig(task, trainSettingsFromArgs(args));
-    const name = args.name ?? defaultName(args.data);
+    checkTrainConfig(config);
+    if (!args.sanity && !args.out) throw new FirmnetError('BAD_ARGUMENT', 'train needs --out FILE for the model (or --sanity to only check the wiring)');
+    const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
+    const name = args.name ?? defaultModelName(args.data);
     if (args.sanity) {
       const result = runSanityCheck(data, config);
       ui.emitJson({ sanity: result });
@@ -80,17 +87,22 @@ export const trainCommand: CommandModule<TrainArgs> = {
       if (!result.passed) throw new FirmnetError('TRAINING_DIVERGED', result.message);
       return;
     }
-    if (!args.out) throw new FirmnetError('BAD_ARGUMENT', 'train needs --out FILE for the model (or --sanity to only check the wiring)');
+    const out = args.out!;
+    const testData = args.test ? loadTestData(data, args.test) : null;
     ui.log(`training ${name}: ${data.rows} rows × ${data.featureNames.length} features, ${describeArchitecture(data, config)}`);
+    if (config.earlyStopping && config.validationSplit > 0) {
+      const { metric, patience } = config.earlyStopping;
+      ui.log(`early stopping on ${metric} (patience ${patience}): * marks an epoch that improved it; the best epoch's weights are kept`);
+    }
     const started = performance.now();
     const result = trainModel(data, config, name, { onEpoch: (log, total) => reportEpoch(ui, log, total, started) });
     ui.endBar();
-    const test = args.test ? evaluateOnFile(result.model, args.test) : null;
+    const test = testData ? evaluateOn(result.model, testData) : null;
     if (test) result.model.training!.metrics = { ...result.model.training!.metrics, ...prefixed('test_', test) };
-    saveModel(args.out, result.model);
+    saveModel(out, result.model);
     const seconds = (performance.now() - started) / 1000;
     ui.emitJson({
-      model: args.out,
+      model: out,
       epochsRun: result.history.length,
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,
@@ -99,7 +111,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
       test,
       history: result.history,
     });
-    printSummary(ui, args.out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model);
+    printSummary(ui, out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model);
   },
 };
 
@@ -139,19 +151,6 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
   };
 }
 
-export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function defaultName(dataFile: string): string {
-  const parts = dataFile.replace(/\\/g, '/').split('/').filter(Boolean);
-  const base = parts.length >= 2 ? parts[parts.length - 2] : (parts[0] ?? 'model').replace(/\.csv$/i, '');
-  return base.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
-}
-
 function describeArchitecture(data: Dataset, config: TrainConfig): string {
   const sizes = [data.featureNames.length, ...config.architecture.hidden, data.targetColumns].join('-');
   return `${sizes} ${config.architecture.activation.type} MLP, ${config.optimizer.name} lr ${config.learningRate}, batch ${config.batchSize}`;
@@ -160,7 +159,7 @@ function describeArchitecture(data: Dataset, config: TrainConfig): string {
 function reportEpoch(ui: Ui, log: EpochLog, total: number, started: number): void {
   const elapsed = (performance.now() - started) / 1000;
   const eta = (elapsed / log.epoch) * (total - log.epoch);
-  const metric = log.valMetric === null ? '' : ` val ${formatNumber(log.valMetric)}`;
+  const metric = log.valMetric === null ? '' : ` ${log.valMetricName} ${formatNumber(log.valMetric)}`;
   ui.log(
     `epoch ${log.epoch}/${total} loss ${formatNumber(log.trainLoss)}` +
       (log.valLoss === null ? '' : ` val_loss ${formatNumber(log.valLoss)}`) +
@@ -173,8 +172,17 @@ function reportEpoch(ui: Ui, log: EpochLog, total: number, started: number): voi
   ui.bar('training', log.epoch, total, `loss ${formatNumber(log.trainLoss)}${metric} ETA ${formatDuration(eta)}`);
 }
 
-export function evaluateOnFile(model: FloatModel, file: string): Evaluation {
-  const data = loadDatasetForModel(model, file);
+/** The test file read as the training data was: its feature and label columns, and (classification) its classes. */
+function loadTestData(train: Dataset, file: string): Dataset {
+  return loadDataset(file, {
+    task: train.task,
+    labelColumns: train.labelColumns,
+    classNames: train.task === 'binary' || train.task === 'multiclass' ? train.classNames : undefined,
+    featureNames: train.featureNames,
+  });
+}
+
+function evaluateOn(model: FloatModel, data: Dataset): Evaluation {
   return evaluateScores(predictFloat(model, data.features, data.rows).scores, data, { standardization: model.inputStandardization, threshold: model.anomaly?.threshold ?? null });
 }
 

@@ -3,7 +3,8 @@
  * LP64 hosts), string literals, and constant arrays laid out the way generated files show them.
  */
 import { FirmnetError } from '../../errors.js';
-import { float32Literal } from '../render.js';
+import { cPrefixProblem } from '../../c-identifier.js';
+import { type CommentText, blockComment, float32Literal } from '../render.js';
 
 export type CIntType = 'int8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'int64_t';
 
@@ -64,7 +65,7 @@ export interface CArraySpec {
   name: string;
   values: ArrayLike<number>;
   /** Comment line above the definition. */
-  comment?: string;
+  comment?: CommentText;
   /** Extra text between the declarator and `=`, e.g. alignment or section attributes. */
   attributes?: string;
   /** How the length is written (default: the number), e.g. `64 * 32` to show a weight matrix's shape. */
@@ -81,28 +82,20 @@ export function cStaticArray(spec: CArraySpec): string {
   for (let i = 0; i < spelled.length; i += perLine) lines.push(`    ${spelled.slice(i, i + perLine).join(', ')}`);
   const body = lines.join(',\n');
   const attributes = spec.attributes ? ` ${spec.attributes}` : '';
-  const comment = spec.comment ? `/* ${spec.comment} */\n` : '';
+  const comment = spec.comment ? `${blockComment(spec.comment)}\n` : '';
   return `${comment}static const ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
 }
 
-/** The C99 standard headers: a model named like one would shadow it (`-I` folders are searched first). */
-const C99_HEADERS = new Set([
-  'assert', 'complex', 'ctype', 'errno', 'fenv', 'float', 'inttypes', 'iso646', 'limits', 'locale', 'math', 'setjmp',
-  'signal', 'stdarg', 'stdbool', 'stddef', 'stdint', 'stdio', 'stdlib', 'string', 'tgmath', 'time', 'wchar', 'wctype',
-]);
+/** The model's own C files in the output folder, named after its prefix. */
+export function modelFileNames(prefix: string): { header: string; source: string; dataHeader: string; predictSource: string } {
+  return { header: `${prefix}.h`, source: `${prefix}.c`, dataHeader: `${prefix}_data.h`, predictSource: `${prefix}_predict.c` };
+}
 
 /** Checks that a model prefix can name the generated files and symbols; a loud error names the fix. */
 export function checkModelPrefix(prefix: string, origin: string): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) {
-    throw new FirmnetError('BAD_ARGUMENT', `C emitter: model name ${JSON.stringify(origin)} does not give a C identifier; pass a name made of letters, digits and '_'`);
-  }
-  if (prefix === 'firmnet_kernels' || C99_HEADERS.has(prefix.toLowerCase())) {
-    throw new FirmnetError(
-      'BAD_ARGUMENT',
-      `C emitter: a model named '${prefix}' would write ${prefix}.h, which collides with ${prefix === 'firmnet_kernels' ? 'the kernel header' : `the C standard header <${prefix}.h>`}; choose another model name`,
-    );
-  }
-  if (/^_[A-Z_]/.test(prefix)) {
-    throw new FirmnetError('BAD_ARGUMENT', `C emitter: model name '${prefix}' starts with '_' and a capital or '_', which C reserves for the implementation; choose another name`);
+  const problem = cPrefixProblem(prefix);
+  if (problem) {
+    const given = prefix === origin ? `'${prefix}'` : `${JSON.stringify(origin)} (as a C prefix '${prefix}')`;
+    throw new FirmnetError('BAD_ARGUMENT', `C emitter: model name ${given} ${problem}; choose another name (letters, digits and single '_' inside)`);
   }
 }

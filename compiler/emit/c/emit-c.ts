@@ -4,14 +4,15 @@
  * byte-identical for the same IR, name and command. See docs/c-backend.md.
  */
 import { join } from 'node:path';
-import { type MemoryPlan, planMemory } from '../../../firmware-sim/plan-memory.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import type { QDtype } from '../../ops/op-types.js';
+import { type MemoryPlan, planMemory } from '../../plan/plan-memory.js';
 import { parseQModelText } from '../../quantize/qmodel-file.js';
-import type { QDtype, QModel } from '../../quantize/qmodel.js';
-import { commentText, generatedHashHeader, generatedHeader } from '../render.js';
+import { type CommentText, comment, generatedHashHeader, generatedHeader } from '../render.js';
 import { type CModelNames, cModelNames } from './c-names.js';
 import { defaultExampleRows, exampleData } from './example-rows.js';
-import { KERNELS_HEADER_BODY, KERNELS_SOURCE_BODY } from './kernels-source.js';
+import { KERNEL_DIR, kernelFiles } from './kernel-sources.js';
 import { renderCMakeFragment, renderExampleMain, renderExampleMakefile } from './render-example.js';
 import { renderLayer } from './render-layers.js';
 import { type ModelRenderInput, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
@@ -63,9 +64,8 @@ export type RenderedFiles = Map<string, string> & { meta: { names: CModelNames; 
 export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   checkIr(q);
   const names = cModelNames(q, options.name);
-  const command = commentText(options.command ?? DEFAULT_COMMAND);
-  const safeModel = { name: commentText(q.name), hash: q.hash };
-  const header = (lines: string[]): string => generatedHeader(safeModel, command, lines);
+  const command = options.command ?? DEFAULT_COMMAND;
+  const header = (lines: CommentText[]): string => generatedHeader(q, command, lines);
   const layers = q.layers.map((l, i) => renderLayer(names.prefix, l, i));
   const plan = planMemory(q);
   const weightBytes = layers.reduce((s, l) => s + l.dataBytes, 0);
@@ -76,17 +76,11 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   files.set(names.dataHeader, renderDataHeader(m));
   files.set(names.source, renderModelSource(m));
   files.set(names.predictSource, renderPredictSource(m));
-  files.set('firmnet_kernels.h', `${header(['Portable C99 int8/int16 kernels (model-independent; one copy serves several models).'])}\n${KERNELS_HEADER_BODY}`);
-  files.set(
-    'firmnet_kernels.c',
-    `${header([
-      'Portable C99 int8/int16 kernels: TFLite double rounding, bit-identical to firmnet\'s golden reference.',
-      'No allocation, no recursion, no VLA, no float. Cortex-M4/M7/M33 builds (GCC or Clang) use the DSP extension (SMLAD) for the dense layers.',
-    ])}\n${KERNELS_SOURCE_BODY}`,
-  );
-  files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([`Example: runs model '${safeModel.name}' on a few rows and checks it against the golden reference.`])));
-  files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(safeModel, command, [`Example build for model '${safeModel.name}'.`])));
-  files.set('CMakeLists.txt', renderCMakeFragment(names, generatedHashHeader(safeModel, command, [`CMake fragment for model '${safeModel.name}'.`])));
+  const kernelHeader = header([comment`Copied from firmnet's ${KERNEL_DIR}/: model-independent kernel source (one copy serves several models).`]);
+  for (const [path, text] of kernelFiles()) files.set(path, `${kernelHeader}\n${text}`);
+  files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([comment`Example: runs model '${q.name}' on a few rows and checks it against the golden reference.`])));
+  files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(q, command, [comment`Example build for model '${q.name}'.`])));
+  files.set('CMakeLists.txt', renderCMakeFragment(names, generatedHashHeader(q, command, [comment`CMake fragment for model '${q.name}'.`])));
   files.meta = { names, plan, weightBytes };
   return files;
 }

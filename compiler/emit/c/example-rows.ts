@@ -4,7 +4,7 @@
  * range: the standardization mean, then seeded uniform values in [rangeMin, rangeMax] of the input tensor.
  */
 import { FirmnetError } from '../../errors.js';
-import type { QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { runModel } from '../../reference/interpreter.js';
 import { quantizeInput } from '../../reference/io.js';
 import { Rng } from '../../rng.js';

@@ -3,12 +3,13 @@
  * embeds a few rows with the codes the golden reference produced for them at generation time, so
  * building and running it on a new compiler or MCU tells you whether that build is bit-exact.
  */
-import type { QModel } from '../../quantize/qmodel.js';
-import { outputTensor } from '../../quantize/qmodel.js';
-import type { QArray } from '../../reference/tensor.js';
-import { commentText } from '../render.js';
+import type { QModel } from '../../ir/qmodel.js';
+import { outputTensor } from '../../ir/qmodel.js';
+import type { QArray } from '../../ops/q-array.js';
+import { blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger } from './c-syntax.js';
+import { KERNEL_FILES, KERNEL_SOURCES } from './kernel-sources.js';
 
 export interface ExampleData {
   rows: number;
@@ -64,7 +65,7 @@ export function renderExampleMain(q: QModel, names: CModelNames, data: ExampleDa
 
 #define EXAMPLE_ROWS ${data.rows}
 
-/* ${commentText(data.description)} */
+${blockComment(comment`${data.description}`)}
 static const float example_features[EXAMPLE_ROWS][${macro}_INPUT_SIZE] = {
 ${matrix(data.rows, nIn, data.features, cFloat)}
 };
@@ -120,6 +121,11 @@ ${classLine}        printf("\\n");
 `;
 }
 
+/** Kernel files in the model's folder, one per continued line. */
+function makeList(files: readonly string[]): string {
+  return files.map((f) => `$(MODEL_DIR)/${f}`).join(' \\\n  ');
+}
+
 export function renderExampleMakefile(names: CModelNames, header: string): string {
   const exe = `${names.prefix}_example`;
   return `${header}#
@@ -130,8 +136,10 @@ CC ?= cc
 CFLAGS ?= -std=c99 -O2 -Wall -Wextra -pedantic
 LDLIBS ?= -lm
 MODEL_DIR = ..
-SOURCES = main.c $(MODEL_DIR)/${names.source} $(MODEL_DIR)/${names.predictSource} $(MODEL_DIR)/firmnet_kernels.c
-HEADERS = $(MODEL_DIR)/${names.header} $(MODEL_DIR)/${names.dataHeader} $(MODEL_DIR)/firmnet_kernels.h
+KERNEL_SOURCES = ${makeList(KERNEL_SOURCES)}
+KERNEL_HEADERS = ${makeList(KERNEL_FILES.filter((f) => f.endsWith('.h')))}
+SOURCES = main.c $(MODEL_DIR)/${names.source} $(MODEL_DIR)/${names.predictSource} $(KERNEL_SOURCES)
+HEADERS = $(MODEL_DIR)/${names.header} $(MODEL_DIR)/${names.dataHeader} $(KERNEL_HEADERS)
 
 ${exe}: $(SOURCES) $(HEADERS)
 \t$(CC) $(CFLAGS) -I$(MODEL_DIR) -o $@ $(SOURCES) $(LDLIBS)
@@ -154,7 +162,8 @@ export function renderCMakeFragment(names: CModelNames, header: string): string 
 # firmnet_kernels library. -DFIRMNET_BUILD_EXAMPLE=ON also builds example/main.c as ${lib}_example.
 
 if(NOT TARGET firmnet_kernels)
-  add_library(firmnet_kernels STATIC \${CMAKE_CURRENT_LIST_DIR}/firmnet_kernels.c)
+  add_library(firmnet_kernels STATIC
+${KERNEL_SOURCES.map((f) => `    \${CMAKE_CURRENT_LIST_DIR}/${f}`).join('\n')})
   target_include_directories(firmnet_kernels PUBLIC \${CMAKE_CURRENT_LIST_DIR})
   set_target_properties(firmnet_kernels PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
 endif()

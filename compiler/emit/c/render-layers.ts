@@ -1,11 +1,15 @@
 /**
- * One quantized IR layer → its constant data (weights, biases, multipliers, shifts, tables and a params
- * struct, all `static const`, so they live in flash) and the kernel call `<name>_invoke` makes. Every
- * number is copied from the IR; nothing is re-derived here.
+ * One quantized IR layer → its constant data (the op's device constants and params struct, all
+ * `static const`, so they live in flash) and the kernel call `<name>_invoke` makes. What the arrays
+ * hold, the struct's fields and the kernel come from the op (compiler/ops/<op>/); this file only
+ * spells them in C. Every number is the IR's or the op's prepare step's; nothing is re-derived here.
  */
-import type { FullyConnectedLayer, LeakyReluLayer, LutLayer, QLayer, SoftmaxLayer } from '../../quantize/qmodel.js';
-import { C_TYPE_BYTES, type CIntType, cInteger, cStaticArray } from './c-syntax.js';
-import { dtypeSuffix } from './c-names.js';
+import type { CArgument, CParams, DeviceConstant } from '../../ops/op-definition.js';
+import type { ConstantBytes } from '../../ops/op-types.js';
+import type { QLayer } from '../../ops/quantized-op-types.js';
+import { constantBytesOf, quantizedOp, totalConstantBytes } from '../../ops/quantized-ops.js';
+import { type CommentText, blockComment, comment, commentText } from '../render.js';
+import { cInteger, cStaticArray } from './c-syntax.js';
 
 export interface CLayer {
   index: number;
@@ -17,164 +21,45 @@ export interface CLayer {
   data: ConstantBytes;
   /** The kernel call, given C expressions for the input and output pointers. */
   call(input: string, output: string): string;
-  /** One line for comments: what the layer is. */
-  summary: string;
+  /** One line for comments: what the layer is (its name comes from the IR, so it is escaped). */
+  summary: CommentText;
 }
-
-export interface ConstantBytes {
-  weights: number;
-  biases: number;
-  /** Multipliers and shifts. */
-  requantization: number;
-  /** Activation and softmax exp tables. */
-  tables: number;
-}
-
-function constants(parts: Partial<ConstantBytes>): { dataBytes: number; data: ConstantBytes } {
-  const data = { weights: 0, biases: 0, requantization: 0, tables: 0, ...parts };
-  return { dataBytes: data.weights + data.biases + data.requantization + data.tables, data };
-}
-
-/** Weight rows start on a word boundary so word-wide (DSP/SIMD) loads can be used; the portable kernels do not need it. */
-const WEIGHT_ALIGNMENT = 4;
 
 export function renderLayer(prefix: string, layer: QLayer, index: number): CLayer {
-  switch (layer.op) {
-    case 'fully_connected':
-      return renderFullyConnected(prefix, layer, index);
-    case 'leaky_relu':
-      return renderLeakyRelu(prefix, layer, index);
-    case 'lut':
-      return renderLut(prefix, layer, index);
-    case 'softmax':
-      return renderSoftmax(prefix, layer, index);
-  }
-}
-
-function arrayBytes(type: CIntType, count: number): number {
-  return C_TYPE_BYTES[type] * count;
-}
-
-function describe(layer: QLayer, index: number, detail: string): string {
+  const def = quantizedOp(layer);
+  const prepared = def.prepare(layer);
   const io = layer.input.dtype === layer.output.dtype ? layer.input.dtype : `${layer.input.dtype} -> ${layer.output.dtype}`;
-  return `layers[${index}] '${layer.name}': ${layer.op} ${io}, ${detail}`;
-}
-
-function structInitializer(type: string, name: string, fields: [string, string][]): string {
-  const width = Math.max(...fields.map(([f]) => f.length));
-  const body = fields.map(([f, v]) => `    .${f.padEnd(width)} = ${v},`).join('\n');
-  return `static const ${type} ${name} = {\n${body}\n};\n`;
-}
-
-function renderFullyConnected(prefix: string, layer: FullyConnectedLayer, index: number): CLayer {
-  const wide = layer.input.dtype === 'int16';
-  const { inFeatures: n, outFeatures: m } = layer;
-  const names = { w: `${prefix}_w${index}`, b: `${prefix}_b${index}`, mult: `${prefix}_multiplier${index}`, shift: `${prefix}_shift${index}`, params: `${prefix}_l${index}` };
-  const biasType: CIntType = wide ? 'int64_t' : 'int32_t';
-  const clamp = `clamp [${layer.activationMin}, ${layer.activationMax}]`;
-  const summary = describe(layer, index, `${n} -> ${m}, ${layer.activation === 'none' ? 'no activation' : `fused ${layer.activation}`}, ${clamp}, ${layer.weightGranularity.replace('_', '-')} weights`);
-  const arrays = [
-    cStaticArray({ type: 'int8_t', name: names.w, values: layer.weights, lengthText: `${m} * ${n}`, comment: 'weights [out][in]', attributes: `FIRMNET_ALIGN(${WEIGHT_ALIGNMENT}) FIRMNET_WEIGHT_ATTRIBUTES` }),
-    wide
-      ? cStaticArray({ type: biasType, name: names.b, values: layer.bias, comment: 'bias (int64: 16x8 layer)', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })
-      : cStaticArray({
-          type: biasType,
-          name: names.b,
-          values: foldInputZeroPoint(layer),
-          comment: `bias with the input zero point (${layer.input.zeroPoint}) folded in: bias[c] - zero_point * sum_i w[c][i], wrapping int32`,
-          attributes: 'FIRMNET_WEIGHT_ATTRIBUTES',
-        }),
-    cStaticArray({ type: 'int32_t', name: names.mult, values: layer.multiplier, comment: 'requantization multipliers (Q31)', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
-    cStaticArray({ type: 'int8_t', name: names.shift, values: layer.shift, comment: 'requantization shifts', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' }),
-  ];
-  const common: [string, string][] = [
-    ['in_features', String(n)],
-    ['out_features', String(m)],
-  ];
-  const fields: [string, string][] = [...common, ['output_offset', cInteger(layer.output.zeroPoint, 'int32_t')]];
-  fields.push(
-    ['activation_min', cInteger(layer.activationMin, 'int32_t')],
-    ['activation_max', cInteger(layer.activationMax, 'int32_t')],
-    ['weights', names.w],
-    ['bias', names.b],
-    ['multiplier', names.mult],
-    ['shift', names.shift],
-  );
-  const paramsType = wide ? 'firmnet_dense_s16_params' : 'firmnet_dense_s8_params';
-  const kernel = `firmnet_dense_${kernelSuffix(layer)}`;
+  const summary = comment`layers[${index}] '${layer.name}': ${layer.op} ${io}, ${def.c.detail(layer)}`;
+  const arrayName = (stem: string): string => `${prefix}_${stem}${index}`;
+  const paramsName = `${prefix}_l${index}`;
+  const constants = def.deviceConstants(layer, prepared);
+  const params = def.c.params(layer, prepared);
+  const { kernel, args } = def.c.call(layer, prepared);
+  const argument = (a: CArgument, input: string, output: string): string => {
+    if (a === 'params') return `&${paramsName}`;
+    if (a === 'input') return input;
+    if (a === 'output') return output;
+    return typeof a === 'number' ? String(a) : arrayName(a.array);
+  };
+  const data = constantBytesOf(constants);
   return {
     index,
-    definitions: `/* ${summary} */\n${arrays.join('')}${structInitializer(paramsType, names.params, fields)}`,
-    ...constants({ weights: arrayBytes('int8_t', n * m), biases: arrayBytes(biasType, m), requantization: arrayBytes('int32_t', m) + arrayBytes('int8_t', m) }),
-    call: (input, output) => `${kernel}(&${names.params}, ${input}, ${output});`,
+    definitions: `${blockComment(summary)}\n${constants.map((c) => renderConstant(c, arrayName(c.stem))).join('')}${params ? structInitializer(params, paramsName, arrayName) : ''}`,
+    dataBytes: totalConstantBytes(data),
+    data,
+    call: (input, output) => `${kernel}(${args.map((a) => argument(a, input, output)).join(', ')});`,
     summary,
   };
 }
 
-/**
- * The precomputation docs/quantized-ir.md allows for int8 inputs: bias[c] − zp·Σ_i w[c][i] in wrapping
- * int32, so the kernel's inner loop is a plain Σ x·w (one multiply-accumulate per weight) and the sum
- * is the reference's bias + Σ (x − zp)·w modulo 2^32, i.e. bit for bit the same.
- */
-export function foldInputZeroPoint(layer: FullyConnectedLayer): number[] {
-  const zp = layer.input.zeroPoint;
-  return layer.bias.map((b, c) => {
-    let rowSum = 0;
-    for (let i = 0; i < layer.inFeatures; i++) rowSum += layer.weights[c * layer.inFeatures + i];
-    return (b - Math.imul(zp, rowSum)) | 0;
-  });
+function renderConstant(c: DeviceConstant, name: string): string {
+  const attributes = c.alignBytes ? `FIRMNET_ALIGN(${c.alignBytes}) FIRMNET_WEIGHT_ATTRIBUTES` : 'FIRMNET_WEIGHT_ATTRIBUTES';
+  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, comment: commentText(c.comment), attributes });
 }
 
-/** `s8`, `s16`, or `s8_s16` / `s16_s8` when the layer changes dtype. */
-function kernelSuffix(layer: QLayer): string {
-  const a = dtypeSuffix(layer.input.dtype);
-  const b = dtypeSuffix(layer.output.dtype);
-  return a === b ? a : `${a}_${b}`;
-}
-
-function renderLeakyRelu(prefix: string, layer: LeakyReluLayer, index: number): CLayer {
-  const params = `${prefix}_l${index}`;
-  const summary = describe(layer, index, `alpha ${layer.alpha}, ${layer.input.features} features`);
-  const fields: [string, string][] = [
-    ['features', String(layer.input.features)],
-    ['input_offset', cInteger(-layer.input.zeroPoint, 'int32_t')],
-    ['output_offset', cInteger(layer.output.zeroPoint, 'int32_t')],
-    ['multiplier_identity', cInteger(layer.multiplierIdentity, 'int32_t')],
-    ['shift_identity', cInteger(layer.shiftIdentity, 'int32_t')],
-    ['multiplier_alpha', cInteger(layer.multiplierAlpha, 'int32_t')],
-    ['shift_alpha', cInteger(layer.shiftAlpha, 'int32_t')],
-  ];
-  return {
-    index,
-    definitions: `/* ${summary} */\n${structInitializer('firmnet_leaky_relu_params', params, fields)}`,
-    ...constants({}),
-    call: (input, output) => `firmnet_leaky_relu_${kernelSuffix(layer)}(&${params}, ${input}, ${output});`,
-    summary,
-  };
-}
-
-function renderLut(prefix: string, layer: LutLayer, index: number): CLayer {
-  const name = `${prefix}_table${index}`;
-  const type: CIntType = layer.input.dtype === 'int16' ? 'int16_t' : 'int8_t';
-  const summary = describe(layer, index, `${layer.function} by table, ${layer.input.features} features`);
-  const comment = type === 'int8_t' ? `${layer.function}: output = table[input + 128]` : `${layer.function}: 513 knots at x = (j - 256) * 128, interpolated`;
-  return {
-    index,
-    definitions: `/* ${summary} */\n${cStaticArray({ type, name, values: layer.table, comment, attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
-    ...constants({ tables: arrayBytes(type, layer.table.length) }),
-    call: (input, output) => `firmnet_lut_${dtypeSuffix(layer.input.dtype)}(${name}, ${input}, ${output}, ${layer.input.features});`,
-    summary,
-  };
-}
-
-function renderSoftmax(prefix: string, layer: SoftmaxLayer, index: number): CLayer {
-  const name = `${prefix}_exp_table${index}`;
-  const summary = describe(layer, index, `${layer.input.features} features, output scale 1/256 zero point -128`);
-  return {
-    index,
-    definitions: `/* ${summary} */\n${cStaticArray({ type: 'uint16_t', name, values: layer.expTable, comment: 'exp_table[d] = round(2^15 * exp(-d * input scale))', attributes: 'FIRMNET_WEIGHT_ATTRIBUTES' })}`,
-    ...constants({ tables: arrayBytes('uint16_t', layer.expTable.length) }),
-    call: (input, output) => `firmnet_softmax_s8(${name}, ${input}, ${output}, ${layer.input.features});`,
-    summary,
-  };
+function structInitializer(params: CParams, name: string, arrayName: (stem: string) => string): string {
+  const width = Math.max(...params.fields.map(([f]) => f.length));
+  const value = (v: number | { array: string }): string => (typeof v === 'number' ? cInteger(v, 'int32_t') : arrayName(v.array));
+  const body = params.fields.map(([f, v]) => `    .${f.padEnd(width)} = ${value(v)},`).join('\n');
+  return `static const ${params.type} ${name} = {\n${body}\n};\n`;
 }

@@ -3,9 +3,10 @@
  * included once by `<name>.c`), `<name>.c` (the arena and `<name>_invoke`, integer only) and
  * `<name>_predict.c` (the float convenience path: standardize, quantize, invoke, dequantize, head).
  */
-import type { MemoryPlan } from '../../../firmware-sim/plan-memory.js';
-import { DTYPE_RANGE, type QModel, type QTensor, inputTensor, outputTensor } from '../../quantize/qmodel.js';
-import { commentText } from '../render.js';
+import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
+import type { MemoryPlan } from '../../plan/plan-memory.js';
+import { type CommentText, blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger, cStringLiteral } from './c-syntax.js';
 import type { CLayer } from './render-layers.js';
@@ -17,7 +18,7 @@ export interface ModelRenderInput {
   plan: MemoryPlan;
   weightBytes: number;
   /** The generated-file comment block for a file, given extra description lines. */
-  header(lines: string[]): string;
+  header(lines: CommentText[]): string;
 }
 
 function tensorMacros(macro: string, which: 'INPUT' | 'OUTPUT', t: QTensor): string[] {
@@ -85,7 +86,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
       '',
     );
   } else {
-    lines.push(`#define ${macro}_CLASS_COUNT 0 /* ${commentText(q.task)}: no class names */`, '');
+    lines.push(`#define ${macro}_CLASS_COUNT 0 ${blockComment(comment`${q.task}: no class names`)}`, '');
   }
   lines.push(
     '/*',
@@ -120,7 +121,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
     `#endif /* ${macro}_H */`,
     '',
   );
-  return m.header([`Public API of model '${commentText(q.name)}': include this header, compile ${names.source}, ${names.predictSource} and firmnet_kernels.c.`]) + '\n' + lines.join('\n');
+  return m.header([comment`Public API of model '${q.name}': include this header, compile ${names.source}, ${names.predictSource} and the firmnet_*.c kernel sources.`]) + '\n' + lines.join('\n');
 }
 
 export function renderDataHeader(m: ModelRenderInput): string {
@@ -128,7 +129,7 @@ export function renderDataHeader(m: ModelRenderInput): string {
   const guard = `${names.macro}_DATA_H`;
   const body = m.layers.map((l) => l.definitions).join('\n');
   return (
-    m.header([`Constant data of model '${commentText(m.q.name)}' (flash), included once by ${names.source}; every number is copied from the quantized IR.`]) +
+    m.header([comment`Constant data of model '${m.q.name}' (flash), included once by ${names.source}; every number is copied from the quantized IR.`]) +
     `\n#ifndef ${guard}\n#define ${guard}\n\n#include <stdint.h>\n\n#include "firmnet_kernels.h"\n\n${body}\n#endif /* ${guard} */\n`
   );
 }
@@ -143,11 +144,11 @@ export function renderModelSource(m: ModelRenderInput): string {
   const { q, names, plan, layers } = m;
   const { prefix, macro } = names;
   const last = layers.length - 1;
-  const arenaMap = plan.tensors.map((t, k) => ` *   ${k === 0 ? 'input' : `layers[${k - 1}] output`} ('${commentText(t.name)}'): bytes [${t.offset}, ${t.offset + t.bytes})`);
+  const arenaMap = plan.tensors.map((t, k) => ` *   ${k === 0 ? comment`input` : comment`layers[${k - 1}] output`} ${comment`('${t.name}'): bytes [${t.offset}, ${t.offset + t.bytes})`}`);
   const calls = layers.flatMap((l, i) => {
     const input = i === 0 ? 'in' : tensorPointer(prefix, plan, q, i);
     const output = i === last ? 'out' : tensorPointer(prefix, plan, q, i + 1);
-    return [`    /* ${l.summary} */`, `    ${l.call(input, output)}`, `    FIRMNET_AFTER_LAYER(${i});`];
+    return [`    ${blockComment(l.summary)}`, `    ${l.call(input, output)}`, `    FIRMNET_AFTER_LAYER(${i});`];
   });
   const classNames =
     q.classNames.length > 0
@@ -155,7 +156,7 @@ export function renderModelSource(m: ModelRenderInput): string {
       : '';
   const words = plan.arenaBytes / 4;
   return (
-    m.header([`Model '${commentText(q.name)}': the activation arena and ${names.invoke} (integer arithmetic only).`]) +
+    m.header([comment`Model '${q.name}': the activation arena and ${names.invoke} (integer arithmetic only).`]) +
     `
 #include "${names.header}"
 
@@ -163,7 +164,7 @@ export function renderModelSource(m: ModelRenderInput): string {
 #include "${names.dataHeader}"
 
 /*
- * The one activation arena, laid out by firmware-sim/plan-memory.ts (the plan every firmnet backend
+ * The one activation arena, laid out by compiler/plan/plan-memory.ts (the plan every firmnet backend
  * uses): tensors alternate between the start and the end of the arena, ${plan.alignment}-byte aligned.
 ${arenaMap.join('\n')}
  * ${names.invoke} reads \`in\` and writes \`out\` directly; the input and output slots above are what
@@ -201,9 +202,9 @@ export function renderPredictSource(m: ModelRenderInput): string {
   const parts: string[] = [];
   parts.push(
     m.header([
-      `Float convenience path of model '${commentText(q.name)}': input standardization and quantization, output dequantization and the float head.`,
-      'Only this file uses float (and, for a softmax/sigmoid head, expf from <math.h>); the integer path does not depend on it.',
-      'Compile it without -ffast-math: quantization must handle NaN and repeat the golden reference\'s float32 steps exactly.',
+      comment`Float convenience path of model '${q.name}': input standardization and quantization, output dequantization and the float head.`,
+      comment`Only this file uses float (and, for a softmax/sigmoid head, expf from <math.h>); the integer path does not depend on it.`,
+      comment`Compile it without -ffast-math: quantization must handle NaN and repeat the golden reference's float32 steps exactly.`,
     ]),
     '#include <math.h>',
     '',

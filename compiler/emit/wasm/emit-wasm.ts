@@ -1,6 +1,6 @@
 /**
  * `firmnet emit --target wasm`: quantized IR → model.wasm (fixed memory, no imports, constants as
- * data segments) + model.mjs / model.d.ts (typed loader). Steps: lay out memory (the shared arena
+ * data segments) + model.mjs / model.d.mts (typed loader). Steps: lay out memory (the shared arena
  * plan), render an AssemblyScript program that calls the runtime kernels, compile it in memory with
  * the AssemblyScript compiler, link the constants and optimise with binaryen, read the facts back
  * from the binary, write the three files atomically. Same IR and options → byte-identical files.
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parseQModelText } from '../../quantize/qmodel-file.js';
-import type { QModel } from '../../quantize/qmodel.js';
+import type { QModel } from '../../ir/qmodel.js';
 import { FIRMNET_VERSION } from '../../version.js';
 import { compileProgram } from './compile-program.js';
 import { inspectWasm } from './inspect-wasm.js';
@@ -56,19 +56,19 @@ export interface WasmBuildFacts {
 }
 
 export interface WasmEmitResult extends WasmBuildFacts {
-  /** Absolute paths written: model.wasm, model.mjs, model.d.ts. */
+  /** Absolute paths written: model.wasm, model.mjs, model.d.mts. */
   files: string[];
 }
 
 /** The files emitWasm writes, in the order it writes them (the loader last). */
-export const WASM_OUTPUT_FILES = ['model.wasm', 'model.d.ts', 'model.mjs'] as const;
+export const WASM_OUTPUT_FILES = ['model.wasm', 'model.d.mts', 'model.mjs'] as const;
 
 export async function emitWasm(q: QModel, outDir: string, options: WasmEmitOptions = {}): Promise<WasmEmitResult> {
   const artifacts = await buildWasm(q, options);
   const dir = resolve(outDir);
   const contents: Record<(typeof WASM_OUTPUT_FILES)[number], string | Uint8Array> = {
     'model.wasm': artifacts.wasm,
-    'model.d.ts': artifacts.types,
+    'model.d.mts': artifacts.types,
     'model.mjs': artifacts.loader,
   };
   const files = WASM_OUTPUT_FILES.map((f) => {

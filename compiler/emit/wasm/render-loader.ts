@@ -1,14 +1,28 @@
 /**
  * The typed loader written next to model.wasm: `model.mjs` (plain ES module, no dependencies,
- * Node ≥ 20 and browsers) and `model.d.ts`. It owns no arithmetic of the network: the module
+ * Node ≥ 20 and browsers) and `model.d.mts`. It owns no arithmetic of the network: the module
  * quantizes, runs, dequantizes and un-standardizes regression outputs; the loader copies inputs in
  * and results out (one copy each way), checks lengths and types, and applies a softmax or sigmoid
  * head exactly as compiler/reference/io.ts does (Math.exp stays in JavaScript).
  */
-import { type QModel, inputTensor, outputTensor } from '../../quantize/qmodel.js';
-import { commentText, generatedHeader } from '../render.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../io/package-root.js';
+import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import type { QDtype } from '../../ops/op-types.js';
+import { comment, generatedHeader } from '../render.js';
+import { jsLiteral } from './js-syntax.js';
 import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
 import { modelId } from './render-program.js';
+
+/**
+ * The loader's code is a real module, runtime/js/model-loader.mjs, read at emit time: its constants
+ * block (between the marker comments) is replaced by the model's constants, and the placeholder
+ * tokens for the tensors' typed arrays and input dtype are filled in.
+ */
+export const LOADER_TEMPLATE = 'runtime/js/model-loader.mjs';
+const CONSTANTS_BEGIN = '// firmnet-loader: model constants begin';
+const CONSTANTS_END = '// firmnet-loader: model constants end';
 
 export interface LoaderFacts {
   simd: boolean;
@@ -23,8 +37,6 @@ export interface LoaderFacts {
 export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderFacts, command: string): string {
   const input = inputTensor(q);
   const output = outputTensor(q);
-  const inArray = input.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
-  const outArray = output.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const sizes = {
     wasmBytes: facts.wasmBytes,
     codeBytes: facts.codeBytes,
@@ -36,23 +48,22 @@ export function renderLoader(q: QModel, layout: WasmMemoryLayout, facts: LoaderF
   };
   const unstandardize = targetStandardization(q) !== null;
   const jsHead = q.head === 'softmax' || q.head === 'sigmoid';
-  return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.'])}
-export const name = ${JSON.stringify(q.name)};
-export const hash = ${JSON.stringify(q.hash)};
-export const task = ${JSON.stringify(q.task)};
+  const constants = `export const name = ${jsLiteral(q.name)};
+export const hash = ${jsLiteral(q.hash)};
+export const task = ${jsLiteral(q.task)};
 /** The float head applied after dequantization ('identity' when the IR has the head in the firmware). */
-export const head = ${JSON.stringify(q.head)};
-export const featureNames = Object.freeze(${JSON.stringify(q.featureNames)});
-export const classNames = Object.freeze(${JSON.stringify(q.classNames)});
+export const head = ${jsLiteral(q.head)};
+export const featureNames = Object.freeze(${jsLiteral(q.featureNames)});
+export const classNames = Object.freeze(${jsLiteral(q.classNames)});
 export const inputFeatures = ${input.features};
 export const outputFeatures = ${output.features};
-export const inputDtype = ${JSON.stringify(input.dtype)};
-export const outputDtype = ${JSON.stringify(output.dtype)};
+export const inputDtype = ${jsLiteral(input.dtype)};
+export const outputDtype = ${jsLiteral(output.dtype)};
 export const simd = ${facts.simd};
 /** Bytes: the .wasm file, its code and data sections, the constants, the activation arena, the workspace, linear memory. */
-export const sizes = Object.freeze(${JSON.stringify(sizes)});
-/** What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}. */
-export const imports = Object.freeze(${JSON.stringify(facts.imports)});
+export const sizes = Object.freeze(${jsLiteral(sizes)});
+/** ${comment`What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}.`} */
+export const imports = Object.freeze(${jsLiteral(facts.imports)});
 
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
@@ -61,184 +72,44 @@ const FLOAT_IO_OFFSET = ${layout.workspaceOffset};
 /** The regression head runs in the module (unstandardizeOutput); a softmax or sigmoid head here, in JavaScript. */
 const UNSTANDARDIZE = ${unstandardize};
 const JS_HEAD = ${jsHead};
-
-const wasmModule = await compileModule(await readWasm());
-
-/** A fresh, independent instance of the model (its own fixed memory). */
-export function createInstance() {
-  const instance = new WebAssembly.Instance(wasmModule, {});
-  const exports = instance.exports;
-  if (exports.MODEL_ID.value !== MODEL_ID) {
-    throw new Error(\`\${name}: model.wasm belongs to another model (id \${exports.MODEL_ID.value}, expected \${MODEL_ID}); emit the model again\`);
-  }
-  const memory = exports.memory;
-  const { run, predictFloat, unstandardizeOutput } = exports;
-  // Memory never grows (initial = maximum), so these views stay valid for the instance's lifetime.
-  const quantizedInput = new ${inArray}(memory.buffer, INPUT_OFFSET, inputFeatures);
-  const quantizedOutput = new ${outArray}(memory.buffer, OUTPUT_OFFSET, outputFeatures);
-  // predictFloat takes its float32 input and leaves its float32 output at the same address.
-  const floatInput = new Float32Array(memory.buffer, FLOAT_IO_OFFSET, inputFeatures);
-  const floatOutput = new Float32Array(memory.buffer, FLOAT_IO_OFFSET, outputFeatures);
-
-  function predictQuantizedBatch(input, rows) {
-    const n = checkRows('predictQuantizedBatch', input, rows);
-    checkQuantized('predictQuantizedBatch', input);
-    const out = new ${outArray}(n * outputFeatures);
-    for (let r = 0; r < n; r++) {
-      quantizedInput.set(input.subarray(r * inputFeatures, (r + 1) * inputFeatures));
-      run();
-      out.set(quantizedOutput, r * outputFeatures);
-    }
-    return out;
-  }
-
-  function predictQuantized(input) {
-    checkOneRow('predictQuantized', input);
-    checkQuantized('predictQuantized', input);
-    quantizedInput.set(input);
-    run();
-    return quantizedOutput.slice();
-  }
-
-  function predictInt8(input) {
-    if (inputDtype !== 'int8' || outputDtype !== 'int8') {
-      throw new TypeError(\`\${name}.predictInt8: this model's input is \${inputDtype} and its output \${outputDtype}; use predictQuantized\`);
-    }
-    return predictQuantized(input);
-  }
-
-  function writeFeatures(features, row) {
-    const start = row * inputFeatures;
-    if (features instanceof Float32Array) floatInput.set(features.length === inputFeatures ? features : features.subarray(start, start + inputFeatures));
-    else for (let i = 0; i < inputFeatures; i++) floatInput[i] = features[start + i];
-  }
-
-  function predictDetailed(features, rows) {
-    const n = checkRows('predictDetailed', features, rows);
-    const output = new ${outArray}(n * outputFeatures);
-    const dequantized = new Float32Array(n * outputFeatures);
-    const unstandardized = UNSTANDARDIZE ? new Float32Array(n * outputFeatures) : null;
-    for (let r = 0; r < n; r++) {
-      writeFeatures(features, r);
-      predictFloat();
-      output.set(quantizedOutput, r * outputFeatures);
-      dequantized.set(floatOutput, r * outputFeatures);
-      if (UNSTANDARDIZE) {
-        unstandardizeOutput();
-        unstandardized.set(floatOutput, r * outputFeatures);
-      }
-    }
-    const scores = UNSTANDARDIZE ? unstandardized : JS_HEAD ? applyHead(dequantized.slice(), n) : dequantized.slice();
-    return { rows: n, cols: outputFeatures, output, dequantized, scores };
-  }
-
-  function predictBatch(features, rows) {
-    const n = checkRows('predictBatch', features, rows);
-    const scores = new Float32Array(n * outputFeatures);
-    for (let r = 0; r < n; r++) {
-      writeFeatures(features, r);
-      predictFloat();
-      if (UNSTANDARDIZE) unstandardizeOutput();
-      scores.set(floatOutput, r * outputFeatures);
-    }
-    return JS_HEAD ? applyHead(scores, n) : scores;
-  }
-
-  function predict(features) {
-    checkOneRow('predict', features);
-    writeFeatures(features, 0);
-    predictFloat();
-    if (UNSTANDARDIZE) unstandardizeOutput();
-    const scores = floatOutput.slice();
-    return JS_HEAD ? applyHead(scores, 1) : scores;
-  }
-
-  return Object.freeze({ memory, exports, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
-}
-
-const defaultInstance = createInstance();
-export const { memory, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
-
-function checkOneRow(fn, values) {
-  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new TypeError(\`\${name}.\${fn}: expected an array of \${inputFeatures} values, got \${values === null ? 'null' : typeof values}\`);
-  }
-  if (values.length !== inputFeatures) {
-    throw new RangeError(\`\${name}.\${fn}: expected \${inputFeatures} input values (one row), got \${values.length}\`);
-  }
-}
-
-function checkRows(fn, values, rows) {
-  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new TypeError(\`\${name}.\${fn}: expected a row-major array of rows × \${inputFeatures} values, got \${values === null ? 'null' : typeof values}\`);
-  }
-  const n = rows === undefined ? values.length / inputFeatures : rows;
-  if (!Number.isInteger(n) || n < 0 || n * inputFeatures !== values.length) {
-    const what = rows === undefined ? 'a multiple of' : \`\${rows} rows ×\`;
-    throw new RangeError(\`\${name}.\${fn}: expected \${what} \${inputFeatures} input values, got \${values.length}\`);
-  }
-  return n;
-}
-
-function checkQuantized(fn, values) {
-  if (!(values instanceof ${inArray})) {
-    const got = values?.constructor?.name ?? typeof values;
-    throw new TypeError(\`\${name}.\${fn}: expected an ${inArray} of quantized ${input.dtype} input codes, got \${got}; use predict() for float features\`);
-  }
-}
-
-/**
- * A softmax or sigmoid head as compiler/reference/io.ts applies it, operation for operation, in
- * place on a fresh array of rows × outputFeatures dequantized outputs (each value is read before
- * it is overwritten). The regression head runs in the module (unstandardizeOutput).
- */
-function applyHead(values, rows) {
-  const cols = outputFeatures;
-  if (head === 'softmax') {
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      let max = -Infinity;
-      for (let j = 0; j < cols; j++) if (values[o + j] > max) max = values[o + j];
-      let sum = 0;
-      for (let j = 0; j < cols; j++) {
-        const e = Math.exp(values[o + j] - max);
-        values[o + j] = e;
-        sum += e;
-      }
-      for (let j = 0; j < cols; j++) values[o + j] /= sum;
-    }
-    return values;
-  }
-  for (let i = 0; i < values.length; i++) values[i] = sigmoid(values[i]);
-  return values;
-}
-
-function sigmoid(x) {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
-
-async function readWasm() {
-  const url = new URL('./model.wasm', import.meta.url);
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(\`\${name}: could not load \${url} (HTTP \${response.status})\`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function compileModule(bytes) {
-  if (bytes.length !== sizes.wasmBytes) {
-    throw new Error(\`\${name}: model.wasm has \${bytes.length} bytes, this loader expects \${sizes.wasmBytes}; emit the model again\`);
-  }
-  // Node compiles synchronously (much faster to the first call); browsers limit that on the main thread.
-  const isNode = typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
-  return isNode ? new WebAssembly.Module(bytes) : WebAssembly.compile(bytes);
-}
 `;
+  const body = fillPlaceholders(loaderTemplateBody(), {
+    INPUT_ARRAY: typedArrayName(input.dtype),
+    OUTPUT_ARRAY: typedArrayName(output.dtype),
+    INPUT_DTYPE: input.dtype,
+  });
+  const header = generatedHeader(q, command, [comment`Loader for model.wasm: predict(Float32Array), predictInt8(Int8Array), batches, sizes. See docs/wasm.md.`]);
+  return `${header}\n${constants}${body}`;
+}
+
+function typedArrayName(dtype: QDtype): 'Int8Array' | 'Int16Array' {
+  return dtype === 'int16' ? 'Int16Array' : 'Int8Array';
+}
+
+let cachedTemplate: string | null = null;
+
+/** The loader template's text, read once per process from the package. */
+export function loaderTemplate(): string {
+  cachedTemplate ??= readFileSync(join(packageRoot(), LOADER_TEMPLATE), 'utf8');
+  return cachedTemplate;
+}
+
+/** The template's code after its constants block (from the blank line that ends the block). */
+function loaderTemplateBody(): string {
+  const text = loaderTemplate();
+  const end = text.indexOf(`${CONSTANTS_END}\n`);
+  if (text.indexOf(CONSTANTS_BEGIN) < 0 || end < 0) throw new Error(`${LOADER_TEMPLATE}: the "${CONSTANTS_BEGIN}" / "${CONSTANTS_END}" marker lines are missing`);
+  return text.slice(end + CONSTANTS_END.length + 1);
+}
+
+/** Replaces every placeholder token; each must occur (a template without it has drifted from this renderer). */
+function fillPlaceholders(text: string, values: Record<string, string>): string {
+  let out = text;
+  for (const [token, value] of Object.entries(values)) {
+    if (!out.includes(token)) throw new Error(`${LOADER_TEMPLATE}: placeholder ${token} not found`);
+    out = out.replaceAll(token, value);
+  }
+  return out;
 }
 
 export function renderLoaderTypes(q: QModel, facts: LoaderFacts, command: string): string {
@@ -247,17 +118,17 @@ export function renderLoaderTypes(q: QModel, facts: LoaderFacts, command: string
   const inArray = input.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const outArray = output.dtype === 'int16' ? 'Int16Array' : 'Int8Array';
   const int8 = input.dtype === 'int8' && output.dtype === 'int8';
-  return `${generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), ['Types of model.mjs.'])}
+  return `${generatedHeader(q, command, [comment`Types of model.mjs.`])}
 export declare const name: string;
-export declare const hash: ${JSON.stringify(q.hash)};
-export declare const task: ${JSON.stringify(q.task)};
-export declare const head: ${JSON.stringify(q.head)};
+export declare const hash: ${jsLiteral(q.hash)};
+export declare const task: ${jsLiteral(q.task)};
+export declare const head: ${jsLiteral(q.head)};
 export declare const featureNames: readonly string[];
 export declare const classNames: readonly string[];
 export declare const inputFeatures: ${input.features};
 export declare const outputFeatures: ${output.features};
-export declare const inputDtype: ${JSON.stringify(input.dtype)};
-export declare const outputDtype: ${JSON.stringify(output.dtype)};
+export declare const inputDtype: ${jsLiteral(input.dtype)};
+export declare const outputDtype: ${jsLiteral(output.dtype)};
 export declare const simd: ${facts.simd};
 export declare const sizes: Readonly<{
   wasmBytes: number;
@@ -268,7 +139,7 @@ export declare const sizes: Readonly<{
   workspaceBytes: number;
   memoryBytes: number;
 }>;
-/** Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}. */
+/** ${comment`Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}.`} */
 export declare const imports: readonly string[];
 
 /** Like the golden reference's predictQuantized: integer outputs, dequantized outputs, scores after the head. */

@@ -4,9 +4,13 @@
  * constants themselves are not in the source; they become data segments (link-module.ts), so the
  * program is the same size whatever the number of weights.
  */
-import { DTYPE_RANGE, type QLayer, type QModel, type QTensor } from '../../quantize/qmodel.js';
-import { commentText, generatedHeader } from '../render.js';
-import { type LayerAddresses, type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
+import type { QModel } from '../../ir/qmodel.js';
+import type { WasmLayerAddresses } from '../../ops/op-definition.js';
+import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
+import type { QLayer } from '../../ops/quantized-op-types.js';
+import { quantizedOp } from '../../ops/quantized-ops.js';
+import { type CommentText, comment, generatedHeader } from '../render.js';
+import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
 
 /** The program's entry file name; the runtime kernels sit next to it under `runtime/`. */
 export const PROGRAM_FILE = 'model.ts';
@@ -49,7 +53,7 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
   const outputOffset = layout.layers[layout.layers.length - 1].output;
   const { min, max } = DTYPE_RANGE[first.dtype];
   return [
-    generatedHeader({ name: commentText(q.name), hash: q.hash }, commentText(command), [`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
+    generatedHeader(q, command, [comment`AssemblyScript program (${simd ? 'SIMD' : 'scalar'} kernels); compiled in memory, not written out.`]),
     ...importLines,
     '',
     `export const INPUT_FEATURES: i32 = ${first.features};`,
@@ -90,56 +94,19 @@ interface KernelCall {
   file: string;
   kernel: string;
   code: string;
-  comment: string;
+  comment: CommentText;
 }
 
-function renderLayer(layer: QLayer, index: number, a: LayerAddresses, simd: boolean, workspace: number): KernelCall {
-  const comment = `layers[${index}] ${commentText(layer.name)}: ${layer.op} ${describe(layer.input)} → ${describe(layer.output)}`;
-  const outWide = layer.output.dtype === 'int16';
-  const call = (file: string, kernel: string, args: (number | boolean | string)[]): KernelCall => ({
+/** One layer's kernel call, as its op places it (compiler/ops/<op>/, `wasm.call`). */
+function renderLayer(layer: QLayer, index: number, at: WasmLayerAddresses, simd: boolean, workspace: number): KernelCall {
+  const def = quantizedOp(layer);
+  const { file, kernel, args } = def.wasm.call(layer, def.prepare(layer), at, { simd, workspace });
+  return {
     file,
     kernel,
-    comment,
-    code: `${kernel}(${args.map(String).join(', ')});`,
-  });
-  switch (layer.op) {
-    case 'fully_connected': {
-      const file = simd ? 'dense-simd' : 'dense-scalar';
-      const suffix = simd ? 'Simd' : 'Scalar';
-      const sizes = [layer.inFeatures, layer.outFeatures];
-      const tail = [layer.output.zeroPoint, layer.activationMin, layer.activationMax, outWide];
-      if (layer.input.dtype === 'int16') return call(file, `denseS16${suffix}`, [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, ...sizes, ...tail]);
-      if (simd) {
-        const leftShifts = layer.shift.some((s) => s > 0);
-        const unroundedChannels = layer.shift.some((s) => s >= 0);
-        const args = [a.input, a.output, workspace, a.weights, a.bias, a.multiplier, a.leftFactor, a.rightFactor, ...sizes, layer.input.zeroPoint, ...tail, leftShifts, unroundedChannels];
-        return call(file, 'denseS8Simd', args);
-      }
-      return call(file, 'denseS8Scalar', [a.input, a.output, a.weights, a.bias, a.multiplier, a.shift, ...sizes, layer.input.zeroPoint, ...tail]);
-    }
-    case 'leaky_relu': {
-      const { min, max } = DTYPE_RANGE[layer.output.dtype];
-      return call('elementwise', 'leakyRelu', [
-        a.input,
-        a.output,
-        layer.input.features,
-        layer.input.dtype === 'int16',
-        outWide,
-        layer.input.zeroPoint,
-        layer.output.zeroPoint,
-        i32(layer.multiplierIdentity),
-        layer.shiftIdentity,
-        i32(layer.multiplierAlpha),
-        layer.shiftAlpha,
-        min,
-        max,
-      ]);
-    }
-    case 'lut':
-      return call('elementwise', layer.input.dtype === 'int16' ? 'lookupS16' : 'lookupS8', [a.input, a.output, layer.input.features, a.table]);
-    case 'softmax':
-      return call('softmax', 'softmaxS8', [a.input, a.output, layer.input.features, a.table]);
-  }
+    comment: comment`layers[${index}] '${layer.name}': ${layer.op} ${describe(layer.input)} -> ${describe(layer.output)}`,
+    code: `${kernel}(${args.map((a) => (typeof a === 'number' ? i32(a) : String(a))).join(', ')});`,
+  };
 }
 
 function describe(t: QTensor): string {

@@ -1,0 +1,39 @@
+/** FULLY_CONNECTED: int8 weights, int32 (int8 input) or 64-bit (int16 input) accumulation, per-channel requantization, fused ReLU/ReLU6 clamp. */
+import type { QuantizedOpDefinition } from '../op-definition.js';
+import { checkFullyConnected } from './check.js';
+import { FULLY_CONNECTED_KERNELS, fullyConnectedProbe, fullyConnectedTerms, fullyConnectedVariant } from './cost.js';
+import { parseFullyConnected } from './ir.js';
+import { lowerFullyConnected } from './lower.js';
+import { prepareFullyConnected } from './prepare.js';
+import { fullyConnected as reference } from './reference.js';
+import { fullyConnectedCall, fullyConnectedConstants, fullyConnectedDetail, fullyConnectedParams } from './render-c.js';
+import { fullyConnectedWasmCall, fullyConnectedWasmConstants, fullyConnectedWorkspaceBytes } from './render-wasm.js';
+import { fullyConnectedForward } from './stage.js';
+
+export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
+  op: 'fully_connected',
+  parse: parseFullyConnected,
+  stageForward: fullyConnectedForward,
+  stageOutFeatures: (stage) => stage.outFeatures,
+  dtypes: 'any',
+  fixedOutput: () => null,
+  lower: lowerFullyConnected,
+  checkLowered: checkFullyConnected,
+  reference,
+  prepare: prepareFullyConnected,
+  deviceConstants: fullyConnectedConstants,
+  c: {
+    call: fullyConnectedCall,
+    params: fullyConnectedParams,
+    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_vector_host.h'], detail: fullyConnectedDetail },
+  wasm: { workspaceBytes: fullyConnectedWorkspaceBytes, constants: fullyConnectedWasmConstants, call: fullyConnectedWasmCall },
+  cost: {
+    kernels: FULLY_CONNECTED_KERNELS,
+    variant: fullyConnectedVariant,
+    terms: fullyConnectedTerms,
+    macs: (layer) => layer.inFeatures * layer.outFeatures,
+    parameters: (layer) => layer.weights.length + layer.bias.length,
+    shape: (layer) => `${layer.inFeatures}→${layer.outFeatures}`,
+    probe: fullyConnectedProbe,
+  },
+};

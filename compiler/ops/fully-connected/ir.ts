@@ -1,0 +1,64 @@
+import type { JsonReader } from '../../io/json-reader.js';
+import { INT32_MAX, INT32_MIN } from '../fixed-point.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../fused-activation.js';
+import { DTYPE_RANGE, type LayerBase, type LayerFields, type Unhashed } from '../op-types.js';
+import { SHIFT } from '../parse-fields.js';
+
+/**
+ * y = clamp(MBQM(bias + Σ (x − inZeroPoint)·w, multiplier, shift) + outZeroPoint, activationMin, activationMax).
+ * int8 input: int32 accumulator and 32-bit MBQM; int16 input (zeroPoint 0): 64-bit accumulator and
+ * TFLite's 64-bit MBQM. Weights int8 symmetric in [−127, 127], row-major [outFeatures][inFeatures].
+ */
+export interface FullyConnectedLayer extends LayerBase {
+  op: 'fully_connected';
+  inFeatures: number;
+  outFeatures: number;
+  weightGranularity: 'per_channel' | 'per_tensor';
+  /** Per output channel (per_tensor repeats one value); bias scale = input.scale · weightScales[c]. */
+  weightScales: number[];
+  weights: number[];
+  /** int32 for int8 input; for int16 input a 64-bit value with |bias| < 2^47. */
+  bias: number[];
+  /** Per output channel: M = input.scale · weightScales[c] / output.scale ≈ multiplier · 2^(shift − 31). */
+  multiplier: number[];
+  shift: number[];
+  activation: FusedActivation;
+  activationMin: number;
+  activationMax: number;
+}
+
+/** Largest |bias| and |accumulator| the 64-bit MBQM of the 16x8 path is defined for. */
+export const INT16_ACC_LIMIT = 2 ** 47 - 1;
+
+/** The 16x8 kernel's 64-bit MBQM takes shifts up to 7 (a left shift of 8 could overflow its accumulator). */
+export const INT16_INPUT_MAX_SHIFT = 7;
+
+type Json = Record<string, unknown>;
+
+export function parseFullyConnected(r: JsonReader, l: Json, path: string, base: LayerFields): Unhashed<FullyConnectedLayer> {
+  const inFeatures = r.number(l, 'inFeatures', path, { integer: true, min: 1 });
+  const outFeatures = r.number(l, 'outFeatures', path, { integer: true, min: 1 });
+  if (base.input.features !== inFeatures) r.fail(`${path}.inFeatures`, `is ${inFeatures}, but input.features is ${base.input.features}`);
+  if (base.output.features !== outFeatures) r.fail(`${path}.outFeatures`, `is ${outFeatures}, but output.features is ${base.output.features}`);
+  const wide = base.input.dtype === 'int16';
+  const biasLimit = wide ? INT16_ACC_LIMIT : INT32_MAX;
+  const range = DTYPE_RANGE[base.output.dtype];
+  const activationMin = r.number(l, 'activationMin', path, { integer: true, min: range.min, max: range.max });
+  const activationMax = r.number(l, 'activationMax', path, { integer: true, min: activationMin, max: range.max });
+  const shift = r.numbers(l, 'shift', path, outFeatures, wide ? { integer: true, min: -31, max: INT16_INPUT_MAX_SHIFT } : SHIFT);
+  return {
+    op: 'fully_connected',
+    ...base,
+    inFeatures,
+    outFeatures,
+    weightGranularity: r.string(l, 'weightGranularity', path, ['per_channel', 'per_tensor'] as const),
+    weightScales: r.numbers(l, 'weightScales', path, outFeatures, { min: Number.MIN_VALUE }),
+    weights: r.numbers(l, 'weights', path, inFeatures * outFeatures, { integer: true, min: -127, max: 127 }),
+    bias: r.numbers(l, 'bias', path, outFeatures, { integer: true, min: wide ? -biasLimit : INT32_MIN, max: biasLimit }),
+    multiplier: r.numbers(l, 'multiplier', path, outFeatures, { integer: true, min: 0, max: INT32_MAX }),
+    shift,
+    activation: r.string(l, 'activation', path, FUSED_ACTIVATIONS),
+    activationMin,
+    activationMax,
+  };
+}

@@ -1,0 +1,39 @@
+/** LEAKY_RELU (and a ReLU that has nothing to fuse into, alpha 0): requantize x − zp by the identity or the alpha multiplier. */
+import { checkIntegers } from '../check-integers.js';
+import { ELEMENTWISE_KERNEL, elementwiseTerms } from '../elementwise-cost.js';
+import type { QuantizedOpDefinition } from '../op-definition.js';
+import { parseLeakyRelu } from './ir.js';
+import { lowerLeakyRelu } from './lower.js';
+import { prepareLeakyRelu } from './prepare.js';
+import { leakyRelu as reference } from './reference.js';
+import { leakyReluCall, leakyReluParams, leakyReluWasmCall } from './render.js';
+import { leakyReluForward } from './stage.js';
+
+export const leakyRelu: QuantizedOpDefinition<'leaky_relu'> = {
+  op: 'leaky_relu',
+  parse: parseLeakyRelu,
+  stageForward: leakyReluForward,
+  stageOutFeatures: (stage) => stage.features,
+  dtypes: 'any',
+  fixedOutput: () => null,
+  lower: lowerLeakyRelu,
+  checkLowered: (layer, where) => {
+    checkIntegers(where, 'multiplierIdentity', [layer.multiplierIdentity]);
+    checkIntegers(where, 'multiplierAlpha', [layer.multiplierAlpha]);
+  },
+  reference,
+  prepare: prepareLeakyRelu,
+  deviceConstants: () => [],
+  c: { call: leakyReluCall, params: leakyReluParams, kernelFiles: ['firmnet_leaky_relu.c'], detail: (layer) => `alpha ${layer.alpha}, ${layer.input.features} features` },
+  wasm: { workspaceBytes: () => 0, constants: () => [], call: leakyReluWasmCall },
+  cost: {
+    kernels: { leaky_relu: ELEMENTWISE_KERNEL },
+    variant: () => 'leaky_relu',
+    terms: elementwiseTerms,
+    macs: () => 0,
+    parameters: () => 0,
+    shape: (layer) => `${layer.input.features}`,
+    // Slope 0.1 on an unchanged tensor: the output keeps the input's quantization.
+    probe: (_variant, features) => ({ stage: { op: 'leaky_relu', name: 'probe', sourceLayers: [], features, alpha: 0.1 }, inputDtype: 'int8', output: 'input' }),
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * Everything firmnet knows about one IR op, as the members of one object: the IR fields and their
+ * validation, the float stage it is lowered from and its forward pass for calibration, the lowering,
+ * the golden reference, the one prepare step every backend consumes (TFLite Micro's `*_common`
+ * idea), the constant data on the device, the C and WebAssembly kernel calls, and the cycle model's
+ * terms and probe. The registry (quantized-ops.ts) requires every member of every op, so an op that
+ * forgets one does not compile.
+ */
+import type { JsonReader } from '../io/json-reader.js';
+import type { Rng } from '../rng.js';
+import type { ConstantBytes, FixedParams, LayerFields, QDtype, Unhashed } from './op-types.js';
+import type { QArray } from './q-array.js';
+import type { LayerOf, PreparedOf, QOp, StageOf, VariantOf } from './quantized-op-types.js';
+
+type Json = Record<string, unknown>;
+
+export interface QuantizedOpDefinition<K extends QOp> {
+  readonly op: K;
+
+  /** Reads and checks the op's own fields of an IR layer (the common fields are read already); every message names the field. */
+  parse(r: JsonReader, json: Json, path: string, base: LayerFields): Unhashed<LayerOf<K>>;
+
+  /** Calibration: the folded float stage on a batch (rows × features), in float32 like the float model. */
+  stageForward(stage: StageOf<K>, x: Float32Array, rows: number): Float32Array;
+  stageOutFeatures(stage: StageOf<K>): number;
+  /** The dtypes its input and output may take: any, int8 only, or the same width on both sides. */
+  dtypes: 'any' | 'int8' | 'same';
+  /** Output parameters the op fixes instead of calibrating (probabilities), or null. */
+  fixedOutput(stage: StageOf<K>, dtype: QDtype): FixedParams | null;
+  /** The IR layer for a stage, given its quantized input and output tensors (in `base`). */
+  lower(stage: StageOf<K>, base: LayerFields, options: LowerOptions): Unhashed<LayerOf<K>>;
+  /** The last check before the IR is sealed: every integer finite, every scale usable; names the layer (`where`) and the field. */
+  checkLowered(layer: Unhashed<LayerOf<K>>, where: string): void;
+
+  /** The golden reference: the arithmetic every backend reproduces bit for bit. */
+  reference(layer: Unhashed<LayerOf<K>>, input: QArray, rows: number): QArray;
+  /** Every integer the backends and the simulator derive from the layer, computed once. */
+  prepare(layer: Unhashed<LayerOf<K>>): PreparedOf<K>;
+  /** The layer's constant arrays on the device (flash), in the order the C emitter writes them; the simulator counts the same bytes. */
+  deviceConstants(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>): DeviceConstant[];
+
+  c: {
+    /** The kernel call: `<kernel>(<args>);`. */
+    call(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>): CKernelCall;
+    /** The layer's params struct, or null when the kernel takes its arguments directly. */
+    params(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>): CParams | null;
+    /** The op's own kernel files under runtime/c/ (sources and the headers only they include). */
+    kernelFiles: readonly string[];
+    /** What the layer is, for the comments: `64 -> 32, fused relu, clamp [-128, 127], per-channel weights`. */
+    detail(layer: Unhashed<LayerOf<K>>): string;
+  };
+
+  wasm: {
+    /** Workspace bytes the layer's kernel needs besides the arena (the SIMD dense kernel's widened input). */
+    workspaceBytes(layer: Unhashed<LayerOf<K>>, simd: boolean): number;
+    /** The constant arrays of the module's memory, in placement order; `label` names the layer in messages. */
+    constants(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>, simd: boolean, label: string): WasmConstant[];
+    /** The runtime kernel call, given where the layer's tensors and constants are. */
+    call(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>, at: WasmLayerAddresses, context: { simd: boolean; workspace: number }): WasmKernelCall;
+  };
+
+  cost: {
+    /** Every kernel variant of the op the cycle model profiles. */
+    kernels: Record<VariantOf<K>, KernelProfileSpec>;
+    variant(layer: Unhashed<LayerOf<K>>): VariantOf<K>;
+    /** Values of the variant's terms for one inference (batch 1). */
+    terms(layer: Unhashed<LayerOf<K>>): Record<string, number>;
+    macs(layer: Unhashed<LayerOf<K>>): number;
+    /** Trained parameters the layer holds (weights and biases). */
+    parameters(layer: Unhashed<LayerOf<K>>): number;
+    /** Its shape for reports: `64→32`, or the feature count. */
+    shape(layer: Unhashed<LayerOf<K>>): string;
+    /** A stage of the variant at a shape, with seeded random parameters, for measuring its instruction counts. */
+    probe(variant: VariantOf<K>, inFeatures: number, outFeatures: number, rng: Rng): ProbeSpec<K>;
+  };
+}
+
+export interface LowerOptions {
+  /** Per-output-channel weight scales (else one per tensor). */
+  perChannel: boolean;
+}
+
+/** Element types of device constants, as the C arrays spell them (`int8` → `int8_t`). */
+export type DeviceElement = 'int8' | 'int16' | 'uint16' | 'int32' | 'int64';
+
+export const ELEMENT_BYTES: Record<DeviceElement, number> = { int8: 1, int16: 2, uint16: 2, int32: 4, int64: 8 };
+
+/** One constant array of a layer on the device: the C emitter writes `static const <element>_t <prefix>_<stem><index>[]`. */
+export interface DeviceConstant {
+  /** What it counts as in the flash report. */
+  kind: keyof ConstantBytes;
+  stem: string;
+  element: DeviceElement;
+  values: ArrayLike<number>;
+  /** What it holds (firmnet's own words; the emitter escapes it like every comment). */
+  comment: string;
+  /** Byte alignment, for arrays a kernel reads in words. */
+  alignBytes?: number;
+  /** How the length is written, e.g. `64 * 32` to show a weight matrix's shape. */
+  lengthText?: string;
+}
+
+/** A C kernel argument: the params struct's address, the tensors, a constant array (by stem), or an integer. */
+export type CArgument = 'params' | 'input' | 'output' | { array: string } | number;
+
+export interface CKernelCall {
+  kernel: string;
+  args: CArgument[];
+}
+
+/** A params struct `static const <type> <prefix>_l<index>`: int32 fields, or a constant array (by stem). */
+export interface CParams {
+  type: string;
+  fields: [string, number | { array: string }][];
+}
+
+/** One constant array of the WebAssembly module; `slot` is how the call finds its address. */
+export interface WasmConstant {
+  slot: string;
+  /** Appended to the layer's label: `layers[0].weights`. */
+  label: string;
+  bytes: Uint8Array;
+}
+
+export interface WasmLayerAddresses {
+  input: number;
+  output: number;
+  /** Address of each constant by slot. */
+  constants: Record<string, number>;
+}
+
+/** A call of an AssemblyScript runtime kernel (runtime/<file>.ts) with integer and boolean immediates. */
+export interface WasmKernelCall {
+  file: string;
+  kernel: string;
+  args: (number | boolean)[];
+}
+
+export interface KernelProfileSpec {
+  /** The shape quantities the kernel's instruction count is linear in (firmware-sim/cycle-model.ts). */
+  terms: readonly string[];
+  /** Shapes the instruction profile is fitted on, and shapes it is validated on (scripts/measure-instruction-profile.ts). */
+  calibrationShapes: number[][];
+  heldOutShapes: number[][];
+}
+
+/** A probe stage and its tensors: the input's dtype, and the output's dtype and float range, or the input tensor itself. */
+export interface ProbeSpec<K extends QOp> {
+  stage: StageOf<K>;
+  inputDtype: QDtype;
+  output: { dtype: QDtype; range: { min: number; max: number } } | 'input';
+}
+
+/** The address of a layer's constant in the module's memory (a missing slot is an op's internal error). */
+export function wasmAddress(at: WasmLayerAddresses, slot: string): number {
+  const address = at.constants[slot];
+  if (address === undefined) throw new Error(`internal: no WebAssembly constant '${slot}' was placed`);
+  return address;
+}

@@ -1,0 +1,131 @@
+/*
+ * firmnet's C99 kernels: the one header a firmware project includes (a generated <name>.h includes
+ * it). The kernels implement docs/quantized-ir.md exactly as the golden reference (compiler/reference/)
+ * does (TFLite double rounding, int32 wrapping where the reference wraps) and contain no model data,
+ * no float, no allocation, no recursion and no VLA. The sources are the same for every model, so a
+ * project with several models compiles one copy; only the generated header comment differs.
+ *
+ * Every kernel reads like CMSIS-NN's: the dtypes in its name, the sizes, offsets, clamp bounds and
+ * constant arrays in a params struct, then the input and the output. One source file per op:
+ * firmnet_dense.c (its dot products in one file per instruction set, picked by firmnet_dense_dot.h),
+ * firmnet_leaky_relu.c, firmnet_lut.c, firmnet_softmax.c; firmnet_fixed_point.h and
+ * firmnet_fixed_point.c hold the shared requantization arithmetic.
+ *
+ * Portability assumptions (true for GCC, Clang, Arm Compiler 6 and IAR): `>>` of a negative signed
+ * integer is an arithmetic shift, and converting an out-of-range integer to a signed type wraps modulo
+ * 2^N. Nothing relies on signed overflow: wrapping sums are done in uint32_t.
+ */
+#ifndef FIRMNET_KERNELS_H
+#define FIRMNET_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Alignment of the weight arrays and of the arena. Define it yourself for a compiler without GNU attributes. */
+#ifndef FIRMNET_ALIGN
+#if defined(__GNUC__) || defined(__clang__)
+#define FIRMNET_ALIGN(bytes) __attribute__((aligned(bytes)))
+#else
+#define FIRMNET_ALIGN(bytes)
+#endif
+#endif
+
+/* Extra attributes for the constant model data, e.g. __attribute__((section(".qspi_rodata"))). */
+#ifndef FIRMNET_WEIGHT_ATTRIBUTES
+#define FIRMNET_WEIGHT_ATTRIBUTES
+#endif
+
+/* Extra attributes for the activation arena, e.g. __attribute__((section(".dtcm_bss"))). */
+#ifndef FIRMNET_ARENA_ATTRIBUTES
+#define FIRMNET_ARENA_ATTRIBUTES
+#endif
+
+/* Runs after each layer inside <name>_invoke (profiling, tracing); a no-op unless you define it. */
+#ifndef FIRMNET_AFTER_LAYER
+#define FIRMNET_AFTER_LAYER(layer_index) ((void)0)
+#endif
+
+/*
+ * fully_connected, int8 input:
+ *   acc = bias[c] + sum_i input[i] * weights[c][i]   (int32, wrapping)
+ *   output[c] = clamp(MBQM(acc, multiplier[c], shift[c]) + output_offset, activation_min, activation_max)
+ * The generator folds the input zero point into the bias (bias[c] - zero_point * sum_i weights[c][i]),
+ * which gives the reference's bias + sum_i (input[i] - zero_point) * weights[c][i] exactly.
+ */
+typedef struct {
+    int32_t in_features;
+    int32_t out_features;
+    int32_t output_offset;  /* the output zero point */
+    int32_t activation_min; /* fused ReLU / ReLU6 bounds, in output codes */
+    int32_t activation_max;
+    const int8_t *weights;     /* [out_features][in_features], int8 in [-127, 127] */
+    const int32_t *bias;       /* [out_features], input zero point folded in */
+    const int32_t *multiplier; /* [out_features], Q31 significand */
+    const int8_t *shift;       /* [out_features], power-of-two exponent in [-31, 30] */
+} firmnet_dense_s8_params;
+
+/*
+ * fully_connected, int16 input (zero point 0), TFLite 16x8:
+ *   acc = bias[c] + sum_i input[i] * weights[c][i]   (int64)
+ *   output[c] = clamp(MBQM64(acc, multiplier[c], shift[c]) + output_offset, activation_min, activation_max)
+ */
+typedef struct {
+    int32_t in_features;
+    int32_t out_features;
+    int32_t output_offset;
+    int32_t activation_min;
+    int32_t activation_max;
+    const int8_t *weights;
+    const int64_t *bias; /* |bias| < 2^47 */
+    const int32_t *multiplier;
+    const int8_t *shift; /* in [-31, 7] */
+} firmnet_dense_s16_params;
+
+/* TFLite LEAKY_RELU: v = x + input_offset; y = MBQM(v, v >= 0 ? identity : alpha) + output_offset, clamped to the dtype. */
+typedef struct {
+    int32_t features;
+    int32_t input_offset;  /* minus the input zero point */
+    int32_t output_offset; /* the output zero point */
+    int32_t multiplier_identity;
+    int32_t shift_identity;
+    int32_t multiplier_alpha;
+    int32_t shift_alpha;
+} firmnet_leaky_relu_params;
+
+/* lut, int8: output[i] = table[input[i] + 128] (sigmoid, tanh, GELU; the table is built from the IR). */
+typedef struct {
+    int32_t features;
+    const int8_t *table; /* 256 entries */
+} firmnet_lut_s8_params;
+
+/* lut, int16: 513 knots at x = (j - 256) * 128, linear interpolation in int32. */
+typedef struct {
+    int32_t features;
+    const int16_t *table; /* 513 entries */
+} firmnet_lut_s16_params;
+
+/* softmax, int8 in, output scale 1/256 and zero point -128: exp table on (max - x), one integer division per value. */
+typedef struct {
+    int32_t features;          /* at most 65536, so the sum of the exp values fits 32 bits */
+    const uint16_t *exp_table; /* 256 entries, exp_table[d] = round(2^15 * exp(-d * input scale)), exp_table[0] = 32768 */
+} firmnet_softmax_s8_params;
+
+/* Kernel names carry the dtypes: _s8 is int8 in and out, _s8_s16 int8 in / int16 out, and so on. Input and output must not overlap. */
+void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output);
+void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output);
+void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *input, int16_t *output);
+void firmnet_dense_s16_s8(const firmnet_dense_s16_params *params, const int16_t *input, int8_t *output);
+void firmnet_leaky_relu_s8(const firmnet_leaky_relu_params *params, const int8_t *input, int8_t *output);
+void firmnet_leaky_relu_s16(const firmnet_leaky_relu_params *params, const int16_t *input, int16_t *output);
+void firmnet_lut_s8(const firmnet_lut_s8_params *params, const int8_t *input, int8_t *output);
+void firmnet_lut_s16(const firmnet_lut_s16_params *params, const int16_t *input, int16_t *output);
+void firmnet_softmax_s8(const firmnet_softmax_s8_params *params, const int8_t *input, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FIRMNET_KERNELS_H */

@@ -1,0 +1,63 @@
+/**
+ * firmnet_dense_dot.h picks one dense dot-product rendering per target with the preprocessor
+ * (docs/c-backend.md, "Dense-layer inner loops"): the headers the compiler actually includes for
+ * firmnet_dense.c (gcc -MM), for the host and for every target core, with the flags that switch a
+ * rendering off. test/c/on-target.test.ts runs each rendering; this pins which one each build gets.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { KERNEL_DIR } from '../../compiler/emit/c/kernel-sources.js';
+import { findToolchain } from '../../firmware-sim/measure-image.js';
+import { loadCores } from '../../firmware-sim/targets.js';
+
+const run = promisify(execFile);
+
+type Rendering = 'vector_host' | 'armv7em_dsp' | 'armv6m' | 'portable';
+
+/** The rendering each core in firmware-sim/targets/cores/ must compile; a new core needs an entry. */
+const CORE_RENDERING: Record<string, Rendering> = {
+  'cortex-m0plus': 'armv6m',
+  'cortex-m4f': 'armv7em_dsp',
+  'cortex-m7': 'armv7em_dsp',
+  'cortex-m33': 'armv7em_dsp',
+  rv32imc: 'portable',
+};
+
+/** The dot-product headers gcc includes for firmnet_dense.c with these flags. */
+async function renderingsOf(compiler: string, flags: string[]): Promise<string[]> {
+  const { stdout } = await run(compiler, ['-std=c99', ...flags, '-MM', join(KERNEL_DIR, 'firmnet_dense.c')]);
+  return [...stdout.matchAll(/firmnet_dense_dot_(\w+)\.h/g)].map((m) => m[1]);
+}
+
+describe('host builds', () => {
+  it('a vector host compiles the index loops; -DFIRMNET_PORTABLE_LOOPS the pointer loops', async () => {
+    expect(await renderingsOf('gcc', [])).toEqual(['vector_host']);
+    expect(await renderingsOf('gcc', ['-DFIRMNET_PORTABLE_LOOPS'])).toEqual(['portable']);
+  });
+});
+
+const cores = loadCores();
+
+it('every target core has an expected rendering', () => {
+  expect(Object.keys(CORE_RENDERING).sort()).toEqual(cores.map((c) => c.id).sort());
+});
+
+for (const core of cores) {
+  describe.skipIf(findToolchain(core) === null)(`${core.id} (${core.build.compiler})`, () => {
+    it(`compiles the ${CORE_RENDERING[core.id]} rendering and no other`, async () => {
+      expect(await renderingsOf(core.build.compiler, core.build.flags)).toEqual([CORE_RENDERING[core.id]]);
+    });
+  });
+}
+
+const arm = cores.find((c) => c.id === 'cortex-m4f');
+describe.skipIf(!arm || findToolchain(arm) === null)('Arm builds without the DSP rendering\'s preconditions', () => {
+  it('-mno-unaligned-access, big-endian and Cortex-M3 get the portable loops', async () => {
+    const compiler = arm!.build.compiler;
+    expect(await renderingsOf(compiler, [...arm!.build.flags, '-mno-unaligned-access'])).toEqual(['portable']);
+    expect(await renderingsOf(compiler, [...arm!.build.flags, '-mbig-endian'])).toEqual(['portable']);
+    expect(await renderingsOf(compiler, ['-mcpu=cortex-m3', '-mthumb'])).toEqual(['portable']);
+  });
+});

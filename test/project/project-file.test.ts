@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkProjectFiles, loadProject } from '../../compiler/project/project-file.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'firmnet-project-'));
+const TRAIN = resolve('models/data/iris/train.csv');
+const TEST = resolve('models/data/iris/test.csv');
+
+function project(fields: Record<string, unknown>, data: Record<string, unknown> = {}): string {
+  const file = join(dir, 'project.json');
+  writeFileSync(file, JSON.stringify({ name: 'iris', task: 'multiclass', data: { train: TRAIN, test: TEST, ...data }, ...fields }));
+  return file;
+}
+
+function csv(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('project file validation, before anything runs', () => {
+  it('accepts the valid project', () => {
+    const file = project({ targets: ['nrf52840', { target: 'cortex-m4f', clockHz: 80e6 }], maxDrop: 1 });
+    expect(() => checkProjectFiles(loadProject(file))).not.toThrow();
+  });
+
+  it('names an unknown target, and a core without its clock, by field', () => {
+    const unknown = project({ targets: ['stm32l4r5', 'nrf5284'] });
+    expectFirmnetError(() => loadProject(unknown), 'BAD_PROJECT_FILE', `${unknown}: targets[1]: unknown target 'nrf5284'; boards: `);
+    const core = project({ targets: [{ target: 'cortex-m4f' }] });
+    expectFirmnetError(() => loadProject(core), 'BAD_PROJECT_FILE', `${core}: targets[0]: target 'cortex-m4f' is a core, not a board: give its clock with clockHz`);
+  });
+
+  it('needs test data for maxDrop', () => {
+    const file = project({ maxDrop: 0.5 }, { test: undefined });
+    expectFirmnetError(() => checkProjectFiles(loadProject(file)), 'BAD_PROJECT_FILE', `${file}: maxDrop: the accuracy drop is measured on labelled test data; give data.test (or --test)`);
+  });
+
+  it('checks the training data has the label and the test and calibration data the features, naming the field', () => {
+    const noLabel = project({}, { label: 'species' });
+    expectFirmnetError(() => checkProjectFiles(loadProject(noLabel)), 'BAD_CSV', `${noLabel}: data.train: ${TRAIN} has no label column 'species'`);
+    const otherColumns = csv('other.csv', 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width,label\n1,2,3,4,0\n');
+    const test = project({}, { test: otherColumns });
+    expectFirmnetError(() => checkProjectFiles(loadProject(test)), 'BAD_CSV', `${test}: data.test: ${otherColumns} has no feature column 'petal_width_cm'`);
+    const calibration = project({}, { calibration: otherColumns });
+    expectFirmnetError(() => checkProjectFiles(loadProject(calibration)), 'BAD_CSV', `${calibration}: data.calibration: ${otherColumns} has no feature column 'petal_width_cm'`);
+  });
+
+  it('reads every cell of the test and calibration data', () => {
+    const header = 'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,label';
+    const badCell = csv('bad-cell.csv', `${header}\n1,2,3,4,0\n1,2,0x3,4,1\n`);
+    const file = project({}, { test: badCell });
+    expectFirmnetError(() => checkProjectFiles(loadProject(file)), 'BAD_CSV', `${file}: data.test: ${badCell} line 3, column 'petal_length_cm' (column 3): '0x3' is not a number`);
+    const noLabel = csv('unlabelled.csv', `${header}\n1,2,3,4,\n`);
+    const missing = project({}, { test: noLabel });
+    expectFirmnetError(() => checkProjectFiles(loadProject(missing)), 'BAD_CSV', `${missing}: data.test: ${noLabel} line 2, column 'label' (column 5): missing label`);
+    // Calibration data needs no label column.
+    const features = csv('features.csv', 'petal_width_cm,petal_length_cm,sepal_width_cm,sepal_length_cm\n1,2,3,4\n');
+    expect(() => checkProjectFiles(loadProject(project({}, { calibration: features })))).not.toThrow();
+  });
+});
