@@ -5,8 +5,8 @@
  * opsets, metadata), encode again. Byte level: flips, truncations and inserted runs in the encoded
  * file. Then import, calibrate on rows with the imported feature names, quantize and emit.
  */
-import { METADATA_KEYS } from '../../../compiler/export/onnx.js';
-import { type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto, onnx } from '../../../compiler/import/onnx-proto.js';
+import { METADATA_KEYS } from '../../../compiler/onnx/firmnet-metadata.js';
+import { type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto, onnx } from '../../../compiler/onnx/onnx-proto.js';
 import type { Rng } from '../../../compiler/rng.js';
 import { between, chance, pick, weighted } from '../mutate/choose.js';
 import { mutateBytes } from '../mutate/bytes.js';
