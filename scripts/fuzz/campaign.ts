@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkWithCli } from './cli-check.js';
-import { classify } from './classify.js';
+import { FAILING, classify } from './classify.js';
 import { Findings, classFileName } from './findings.js';
 import type { FuzzCase, Kind } from './fuzz-case.js';
 import { generateCase } from './generate/index.js';
@@ -133,7 +133,7 @@ function hashCase(h: ReturnType<typeof createHash>, c: FuzzCase): void {
 
 function progressLine(f: Findings, done: number, total: number, started: number): string {
   const seconds = (performance.now() - started) / 1000;
-  const bad = (['crash', 'hang', 'oom', 'wrong-exit', 'stack-trace'] as const).map((k) => `${k} ${f.total(k)}`).join(', ');
+  const bad = FAILING.map((k) => `${k} ${f.total(k)}`).join(', ');
   return `${done}/${total} cases, ${seconds.toFixed(0)} s (${((seconds * 1000) / done).toFixed(0)} ms/case): ${bad}`;
 }
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Rng } from '../../compiler/rng.js';
-import type { FuzzCase, OutputSample, Step } from './fuzz-case.js';
+import type { FuzzCase, OutputSample, Step, StepResult } from './fuzz-case.js';
 import { expandArgs } from './fuzz-case.js';
 
 export function writeCaseFiles(c: FuzzCase, dir: string): void {
@@ -71,4 +71,49 @@ export function generatedSources(c: FuzzCase, dir: string): OutputSample[] {
   };
   visit(dir, 0);
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** A write in progress: writeFileAtomic's temporary file, or a build's staging folder. */
+const IN_PROGRESS = /^\..+\.\d+\.tmp$|^\.firmnet-staging$/;
+
+/**
+ * What the case's commands left half-written: a temporary file or staging folder that outlived its
+ * command, and the `--out` of a refused command (other than `build`, whose out folder may hold an
+ * earlier build's set) that exists with content. A refused file must leave nothing behind.
+ */
+export function halfWrittenOutputs(c: FuzzCase, dir: string, refused: StepResult | null): string[] {
+  const inputs = new Set(c.files.map((f) => f.path));
+  const found: string[] = [];
+  walk(dir, dir, 0, (rel, st) => {
+    if (!inputs.has(rel) && IN_PROGRESS.test(rel.split('/').pop()!)) found.push(`${rel} (${st.isDirectory() ? 'a folder' : `${st.size} bytes`}) outlived its command`);
+  });
+  if (refused && refused.argv[0] !== 'build') {
+    const at = refused.argv.indexOf('--out');
+    const out = at >= 0 ? refused.argv[at + 1] : undefined;
+    if (out !== undefined && !inputs.has(out)) {
+      const st = lstatSync(join(dir, out), { throwIfNoEntry: false });
+      let files = 0;
+      if (st?.isDirectory()) walk(join(dir, out), dir, 0, (_, s) => void (s.isFile() && files++));
+      if (st?.isFile()) found.push(`\`${refused.argv[0]}\` exited ${refused.exitCode} but wrote ${out} (${st.size} bytes)`);
+      else if (files > 0) found.push(`\`${refused.argv[0]}\` exited ${refused.exitCode} but wrote ${files} file(s) in ${out}/`);
+    }
+  }
+  return found;
+}
+
+function walk(d: string, root: string, depth: number, visit: (rel: string, st: ReturnType<typeof lstatSync> & object) => void): void {
+  if (depth > 6) return;
+  let entries: string[];
+  try {
+    entries = readdirSync(d);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const path = join(d, e);
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st) continue;
+    visit(relative(root, path), st);
+    if (st.isDirectory()) walk(path, root, depth + 1, visit);
+  }
 }

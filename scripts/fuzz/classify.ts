@@ -6,11 +6,11 @@ import { basename } from 'node:path';
 import type { FuzzCase, RunResult, StepResult } from './fuzz-case.js';
 import { markerInCCode, terminalControlCharacter } from './output-checks.js';
 
-export const OUTCOMES = ['ok', 'clean', 'unclear', 'bad-output', 'stack-trace', 'wrong-exit', 'crash', 'hang', 'oom'] as const;
+export const OUTCOMES = ['ok', 'clean', 'unclear', 'bad-output', 'stack-trace', 'half-written', 'wrong-exit', 'crash', 'hang', 'oom'] as const;
 export type OutcomeClass = (typeof OUTCOMES)[number];
 
-/** Outcomes that fail the campaign: the issue's "crash / hang / wrong exit code / stack trace on stderr", and running out of memory. */
-export const FAILING: readonly OutcomeClass[] = ['crash', 'hang', 'oom', 'wrong-exit', 'stack-trace'];
+/** Outcomes that fail the campaign: the issue's "crash / hang / wrong exit code / stack trace on stderr", running out of memory, and an output left half-written. */
+export const FAILING: readonly OutcomeClass[] = ['crash', 'hang', 'oom', 'wrong-exit', 'stack-trace', 'half-written'];
 /** Reported with reproducers, failing the campaign only with --strict: escaping and message quality. */
 export const FINDINGS: readonly OutcomeClass[] = ['bad-output', 'unclear'];
 
@@ -110,6 +110,9 @@ export function classify(c: FuzzCase, r: RunResult): Outcome {
   if (traced) {
     const line = (traced.stderr.match(STACK_LINE) ?? traced.stdout.match(STACK_LINE))![0].trim();
     return clean('stack-trace', `\`${command(traced.step)}\` exit ${traced.exitCode} printed a stack trace (${line})`, `stack-trace|${command(traced.step)}|${frameKey(line)}`, traced.step, traced.exitCode);
+  }
+  if (r.leftovers.length > 0) {
+    return clean('half-written', r.leftovers.join('; '), `half-written|${name}|${normalize(r.leftovers[0]).slice(0, 60)}`, i, last.exitCode);
   }
   // The hostile file is read by the first command, which must refuse it.
   if (steps[0].exitCode === 0 && c.mustReject) {

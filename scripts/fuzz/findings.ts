@@ -24,6 +24,8 @@ export class Findings {
   readonly classes = new Map<string, FailureClass>();
   /** Wall-clock milliseconds spent per kind (a case's share of a busy machine, not CPU time). */
   readonly ms = new Map<Kind, number>();
+  /** Cases whose file had to be refused, and how many of them were (exit 2 or 4, clear message or not). */
+  mustReject = { cases: 0, refused: 0 };
   cliCases = 0;
   cliCommands = 0;
   /** Of the real-CLI cases, how many ran their last command with stdout closed. */
@@ -34,6 +36,10 @@ export class Findings {
     const row = this.counts.get(c.kind) ?? new Map<OutcomeClass, number>();
     row.set(outcome.outcome, (row.get(outcome.outcome) ?? 0) + 1);
     this.counts.set(c.kind, row);
+    if (c.mustReject) {
+      this.mustReject.cases++;
+      if (outcome.outcome === 'clean' || outcome.outcome === 'unclear') this.mustReject.refused++;
+    }
     this.keep(c, outcome, 'in-process');
   }
 

@@ -60,7 +60,7 @@ export interface StepResult {
  * stack sampled when the limit hit (empty when the process was inside native code).
  */
 export type RunResult =
-  | { status: 'done'; steps: StepResult[]; outputs: OutputSample[] }
+  | { status: 'done'; steps: StepResult[]; outputs: OutputSample[]; leftovers: string[] }
   | { status: 'timeout'; stack: string[]; steps: StepResult[]; limitMs: number }
   | { status: 'memory'; stack: string[]; steps: StepResult[]; detail: string }
   | { status: 'died'; detail: string; steps: StepResult[] };

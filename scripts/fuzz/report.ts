@@ -24,6 +24,7 @@ export function reportText(result: CampaignResult, options: { seed: number; stri
   const lines = [
     countTableText(result),
     '',
+    `files that had to be refused: ${f.mustReject.cases}, refused: ${f.mustReject.refused}`,
     `real CLI: ${f.cliCases} cases re-run as ${f.cliCommands} \`node bin/firmnet.js\` commands (${f.cliClosedStdout} with stdout closed, as \`| head -1\`); ${[...f.classes.values()].filter((c) => c.source === 'cli').reduce((s, c) => s + c.count, 0)} disagreed or printed a stack trace`,
     `${result.seconds.toFixed(0)} s, ${result.respawns} runner restarts, seed ${options.seed}, case digest ${result.digest.slice(0, 16)}`,
   ];
@@ -63,6 +64,7 @@ export function summaryJson(result: CampaignResult, options: { seed: number; cas
     counts: f.countTable(),
     msPerCase: Object.fromEntries([...f.ms].map(([kind, ms]) => [kind, Math.round(ms / Math.max(1, Object.values(f.countTable()[kind] ?? {}).reduce((a, b) => a + b, 0)))])),
     totals: Object.fromEntries(OUTCOMES.map((o) => [o, f.total(o)])),
+    mustReject: f.mustReject,
     cli: { cases: f.cliCases, commands: f.cliCommands, closedStdout: f.cliClosedStdout },
     failed: f.failed(options.strict),
     classes: f.sortedClasses().map((cls) => ({

@@ -163,7 +163,7 @@ export class RunnerPool {
     if (m.type === 'done' && m.caseId === active.c.id) {
       this.finish(slot);
       if (m.harnessError) active.reject(new Error(`fuzz harness error in case ${active.c.id}: ${m.harnessError}`));
-      else active.resolve({ status: 'done', steps: active.steps, outputs: m.outputs });
+      else active.resolve({ status: 'done', steps: active.steps, outputs: m.outputs, leftovers: m.leftovers });
     }
   }
 

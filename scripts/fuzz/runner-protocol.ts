@@ -6,7 +6,7 @@ export type RunnerRequest = { type: 'run'; case: FuzzCase; dir: string; keep: bo
 export type RunnerReply =
   | { type: 'ready' }
   | { type: 'step'; caseId: string; result: StepResult }
-  | { type: 'done'; caseId: string; outputs: OutputSample[]; harnessError: string | null };
+  | { type: 'done'; caseId: string; outputs: OutputSample[]; leftovers: string[]; harnessError: string | null };
 
 /** The exit code of a runner that an exception escaping a command brought down. */
 export const RUNNER_UNCAUGHT_EXIT = 70;

@@ -7,7 +7,7 @@
 import { rmSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { runCli } from '../../compiler/cli/main.js';
-import { generatedSources, writeCalibrationCsv, writeCaseFiles } from './case-folder.js';
+import { generatedSources, halfWrittenOutputs, writeCalibrationCsv, writeCaseFiles } from './case-folder.js';
 import { type OutputSample, type StepResult, expandArgs } from './fuzz-case.js';
 import { RUNNER_ENV, RUNNER_UNCAUGHT_EXIT, type RunnerReply, type RunnerRequest, type WatchdogMessage, type WatchdogSettings } from './runner-protocol.js';
 
@@ -31,6 +31,7 @@ process.on('disconnect', () => process.exit(0));
 async function runCase({ case: c, dir, keep }: RunnerRequest): Promise<void> {
   let harnessError: string | null = null;
   const home = process.cwd();
+  let refused: StepResult | null = null;
   try {
     writeCaseFiles(c, dir);
     process.chdir(dir);
@@ -45,7 +46,10 @@ async function runCase({ case: c, dir, keep }: RunnerRequest): Promise<void> {
       const result = await captured(i, argv, () => runCli(argv));
       arm({ disarm: c.id });
       send({ type: 'step', caseId: c.id, result });
-      if (result.exitCode !== 0) break;
+      if (result.exitCode !== 0) {
+        refused = result;
+        break;
+      }
     }
   } catch (e) {
     harnessError = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -53,13 +57,15 @@ async function runCase({ case: c, dir, keep }: RunnerRequest): Promise<void> {
     process.chdir(home);
   }
   let outputs: OutputSample[] = [];
+  let leftovers: string[] = [];
   try {
     outputs = generatedSources(c, dir);
+    leftovers = halfWrittenOutputs(c, dir, refused);
   } catch (e) {
     harnessError ??= `reading the generated files: ${(e as Error).message}`;
   }
   if (!keep) rmSync(dir, { recursive: true, force: true });
-  send({ type: 'done', caseId: c.id, outputs, harnessError });
+  send({ type: 'done', caseId: c.id, outputs, leftovers, harnessError });
 }
 
 function arm(m: WatchdogMessage): void {

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseQModelText } from '../../compiler/quantize/qmodel-file.js';
+import { halfWrittenOutputs } from '../../scripts/fuzz/case-folder.js';
 import { classify, messageProblem } from '../../scripts/fuzz/classify.js';
 import type { FuzzCase, RunResult, StepResult } from '../../scripts/fuzz/fuzz-case.js';
 import { reseal } from '../../scripts/fuzz/generate/ir.js';
@@ -26,7 +29,7 @@ const aCase = (overrides: Partial<FuzzCase> = {}): FuzzCase => ({
 });
 
 const step = (exitCode: number, stderr = '', stdout = '', at = 0): StepResult => ({ step: at, argv: ['train', '--data', '/tmp/x/data/train.csv'], exitCode, stdout, stderr, ms: 1 });
-const done = (...steps: StepResult[]): RunResult => ({ status: 'done', steps, outputs: [] });
+const done = (...steps: StepResult[]): RunResult => ({ status: 'done', steps, outputs: [], leftovers: [] });
 
 describe('classifying a case', () => {
   it('an internal error is a crash, with the first frame inside firmnet', () => {
@@ -71,6 +74,24 @@ describe('classifying a case', () => {
     expect(hang.outcome).toBe('hang');
     expect(hang.detail).toContain('`quantize` still running after 1000 ms, in read (dist/compiler/import/onnx.js:38:9)');
     expect(hang.signature).toBe('hang|quantize|dist/compiler/import/onnx.js');
+  });
+
+  it('a refused command that left its output, or a temporary file that outlived its command, is half-written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firmnet-fuzz-harness-'));
+    const c = aCase();
+    const quantize = { ...step(2, 'firmnet: error: model.json: x\n', '', 1), argv: ['quantize', 'model.json', '--out', 'model.q.json'] };
+    expect(halfWrittenOutputs(c, dir, quantize)).toEqual([]);
+    writeFileSync(join(dir, 'model.q.json'), '{"format":');
+    mkdirSync(join(dir, 'c', 'src'), { recursive: true });
+    writeFileSync(join(dir, 'c', 'src', '.model.c.4242.tmp'), 'int');
+    expect(halfWrittenOutputs(c, dir, quantize)).toEqual(['c/src/.model.c.4242.tmp (3 bytes) outlived its command', '`quantize` exited 2 but wrote model.q.json (10 bytes)']);
+    const emit = { ...quantize, argv: ['emit', 'model.q.json', '--target', 'c', '--out', 'c'] };
+    expect(halfWrittenOutputs(c, dir, emit)).toContain('`emit` exited 2 but wrote 1 file(s) in c/');
+    // An accepted run may leave its outputs; a build's out folder holds earlier sets, so only debris counts there.
+    expect(halfWrittenOutputs(c, dir, null)).toEqual(['c/src/.model.c.4242.tmp (3 bytes) outlived its command']);
+    const o = classify(c, { status: 'done', steps: [step(0), quantize], outputs: [], leftovers: ['`quantize` exited 2 but wrote model.q.json (10 bytes)'] });
+    expect(o.outcome).toBe('half-written');
+    expect(o.signature).toBe('half-written|quantize|<q> exited N but wrote model.q.json (N bytes)');
   });
 
   it('raw control characters on the terminal are a finding', () => {
