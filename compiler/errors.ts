@@ -1,4 +1,4 @@
-import { terminalText } from './terminal-text.js';
+import { cutLongRuns, terminalText } from './terminal-text.js';
 
 /**
  * One error family for everything a user can get wrong. The CLI prints `message` without a stack
@@ -22,9 +22,12 @@ export type FirmnetErrorCode =
 export class FirmnetError extends Error {
   readonly code: FirmnetErrorCode;
 
-  /** Messages quote names from input files, so control characters are escaped: a message is one printable paragraph. */
+  /**
+   * Messages quote names and values from input files, so control characters are escaped and a
+   * 5,000-character cell or name is cut: a message is one printable paragraph a user reads.
+   */
   constructor(code: FirmnetErrorCode, message: string) {
-    super(terminalText(message));
+    super(cutLongRuns(terminalText(message)));
     this.name = 'FirmnetError';
     this.code = code;
   }
