@@ -6,7 +6,9 @@ import { parseQModelText } from '../../compiler/quantize/qmodel-file.js';
 import { halfWrittenOutputs } from '../../scripts/fuzz/case-folder.js';
 import { classify, messageProblem } from '../../scripts/fuzz/classify.js';
 import type { FuzzCase, RunResult, StepResult } from '../../scripts/fuzz/fuzz-case.js';
+import { generateCase } from '../../scripts/fuzz/generate/index.js';
 import { reseal } from '../../scripts/fuzz/generate/ir.js';
+import type { DataSeed, Seeds } from '../../scripts/fuzz/seeds.js';
 import { MARKER } from '../../scripts/fuzz/mutate/hostile-values.js';
 import { type JsonValue, RawToken, jsonText, parseJsonTree } from '../../scripts/fuzz/mutate/json-tree.js';
 import { markerInCCode, terminalControlCharacter } from '../../scripts/fuzz/output-checks.js';
@@ -128,5 +130,24 @@ describe('JSON trees', () => {
     expectFirmnetError(() => parseQModelText(jsonText(root as unknown as JsonValue), 'm.q.json'), 'BAD_IR_FILE', 'layers[0].hash');
     expect(reseal(root as unknown as JsonValue)).toBe(true);
     expect(parseQModelText(jsonText(root as unknown as JsonValue), 'm.q.json').layers[0].name).toBe(`*/ ${MARKER}(); /*`);
+  });
+});
+
+describe('generating cases', () => {
+  // CSV cases need only a data slice and, for calibration cases, a model file to copy: stand-ins do.
+  const csv = readFileSync('models/data/iris/train.csv', 'utf8').split('\n').slice(0, 41).join('\n');
+  const data: DataSeed = { name: 'iris', task: 'multiclass', label: ['label'], csv: `${csv}\n` };
+  const seeds: Seeds = { data: [data], models: [{ name: 'iris', data, model: '{"stand-in":true}', irs: [], onnx: new Uint8Array() }], onnx: [], tfjs: [] };
+  const text = (seed: number, index: number): string => JSON.stringify(generateCase(seed, index, ['csv'], seeds), (_, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+
+  it('makes case i from the campaign seed and i alone: the same seed gives the same bytes, another seed other cases', () => {
+    const indexes = Array.from({ length: 40 }, (_, i) => i * 7);
+    const first = indexes.map((i) => text(20261201, i));
+    // Generated out of order, the same cases come out: nothing carries over from one case to the next.
+    expect([...indexes].reverse().map((i) => text(20261201, i)).reverse()).toEqual(first);
+    expect(new Set(first).size).toBe(first.length);
+    const other = indexes.map((i) => text(20261202, i));
+    expect(other.filter((t, k) => t !== first[k]).length).toBeGreaterThan(35);
+    expect(generateCase(20261201, 7, ['csv'], seeds).id).toBe('csv-20261201-7');
   });
 });
