@@ -37,6 +37,19 @@ export function isFirmnetError(value: unknown): value is FirmnetError {
   return value instanceof FirmnetError;
 }
 
+/**
+ * Runs fn, naming `file` first in a FirmnetError it throws whose message does not name it yet: for
+ * checks that speak of a model or a layer, which a user finds only in the file they passed.
+ */
+export function namingFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof FirmnetError && !e.message.includes(file)) throw new FirmnetError(e.code, `${file}: ${e.message}`);
+    throw e;
+  }
+}
+
 export function userError(code: FirmnetErrorCode, message: string): FirmnetError {
   return new FirmnetError(code, message);
 }

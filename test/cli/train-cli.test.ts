@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runFirmnetAsync } from '../helpers/run-async.js';
 import { runFirmnet } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-cli-'));
@@ -25,6 +26,17 @@ describe('firmnet CLI conventions', () => {
     expect(r.stderr.trim()).toBe(`firmnet: error: ${bad} line 3, column 'a' (column 1): 'x' is not a number`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  });
+
+  it('names the training data when training diverges', async () => {
+    const lines = readFileSync('models/data/iris/train.csv', 'utf8').trimEnd().split('\n');
+    const huge = join(dir, 'huge.csv');
+    // Unscaled values near 1e30 with a high learning rate: the loss overflows in the first epoch.
+    writeFileSync(huge, `${[lines[0], ...lines.slice(1, 49).map((l) => l.replace(/^([^,]+),([^,]+)/, '$1e30,$2e30'))].join('\n')}\n`);
+    const r = await runFirmnetAsync(['train', '--data', huge, '--task', 'multiclass', '--no-standardize', '--optimizer', 'sgd', '--lr', '10', '--epochs', '3', '--out', join(dir, 'diverged.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^firmnet: error: ${huge.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: training diverged: the \\w+ loss became NaN/Inf at epoch 1`, 'm'));
+    expect(existsSync(join(dir, 'diverged.json'))).toBe(false);
   });
 
   it('an unknown option or missing command is a user error', () => {
