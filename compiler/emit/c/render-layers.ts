@@ -19,8 +19,8 @@ export interface CLayer {
   dataBytes: number;
   /** dataBytes by kind, for flash reports. */
   data: ConstantBytes;
-  /** The kernel call, given C expressions for the input and output pointers. */
-  call(input: string, output: string): string;
+  /** The kernel call, given C expressions for the input and output pointers and the layer's workspace (null when it has none). */
+  call(input: string, output: string, workspace: string | null): string;
   /** One line for comments: what the layer is (its name comes from the IR, so it is escaped). */
   summary: CommentText;
 }
@@ -35,10 +35,15 @@ export function renderLayer(prefix: string, layer: QLayer, index: number): CLaye
   const constants = def.deviceConstants(layer, prepared);
   const params = def.c.params(layer, prepared);
   const { kernel, args } = def.c.call(layer, prepared);
-  const argument = (a: CArgument, input: string, output: string): string => {
+  const argument = (a: CArgument, input: string, output: string, workspace: string | null): string => {
     if (a === 'params') return `&${paramsName}`;
     if (a === 'input') return input;
     if (a === 'output') return output;
+    if (a === 'workspace') {
+      // The plan gives every layer whose op reports workspace bytes a place; a call asking for one without them is the op's internal error.
+      if (workspace === null) throw new Error(`internal: ${kernel} takes a workspace, but the memory plan has none for layers[${index}]`);
+      return workspace;
+    }
     return typeof a === 'number' ? String(a) : arrayName(a.array);
   };
   const data = constantBytesOf(constants);
@@ -47,7 +52,7 @@ export function renderLayer(prefix: string, layer: QLayer, index: number): CLaye
     definitions: `${blockComment(summary)}\n${constants.map((c) => renderConstant(c, arrayName(c.stem))).join('')}${params ? structInitializer(params, paramsName, arrayName) : ''}`,
     dataBytes: totalConstantBytes(data),
     data,
-    call: (input, output) => `${kernel}(${args.map((a) => argument(a, input, output)).join(', ')});`,
+    call: (input, output, workspace) => `${kernel}(${args.map((a) => argument(a, input, output, workspace)).join(', ')});`,
     summary,
   };
 }
