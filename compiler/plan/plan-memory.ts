@@ -1,7 +1,7 @@
 import type { QModel } from '../ir/qmodel.js';
 import { DTYPE_RANGE } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
-import { quantizedOp } from '../ops/quantized-ops.js';
+import { layerConstantBytes, quantizedOp, totalConstantBytes } from '../ops/quantized-ops.js';
 
 export interface PlannedTensor {
   /** 'input', or the name of the layer that writes it. */
@@ -75,6 +75,35 @@ export function planMemory(q: Pick<QModel, 'layers'>, options: PlanOptions = {})
       ? null
       : `${arenaBytes - lowerBoundBytes} bytes of padding: tensors and workspaces start on ${alignment}-byte boundaries and some sizes are not multiples of ${alignment}`;
   return { arenaBytes, lowerBoundBytes, alignment, tensors, workspaces, note };
+}
+
+/**
+ * Where the model's constant arrays (weights, biases, requantization records, tables) can live. The
+ * generated C keeps them const in flash; a build that defines `<NAME>_WEIGHTS_IN_SRAM` (or
+ * `FIRMNET_WEIGHTS_IN_SRAM`) compiles them into .data instead, copied from flash to SRAM by the
+ * start-up code, so the kernels read them without flash wait states. That variant is never chosen
+ * silently: this is what it costs, for the simulator to report beside the flash variant.
+ */
+export interface WeightPlacement {
+  /** Bytes of the constant arrays, `<NAME>_WEIGHT_BYTES`: in flash either way (SRAM's initial copy). */
+  constantBytes: number;
+  /** SRAM the variant adds on top of the arena, at most: the arrays plus the most alignment padding the aligned ones can need. */
+  sramBytes: number;
+  /** Per layer, the constant bytes its kernel reads: what moves off the flash path when they are in SRAM. */
+  layerBytes: number[];
+  /** The macro that selects the variant for every model of a build; each model also has `<NAME>_WEIGHTS_IN_SRAM`. */
+  macro: 'FIRMNET_WEIGHTS_IN_SRAM';
+}
+
+export function weightPlacement(q: Pick<QModel, 'layers'>): WeightPlacement {
+  const layerBytes = q.layers.map((l) => totalConstantBytes(layerConstantBytes(l)));
+  const constantBytes = layerBytes.reduce((s, b) => s + b, 0);
+  // An array aligned to `a` bytes can be preceded by at most a − 1 bytes of padding wherever the linker puts it.
+  const padding = q.layers.reduce((s, l) => {
+    const def = quantizedOp(l);
+    return s + def.deviceConstants(l, def.prepare(l)).reduce((t, c) => t + (c.alignBytes ? c.alignBytes - 1 : 0), 0);
+  }, 0);
+  return { constantBytes, sramBytes: constantBytes + padding, layerBytes, macro: 'FIRMNET_WEIGHTS_IN_SRAM' };
 }
 
 function alignUp(n: number, alignment: number): number {

@@ -15,7 +15,8 @@ import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { BUNDLED_MODELS, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
 import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measurableCores, measureAllKernels } from '../../scripts/code-size/report.js';
-import { INSTALL_HINT, MCU_CFLAGS, buildModelImage, findToolchain, undefinedSymbols } from '../../firmware-sim/measure-image.js';
+import { INSTALL_HINT, MCU_CFLAGS, MCU_LDFLAGS, buildModelImage, findToolchain, undefinedSymbols } from '../../firmware-sim/measure-image.js';
+import { weightPlacement } from '../../compiler/plan/plan-memory.js';
 import { loadCores } from '../../firmware-sim/targets.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
@@ -96,6 +97,36 @@ describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => 
     const obj = join(work, 'predict-m0plus.o');
     execFileSync(tc.gcc, [...MCU_CFLAGS, ...core.build.flags, `-I${dir}`, '-c', join(dir, names.predictSource), '-o', obj]);
     expect(undefinedSymbols(tc, obj).filter((s) => FLOAT_HELPER.test(s)).length).toBeGreaterThan(0);
+  });
+
+  it('<NAME>_WEIGHTS_IN_SRAM moves exactly the model\'s constants from flash to .data, within the bound the simulator reads', async () => {
+    const { qmodel } = buildBundledModel(BUNDLED_MODELS[0]);
+    const dir = join(work, 'weights-in-sram');
+    const emitted = emitC(qmodel, dir, { command: MEASURE_COMMAND });
+    const placement = weightPlacement(qmodel);
+    expect(placement.constantBytes).toBe(emitted.weightBytes);
+    const sizes = async (tc: (typeof targets)[number]['tc'], elf: string): Promise<number[]> => {
+      const { stdout } = await run(tc.size, ['-B', elf]);
+      return stdout.trim().split('\n')[1].trim().split(/\s+/).slice(0, 3).map(Number);
+    };
+    for (const { core, tc } of targets) {
+      const [flash, sram] = await Promise.all(
+        [[], [`-D${emitted.names.macro}_WEIGHTS_IN_SRAM`]].map(async (define) => {
+          const elf = join(work, `weights-in-sram-${core.id}-${define.length}.elf`);
+          // Asynchronous, so vitest's worker stays responsive; -Werror: the variant builds warning-free.
+          await run(tc.gcc, [...MCU_CFLAGS, ...define, ...core.build.flags, ...MCU_LDFLAGS, `-Wl,-e,${emitted.names.invoke}`, '-o', elf, emitted.names.source, ...KERNEL_SOURCES, '-lgcc'], { cwd: dir });
+          return sizes(tc, elf);
+        }),
+      );
+      const [flashText, flashData, flashBss] = flash;
+      const [sramText, sramData, sramBss] = sram;
+      expect([flashData, flashBss], core.id).toEqual([0, emitted.arenaBytes]);
+      expect(sramBss, core.id).toBe(emitted.arenaBytes);
+      expect(sramData, `${core.id}: .data holds the constants`).toBeGreaterThanOrEqual(placement.constantBytes);
+      expect(sramData, `${core.id}: within weightPlacement().sramBytes`).toBeLessThanOrEqual(placement.sramBytes);
+      // The code that addresses the arrays may change by a few bytes (RISC-V reaches .data differently from .rodata).
+      expect(flashText - sramText, `${core.id}: the constants left .rodata`).toBeGreaterThanOrEqual(placement.constantBytes - 16);
+    }
   });
 
   it('every test vector\'s C (all ops, int8 and int16) builds warning-free for Thumb-1 and Thumb-2, predict file included', async () => {

@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN_SETTINGS, trainConfig } from '../../compiler/train/settin
 import { trainModel } from '../../compiler/train/train.js';
 import { layerCycles } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
-import { planMemory } from '../../compiler/plan/plan-memory.js';
+import { planMemory, weightPlacement } from '../../compiler/plan/plan-memory.js';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets.js';
 import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
@@ -60,6 +60,18 @@ describe('memory plan', () => {
     expect(l0.offset + l0.bytes).toBeLessThanOrEqual(plan.arenaBytes);
     expect(l0.offset).toBeGreaterThanOrEqual(input.bytes);
     expect(l2.offset).toBeGreaterThanOrEqual(l1.bytes);
+  });
+});
+
+describe('weight placement', () => {
+  it('costs the constant arrays in SRAM, plus at most the alignment padding of the weight arrays', () => {
+    const placement = weightPlacement(qmodel);
+    // Per layer: padded weights, an int32 bias and an 8-byte requantization record per padded row.
+    expect(placement.layerBytes).toEqual([8 * 20 + 12 * 20, 24 * 12 + 12 * 12, 16 * 4 + 12 * 4]);
+    expect(placement.constantBytes).toBe(placement.layerBytes.reduce((s, b) => s + b, 0));
+    // Each layer's weight array is 8-byte aligned: up to 7 bytes before it.
+    expect(placement.sramBytes).toBe(placement.constantBytes + 3 * 7);
+    expect(placement.macro).toBe('FIRMNET_WEIGHTS_IN_SRAM');
   });
 });
 

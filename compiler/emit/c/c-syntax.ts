@@ -71,6 +71,8 @@ export interface CArraySpec {
   attributes?: string;
   /** How the length is written (default: the number), e.g. `64 * 32` to show a weight matrix's shape. */
   lengthText?: string;
+  /** The type qualifier (default `const`), e.g. a macro that expands to `const` unless the build moves the data to RAM. */
+  qualifier?: string;
 }
 
 /** `static const <type> <name>[n] <attributes> = { ... };`, 16 values a line (8 for 64-bit values). */
@@ -84,7 +86,7 @@ export function cStaticArray(spec: CArraySpec): string {
   const body = lines.join(',\n');
   const attributes = spec.attributes ? ` ${spec.attributes}` : '';
   const comment = spec.comment ? `${blockComment(spec.comment)}\n` : '';
-  return `${comment}static const ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
+  return `${comment}static ${spec.qualifier ?? 'const'} ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
 }
 
 /** The model's own C files in the output folder, named after its prefix. */

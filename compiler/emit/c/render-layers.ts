@@ -25,7 +25,11 @@ export interface CLayer {
   summary: CommentText;
 }
 
-export function renderLayer(prefix: string, layer: QLayer, index: number): CLayer {
+/**
+ * `qualifier` is written before the type of every constant array: the model's `<NAME>_WEIGHTS_CONST`
+ * macro, `const` unless the build asks for the weights in SRAM (renderDataHeader).
+ */
+export function renderLayer(prefix: string, layer: QLayer, index: number, qualifier: string): CLayer {
   const def = quantizedOp(layer);
   const prepared = def.prepare(layer);
   const io = layer.input.dtype === layer.output.dtype ? layer.input.dtype : `${layer.input.dtype} -> ${layer.output.dtype}`;
@@ -49,7 +53,7 @@ export function renderLayer(prefix: string, layer: QLayer, index: number): CLaye
   const data = constantBytesOf(constants);
   return {
     index,
-    definitions: `${blockComment(summary)}\n${constants.map((c) => renderConstant(c, arrayName(c.stem))).join('')}${params ? structInitializer(params, paramsName, arrayName) : ''}`,
+    definitions: `${blockComment(summary)}\n${constants.map((c) => renderConstant(c, arrayName(c.stem), qualifier)).join('')}${params ? structInitializer(params, paramsName, arrayName) : ''}`,
     dataBytes: totalConstantBytes(data),
     data,
     call: (input, output, workspace) => `${kernel}(${args.map((a) => argument(a, input, output, workspace)).join(', ')});`,
@@ -57,9 +61,9 @@ export function renderLayer(prefix: string, layer: QLayer, index: number): CLaye
   };
 }
 
-function renderConstant(c: DeviceConstant, name: string): string {
+function renderConstant(c: DeviceConstant, name: string, qualifier: string): string {
   const attributes = c.alignBytes ? `FIRMNET_ALIGN(${c.alignBytes}) FIRMNET_WEIGHT_ATTRIBUTES` : 'FIRMNET_WEIGHT_ATTRIBUTES';
-  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, comment: commentText(c.comment), attributes });
+  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, comment: commentText(c.comment), attributes, qualifier });
 }
 
 function structInitializer(params: CParams, name: string, arrayName: (stem: string) => string): string {
