@@ -3,10 +3,12 @@
  * process run and print ratios. Not unit tests: timings depend on the machine.
  */
 import { benchInferenceLatency } from './inference-latency.js';
+import { benchTrainMemory } from './train-memory.js';
 import { benchTrainThroughput } from './train-throughput.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   train: benchTrainThroughput,
+  'train-memory': benchTrainMemory,
   latency: benchInferenceLatency,
 };
 
