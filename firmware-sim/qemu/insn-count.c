@@ -9,6 +9,9 @@
  * Arguments: marker=<hex address of firmnet_mark>, out=<file to write the counts to>.
  * Output: one line per segment between consecutive markers:
  *   segment <n> total <t> taken_branches <b> <class>=<count> ...
+ * The segment store grows with the run (a harness may run thousands of rows through a deep model);
+ * if it cannot grow, or the output cannot be written, the plugin says so on stderr and exits QEMU
+ * with status 1 rather than leave a short count file behind.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef uint64_t qemu_plugin_id_t;
 typedef struct qemu_info_t {
@@ -54,18 +58,45 @@ struct insn_info {
     bool is_marker;
 };
 
-#define MAX_SEGMENTS 4096
+/* One finished marker-to-marker segment. */
+struct segment {
+    uint64_t counts[C_COUNT];
+    uint64_t taken;
+};
+
 static uint64_t counts[C_COUNT];
 static uint64_t taken;
-static uint64_t seg_counts[MAX_SEGMENTS][C_COUNT];
-static uint64_t seg_taken[MAX_SEGMENTS];
-static int segments = -1; /* -1: before the first marker, nothing is recorded */
+static struct segment *recorded;
+static size_t recorded_capacity;
+static long segments = -1; /* -1: before the first marker, nothing is recorded */
 static uint64_t marker_addr;
 static const char *out_path = "insn-count.txt";
 static uint32_t next_pc;
 static bool last_was_branch;
 
 static bool starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/*
+ * Stops the emulation: a count file that silently misses segments would be read as a complete run.
+ * _exit, not exit: QEMU runs the plugin's exit callback from its own atexit handlers.
+ */
+static void fail(const char *what) {
+    fprintf(stderr, "insn-count: %s\n", what);
+    _exit(1);
+}
+
+/* Stores the segment that a marker just ended, doubling the store when it is full. */
+static void record_segment(void) {
+    if ((size_t)segments == recorded_capacity) {
+        size_t capacity = recorded_capacity ? 2 * recorded_capacity : 4096;
+        struct segment *grown = capacity > SIZE_MAX / sizeof *grown ? NULL : realloc(recorded, capacity * sizeof *grown);
+        if (!grown) fail("out of memory for the segment counts");
+        recorded = grown;
+        recorded_capacity = capacity;
+    }
+    memcpy(recorded[segments].counts, counts, sizeof counts);
+    recorded[segments].taken = taken;
+}
 
 /* The mnemonic: the first word of the disassembly (RISC-V lines start with the encoding in hex). */
 static void mnemonic(const char *disas, bool skip_encoding, char *m, size_t size) {
@@ -129,10 +160,7 @@ static void on_exec(unsigned int vcpu, void *udata) {
     /* A taken branch: the previous instruction was a branch and execution did not fall through. */
     if (last_was_branch && info->vaddr != next_pc) taken++;
     if (info->is_marker) {
-        if (segments >= 0 && segments < MAX_SEGMENTS) {
-            memcpy(seg_counts[segments], counts, sizeof counts);
-            seg_taken[segments] = taken;
-        }
+        if (segments >= 0) record_segment();
         segments++;
         memset(counts, 0, sizeof counts);
         taken = 0;
@@ -163,16 +191,16 @@ static void write_counts(qemu_plugin_id_t id, void *udata) {
     (void)id;
     (void)udata;
     FILE *f = fopen(out_path, "w");
-    if (!f) return;
-    int recorded = segments < MAX_SEGMENTS ? segments : MAX_SEGMENTS;
-    for (int s = 0; s < recorded; s++) {
+    if (!f) fail("cannot open the output file");
+    for (long s = 0; s < segments; s++) {
         uint64_t total = 0;
-        for (int c = 0; c < C_COUNT; c++) total += seg_counts[s][c];
-        fprintf(f, "segment %d total %" PRIu64 " taken_branches %" PRIu64, s, total, seg_taken[s]);
-        for (int c = 0; c < C_COUNT; c++) fprintf(f, " %s=%" PRIu64, class_names[c], seg_counts[s][c]);
+        for (int c = 0; c < C_COUNT; c++) total += recorded[s].counts[c];
+        fprintf(f, "segment %ld total %" PRIu64 " taken_branches %" PRIu64, s, total, recorded[s].taken);
+        for (int c = 0; c < C_COUNT; c++) fprintf(f, " %s=%" PRIu64, class_names[c], recorded[s].counts[c]);
         fprintf(f, "\n");
     }
-    fclose(f);
+    if (fclose(f) != 0) fail("cannot write the output file");
+    free(recorded);
 }
 
 __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv) {

@@ -10,6 +10,7 @@ import { type CommentText, blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger, cStringLiteral } from './c-syntax.js';
 import type { CLayer } from './render-layers.js';
+import { renderConvenienceDeclarations, renderConvenienceDefinitions } from './render-conveniences.js';
 
 export interface ModelRenderInput {
   q: QModel;
@@ -114,6 +115,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
     `void ${prefix}_dequantize_output(const ${outT} *out, float *values);`,
     `void ${prefix}_predict(const float *in, float *out);`,
     '',
+    renderConvenienceDeclarations(q, names),
     '#ifdef __cplusplus',
     '}',
     '#endif',
@@ -297,6 +299,7 @@ void ${prefix}_dequantize_output(const ${outT} *out, float *values) {
     ${prefix}_dequantize_output(codes_out, out);${head.call ? `\n    ${head.call}` : ''}
 }
 `);
+  parts.push(renderConvenienceDefinitions(q, names, { input: standardization !== null, target: target !== null }));
   return parts.join('\n');
 }
 
