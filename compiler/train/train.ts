@@ -96,9 +96,10 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const targets = trainingTargets(data, targetStandardization);
 
   // The engine holds one batch; inputs are standardized as each batch is loaded, so no
-  // standardized copy of the data set is made.
+  // standardized copy of the data set is made. No batch is larger than the rows fitted on, so a
+  // batch size beyond them (one batch per epoch) needs no more memory than they do.
   const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng, {
-    rows: config.batchSize,
+    rows: Math.max(1, Math.min(config.batchSize, fitRows.length)),
     optimizerSlots: optimizerSlots(config.optimizer),
     inputStandardization,
     parallel: true,

@@ -51,6 +51,7 @@ describe('emitC output', () => {
       'firmnet_dense_dot_armv6m.h',
       'firmnet_dense_dot_armv7em_dsp.h',
       'firmnet_dense_dot_portable.h',
+      'firmnet_dense_dot_rv32.h',
       'firmnet_dense_dot_vector_host.h',
       'firmnet_fixed_point.c',
       'firmnet_fixed_point.h',
@@ -71,8 +72,10 @@ describe('emitC output', () => {
     expect(listFiles(dir)).toEqual(expected);
     expect(r.arenaBytes).toBe(planMemory(q).arenaBytes);
     const fc = q.layers.filter((l) => l.op === 'fully_connected');
-    // int8 weights, int32 bias and multiplier, int8 shift per output channel.
-    expect(r.weightBytes).toBe(fc.reduce((s, l) => s + l.inFeatures * l.outFeatures + 9 * l.outFeatures, 0));
+    // Grouped int8 weights (inputs padded to a multiple of 8, rows to a multiple of 4), per padded row an int32 bias and an 8-byte requantization record.
+    expect(fc.every((l) => l.input.dtype === 'int8')).toBe(true);
+    const padded = (n: number, step: number): number => Math.ceil(n / step) * step;
+    expect(r.weightBytes).toBe(fc.reduce((s, l) => s + padded(l.inFeatures, 8) * padded(l.outFeatures, 4) + 12 * padded(l.outFeatures, 4), 0));
     const header = readFileSync(join(dir, 'iris_relu.h'), 'utf8');
     expect(header).toContain('void iris_relu_invoke(const int8_t *in, int8_t *out);');
     expect(header).toContain('void iris_relu_predict(const float *in, float *out);');
@@ -147,7 +150,7 @@ describe('emitC output', () => {
     }
   });
 
-  it('copies weights, multipliers and shifts from the IR verbatim, and folds the input zero point into the bias', () => {
+  it('writes the IR\'s weights, multipliers and shifts in the grouped layout, and folds the input zero point into the bias', () => {
     const q = vector('digits-leaky-per-tensor');
     const files = renderC(q, {});
     const data = files.get(files.meta.names.dataHeader) ?? '';
@@ -158,16 +161,30 @@ describe('emitC output', () => {
     };
     q.layers.forEach((l, i) => {
       if (l.op !== 'fully_connected') return;
-      expect(arrayOf(`digits_leaky_per_tensor_w${i}`)).toEqual(l.weights);
-      // int8 input: the bias carries the input zero point, bias[c] − zp·Σ_i w[c][i] wrapped to int32.
+      const inPadded = Math.ceil(l.inFeatures / 8) * 8;
+      const outPadded = Math.ceil(l.outFeatures / 4) * 4;
+      const grouped = arrayOf(`digits_leaky_per_tensor_w${i}`);
+      expect(grouped.length).toBe(inPadded * outPadded);
+      // Byte (row c, input k) of the grouped layout (firmnet_kernels.h), back in [out][in] order; every other byte is a zero weight (128).
+      const at = (c: number, k: number): number => Math.floor(c / 4) * 4 * inPadded + (k >> 2) * 16 + (c % 4) * 4 + (k & 3);
+      const used = new Set<number>();
+      const weights = Array.from({ length: l.outFeatures * l.inFeatures }, (_, j) => {
+        const index = at(Math.floor(j / l.inFeatures), j % l.inFeatures);
+        used.add(index);
+        return grouped[index] - 128;
+      });
+      expect(weights).toEqual(l.weights);
+      expect(grouped.filter((_, index) => !used.has(index)).every((v) => v === 128)).toBe(true);
+      // int8 input: the bias carries the input zero point and the weights' offset, bias[c] − (zp + 128)·Σ_i w[c][i] wrapped to int32.
       const folded = l.bias.map((b, c) => {
         const rowSum = l.weights.slice(c * l.inFeatures, (c + 1) * l.inFeatures).reduce((a, w) => a + w, 0);
-        return Number(BigInt.asIntN(32, BigInt(b) - BigInt(l.input.zeroPoint) * BigInt(rowSum)));
+        return Number(BigInt.asIntN(32, BigInt(b) - BigInt(l.input.zeroPoint + 128) * BigInt(rowSum)));
       });
       expect(l.input.zeroPoint, 'a non-zero zero point makes the folding visible').not.toBe(0);
-      expect(arrayOf(`digits_leaky_per_tensor_b${i}`)).toEqual(folded);
-      expect(arrayOf(`digits_leaky_per_tensor_multiplier${i}`)).toEqual(l.multiplier);
-      expect(arrayOf(`digits_leaky_per_tensor_shift${i}`)).toEqual(l.shift);
+      expect(arrayOf(`digits_leaky_per_tensor_b${i}`).slice(0, l.outFeatures)).toEqual(folded);
+      const records = arrayOf(`digits_leaky_per_tensor_rq${i}`);
+      expect(records.filter((_, k) => k % 2 === 0).slice(0, l.outFeatures)).toEqual(l.multiplier);
+      expect(records.filter((_, k) => k % 2 === 1).slice(0, l.outFeatures).map((p) => (p >> 16) - (p & 0xff))).toEqual(l.shift);
     });
   });
 });

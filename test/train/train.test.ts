@@ -43,6 +43,15 @@ describe('training', () => {
     expect(c).not.toBe(a);
   });
 
+  it('trains with a batch size beyond the data as with one batch of all the rows', () => {
+    // 120 rows, 20 % held out for validation: 96 rows to fit. The engine is sized for the largest
+    // batch that occurs, not for the batch size asked for (1e9 rows would need ~1e6 GiB).
+    const full = trainModel(iris, config({ batchSize: 96, epochs: 3 }), 'iris').model;
+    const huge = trainModel(iris, config({ batchSize: 1e9, epochs: 3 }), 'iris').model;
+    expect(huge.layers).toEqual(full.layers);
+    expect(huge.layers[0].op === 'dense' && huge.layers[0].weights.length).toBe(4 * 16);
+  });
+
   it('gives the pinned model bytes for a seed (the same on every machine and run)', () => {
     // SHA-256 of the model files. They change only when the training arithmetic does: re-pin then,
     // and re-check the accuracy tables in docs/training.md.

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { type Dataset, loadDataset } from '../../data/dataset.js';
-import { FirmnetError } from '../../errors.js';
+import { FirmnetError, namingFile } from '../../errors.js';
 import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
@@ -99,7 +99,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
       ui.log(`early stopping on ${metric} (patience ${patience}): * marks an epoch that improved it; the best epoch's weights are kept`);
     }
     const started = performance.now();
-    const result = trainModel(data, config, name, { onEpoch: (log, total) => reportEpoch(ui, log, total, started) });
+    const result = namingFile(args.data, () => trainModel(data, config, name, { onEpoch: (log, total) => reportEpoch(ui, log, total, started) }));
     ui.endBar();
     const test = testData ? evaluateOn(result.model, testData) : null;
     if (test) result.model.training!.metrics = { ...result.model.training!.metrics, ...prefixed('test_', test) };

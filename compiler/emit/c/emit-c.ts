@@ -17,7 +17,7 @@ import { renderCMakeFragment, renderExampleMain, renderExampleMakefile } from '.
 import { renderLayer } from './render-layers.js';
 import { DEFAULT_PACKAGE_VERSION, renderPlatformioManifest, renderZephyrCMake, renderZephyrKconfig, renderZephyrModuleYml } from './render-packages.js';
 import { FirmnetError } from '../../errors.js';
-import { type ModelRenderInput, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
+import { type ModelRenderInput, weightsConstMacro, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
 
 export interface CEmitOptions {
   /** The command line recorded in every file's header comment. */
@@ -70,7 +70,7 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   const names = cModelNames(q, options.name);
   const command = options.command ?? DEFAULT_COMMAND;
   const header = (lines: CommentText[]): string => generatedHeader(q, command, lines);
-  const layers = q.layers.map((l, i) => renderLayer(names.prefix, l, i));
+  const layers = q.layers.map((l, i) => renderLayer(names.prefix, l, i, weightsConstMacro(names.macro)));
   const plan = planMemory(q);
   const weightBytes = layers.reduce((s, l) => s + l.dataBytes, 0);
   const m: ModelRenderInput = { q, names, layers, plan, weightBytes, header };

@@ -25,7 +25,7 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   reference,
   prepare: prepareLayerNorm,
   deviceConstants: layerNormConstants,
-  c: { call: layerNormCall, params: layerNormParams, kernelFiles: ['firmnet_layer_norm.c'], detail: layerNormDetail },
+  c: { call: layerNormCall, params: layerNormParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_layer_norm.c'], detail: layerNormDetail },
   wasm: { workspaceBytes: () => 0, constants: layerNormWasmConstants, call: layerNormWasmCall },
   cost: {
     // Two passes over the row (sums, then the normalized value and its requantization) and, per call, the square root and the reciprocal.
