@@ -59,7 +59,7 @@ describe('firmnet quantize', () => {
     const file = join(dir, 'relu6-after-sigmoid.json');
     writeFileSync(file, modelToJson(model));
     const r = await runFirmnet(['quantize', file, '--out', join(dir, 'relu6.q.json')]);
-    expect(r.stderr).toBe(`firmnet: error: ${file}: tiny: layer 2 (relu6) must directly follow a dense layer to be quantized (it is fused into its clamp)\n`);
+    expect(r.stderr).toBe(`firmnet: error: ${file}: tiny: layer 2 (relu6) must directly follow a layer with an output clamp, such as a dense layer, to be quantized (it is fused into that clamp)\n`);
     expect(r.status).toBe(2);
   });
 });
