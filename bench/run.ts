@@ -2,12 +2,14 @@
  * `npm run bench [-- <name>…]`: benchmarks that compare firmnet with peers measured in the same
  * process run and print ratios. Not unit tests: timings depend on the machine.
  */
+import { benchCortexM } from './cortex-m.js';
 import { benchInferenceLatency } from './inference-latency.js';
 import { benchTrainThroughput } from './train-throughput.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   train: benchTrainThroughput,
   latency: benchInferenceLatency,
+  'cortex-m': benchCortexM,
 };
 
 const requested = process.argv.slice(2);
