@@ -4,10 +4,12 @@
  */
 import { benchCortexM } from './cortex-m.js';
 import { benchInferenceLatency } from './inference-latency.js';
+import { benchTrainMemory } from './train-memory.js';
 import { benchTrainThroughput } from './train-throughput.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   train: benchTrainThroughput,
+  'train-memory': benchTrainMemory,
   latency: benchInferenceLatency,
   'cortex-m': benchCortexM,
 };

@@ -42,6 +42,20 @@ export function applyStandardization(values: Float32Array, columns: number, s: S
   return out;
 }
 
+/**
+ * Index of the first value that `applyStandardization` would turn into NaN/±Infinity, or −1: the
+ * same float32 operations, without the copy (a million-row data set is checked in place).
+ */
+export function firstNonFiniteStandardized(values: Float32Array, columns: number, s: Standardization): number {
+  const mean = Float32Array.from(s.mean);
+  const std = Float32Array.from(s.std);
+  for (let i = 0; i < values.length; i++) {
+    const j = i % columns;
+    if (!Number.isFinite(Math.fround(Math.fround(values[i] - mean[j]) / std[j]))) return i;
+  }
+  return -1;
+}
+
 /** f32(f32(y · std) + mean), the inverse, for regression outputs. */
 export function invertStandardization(values: Float32Array, columns: number, s: Standardization | null): Float32Array {
   const out = new Float32Array(values);

@@ -1,12 +1,13 @@
 import type { BatchNormSpec } from '../model/float-model.js';
+import { type Engine, RowBlock } from './engine.js';
 import type { Layer, Mode, Param } from './layer.js';
 import { toSpecNumbers } from './layer.js';
-import { type FloatArray, type Matrix, type Precision, allocFloats, precisionOf, zerosLike } from './matrix.js';
+import { type FloatArray, type Matrix, type Precision, allocFloats } from './matrix.js';
 
 /**
  * BatchNorm1d over features. Train mode normalises with the batch's mean and biased variance and
  * updates running statistics (running ← (1−momentum)·running + momentum·batch, unbiased variance,
- * as PyTorch does); eval mode uses the running statistics.
+ * as PyTorch does); eval mode uses the running statistics. Kernels: runtime/training/batchnorm.ts.
  */
 export class BatchNorm implements Layer {
   readonly type = 'batchnorm' as const;
@@ -14,11 +15,17 @@ export class BatchNorm implements Layer {
   readonly outFeatures: number;
   readonly gamma: Param;
   readonly beta: Param;
-  readonly runningMean: FloatArray;
-  readonly runningVar: FloatArray;
-  private xHat: Matrix | null = null;
+  /** Running statistics: the constructor's (or the spec's) until `attach` moves them into the engine. */
+  runningMean: FloatArray;
+  runningVar: FloatArray;
+  private engine: Engine | null = null;
+  private output: RowBlock | null = null;
+  private inputGradient: RowBlock | null = null;
+  private xHat: RowBlock | null = null;
   private invStd: FloatArray | null = null;
-  private lastMode: Mode = 'eval';
+  /** Per-feature sums the kernels accumulate into. */
+  private scratch: FloatArray | null = null;
+  private batchStatistics = false;
 
   constructor(
     readonly features: number,
@@ -44,81 +51,61 @@ export class BatchNorm implements Layer {
     return bn;
   }
 
+  bufferLengths(rows: number): number[] {
+    const f = this.features;
+    return [rows * f, rows * f, rows * f, f, f, f, 3 * f];
+  }
+
+  attach(engine: Engine, rows: number): void {
+    const f = this.features;
+    this.engine = engine;
+    this.output = new RowBlock(engine, rows, f);
+    this.inputGradient = new RowBlock(engine, rows, f);
+    this.xHat = new RowBlock(engine, rows, f);
+    this.invStd = engine.floats(f);
+    const mean = this.runningMean;
+    const variance = this.runningVar;
+    this.runningMean = engine.floats(f);
+    this.runningMean.set(mean);
+    this.runningVar = engine.floats(f);
+    this.runningVar.set(variance);
+    this.scratch = engine.floats(3 * f);
+  }
+
   forward(x: Matrix, mode: Mode): Matrix {
+    const e = this.engine!;
+    const k = e.kernels;
     const n = x.rows;
     const f = this.features;
-    const useBatch = mode === 'train' && n > 1;
-    const mean = new Float64Array(f);
-    const variance = new Float64Array(f);
-    if (useBatch) {
-      for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) mean[j] += x.data[r * f + j];
-      for (let j = 0; j < f; j++) mean[j] /= n;
-      for (let r = 0; r < n; r++) {
-        for (let j = 0; j < f; j++) {
-          const d = x.data[r * f + j] - mean[j];
-          variance[j] += d * d;
-        }
-      }
-      for (let j = 0; j < f; j++) {
-        const biased = variance[j] / n;
-        this.runningMean[j] = (1 - this.momentum) * this.runningMean[j] + this.momentum * mean[j];
-        this.runningVar[j] = (1 - this.momentum) * this.runningVar[j] + this.momentum * (biased * n) / (n - 1);
-        variance[j] = biased;
-      }
+    const y = this.output!.rows(n);
+    const xHat = this.xHat!.rows(n);
+    this.batchStatistics = mode === 'train' && n > 1;
+    const operands = [e.address(this.gamma.value), e.address(this.beta.value), this.eps] as const;
+    if (this.batchStatistics) {
+      k.batchNormTrain(e.address(x.data), n, f, ...operands, this.momentum, e.address(this.runningMean), e.address(this.runningVar), e.address(this.invStd!), e.address(xHat.data), e.address(y.data), e.address(this.scratch!));
     } else {
-      mean.set(this.runningMean);
-      variance.set(this.runningVar);
+      k.batchNormEval(e.address(x.data), n, f, ...operands, e.address(this.runningMean), e.address(this.runningVar), e.address(this.invStd!), e.address(xHat.data), e.address(y.data));
     }
-    const invStd = allocFloats(precisionOf(x.data), f);
-    for (let j = 0; j < f; j++) invStd[j] = 1 / Math.sqrt(variance[j] + this.eps);
-    const xHat = zerosLike(x);
-    const y = zerosLike(x);
-    const g = this.gamma.value;
-    const b = this.beta.value;
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < f; j++) {
-        const k = r * f + j;
-        const h = (x.data[k] - mean[j]) * invStd[j];
-        xHat.data[k] = h;
-        y.data[k] = g[j] * h + b[j];
-      }
-    }
-    this.xHat = xHat;
-    this.invStd = invStd;
-    this.lastMode = useBatch ? 'train' : 'eval';
     return y;
   }
 
-  backward(dy: Matrix): Matrix {
-    const xHat = this.xHat!;
-    const invStd = this.invStd!;
-    const n = dy.rows;
-    const f = this.features;
-    const dGamma = this.gamma.grad;
-    const dBeta = this.beta.grad;
-    dGamma.fill(0);
-    dBeta.fill(0);
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < f; j++) {
-        const k = r * f + j;
-        dGamma[j] += dy.data[k] * xHat.data[k];
-        dBeta[j] += dy.data[k];
-      }
-    }
-    const dx = zerosLike(dy);
-    const g = this.gamma.value;
-    if (this.lastMode === 'eval') {
-      for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) dx.data[r * f + j] = dy.data[r * f + j] * g[j] * invStd[j];
-      return dx;
-    }
-    // Batch statistics depend on every row: dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)).
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < f; j++) {
-        const k = r * f + j;
-        dx.data[k] = ((g[j] * invStd[j]) / n) * (n * dy.data[k] - dBeta[j] - xHat.data[k] * dGamma[j]);
-      }
-    }
-    return dx;
+  backward(dy: Matrix, inputGradient: boolean): Matrix | null {
+    const e = this.engine!;
+    const dx = this.inputGradient!.rows(dy.rows);
+    e.kernels.batchNormBackward(
+      e.address(dy.data),
+      dy.rows,
+      this.features,
+      e.address(this.gamma.value),
+      e.address(this.invStd!),
+      e.address(this.xHat!.rows(dy.rows).data),
+      this.batchStatistics,
+      e.address(this.gamma.grad),
+      e.address(this.beta.grad),
+      e.address(dx.data),
+      e.address(this.scratch!),
+    );
+    return inputGradient ? dx : null;
   }
 
   params(): Param[] {

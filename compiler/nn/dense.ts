@@ -1,17 +1,21 @@
 import type { DenseSpec } from '../model/float-model.js';
 import type { Rng } from '../rng.js';
+import { type Engine, RowBlock } from './engine.js';
 import type { Layer, Mode, Param } from './layer.js';
 import { toSpecNumbers } from './layer.js';
-import { type FloatArray, type Matrix, type Precision, allocFloats, precisionOf, zeros } from './matrix.js';
+import { type Matrix, type Precision, allocFloats } from './matrix.js';
 
 export type Init = 'he' | 'xavier' | 'zeros';
 
-/** y = x Wᵀ + b with W stored [outFeatures][inFeatures]. */
+/** y = x Wᵀ + b with W stored [outFeatures][inFeatures] (kernels: runtime/training/dense.ts). */
 export class Dense implements Layer {
   readonly type = 'dense' as const;
   readonly weight: Param;
   readonly bias: Param;
   private x: Matrix | null = null;
+  private engine: Engine | null = null;
+  private output: RowBlock | null = null;
+  private inputGradient: RowBlock | null = null;
 
   constructor(
     readonly inFeatures: number,
@@ -55,36 +59,37 @@ export class Dense implements Layer {
     this.bias.value.fill(0);
   }
 
+  bufferLengths(rows: number): number[] {
+    return [rows * this.outFeatures, rows * this.inFeatures];
+  }
+
+  attach(engine: Engine, rows: number): void {
+    this.engine = engine;
+    this.output = new RowBlock(engine, rows, this.outFeatures);
+    this.inputGradient = new RowBlock(engine, rows, this.inFeatures);
+  }
+
   forward(x: Matrix, _mode: Mode): Matrix {
+    const e = this.engine!;
+    const y = this.output!.rows(x.rows);
+    const args = [e.address(x.data), x.rows, this.inFeatures, this.outFeatures, e.address(this.weight.value), e.address(this.bias.value), e.address(y.data)];
+    e.ranged('denseForward32', e.kernels.denseForward, args, this.outFeatures, 4, x.rows * this.inFeatures * this.outFeatures);
     this.x = x;
-    const y = zeros(x.rows, this.outFeatures, precisionOf(x.data));
-    denseForward(x.data, x.rows, this.inFeatures, this.outFeatures, this.weight.value, this.bias.value, y.data);
     return y;
   }
 
-  backward(dy: Matrix): Matrix {
+  backward(dy: Matrix, inputGradient: boolean): Matrix | null {
+    const e = this.engine!;
     const x = this.x!;
-    const nIn = this.inFeatures;
-    const nOut = this.outFeatures;
-    const w = this.weight.value;
-    const dw = this.weight.grad;
-    const db = this.bias.grad;
-    dw.fill(0);
-    db.fill(0);
-    const dx = zeros(x.rows, nIn, precisionOf(x.data));
-    for (let b = 0; b < x.rows; b++) {
-      const xo = b * nIn;
-      for (let o = 0; o < nOut; o++) {
-        const g = dy.data[b * nOut + o];
-        if (g === 0) continue;
-        db[o] += g;
-        const wo = o * nIn;
-        for (let i = 0; i < nIn; i++) {
-          dw[wo + i] += g * x.data[xo + i];
-          dx.data[xo + i] += g * w[wo + i];
-        }
-      }
-    }
+    const [nIn, nOut] = [this.inFeatures, this.outFeatures];
+    const work = x.rows * nIn * nOut;
+    const weightArgs = [e.address(x.data), e.address(dy.data), x.rows, nIn, nOut, e.address(this.weight.grad), e.address(this.bias.grad)];
+    e.ranged('denseWeightGradient32', e.kernels.denseWeightGradient, weightArgs, nOut, 4, work);
+    if (!inputGradient) return null;
+    const dx = this.inputGradient!.rows(x.rows);
+    const inputArgs = [e.address(dy.data), x.rows, nIn, nOut, e.address(this.weight.value), e.address(dx.data)];
+    // dx's columns split in blocks of two vectors (8 float32 values), the kernel's tile width.
+    e.ranged('denseInputGradient32', e.kernels.denseInputGradient, inputArgs, nIn, 8, work);
     return dx;
   }
 
@@ -100,27 +105,5 @@ export class Dense implements Layer {
       weights: toSpecNumbers(this.weight.value),
       bias: toSpecNumbers(this.bias.value),
     };
-  }
-}
-
-/** The matrix product itself, shared by training and float inference. */
-export function denseForward(
-  x: FloatArray,
-  rows: number,
-  inFeatures: number,
-  outFeatures: number,
-  weights: FloatArray,
-  bias: FloatArray,
-  y: FloatArray,
-): void {
-  for (let b = 0; b < rows; b++) {
-    const xo = b * inFeatures;
-    const yo = b * outFeatures;
-    for (let o = 0; o < outFeatures; o++) {
-      const wo = o * inFeatures;
-      let acc = 0;
-      for (let i = 0; i < inFeatures; i++) acc += x[xo + i] * weights[wo + i];
-      y[yo + o] = acc + bias[o];
-    }
   }
 }

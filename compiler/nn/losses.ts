@@ -1,111 +1,103 @@
 import type { Task } from '../model/float-model.js';
-import { type Matrix, zerosLike } from './matrix.js';
+import { Engine, type Kernels, engineHolding } from './engine.js';
+import { type FloatArray, type Matrix, type Precision, precisionOf } from './matrix.js';
 
 export type LossName = 'mse' | 'mae' | 'huber' | 'bce_logits' | 'softmax_ce_logits' | 'multilabel_bce_logits';
 
-export interface LossValue {
-  /** Mean loss over the batch. */
-  loss: number;
-  /** dLoss/dPrediction, same shape as the prediction. */
-  grad: Matrix;
-}
-
 /**
- * All losses average over the batch; element-wise losses (MSE, MAE, Huber, BCE) also average over
- * outputs, as Keras and PyTorch's default `reduction='mean'` do. Targets have the prediction's shape
- * (one-hot for multiclass).
+ * The mean loss over the batch; with `grad` (the prediction's shape) also dLoss/dPrediction, written
+ * into it. All losses average over the batch; element-wise losses (MSE, MAE, Huber, BCE) also
+ * average over outputs, as Keras and PyTorch's default `reduction='mean'` do. Targets have the
+ * prediction's shape (one-hot for multiclass).
+ *
+ * The arithmetic is the engine's (runtime/training/losses.ts). Operands that all live in one
+ * network's engine (a training step: the output, the target batch and the output-gradient buffer)
+ * go straight to the kernel; any others (validation scores, tests) are copied through a scratch
+ * engine a block of rows at a time.
  */
-export type LossFn = (prediction: Matrix, target: Matrix) => LossValue;
+export type LossFn = (prediction: Matrix, target: Matrix, grad?: Matrix) => number;
 
-export function mse(p: Matrix, t: Matrix): LossValue {
-  const grad = zerosLike(p);
-  const n = p.data.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = p.data[i] - t.data[i];
-    sum += d * d;
-    grad.data[i] = (2 * d) / n;
-  }
-  return { loss: sum / n, grad };
+/** Sum of the loss terms of `rows` × `cols` values at these addresses; `scale` multiplies the gradient. */
+type LossKernel = (k: Kernels, p: number, t: number, rows: number, cols: number, grad: number, scale: number) => number;
+
+interface LossDefinition {
+  kernel: LossKernel;
+  /** Softmax cross-entropy has one term per row; the others one per value. */
+  termsPerRow: (cols: number) => number;
 }
 
-export function mae(p: Matrix, t: Matrix): LossValue {
-  const grad = zerosLike(p);
-  const n = p.data.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = p.data[i] - t.data[i];
-    sum += Math.abs(d);
-    grad.data[i] = Math.sign(d) / n;
-  }
-  return { loss: sum / n, grad };
-}
+const HUBER_DELTA = 1;
+const perValue = (cols: number): number => cols;
 
-export function huber(p: Matrix, t: Matrix, delta = 1): LossValue {
-  const grad = zerosLike(p);
-  const n = p.data.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = p.data[i] - t.data[i];
-    const a = Math.abs(d);
-    if (a <= delta) {
-      sum += 0.5 * d * d;
-      grad.data[i] = d / n;
-    } else {
-      sum += delta * (a - 0.5 * delta);
-      grad.data[i] = (delta * Math.sign(d)) / n;
+const DEFINITIONS: Record<LossName, LossDefinition> = {
+  mse: { kernel: (k, p, t, rows, cols, g, scale) => k.mseLoss(p, t, rows * cols, g, scale), termsPerRow: perValue },
+  mae: { kernel: (k, p, t, rows, cols, g, scale) => k.maeLoss(p, t, rows * cols, g, scale), termsPerRow: perValue },
+  huber: { kernel: (k, p, t, rows, cols, g, scale) => k.huberLoss(p, t, rows * cols, g, scale, HUBER_DELTA), termsPerRow: perValue },
+  bce_logits: { kernel: (k, p, t, rows, cols, g, scale) => k.bceLoss(p, t, rows * cols, g, scale), termsPerRow: perValue },
+  softmax_ce_logits: { kernel: (k, p, t, rows, cols, g, scale) => k.softmaxCrossEntropyLoss(p, t, rows, cols, g, scale), termsPerRow: () => 1 },
+  multilabel_bce_logits: { kernel: (k, p, t, rows, cols, g, scale) => k.bceLoss(p, t, rows * cols, g, scale), termsPerRow: perValue },
+};
+
+function lossFunction(definition: LossDefinition): LossFn {
+  return (p, t, grad) => {
+    if (t.rows !== p.rows || t.cols !== p.cols || (grad && (grad.rows !== p.rows || grad.cols !== p.cols))) {
+      throw new Error(`internal: loss operands ${p.rows}×${p.cols}, ${t.rows}×${t.cols}${grad ? `, ${grad.rows}×${grad.cols}` : ''} differ in shape`);
     }
-  }
-  return { loss: sum / n, grad };
-}
-
-/**
- * Binary cross-entropy on logits z: max(z,0) − z·t + log(1 + e^−|z|), which never takes the log of
- * 0 and never overflows. Gradient σ(z) − t. Multi-label BCE is this loss applied to every label.
- */
-export function bceWithLogits(p: Matrix, t: Matrix): LossValue {
-  const grad = zerosLike(p);
-  const n = p.data.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const z = p.data[i];
-    const y = t.data[i];
-    sum += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    grad.data[i] = (s - y) / n;
-  }
-  return { loss: sum / n, grad };
-}
-
-/** Softmax cross-entropy on logits: logsumexp(z) − Σ t·z, with the max subtracted first. Gradient softmax(z) − t. */
-export function softmaxCrossEntropyWithLogits(p: Matrix, t: Matrix): LossValue {
-  const grad = zerosLike(p);
-  const k = p.cols;
-  let sum = 0;
-  for (let r = 0; r < p.rows; r++) {
-    const o = r * k;
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) if (p.data[o + j] > max) max = p.data[o + j];
-    let z = 0;
-    for (let j = 0; j < k; j++) z += Math.exp(p.data[o + j] - max);
-    const logZ = max + Math.log(z);
-    for (let j = 0; j < k; j++) {
-      const target = t.data[o + j];
-      sum += target * (logZ - p.data[o + j]);
-      grad.data[o + j] = (Math.exp(p.data[o + j] - logZ) - target) / p.rows;
+    const terms = p.rows * definition.termsPerRow(p.cols);
+    const scale = 1 / Math.max(terms, 1);
+    const e = engineHolding(p, t, grad);
+    if (e) {
+      return definition.kernel(e.kernels, e.address(p.data), e.address(t.data), p.rows, p.cols, grad ? e.address(grad.data) : 0, scale) / terms;
     }
-  }
-  return { loss: sum / p.rows, grad };
+    // Blocks of rows through a scratch engine; the sums of the blocks add up to the whole.
+    const scratch = scratchEngine(precisionOf(p.data), p.cols);
+    const k = scratch.engine.kernels;
+    let total = 0;
+    for (let start = 0; start < p.rows; start += SCRATCH_ROWS) {
+      const end = Math.min(start + SCRATCH_ROWS, p.rows);
+      const range = [start * p.cols, end * p.cols] as const;
+      scratch.p.set(p.data.subarray(...range));
+      scratch.t.set(t.data.subarray(...range));
+      const g = grad ? scratch.engine.address(scratch.g) : 0;
+      total += definition.kernel(k, scratch.engine.address(scratch.p), scratch.engine.address(scratch.t), end - start, p.cols, g, scale);
+      if (grad) grad.data.set(scratch.g.subarray(0, range[1] - range[0]), range[0]);
+    }
+    return total / terms;
+  };
 }
 
 export const LOSSES: Record<LossName, LossFn> = {
-  mse,
-  mae,
-  huber: (p, t) => huber(p, t),
-  bce_logits: bceWithLogits,
-  softmax_ce_logits: softmaxCrossEntropyWithLogits,
-  multilabel_bce_logits: bceWithLogits,
+  mse: lossFunction(DEFINITIONS.mse),
+  mae: lossFunction(DEFINITIONS.mae),
+  huber: lossFunction(DEFINITIONS.huber),
+  bce_logits: lossFunction(DEFINITIONS.bce_logits),
+  softmax_ce_logits: lossFunction(DEFINITIONS.softmax_ce_logits),
+  multilabel_bce_logits: lossFunction(DEFINITIONS.multilabel_bce_logits),
 };
+
+/** Rows per block on the scratch path. */
+const SCRATCH_ROWS = 1024;
+
+interface ScratchEngine {
+  engine: Engine;
+  cols: number;
+  p: FloatArray;
+  t: FloatArray;
+  g: FloatArray;
+}
+
+const scratchEngines = new Map<Precision, ScratchEngine>();
+
+/** A small engine per precision for losses on arrays outside any network, kept for the widest rows seen. */
+function scratchEngine(precision: Precision, cols: number): ScratchEngine {
+  const cached = scratchEngines.get(precision);
+  if (cached && cached.cols >= cols) return cached;
+  const n = SCRATCH_ROWS * cols;
+  const engine = new Engine(precision, [n, n, n]);
+  const made = { engine, cols, p: engine.floats(n), t: engine.floats(n), g: engine.floats(n) };
+  scratchEngines.set(precision, made);
+  return made;
+}
 
 /** The losses that make sense for each task; the first is the default. */
 export const LOSSES_FOR_TASK: Record<Task, LossName[]> = {

@@ -1,5 +1,4 @@
-import type { Param } from './layer.js';
-import { type FloatArray, allocFloats, precisionOf } from './matrix.js';
+import type { Network } from './network.js';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'adamw';
 
@@ -26,104 +25,110 @@ export const DEFAULT_OPTIMIZER: OptimizerConfig = {
 };
 
 export interface Optimizer {
-  step(params: Param[], learningRate: number): void;
+  /** Updates every parameter of the network from its gradient; returns Σ g² of the gradients it read. */
+  step(learningRate: number): number;
 }
 
-export function createOptimizer(config: OptimizerConfig): Optimizer {
+/** Per-parameter state arrays an optimizer keeps (NetworkOptions.optimizerSlots). */
+export function optimizerSlots(config: OptimizerConfig): number {
   switch (config.name) {
     case 'sgd':
-      return new Sgd(0, false, config.weightDecay);
+      return 0;
     case 'momentum':
-      return new Sgd(config.momentum, config.nesterov, config.weightDecay);
+      return 1;
     case 'adam':
-      return new Adam(config, false);
     case 'adamw':
-      return new Adam(config, true);
+      return 2;
   }
 }
 
-/** Per-parameter state arrays, created lazily with the parameter's length and precision. */
-class SlotStore {
-  private readonly slots = new Map<Param, FloatArray>();
-  get(p: Param): FloatArray {
-    let s = this.slots.get(p);
-    if (!s) {
-      s = allocFloats(precisionOf(p.value), p.value.length);
-      this.slots.set(p, s);
+/**
+ * The optimizer for a network built with `optimizerSlots(config)` slots. Every update runs on the
+ * engine's kernels (runtime/training/optimizers.ts) over the parameter block: once over the
+ * weight-decayed tensors and once over the rest (bias, BatchNorm), or once over all when there is
+ * no decay.
+ */
+export function createOptimizer(config: OptimizerConfig, network: Network): Optimizer {
+  const needed = optimizerSlots(config);
+  if (network.parameters.slots.length < needed) throw new Error(`internal: ${config.name} needs ${needed} optimizer slots, the network has ${network.parameters.slots.length}`);
+  const parts = parameterParts(network, config.weightDecay);
+  const k = network.engine.kernels;
+  switch (config.name) {
+    case 'sgd':
+    case 'momentum': {
+      const momentum = config.name === 'sgd' ? 0 : config.momentum;
+      return {
+        step: (lr) => parts.reduce((sum, p) => sum + k.sgd(p.w, p.g, p.slots[0] ?? 0, p.n, lr, momentum, config.nesterov, p.weightDecay), 0),
+      };
     }
-    return s;
+    case 'adam':
+    case 'adamw': {
+      const decoupled = config.name === 'adamw';
+      const { beta1, beta2, epsilon } = config;
+      const e = network.engine;
+      const bytes = network.parameters.values.BYTES_PER_ELEMENT;
+      let t = 0;
+      return {
+        step: (lr) => {
+          t++;
+          const stepSize = lr / (1 - Math.pow(beta1, t));
+          const invSqrtC2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
+          // Each part in two halves, the second possibly on the helper thread; Σ g² = first + second either way.
+          let squares = 0;
+          for (const p of parts) {
+            const half = Math.floor(p.n / 8) * 4;
+            const tail = [stepSize, beta1, beta2, invSqrtC2, epsilon, p.weightDecay, lr * p.weightDecay, decoupled ? 1 : 0];
+            const at = half * bytes;
+            const first = [p.w, p.g, p.slots[0], p.slots[1], half, ...tail];
+            const second = [p.w + at, p.g + at, p.slots[0] + at, p.slots[1] + at, p.n - half, ...tail];
+            squares += e.halves('adam32', k.adam, first, second, p.n);
+          }
+          return squares;
+        },
+      };
+    }
   }
 }
 
-/** SGD with optional (Nesterov) momentum, PyTorch's formulation: v ← μv + g; step g + μv (Nesterov) or v. */
-class Sgd implements Optimizer {
-  private readonly velocity = new SlotStore();
-  constructor(
-    private readonly momentum: number,
-    private readonly nesterov: boolean,
-    private readonly weightDecay: number,
-  ) {}
-
-  step(params: Param[], lr: number): void {
-    for (const p of params) {
-      const w = p.value;
-      const g = p.grad;
-      const wd = p.decay ? this.weightDecay : 0;
-      if (this.momentum === 0) {
-        for (let i = 0; i < w.length; i++) w[i] -= lr * (g[i] + wd * w[i]);
-        continue;
-      }
-      const v = this.velocity.get(p);
-      const mu = this.momentum;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i] + wd * w[i];
-        v[i] = mu * v[i] + gi;
-        w[i] -= lr * (this.nesterov ? gi + mu * v[i] : v[i]);
-      }
-    }
-  }
+/** A stretch of the parameter block with one weight decay, as kernel addresses. */
+interface ParameterPart {
+  w: number;
+  g: number;
+  slots: number[];
+  n: number;
+  weightDecay: number;
 }
 
-/** Adam with bias correction; with `decoupled` it is AdamW (decay applied to weights, not gradients). */
-class Adam implements Optimizer {
-  private readonly m = new SlotStore();
-  private readonly v = new SlotStore();
-  private t = 0;
-  constructor(
-    private readonly config: OptimizerConfig,
-    private readonly decoupled: boolean,
-  ) {}
+function parameterParts(network: Network, weightDecay: number): ParameterPart[] {
+  const e = network.engine;
+  const block = network.parameters;
+  const total = block.values.length;
+  const bytes = block.values.BYTES_PER_ELEMENT;
+  const part = (from: number, to: number, wd: number): ParameterPart => ({
+    w: e.address(block.values) + from * bytes,
+    g: e.address(block.grads) + from * bytes,
+    slots: block.slots.map((s) => e.address(s) + from * bytes),
+    n: to - from,
+    weightDecay: wd,
+  });
+  if (weightDecay === 0 || block.decayedLength === 0) return [part(0, total, 0)];
+  return [part(0, block.decayedLength, weightDecay), part(block.decayedLength, total, 0)].filter((p) => p.n > 0);
+}
 
-  step(params: Param[], lr: number): void {
-    this.t++;
-    const { beta1, beta2, epsilon, weightDecay } = this.config;
-    const c1 = 1 - Math.pow(beta1, this.t);
-    const c2 = 1 - Math.pow(beta2, this.t);
-    for (const p of params) {
-      const w = p.value;
-      const g = p.grad;
-      const m = this.m.get(p);
-      const v = this.v.get(p);
-      const wd = p.decay ? weightDecay : 0;
-      for (let i = 0; i < w.length; i++) {
-        const gi = this.decoupled ? g[i] : g[i] + wd * w[i];
-        m[i] = beta1 * m[i] + (1 - beta1) * gi;
-        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-        const update = m[i] / c1 / (Math.sqrt(v[i] / c2) + epsilon);
-        w[i] -= lr * (this.decoupled ? update + wd * w[i] : update);
-      }
-    }
-  }
+/** Global L2 norm of all gradients. */
+export function gradientNorm(network: Network): number {
+  const e = network.engine;
+  const g = network.parameters.grads;
+  return Math.sqrt(e.kernels.sumSquares(e.address(g), g.length));
 }
 
 /** Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before clipping. */
-export function clipGradientsByGlobalNorm(params: Param[], maxNorm: number | null): number {
-  let sq = 0;
-  for (const p of params) for (let i = 0; i < p.grad.length; i++) sq += p.grad[i] * p.grad[i];
-  const norm = Math.sqrt(sq);
-  if (maxNorm !== null && norm > maxNorm && Number.isFinite(norm)) {
-    const scale = maxNorm / norm;
-    for (const p of params) for (let i = 0; i < p.grad.length; i++) p.grad[i] *= scale;
+export function clipGradientsByGlobalNorm(network: Network, maxNorm: number): number {
+  const norm = gradientNorm(network);
+  if (norm > maxNorm && Number.isFinite(norm)) {
+    const e = network.engine;
+    const g = network.parameters.grads;
+    e.kernels.scale(e.address(g), g.length, maxNorm / norm);
   }
   return norm;
 }

@@ -6,7 +6,7 @@ import { Dense, type Init } from '../nn/dense.js';
 import { Dropout } from '../nn/dropout.js';
 import type { Layer } from '../nn/layer.js';
 import { type LossName, LOSSES_FOR_TASK, lossTakesLogits } from '../nn/losses.js';
-import { Network } from '../nn/network.js';
+import { Network, type NetworkOptions } from '../nn/network.js';
 import type { Rng } from '../rng.js';
 
 export interface ArchitectureConfig {
@@ -20,7 +20,7 @@ export interface ArchitectureConfig {
 }
 
 /** Dense → [BatchNorm] → activation → [Dropout] per hidden layer, then Dense (→ output activation). */
-export function buildNetwork(inputFeatures: number, outputFeatures: number, config: ArchitectureConfig, rng: Rng): Network {
+export function buildNetwork(inputFeatures: number, outputFeatures: number, config: ArchitectureConfig, rng: Rng, options: NetworkOptions = {}): Network {
   const layers: Layer[] = [];
   const init = config.init === 'auto' ? defaultInit(config.activation) : config.init;
   let features = inputFeatures;
@@ -43,7 +43,7 @@ export function buildNetwork(inputFeatures: number, outputFeatures: number, conf
     layers.push(activationLayer(config.activation, features));
     if (config.dropout > 0) layers.push(new Dropout(features, config.dropout, rng.fork()));
   });
-  return new Network(layers);
+  return new Network(layers, options);
 }
 
 function defaultInit(activation: ActivationSpec): Init {

@@ -1,16 +1,16 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
-import { applyStandardization, fitStandardization } from '../data/standardize.js';
+import { applyStandardization, firstNonFiniteStandardized, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
 import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
-import { LOSSES, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
-import { type FloatArray, type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
-import { shortestFloat32 } from '../float32.js';
-import { Network, describeLayer } from '../nn/network.js';
-import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer } from '../nn/optimizers.js';
+import { LOSSES, type LossFn, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
+import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
+import { type Network, type NetworkState, describeLayer } from '../nn/network.js';
+import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer, optimizerSlots } from '../nn/optimizers.js';
 import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
+import { shortestFloat32 } from '../float32.js';
 import { Rng } from '../rng.js';
 import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
-import { unitSignals } from './signals.js';
+import { signalCollector } from './signals.js';
 import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
 import { applyHead } from '../inference/float-inference.js';
@@ -87,67 +87,76 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   // An autoencoder reconstructs its standardized inputs, so its targets share the input statistics.
   const targetStandardization =
     config.task === 'autoencoder' ? inputStandardization : config.task === 'regression' && config.standardize ? fitStandardization(data.targets, data.targetColumns, fitRows) : null;
-  const x = matrixOf(data.rows, nf, applyStandardization(data.features, nf, inputStandardization));
-  const t = matrixOf(data.rows, data.targetColumns, applyStandardization(data.targets, data.targetColumns, targetStandardization));
-  checkStandardized(data.file, data.featureNames, data.features, x.data, inputStandardization);
-  if (config.task === 'regression') checkStandardized(data.file, data.labelColumns, data.targets, t.data, targetStandardization);
+  // Checked without a standardized copy of the features: the engine standardizes each batch as it loads it.
+  checkStandardized(data.file, data.featureNames, data.features, inputStandardization);
+  if (config.task === 'regression') checkStandardized(data.file, data.labelColumns, data.targets, targetStandardization);
+  const targets = trainingTargets(data, targetStandardization);
 
-  const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng);
+  // The engine holds one batch; inputs are standardized as each batch is loaded, so no
+  // standardized copy of the data set is made.
+  const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng, {
+    rows: config.batchSize,
+    optimizerSlots: optimizerSlots(config.optimizer),
+    inputStandardization,
+    parallel: true,
+  });
   const params = network.params();
-  const optimizer = createOptimizer(config.optimizer);
-  const valX = valRows.length > 0 ? gatherRows(x, valRows) : null;
-  const valT = valRows.length > 0 ? gatherRows(t, valRows) : null;
+  const optimizer = createOptimizer(config.optimizer, network);
+  const valT = valRows.length > 0 ? targets.rows(valRows) : null;
   const valData = valRows.length > 0 ? subsetRows(data, valRows) : null;
-  const probe = valX ?? gatherRows(x, fitRows, 0, Math.min(fitRows.length, 512));
+  // Signals come from the validation pass; without validation, from the epoch's training batches.
+  const signalsFromBatches = valRows.length === 0;
   const headModel = { head: headForTask(config.task), targetStandardization };
   const scoring = { standardization: inputStandardization, threshold: null };
 
   const history: EpochLog[] = [];
-  const stop = config.earlyStopping && valX ? config.earlyStopping : null;
+  const stop = config.earlyStopping && valT ? config.earlyStopping : null;
   let bestScore = Infinity;
-  let bestSpecs: LayerSpec[] | null = null;
+  let bestState: NetworkState | null = null;
   let bestEpoch = 0;
   let sinceBest = 0;
   let stoppedEarly = false;
   const stepsPerEpoch = Math.ceil(fitRows.length / config.batchSize);
+  const indices = new Uint32Array(fitRows.length);
 
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const started = performance.now();
     const order = shuffleRng.permutation(fitRows.length);
-    const indices = new Uint32Array(fitRows.length);
     for (let i = 0; i < indices.length; i++) indices[i] = fitRows[order[i]];
     let lossSum = 0;
     let gradNormSum = 0;
     let lr = config.learningRate;
+    const signals = signalCollector(network);
     for (let step = 0; step < stepsPerEpoch; step++) {
       const start = step * config.batchSize;
       const end = Math.min(start + config.batchSize, indices.length);
-      const xb = gatherRows(x, indices, start, end);
-      const tb = gatherRows(t, indices, start, end);
-      const outputs: Matrix[] = [];
-      const out = network.forward(xb, 'train', (_, o) => outputs.push(o));
-      const value = lossFn(out, tb);
+      const xb = network.loadRows(data.features, indices, start, end);
+      const tb = targets.batch(network, xb, indices, start, end);
+      const out = network.run(xb, 'train', signalsFromBatches ? signals.onLayer : undefined);
+      const dOut = network.outputGradientRows(end - start);
+      const batchLoss = lossFn(out, tb, dOut);
       const at: DivergencePoint = { epoch, batch: step + 1, batches: stepsPerEpoch, rows: end - start };
-      if (!Number.isFinite(value.loss)) throw divergence(network, outputs, xb, at, config, `${loss} loss`);
-      network.backward(value.grad);
-      const gradNorm = clipGradientsByGlobalNorm(params, config.clipNorm);
+      if (!Number.isFinite(batchLoss)) throw divergence(network, xb, at, config, `${loss} loss`);
+      network.backward(dOut);
+      lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
+      // Unclipped, the optimizer's pass over the gradients also sums their squares.
+      const gradNorm = config.clipNorm === null ? Math.sqrt(optimizer.step(lr)) : clipGradientsByGlobalNorm(network, config.clipNorm);
       if (!Number.isFinite(gradNorm)) {
         const bad = params.find((p) => !allFinite(p.grad));
-        throw divergence(network, outputs, xb, at, config, `gradient of ${bad?.name ?? 'a parameter'}`);
+        throw divergence(network, xb, at, config, `gradient of ${bad?.name ?? 'a parameter'}`);
       }
-      lr = learningRateAt(config.learningRate, config.schedule, epoch - 1 + step / stepsPerEpoch, config.epochs);
-      optimizer.step(params, lr);
-      lossSum += value.loss * (end - start);
+      if (config.clipNorm !== null) optimizer.step(lr);
+      lossSum += batchLoss * (end - start);
       gradNormSum += gradNorm;
     }
     const seconds = (performance.now() - started) / 1000;
-    const val = valX && valT && valData ? validationScores(network, valX, valT, valData, lossFn, headModel, scoring) : null;
-    const signals = unitSignals(network, probe);
+    const val = valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, scoring, signals.onLayer) : null;
+    const unit = signals.finish();
     const score = stop && val ? stopScore(stop.metric, val) : null;
     const improved = score !== null && score < bestScore - (stop?.minDelta ?? 0);
     if (improved && score !== null) {
       bestScore = score;
-      bestSpecs = network.toSpecs();
+      bestState = network.captureState();
       bestEpoch = epoch;
       sinceBest = 0;
     } else if (stop) {
@@ -163,9 +172,9 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       valMetricName: val ? epochMetricName(config.task) : null,
       learningRate: lr,
       gradNorm: gradNormSum / stepsPerEpoch,
-      paramNorm: signals.paramNorm,
-      deadReluFraction: signals.deadReluFraction,
-      saturatedFraction: signals.saturatedFraction,
+      paramNorm: unit.paramNorm,
+      deadReluFraction: unit.deadReluFraction,
+      saturatedFraction: unit.saturatedFraction,
       samplesPerSecond: fitRows.length / Math.max(seconds, 1e-9),
       best: improved,
     };
@@ -178,10 +187,11 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   }
 
   // Restore the best weights (early stopping), then score them once more for the record.
-  const finalSpecs = bestSpecs ?? network.toSpecs();
-  const best = bestSpecs ? Network.fromSpecs(bestSpecs, nf, new Rng(config.seed)) : network;
-  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(best, x, data, fitRows, headModel, inputStandardization) : null;
-  const validation = valX && valT && valData ? validationScores(best, valX, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
+  if (bestState) network.restoreState(bestState);
+  const finalSpecs = network.toSpecs();
+  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(network, data, fitRows, headModel, inputStandardization) : null;
+  const validation =
+    valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(validation ?? {})) if (typeof v === 'number' && Number.isFinite(v) && k !== 'rows') metrics[`val_${k}`] = v;
   const model: FloatModel = {
@@ -284,7 +294,7 @@ export function splitRows(data: Pick<Dataset, 'rows' | 'labels'>, fraction: numb
  * (3.4e38 next to −3.4e38) overflows in x − mean or in its standard deviation. Caught here, naming
  * the column, instead of as a diverged loss or an unwritable model file.
  */
-function checkStandardized(file: string, names: string[], raw: Float32Array, standardized: FloatArray, s: Standardization | null): void {
+function checkStandardized(file: string, names: string[], raw: Float32Array, s: Standardization | null): void {
   if (s === null) return;
   const columns = names.length;
   for (let j = 0; j < columns; j++) {
@@ -292,15 +302,15 @@ function checkStandardized(file: string, names: string[], raw: Float32Array, sta
       throw new FirmnetError('BAD_CSV', `${file}: column '${names[j]}' spreads wider than float32 can hold (mean ${s.mean[j]}, standard deviation ${s.std[j]}); rescale the column (e.g. to other units)`);
     }
   }
-  for (let i = 0; i < standardized.length; i++) {
-    if (Number.isFinite(standardized[i])) continue;
-    const j = i % columns;
-    throw new FirmnetError(
-      'BAD_CSV',
-      `${file}: column '${names[j]}': the value ${shortestFloat32(raw[i])} in data row ${Math.floor(i / columns) + 1} becomes ${standardized[i]} when standardized in float32 ((x − ${s.mean[j]}) / ${s.std[j]}); ` +
-        'the column\'s values are too far apart for float32 arithmetic; rescale the column (e.g. to other units)',
-    );
-  }
+  const i = firstNonFiniteStandardized(raw, columns, s);
+  if (i < 0) return;
+  const j = i % columns;
+  const value = applyStandardization(raw.subarray(i - j, i - j + columns), columns, s)[j];
+  throw new FirmnetError(
+    'BAD_CSV',
+    `${file}: column '${names[j]}': the value ${shortestFloat32(raw[i])} in data row ${Math.floor(i / columns) + 1} becomes ${value} when standardized in float32 ((x − ${s.mean[j]}) / ${s.std[j]}); ` +
+      'the column\'s values are too far apart for float32 arithmetic; rescale the column (e.g. to other units)',
+  );
 }
 
 interface ValidationScores {
@@ -311,16 +321,18 @@ interface ValidationScores {
 /** Loss in the network's units; metrics on head outputs in the user's units (regression is un-standardized). */
 function validationScores(
   network: Network,
-  valX: Matrix,
+  features: Float32Array,
+  valRows: Uint32Array,
   valT: Matrix,
   valData: Dataset,
-  lossFn: (p: Matrix, t: Matrix) => { loss: number },
+  lossFn: LossFn,
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
   scoring: AnomalyScoring,
+  onLayer?: (index: number, output: Matrix) => void,
 ): ValidationScores {
-  const out = network.forward(valX, 'eval');
+  const out = network.evaluateRows(features, valRows, onLayer);
   const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
-  return { loss: lossFn(out, valT).loss, evaluation: evaluateScores(scores, valData, scoring) };
+  return { loss: lossFn(out, valT), evaluation: evaluateScores(scores, valData, scoring) };
 }
 
 export type EpochMetricName = 'val_accuracy' | 'val_rmse' | 'val_reconstruction_mse';
@@ -342,13 +354,12 @@ function epochMetric(task: Task, e: Evaluation): number | null {
 /** The autoencoder's threshold: a percentile of reconstruction errors on the (normal) training rows. */
 function anomalyThreshold(
   network: Network,
-  x: Matrix,
   data: Dataset,
   fitRows: Uint32Array,
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
   standardization: Standardization | null,
 ): AnomalyThresholdRecord {
-  const out = network.forward(gatherRows(x, fitRows), 'eval');
+  const out = network.evaluateRows(data.features, fitRows);
   const reconstruction = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
   const errors = reconstructionErrors(reconstruction, subsetRows(data, fitRows).features, fitRows.length, standardization);
   return { percentile: DEFAULT_ANOMALY_PERCENTILE, threshold: percentileOf(errors, DEFAULT_ANOMALY_PERCENTILE) };
@@ -383,8 +394,10 @@ interface DivergencePoint {
 }
 
 /** "training diverged" naming what became NaN/Inf, where (epoch, batch, first layer), and what to change. */
-function divergence(network: Network, outputs: Matrix[], xb: Matrix, at: DivergencePoint, config: TrainConfig, what: string): FirmnetError {
+function divergence(network: Network, xb: Matrix, at: DivergencePoint, config: TrainConfig, what: string): FirmnetError {
   const badParam = network.params().find((p) => !allFinite(p.value));
+  // The engine keeps every layer's output of the batch that diverged.
+  const outputs = network.outputs;
   const firstBad = outputs.findIndex((o) => !allFinite(o.data));
   let maxInput = 0;
   for (let i = 0; i < xb.data.length; i++) maxInput = Math.max(maxInput, Math.abs(xb.data[i]));
@@ -401,4 +414,36 @@ function divergence(network: Network, outputs: Matrix[], xb: Matrix, at: Diverge
     `training diverged: the ${what} became NaN/Inf at epoch ${at.epoch}, batch ${at.batch} of ${at.batches} (${at.rows} rows)` +
       `${where.length > 0 ? `; ${where.join('; ')}` : ''}. Likely cause: ${causes.join('; or ')}.`,
   );
+}
+
+/**
+ * The targets in the network's units, by row: regression targets standardized (once, up front),
+ * class targets as the data set holds them, and an autoencoder's targets — its inputs — taken
+ * from the standardized input batch itself.
+ */
+function trainingTargets(
+  data: Dataset,
+  standardization: Standardization | null,
+): { batch: (network: Network, xb: Matrix, indices: Uint32Array, start: number, end: number) => Matrix; rows: (rows: Uint32Array) => Matrix } {
+  const cols = data.targetColumns;
+  if (data.task === 'autoencoder' && sameValues(data.targets, data.features)) {
+    return {
+      batch: (_network, xb) => xb,
+      rows: (rows) => {
+        const raw = subsetRows(data, rows).features;
+        return matrixOf(rows.length, cols, standardization ? applyStandardization(raw, cols, standardization) : raw);
+      },
+    };
+  }
+  const values = standardization ? applyStandardization(data.targets, cols, standardization) : data.targets;
+  return {
+    batch: (network, _xb, indices, start, end) => network.loadTargets(values, indices, start, end),
+    rows: (rows) => gatherRows(matrixOf(data.rows, cols, values), rows),
+  };
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
 }

@@ -7,6 +7,7 @@ import { Dropout } from '../../compiler/nn/dropout.js';
 import type { Layer, Mode } from '../../compiler/nn/layer.js';
 import { LOSSES, type LossName } from '../../compiler/nn/losses.js';
 import type { Matrix } from '../../compiler/nn/matrix.js';
+import { Network } from '../../compiler/nn/network.js';
 import { Rng } from '../../compiler/rng.js';
 
 const EPS = 1e-6;
@@ -17,15 +18,19 @@ function randomMatrix(rows: number, cols: number, rng: Rng, scale = 1): Matrix {
   return { rows, cols, data };
 }
 
-/** Loss L = Σ y ⊙ r, so dL/dy = r; compares backward() against central differences. */
+/**
+ * Loss L = Σ y ⊙ r, so dL/dy = r; compares backward() against central differences. The layer runs
+ * in a one-layer network on the float64 build of the training kernels, the same code as float32.
+ */
 function checkLayer(makeLayer: () => Layer, x: Matrix, mode: Mode, rng: Rng): void {
-  const layer = makeLayer();
-  const y = layer.forward(x, mode);
+  const network = new Network([makeLayer()], { precision: 'float64', rows: x.rows, inputGradient: true });
+  const y = network.forward(x, mode);
   const r = randomMatrix(y.rows, y.cols, rng);
-  const dx = layer.backward(r);
-  const analyticParams = layer.params().map((p) => Float64Array.from(p.grad));
+  const dx = network.backward(r)!;
+  const params = network.params();
+  const analyticParams = params.map((p) => Float64Array.from(p.grad));
   const loss = (): number => {
-    const out = layer.forward(x, mode);
+    const out = network.forward(x, mode);
     let s = 0;
     for (let i = 0; i < out.data.length; i++) s += out.data[i] * r.data[i];
     return s;
@@ -42,7 +47,7 @@ function checkLayer(makeLayer: () => Layer, x: Matrix, mode: Mode, rng: Rng): vo
   for (let i = 0; i < x.data.length; i++) {
     expect(dx.data[i]).toBeCloseTo(numeric(x.data, i), 5);
   }
-  layer.params().forEach((p, k) => {
+  params.forEach((p, k) => {
     for (let i = 0; i < p.value.length; i++) expect(analyticParams[k][i]).toBeCloseTo(numeric(p.value, i), 5);
   });
 }
@@ -58,6 +63,18 @@ describe('backward passes match finite differences (float64)', () => {
       return d;
     };
     checkLayer(make, randomMatrix(3, 5, rng), 'train', rng);
+  });
+
+  it('dense, shapes that fill every kernel tile and leave every kind of remainder', () => {
+    // float64 kernels: 2 lanes; tiles of 2 rows × 4 outputs (forward), 4 outputs × 4 inputs (dW),
+    // 4 rows × 4 inputs (dx). 7 rows, 11 inputs, 9 outputs leave a row, an input lane and outputs over.
+    const make = (): Layer => {
+      const d = new Dense(11, 9, 'float64', 0);
+      d.initialize('he', new Rng(2));
+      for (let o = 0; o < 9; o++) d.bias.value[o] = 0.1 * (o - 4);
+      return d;
+    };
+    checkLayer(make, randomMatrix(7, 11, rng), 'train', rng);
   });
 
   const activations: ActivationSpec[] = [
@@ -100,15 +117,14 @@ describe('backward passes match finite differences (float64)', () => {
 
   it('dropout (fixed mask)', () => {
     const x = randomMatrix(4, 5, rng);
-    // A fresh generator per forward pass keeps the mask identical across finite-difference probes.
-    const layer = new Dropout(5, 0.4, new Rng(3));
-    const y = layer.forward(x, 'train');
+    const network = new Network([new Dropout(5, 0.4, new Rng(3))], { precision: 'float64', rows: 4, inputGradient: true });
+    const y = network.forward(x, 'train');
     const zeros = Array.from(y.data).filter((v) => v === 0).length;
     expect(zeros).toBeGreaterThan(0);
     const r = randomMatrix(4, 5, rng);
-    const dx = layer.backward(r);
+    const dx = network.backward(r)!;
     for (let i = 0; i < x.data.length; i++) expect(dx.data[i]).toBeCloseTo(r.data[i] * (y.data[i] / x.data[i]), 10);
-    expect(layer.forward(x, 'eval')).toBe(x);
+    expect(network.forward(x, 'eval').data).toEqual(x.data);
   });
 });
 
@@ -126,13 +142,14 @@ describe('losses: gradients match finite differences and values are stable', () 
     it(loss, () => {
       const p = randomMatrix(5, 3, rng, 2);
       const t = target(p);
-      const { grad } = LOSSES[loss](p, t);
+      const grad = randomMatrix(5, 3, rng);
+      LOSSES[loss](p, t, grad);
       for (let i = 0; i < p.data.length; i++) {
         const keep = p.data[i];
         p.data[i] = keep + EPS;
-        const up = LOSSES[loss](p, t).loss;
+        const up = LOSSES[loss](p, t);
         p.data[i] = keep - EPS;
-        const down = LOSSES[loss](p, t).loss;
+        const down = LOSSES[loss](p, t);
         p.data[i] = keep;
         expect(grad.data[i]).toBeCloseTo((up - down) / (2 * EPS), 6);
       }
@@ -142,10 +159,10 @@ describe('losses: gradients match finite differences and values are stable', () 
   it('logit losses stay finite and exact at extreme logits', () => {
     const p: Matrix = { rows: 1, cols: 2, data: new Float64Array([1000, -1000]) };
     const t: Matrix = { rows: 1, cols: 2, data: new Float64Array([0, 1]) };
-    expect(LOSSES.bce_logits(p, t).loss).toBeCloseTo(1000, 6);
-    expect(LOSSES.softmax_ce_logits(p, t).loss).toBeCloseTo(2000, 6);
+    expect(LOSSES.bce_logits(p, t)).toBeCloseTo(1000, 6);
+    expect(LOSSES.softmax_ce_logits(p, t)).toBeCloseTo(2000, 6);
     const right: Matrix = { rows: 1, cols: 2, data: new Float64Array([-1000, 1000]) };
-    expect(LOSSES.softmax_ce_logits(right, t).loss).toBe(0);
+    expect(LOSSES.softmax_ce_logits(right, t)).toBe(0);
   });
 });
 

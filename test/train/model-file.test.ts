@@ -45,6 +45,35 @@ describe('model file', () => {
     expect(predictFloat(loaded, data.features, data.rows).logits).toEqual(predictFloat(model, data.features, data.rows).logits);
   });
 
+  it('finds the shortest round-tripping decimal exactly as trying 1, 2, … 9 digits in turn does', () => {
+    const tryEach = (f: number): number => {
+      for (let p = 1; p < 9; p++) if (Math.fround(Number(f.toPrecision(p))) === f) return Number(f.toPrecision(p));
+      return Number(f.toPrecision(9));
+    };
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    let state = 12345;
+    for (let i = 0; i < 10_000; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      bits[0] = state;
+      // Every exponent from the bit patterns, and weight-like magnitudes with short decimals.
+      for (const f of [asFloat[0], Math.fround((state / 2 ** 32 - 0.5) * 10 ** ((i % 12) - 6)), Math.fround(Math.round(state / 2 ** 20) / 1000)]) {
+        if (Number.isFinite(f) && f !== 0) expect(shortestFloat32(f)).toBe(tryEach(f));
+      }
+    }
+    // Every power of two and its neighbours, normal and subnormal, both signs: the only floats whose
+    // rounding interval is lopsided, where a longer decimal could fail where a shorter one worked.
+    for (let e = 0; e < 255; e++) {
+      for (const mantissa of [0, 1, 0x7fffff]) {
+        for (const sign of [0, 1]) {
+          bits[0] = ((sign << 31) | (e << 23) | mantissa) >>> 0;
+          const f = asFloat[0];
+          if (f !== 0) expect(shortestFloat32(f)).toBe(tryEach(f));
+        }
+      }
+    }
+  });
+
   it('stores float32 weights exactly with the shortest decimal', () => {
     for (const v of [0.1, 1 / 3, -2.5e-8, 3.4e38, 123456.789]) {
       const f = Math.fround(v);

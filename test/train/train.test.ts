@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { FirmnetError } from '../../compiler/errors.js';
@@ -41,6 +42,24 @@ describe('training', () => {
     expect(c).not.toBe(a);
   });
 
+  it('gives the pinned model bytes for a seed (the same on every machine and run)', () => {
+    // SHA-256 of the model files. They change only when the training arithmetic does: re-pin then,
+    // and re-check the accuracy tables in docs/training.md.
+    const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+    const withExtras = config({ architecture: { ...config().architecture, dropout: 0.2, batchNorm: true } });
+    expect(sha256(modelToJson(trainModel(iris, withExtras, 'iris').model))).toBe(PINNED.iris);
+    const diabetes = loadDataset('models/data/diabetes/train.csv', { task: 'regression', labelColumns: ['label'] });
+    const regression = config({
+      task: 'regression',
+      architecture: { hidden: [12, 6], activation: { type: 'leaky_relu', alpha: 0.1 }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+      optimizer: { ...DEFAULT_OPTIMIZER, name: 'momentum', nesterov: true, weightDecay: 1e-3 },
+      clipNorm: 1,
+      epochs: 5,
+      batchSize: 20,
+    });
+    expect(sha256(modelToJson(trainModel(diabetes, regression, 'diabetes').model))).toBe(PINNED.diabetes);
+  });
+
   it('learns iris', () => {
     const { model } = trainModel(iris, config({ epochs: 60 }), 'iris');
     const e = evaluateScores(predictFloat(model, irisTest.features, irisTest.rows).scores, irisTest);
@@ -80,6 +99,19 @@ describe('training', () => {
     const tanh = trainModel(iris, config({ epochs: 1, architecture: { ...config().architecture, activation: { type: 'tanh' } } }), 'iris');
     expect(tanh.history[0].saturatedFraction).toBeGreaterThanOrEqual(0);
     expect(tanh.history[0].deadReluFraction).toBeNull();
+  });
+
+  it('takes the signals from the training batches when there is no validation split', () => {
+    // Zero-initialised weights, with a learning rate too small to move them, leave every ReLU unit at 0.
+    const dead = trainModel(iris, config({ epochs: 1, validationSplit: 0, learningRate: 1e-9, architecture: { ...config().architecture, init: 'zeros' } }), 'iris');
+    expect(dead.history[0].valLoss).toBeNull();
+    expect(dead.history[0].deadReluFraction).toBe(1);
+    const alive = trainModel(iris, config({ epochs: 1, validationSplit: 0 }), 'iris');
+    expect(alive.history[0].deadReluFraction).toBeGreaterThanOrEqual(0);
+    expect(alive.history[0].deadReluFraction).toBeLessThan(0.5);
+    const squash = trainModel(iris, config({ epochs: 1, validationSplit: 0, architecture: { ...config().architecture, activation: { type: 'sigmoid' } } }), 'iris');
+    expect(squash.history[0].saturatedFraction).toBeGreaterThanOrEqual(0);
+    expect(squash.history[0].saturatedFraction).toBeLessThan(1);
   });
 
   it('passes the tiny-subset over-fit sanity test', () => {
@@ -137,3 +169,9 @@ describe('training', () => {
     expect(() => trainModel(iris, config({ loss: 'mse' }), 'iris')).toThrow(/loss 'mse' does not fit a multiclass task/);
   });
 });
+
+/** See 'gives the pinned model bytes for a seed'. */
+const PINNED = {
+  iris: 'e66afed89cbbae09515d43ee9edcda21aa9b618c55f300bff9704eccd2bf65be',
+  diabetes: '9a13f327d4f10fcc6a011f2c9e076712b5b38652d36d13d781b48938563e9ae0',
+};
