@@ -3,7 +3,8 @@
  * Cortex-M4 Technical Reference Manual spells out (§3.3.1 Table 3-1, §3.3.2 load/store timings):
  * each sequence runs under QEMU between two markers, the empty sequence's counts (the marker call
  * and a NOP) are subtracted, and the counts priced with firmware-sim/targets/cores/cortex-m4f.json
- * must give the manual's cycles.
+ * must give the manual's cycles. Then the plugin's flash simulation: data reads in the code memory,
+ * counted as 8-byte flash words through an LRU cache of one or two of them.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,13 +39,25 @@ const SEQUENCES: { name: string; asm: string; counts: Partial<InstructionCounts>
   { name: 'taken branch', asm: 'b 1f\n nop\n .p2align 2\n1:', counts: { branch: 1, taken_branches: 1, unaligned_wide_targets: 0 }, cycles: 2 },
 ];
 
+/**
+ * Data reads from flash (the code memory): words of 8 bytes through an LRU of `cache_units` of them,
+ * each sequence on words the ones before did not touch (the cache carries over).
+ * `adr` computes the table's address without a read (a literal-pool load would be a flash read itself).
+ */
+const FLASH_SEQUENCES: { name: string; asm: string; loads: number; reads: Record<number, number> }[] = [
+  { name: 'four words in a row: two 8-byte flash words', asm: 'ldr r5, [r8]\n ldr r6, [r8, #4]\n ldr r7, [r8, #8]\n ldr r5, [r8, #12]', loads: 4, reads: { 1: 2, 2: 2 } },
+  { name: 'word 2, word 3, word 2 again', asm: 'ldr r5, [r8, #16]\n ldr r6, [r8, #24]\n ldr r7, [r8, #16]', loads: 3, reads: { 1: 3, 2: 2 } },
+  { name: 'a halfword straddling words 4 and 5', asm: 'ldrh r5, [r8, #39]', loads: 1, reads: { 1: 2, 2: 2 } },
+];
+
 function sources(dir: string): string[] {
   // Every sequence starts with a 16-bit NOP, so the marker's return lands on the same kind of instruction each time.
-  const probes = SEQUENCES.map((s) => `    nop\n    ${s.asm.replace(/\n/g, '\n    ')}\n    bl firmnet_mark`).join('\n');
+  const flashProbes = FLASH_SEQUENCES.map((s) => `    nop\n    ${s.asm.replace(/\n/g, '\n    ')}\n    bl firmnet_mark`).join('\n');
+  const probes = `${SEQUENCES.map((s) => `    nop\n    ${s.asm.replace(/\n/g, '\n    ')}\n    bl firmnet_mark`).join('\n')}\n    adr r8, table\n    bl firmnet_mark\n${flashProbes}`;
   // r4 points at four words; the fourth holds the buffer's own address (for the dependent load).
   writeFileSync(
     join(dir, 'probes.S'),
-    `    .syntax unified\n    .thumb\n    .data\n    .p2align 3\nbuffer: .word 1, 2, 3, buffer, 5, 6\n    .text\n    .global run_probes\n    .thumb_func\nrun_probes:\n    push {r4, r5, r6, r7, r8, lr}\n    ldr r4, =buffer\n    bl firmnet_mark\n${probes}\n    pop {r4, r5, r6, r7, r8, pc}\n    .ltorg\n`,
+    `    .syntax unified\n    .thumb\n    .data\n    .p2align 3\nbuffer: .word 1, 2, 3, buffer, 5, 6\n    .text\n    .global run_probes\n    .thumb_func\nrun_probes:\n    push {r4, r5, r6, r7, r8, lr}\n    ldr r4, =buffer\n    bl firmnet_mark\n${probes}\n    pop {r4, r5, r6, r7, r8, pc}\n    .ltorg\n    .p2align 3\ntable: .word 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22\n`,
   );
   writeFileSync(join(dir, 'main.c'), 'void run_probes(void);\nint main(void) { run_probes(); return 0; }\n');
   writeFileSync(join(dir, 'link.ld'), linkerScript(core.emulator));
@@ -58,7 +71,7 @@ describe.skipIf(missing !== null)('pipeline events on Cortex-M4 (QEMU) priced by
   const dir = mkdtempSync(join(tmpdir(), 'firmnet-pipeline-events-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('each sequence costs the cycles the manual gives', async () => {
+  it('each sequence costs the cycles the manual gives, and flash reads follow the words and the cache', async () => {
     const elf = join(dir, 'probes.elf');
     await run(core.build.compiler, [...core.build.flags, '-Os', '-ffreestanding', '-nostdlib', '-T', join(dir, 'link.ld'), '-o', elf, ...sources(dir), '-lgcc']);
     const { stdout: nm } = await run(core.build.compiler.replace(/gcc$/, 'nm'), [elf]);
@@ -73,5 +86,18 @@ describe.skipIf(missing !== null)('pipeline events on Cortex-M4 (QEMU) priced by
       expect(c, s.name).toMatchObject(s.counts);
       expect(cyclesOf(c, core), s.name).toBe(s.cycles);
     });
+    // The flash probes follow the pipeline sequences and the segment that sets r8 up.
+    const first = SEQUENCES.length + 1;
+    const e = core.emulator;
+    for (const cacheUnits of [1, 2]) {
+      const flashCounts = join(dir, `flash-${cacheUnits}.txt`);
+      const flash = `flash=${e.codeOrigin.toString(16)}-${(e.codeOrigin + e.codeBytes).toString(16)},read_bytes=8,cache_units=${cacheUnits}`;
+      await run(e.system, ['-M', e.machine, '-nographic', '-semihosting', '-kernel', elf, '-plugin', `${pluginPath()},marker=${marker},out=${flashCounts},${flash}`], { timeout: 60_000 });
+      const flashSegments = parseCounts(readFileSync(flashCounts, 'utf8'));
+      FLASH_SEQUENCES.forEach((s, i) => {
+        const seg = flashSegments[first + i];
+        expect([seg.get('flash_loads'), seg.get('flash_reads')], `${s.name}, cache of ${cacheUnits}`).toEqual([s.loads, s.reads[cacheUnits]]);
+      });
+    }
   });
 });
