@@ -6,9 +6,11 @@
  * counts as text). The committed measurement (firmware-sim/measured/code-size.json) and the
  * simulator's live measurement both use this.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { CModelNames } from '../compiler/emit/c/c-names.js';
 import { KERNEL_SOURCES } from '../compiler/emit/c/kernel-sources.js';
 import type { CoreSpec } from './targets.js';
@@ -54,21 +56,43 @@ export interface KernelSizes extends SectionSizes {
   libgcc: string[];
 }
 
+const execFileAsync = promisify(execFile);
+
 function gcc(tc: Toolchain, args: string[]): void {
   execFileSync(tc.gcc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+async function gccAsync(tc: Toolchain, args: string[]): Promise<void> {
+  await execFileAsync(tc.gcc, args);
+}
+
 /** text/data/bss of an object or ELF file. */
 export function sectionSizes(tc: Toolchain, file: string): SectionSizes {
-  const out = execFileSync(tc.size, ['-B', file], { encoding: 'utf8' });
-  const fields = out.trim().split('\n')[1].trim().split(/\s+/).map(Number);
+  return parseSizes(execFileSync(tc.size, ['-B', file], { encoding: 'utf8' }));
+}
+
+/** sectionSizes() as an asynchronous child process. */
+async function sectionSizesAsync(tc: Toolchain, file: string): Promise<SectionSizes> {
+  return parseSizes((await execFileAsync(tc.size, ['-B', file], { encoding: 'utf8' })).stdout);
+}
+
+function parseSizes(berkeley: string): SectionSizes {
+  const fields = berkeley.trim().split('\n')[1].trim().split(/\s+/).map(Number);
   return { text: fields[0], data: fields[1], bss: fields[2] };
 }
 
 /** Symbols a file references but does not define (for an object: the runtime helpers it calls). */
 export function undefinedSymbols(tc: Toolchain, file: string): string[] {
-  const out = execFileSync(tc.nm, ['--undefined-only', file], { encoding: 'utf8' });
-  return out
+  return parseSymbols(execFileSync(tc.nm, ['--undefined-only', file], { encoding: 'utf8' }));
+}
+
+/** undefinedSymbols() as an asynchronous child process. */
+export async function undefinedSymbolsAsync(tc: Toolchain, file: string): Promise<string[]> {
+  return parseSymbols((await execFileAsync(tc.nm, ['--undefined-only', file], { encoding: 'utf8' })).stdout);
+}
+
+function parseSymbols(nmOutput: string): string[] {
+  return nmOutput
     .split('\n')
     .map((l) => l.trim().split(/\s+/).pop() ?? '')
     .filter((s) => s !== '');
@@ -156,13 +180,29 @@ export function stackDepth(ciTexts: string[], root: string): StackDepth {
  * kernel sources, entry <invoke>, --gc-sections (unused kernels and class names drop out).
  */
 export function buildModelImage(tc: Toolchain, cDir: string, names: CModelNames, core: CoreSpec, workDir: string, extraCflags: string[] = []): ModelImage {
-  const objects = [names.source, ...KERNEL_SOURCES].map((src) => {
+  const steps = imageSteps(cDir, names, core, workDir, extraCflags);
+  for (const { args } of steps.compile) gcc(tc, args);
+  gcc(tc, steps.link);
+  const stack = stackDepth(steps.compile.map((c) => readFileSync(c.callGraph, 'utf8')), names.invoke);
+  return { sizes: sectionSizes(tc, steps.elf), elf: steps.elf, stack };
+}
+
+/** buildModelImage() with the compiler runs as asynchronous child processes (every source compiles at once). */
+export async function buildModelImageAsync(tc: Toolchain, cDir: string, names: CModelNames, core: CoreSpec, workDir: string, extraCflags: string[] = []): Promise<ModelImage> {
+  const steps = imageSteps(cDir, names, core, workDir, extraCflags);
+  await Promise.all(steps.compile.map(({ args }) => gccAsync(tc, args)));
+  await gccAsync(tc, steps.link);
+  const stack = stackDepth(await Promise.all(steps.compile.map((c) => readFile(c.callGraph, 'utf8'))), names.invoke);
+  return { sizes: await sectionSizesAsync(tc, steps.elf), elf: steps.elf, stack };
+}
+
+/** The compile commands (and the call-graph file each writes), the link command and the image of buildModelImage. */
+function imageSteps(cDir: string, names: CModelNames, core: CoreSpec, workDir: string, extraCflags: string[]): { compile: { obj: string; args: string[]; callGraph: string }[]; link: string[]; elf: string } {
+  const compile = [names.source, ...KERNEL_SOURCES].map((src) => {
     const obj = join(workDir, `${names.prefix}-${core.id}-${src.replace(/\.c$/, '')}.o`);
-    gcc(tc, [...MCU_CFLAGS, ...extraCflags, ...core.build.flags, '-fcallgraph-info=su', `-I${cDir}`, '-c', join(cDir, src), '-o', obj]);
-    return obj;
+    return { obj, args: [...MCU_CFLAGS, ...extraCflags, ...core.build.flags, '-fcallgraph-info=su', `-I${cDir}`, '-c', join(cDir, src), '-o', obj], callGraph: obj.replace(/\.o$/, '.ci') };
   });
   const elf = join(workDir, `${names.prefix}-${core.id}.elf`);
-  gcc(tc, [...core.build.flags, ...MCU_LDFLAGS, `-Wl,-e,${names.invoke}`, ...objects, '-lgcc', '-o', elf]);
-  const stack = stackDepth(objects.map((o) => readFileSync(o.replace(/\.o$/, '.ci'), 'utf8')), names.invoke);
-  return { sizes: sectionSizes(tc, elf), elf, stack };
+  const link = [...core.build.flags, ...MCU_LDFLAGS, `-Wl,-e,${names.invoke}`, ...compile.map((c) => c.obj), '-lgcc', '-o', elf];
+  return { compile, link, elf };
 }

@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { spawnAsync } from './helpers/child-process.js';
 
 describe('the Node API example in README.md', () => {
-  it('runs as written (through the package name, from the built dist/)', () => {
+  it('runs as written (through the package name, from the built dist/)', async () => {
     const readme = readFileSync('README.md', 'utf8');
     const block = /## Node API\n\n```js\n([\s\S]*?)```/.exec(readme);
     expect(block).not.toBeNull();
@@ -14,12 +14,12 @@ describe('the Node API example in README.md', () => {
     const script = join(process.cwd(), `.readme-example-${process.pid}.mjs`);
     writeFileSync(script, block![1].replaceAll("'build/iris", `'${dir}/iris`));
     try {
-      const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-      expect(r.stderr).toBe('');
+      const r = await spawnAsync(process.execPath, [script]);
+      expect(r.stderr.toString()).toBe('');
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/^\d+\.\d{3} ms on RP2040, int8 drop -?\d+\.\d{2} pp\n$/);
+      expect(r.stdout.toString()).toMatch(/^\d+\.\d{3} ms on RP2040, int8 drop -?\d+\.\d{2} pp\n$/);
     } finally {
-      spawnSync('rm', ['-f', script]);
+      rmSync(script, { force: true });
     }
   });
 });

@@ -14,6 +14,9 @@
  *   cache_units=<n>           ... that miss in a fully associative LRU holding n of them (0: none)
  * Output: one line per segment between consecutive markers:
  *   segment <n> total <t> <counter>=<count> ...
+ * The segment store grows with the run (a harness may run thousands of rows through a deep model);
+ * if it cannot grow, or the output cannot be written, the plugin says so on stderr and exits QEMU
+ * with status 1 rather than leave a short count file behind.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef uint64_t qemu_plugin_id_t;
 typedef struct qemu_info_t {
@@ -98,10 +102,15 @@ struct insn_info {
     uint16_t addr;       /* registers that form a memory address */
 };
 
-#define MAX_SEGMENTS 4096
+/* One finished marker-to-marker segment. */
+struct segment {
+    uint64_t counts[N_COUNTERS];
+};
+
 static uint64_t counts[N_COUNTERS];
-static uint64_t seg_counts[MAX_SEGMENTS][N_COUNTERS];
-static int segments = -1; /* -1: before the first marker, nothing is recorded */
+static struct segment *recorded;
+static size_t recorded_capacity;
+static long segments = -1; /* -1: before the first marker, nothing is recorded */
 static uint64_t marker_addr;
 static const char *out_path = "insn-count.txt";
 static bool riscv;
@@ -118,6 +127,27 @@ static uint64_t cache_age[MAX_CACHE_UNITS];
 static uint64_t cache_clock;
 
 static bool starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+/*
+ * Stops the emulation: a count file that silently misses segments would be read as a complete run.
+ * _exit, not exit: QEMU runs the plugin's exit callback from its own atexit handlers.
+ */
+static void fail(const char *what) {
+    fprintf(stderr, "insn-count: %s\n", what);
+    _exit(1);
+}
+
+/* Stores the segment that a marker just ended, doubling the store when it is full. */
+static void record_segment(void) {
+    if ((size_t)segments == recorded_capacity) {
+        size_t capacity = recorded_capacity ? 2 * recorded_capacity : 4096;
+        struct segment *grown = capacity > SIZE_MAX / sizeof *grown ? NULL : realloc(recorded, capacity * sizeof *grown);
+        if (!grown) fail("out of memory for the segment counts");
+        recorded = grown;
+        recorded_capacity = capacity;
+    }
+    memcpy(recorded[segments].counts, counts, sizeof counts);
+}
 
 /* ---- operands (Thumb, as QEMU's disassembler prints them) ---- */
 
@@ -356,7 +386,7 @@ static void on_exec(unsigned int vcpu, void *udata) {
         m7_slot_open = false;
     }
     if (in->is_marker) {
-        if (segments >= 0 && segments < MAX_SEGMENTS) memcpy(seg_counts[segments], counts, sizeof counts);
+        if (segments >= 0) record_segment();
         segments++;
         memset(counts, 0, sizeof counts);
     }
@@ -404,16 +434,16 @@ static void write_counts(qemu_plugin_id_t id, void *udata) {
     (void)id;
     (void)udata;
     FILE *f = fopen(out_path, "w");
-    if (!f) return;
-    int recorded = segments < MAX_SEGMENTS ? segments : MAX_SEGMENTS;
-    for (int s = 0; s < recorded; s++) {
+    if (!f) fail("cannot open the output file");
+    for (long s = 0; s < segments; s++) {
         uint64_t total = 0;
-        for (int c = 0; c < C_COUNT; c++) total += seg_counts[s][c];
-        fprintf(f, "segment %d total %" PRIu64, s, total);
-        for (int c = 0; c < N_COUNTERS; c++) fprintf(f, " %s=%" PRIu64, counter_names[c], seg_counts[s][c]);
+        for (int c = 0; c < C_COUNT; c++) total += recorded[s].counts[c];
+        fprintf(f, "segment %ld total %" PRIu64, s, total);
+        for (int c = 0; c < N_COUNTERS; c++) fprintf(f, " %s=%" PRIu64, counter_names[c], recorded[s].counts[c]);
         fprintf(f, "\n");
     }
-    fclose(f);
+    if (fclose(f) != 0) fail("cannot write the output file");
+    free(recorded);
 }
 
 __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv) {

@@ -11,7 +11,8 @@ import { predictQuantized } from '../../compiler/reference/predict.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import type { QModel } from '../../compiler/ir/qmodel.js';
-import { BUNDLED_MODELS, type BundledVariant, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
+import { BUNDLED_MODELS, type BundledVariant } from '../../scripts/code-size/bundled-models.js';
+import { bundledModel } from '../helpers/bundled-models.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { awkwardDenseCases } from './dense-shapes.js';
 import {
@@ -58,10 +59,10 @@ async function buildBoth(q: QModel, label: string, flavors: Flavor[] = FLAVORS):
 }
 
 /** Integer path: input codes → invoke (caller-owned buffers) → output codes, compared with `expected`. */
-function checkIntegerPath(q: QModel, exe: string, input: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+async function checkIntegerPath(q: QModel, exe: string, input: ArrayLike<number>, expected: ArrayLike<number>, label: string): Promise<void> {
   const inT = q.layers[0].input;
   const outT = q.layers[q.layers.length - 1].output;
-  const r = runHarness(exe, 'int', encodeCodes(inT.dtype, input));
+  const r = await runHarness(exe, 'int', encodeCodes(inT.dtype, input));
   expect(r.stderr, `${label}: sanitizer or runtime report`).toBe('');
   expect(r.status, label).toBe(0);
   const actual = decodeCodes(outT.dtype, r.stdout, 0, expected.length);
@@ -74,9 +75,9 @@ describe('C backend on the committed test vectors', () => {
     it(v.name, async () => {
       for (const build of await buildBoth(v.qmodel, v.name)) {
         const label = `${v.name} (${build.name})`;
-        checkIntegerPath(v.qmodel, build.exe, v.input, v.output, label);
+        await checkIntegerPath(v.qmodel, build.exe, v.input, v.output, label);
         if (v.floatInput) {
-          const r = runHarness(build.exe, 'float', floatBytes(Float32Array.from(v.floatInput)));
+          const r = await runHarness(build.exe, 'float', floatBytes(Float32Array.from(v.floatInput)));
           expect(r.stderr, label).toBe('');
           expect(r.status, label).toBe(0);
           const got = decodeFloatRun(v.qmodel, r.stdout, v.rows);
@@ -93,7 +94,7 @@ describe('C backend on dense layers of awkward shapes (every branch of the dot p
     it(c.name, async () => {
       const expected = runModel(c.qmodel, Int16Array.from(c.input), c.rows);
       const builds = await buildBoth(c.qmodel, c.name.replace(/[^a-z0-9]+/gi, '-'), [...FLAVORS, PORTABLE_LOOPS_FLAVOR]);
-      for (const build of builds) checkIntegerPath(c.qmodel, build.exe, c.input, expected, `${c.name} (${build.name})`);
+      for (const build of builds) await checkIntegerPath(c.qmodel, build.exe, c.input, expected, `${c.name} (${build.name})`);
     });
   }
 });
@@ -111,14 +112,14 @@ const SET_MODELS: { label: string; dataset: (typeof BUNDLED_MODELS)[number]; var
 describe('C backend on every row of the bundled test sets', () => {
   for (const m of SET_MODELS) {
     it(m.label, async () => {
-      const { qmodel: q, test } = buildBundledModel(m.dataset, m.variant);
+      const { qmodel: q, test } = await bundledModel(m.dataset, m.variant);
       const golden = predictQuantized(q, test.features, test.rows);
       const input = quantizeInput(q, test.features, test.rows);
       expect(Array.from(runModel(q, input, test.rows))).toEqual(Array.from(golden.output));
       for (const build of await buildBoth(q, m.label.replace(/[^a-z0-9]+/gi, '-'))) {
         const label = `${m.label} (${build.name}), ${test.rows} rows`;
-        checkIntegerPath(q, build.exe, input, golden.output, label);
-        const r = runHarness(build.exe, 'float', floatBytes(test.features));
+        await checkIntegerPath(q, build.exe, input, golden.output, label);
+        const r = await runHarness(build.exe, 'float', floatBytes(test.features));
         expect(r.stderr, label).toBe('');
         expect(r.status, label).toBe(0);
         const got = decodeFloatRun(q, r.stdout, test.rows);
@@ -153,7 +154,7 @@ describe('C backend on every int16 input code', () => {
       const input = new Int16Array(rows * features);
       for (let i = 0; i < input.length; i++) input[i] = (i % 65536) - 32768;
       const expected = runModel(q, input, rows);
-      for (const build of await buildBoth(q, `${v.name}-all-codes`)) checkIntegerPath(q, build.exe, input, expected, `${v.name} (${build.name}), all int16 codes`);
+      for (const build of await buildBoth(q, `${v.name}-all-codes`)) await checkIntegerPath(q, build.exe, input, expected, `${v.name} (${build.name}), all int16 codes`);
     });
   }
 });

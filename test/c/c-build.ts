@@ -3,18 +3,16 @@
  * test harness (test/c/harness.c) under strict warnings or under ASan+UBSan, run it on a batch, and
  * decode the results.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
-import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
+import { KERNEL_FILES, KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
+import { sha256Hex } from '../../compiler/io/content-hash.js';
 import type { QModel } from '../../compiler/ir/qmodel.js';
 import type { QDtype } from '../../compiler/ops/op-types.js';
 import type { QArray } from '../../compiler/ops/q-array.js';
-
-const run = promisify(execFile);
+import { execFilePromise, spawnAsync } from '../helpers/child-process.js';
 
 export const HARNESS = resolve('test/c/harness.c');
 
@@ -74,9 +72,31 @@ export interface Build {
 /** Compiles the harness against the model in dir; rejects (with gcc's message) on any error. */
 export async function buildHarness(dir: string, flags: string[], exeName: string): Promise<Build> {
   const exe = join(dir, exeName);
-  const sources = [HARNESS, ...['model.c', 'model_predict.c', ...KERNEL_SOURCES].map((f) => join(dir, f))];
-  const { stderr } = await run('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, '-lm']);
-  return { exe, stderr };
+  const kernels = await kernelObjects(dir, flags);
+  const sources = [HARNESS, join(dir, 'model.c'), join(dir, 'model_predict.c')];
+  const { stderr } = await execFilePromise('gcc', [...flags, `-I${dir}`, '-o', exe, ...sources, ...kernels.objects, '-lm']);
+  // The kernels' diagnostics count for every build that links them.
+  return { exe, stderr: kernels.stderr + stderr };
+}
+
+/** Compiled kernels by flags and code: every model emits the same kernel files, only their header comment names the model. */
+const kernelBuilds = new Map<string, Promise<{ objects: string[]; stderr: string }>>();
+
+/** The kernel sources of the model in dir, compiled once per flag set and code in this test file (most of the harness's compile time). */
+function kernelObjects(dir: string, flags: string[]): Promise<{ objects: string[]; stderr: string }> {
+  // Every kernel file, headers included: a source reads the shared header and the dense dot products.
+  const code = KERNEL_FILES.map((f) => readFileSync(join(dir, f), 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, ''));
+  const key = sha256Hex(JSON.stringify([flags, code])).slice(0, 16);
+  let built = kernelBuilds.get(key);
+  if (!built) {
+    const compiled = KERNEL_SOURCES.map((source) => {
+      const object = join(dir, `${source.replace(/\.c$/, '')}-${key}.o`);
+      return execFilePromise('gcc', [...flags, `-I${dir}`, '-c', '-o', object, join(dir, source)]).then(({ stderr }) => ({ object, stderr }));
+    });
+    built = Promise.all(compiled).then((objects) => ({ objects: objects.map((o) => o.object), stderr: objects.map((o) => o.stderr).join('') }));
+    kernelBuilds.set(key, built);
+  }
+  return built;
 }
 
 export interface HarnessRun {
@@ -86,10 +106,9 @@ export interface HarnessRun {
   stderr: string;
 }
 
-export function runHarness(exe: string, mode: 'int' | 'float', stdin: Buffer): HarnessRun {
+export async function runHarness(exe: string, mode: 'int' | 'float', stdin: Buffer): Promise<HarnessRun> {
   const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
-  const r = spawnSync(exe, [mode], { input: stdin, env, maxBuffer: 1 << 28 });
-  if (r.error) throw r.error;
+  const r = await spawnAsync(exe, [mode], { input: stdin, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 

@@ -6,21 +6,22 @@
  * its arena; the integer path calls no floating-point helper; and the call graph has no recursion
  * and only static frames.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
-import { BUNDLED_MODELS, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
-import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measurableCores, measureAllKernels } from '../../scripts/code-size/report.js';
-import { INSTALL_HINT, MCU_CFLAGS, buildModelImage, findToolchain, undefinedSymbols } from '../../firmware-sim/measure-image.js';
+import { BUNDLED_MODELS } from '../../scripts/code-size/bundled-models.js';
+import { CODE_SIZE_JSON, type CodeSizeReport, MEASURE_COMMAND, markdownTable, measurableCores } from '../../scripts/code-size/report.js';
+import { INSTALL_HINT, MCU_CFLAGS, buildModelImageAsync, findToolchain, undefinedSymbolsAsync } from '../../firmware-sim/measure-image.js';
 import { loadCores } from '../../firmware-sim/targets.js';
+import { bundledModel } from '../helpers/bundled-models.js';
+import { execFileAsync } from '../helpers/child-process.js';
+import { inParallel } from '../helpers/in-parallel.js';
+import { offThread } from '../helpers/off-thread.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
 
-const run = promisify(execFile);
 const cores = loadCores();
 for (const core of cores) {
   if (findToolchain(core) === null) console.warn(`SKIP: ${core.build.compiler} not found — run ${INSTALL_HINT} (${core.id} build and code-size tests skipped)`);
@@ -36,6 +37,8 @@ const FIXED_BSS_OVERHEAD = 0;
 const FLOAT_HELPER = /^__aeabi_(f|d|c[fd]|u?l?i?2[fd])/;
 
 const committed = JSON.parse(readFileSync(CODE_SIZE_JSON, 'utf8')) as CodeSizeReport;
+/** The measurement script's own code (it trains a model and runs the cross compilers one by one), off this thread. */
+const report = offThread<typeof import('../../scripts/code-size/report.js')>(new URL('../../scripts/code-size/report.ts', import.meta.url));
 
 let work: string;
 beforeAll(() => {
@@ -52,8 +55,8 @@ it('the committed measurement covers every target core', () => {
 });
 
 describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => {
-  it('the committed kernel sizes are current, and the kernels fit 2 KB of .text on Cortex-M4', () => {
-    const fresh = measureAllKernels(work);
+  it('the committed kernel sizes are current, and the kernels fit 2 KB of .text on Cortex-M4', async () => {
+    const fresh = await report.measureAllKernels(work);
     for (const { core, tc } of targets) {
       const hint = `re-run \`${MEASURE_COMMAND}\` and commit ${CODE_SIZE_JSON} (committed with ${committed.cores[core.id].compiler}, this machine has ${tc.version})`;
       expect(fresh[core.id], `${core.id} kernels: ${hint}`).toEqual(committed.cores[core.id].kernels);
@@ -63,12 +66,12 @@ describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => 
   });
 
   for (const spec of BUNDLED_MODELS) {
-    it(`bundled model ${spec.dataset}: sizes as committed, .bss = arena + ${FIXED_BSS_OVERHEAD}, no float helpers, bounded stack`, () => {
-      const { qmodel } = buildBundledModel(spec);
+    it(`bundled model ${spec.dataset}: sizes as committed, .bss = arena + ${FIXED_BSS_OVERHEAD}, no float helpers, bounded stack`, async () => {
+      const { qmodel } = await bundledModel(spec);
       const dir = join(work, spec.dataset);
       const emitted = emitC(qmodel, dir, { command: MEASURE_COMMAND });
-      for (const { core, tc } of targets) {
-        const image = buildModelImage(tc, dir, emitted.names, core, work);
+      await inParallel(targets, async ({ core, tc }) => {
+        const image = await buildModelImageAsync(tc, dir, emitted.names, core, work);
         const recorded = committed.cores[core.id].models[spec.dataset];
         expect({ ...image.sizes, stackBytes: image.stack.bytes }, `${core.id}: re-run \`${MEASURE_COMMAND}\``).toEqual({
           text: recorded.text,
@@ -81,34 +84,37 @@ describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => 
         expect(image.sizes.text).toBeGreaterThan(emitted.weightBytes);
         expect(image.stack.path[0]).toBe(emitted.names.invoke);
         if (core.id === 'cortex-m0plus') {
-          const linked = execFileSync(tc.nm, [image.elf], { encoding: 'utf8' });
+          const linked = await execFileAsync(tc.nm, [image.elf]);
           expect(linked.split('\n').filter((l) => FLOAT_HELPER.test(l.trim().split(/\s+/).pop() ?? ''))).toEqual([]);
         }
-      }
+      });
     });
   }
 
-  it.skipIf(!byId('cortex-m0plus'))('the float check can fail: the predict file does call float helpers on Cortex-M0+', () => {
+  it.skipIf(!byId('cortex-m0plus'))('the float check can fail: the predict file does call float helpers on Cortex-M0+', async () => {
     const { core, tc } = byId('cortex-m0plus')!;
-    const { qmodel } = buildBundledModel(BUNDLED_MODELS[2]);
+    const { qmodel } = await bundledModel(BUNDLED_MODELS[2]);
     const dir = join(work, 'float-control');
     const { names } = emitC(qmodel, dir, {});
     const obj = join(work, 'predict-m0plus.o');
-    execFileSync(tc.gcc, [...MCU_CFLAGS, ...core.build.flags, `-I${dir}`, '-c', join(dir, names.predictSource), '-o', obj]);
-    expect(undefinedSymbols(tc, obj).filter((s) => FLOAT_HELPER.test(s)).length).toBeGreaterThan(0);
+    await execFileAsync(tc.gcc, [...MCU_CFLAGS, ...core.build.flags, `-I${dir}`, '-c', join(dir, names.predictSource), '-o', obj]);
+    expect((await undefinedSymbolsAsync(tc, obj)).filter((s) => FLOAT_HELPER.test(s)).length).toBeGreaterThan(0);
   });
 
   it('every test vector\'s C (all ops, int8 and int16) builds warning-free for Thumb-1 and Thumb-2, predict file included', async () => {
     const flags = [...STRICT_FLAGS.filter((f) => f !== '-O2'), '-Os', '-ffunction-sections', '-fdata-sections'];
     // The predict file needs <math.h>: only the Arm toolchain ships a C library (newlib) here.
     const chosen = targets.filter(({ core }) => ['cortex-m0plus', 'cortex-m4f'].includes(core.id));
-    for (const v of loadVectors()) {
+    const builds = loadVectors().flatMap((v) => {
       const dir = join(work, `vec-${v.name}`);
       const { names } = emitC(v.qmodel, dir, { command: 'test' });
-      for (const { core, tc } of chosen) {
-        // -Werror: any warning fails the compile (and rejects with gcc's message). Asynchronous, so vitest's worker stays responsive.
-        await run(tc.gcc, [...flags, ...core.build.flags, '-c', names.source, names.predictSource, ...KERNEL_SOURCES], { cwd: dir });
-      }
-    }
+      // One output folder per core: the builds run in parallel and name their objects after the sources.
+      return chosen.map(({ core, tc }) => ({ dir, names, core, tc, out: join(dir, core.id) }));
+    });
+    await inParallel(builds, async ({ dir, names, core, tc, out }) => {
+      mkdirSync(out, { recursive: true });
+      // -Werror: any warning fails the compile (and rejects with gcc's message).
+      await execFileAsync(tc.gcc, [...flags, ...core.build.flags, '-c', ...[names.source, names.predictSource, ...KERNEL_SOURCES].map((f) => join(dir, f))], { cwd: out });
+    });
   });
 });

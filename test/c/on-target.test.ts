@@ -7,22 +7,22 @@
  * instructions exactly: every committed test vector, dense layers of awkward shapes (test/c/dense-shapes.ts),
  * and bundled models on their whole test sets (one with an int16 hidden tensor).
  */
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QModel } from '../../compiler/ir/qmodel.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
-import { missingTools, runBareMetal } from '../../firmware-sim/qemu/bare-metal.js';
+import { missingTools, runBareMetalAsync } from '../../firmware-sim/qemu/bare-metal.js';
 import { type CoreSpec, loadCores } from '../../firmware-sim/targets.js';
-import { BUNDLED_MODELS, type BundledModelSpec, type BundledVariant, buildBundledModel } from '../../scripts/code-size/bundled-models.js';
+import { BUNDLED_MODELS, type BundledModelSpec, type BundledVariant } from '../../scripts/code-size/bundled-models.js';
+import { bundledModel } from '../helpers/bundled-models.js';
+import { execFileAsync } from '../helpers/child-process.js';
+import { inParallel } from '../helpers/in-parallel.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { firstDifferences, removeDir, tempDir } from './c-build.js';
 import { awkwardDenseCases } from './dense-shapes.js';
 
 /** The simulator's build (docs/c-backend.md, firmware-sim/measured/*): the kernels as users get them. */
 const OPTIMIZATION = '-Os';
-/** The counting plugin keeps at most this many marker-to-marker segments (rows × (layers + 1)). */
-const MAX_SEGMENTS = 4096;
 
 interface Case {
   name: string;
@@ -35,20 +35,14 @@ const vectors = loadVectors();
 const shapes = awkwardDenseCases();
 const cases: Case[] = [...vectors.map((v) => ({ name: `vector ${v.name}`, qmodel: v.qmodel, input: v.input, rows: v.rows })), ...shapes];
 
-/** Bundled models on every test-set row, built lazily (training takes a few seconds) and shared by the cores. */
+/** Bundled models on every test-set row, built lazily (training takes a few seconds, off this thread) and shared by the cores. */
 const MODELS: { name: string; spec: BundledModelSpec; variant: BundledVariant }[] = [
   { name: 'digits (bundled), test set', spec: BUNDLED_MODELS[0], variant: {} },
   { name: 'digits gelu with an int16 hidden tensor, test set', spec: BUNDLED_MODELS[0], variant: { activation: { type: 'gelu', approximate: 'none' }, quantize: { int16: ['dense1'] } } },
 ];
-const built = new Map<string, Case>();
-function modelCase(m: (typeof MODELS)[number]): Case {
-  let c = built.get(m.name);
-  if (!c) {
-    const { qmodel, test } = buildBundledModel(m.spec, m.variant);
-    c = { name: m.name, qmodel, input: quantizeInput(qmodel, test.features, test.rows), rows: test.rows };
-    built.set(m.name, c);
-  }
-  return c;
+async function modelCase(m: (typeof MODELS)[number]): Promise<Case> {
+  const { qmodel, test } = await bundledModel(m.spec, m.variant);
+  return { name: m.name, qmodel, input: quantizeInput(qmodel, test.features, test.rows), rows: test.rows };
 }
 
 let work: string;
@@ -57,10 +51,10 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(work));
 
-function checkOnTarget(core: CoreSpec, c: Case): string {
-  expect(c.rows * (c.qmodel.layers.length + 1), `${c.name}: too many rows for one emulator run`).toBeLessThanOrEqual(MAX_SEGMENTS);
-  const dir = `${work}/${core.id}-${c.qmodel.hash}`;
-  const run = runBareMetal(c.qmodel, core, OPTIMIZATION, c.input, c.rows, dir);
+async function checkOnTarget(core: CoreSpec, c: Case): Promise<string> {
+  // One folder per case: the cases run in parallel, and two may share a model.
+  const dir = `${work}/${core.id}-${c.name.replace(/[^a-z0-9]+/gi, '-')}`;
+  const run = await runBareMetalAsync(c.qmodel, core, OPTIMIZATION, c.input, c.rows, dir);
   const expected = Array.from(runModel(c.qmodel, Int16Array.from(c.input), c.rows));
   const outFeatures = c.qmodel.layers[c.qmodel.layers.length - 1].output.features;
   expect(run.outputs.length, `${c.name} on ${core.id}: rows printed`).toBe(c.rows);
@@ -75,23 +69,23 @@ for (const core of loadCores()) {
   const rendering = core.capabilities.dspDualMac ? 'DSP (SMLAD)' : core.isa.startsWith('rv') ? 'portable' : 'Thumb-1';
 
   describe.skipIf(missing !== null)(`${core.id} under QEMU (${core.emulator.machine}), ${rendering} dense loops`, () => {
-    it(`the image runs the ${rendering} rendering`, () => {
+    it(`the image runs the ${rendering} rendering`, async () => {
       // The awkward-shape cases run the dense kernels alone; their images must contain SMLAD exactly when the core has it.
-      const elf = checkOnTarget(core, cases.find((c) => c.name === 'int8 dense 17x5')!);
+      const elf = await checkOnTarget(core, cases.find((c) => c.name === 'int8 dense 17x5')!);
       const objdump = core.build.compiler.replace(/gcc$/, 'objdump');
-      const text = execFileSync(objdump, ['-d', elf], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const text = await execFileAsync(objdump, ['-d', elf]);
       const mnemonics = new Set(text.split('\n').map((l) => l.split('\t')[2]?.trim()).filter(Boolean));
       expect(mnemonics.has('smlad'), 'SMLAD in the image').toBe(core.capabilities.dspDualMac);
       expect(mnemonics.has('sxtb16'), 'SXTB16 in the image').toBe(core.capabilities.dspDualMac);
     });
 
-    it(`all ${vectors.length} committed test vectors and ${shapes.length} awkward dense shapes are bit-exact`, () => {
-      for (const c of cases) checkOnTarget(core, c);
+    it(`all ${vectors.length} committed test vectors and ${shapes.length} awkward dense shapes are bit-exact`, async () => {
+      await inParallel(cases, (c) => checkOnTarget(core, c));
     });
 
     for (const m of MODELS) {
-      it(`${m.name} is bit-exact`, () => {
-        checkOnTarget(core, modelCase(m));
+      it(`${m.name} is bit-exact`, async () => {
+        await checkOnTarget(core, await modelCase(m));
       });
     }
   });

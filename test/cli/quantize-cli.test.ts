@@ -8,28 +8,28 @@ const dir = mkdtempSync(join(tmpdir(), 'firmnet-qcli-'));
 const model = join(dir, 'iris.json');
 
 describe('firmnet quantize', () => {
-  it('prints the per-layer table and the accuracy summary; --json carries the same numbers', () => {
-    expect(runFirmnet(['train', '--data', 'models/data/iris/train.csv', '--task', 'multiclass', '--hidden', '16,8', '--epochs', '30', '--out', model]).status).toBe(0);
+  it('prints the per-layer table and the accuracy summary; --json carries the same numbers', async () => {
+    expect((await runFirmnet(['train', '--data', 'models/data/iris/train.csv', '--task', 'multiclass', '--hidden', '16,8', '--epochs', '30', '--out', model])).status).toBe(0);
     const out = join(dir, 'iris.q.json');
-    const human = runFirmnet(['quantize', model, '--test', 'models/data/iris/test.csv', '--out', out]);
+    const human = await runFirmnet(['quantize', model, '--test', 'models/data/iris/test.csv', '--out', out]);
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/tensor\s+op\s+dtype\s+method\s+range\s+scale\s+zero point\s+clipped\s+SQNR dB/);
     expect(human.stdout).toContain('dense0  fully_connected');
     expect(human.stdout).toMatch(/top-1 \d+\.\d+% → \d+\.\d+%\s+drop -?\d+\.\d+ pp/);
     expect(human.stdout).toContain('prediction agreement');
     expect(human.stderr).toContain('calibrating iris on models/data/iris/train.csv (all 120 rows)');
-    const json = runFirmnet(['quantize', model, '--test', 'models/data/iris/test.csv', '--out', out, '--json']);
+    const json = await runFirmnet(['quantize', model, '--test', 'models/data/iris/test.csv', '--out', out, '--json']);
     const report = JSON.parse(json.stdout);
     expect(report.tensors.map((t: { tensor: string }) => t.tensor)).toEqual(['input', 'dense0', 'dense1', 'dense2']);
     expect(human.stdout).toContain(`drop ${report.accuracy.drop.toFixed(2)} pp`);
     expect(JSON.parse(readFileSync(out, 'utf8')).hash).toBe(report.hash);
   });
 
-  it('rejects a quantized model given as the float model, and a bad method', () => {
+  it('rejects a quantized model given as the float model, and a bad method', async () => {
     const q = join(dir, 'iris.q.json');
-    const r = runFirmnet(['quantize', q, '--out', join(dir, 'x.q.json')]);
+    const r = await runFirmnet(['quantize', q, '--out', join(dir, 'x.q.json')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("format: expected 'firmnet.model', got \"firmnet.qmodel\" (this is a quantized model");
-    expect(runFirmnet(['quantize', model, '--method', 'magic', '--out', join(dir, 'y.q.json')]).status).toBe(2);
+    expect((await runFirmnet(['quantize', model, '--method', 'magic', '--out', join(dir, 'y.q.json')])).status).toBe(2);
   });
 });

@@ -3,7 +3,6 @@
  * the training split) → golden int8 reference → accuracy against the float model on the test split →
  * emit WebAssembly and C (both bit-exact with the golden reference on every test row) → simulate.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import type { FloatModel } from '../../compiler/model/float-model.js';
 import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { type QuantizedPrediction, predictQuantized } from '../../compiler/reference/predict.js';
+import { execFileAsync, spawnAsync } from '../helpers/child-process.js';
 import { TFJS_FIXTURES, importOnnxFixture } from './fixtures.js';
 import { type DatasetName, loadSplit } from './trained-models.js';
 import { type AccuracyComparison, compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
@@ -54,7 +54,7 @@ const PIPELINE_STEPS: { name: string; run: (c: PipelineContext) => Promise<void>
   },
   {
     name: 'emit C: bit-exact on every test row (host gcc)',
-    run: ({ qmodel, test, int8 }) => {
+    run: async ({ qmodel, test, int8 }) => {
       const dir = mkdtempSync(join(tmpdir(), 'imported-c-'));
       const c = emitC(qmodel, dir, { name: 'model', command: 'imported end-to-end test' });
       const harness = join(dir, 'rows.c');
@@ -63,9 +63,9 @@ const PIPELINE_STEPS: { name: string; run: (c: PipelineContext) => Promise<void>
         `#include <stdio.h>\n#include "model.h"\nint main(void) {\n  model_input_t in[MODEL_INPUT_SIZE];\n  model_output_t o[MODEL_OUTPUT_SIZE];\n` +
           `  while (fread(in, sizeof in, 1, stdin) == 1) { MODEL_INVOKE(in, o); fwrite(o, sizeof o, 1, stdout); }\n  return 0;\n}\n`,
       );
-      execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, ...[c.names.source, ...KERNEL_SOURCES].map((f) => join(dir, f))]);
+      await execFileAsync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${dir}`, '-o', join(dir, 'rows'), harness, ...[c.names.source, ...KERNEL_SOURCES].map((f) => join(dir, f))]);
       const codes = quantizeInput(qmodel, test.features, test.rows);
-      const out = spawnSync(join(dir, 'rows'), { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) }).stdout;
+      const out = (await spawnAsync(join(dir, 'rows'), [], { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) })).stdout;
       const wide = c.outputDtype === 'int16';
       const decoded = wide ? new Int16Array(out.buffer, out.byteOffset, out.byteLength / 2) : new Int8Array(out.buffer, out.byteOffset, out.byteLength);
       expect(Array.from(decoded)).toEqual(Array.from(int8.output));

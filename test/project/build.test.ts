@@ -4,7 +4,6 @@
  * test rows (and equal the golden reference), the report's numbers equal ones computed directly,
  * and a second build reuses every step.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,15 +20,16 @@ import { modelCycles } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
 import { planMemory } from '../../compiler/plan/plan-memory.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
-import { runFirmnet } from '../helpers/run-cli.js';
+import { execFileAsync, spawnAsync } from '../helpers/child-process.js';
+import { type CliResult, runFirmnet } from '../helpers/run-cli.js';
 import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 
 const out = join(mkdtempSync(join(tmpdir(), 'firmnet-build-')), 'bc');
 const TEST_CSV = 'models/data/breast-cancer/test.csv';
-let first: ReturnType<typeof runFirmnet>;
+let first: CliResult;
 
-beforeAll(() => {
-  first = runFirmnet(['build', 'models/breast-cancer/project.json', '--out', out, '--epochs', '30', '--json']);
+beforeAll(async () => {
+  first = await runFirmnet(['build', 'models/breast-cancer/project.json', '--out', out, '--epochs', '30', '--json']);
 });
 
 describe('firmnet build (bundled breast-cancer example)', () => {
@@ -59,8 +59,8 @@ describe('firmnet build (bundled breast-cancer example)', () => {
         `  while (fread(in, sizeof in, 1, stdin) == 1) { BREAST_CANCER_INVOKE(in, o); fwrite(o, sizeof o, 1, stdout); }\n  return 0;\n}\n`,
     );
     const exe = join(out, 'harness');
-    execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${join(out, 'c')}`, '-o', exe, harness, ...['breast_cancer.c', ...KERNEL_SOURCES].map((f) => join(out, 'c', f))]);
-    const run = spawnSync(exe, { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) });
+    await execFileAsync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${join(out, 'c')}`, '-o', exe, harness, ...['breast_cancer.c', ...KERNEL_SOURCES].map((f) => join(out, 'c', f))]);
+    const run = await spawnAsync(exe, [], { input: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength) });
     const cOut = Array.from(new Int8Array(run.stdout.buffer, run.stdout.byteOffset, run.stdout.byteLength));
 
     expect(cOut).toHaveLength(test.rows * q.layers[q.layers.length - 1].output.features);
@@ -95,38 +95,38 @@ describe('firmnet build (bundled breast-cancer example)', () => {
     expect(summary.targets[0].cycles).toBe(report.reports[0].cycles.totalCycles);
   });
 
-  it('a second build with nothing changed reuses every step and says so', () => {
-    const again = runFirmnet(['build', 'models/breast-cancer/project.json', '--out', out, '--epochs', '30']);
+  it('a second build with nothing changed reuses every step and says so', async () => {
+    const again = await runFirmnet(['build', 'models/breast-cancer/project.json', '--out', out, '--epochs', '30']);
     expect(again.status).toBe(0);
     for (const step of ['train', 'quantize', 'emit wasm', 'emit c', 'simulate']) expect(again.stderr).toContain(`✓ ${step} (cached: inputs unchanged)`);
     expect(again.stdout).toContain('(cached: train, quantize, emit wasm, emit c, simulate)');
     // Changing only the calibration method re-runs quantization and everything after it, not training.
-    const changed = runFirmnet(['build', 'models/breast-cancer/project.json', '--out', out, '--epochs', '30', '--method', 'minmax', '--json']);
+    const changed = await runFirmnet(['build', 'models/breast-cancer/project.json', '--out', out, '--epochs', '30', '--method', 'minmax', '--json']);
     expect(JSON.parse(changed.stdout).steps.map((s: { state: string }) => s.state)).toEqual(['cached', 'ran', 'ran', 'ran', 'ran']);
   });
 });
 
 describe('firmnet build guards', () => {
-  it('--max-drop stops before emitting, naming the worst layers and what to try (exit 4)', () => {
+  it('--max-drop stops before emitting, naming the worst layers and what to try (exit 4)', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'firmnet-drop-')), 'iris');
     // The docs/project-file.md example: with these seeds, KL calibration costs iris 3.33 pp.
-    const r = runFirmnet(['build', 'models/data/iris/train.csv', '--task', 'multiclass', '--test', 'models/data/iris/test.csv', '--epochs', '30', '--seed', '3', '--method', 'kl', '--out', dir, '--max-drop', '0.5']);
+    const r = await runFirmnet(['build', 'models/data/iris/train.csv', '--task', 'multiclass', '--test', 'models/data/iris/test.csv', '--epochs', '30', '--seed', '3', '--method', 'kl', '--out', dir, '--max-drop', '0.5']);
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/int8 costs \d+\.\d+ pp, more than the allowed 0\.5\. The layers with the worst SQNR on the test data are \w+ \([\d.]+ dB\) and \w+ \([\d.]+ dB\)\. Try 16-bit activations for them \(quantization\.int16: \[/);
     expect(existsSync(join(dir, 'model.q.json'))).toBe(true);
     expect(existsSync(join(dir, 'wasm'))).toBe(false);
   });
 
-  it('rejects a project file with a typo or a wrong type, naming the field', () => {
+  it('rejects a project file with a typo or a wrong type, naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firmnet-project-'));
     const file = join(dir, 'project.json');
     writeFileSync(file, JSON.stringify({ name: 'x', task: 'binary', data: { train: 'train.csv' }, training: { epoch: 10 } }));
-    const typo = runFirmnet(['build', file]);
+    const typo = await runFirmnet(['build', file]);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain(`${file}: training.epoch: is not a project setting here; allowed: loss, optimizer, learningRate`);
     writeFileSync(file, JSON.stringify({ name: 'x', task: 'binary', data: { train: 'train.csv' }, model: { hidden: [64, 'wide'] } }));
-    expect(runFirmnet(['build', file]).stderr).toContain(`${file}: model.hidden[1]: expected a finite number, got 'wide'`);
+    expect((await runFirmnet(['build', file])).stderr).toContain(`${file}: model.hidden[1]: expected a finite number, got 'wide'`);
     writeFileSync(file, JSON.stringify({ name: 'x', task: 'binary', data: { train: 'missing.csv' } }));
-    expect(runFirmnet(['build', file]).stderr).toContain('missing.csv: file not found');
+    expect((await runFirmnet(['build', file])).stderr).toContain('missing.csv: file not found');
   });
 });

@@ -11,8 +11,9 @@ import { runModel } from '../../compiler/reference/interpreter.js';
 import { cyclesOf, estimateInstructions } from '../../firmware-sim/cycle-model.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
 import { probeInput, probeModel } from '../../firmware-sim/probe-layers.js';
-import { missingTools, runBareMetal } from '../../firmware-sim/qemu/bare-metal.js';
+import { missingTools, runBareMetalAsync } from '../../firmware-sim/qemu/bare-metal.js';
 import { loadCores } from '../../firmware-sim/targets.js';
+import { inParallel } from '../helpers/in-parallel.js';
 
 const published = JSON.parse(readFileSync('firmware-sim/measured/cycle-validation.json', 'utf8')) as {
   summary: Record<string, { maxAbsErrorPercent: number }>;
@@ -33,11 +34,11 @@ for (const core of loadCores()) {
   describe.skipIf(missing !== null)(`cycle model on ${core.id} vs QEMU (${core.emulator.machine})`, () => {
     const bound = published.summary[core.id].maxAbsErrorPercent;
 
-    it(`held-out shapes are within the published ${bound}%, and the emulated outputs are bit-exact`, () => {
-      CHECKS.forEach(({ variant, shape }, i) => {
+    it(`held-out shapes are within the published ${bound}%, and the emulated outputs are bit-exact`, async () => {
+      await inParallel(CHECKS, async ({ variant, shape }, i) => {
         const q: QModel = probeModel(variant, shape, 900 + i);
         const input = probeInput(q, 2, 70 + i);
-        const run = runBareMetal(q, core, profile.build.optimization, input, 2);
+        const run = await runBareMetalAsync(q, core, profile.build.optimization, input, 2);
         expect(run.outputs.flat()).toEqual(Array.from(runModel(q, Int16Array.from(input), 2)));
         const estimated = cyclesOf(estimateInstructions(q.layers[1], false, core, profile), core);
         const emulated = cyclesOf(run.layers[1], core);
@@ -46,11 +47,10 @@ for (const core of loadCores()) {
       });
     });
 
-    it('the same inputs always give the same counts (deterministic)', () => {
+    it('the same inputs always give the same counts (deterministic)', async () => {
       const q = probeModel('fully_connected_s8', [64, 32], 5);
       const input = probeInput(q, 1, 5);
-      const a = runBareMetal(q, core, profile.build.optimization, input, 1);
-      const b = runBareMetal(q, core, profile.build.optimization, input, 1);
+      const [a, b] = await Promise.all([runBareMetalAsync(q, core, profile.build.optimization, input, 1), runBareMetalAsync(q, core, profile.build.optimization, input, 1)]);
       expect(a.layers).toEqual(b.layers);
     });
   });

@@ -6,14 +6,14 @@
  * head and a tanh hidden layer (lookup tables).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../compiler/data/dataset.js';
 import type { ActivationSpec, Task } from '../../compiler/model/float-model.js';
-import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
-import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../../compiler/quantize/quantize.js';
+import type { QuantizeOptions } from '../../compiler/quantize/quantize.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
-import { trainModel } from '../../compiler/train/train.js';
+import { offThread } from '../helpers/off-thread.js';
 import { emitAndLoad, removeDir, tempDir } from './wasm-helpers.js';
+
+/** Training and quantizing (seconds of CPU per case) run in a worker thread (test/helpers/off-thread.ts). */
+const models = offThread<typeof import('./test-set-models.js')>(new URL('./test-set-models.ts', import.meta.url));
 
 interface Case {
   data: string;
@@ -38,28 +38,7 @@ afterAll(() => removeDir(dir));
 describe('every row of the bundled test sets, SIMD and scalar builds', () => {
   CASES.forEach((c, k) => {
     it(`${c.data} (${c.activation.type}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
-      const train = loadDataset(`models/data/${c.data}/train.csv`, { task: c.task, labelColumns: ['label'] });
-      const test = loadDataset(`models/data/${c.data}/test.csv`, { task: c.task, labelColumns: ['label'], classNames: train.classNames });
-      const { model } = trainModel(
-        train,
-        {
-          task: c.task,
-          architecture: { hidden: [32, 16], activation: c.activation, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
-          loss: null,
-          optimizer: DEFAULT_OPTIMIZER,
-          learningRate: 3e-3,
-          schedule: DEFAULT_SCHEDULE,
-          clipNorm: null,
-          epochs: 8,
-          batchSize: 32,
-          validationSplit: 0,
-          earlyStopping: null,
-          standardize: true,
-          seed: 0,
-        },
-        c.data,
-      );
-      const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'train.csv', seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, ...c.quantize });
+      const { qmodel, test } = await models.quickModel(c.data, c.task, c.activation, c.quantize);
       const ops = new Set(qmodel.layers.map((l) => `${l.op}:${l.input.dtype}`));
       for (const op of c.ops) expect(ops).toContain(op);
       const golden = predictQuantized(qmodel, test.features, test.rows);
