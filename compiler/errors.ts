@@ -1,4 +1,4 @@
-import { terminalText } from './terminal-text.js';
+import { cutLongRuns, terminalText } from './terminal-text.js';
 
 /**
  * One error family for everything a user can get wrong. The CLI prints `message` without a stack
@@ -22,9 +22,12 @@ export type FirmnetErrorCode =
 export class FirmnetError extends Error {
   readonly code: FirmnetErrorCode;
 
-  /** Messages quote names from input files, so control characters are escaped: a message is one printable paragraph. */
+  /**
+   * Messages quote names and values from input files, so control characters are escaped and a
+   * 5,000-character cell or name is cut: a message is one printable paragraph a user reads.
+   */
   constructor(code: FirmnetErrorCode, message: string) {
-    super(terminalText(message));
+    super(cutLongRuns(terminalText(message)));
     this.name = 'FirmnetError';
     this.code = code;
   }
@@ -32,6 +35,19 @@ export class FirmnetError extends Error {
 
 export function isFirmnetError(value: unknown): value is FirmnetError {
   return value instanceof FirmnetError;
+}
+
+/**
+ * Runs fn, naming `file` first in a FirmnetError it throws whose message does not name it yet: for
+ * checks that speak of a model or a layer, which a user finds only in the file they passed.
+ */
+export function namingFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof FirmnetError && !e.message.includes(file)) throw new FirmnetError(e.code, `${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function userError(code: FirmnetErrorCode, message: string): FirmnetError {

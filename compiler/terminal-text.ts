@@ -32,6 +32,19 @@ export function terminalJson(value: unknown, indent?: number): string {
 /** UNSAFE without the C0 controls: inside strings JSON has escaped them, outside them they are its own line breaks. */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
+/** Longer than any path or name a message needs whole; the head and tail that stay still show which one it is. */
+const LONG_RUN_CHARS = 240;
+const LONG_RUN = new RegExp(`[^\\s]{${LONG_RUN_CHARS + 1},}`, 'g');
+
+/**
+ * Every run of more than 240 characters without a space (a cell, a name or a list from a hostile
+ * file) cut to its first 120 and last 40, with the count of what was left out; shorter text is
+ * unchanged. The tail is kept because a path's file name is at its end.
+ */
+export function cutLongRuns(text: string): string {
+  return text.replace(LONG_RUN, (run) => `${run.slice(0, 120)}…(${run.length - 160} more characters)…${run.slice(-40)}`);
+}
+
 const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escape(ch: string): string {

@@ -1,5 +1,6 @@
 import type { QLayer } from '../compiler/ops/quantized-op-types.js';
 import { kernelVariantOf, layerConstantBytes, quantizedOp, totalConstantBytes } from '../compiler/ops/quantized-ops.js';
+import { weightPlacement } from '../compiler/plan/plan-memory.js';
 import { COUNTED, type Counted, type InstructionProfile, macsOf, termValues } from './instruction-profile.js';
 import { type CoreSpec, type FlashModel, INSTRUCTION_CLASSES, PIPELINE_EVENTS, type Target } from './targets.js';
 
@@ -94,21 +95,12 @@ export function cyclesOf(counts: InstructionCounts, core: CoreSpec): number {
 
 export interface PlacementCycles {
   weights: WeightPlacement;
-  /** Flash stalls left: all constants with weights in flash; the other constants (biases, requantization, tables) with weights in SRAM. */
+  /** Flash stalls left: every constant array's with weights in flash; none in SRAM, where the build moves all of them (`FIRMNET_WEIGHTS_IN_SRAM`). */
   flashStallCycles: number;
   totalCycles: number;
   latencySeconds: number;
-  /** Bytes of weight arrays the placement moves into SRAM (0 in flash). */
+  /** SRAM the placement adds on top of the arena (0 in flash): the memory planner's `weightPlacement(q).sramBytes`, alignment included. */
   sramBytes: number;
-}
-
-/**
- * SRAM the "weights copied to SRAM at init" variant adds: the weight arrays' bytes as the generated C
- * lays them out. The one place this is computed; when the C backend's SRAM placement lands, its
- * planned size (compiler/plan/plan-memory.ts) replaces this sum.
- */
-export function weightsInSramBytes(layers: readonly QLayer[]): number {
-  return layers.reduce((s, l) => s + layerConstantBytes(l).weights, 0);
 }
 
 export interface ModelCycles {
@@ -131,7 +123,6 @@ export function modelCycles(layers: QLayer[], target: Target, profile: Instructi
   const latencySeconds = totalCycles / target.clockHz;
   const coreCycles = per.reduce((s, l) => s + l.coreCycles, 0);
   const inFlash = per.reduce((s, l) => s + l.flashStallCycles, 0);
-  const weightStalls = cached ? 0 : per.reduce((s, l) => s + flashReadsOf(l.weightBytes, target.flash) * target.flash.stallCyclesPerRead, 0);
   const placement = (weights: WeightPlacement, flashStallCycles: number, sramBytes: number): PlacementCycles => ({
     weights,
     flashStallCycles,
@@ -144,7 +135,7 @@ export function modelCycles(layers: QLayer[], target: Target, profile: Instructi
     totalCycles,
     latencySeconds,
     inferencesPerSecond: latencySeconds === 0 ? Infinity : 1 / latencySeconds,
-    placements: [placement('flash', inFlash, 0), placement('sram', inFlash - weightStalls, weightsInSramBytes(layers))],
+    placements: [placement('flash', inFlash, 0), placement('sram', 0, weightPlacement({ layers }).sramBytes)],
     constantsCached: cached,
   };
 }

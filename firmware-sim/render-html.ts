@@ -1,15 +1,39 @@
-import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
+import type { TrainingRecord } from '../compiler/model/float-model.js';
 import { headlineMetric } from '../compiler/evaluate/evaluate.js';
 import { timingSentences } from './timing-text.js';
 import { instructionTotal } from './cycle-model.js';
+import type { ScoreDistribution } from '../compiler/evaluate/score-distribution.js';
+import { PALETTE, barChart, esc, histogramPlot, linePlot } from './html-charts.js';
+import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
+
+export interface HtmlReportOptions {
+  /** The float model's training record: its per-epoch curves become the training section. */
+  training?: TrainingRecord | null;
+}
 
 /**
- * A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched) for one or more
- * targets: memory bars against each board's capacity, per-layer cycles, float-vs-int8 accuracy,
- * per-layer SQNR and confusion matrices.
+ * A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched) for one model on one
+ * or more targets: the targets compared side by side, then once per build the float-vs-int8
+ * accuracy, per-layer SQNR, confusion matrices, the ROC curve and score histograms (binary,
+ * autoencoder) and the training curves, then each target's memory and per-layer cycles.
  */
-export function renderHtml(reports: SimulationReport[], title: string): string {
-  const body = reports.map(renderTarget).join('\n');
+export function renderHtml(reports: SimulationReport[], title: string, options: HtmlReportOptions = {}): string {
+  const first = reports[0];
+  const accuracy = first?.accuracy ?? null;
+  const history = options.training?.history ?? null;
+  const sections: { id: string; title: string; html: string }[] = [];
+  if (first) sections.push({ id: 'targets', title: 'Targets compared', html: targetsSection(reports) });
+  if (accuracy) {
+    sections.push({ id: 'accuracy', title: 'Accuracy: float32 vs int8', html: accuracySection(accuracy) });
+    sections.push({ id: 'sqnr', title: 'SQNR per layer (float vs dequantized int8)', html: sqnrSection(accuracy) });
+    if (accuracy.float.confusion && accuracy.quantized.confusion) sections.push({ id: 'confusion', title: 'Confusion matrices', html: confusionSection(accuracy, first.model.classNames) });
+  }
+  if (accuracy?.scores) sections.push({ id: 'scores', title: accuracy.scores.roc ? 'ROC curve and score histograms' : 'Score histogram', html: scoresSection(accuracy.scores) });
+  if (history && history.epochs.length > 0) sections.push({ id: 'training', title: 'Training curves', html: trainingSection(options.training!) });
+  const nav = [...sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`), ...reports.map((r) => `<a href="#${esc(targetAnchor(r))}">${esc(r.target.id)}</a>`)].join(' · ');
+  const model = first
+    ? `<p class="src">model ${esc(first.model.name)} · hash ${esc(first.model.hash)} · ${esc(first.model.task)} · ${first.model.layers} layers · ${fmtInt(first.model.parameters)} parameters · ${fmtInt(first.model.macs)} MACs per inference</p>`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -19,8 +43,9 @@ export function renderHtml(reports: SimulationReport[], title: string): string {
 <style>
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1c2430}
 header{background:#1c2430;color:#fff;padding:18px 28px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#b9c2cf}
+nav{padding:10px 28px 0;font-size:13px}nav a{color:#3b6fd8}
 main{padding:8px 28px 40px;max-width:1180px}
-section.target{background:#fff;border:1px solid #dde2e8;border-radius:8px;margin:20px 0;padding:16px 22px}
+section{background:#fff;border:1px solid #dde2e8;border-radius:8px;margin:20px 0;padding:16px 22px}
 h2{font-size:18px;margin:4px 0 12px}h3{font-size:15px;margin:18px 0 8px;color:#334}
 .tiles{display:flex;flex-wrap:wrap;gap:12px}.tile{border:1px solid #dde2e8;border-radius:6px;padding:8px 14px;min-width:150px}
 .tile b{display:block;font-size:18px}.tile span{color:#667;font-size:12px}
@@ -29,18 +54,120 @@ table{border-collapse:collapse;margin:6px 0}td,th{padding:3px 10px;border-bottom
 th{background:#f1f3f6;font-weight:600}td.l,th.l{text-align:left}
 .src{color:#667;font-size:12px;text-align:left}
 .cm td{width:26px;height:22px;text-align:center;border:1px solid #fff;font-size:11px}
-.grid{display:flex;flex-wrap:wrap;gap:28px}
+.grid{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}
 svg text{font:11px system-ui,sans-serif;fill:#334}
+details{margin:6px 0}summary{cursor:pointer;color:#3b6fd8;font-size:13px}
 </style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p>firmnet simulator report — memory, cycles and accuracy before you flash a board</p></header>
+<header><h1>${esc(title)}</h1><p>firmnet report — memory, cycles and accuracy before you flash a board</p></header>
+<nav>${nav}</nav>
 <main>
-${body}
+${model}
+${sections.map((s) => `<section id="${s.id}">\n<h2>${esc(s.title)}</h2>\n${s.html}\n</section>`).join('\n')}
+${reports.map(renderTarget).join('\n')}
 </main>
 </body>
 </html>
 `;
+}
+
+function targetAnchor(r: SimulationReport): string {
+  return `target-${r.target.id}`;
+}
+
+/** Every target side by side: latency, SRAM and flash against each one's capacity, and whether it fits. */
+function targetsSection(reports: SimulationReport[]): string {
+  const color = (fits: boolean | null): string => (fits === false ? '#d24c4c' : fits === null ? '#6a7d91' : '#3b6fd8');
+  const latency = barChart(
+    'latency per target',
+    reports.map((r) => ({ label: r.target.id, value: r.cycles.latencyMs, text: `${r.cycles.latencyMs.toFixed(3)} ms`, color: '#3b6fd8' })),
+    { width: 330 },
+  );
+  const usage = (label: string, pick: (r: SimulationReport) => MemoryBudget): string =>
+    barChart(
+      `${label} against capacity per target`,
+      reports.map((r) => {
+        const b = pick(r);
+        const pct = b.capacityBytes ? (100 * b.totalBytes) / b.capacityBytes : 0;
+        return { label: r.target.id, value: pct, text: b.capacityBytes ? `${share(b.totalBytes, b.capacityBytes)} (${kb(b.totalBytes)})${b.fits === false ? ' over' : ''}` : `${kb(b.totalBytes)}, capacity ?`, color: color(b.fits) };
+      }),
+      { width: 330, reference: { at: 100, label: '100% of capacity' } },
+    );
+  const rows = reports
+    .map((r) => {
+      const fits = r.memory.sram.fits === false || r.memory.flash.fits === false ? '<span class="bad">no</span>' : r.memory.sram.fits === null || r.memory.flash.fits === null ? 'unknown' : '<span class="ok">yes</span>';
+      return `<tr><td class="l"><a href="#${esc(targetAnchor(r))}">${esc(r.target.id)}</a></td><td class="l">${esc(r.target.description)}</td><td>${r.cycles.latencyMs.toFixed(3)} ms</td><td>${fmtInt(r.cycles.totalCycles)}</td><td>${fmtInt(r.memory.sram.totalBytes)}</td><td>${fmtInt(r.memory.flash.totalBytes)}</td><td>${fits}</td></tr>`;
+    })
+    .join('');
+  return `<div class="grid"><div><h3>Latency (one inference)</h3>${latency}</div><div><h3>SRAM used</h3>${usage('SRAM', (r) => r.memory.sram)}</div><div><h3>Flash used</h3>${usage('Flash', (r) => r.memory.flash)}</div></div>
+<table><tr><th class="l">target</th><th class="l"></th><th>latency</th><th>cycles</th><th>SRAM bytes</th><th>flash bytes</th><th>fits</th></tr>${rows}</table>
+<p class="src">SRAM with your own input/output buffers (what fits judges); bars in red do not fit.</p>`;
+}
+
+/** The ROC curves of the float and int8 models, and the int8 scores' histogram per class with the threshold. */
+function scoresSection(d: ScoreDistribution): string {
+  const threshold = d.threshold === null ? [] : [{ at: d.threshold, label: `threshold ${d.threshold.toPrecision(4)}`, color: '#1c2430' }];
+  const hist = histogramPlot(
+    `histogram of ${d.score}`,
+    { width: 600, height: 340, xLabel: d.score, yLabel: 'rows' },
+    d.histogram.edges,
+    d.histogram.series.map((s, i) => ({ ...s, color: i === 0 ? '#2f9e6e' : '#d24c4c' })),
+    threshold,
+  );
+  const clipped = d.histogram.clippedRows > 0 ? ` ${d.histogram.clippedRows} ${d.histogram.clippedRows === 1 ? 'row' : 'rows'} with larger scores ${d.histogram.clippedRows === 1 ? 'is' : 'are'} counted in the last bin.` : '';
+  if (!d.roc) return `<div class="grid"><div>${hist}</div></div><p class="src">int8 model's scores; the data has no labels of both classes, so there is no ROC curve.${clipped}</p>`;
+  const { float, int8, int8AtThreshold } = d.roc;
+  const roc = linePlot(
+    'ROC curve',
+    { width: 420, height: 360, x: [0, 1], y: [0, 1], xLabel: 'false-positive rate', yLabel: 'true-positive rate' },
+    [
+      { name: `float32 (AUC ${float.auc.toFixed(4)})`, color: '#6a7d91', x: float.fpr, y: float.tpr, dashed: true },
+      { name: `int8 (AUC ${int8.auc.toFixed(4)})`, color: '#3b6fd8', x: int8.fpr, y: int8.tpr },
+      { name: 'chance', color: '#c3c9d1', x: [0, 1], y: [0, 1], dashed: true },
+    ],
+    [],
+    int8AtThreshold ? [{ x: int8AtThreshold.fpr, y: int8AtThreshold.tpr, label: `at the threshold: FPR ${int8AtThreshold.fpr.toFixed(3)}, TPR ${int8AtThreshold.tpr.toFixed(3)}`, color: '#1c2430' }] : [],
+  );
+  return `<div class="grid"><div>${roc}</div><div>${hist}</div></div><p class="src">ROC of the ${esc(d.score)} as the score; histogram of the int8 model's scores per class.${clipped}</p>`;
+}
+
+/** Loss and the validation metric per epoch, with the epoch whose weights were kept. */
+function trainingSection(t: TrainingRecord): string {
+  const h = t.history!;
+  const epochs = h.epochs.map((e) => e.epoch);
+  const span: [number, number] = [Math.min(...epochs), Math.max(Math.max(...epochs), Math.min(...epochs) + 1)];
+  const range = (values: (number | null)[]): [number, number] => {
+    const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+    const lo = Math.min(...v, Infinity);
+    const hi = Math.max(...v, -Infinity);
+    if (!Number.isFinite(lo)) return [0, 1];
+    const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
+    return [Math.max(lo >= 0 ? 0 : -Infinity, lo - pad), hi + pad];
+  };
+  const nan = (v: number | null): number => (v === null ? Number.NaN : v);
+  const stop = [{ at: t.bestEpoch, label: `kept: epoch ${t.bestEpoch}${t.epochsRun < (Number(t.config.epochs) || t.epochsRun) ? ` (stopped after ${t.epochsRun})` : ''}`, color: '#b04ec2' }];
+  const loss = linePlot(
+    'training loss per epoch',
+    { width: 520, height: 300, x: span, y: range(h.epochs.flatMap((e) => [e.trainLoss, e.valLoss])), xLabel: 'epoch', yLabel: h.lossName },
+    [
+      { name: `train ${h.lossName}`, color: '#3b6fd8', x: epochs, y: h.epochs.map((e) => e.trainLoss) },
+      ...(h.epochs.some((e) => e.valLoss !== null) ? [{ name: `validation ${h.lossName}`, color: '#e08a2e', x: epochs, y: h.epochs.map((e) => nan(e.valLoss)) }] : []),
+    ],
+    stop,
+  );
+  const metricName = h.valMetricName;
+  const metric =
+    metricName && h.epochs.some((e) => e.valMetric !== null)
+      ? linePlot(
+          `${metricName} per epoch`,
+          { width: 520, height: 300, x: span, y: range(h.epochs.map((e) => e.valMetric)), xLabel: 'epoch', yLabel: metricName },
+          [{ name: metricName, color: '#2f9e6e', x: epochs, y: h.epochs.map((e) => nan(e.valMetric)) }],
+          stop,
+        )
+      : '';
+  const stopText = h.stopMetricName ? `Early stopping watched ${esc(h.stopMetricName)}; the weights of epoch ${t.bestEpoch} were kept.` : `The weights of epoch ${t.bestEpoch} were kept.`;
+  return `<div class="grid"><div>${loss}</div>${metric ? `<div>${metric}</div>` : ''}</div><p class="src">${h.epochs.length} epochs run. ${stopText}</p>`;
 }
 
 function renderTarget(r: SimulationReport): string {
@@ -53,24 +180,27 @@ function renderTarget(r: SimulationReport): string {
   ];
   if (accuracy) {
     const drop = accuracy.task === 'regression' ? `RMSE +${accuracy.drop.toFixed(3)}` : `${accuracy.drop.toFixed(2)} pp`;
-    tiles.push(tile('int8 cost', drop, accuracy.agreement === null ? '' : `${(accuracy.agreement * 100).toFixed(1)}% agreement`));
+    tiles.push(tile('int8 cost', drop, `${accuracy.agreement === null ? '' : `${(accuracy.agreement * 100).toFixed(1)}% agreement, `}<a href="#accuracy">accuracy</a>`));
   }
-  return `<section class="target" id="${esc(r.target.id)}">
+  return `<section class="target" id="${esc(targetAnchor(r))}">
 <h2>${esc(r.model.name)} on ${esc(r.target.description)}</h2>
-<p class="src">model hash ${esc(r.model.hash)} · ${r.model.layers} layers · ${fmtInt(r.model.parameters)} parameters · ${fmtInt(r.model.macs)} MACs per inference</p>
 <div class="tiles">${tiles.join('')}</div>
 <h3>Memory against capacity</h3>
 ${budgetChart('SRAM', memory.sram)}
 ${budgetChart('Flash', memory.flash)}
-${budgetTable(memory.sram, 'SRAM')}
 ${sramVariantsTable(memory.sramVariants)}
+<details><summary>SRAM and flash, item by item, with where each number comes from</summary>
+${budgetTable(memory.sram, 'SRAM')}
 ${budgetTable(memory.flash, 'Flash')}
+</details>
 <p class="src">Arena: ${memory.arena.bytes} B, lower bound (largest input + output of one layer) ${memory.arena.lowerBoundBytes} B${memory.arena.note ? ` — ${esc(memory.arena.note)}` : ' — equal, as expected for a chain of layers'}.</p>
 <h3>Cycles per layer</h3>
 ${cyclesChart(r)}
+<details><summary>Per-layer table: MACs, instructions, core cycles, flash stalls</summary>
 ${cyclesTable(r)}
+</details>
 ${timingSection(r)}
-${accuracy ? accuracySection(accuracy, r.model.classNames) : '<h3>Accuracy</h3><p class="src">No labelled data given (firmnet sim --data test.csv).</p>'}
+${accuracy ? '' : '<p class="src">No accuracy section: no labelled data given (firmnet sim --data test.csv).</p>'}
 </section>`;
 }
 
@@ -85,8 +215,6 @@ function fitText(b: MemoryBudget): string {
     ? `<span class="ok">fits: ${pct} of ${kb(b.capacityBytes)}, ${kb(b.marginBytes)} free</span>`
     : `<span class="bad">does not fit: ${kb(-b.marginBytes)} over ${kb(b.capacityBytes)}</span>`;
 }
-
-const PALETTE = ['#3b6fd8', '#e08a2e', '#2f9e6e', '#b04ec2', '#d24c4c', '#6a7d91', '#c9a227', '#1aa3b8'];
 
 /**
  * Two bars per memory: how much of the capacity the model uses (to scale), and what the used bytes
@@ -183,7 +311,7 @@ function cyclesTable(r: SimulationReport): string {
   return `<table><tr><th class="l">layer</th><th class="l">op</th><th>shape</th><th>MACs</th><th>instructions</th><th>core cycles</th><th>flash stalls</th><th>cycles</th><th>share</th></tr>${rows}<tr><th class="l">total</th><th></th><th></th><th>${fmtInt(r.model.macs)}</th><th></th><th></th><th></th><th>${fmtInt(r.cycles.totalCycles)}</th><th>100%</th></tr></table>`;
 }
 
-function accuracySection(a: NonNullable<SimulationReport['accuracy']>, classNames: string[]): string {
+function accuracySection(a: NonNullable<SimulationReport['accuracy']>): string {
   const regression = a.task === 'regression';
   // Unlabelled autoencoder data has no ROC-AUC: the bars compare the mean reconstruction errors instead.
   const unlabelled = a.task === 'autoencoder' && a.float.rocAuc === undefined;
@@ -201,34 +329,27 @@ function accuracySection(a: NonNullable<SimulationReport['accuracy']>, className
       : regression
         ? `RMSE change ${a.drop.toFixed(3)}`
         : `drop ${a.drop.toFixed(2)} pp, prediction agreement ${((a.agreement ?? 0) * 100).toFixed(2)}%`;
-  const bars = [
-    ['float32', fv, '#6a7d91'],
-    [`int8 (${a.backend})`, qv, '#3b6fd8'],
-  ]
-    .map(([name, v, color], i) => {
-      const w = (420 * (v as number)) / max;
-      return `<text x="0" y="${24 + i * 26}">${esc(name as string)}</text><rect x="110" y="${10 + i * 26}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${(116 + w).toFixed(1)}" y="${24 + i * 26}">${fmt(v as number)}</text>`;
-    })
-    .join('');
-  const sqnrMax = a.perLayerSqnr.reduce((m, l) => Math.max(m, Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0), 1);
-  const sqnr = a.perLayerSqnr
-    .map((l, i) => {
-      const v = Number.isFinite(l.sqnrDb) ? l.sqnrDb : sqnrMax;
-      const w = (320 * Math.max(v, 0)) / sqnrMax;
-      return `<text x="0" y="${18 + i * 22}">${esc(l.name)}</text><rect x="150" y="${5 + i * 22}" width="${w.toFixed(1)}" height="16" fill="#2f9e6e"/><text x="${(156 + w).toFixed(1)}" y="${18 + i * 22}">${Number.isFinite(l.sqnrDb) ? `${l.sqnrDb.toFixed(1)} dB` : 'exact'}</text>`;
-    })
-    .join('');
-  const sqnrH = 10 + a.perLayerSqnr.length * 22;
-  const confusions =
-    a.float.confusion && a.quantized.confusion
-      ? `<div class="grid">${confusionTable('float32', a.float.confusion, classNames)}${confusionTable('int8', a.quantized.confusion, classNames)}</div>`
-      : '';
-  return `<h3>Accuracy on ${esc(a.data)} (${a.rows} rows)</h3>
-<svg role="img" aria-label="float vs int8 ${label}" width="640" height="66" viewBox="0 0 640 66">${bars}</svg>
-<p>${esc(label)} ${fmt(fv)} → ${fmt(qv)}; ${dropText}; output RMSE (${esc(a.outputUnits)}) ${a.outputRmse.toFixed(4)}.</p>
-<h3>SQNR per layer (float vs dequantized int8)</h3>
-<svg role="img" aria-label="SQNR per layer" width="640" height="${sqnrH}" viewBox="0 0 640 ${sqnrH}">${sqnr}</svg>
-${confusions ? `<h3>Confusion matrices (rows: actual, columns: predicted)</h3>${confusions}` : ''}`;
+  // The label column is as wide as "int8 (WebAssembly)" needs, so the label never runs into its bar.
+  const bars = barChart(`float vs int8 ${label}`, [
+    { label: 'float32', value: fv, text: fmt(fv), color: '#6a7d91' },
+    { label: `int8 (${a.backend})`, value: qv, text: fmt(qv), color: '#3b6fd8' },
+  ], { max });
+  return `<h3>On ${esc(a.data)} (${a.rows} rows)</h3>
+${bars}
+<p>${esc(label)} ${fmt(fv)} → ${fmt(qv)}; ${dropText}; output RMSE (${esc(a.outputUnits)}) ${a.outputRmse.toFixed(4)}.</p>`;
+}
+
+/** SQNR of every layer's output: the float network's folded layer against the dequantized int8 one. */
+function sqnrSection(a: NonNullable<SimulationReport['accuracy']>): string {
+  const max = a.perLayerSqnr.reduce((m, l) => Math.max(m, Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0), 1);
+  const rows = a.perLayerSqnr.map((l) => ({ label: l.name, value: Number.isFinite(l.sqnrDb) ? Math.max(l.sqnrDb, 0) : max, text: Number.isFinite(l.sqnrDb) ? `${l.sqnrDb.toFixed(1)} dB` : 'exact', color: '#2f9e6e' }));
+  return `${barChart('SQNR per layer', rows, { width: 640, max })}
+<p class="src">Higher is better: 20 dB means the int8 layer's error is a tenth of its signal (in amplitude); each layer is measured on the test rows.</p>`;
+}
+
+function confusionSection(a: NonNullable<SimulationReport['accuracy']>, classNames: string[]): string {
+  return `<div class="grid">${confusionTable('float32', a.float.confusion!, classNames)}${confusionTable(`int8 (${a.backend})`, a.quantized.confusion!, classNames)}</div>
+<p class="src">Rows: actual class, columns: predicted class.</p>`;
 }
 
 function confusionTable(title: string, m: number[][], classNames: string[]): string {
@@ -255,9 +376,4 @@ function kb(bytes: number): string {
 
 function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-/** Text (names from model files among it) as HTML text or a quoted attribute value of either quote. */
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

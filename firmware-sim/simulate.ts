@@ -68,7 +68,7 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
 function weightPlacements(cycles: ModelCycles, sram: MemoryBudget, target: Target): WeightPlacementCycles[] {
   const text = {
     flash: { label: 'weights in flash', description: 'the weight arrays stay in flash, as the generated C declares them (const)' },
-    sram: { label: 'weights copied to SRAM at init', description: 'the weight arrays are copied to SRAM once at init; biases, requantization and tables stay in flash' },
+    sram: { label: 'weights copied to SRAM at init', description: 'built with FIRMNET_WEIGHTS_IN_SRAM: the constant arrays (weights, biases, requantization, tables) are copied to SRAM by the start-up code, so the kernels read none from flash' },
   } as const;
   return cycles.placements.map((p) => {
     const sramTotalBytes = sram.totalBytes + p.sramBytes;

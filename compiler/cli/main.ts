@@ -7,13 +7,15 @@ import { buildCommand } from './commands/build.js';
 import { emitCommand } from './commands/emit.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { inspectCommand } from './commands/inspect.js';
+import { predictCommand } from './commands/predict.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 import { Ui } from './ui.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
-const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand];
+const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand, inspectCommand, predictCommand];
 
 /**
  * Exit codes beyond 2 (user error) for outcomes scripts want to tell apart: the model does not fit

@@ -35,14 +35,15 @@ const CR = 0x0d;
  * CR line ends, a header row; blank lines are skipped; ragged rows are an error naming the line.
  * The delimiter is ',', ';' or tab, whichever the header uses. Returns the number of data rows.
  */
-export function readCsv(file: string, visitor: CsvVisitor, chunkBytes = CHUNK_BYTES): number {
+export function readCsv(file: string, visitor: CsvVisitor, chunkBytes = CHUNK_BYTES, options: CsvReadOptions = {}): number {
   const fd = openCsv(file);
   try {
     const bytes = fstatSync(fd).size;
-    const records = lineEnds(fd, file, bytes, chunkBytes) + 1;
+    // Without a header row every record is data: one more than a headed file of the same lines.
+    const records = lineEnds(fd, file, bytes, chunkBytes) + 1 + (options.headerless ? 1 : 0);
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(chunkBytes);
-    const splitter = new CsvSplitter(file, (header) => visitor.start(header, maxDataRows(records, bytes, header.names.length)), visitor.row.bind(visitor));
+    const splitter = new CsvSplitter(file, (header) => visitor.start(header, maxDataRows(records, bytes, header.names.length)), visitor.row.bind(visitor), options);
     for (let position = 0; position < bytes; ) {
       const n = readChunk(fd, file, buffer, position);
       if (n === 0) break;
@@ -54,6 +55,17 @@ export function readCsv(file: string, visitor: CsvVisitor, chunkBytes = CHUNK_BY
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * `headerless`: the first record is data too; the header the visitor gets names the columns
+ * `column 1`, `column 2`, … after the first record's width. `onRagged`: a record whose width differs
+ * from the header's is passed here (and counted as a data row) instead of ending the read with an
+ * error, so a caller can name every bad line at once (`cells` is reused, like a row's).
+ */
+export interface CsvReadOptions {
+  headerless?: boolean;
+  onRagged?: (cells: readonly string[], line: number) => void;
 }
 
 /** The same reader over text already in memory (small files, tests). */
@@ -170,6 +182,7 @@ class CsvSplitter {
     private readonly file: string,
     private readonly onHeader: (header: CsvHeader) => void,
     private readonly onRow: (cells: readonly string[], line: number) => void,
+    private readonly options: CsvReadOptions = {},
   ) {}
 
   /** `headerOnly`: stop after the header (the rest of the piece is ignored). */
@@ -262,9 +275,17 @@ class CsvSplitter {
       return;
     }
     this.cells.push(lastCell);
-    if (this.header === null) {
-      this.header = headerOf(this.cells, this.file, this.recordLine, String.fromCharCode(this.delimiter) as CsvDelimiter);
+    const delimiter = String.fromCharCode(this.delimiter) as CsvDelimiter;
+    if (this.header === null && this.options.headerless) {
+      this.header = { file: this.file, names: this.cells.map((_, i) => `column ${i + 1}`), delimiter, line: this.recordLine };
       this.onHeader(this.header);
+    }
+    if (this.header === null) {
+      this.header = headerOf(this.cells, this.file, this.recordLine, delimiter);
+      this.onHeader(this.header);
+    } else if (this.cells.length !== this.header.names.length && this.options.onRagged) {
+      this.rows++;
+      this.options.onRagged(this.cells, this.recordLine);
     } else {
       if (this.cells.length !== this.header.names.length) {
         throw new FirmnetError(

@@ -3,6 +3,7 @@ import type { AnomalyThreshold, FloatModel, Standardization, Task } from '../mod
 import { reconstructionErrors } from './anomaly.js';
 import { type Evaluation, evaluateScores, headlineMetric } from './evaluate.js';
 import { argmaxRows } from './metrics.js';
+import { type ScoreDistribution, scoreDistribution } from './score-distribution.js';
 import { predictFloat } from '../inference/float-inference.js';
 
 /**
@@ -38,6 +39,8 @@ export interface AccuracyComparison {
    */
   outputRmse: number;
   outputUnits: 'logits' | 'probabilities' | 'standardized values' | 'data units';
+  /** Binary classifier and autoencoder: how the deciding score is spread (ROC curves, histograms, threshold); else null. */
+  scores: ScoreDistribution | null;
 }
 
 /**
@@ -72,7 +75,32 @@ export function compareWithFloat(
     agreement: agreement(data, model, f.scores, quantizedScores, f.cols, floatScoring.threshold, int8Scoring.threshold),
     outputRmse: Math.sqrt(se / Math.max(reference.length, 1)),
     outputUnits: q.headInFirmware ? 'probabilities' : data.task === 'regression' || data.task === 'autoencoder' ? (model.targetStandardization ? 'standardized values' : 'data units') : 'logits',
+    scores: decisionScores(data, model, q, f.scores, quantizedScores, f.cols),
   };
+}
+
+/** The score a binary decision is made on, float and int8, with the int8 model's threshold; null for other tasks. */
+function decisionScores(data: Dataset, model: FloatModel, q: QuantizedScoring, a: Float32Array, b: Float32Array, cols: number): ScoreDistribution | null {
+  if (data.task === 'binary') {
+    // One column: the positive class's probability, positive from 0.5; two: argmax, the first class on a tie.
+    const positive = (s: Float32Array): Float32Array => (cols === 1 ? s : Float32Array.from({ length: data.rows }, (_, r) => s[r * cols + 1]));
+    const names: [string, string] = [data.classNames[0] ?? '0', data.classNames[1] ?? '1'];
+    return scoreDistribution({ score: `probability of ${names[1]}`, classNames: names, floatScores: positive(a), int8Scores: positive(b), labels: data.labels, threshold: 0.5, atLeast: cols === 1, range: [0, 1] });
+  }
+  if (data.task === 'autoencoder') {
+    const units = model.inputStandardization ? 'standardized units' : 'data units';
+    return scoreDistribution({
+      score: `reconstruction error (mean squared, ${units})`,
+      classNames: ['normal', 'anomaly'],
+      floatScores: reconstructionErrors(a, data.features, data.rows, model.inputStandardization),
+      int8Scores: reconstructionErrors(b, data.features, data.rows, q.inputStandardization),
+      labels: data.labels.length === data.rows ? data.labels : null,
+      threshold: q.anomaly?.threshold ?? null,
+      atLeast: false,
+      range: null,
+    });
+  }
+  return null;
 }
 
 function agreement(data: Dataset, model: FloatModel, a: Float32Array, b: Float32Array, cols: number, floatThreshold: number | null, int8Threshold: number | null): number | null {

@@ -5,7 +5,7 @@
  * pipe and never end. Every file is opened once and checked on the open descriptor (a regular file,
  * and no longer than the caller allows) before a byte is read.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { FirmnetError, type FirmnetErrorCode } from '../errors.js';
 
@@ -75,6 +75,21 @@ export function readConfinedFile(folder: string, relativePath: string, maxBytes:
   }
   if (!inside(realRoot, realTarget)) throw new UnreadableFile("leads outside the model's folder through a symbolic link; weight files must lie in the folder of model.json");
   return readRegular(realTarget, maxBytes, tooLarge);
+}
+
+/**
+ * Why a file the user named cannot be an input (missing, a directory, a pipe, a device), as the rest
+ * of a sentence that starts with its name, or null for a regular file. For checks before the first
+ * step: stat does not open, so a named pipe cannot block it.
+ */
+export function inputFileProblem(path: string): string | null {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    return reason(e);
+  }
+  return stat.isFile() ? null : `is not a regular file (${kind(stat)})`;
 }
 
 function inside(root: string, path: string): boolean {

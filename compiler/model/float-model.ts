@@ -65,6 +65,28 @@ export interface AnomalyThreshold {
   threshold: number;
 }
 
+/** One epoch as a model file records it: only values the seed determines (no timings). */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  /** The metric named by `TrainingHistory.valMetricName`. */
+  valMetric: number | null;
+  /** The early-stopping metric (`TrainingHistory.stopMetricName`), as it is (not negated). */
+  stopMetric: number | null;
+  learningRate: number;
+  /** This epoch improved the early-stopping metric: its weights were the ones kept so far. */
+  best: boolean;
+}
+
+/** The per-epoch curves of a training run, for reports (loss, validation metric, the early-stopping point). */
+export interface TrainingHistory {
+  lossName: string;
+  valMetricName: string | null;
+  stopMetricName: string | null;
+  epochs: EpochRecord[];
+}
+
 export interface TrainingRecord {
   /** The training CSV (the default calibration data); a model file records it relative to its own folder. */
   dataFile: string | null;
@@ -72,6 +94,8 @@ export interface TrainingRecord {
   epochsRun: number;
   bestEpoch: number;
   metrics: Record<string, number>;
+  /** Absent in models trained before firmnet recorded it, and in imported models. */
+  history?: TrainingHistory;
 }
 
 export interface ModelSource {

@@ -14,6 +14,8 @@ import {
   type ModelSource,
   type Standardization,
   type TrainingRecord,
+  type EpochRecord,
+  type TrainingHistory,
   TASKS,
   type AnomalyThreshold,
 } from './float-model.js';
@@ -171,6 +173,34 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRe
     epochsRun: r.number(t, 'epochsRun', 'training', { integer: true, min: 0 }),
     bestEpoch: r.number(t, 'bestEpoch', 'training', { integer: true, min: 0 }),
     metrics: parsed,
+    ...('history' in t ? { history: parseHistory(r, r.child(t, 'history', 'training'), r.number(t, 'epochsRun', 'training', { integer: true, min: 0 })) } : {}),
+  };
+}
+
+/** `training.history`: at most one record per epoch run, numbered 1, 2, … in order. */
+function parseHistory(r: JsonReader, h: Record<string, unknown>, epochsRun: number): TrainingHistory {
+  const path = 'training.history';
+  const nullableName = (key: string): string | null => (h[key] === null ? null : r.string(h, key, path));
+  const epochs = r.array(h, 'epochs', path);
+  if (epochs.length > epochsRun) r.fail(`${path}.epochs`, `has ${epochs.length} entries, but training.epochsRun is ${epochsRun}`);
+  return {
+    lossName: r.string(h, 'lossName', path),
+    valMetricName: nullableName('valMetricName'),
+    stopMetricName: nullableName('stopMetricName'),
+    epochs: epochs.map((value, i): EpochRecord => {
+      const at = `${path}.epochs[${i}]`;
+      const e = r.object(value, at);
+      const epoch = r.number(e, 'epoch', at, { integer: true, min: i + 1, max: i + 1 });
+      return {
+        epoch,
+        trainLoss: r.number(e, 'trainLoss', at),
+        valLoss: r.nullableNumber(e, 'valLoss', at),
+        valMetric: r.nullableNumber(e, 'valMetric', at),
+        stopMetric: r.nullableNumber(e, 'stopMetric', at),
+        learningRate: r.number(e, 'learningRate', at),
+        best: r.boolean(e, 'best', at),
+      };
+    }),
   };
 }
 

@@ -44,6 +44,11 @@ export interface QuantizedOpDefinition<K extends QOp> {
     call(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>): CKernelCall;
     /** The layer's params struct, or null when the kernel takes its arguments directly. */
     params(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>): CParams | null;
+    /**
+     * Bytes of scratch the kernel needs while it runs (the int8 dense kernels' widened input), which
+     * the memory planner places inside the arena beside the layer's input and output; 0 for none.
+     */
+    workspaceBytes(layer: Unhashed<LayerOf<K>>): number;
     /** The op's own kernel files under runtime/c/ (sources and the headers only they include). */
     kernelFiles: readonly string[];
     /** What the layer is, for the comments: `64 -> 32, fused relu, clamp [-128, 127], per-channel weights`. */
@@ -81,9 +86,9 @@ export interface LowerOptions {
 }
 
 /** Element types of device constants, as the C arrays spell them (`int8` → `int8_t`). */
-export type DeviceElement = 'int8' | 'int16' | 'uint16' | 'int32' | 'int64';
+export type DeviceElement = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64';
 
-export const ELEMENT_BYTES: Record<DeviceElement, number> = { int8: 1, int16: 2, uint16: 2, int32: 4, int64: 8 };
+export const ELEMENT_BYTES: Record<DeviceElement, number> = { int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, int64: 8 };
 
 /** One constant array of a layer on the device: the C emitter writes `static const <element>_t <prefix>_<stem><index>[]`. */
 export interface DeviceConstant {
@@ -100,8 +105,8 @@ export interface DeviceConstant {
   lengthText?: string;
 }
 
-/** A C kernel argument: the params struct's address, the tensors, a constant array (by stem), or an integer. */
-export type CArgument = 'params' | 'input' | 'output' | { array: string } | number;
+/** A C kernel argument: the params struct's address, the tensors, the layer's planned workspace, a constant array (by stem), or an integer. */
+export type CArgument = 'params' | 'input' | 'output' | 'workspace' | { array: string } | number;
 
 export interface CKernelCall {
   kernel: string;

@@ -176,7 +176,7 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
     [BUILD_FILES.json, BUILD_FILES.html],
     async () => {
       const r = await simulate(qmodel, { targets, accuracy: test ? { model, data: test, dataFile: testName! } : undefined, wasmDir: files.path(BUILD_FILES.wasm) });
-      writeFileAtomic(files.staged(BUILD_FILES.html), renderHtml(r, `${project.name}: firmnet build report`));
+      writeFileAtomic(files.staged(BUILD_FILES.html), renderHtml(r, `${project.name}: firmnet build report`, { training: model.training }));
       writeFileAtomic(files.staged(BUILD_FILES.json), toJsonText({ firmnet: FIRMNET_VERSION, project: project.name, model: qmodel.hash, reports: r }));
       return r;
     },

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader, join as fieldPath } from '../io/json-reader.js';
+import { inputFileProblem } from '../io/read-input-file.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
 import { checkCsvColumns, checkCsvData } from '../data/dataset.js';
 import { TASKS, type Task } from '../model/float-model.js';
@@ -78,7 +79,11 @@ export function checkProjectFiles(p: Project): void {
     ['import.preprocessing', p.import?.preprocessing ?? null],
   ];
   for (const [field, file] of files) {
-    if (file !== null && !existsSync(file)) throw new FirmnetError('BAD_PROJECT_FILE', `${at}: ${field}: ${file}: file not found`);
+    if (file === null) continue;
+    if (!existsSync(file)) throw new FirmnetError('BAD_PROJECT_FILE', `${at}: ${field}: ${file}: file not found`);
+    // The build cache hashes these files before any reader sees them: a folder or a pipe must stop here.
+    const problem = inputFileProblem(file);
+    if (problem !== null) throw new FirmnetError('BAD_PROJECT_FILE', `${at}: ${field}: ${file} ${problem}`);
   }
   p.targets.forEach((t, i) => {
     const problem = targetProblem(t);

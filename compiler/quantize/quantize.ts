@@ -1,5 +1,6 @@
 import { applyStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
+import { FLOAT32_MAX, isFiniteFloat32 } from '../float32.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import type { AnomalyThreshold, FloatModel } from '../model/float-model.js';
 import { predictQuantized } from '../reference/predict.js';
@@ -284,10 +285,23 @@ function tensorReport(
  * The int8 model scores reconstructions slightly differently from the float one, so its threshold
  * is chosen again, at the same percentile, on its own errors for the (normal) calibration rows.
  */
+/**
+ * The IR stores the threshold as a float32; errors are measured in standardized units, so a model
+ * whose reconstructions are far off (or whose std is tiny) can put it beyond float32 even though
+ * every tensor quantized.
+ */
 function int8AnomalyThreshold(q: QModel, calibration: CalibrationSet, percentile: number): AnomalyThreshold {
   const p = predictQuantized(q, calibration.features, calibration.rows);
   const errors = reconstructionErrors(p.scores, calibration.features.subarray(0, p.scores.length), calibration.rows, q.inputStandardization);
-  return { percentile, threshold: percentileOf(errors, percentile) };
+  const threshold = percentileOf(errors, percentile);
+  if (!isFiniteFloat32(threshold)) {
+    throw new FirmnetError(
+      'INCOMPATIBLE',
+      `calibration data ${calibration.description}: the int8 model's anomaly threshold (the ${percentile}th percentile of its reconstruction errors) is ${threshold}, beyond float32 (±${FLOAT32_MAX.toPrecision(8)}); ` +
+        "the model reconstructs this data far outside its range, in units of the input standardization's std: check the model's weights and standardization against the calibration data",
+    );
+  }
+  return { percentile, threshold };
 }
 
 function memoize<R>(fn: (t: number, m: CalibrationMethod) => R): (t: number, m: CalibrationMethod) => R {

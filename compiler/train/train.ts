@@ -14,6 +14,7 @@ import { signalCollector } from './signals.js';
 import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
 import { applyHead } from '../inference/float-inference.js';
+import { historyRecord } from './training-history.js';
 
 export type StopMetric = 'val_loss' | 'val_accuracy' | 'val_f1' | 'val_auc' | 'val_rmse' | 'val_mae';
 
@@ -57,6 +58,8 @@ export interface EpochLog {
   samplesPerSecond: number;
   /** Early stopping only: this epoch improved the stop metric, so its weights are the ones kept so far. */
   best: boolean;
+  /** Early stopping only: the stop metric's value this epoch (not negated). */
+  stopMetric: { name: StopMetric; value: number } | null;
 }
 
 export interface TrainResult {
@@ -93,9 +96,10 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   const targets = trainingTargets(data, targetStandardization);
 
   // The engine holds one batch; inputs are standardized as each batch is loaded, so no
-  // standardized copy of the data set is made.
+  // standardized copy of the data set is made. No batch is larger than the rows fitted on, so a
+  // batch size beyond them (one batch per epoch) needs no more memory than they do.
   const network = buildNetwork(nf, data.targetColumns, config.architecture, initRng, {
-    rows: config.batchSize,
+    rows: Math.max(1, Math.min(config.batchSize, fitRows.length)),
     optimizerSlots: optimizerSlots(config.optimizer),
     inputStandardization,
     parallel: true,
@@ -177,6 +181,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       saturatedFraction: unit.saturatedFraction,
       samplesPerSecond: fitRows.length / Math.max(seconds, 1e-9),
       best: improved,
+      stopMetric: stop && score !== null ? { name: stop.metric, value: HIGHER_IS_BETTER.has(stop.metric) ? -score : score } : null,
     };
     history.push(log);
     hooks.onEpoch?.(log, config.epochs);
@@ -211,7 +216,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     layers: finalSpecs,
     seed: config.seed,
     source: { format: 'firmnet', file: null },
-    training: { dataFile: data.file, config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics },
+    training: { dataFile: data.file, config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics, history: historyRecord(history, loss, stop?.metric ?? null) },
   };
   return { model, history, bestEpoch, validation, stoppedEarly };
 }
@@ -364,6 +369,9 @@ function anomalyThreshold(
   const errors = reconstructionErrors(reconstruction, subsetRows(data, fitRows).features, fitRows.length, standardization);
   return { percentile: DEFAULT_ANOMALY_PERCENTILE, threshold: percentileOf(errors, DEFAULT_ANOMALY_PERCENTILE) };
 }
+
+/** The stop metrics stopScore negates. */
+const HIGHER_IS_BETTER: ReadonlySet<StopMetric> = new Set(['val_accuracy', 'val_f1', 'val_auc']);
 
 /** Lower is better for every stop metric, so metrics where higher is better are negated. */
 function stopScore(metric: StopMetric, val: ValidationScores): number {

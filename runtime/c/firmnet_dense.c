@@ -1,7 +1,7 @@
 /*
- * fully_connected: the four dense kernels (int8 or int16 input, int8 or int16 output). The dot
- * products come from firmnet_dense_dot.h, one rendering per instruction set; the requantization is
- * the same on every core.
+ * fully_connected: the four dense kernels (int8 or int16 input, int8 or int16 output). The inner
+ * loops come from firmnet_dense_dot.h, one rendering per instruction set; the int16-input
+ * requantization is the same on every core.
  */
 #include "firmnet_kernels.h"
 
@@ -20,35 +20,47 @@ static int64_t firmnet_dot_s16(const int16_t *x, const int8_t *w, int32_t n, int
     return acc;
 }
 
-/* Output channel c from its accumulator: MBQM, the output offset, the activation clamp. */
-static int32_t firmnet_dense_s8_output(const firmnet_dense_s8_params *params, uint32_t acc, int32_t c) {
-    return firmnet_offset_clamp(firmnet_mbqm((int32_t)acc, params->multiplier[c], params->shift[c]), params->output_offset, params->activation_min,
-                                params->activation_max);
-}
-
-/* The int8-input dense layer for either output width (exactly one of out8, out16 is not null), two channels per pass. */
-static void firmnet_dense_s8_layer(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *out8, int16_t *out16) {
-    const int32_t n = params->in_features;
+/*
+ * The int8-input dense layer for either output width (exactly one of out8, out16 is not null): the
+ * input widened once, then every whole group of 4 channels, then the last, partial group (its
+ * padding rows computed too, into a local buffer, and dropped).
+ */
+static void firmnet_dense_s8_layer(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *out8, int16_t *out16, int32_t *workspace) {
     const int32_t m = params->out_features;
-    int32_t c;
-    for (c = 0; c < m; c += 2) {
-        const int8_t *row = params->weights + c * n;
-        const int32_t count = c + 1 < m ? 2 : 1;
-        uint32_t acc[2];
+    const int32_t in_padded = FIRMNET_DENSE_S8_IN_PADDED(params->in_features);
+    const int32_t whole = m >> 2;
+    firmnet_dense_s8_job job;
+    job.weights = params->weights;
+    job.bias = params->bias;
+    job.requant = params->requant;
+    job.wide = workspace;
+    job.in_padded = in_padded;
+    job.groups = whole;
+    job.correction = firmnet_widen_s8(input, params->in_features, in_padded, workspace);
+    job.output_offset = params->output_offset;
+    job.activation_min = params->activation_min;
+    job.activation_max = params->activation_max;
+    job.out8 = out8;
+    job.out16 = out16;
+    if (whole > 0) {
+        firmnet_dense_s8_groups(&job);
+    }
+    if ((m & 3) != 0) {
+        int8_t last8[4];
+        int16_t last16[4];
         int32_t k;
-        acc[0] = (uint32_t)params->bias[c];
-        if (count == 2) {
-            acc[1] = (uint32_t)params->bias[c + 1];
-            firmnet_dot2_s8(input, row, row + n, n, acc);
-        } else {
-            acc[0] = firmnet_dot_s8(input, row, n, acc[0]);
-        }
-        for (k = 0; k < count; ++k) {
-            const int32_t y = firmnet_dense_s8_output(params, acc[k], c + k);
+        job.weights += whole * 4 * in_padded;
+        job.bias += whole * 4;
+        job.requant += whole * 8;
+        job.groups = 1;
+        job.out8 = out8 ? last8 : 0;
+        job.out16 = out8 ? 0 : last16;
+        firmnet_dense_s8_groups(&job);
+        for (k = 0; k < (m & 3); ++k) {
             if (out8) {
-                out8[c + k] = (int8_t)y;
+                out8[(whole << 2) + k] = last8[k];
             } else {
-                out16[c + k] = (int16_t)y;
+                out16[(whole << 2) + k] = last16[k];
             }
         }
     }
@@ -70,12 +82,12 @@ static void firmnet_dense_s16_layer(const firmnet_dense_s16_params *params, cons
     }
 }
 
-void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output) {
-    firmnet_dense_s8_layer(params, input, output, 0);
+void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output, int32_t *workspace) {
+    firmnet_dense_s8_layer(params, input, output, 0, workspace);
 }
 
-void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output) {
-    firmnet_dense_s8_layer(params, input, 0, output);
+void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output, int32_t *workspace) {
+    firmnet_dense_s8_layer(params, input, 0, output, workspace);
 }
 
 void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *input, int16_t *output) {

@@ -1,12 +1,27 @@
 /*
- * Dense dot products with the Arm DSP extension (Armv7E-M / Armv8-M Mainline with DSP: Cortex-M4, M7,
- * M33; little-endian, unaligned access on, GCC or Clang), picked by firmnet_dense_dot.h. int8 inputs:
- * one word of four inputs and one of four weights per row, SXTB16 into 16-bit halves and two SMLAD
- * (two 16x16 multiply-accumulates each); the two-row form unpacks each input word once for both
- * rows. int16 inputs: two input words and one weight word, SXTB16 and SMLABB/SMLATB/SMLABT/SMLATT.
- * SMLAD adds modulo 2^32 (an overflow only sets the Q flag), so the int8 sums wrap exactly as the
- * reference's int32 does. The only compiler extensions in the kernels are here: the <arm_acle.h>
- * intrinsics and one inline-assembly SXTB16 with rotation.
+ * Dense loops with the Arm DSP extension (Armv7E-M / Armv8-M Mainline with DSP: Cortex-M4, M7, M33;
+ * little-endian, unaligned access on, GCC or Clang), picked by firmnet_dense_dot.h.
+ *
+ * int8 input: the input is widened once per layer into the workspace as offset-binary 16-bit pairs,
+ * per 4 inputs the words (x0', x2') and (x1', x3') with x' = x + 128; then one assembly function,
+ * firmnet_dsp_groups, runs every group of 4 output rows: per 8 inputs, one LDRD of the input pairs
+ * and per row one word of 4 weights (LDM brings the 4 rows' words), UXTB16 and UXTB16 ROR #8 split a
+ * word into its (w0', w2') and (w1', w3') pairs, and SMLAD adds two products (all operands in
+ * [0, 255], so the signed 16x16 products are exact; the sum wraps modulo 2^32 as the reference's
+ * int32 does). 4 rows x 16 inputs per iteration: 74 instructions for 64 multiply-accumulates.
+ * The requantization runs in 12 instructions per output from the record {M, right | (32 - right)
+ * << 8 | left << 16}:
+ *   SRDHM(x, M) = SMMLAR(x, Mn, F ? x : 0) with Mn = 2M as int32 and F = M >= 2^30 (Mn's sign): for
+ *     F, Mn = 2M - 2^32 and x * Mn = 2xM - 2^32 x, so adding x back gives floor((2xM + 2^31) / 2^32),
+ *     which is gemmlowp's trunc((xM + nudge) / 2^31) for every x (its one saturating case,
+ *     x = M = INT32_MIN, cannot occur: M is in [0, INT32_MAX]);
+ *   RDBP(s, e) = (s >> e) + [s << (32 - e) >=u 2^31 + (s < 0)] (a register shift by 32 gives 0, so
+ *     e = 0 needs no branch): the comparison's carry feeds the ADC that adds the output offset too.
+ * The clamp is one SSAT #8 when it is [-128, 127] with int8 outputs, else two compares.
+ * Why assembly: GCC 12 at -Os spills the 4 accumulators of the C loop, and emits a separate ROR
+ * before each SXTB16/UXTB16 instead of the fused rotation.
+ *
+ * int16 input: two input words and one weight word, SXTB16 and SMLABB/SMLATB/SMLABT/SMLATT.
  */
 #ifndef FIRMNET_DENSE_DOT_H
 #error "firmnet_dense_dot_armv7em_dsp.h is included by firmnet_dense_dot.h"
@@ -38,63 +53,214 @@ FIRMNET_DSP_INLINE int32_t firmnet_sxtb16_ror8(uint32_t v) {
     return r;
 }
 
-FIRMNET_NOINLINE static uint32_t firmnet_dot_s8(const int8_t *x, const int8_t *w, int32_t n, uint32_t acc) {
-    int32_t sum = (int32_t)acc;
-    int32_t count = n >> 2;
-    if (count > 0) {
-        do {
-            const uint32_t xv = firmnet_read_u32((const uint8_t *)x);
-            const uint32_t wv = firmnet_read_u32((const uint8_t *)w);
-            sum = __smlad(firmnet_sxtb16(xv), firmnet_sxtb16(wv), sum);           /* x0*w0 + x2*w2 */
-            sum = __smlad(firmnet_sxtb16_ror8(xv), firmnet_sxtb16_ror8(wv), sum); /* x1*w1 + x3*w3 */
-            x += 4;
-            w += 4;
-        } while (--count != 0);
-    }
-    acc = (uint32_t)sum;
-    count = n & 3;
-    if (count > 0) {
-        do {
-            acc += (uint32_t)(*x++ * *w++);
-        } while (--count != 0);
-    }
-    return acc;
+/* Bytes 0 and 2 of v, zero-extended into the two 16-bit halves (UXTB16). */
+FIRMNET_DSP_INLINE uint32_t firmnet_uxtb16(uint32_t v) {
+    return __uxtb16(v);
 }
 
-FIRMNET_NOINLINE static void firmnet_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, uint32_t acc[2]) {
-    uint32_t a0 = acc[0];
-    uint32_t a1 = acc[1];
+/* Bytes 1 and 3 of v, zero-extended into the two 16-bit halves: UXTB16 with its built-in rotation. */
+FIRMNET_DSP_INLINE uint32_t firmnet_uxtb16_ror8(uint32_t v) {
+    uint32_t r;
+    __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+/* Four offset-binary inputs x' = x + 128 as the two pair words the group loop reads; *sum += their sum (USADA8 against 0). */
+FIRMNET_DSP_INLINE void firmnet_widen4(uint32_t v, uint32_t *dst, uint32_t *sum) {
+    const uint32_t u = v ^ 0x80808080u;
+    dst[0] = firmnet_uxtb16(u);
+    dst[1] = firmnet_uxtb16_ror8(u);
+    *sum = __usada8(u, 0, *sum);
+}
+
+FIRMNET_NOINLINE static uint32_t firmnet_widen_s8(const int8_t *x, int32_t n, int32_t in_padded, int32_t *wide) {
+    uint32_t *dst = (uint32_t *)wide;
+    uint32_t *const end = dst + in_padded / 2;
+    uint32_t sum = 0;
     int32_t count = n >> 2;
     if (count > 0) {
-        int32_t sum0 = (int32_t)a0;
-        int32_t sum1 = (int32_t)a1;
         do {
-            const uint32_t xv = firmnet_read_u32((const uint8_t *)x);
-            const uint32_t w0v = firmnet_read_u32((const uint8_t *)w0);
-            const uint32_t w1v = firmnet_read_u32((const uint8_t *)w1);
-            const int32_t x02 = firmnet_sxtb16(xv);
-            const int32_t x13 = firmnet_sxtb16_ror8(xv);
-            sum0 = __smlad(x02, firmnet_sxtb16(w0v), sum0);
-            sum0 = __smlad(x13, firmnet_sxtb16_ror8(w0v), sum0);
-            sum1 = __smlad(x02, firmnet_sxtb16(w1v), sum1);
-            sum1 = __smlad(x13, firmnet_sxtb16_ror8(w1v), sum1);
+            firmnet_widen4(firmnet_read_u32((const uint8_t *)x), dst, &sum);
             x += 4;
-            w0 += 4;
-            w1 += 4;
+            dst += 2;
         } while (--count != 0);
-        a0 = (uint32_t)sum0;
-        a1 = (uint32_t)sum1;
     }
     count = n & 3;
     if (count > 0) {
+        /* The last 1-3 inputs; the missing bytes must widen to 0, so they are 0x80 before the offset. */
+        uint32_t v = 0x80808080u;
+        int32_t k = 0;
         do {
-            const int32_t v = *x++;
-            a0 += (uint32_t)(v * *w0++);
-            a1 += (uint32_t)(v * *w1++);
-        } while (--count != 0);
+            v ^= ((uint32_t)(uint8_t)x[k] ^ 0x80u) << (8 * k);
+        } while (++k != count);
+        firmnet_widen4(v, dst, &sum);
+        dst += 2;
     }
-    acc[0] = a0;
-    acc[1] = a1;
+    while (dst != end) {
+        *dst++ = 0;
+    }
+    return sum << 7;
+}
+
+/* What firmnet_dsp_groups reads, in the order its assembly loads it (the frame it copies to the stack). */
+typedef struct {
+    const int32_t *requant; /* 0 */
+    void *out;              /* 4 */
+    int32_t output_offset;  /* 8 */
+    const int32_t *bias;    /* 12 */
+    const int32_t *wide;    /* 16 */
+    int32_t blocks;         /* 20: in_padded / 8 */
+    int32_t groups;         /* 24: > 0 */
+    int32_t activation_min; /* 28 */
+    int32_t activation_max; /* 32 */
+    int32_t store;          /* 36: 0 SSAT #8 and bytes, 1 clamp and bytes, 2 clamp and halfwords */
+    uint32_t correction;    /* 40 */
+    const uint8_t *weights; /* 44 */
+} firmnet_dsp_frame;
+
+void firmnet_dsp_groups(const firmnet_dsp_frame *frame);
+__asm__(
+    "  .text\n"
+    "  .syntax unified\n"
+    "  .thumb\n"
+    /* 4 rows x 4 inputs: xa = (x0', x2'), xb = (x1', x3'); accumulators r4-r7, weights at r1. */
+    "  .macro FIRMNET_DSP_DOT4 xa, xb\n"
+    "  ldm r1!, {r10, r11, r12, lr}\n"
+    "  uxtb16 r3, r10\n"
+    "  smlad r4, \\xa, r3, r4\n"
+    "  uxtb16 r10, r10, ror #8\n"
+    "  smlad r4, \\xb, r10, r4\n"
+    "  uxtb16 r3, r11\n"
+    "  smlad r5, \\xa, r3, r5\n"
+    "  uxtb16 r11, r11, ror #8\n"
+    "  smlad r5, \\xb, r11, r5\n"
+    "  uxtb16 r3, r12\n"
+    "  smlad r6, \\xa, r3, r6\n"
+    "  uxtb16 r12, r12, ror #8\n"
+    "  smlad r6, \\xb, r12, r6\n"
+    "  uxtb16 r3, lr\n"
+    "  smlad r7, \\xa, r3, r7\n"
+    "  uxtb16 lr, lr, ror #8\n"
+    "  smlad r7, \\xb, lr, r7\n"
+    "  .endm\n"
+    /* MBQM of acc plus the output offset: r0 records, r3 output offset, r12 0x80000000; r8-r11 scratch. */
+    "  .macro FIRMNET_DSP_REQ acc\n"
+    "  ldm r0!, {r8, r9}\n"
+    "  lsr r11, r9, #16\n"
+    "  lsl \\acc, \\acc, r11\n"
+    "  lsl r8, r8, #1\n"
+    "  and r11, \\acc, r8, asr #31\n"
+    "  smmlar \\acc, \\acc, r8, r11\n"
+    "  lsr r10, r9, #8\n"
+    "  lsl r11, \\acc, r10\n"
+    "  add r10, r12, \\acc, lsr #31\n"
+    "  cmp r11, r10\n"
+    "  asr \\acc, \\acc, r9\n"
+    "  adc \\acc, \\acc, r3\n"
+    "  .endm\n"
+    "  .macro FIRMNET_DSP_SSAT acc\n"
+    "  FIRMNET_DSP_REQ \\acc\n"
+    "  ssat \\acc, #8, \\acc\n"
+    "  strb \\acc, [r2], #1\n"
+    "  .endm\n"
+    /* r1 activation_min, lr activation_max, r9 = 1 for bytes. */
+    "  .macro FIRMNET_DSP_CLAMP acc\n"
+    "  FIRMNET_DSP_REQ \\acc\n"
+    "  cmp \\acc, r1\n"
+    "  it lt\n"
+    "  movlt \\acc, r1\n"
+    "  cmp \\acc, lr\n"
+    "  it gt\n"
+    "  movgt \\acc, lr\n"
+    "  ldr r9, [sp, #36]\n"
+    "  cmp r9, #1\n"
+    "  ite eq\n"
+    "  strbeq \\acc, [r2], #1\n"
+    "  strhne \\acc, [r2], #2\n"
+    "  .endm\n"
+    "  .align 2\n"
+    "  .global firmnet_dsp_groups\n"
+    "  .type firmnet_dsp_groups, %function\n"
+    "  .thumb_func\n"
+    "firmnet_dsp_groups:\n"
+    "  push {r4-r11, lr}\n"
+    "  sub sp, #48\n"
+    "  ldm r0, {r1-r12}\n"
+    "  stm sp, {r1-r12}\n"
+    "  mov r1, r12\n"
+    "1:\n"
+    "  ldr r0, [sp, #12]\n"
+    "  ldm r0!, {r4-r7}\n"
+    "  str r0, [sp, #12]\n"
+    "  ldr r0, [sp, #40]\n"
+    "  subs r4, r4, r0\n"
+    "  subs r5, r5, r0\n"
+    "  subs r6, r6, r0\n"
+    "  subs r7, r7, r0\n"
+    "  ldrd r0, r2, [sp, #16]\n"
+    "  lsrs r2, r2, #1\n"
+    "  bcc 2f\n"
+    "  adds r2, r2, #1\n"
+    "  b 5f\n"
+    "2:\n"
+    "  ldrd r8, r9, [r0], #8\n"
+    "  FIRMNET_DSP_DOT4 r8, r9\n"
+    "  ldrd r8, r9, [r0], #8\n"
+    "  FIRMNET_DSP_DOT4 r8, r9\n"
+    "5:\n"
+    "  ldrd r8, r9, [r0], #8\n"
+    "  FIRMNET_DSP_DOT4 r8, r9\n"
+    "  ldrd r8, r9, [r0], #8\n"
+    "  FIRMNET_DSP_DOT4 r8, r9\n"
+    "  subs r2, r2, #1\n"
+    "  bne 2b\n"
+    "  ldm sp, {r0, r2, r3}\n"
+    "  mov r12, #0x80000000\n"
+    "  ldr lr, [sp, #36]\n"
+    "  cmp lr, #0\n"
+    "  bne 3f\n"
+    "  FIRMNET_DSP_SSAT r4\n"
+    "  FIRMNET_DSP_SSAT r5\n"
+    "  FIRMNET_DSP_SSAT r6\n"
+    "  FIRMNET_DSP_SSAT r7\n"
+    "  b 4f\n"
+    "3:\n"
+    "  str r1, [sp, #44]\n"
+    "  ldrd r1, lr, [sp, #28]\n"
+    "  FIRMNET_DSP_CLAMP r4\n"
+    "  FIRMNET_DSP_CLAMP r5\n"
+    "  FIRMNET_DSP_CLAMP r6\n"
+    "  FIRMNET_DSP_CLAMP r7\n"
+    "  ldr r1, [sp, #44]\n"
+    "4:\n"
+    "  stm sp, {r0, r2}\n"
+    "  ldr r0, [sp, #24]\n"
+    "  subs r0, r0, #1\n"
+    "  str r0, [sp, #24]\n"
+    "  bne 1b\n"
+    "  add sp, #48\n"
+    "  pop {r4-r11, pc}\n"
+    "  .size firmnet_dsp_groups, .-firmnet_dsp_groups\n"
+    "  .purgem FIRMNET_DSP_DOT4\n"
+    "  .purgem FIRMNET_DSP_REQ\n"
+    "  .purgem FIRMNET_DSP_SSAT\n"
+    "  .purgem FIRMNET_DSP_CLAMP\n");
+
+static void firmnet_dense_s8_groups(const firmnet_dense_s8_job *job) {
+    firmnet_dsp_frame frame;
+    frame.requant = job->requant;
+    frame.out = job->out8 ? (void *)job->out8 : (void *)job->out16;
+    frame.output_offset = job->output_offset;
+    frame.bias = job->bias;
+    frame.wide = job->wide;
+    frame.blocks = job->in_padded >> 3;
+    frame.groups = job->groups;
+    frame.activation_min = job->activation_min;
+    frame.activation_max = job->activation_max;
+    frame.store = job->out16 ? 2 : (job->activation_min == -128 && job->activation_max == 127 ? 0 : 1);
+    frame.correction = job->correction;
+    frame.weights = job->weights;
+    firmnet_dsp_groups(&frame);
 }
 
 FIRMNET_NOINLINE static int32_t firmnet_dot_s16_block(const int16_t *x, const int8_t *w, int32_t n) {

@@ -50,10 +50,20 @@ extern "C" {
 
 /*
  * fully_connected, int8 input:
- *   acc = bias[c] + sum_i input[i] * weights[c][i]   (int32, wrapping)
+ *   acc = bias[c] + sum_i (input[i] - zero_point) * w[c][i]   (int32, wrapping)
  *   output[c] = clamp(MBQM(acc, multiplier[c], shift[c]) + output_offset, activation_min, activation_max)
- * The generator folds the input zero point into the bias (bias[c] - zero_point * sum_i weights[c][i]),
- * which gives the reference's bias + sum_i (input[i] - zero_point) * weights[c][i] exactly.
+ * The constants are the generator's grouped, offset-binary layout, one layout that every rendering
+ * of the kernel reads (compiler/ops/fully-connected/prepare.ts):
+ *   weights  unsigned bytes w + 128, in groups of 4 output rows; per block of 4 inputs, 16 bytes: row
+ *            0's 4 weights, row 1's, row 2's, row 3's; rows padded to a multiple of 4 and inputs to
+ *            FIRMNET_DENSE_S8_IN_PADDED(in_features) with zero weights (128)
+ *   bias     per padded row: bias[c] - (zero_point + 128) * sum_i w[c][i], wrapping
+ *   requant  per padded row: {multiplier, right | (32 - right) << 8 | left << 16}, the TFLite shift
+ *            split into the left shift before the high multiply and the rounding right shift after it
+ * The kernel widens the input once into the workspace as x + 128 and computes
+ * bias + sum (x + 128) * (w + 128) - 128 * sum (x + 128), the reference's accumulator modulo 2^32.
+ * The workspace (FIRMNET_DENSE_S8_WORKSPACE_BYTES(in_features) bytes, 4-byte aligned; generated code
+ * passes a slot of the arena) must not overlap the input or the output.
  */
 typedef struct {
     int32_t in_features;
@@ -61,11 +71,13 @@ typedef struct {
     int32_t output_offset;  /* the output zero point */
     int32_t activation_min; /* fused ReLU / ReLU6 bounds, in output codes */
     int32_t activation_max;
-    const int8_t *weights;     /* [out_features][in_features], int8 in [-127, 127] */
-    const int32_t *bias;       /* [out_features], input zero point folded in */
-    const int32_t *multiplier; /* [out_features], Q31 significand */
-    const int8_t *shift;       /* [out_features], power-of-two exponent in [-31, 30] */
+    const uint8_t *weights; /* [out_padded * in_padded], grouped, w + 128 */
+    const int32_t *bias;    /* [out_padded], zero point and offset folded in */
+    const int32_t *requant; /* [out_padded][2] */
 } firmnet_dense_s8_params;
+
+#define FIRMNET_DENSE_S8_IN_PADDED(in_features) (((in_features) + 7) / 8 * 8)
+#define FIRMNET_DENSE_S8_WORKSPACE_BYTES(in_features) (2 * FIRMNET_DENSE_S8_IN_PADDED(in_features))
 
 /*
  * fully_connected, int16 input (zero point 0), TFLite 16x8:
@@ -114,8 +126,8 @@ typedef struct {
 } firmnet_softmax_s8_params;
 
 /* Kernel names carry the dtypes: _s8 is int8 in and out, _s8_s16 int8 in / int16 out, and so on. Input and output must not overlap. */
-void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output);
-void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output);
+void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output, int32_t *workspace);
+void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output, int32_t *workspace);
 void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *input, int16_t *output);
 void firmnet_dense_s16_s8(const firmnet_dense_s16_params *params, const int16_t *input, int8_t *output);
 void firmnet_leaky_relu_s8(const firmnet_leaky_relu_params *params, const int8_t *input, int8_t *output);

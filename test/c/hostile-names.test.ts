@@ -4,7 +4,7 @@
  * Proven by compiling, preprocessing, linking and running what a hostile IR emits.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe.each(VECTORS)('a hostile-names IR (%s) emitted as C', (vectorName) => {
 
   it('gets a C prefix made of the name, and files that are printable ASCII besides the header dash', () => {
     expect(prefix).toMatch(/^[a-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/);
-    for (const f of filesUnder(dir).filter((f) => !f.endsWith('example'))) {
+    for (const f of filesUnder(dir).filter((f) => statSync(join(dir, f)).isFile())) {
       const text = readFileSync(join(dir, f), 'utf8');
       expect(text.replaceAll('—', '-'), f).toMatch(/^[\x20-\x7e\n\t]*$/);
     }
@@ -70,17 +70,20 @@ describe.each(VECTORS)('a hostile-names IR (%s) emitted as C', (vectorName) => {
     expect(stdout).toContain('rows match the golden reference bit for bit');
   });
 
-  it('keeps every class name byte for byte in the class-name strings (up to a NUL, as C strings end there)', async () => {
+  it('keeps every class and feature name byte for byte in the name strings (up to a NUL, as C strings end there)', async () => {
     const program = join(dir, 'example', 'names.c');
+    const P = prefix.toUpperCase();
+    const dump = (array: string, count: string): string =>
+      `    for (i = 0; i < ${count}; ++i) {\n        const unsigned char *p = (const unsigned char *)${array}[i];\n        while (*p) printf("%02x", *p++);\n        printf("\\n");\n    }\n`;
     writeFileSync(
       program,
-      `#include <stdio.h>\n#include "${prefix}.h"\nint main(void) {\n    int i;\n    for (i = 0; i < ${prefix.toUpperCase()}_CLASS_COUNT; ++i) {\n        const unsigned char *p = (const unsigned char *)${prefix}_class_names[i];\n        while (*p) printf("%02x", *p++);\n        printf("\\n");\n    }\n    return 0;\n}\n`,
+      `#include <stdio.h>\n#include "${prefix}.h"\nint main(void) {\n    int i;\n${dump(`${prefix}_class_names`, `${P}_CLASS_COUNT`)}${dump(`${prefix}_feature_names`, `${P}_INPUT_SIZE`)}    return 0;\n}\n`,
     );
     const exe = join(dir, 'example', 'names');
-    await run('gcc', ['-std=c99', '-Wall', '-Werror', `-I${dir}`, '-o', exe, program, ...[`${prefix}.c`, ...KERNEL_SOURCES].map((f) => join(dir, f))]);
+    await run('gcc', ['-std=c99', '-Wall', '-Werror', `-I${dir}`, '-o', exe, program, ...[`${prefix}.c`, `${prefix}_predict.c`, ...KERNEL_SOURCES].map((f) => join(dir, f)), '-lm']);
     const { stdout } = await run(exe, []);
-    const expected = q.classNames.map((c) => Buffer.from(c.split('\u0000')[0], 'utf8').toString('hex'));
-    expect(stdout.trimEnd().split('\n')).toEqual(expected);
+    const hex = (names: string[]): string[] => names.map((c) => Buffer.from(c.split('\u0000')[0], 'utf8').toString('hex'));
+    expect(stdout.trimEnd().split('\n')).toEqual([...hex(q.classNames), ...hex(q.featureNames)]);
   });
 });
 
@@ -104,7 +107,7 @@ it('builds and runs a hostile-names IR with the generated Makefile and CMake fil
 
 it('the hostile names cover what the escaping must handle', () => {
   const all = HOSTILE_NAMES.join('');
-  for (const trap of ['*/', '/*', '\u0000', '\n#include', '"', '\\', '</script>', '$(shell', '\u001b[', '\u0007', '??/', '\u2028', '\u202e', '\u009b', '数字']) {
+  for (const trap of ['*/', '/*', '\u0000', '\n#include', '"', '\\', '</script>', '$(shell', '$(shell,', '\u001b[', '\u0007', '??/', '\u2028', '\u202e', '\u009b', '数字']) {
     expect(all, JSON.stringify(trap)).toContain(trap);
   }
 });

@@ -14,7 +14,7 @@ import { loadCores } from '../../firmware-sim/targets.js';
 
 const run = promisify(execFile);
 
-type Rendering = 'vector_host' | 'armv7em_dsp' | 'armv6m' | 'portable';
+type Rendering = 'vector_host' | 'armv7em_dsp' | 'armv6m' | 'rv32' | 'portable';
 
 /** The rendering each core in firmware-sim/targets/cores/ must compile; a new core needs an entry. */
 const CORE_RENDERING: Record<string, Rendering> = {
@@ -22,7 +22,7 @@ const CORE_RENDERING: Record<string, Rendering> = {
   'cortex-m4f': 'armv7em_dsp',
   'cortex-m7': 'armv7em_dsp',
   'cortex-m33': 'armv7em_dsp',
-  rv32imc: 'portable',
+  rv32imc: 'rv32',
 };
 
 /** The dot-product headers gcc includes for firmnet_dense.c with these flags. */
@@ -59,5 +59,14 @@ describe.skipIf(!arm || findToolchain(arm) === null)('Arm builds without the DSP
     expect(await renderingsOf(compiler, [...arm!.build.flags, '-mno-unaligned-access'])).toEqual(['portable']);
     expect(await renderingsOf(compiler, [...arm!.build.flags, '-mbig-endian'])).toEqual(['portable']);
     expect(await renderingsOf(compiler, ['-mcpu=cortex-m3', '-mthumb'])).toEqual(['portable']);
+  });
+});
+
+const riscv = cores.find((c) => c.id === 'rv32imc');
+describe.skipIf(!riscv || findToolchain(riscv) === null)('RISC-V builds without the RV32 rendering\'s preconditions', () => {
+  it('RV32 without the M extension and RV64 get the portable loops', async () => {
+    const compiler = riscv!.build.compiler;
+    expect(await renderingsOf(compiler, ['-march=rv32ic', '-mabi=ilp32'])).toEqual(['portable']);
+    expect(await renderingsOf(compiler, ['-march=rv64imc', '-mabi=lp64'])).toEqual(['portable']);
   });
 });

@@ -66,7 +66,8 @@ async function checkOnTarget(core: CoreSpec, c: Case): Promise<string> {
 for (const core of loadCores()) {
   const missing = missingTools(core);
   if (missing) console.warn(`SKIP: ${core.id} on-target bit-exactness (QEMU ${core.emulator.machine}): ${missing}`);
-  const rendering = core.capabilities.dspDualMac ? 'DSP (SMLAD)' : core.isa.startsWith('rv') ? 'portable' : 'Thumb-1';
+  const rendering = core.capabilities.dspDualMac ? 'DSP (SMLAD)' : core.isa.startsWith('rv') ? 'RV32 assembly' : 'Thumb-1 assembly';
+  const groupLoop = core.capabilities.dspDualMac ? 'firmnet_dsp_groups' : core.isa.startsWith('rv') ? 'firmnet_rv32_dot4' : 'firmnet_t1_dot4';
 
   describe.skipIf(missing !== null)(`${core.id} under QEMU (${core.emulator.machine}), ${rendering} dense loops`, () => {
     it(`the image runs the ${rendering} rendering`, async () => {
@@ -76,7 +77,8 @@ for (const core of loadCores()) {
       const text = await execFileAsync(objdump, ['-d', elf]);
       const mnemonics = new Set(text.split('\n').map((l) => l.split('\t')[2]?.trim()).filter(Boolean));
       expect(mnemonics.has('smlad'), 'SMLAD in the image').toBe(core.capabilities.dspDualMac);
-      expect(mnemonics.has('sxtb16'), 'SXTB16 in the image').toBe(core.capabilities.dspDualMac);
+      expect(mnemonics.has('uxtb16'), 'UXTB16 in the image').toBe(core.capabilities.dspDualMac);
+      expect(text, `the ${groupLoop} loop in the image`).toContain(`<${groupLoop}>:`);
     });
 
     it(`all ${vectors.length} committed test vectors and ${shapes.length} awkward dense shapes are bit-exact`, async () => {

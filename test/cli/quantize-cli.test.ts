@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MODEL_FORMAT, MODEL_VERSION, type FloatModel } from '../../compiler/model/float-model.js';
+import { modelToJson } from '../../compiler/model/model-file.js';
 import { runFirmnet } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-qcli-'));
@@ -31,5 +33,33 @@ describe('firmnet quantize', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("format: expected 'firmnet.model', got \"firmnet.qmodel\" (this is a quantized model");
     expect((await runFirmnet(['quantize', model, '--method', 'magic', '--out', join(dir, 'y.q.json')])).status).toBe(2);
+  });
+
+  it('names the model file when the network cannot be quantized', async () => {
+    const model: FloatModel = {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      name: 'tiny',
+      task: 'regression',
+      head: 'identity',
+      inputFeatures: 2,
+      outputFeatures: 2,
+      featureNames: ['a', 'b'],
+      labelColumns: ['y0', 'y1'],
+      classNames: [],
+      inputStandardization: null,
+      targetStandardization: null,
+      anomaly: null,
+      // relu6 is fused into a dense layer's clamp; after a sigmoid there is none to fuse into.
+      layers: [{ type: 'dense', inFeatures: 2, outFeatures: 2, weights: [1, 0, 0, 1], bias: [0, 0] }, { type: 'sigmoid' }, { type: 'relu6' }],
+      seed: null,
+      source: { format: 'firmnet', file: null },
+      training: null,
+    };
+    const file = join(dir, 'relu6-after-sigmoid.json');
+    writeFileSync(file, modelToJson(model));
+    const r = await runFirmnet(['quantize', file, '--out', join(dir, 'relu6.q.json')]);
+    expect(r.stderr).toBe(`firmnet: error: ${file}: tiny: layer 2 (relu6) must directly follow a dense layer to be quantized (it is fused into its clamp)\n`);
+    expect(r.status).toBe(2);
   });
 });

@@ -27,6 +27,17 @@ describe('firmnet CLI conventions', () => {
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
 
+  it('names the training data when training diverges', async () => {
+    const lines = readFileSync('models/data/iris/train.csv', 'utf8').trimEnd().split('\n');
+    const huge = join(dir, 'huge.csv');
+    // Unscaled values near 1e30 with a high learning rate: the loss overflows in the first epoch.
+    writeFileSync(huge, `${[lines[0], ...lines.slice(1, 49).map((l) => l.replace(/^([^,]+),([^,]+)/, '$1e30,$2e30'))].join('\n')}\n`);
+    const r = await runFirmnet(['train', '--data', huge, '--task', 'multiclass', '--no-standardize', '--optimizer', 'sgd', '--lr', '10', '--epochs', '3', '--out', join(dir, 'diverged.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^firmnet: error: ${huge.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: training diverged: the \\w+ loss became NaN/Inf at epoch 1`, 'm'));
+    expect(existsSync(join(dir, 'diverged.json'))).toBe(false);
+  });
+
   it('an unknown option or missing command is a user error', async () => {
     expect((await runFirmnet(['train', '--data', 'x.csv', '--task', 'binary', '--bogus'])).status).toBe(2);
     expect((await runFirmnet([])).status).toBe(2);

@@ -1,8 +1,8 @@
 /**
  * Names an attacker could put in a model file (IR, ONNX metadata, TF.js), one per output language's
  * trap: C and JavaScript comment delimiters, preprocessor lines, NUL, quotes and backslashes (a
- * trailing one splices lines in C and continues a make comment), trigraphs, HTML, make and shell
- * expansions, terminal escape sequences, C1 controls, line separators, bidirectional overrides and
+ * trailing one splices lines in C and continues a make comment), trigraphs, HTML, make, shell and
+ * Kconfig expansions, terminal escape sequences, C1 controls, line separators, bidirectional overrides and
  * non-ASCII text. Every one carries the word "injected", so a test can look for it in generated code.
  */
 import type { QModel, UnhashedQModel } from '../../compiler/ir/qmodel.js';
@@ -21,6 +21,7 @@ export const HOSTILE_NAMES = [
   'cr\rinjected\u0085nel\u009b31m\u007f',
   'naïve 数字 injected \u202eevil\u202c \u2028injected_after_line_separator();\u2029 😀 \ud800',
   '*\\',
+  '$(shell,touch injected_by_kconfig)$(info,injected_info)',
 ] as const;
 
 /** One name with all of them. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +61,25 @@ describe('project file validation, before anything runs', () => {
     // Calibration data needs no label column.
     const features = csv('features.csv', 'petal_width_cm,petal_length_cm,sepal_width_cm,sepal_length_cm\n1,2,3,4\n');
     expect(() => checkProjectFiles(loadProject(project({}, { calibration: features })))).not.toThrow();
+  });
+
+  it('names an input that is a folder or a named pipe by its field, before anything reads or hashes it', () => {
+    const onnx = resolve('test/fixtures/onnx/clip-dropout-batchnorm-opset11.onnx');
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    const pipe = join(dir, 'a-pipe');
+    execFileSync('mkfifo', [pipe]);
+    const imported = (fields: Record<string, unknown>): string => project({ import: { file: onnx, ...fields } }, { test: undefined });
+    // "" is the project's own folder; the build cache used to hash it (EISDIR, exit 1) or read the pipe forever.
+    const empty = imported({ preprocessing: '' });
+    expectFirmnetError(() => checkProjectFiles(loadProject(empty)), 'BAD_PROJECT_FILE', `${empty}: import.preprocessing: ${dir} is not a regular file (a directory)`);
+    const fifo = imported({ preprocessing: pipe });
+    expectFirmnetError(() => checkProjectFiles(loadProject(fifo)), 'BAD_PROJECT_FILE', `${fifo}: import.preprocessing: ${pipe} is not a regular file (a named pipe)`);
+    const model = imported({ file: folder });
+    expectFirmnetError(() => checkProjectFiles(loadProject(model)), 'BAD_PROJECT_FILE', `${model}: import.file: ${folder} is not a regular file (a directory)`);
+    const train = project({}, { train: folder });
+    expectFirmnetError(() => checkProjectFiles(loadProject(train)), 'BAD_PROJECT_FILE', `${train}: data.train: ${folder} is not a regular file (a directory)`);
+    const missing = project({}, { test: join(dir, 'missing.csv') });
+    expectFirmnetError(() => checkProjectFiles(loadProject(missing)), 'BAD_PROJECT_FILE', `${missing}: data.test: ${join(dir, 'missing.csv')}: file not found`);
   });
 });

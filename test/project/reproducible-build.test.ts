@@ -54,6 +54,10 @@ describe('a build does not depend on where the project lives', () => {
       'c/iris.h',
       'c/iris_data.h',
       'c/iris_predict.c',
+      'c/library.json',
+      'c/zephyr/CMakeLists.txt',
+      'c/zephyr/Kconfig',
+      'c/zephyr/module.yml',
       'model.json',
       'model.q.json',
       'report.html',
@@ -80,7 +84,7 @@ describe('a build does not depend on where the project lives', () => {
     const q = JSON.parse(readFileSync(join(second, 'out', 'model.q.json'), 'utf8'));
     expect(q.calibration.data).toBe('../data/train.csv (all 120 rows)');
     expect(readFileSync(join(second, 'out', 'c', 'example', 'main.c'), 'utf8')).toContain('/* the first rows of ../../../data/test.csv */');
-    expect(readFileSync(join(second, 'out', 'report.html'), 'utf8')).toContain('Accuracy on ../data/test.csv (30 rows)');
+    expect(readFileSync(join(second, 'out', 'report.html'), 'utf8')).toContain('<h3>On ../data/test.csv (30 rows)</h3>');
     expect(readFileSync(join(second, 'out', 'c', 'iris.h'), 'utf8')).toContain(' * Command: firmnet build project.json\n');
   });
 

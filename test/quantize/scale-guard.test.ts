@@ -5,21 +5,21 @@ import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
 
 /** A 2-input, 2-output linear regression model with the given weights (row-major [out][in]). */
-function linearModel(weights: number[], inputStandardization: Standardization | null = null): FloatModel {
+function linearModel(weights: number[], inputStandardization: Standardization | null = null, task: 'regression' | 'autoencoder' = 'regression'): FloatModel {
   const model: FloatModel = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     name: 'tiny',
-    task: 'regression',
+    task,
     head: 'identity',
     inputFeatures: 2,
     outputFeatures: 2,
     featureNames: ['a', 'b'],
-    labelColumns: ['y0', 'y1'],
+    labelColumns: task === 'autoencoder' ? ['a', 'b'] : ['y0', 'y1'],
     classNames: [],
     inputStandardization,
     targetStandardization: null,
-    anomaly: null,
+    anomaly: task === 'autoencoder' ? { percentile: 99, threshold: 1 } : null,
     layers: [{ type: 'dense', inFeatures: 2, outFeatures: 2, weights, bias: [0.5, -0.25] }],
     seed: null,
     source: { format: 'firmnet', file: null },
@@ -71,6 +71,17 @@ describe('quantizer scale guard', () => {
       () => quantizeModel(linearModel([0.5, -1, 2, 0.25], s), { ...calibration, features: Float32Array.from([0.5, -10, 2, 0.25, -1.5, 1, 0, 3]) }, DEFAULT_QUANTIZE_OPTIONS),
       'INCOMPATIBLE',
       "calibration data calib.csv (all 4 rows): input 'b' of sample row 1 is -Infinity after standardization",
+    );
+  });
+
+  it("refuses an autoencoder whose int8 reconstruction errors on the calibration data overflow float32, naming the data", () => {
+    // Errors are measured in standardized units: a reconstruction 0.25 off, divided by std 1e-30, squares to ~1e59.
+    const s = { mean: [0, 0], std: [1e-30, 1e-30] };
+    const tiny = { ...calibration, features: Float32Array.from([1e-30, -1e-30, 2e-30, 1e-30, -1e-30, 0, 0, 3e-30]) };
+    expectFirmnetError(
+      () => quantizeModel(linearModel([1, 0, 0, 1], s, 'autoencoder'), tiny, { ...DEFAULT_QUANTIZE_OPTIONS, method: 'minmax' }),
+      'INCOMPATIBLE',
+      /^calibration data calib\.csv \(all 4 rows\): the int8 model's anomaly threshold \(the 99th percentile of its reconstruction errors\) is [\d.e+]+, beyond float32/,
     );
   });
 });

@@ -10,7 +10,7 @@ import { trainModel } from '../../compiler/train/train.js';
 import { instructionTotal, layerCycles } from '../../firmware-sim/cycle-model.js';
 import { renderTerminal } from '../../firmware-sim/render-terminal.js';
 import { loadInstructionProfile } from '../../firmware-sim/instruction-profile.js';
-import { planMemory } from '../../compiler/plan/plan-memory.js';
+import { planMemory, weightPlacement } from '../../compiler/plan/plan-memory.js';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { INSTRUCTION_CLASSES, loadBoards, loadCores, resolveTarget } from '../../firmware-sim/targets.js';
 import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
@@ -43,17 +43,36 @@ describe('targets', () => {
 });
 
 describe('memory plan', () => {
-  it('a chain of dense layers needs exactly the largest input + output pair', () => {
+  it('a chain of dense layers needs exactly the largest input + workspace + output of one layer', () => {
     const plan = planMemory(qmodel);
-    expect(plan.lowerBoundBytes).toBe(Math.max(4 + 20, 20 + 12, 12 + 3));
-    // Sizes that are not multiples of 16 cost alignment padding, which the plan reports.
-    expect(plan.arenaBytes).toBe(48);
+    // Each int8 dense layer widens its input into a workspace of 2 bytes per input padded to a multiple of 8.
+    expect(plan.lowerBoundBytes).toBe(Math.max(4 + 2 * 8 + 20, 20 + 2 * 24 + 12, 12 + 2 * 16 + 3));
+    expect(plan.workspaces).toEqual([
+      { layer: 0, offset: 16, bytes: 16 },
+      { layer: 1, offset: 16, bytes: 48 },
+      { layer: 2, offset: 16, bytes: 32 },
+    ]);
+    // Sizes that are not multiples of 16 cost alignment padding, which the plan reports: 32 + 48 + 16.
+    expect(plan.arenaBytes).toBe(96);
+    expect(planMemory(qmodel, { workspaceBytes: () => 0 }).arenaBytes).toBe(48);
     expect(plan.note).toMatch(/padding/);
     const [input, l0, l1, l2] = plan.tensors;
     expect([input.offset, l1.offset]).toEqual([0, 0]);
     expect(l0.offset + l0.bytes).toBeLessThanOrEqual(plan.arenaBytes);
     expect(l0.offset).toBeGreaterThanOrEqual(input.bytes);
     expect(l2.offset).toBeGreaterThanOrEqual(l1.bytes);
+  });
+});
+
+describe('weight placement', () => {
+  it('costs the constant arrays in SRAM, plus at most the alignment padding of the weight arrays', () => {
+    const placement = weightPlacement(qmodel);
+    // Per layer: padded weights, an int32 bias and an 8-byte requantization record per padded row.
+    expect(placement.layerBytes).toEqual([8 * 20 + 12 * 20, 24 * 12 + 12 * 12, 16 * 4 + 12 * 4]);
+    expect(placement.constantBytes).toBe(placement.layerBytes.reduce((s, b) => s + b, 0));
+    // Each layer's weight array is 8-byte aligned: up to 7 bytes before it.
+    expect(placement.sramBytes).toBe(placement.constantBytes + 3 * 7);
+    expect(placement.macro).toBe('FIRMNET_WEIGHTS_IN_SRAM');
   });
 });
 
@@ -66,7 +85,8 @@ describe('simulate', () => {
     expect(l4.memory.sram.capacityBytes).toBe(655360);
     expect(l4.memory.sram.fits).toBe(true);
     expect(l4.memory.sram.items[0]).toMatchObject({ what: 'activation arena', bytes: planMemory(qmodel).arenaBytes });
-    expect(l4.memory.flash.items.find((i) => i.what === 'weights (int8)')!.bytes).toBe(4 * 20 + 20 * 12 + 12 * 3);
+    // The C kernels' layout pads rows to a multiple of 4 and inputs to a multiple of 8.
+    expect(l4.memory.flash.items.find((i) => i.what === 'weights (int8)')!.bytes).toBe(8 * 20 + 24 * 12 + 16 * 4);
     expect(l4.memory.flash.totalBytes).toBe(l4.memory.flash.items.reduce((s, i) => s + i.bytes, 0));
     expect(l4.cycles.totalCycles).toBe(l4.cycles.layers.reduce((s, l) => s + l.cycles, 0));
     expect(l4.cycles.latencyMs).toBeCloseTo((1000 * l4.cycles.totalCycles) / 120e6, 9);

@@ -6,12 +6,13 @@ import { resolveTarget } from '../../../firmware-sim/targets.js';
 import { TASKS, type Task } from '../../model/float-model.js';
 import { type BuildProgress, type BuildResult, type BuildStep, build } from '../../project/build.js';
 import { type Project, loadProject, projectFromCsv } from '../../project/project-file.js';
-import type { CalibrationMethod } from '../../ir/qmodel.js';
+import type { CalibrationMethod, CalibrationRecord } from '../../ir/qmodel.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
 import { formatNumber, formatTable } from '../../io/text-table.js';
+import { terminalText } from '../../terminal-text.js';
 
 interface BuildArgs {
   input: string;
@@ -159,6 +160,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   const cached = r.steps.filter((s) => s.state === 'cached').map((s) => s.step);
   ui.print();
   ui.print(`${r.project.name}: built in ${seconds.toFixed(1)} s${cached.length > 0 ? ` (cached: ${cached.join(', ')})` : ''}`);
+  ui.print(calibrationLine(r.qmodel.calibration));
   if (r.accuracy) for (const line of accuracyLines(r.accuracy, r.model.classNames).slice(0, 4)) ui.print(line);
   else ui.print('(no test data: give data.test in the project or --test for the accuracy report)');
   ui.print();
@@ -181,6 +183,16 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   ui.print('(SRAM: with your own input/output buffers, which `fits` judges; I/O in arena: using <name>_input_buffer()/_output_buffer())');
   ui.print();
   ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json, wasm/, c/, report.html, report.json`);
+}
+
+/** The calibration the IR records: the method asked for, the data (its description names the rows and the sample's seed), and for auto what each tensor got. */
+export function calibrationLine(c: CalibrationRecord): string {
+  const [input, ...layers] = c.tensorMethods;
+  const counts = new Map<CalibrationMethod, number>();
+  for (const m of layers) counts.set(m, (counts.get(m) ?? 0) + 1);
+  const chosen = `input ${input ?? '—'}, layer outputs ${[...counts].map(([m, n]) => `${m} ×${n}`).join(', ') || '—'}`;
+  const method = c.method === 'percentile' ? `percentile ${c.percentile}` : c.method;
+  return `calibration ${method} on ${terminalText(c.data)}${c.method === 'auto' ? `; chosen: ${chosen}` : ''}`;
 }
 
 function fit(f: boolean | null): string {

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { loadDatasetForModel } from '../../data/dataset.js';
+import { namingFile } from '../../errors.js';
 import { loadModel } from '../../model/model-file.js';
 import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor, checkCalibrationSample } from '../../quantize/calibration-set.js';
 import type { CalibrationMethod } from '../../ir/qmodel.js';
@@ -58,7 +59,7 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
     // Flags and every input file are checked before calibrating.
     checkCalibrationSample(args['calib-rows'], args.seed);
     const model = loadModel(args.model);
-    planQuantization(model, options);
+    namingFile(args.model, () => planQuantization(model, options));
     const testData = args.test ? loadDatasetForModel(model, args.test, args.label ? splitList(args.label) : undefined) : null;
     const calibration = calibrationSetFor(model, args.calib ?? null, args['calib-rows'], args.seed);
     ui.log(`calibrating ${terminalText(model.name)} on ${calibration.description}, method ${args.method}`);

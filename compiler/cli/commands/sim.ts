@@ -61,7 +61,7 @@ export const simCommand: CommandModule<SimArgs> = {
       accuracy = { model, data, dataFile: args.data };
     }
     const reports = await simulate(q, { targets, accuracy, wasmDir: args.wasm });
-    if (args.html) writeFileAtomic(args.html, renderHtml(reports, `${q.name}: firmnet simulation`));
+    if (args.html) writeFileAtomic(args.html, renderHtml(reports, `${q.name}: firmnet simulation`, { training: accuracy?.model.training }));
     ui.emitJson({ reports, html: args.html ?? null });
     reports.forEach((r, i) => {
       if (i > 0) ui.print('\n' + '═'.repeat(60) + '\n');

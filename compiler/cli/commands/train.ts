@@ -1,12 +1,13 @@
 import type { Argv } from 'yargs';
 import { type Dataset, loadDataset } from '../../data/dataset.js';
-import { FirmnetError } from '../../errors.js';
+import { FirmnetError, namingFile } from '../../errors.js';
 import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
 import { runSanityCheck } from '../../train/sanity.js';
 import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
+import { LOSSES_FOR_TASK } from '../../nn/losses.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
@@ -14,6 +15,8 @@ import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
 import { evaluationLines } from '../../evaluate/evaluation-lines.js';
 import { formatNumber, formatTable, percent } from '../../io/text-table.js';
 import { predictFloat } from '../../inference/float-inference.js';
+import { summarizeFloatModel } from '../../inspect/model-summary.js';
+import { summaryLines } from '../../inspect/summary-table.js';
 
 const D = DEFAULT_TRAIN_SETTINGS;
 
@@ -95,7 +98,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
       ui.log(`early stopping on ${metric} (patience ${patience}): * marks an epoch that improved it; the best epoch's weights are kept`);
     }
     const started = performance.now();
-    const result = trainModel(data, config, name, { onEpoch: (log, total) => reportEpoch(ui, log, total, started) });
+    const result = namingFile(args.data, () => trainModel(data, config, name, { onEpoch: (log, total) => reportEpoch(ui, log, total, started) }));
     ui.endBar();
     const test = testData ? evaluateOn(result.model, testData) : null;
     if (test) result.model.training!.metrics = { ...result.model.training!.metrics, ...prefixed('test_', test) };
@@ -110,6 +113,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
       validation: result.validation,
       test,
       history: result.history,
+      summary: summarizeFloatModel(result.model),
     });
     printSummary(ui, out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model);
   },
@@ -153,17 +157,20 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
 
 function describeArchitecture(data: Dataset, config: TrainConfig): string {
   const sizes = [data.featureNames.length, ...config.architecture.hidden, data.targetColumns].join('-');
-  return `${sizes} ${config.architecture.activation.type} MLP, ${config.optimizer.name} lr ${config.learningRate}, batch ${config.batchSize}`;
+  return `${sizes} ${config.architecture.activation.type} MLP, ${config.loss ?? LOSSES_FOR_TASK[config.task][0]} loss, ${config.optimizer.name} lr ${config.learningRate}, batch ${config.batchSize}`;
 }
 
 function reportEpoch(ui: Ui, log: EpochLog, total: number, started: number): void {
   const elapsed = (performance.now() - started) / 1000;
   const eta = (elapsed / log.epoch) * (total - log.epoch);
   const metric = log.valMetric === null ? '' : ` ${log.valMetricName} ${formatNumber(log.valMetric)}`;
+  // The metric early stopping watches, when it is not already on the line: the '*' marks its improvements.
+  const stop = log.stopMetric && log.stopMetric.name !== 'val_loss' && log.stopMetric.name !== log.valMetricName ? ` ${log.stopMetric.name} ${formatNumber(log.stopMetric.value)}` : '';
   ui.log(
     `epoch ${log.epoch}/${total} loss ${formatNumber(log.trainLoss)}` +
       (log.valLoss === null ? '' : ` val_loss ${formatNumber(log.valLoss)}`) +
       metric +
+      stop +
       ` lr ${log.learningRate.toExponential(2)} grad_norm ${formatNumber(log.gradNorm)} param_norm ${formatNumber(log.paramNorm)}` +
       (log.deadReluFraction === null ? '' : ` dead_relu ${percent(log.deadReluFraction, 1)}`) +
       (log.saturatedFraction === null ? '' : ` saturated ${percent(log.saturatedFraction, 1)}`) +
@@ -228,6 +235,8 @@ function printSummary(
     ui.print('test:');
     for (const line of evaluationLines(test, model.classNames)) ui.print(`  ${line}`);
   }
+  ui.print();
+  for (const line of summaryLines(summarizeFloatModel(model))) ui.print(line);
   ui.print();
   ui.print(`model written to ${out}`);
 }

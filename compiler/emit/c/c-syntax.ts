@@ -6,17 +6,18 @@ import { FirmnetError } from '../../errors.js';
 import { cPrefixProblem } from '../../c-identifier.js';
 import { type CommentText, blockComment, float32Literal } from '../render.js';
 
-export type CIntType = 'int8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'int64_t';
+export type CIntType = 'int8_t' | 'uint8_t' | 'int16_t' | 'uint16_t' | 'int32_t' | 'int64_t';
 
 const RANGES: Record<CIntType, [number, number]> = {
   int8_t: [-128, 127],
+  uint8_t: [0, 255],
   int16_t: [-32768, 32767],
   uint16_t: [0, 65535],
   int32_t: [-2147483648, 2147483647],
   int64_t: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
-export const C_TYPE_BYTES: Record<CIntType, number> = { int8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, int64_t: 8 };
+export const C_TYPE_BYTES: Record<CIntType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, int64_t: 8 };
 
 /**
  * An integer constant of `type`. INT32_MIN is spelled `(-2147483647 - 1)` (a bare `-2147483648` is the
@@ -70,6 +71,8 @@ export interface CArraySpec {
   attributes?: string;
   /** How the length is written (default: the number), e.g. `64 * 32` to show a weight matrix's shape. */
   lengthText?: string;
+  /** The type qualifier (default `const`), e.g. a macro that expands to `const` unless the build moves the data to RAM. */
+  qualifier?: string;
 }
 
 /** `static const <type> <name>[n] <attributes> = { ... };`, 16 values a line (8 for 64-bit values). */
@@ -83,7 +86,7 @@ export function cStaticArray(spec: CArraySpec): string {
   const body = lines.join(',\n');
   const attributes = spec.attributes ? ` ${spec.attributes}` : '';
   const comment = spec.comment ? `${blockComment(spec.comment)}\n` : '';
-  return `${comment}static const ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
+  return `${comment}static ${spec.qualifier ?? 'const'} ${type} ${name}[${spec.lengthText ?? values.length}]${attributes} = {\n${body}\n};\n`;
 }
 
 /** The model's own C files in the output folder, named after its prefix. */

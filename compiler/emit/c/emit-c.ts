@@ -15,7 +15,9 @@ import { defaultExampleRows, exampleData } from './example-rows.js';
 import { KERNEL_DIR, kernelFiles } from './kernel-sources.js';
 import { renderCMakeFragment, renderExampleMain, renderExampleMakefile } from './render-example.js';
 import { renderLayer } from './render-layers.js';
-import { type ModelRenderInput, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
+import { DEFAULT_PACKAGE_VERSION, renderPlatformioManifest, renderZephyrCMake, renderZephyrKconfig, renderZephyrModuleYml } from './render-packages.js';
+import { FirmnetError } from '../../errors.js';
+import { type ModelRenderInput, weightsConstMacro, renderDataHeader, renderModelHeader, renderModelSource, renderPredictSource } from './render-model.js';
 
 export interface CEmitOptions {
   /** The command line recorded in every file's header comment. */
@@ -24,6 +26,8 @@ export interface CEmitOptions {
   name?: string;
   /** Raw float feature rows for example/main.c (default: four rows spread over the calibrated input range). */
   exampleRows?: { features: ArrayLike<number>; rows: number; description: string };
+  /** The version in the package manifests (library.json; library.properties for Arduino); default 1.0.0. */
+  packageVersion?: string;
 }
 
 export interface CEmitResult {
@@ -66,7 +70,7 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   const names = cModelNames(q, options.name);
   const command = options.command ?? DEFAULT_COMMAND;
   const header = (lines: CommentText[]): string => generatedHeader(q, command, lines);
-  const layers = q.layers.map((l, i) => renderLayer(names.prefix, l, i));
+  const layers = q.layers.map((l, i) => renderLayer(names.prefix, l, i, weightsConstMacro(names.macro)));
   const plan = planMemory(q);
   const weightBytes = layers.reduce((s, l) => s + l.dataBytes, 0);
   const m: ModelRenderInput = { q, names, layers, plan, weightBytes, header };
@@ -81,8 +85,21 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([comment`Example: runs model '${q.name}' on a few rows and checks it against the golden reference.`])));
   files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(q, command, [comment`Example build for model '${q.name}'.`])));
   files.set('CMakeLists.txt', renderCMakeFragment(names, generatedHashHeader(q, command, [comment`CMake fragment for model '${q.name}'.`])));
+  files.set('library.json', renderPlatformioManifest(q, names, packageVersion(options.packageVersion)));
+  files.set('zephyr/module.yml', renderZephyrModuleYml(q, names, command));
+  files.set('zephyr/CMakeLists.txt', renderZephyrCMake(q, names, command));
+  files.set('zephyr/Kconfig', renderZephyrKconfig(q, names, command));
   files.meta = { names, plan, weightBytes };
   return files;
+}
+
+/** A package version both PlatformIO and the Arduino Library Manager accept: MAJOR.MINOR.PATCH. */
+export function packageVersion(version: string | undefined): string {
+  if (version === undefined) return DEFAULT_PACKAGE_VERSION;
+  if (!/^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/.test(version)) {
+    throw new FirmnetError('BAD_ARGUMENT', `package version '${version}' is not MAJOR.MINOR.PATCH (e.g. 1.2.0), which PlatformIO and the Arduino Library Manager require`);
+  }
+  return version;
 }
 
 /** The C code trusts the IR's ranges, so check the IR exactly as the loader does (shapes, integer ranges, hashes). */

@@ -19,13 +19,17 @@ export interface CLayer {
   dataBytes: number;
   /** dataBytes by kind, for flash reports. */
   data: ConstantBytes;
-  /** The kernel call, given C expressions for the input and output pointers. */
-  call(input: string, output: string): string;
+  /** The kernel call, given C expressions for the input and output pointers and the layer's workspace (null when it has none). */
+  call(input: string, output: string, workspace: string | null): string;
   /** One line for comments: what the layer is (its name comes from the IR, so it is escaped). */
   summary: CommentText;
 }
 
-export function renderLayer(prefix: string, layer: QLayer, index: number): CLayer {
+/**
+ * `qualifier` is written before the type of every constant array: the model's `<NAME>_WEIGHTS_CONST`
+ * macro, `const` unless the build asks for the weights in SRAM (renderDataHeader).
+ */
+export function renderLayer(prefix: string, layer: QLayer, index: number, qualifier: string): CLayer {
   const def = quantizedOp(layer);
   const prepared = def.prepare(layer);
   const io = layer.input.dtype === layer.output.dtype ? layer.input.dtype : `${layer.input.dtype} -> ${layer.output.dtype}`;
@@ -35,26 +39,31 @@ export function renderLayer(prefix: string, layer: QLayer, index: number): CLaye
   const constants = def.deviceConstants(layer, prepared);
   const params = def.c.params(layer, prepared);
   const { kernel, args } = def.c.call(layer, prepared);
-  const argument = (a: CArgument, input: string, output: string): string => {
+  const argument = (a: CArgument, input: string, output: string, workspace: string | null): string => {
     if (a === 'params') return `&${paramsName}`;
     if (a === 'input') return input;
     if (a === 'output') return output;
+    if (a === 'workspace') {
+      // The plan gives every layer whose op reports workspace bytes a place; a call asking for one without them is the op's internal error.
+      if (workspace === null) throw new Error(`internal: ${kernel} takes a workspace, but the memory plan has none for layers[${index}]`);
+      return workspace;
+    }
     return typeof a === 'number' ? String(a) : arrayName(a.array);
   };
   const data = constantBytesOf(constants);
   return {
     index,
-    definitions: `${blockComment(summary)}\n${constants.map((c) => renderConstant(c, arrayName(c.stem))).join('')}${params ? structInitializer(params, paramsName, arrayName) : ''}`,
+    definitions: `${blockComment(summary)}\n${constants.map((c) => renderConstant(c, arrayName(c.stem), qualifier)).join('')}${params ? structInitializer(params, paramsName, arrayName) : ''}`,
     dataBytes: totalConstantBytes(data),
     data,
-    call: (input, output) => `${kernel}(${args.map((a) => argument(a, input, output)).join(', ')});`,
+    call: (input, output, workspace) => `${kernel}(${args.map((a) => argument(a, input, output, workspace)).join(', ')});`,
     summary,
   };
 }
 
-function renderConstant(c: DeviceConstant, name: string): string {
+function renderConstant(c: DeviceConstant, name: string, qualifier: string): string {
   const attributes = c.alignBytes ? `FIRMNET_ALIGN(${c.alignBytes}) FIRMNET_WEIGHT_ATTRIBUTES` : 'FIRMNET_WEIGHT_ATTRIBUTES';
-  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, comment: commentText(c.comment), attributes });
+  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, comment: commentText(c.comment), attributes, qualifier });
 }
 
 function structInitializer(params: CParams, name: string, arrayName: (stem: string) => string): string {

@@ -10,6 +10,7 @@ import { type CommentText, blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cInteger, cStringLiteral } from './c-syntax.js';
 import type { CLayer } from './render-layers.js';
+import { renderConvenienceDeclarations, renderConvenienceDefinitions } from './render-conveniences.js';
 
 export interface ModelRenderInput {
   q: QModel;
@@ -62,7 +63,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
     `#define ${macro}_INPUT_SIZE ${input.features} /* input features per row */`,
     `#define ${macro}_OUTPUT_SIZE ${output.features} /* outputs per row */`,
     `#define ${macro}_ARENA_BYTES ${plan.arenaBytes} /* the static activation arena, the model's only RAM (.bss) */`,
-    `#define ${macro}_WEIGHT_BYTES ${m.weightBytes} /* constant model data in flash: weights, biases, multipliers, shifts, tables */`,
+    `#define ${macro}_WEIGHT_BYTES ${m.weightBytes} /* constant model data in flash: weights, biases, requantization records, tables; also in SRAM with ${weightsInSramMacro(macro)} */`,
     `#define ${macro}_LAYER_COUNT ${q.layers.length}`,
     `#define ${macro}_MODEL_HASH ${cStringLiteral(q.hash)} /* hash of the quantized IR this code was generated from */`,
     '',
@@ -114,6 +115,7 @@ export function renderModelHeader(m: ModelRenderInput): string {
     `void ${prefix}_dequantize_output(const ${outT} *out, float *values);`,
     `void ${prefix}_predict(const float *in, float *out);`,
     '',
+    renderConvenienceDeclarations(q, names),
     '#ifdef __cplusplus',
     '}',
     '#endif',
@@ -124,13 +126,38 @@ export function renderModelHeader(m: ModelRenderInput): string {
   return m.header([comment`Public API of model '${q.name}': include this header, compile ${names.source}, ${names.predictSource} and the firmnet_*.c kernel sources.`]) + '\n' + lines.join('\n');
 }
 
+/** The macro a build defines to move this model's constant arrays to SRAM, and the qualifier macro it switches. */
+export function weightsInSramMacro(macro: string): string {
+  return `${macro}_WEIGHTS_IN_SRAM`;
+}
+
+export function weightsConstMacro(macro: string): string {
+  return `${macro}_WEIGHTS_CONST`;
+}
+
 export function renderDataHeader(m: ModelRenderInput): string {
   const { names } = m;
   const guard = `${names.macro}_DATA_H`;
   const body = m.layers.map((l) => l.definitions).join('\n');
+  const inSram = weightsInSramMacro(names.macro);
+  const qualifier = weightsConstMacro(names.macro);
+  const placement = `/*
+ * Weight placement. By default every array below is const and the kernels read it from flash.
+ * Compiling ${names.source} with -D${inSram} (this model) or -DFIRMNET_WEIGHTS_IN_SRAM (every
+ * model) drops the const: the arrays move to .data, which the start-up code copies from flash to
+ * SRAM before main(), and the kernels read them without flash wait states. The cost is
+ * ${names.macro}_WEIGHT_BYTES (${m.weightBytes}) bytes of SRAM on top of the arena, plus alignment
+ * padding; flash still holds the initial copy. The params structs stay in flash either way.
+ */
+#if defined(${inSram}) || defined(FIRMNET_WEIGHTS_IN_SRAM)
+#define ${qualifier}
+#else
+#define ${qualifier} const
+#endif
+`;
   return (
-    m.header([comment`Constant data of model '${m.q.name}' (flash), included once by ${names.source}; every number is copied from the quantized IR.`]) +
-    `\n#ifndef ${guard}\n#define ${guard}\n\n#include <stdint.h>\n\n#include "firmnet_kernels.h"\n\n${body}\n#endif /* ${guard} */\n`
+    m.header([comment`Constant data of model '${m.q.name}' (flash, or SRAM on request), included once by ${names.source}; every number is derived from the quantized IR.`]) +
+    `\n#ifndef ${guard}\n#define ${guard}\n\n#include <stdint.h>\n\n#include "firmnet_kernels.h"\n\n${placement}\n${body}\n#endif /* ${guard} */\n`
   );
 }
 
@@ -145,10 +172,12 @@ export function renderModelSource(m: ModelRenderInput): string {
   const { prefix, macro } = names;
   const last = layers.length - 1;
   const arenaMap = plan.tensors.map((t, k) => ` *   ${k === 0 ? comment`input` : comment`layers[${k - 1}] output`} ${comment`('${t.name}'): bytes [${t.offset}, ${t.offset + t.bytes})`}`);
+  const workspaceMap = plan.workspaces.map((w) => ` *   layers[${w.layer}] workspace (its widened input while it runs): bytes [${w.offset}, ${w.offset + w.bytes})`);
   const calls = layers.flatMap((l, i) => {
     const input = i === 0 ? 'in' : tensorPointer(prefix, plan, q, i);
     const output = i === last ? 'out' : tensorPointer(prefix, plan, q, i + 1);
-    return [`    ${blockComment(l.summary)}`, `    ${l.call(input, output)}`, `    FIRMNET_AFTER_LAYER(${i});`];
+    const workspace = plan.workspaces.find((w) => w.layer === i);
+    return [`    ${blockComment(l.summary)}`, `    ${l.call(input, output, workspace ? `&${prefix}_arena.words[${workspace.offset / 4}]` : null)}`, `    FIRMNET_AFTER_LAYER(${i});`];
   });
   const classNames =
     q.classNames.length > 0
@@ -165,8 +194,9 @@ export function renderModelSource(m: ModelRenderInput): string {
 
 /*
  * The one activation arena, laid out by compiler/plan/plan-memory.ts (the plan every firmnet backend
- * uses): tensors alternate between the start and the end of the arena, ${plan.alignment}-byte aligned.
-${arenaMap.join('\n')}
+ * uses): tensors alternate between the start and the end of the arena, ${plan.alignment}-byte aligned, and a
+ * layer's workspace sits between its input and its output.
+${[...arenaMap, ...workspaceMap].join('\n')}
  * ${names.invoke} reads \`in\` and writes \`out\` directly; the input and output slots above are what
  * ${prefix}_input_buffer() and ${prefix}_output_buffer() return. Fixed .bss overhead beyond the arena: none.
  */
@@ -269,6 +299,7 @@ void ${prefix}_dequantize_output(const ${outT} *out, float *values) {
     ${prefix}_dequantize_output(codes_out, out);${head.call ? `\n    ${head.call}` : ''}
 }
 `);
+  parts.push(renderConvenienceDefinitions(q, names, { input: standardization !== null, target: target !== null }));
   return parts.join('\n');
 }
 

@@ -2,19 +2,27 @@ import type { Rng } from '../../rng.js';
 import type { Unhashed } from '../op-types.js';
 import type { KernelProfileSpec, ProbeSpec } from '../op-definition.js';
 import type { FullyConnectedLayer } from './ir.js';
+import { GROUP_ROWS, INPUT_STEP, paddedSizes } from './prepare.js';
 
 type Variant = 'fully_connected_s8' | 'fully_connected_s16';
 
 /**
- * The dense kernels multiply four inputs per step with a one-at-a-time tail for in mod 4, and the
- * int8 one takes output channels in pairs (the last of an odd count alone), so besides MACs the
- * counts depend on tailMacs = outputs · (inputs mod 4), oddMacs = (outputs mod 2) · inputs,
- * oddTailMacs = (outputs mod 2) · (inputs mod 4), odd = outputs mod 2; the int16-input kernel sums
- * exact int32 blocks of 256 products: blocks = outputs · ceil(inputs / 256).
+ * The int8-input kernel widens its input once (per input, per 4 inputs with a 1-3 input tail, and a
+ * zeroed padding up to inPadded = in rounded up to 8), then runs groups of 4 output rows over the
+ * padded inputs, 16 inputs per loop iteration with an odd 8-input block entering half-way, and
+ * requantizes each row; the last, partial group (outputs mod 4) runs on its padding rows too and
+ * copies the real ones. So besides the padded MACs the counts depend on groups = outPadded / 4,
+ * oddGroups = groups · (inPadded / 8 mod 2), inputs, inPadded, tailInputs = inputs mod 4, outputs and
+ * partial = [outputs mod 4 ≠ 0] with partialOutputs = outputs mod 4 copied out of it, and
+ * whole = [outputs ≥ 4] (the call for the whole groups is skipped below 4 outputs); the DSP rendering clamps with one SSAT when the clamp is the whole
+ * int8 range and with compares otherwise (clampedOutputs = outputs with a narrower clamp or int16
+ * outputs). The int16-input kernel multiplies four inputs per step with a
+ * one-at-a-time tail (tailMacs = outputs · (inputs mod 4)) and sums exact int32 blocks of 256
+ * products: blocks = outputs · ceil(inputs / 256).
  */
 export const FULLY_CONNECTED_KERNELS: Record<Variant, KernelProfileSpec> = {
   fully_connected_s8: {
-    terms: ['macs', 'tailMacs', 'oddMacs', 'oddTailMacs', 'outputs', 'odd', 'calls'],
+    terms: ['paddedMacs', 'groups', 'oddGroups', 'inputs', 'inPadded', 'tailInputs', 'outputs', 'clampedOutputs', 'partial', 'partialOutputs', 'whole', 'calls'],
     calibrationShapes: [[8, 8], [16, 64], [64, 16], [100, 30], [33, 97], [256, 8], [8, 200], [128, 128], [30, 7], [19, 1], [65, 33], [7, 12], [50, 5], [3, 2], [1, 1], [42, 10]],
     heldOutShapes: [[640, 128], [128, 640], [128, 8], [8, 128], [64, 64], [30, 64], [17, 5], [300, 40], [32, 1], [31, 9], [2, 3]],
   },
@@ -31,11 +39,32 @@ export function fullyConnectedVariant(layer: Unhashed<FullyConnectedLayer>): Var
 
 export function fullyConnectedTerms(layer: Unhashed<FullyConnectedLayer>): Record<string, number> {
   const { inFeatures: n, outFeatures: m } = layer;
-  const odd = m % 2;
-  return { macs: n * m, tailMacs: m * (n % 4), oddMacs: odd * n, oddTailMacs: odd * (n % 4), outputs: m, odd, blocks: m * Math.ceil(n / 256), calls: 1 };
+  const { inPadded, outPadded } = paddedSizes(n, m);
+  const groups = outPadded / GROUP_ROWS;
+  return {
+    macs: n * m,
+    paddedMacs: inPadded * outPadded,
+    groups,
+    oddGroups: groups * ((inPadded / INPUT_STEP) % 2),
+    inputs: n,
+    inPadded,
+    tailInputs: n % 4,
+    tailMacs: m * (n % 4),
+    outputs: m,
+    clampedOutputs: layer.output.dtype === 'int8' && layer.activationMin === -128 && layer.activationMax === 127 ? 0 : m,
+    partial: m % GROUP_ROWS === 0 ? 0 : 1,
+    partialOutputs: m % GROUP_ROWS,
+    whole: m >= GROUP_ROWS ? 1 : 0,
+    blocks: m * Math.ceil(n / 256),
+    calls: 1,
+  };
 }
 
-/** Seeded random float weights (He-like scale) and a fused ReLU: the kernel's usual shape. */
+/**
+ * Seeded random float weights (He-like scale) and a fused ReLU: the kernel's usual shape. An odd
+ * output count gets an output range starting at 0, so the ReLU's clamp is the whole int8 range (the
+ * DSP rendering's SSAT path); an even one a range below 0, so the clamp is narrower (its compares).
+ */
 export function fullyConnectedProbe(variant: Variant, inFeatures: number, outFeatures: number, rng: Rng): ProbeSpec<'fully_connected'> {
   return {
     stage: {
@@ -49,6 +78,6 @@ export function fullyConnectedProbe(variant: Variant, inFeatures: number, outFea
       activation: 'relu',
     },
     inputDtype: variant === 'fully_connected_s16' ? 'int16' : 'int8',
-    output: { dtype: 'int8', range: { min: -4, max: 6 } },
+    output: { dtype: 'int8', range: { min: outFeatures % 2 === 1 ? 0 : -4, max: 6 } },
   };
 }

@@ -6,7 +6,7 @@ import { parseFullyConnected } from './ir.js';
 import { lowerFullyConnected } from './lower.js';
 import { prepareFullyConnected } from './prepare.js';
 import { fullyConnected as reference } from './reference.js';
-import { fullyConnectedCall, fullyConnectedConstants, fullyConnectedDetail, fullyConnectedParams } from './render-c.js';
+import { fullyConnectedCWorkspaceBytes, fullyConnectedCall, fullyConnectedConstants, fullyConnectedDetail, fullyConnectedParams } from './render-c.js';
 import { fullyConnectedWasmCall, fullyConnectedWasmConstants, fullyConnectedWorkspaceBytes } from './render-wasm.js';
 import { fullyConnectedForward } from './stage.js';
 
@@ -25,7 +25,10 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
   c: {
     call: fullyConnectedCall,
     params: fullyConnectedParams,
-    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_vector_host.h'], detail: fullyConnectedDetail },
+    workspaceBytes: fullyConnectedCWorkspaceBytes,
+    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_rv32.h', 'firmnet_dense_dot_vector_host.h'],
+    detail: fullyConnectedDetail,
+  },
   wasm: { workspaceBytes: fullyConnectedWorkspaceBytes, constants: fullyConnectedWasmConstants, call: fullyConnectedWasmCall },
   cost: {
     kernels: FULLY_CONNECTED_KERNELS,

@@ -3,23 +3,60 @@ import type { FullyConnectedLayer } from './ir.js';
 
 /** What the backends derive from a fully-connected layer, computed once from the IR (TFLM's `*_common` step). */
 export interface PreparedFullyConnected {
-  /**
-   * The bias the device kernels add to Σ x·w. int8 input: bias[c] − zp·Σ_i w[c][i] in wrapping int32,
-   * the input zero point folded in (see `foldInputZeroPoint`); int16 input (zero point 0): the IR's
-   * 64-bit bias.
-   */
-  bias: number[];
   /** The IR's shift as the left shift before the high multiply, max(shift, 0) … */
   leftShift: number[];
   /** … and the rounding right shift after it, max(−shift, 0). */
   rightShift: number[];
+  /** The C kernels' constants: the grouped layout for an int8 input, the IR's own arrays for an int16 input. */
+  device: GroupedDense | RowMajorDense;
+}
+
+/** Output rows per group of the grouped layout: one word of weights per row and 4-input block. */
+export const GROUP_ROWS = 4;
+/** Inputs are padded to a multiple of this (the Arm loops take 8 inputs per step). */
+export const INPUT_STEP = 8;
+/** The offset that makes the int8 weights and inputs unsigned bytes (offset binary). */
+export const BYTE_OFFSET = 128;
+
+/**
+ * The int8-input dense layer as every C rendering reads it (runtime/c/firmnet_dense_dot.h):
+ *
+ * - weights: unsigned bytes w + 128 (offset binary: [−127, 127] → [1, 255]; a padding weight 0 is
+ *   128), in groups of 4 output rows; within a group, for each block of 4 inputs, 16 bytes: row
+ *   0's four weights, then row 1's, row 2's, row 3's. Byte (g, b, r, k) holds w[4g + r][4b + k] at
+ *   g·4·inPadded + 16·b + 4·r + k. One word load gives one row's 4 weights (DSP), every byte has an
+ *   immediate offset from the block's address (Thumb-1 has no immediate form of LDRSB; RV32 LBU);
+ *   inputs are padded to a multiple of 8 and rows to a multiple of 4 with zero weights.
+ * - bias: per (padded) row, bias − (zp + 128)·Σᵢ w[c][i] in wrapping int32. The kernel widens the
+ *   input once per layer to x' = x + 128 (padding 0) and computes
+ *     acc = bias' + Σ x'·w' − 128·Σ x'
+ *   which is bias + Σ (x − zp)·w modulo 2^32, the reference's int32 accumulator bit for bit:
+ *   Σ x'w' = Σ xw + 128Σx + 128Σw + 16384n and 128Σx' = 128Σx + 16384n.
+ * - requant: per (padded) row, {multiplier, shifts} with shifts = e | (32 − e) << 8 | left << 16
+ *   (e = the rounding right shift, left = the left shift): the three shift amounts the assembly
+ *   requantization uses, each in the low byte of one shift of the word.
+ */
+export interface GroupedDense {
+  layout: 'grouped';
+  inPadded: number;
+  outPadded: number;
+  weights: Uint8Array;
+  bias: Int32Array;
+  requant: Int32Array;
+}
+
+/** The int16-input (16x8) kernels read the IR's arrays as they are: weights [out][in], the 64-bit bias. */
+export interface RowMajorDense {
+  layout: 'row-major';
+  weights: readonly number[];
+  bias: readonly number[];
 }
 
 export function prepareFullyConnected(layer: Unhashed<FullyConnectedLayer>): PreparedFullyConnected {
   return {
-    bias: layer.input.dtype === 'int16' ? layer.bias : foldInputZeroPoint(layer),
     leftShift: layer.shift.map((s) => splitShift(s).leftShift),
     rightShift: layer.shift.map((s) => splitShift(s).rightShift),
+    device: layer.input.dtype === 'int16' ? { layout: 'row-major', weights: layer.weights, bias: layer.bias } : groupDense(layer),
   };
 }
 
@@ -28,16 +65,36 @@ export function splitShift(shift: number): { leftShift: number; rightShift: numb
   return { leftShift: Math.max(shift, 0), rightShift: Math.max(-shift, 0) };
 }
 
-/**
- * The precomputation docs/quantized-ir.md allows for int8 inputs: bias[c] − zp·Σ_i w[c][i] in wrapping
- * int32, so the kernel's inner loop is a plain Σ x·w (one multiply-accumulate per weight) and the sum
- * is the reference's bias + Σ (x − zp)·w modulo 2^32, i.e. bit for bit the same.
- */
-function foldInputZeroPoint(layer: Unhashed<FullyConnectedLayer>): number[] {
-  const zp = layer.input.zeroPoint;
-  return layer.bias.map((b, c) => {
+export function paddedSizes(inFeatures: number, outFeatures: number): { inPadded: number; outPadded: number } {
+  return { inPadded: Math.ceil(inFeatures / INPUT_STEP) * INPUT_STEP, outPadded: Math.ceil(outFeatures / GROUP_ROWS) * GROUP_ROWS };
+}
+
+/** The shifts word of a requantization record (see GroupedDense). */
+export function shiftsWord(shift: number): number {
+  const { leftShift, rightShift } = splitShift(shift);
+  return rightShift | ((32 - rightShift) << 8) | (leftShift << 16);
+}
+
+function groupDense(layer: Unhashed<FullyConnectedLayer>): GroupedDense {
+  const { inFeatures: n, outFeatures: m } = layer;
+  const { inPadded, outPadded } = paddedSizes(n, m);
+  const weights = new Uint8Array(outPadded * inPadded).fill(BYTE_OFFSET);
+  for (let c = 0; c < m; c++) {
+    const group = Math.floor(c / GROUP_ROWS) * GROUP_ROWS * inPadded;
+    const row = (c % GROUP_ROWS) * 4;
+    for (let i = 0; i < n; i++) weights[group + (i >> 2) * 16 + row + (i & 3)] = layer.weights[c * n + i] + BYTE_OFFSET;
+  }
+  const bias = new Int32Array(outPadded);
+  const requant = new Int32Array(2 * outPadded);
+  const offset = layer.input.zeroPoint + BYTE_OFFSET;
+  for (let c = 0; c < m; c++) {
     let rowSum = 0;
-    for (let i = 0; i < layer.inFeatures; i++) rowSum += layer.weights[c * layer.inFeatures + i];
-    return (b - Math.imul(zp, rowSum)) | 0;
-  });
+    for (let i = 0; i < n; i++) rowSum += layer.weights[c * n + i];
+    bias[c] = layer.bias[c] - Math.imul(offset, rowSum);
+    requant[2 * c] = layer.multiplier[c];
+    requant[2 * c + 1] = shiftsWord(layer.shift[c]);
+  }
+  // Padding rows: zero weights, bias and multiplier; any valid shifts word.
+  for (let c = m; c < outPadded; c++) requant[2 * c + 1] = shiftsWord(0);
+  return { layout: 'grouped', inPadded, outPadded, weights, bias, requant };
 }
