@@ -134,10 +134,11 @@ describe('simulate', () => {
     const dense = qmodel.layers[1];
     const c = layerCycles(dense, false, target.core, profile, target.flash);
     expect(c.macs).toBe(20 * 12);
-    expect(c.weightBytes).toBe(240);
-    // weights 240 B = 30 words, biases 48 B = 6, requantization (int32 multipliers + int8 shifts) 48 + 12 B = 8: 44 reads × 5 wait states.
-    expect(c.flashBytes).toBe(240 + 48 + 60);
-    expect(c.flashReads).toBe(44);
+    // The grouped layout pads the 20 inputs to 24 (12 rows are whole groups of 4): weights 12 × 24 = 288 B
+    // = 36 words, int32 biases 48 B = 6, requantization records {multiplier, shifts} 96 B = 12: 54 reads × 5 wait states.
+    expect(c.weightBytes).toBe(288);
+    expect(c.flashBytes).toBe(288 + 48 + 96);
+    expect(c.flashReads).toBe(54);
     expect(c.flashStallCycles).toBe(c.flashReads * 5);
     expect(c.cycles).toBe(c.coreCycles + c.flashStallCycles);
     // Instructions are the classes only; pipeline events (pipelined loads, registers moved, …) are not instructions.
