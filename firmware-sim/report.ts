@@ -64,12 +64,12 @@ export interface WeightPlacementCycles {
   /** Short name for tables: 'weights in flash', 'weights copied to SRAM at init'. */
   label: string;
   description: string;
-  /** SRAM this placement adds to `memory.sram` (the weight bytes copied; 0 in flash). */
+  /** SRAM this placement adds to `memory.sram` (the planner's `weightPlacement(q).sramBytes`, alignment included; 0 in flash). */
   sramBytes: number;
   /** `memory.sram.totalBytes` + `sramBytes`, and whether that fits the board. */
   sramTotalBytes: number;
   fits: boolean | null;
-  /** Flash stalls left (all constants in flash; biases, requantization and tables with the weights in SRAM). */
+  /** Flash stalls left (all constants' in flash; none in SRAM, where every constant array is copied). */
   flashStallCycles: number;
   totalCycles: number;
   latencyMs: number;
