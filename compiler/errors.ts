@@ -39,13 +39,14 @@ export function isFirmnetError(value: unknown): value is FirmnetError {
 
 /**
  * Runs fn, naming `file` first in a FirmnetError it throws whose message does not name it yet: for
- * checks that speak of a model or a layer, which a user finds only in the file they passed.
+ * checks that speak of a model or a layer, which a user finds only in the file they passed. An
+ * argument's error (BAD_ARGUMENT) is about the flag, so it stays as it is.
  */
 export function namingFile<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof FirmnetError && !e.message.includes(file)) throw new FirmnetError(e.code, `${file}: ${e.message}`);
+    if (e instanceof FirmnetError && e.code !== 'BAD_ARGUMENT' && !e.message.includes(file)) throw new FirmnetError(e.code, `${file}: ${e.message}`);
     throw e;
   }
 }
