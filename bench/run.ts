@@ -2,6 +2,7 @@
  * `npm run bench [-- <name>…]`: benchmarks that compare firmnet with peers measured in the same
  * process run and print ratios. Not unit tests: timings depend on the machine.
  */
+import { benchCortexM } from './cortex-m.js';
 import { benchInferenceLatency } from './inference-latency.js';
 import { benchTrainMemory } from './train-memory.js';
 import { benchTrainThroughput } from './train-throughput.js';
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   train: benchTrainThroughput,
   'train-memory': benchTrainMemory,
   latency: benchInferenceLatency,
+  'cortex-m': benchCortexM,
 };
 
 const requested = process.argv.slice(2);

@@ -5,10 +5,11 @@ import { packageRoot } from '../compiler/io/package-root.js';
 import type { Unhashed } from '../compiler/ops/op-types.js';
 import type { KernelVariant, QLayer } from '../compiler/ops/quantized-op-types.js';
 import { KERNEL_VARIANTS, kernelVariantOf, quantizedOp } from '../compiler/ops/quantized-ops.js';
-import { INSTRUCTION_CLASSES, type InstructionClass } from './targets.js';
+import { INSTRUCTION_CLASSES, type InstructionClass, PIPELINE_EVENTS, type PipelineEvent } from './targets.js';
 
-export type Counted = InstructionClass | 'taken_branches';
-export const COUNTED: readonly Counted[] = [...INSTRUCTION_CLASSES, 'taken_branches'];
+/** What the emulator counts per layer and the instruction profile estimates: instructions by class and pipeline events. */
+export type Counted = InstructionClass | PipelineEvent;
+export const COUNTED: readonly Counted[] = [...INSTRUCTION_CLASSES, ...PIPELINE_EVENTS];
 
 /**
  * Instructions executed per unit of each term, per class, for one kernel on one core — measured

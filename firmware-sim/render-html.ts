@@ -1,5 +1,7 @@
 import type { TrainingRecord } from '../compiler/model/float-model.js';
 import { headlineMetric } from '../compiler/evaluate/evaluate.js';
+import { timingSentences } from './timing-text.js';
+import { instructionTotal } from './cycle-model.js';
 import type { ScoreDistribution } from '../compiler/evaluate/score-distribution.js';
 import { PALETTE, barChart, esc, histogramPlot, linePlot } from './html-charts.js';
 import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
@@ -197,7 +199,7 @@ ${cyclesChart(r)}
 <details><summary>Per-layer table: MACs, instructions, core cycles, flash stalls</summary>
 ${cyclesTable(r)}
 </details>
-<p class="src">${esc(cycles.method)}${cycles.validatedErrorPercent === null ? '' : ` Instruction model vs emulator on held-out shapes for this core: within ${cycles.validatedErrorPercent.toFixed(1)}%.`} ${esc(r.target.flashNote)}</p>
+${timingSection(r)}
 ${accuracy ? '' : '<p class="src">No accuracy section: no labelled data given (firmnet sim --data test.csv).</p>'}
 </section>`;
 }
@@ -282,18 +284,31 @@ function cyclesChart(r: SimulationReport): string {
   return `<svg role="img" aria-label="cycles per layer" width="${width + 300}" height="${h}" viewBox="0 0 ${width + 300} ${h}">${bars}<text x="150" y="${h - 6}"><tspan fill="#3b6fd8">■</tspan> core   <tspan fill="#e08a2e">■</tspan> flash wait states</text></svg>`;
 }
 
+/** Latency by weight placement, the flash floor, and what the estimate was checked against (each labelled for what it is). */
+function timingSection(r: SimulationReport): string {
+  const t = timingSentences(r);
+  const rows = r.cycles.weightPlacements
+    .map(
+      (p) =>
+        `<tr><td class="l">${esc(p.label)}${p.headline ? ' — the latency above' : ''}</td><td>${fmtInt(p.sramBytes)}</td><td>${p.fits === null ? 'unknown' : p.fits ? 'yes' : '<span class="bad">no</span>'}</td><td>${fmtInt(p.flashStallCycles)}</td><td>${fmtInt(p.totalCycles)}</td><td>${p.latencyMs.toFixed(3)} ms</td></tr>`,
+    )
+    .join('');
+  const notConfirmed = t.notConfirmed.length === 0 ? '' : `<ul class="src">${t.notConfirmed.map((c) => `<li>Not confirmed: ${esc(c)}</li>`).join('')}</ul>`;
+  return `<table><tr><th class="l">latency by weight placement</th><th>SRAM added</th><th>fits</th><th>flash stalls</th><th>cycles</th><th>latency</th></tr>${rows}</table>
+<p class="src">Flash floor: ${esc(t.flashFloor)}.</p>
+<p class="src">${esc(r.cycles.method)} ${esc(r.target.flashNote)}</p>
+${notConfirmed}
+<p class="src">Checked against: ${esc(t.basis)}; ${esc(t.qemu)}; ${esc(t.silicon)}.</p>`;
+}
+
 function cyclesTable(r: SimulationReport): string {
   const rows = r.cycles.layers
     .map(
       (l) =>
-        `<tr><td class="l">${esc(l.name)}</td><td class="l">${esc(l.op)}</td><td>${esc(l.shape)}</td><td>${fmtInt(l.macs)}</td><td>${fmtInt(totalInstructions(l.instructions))}</td><td>${fmtInt(l.coreCycles)}</td><td>${fmtInt(l.flashStallCycles)}</td><td>${fmtInt(l.cycles)}</td><td>${(100 * l.share).toFixed(1)}%</td></tr>`,
+        `<tr><td class="l">${esc(l.name)}</td><td class="l">${esc(l.op)}</td><td>${esc(l.shape)}</td><td>${fmtInt(l.macs)}</td><td>${fmtInt(instructionTotal(l.instructions))}</td><td>${fmtInt(l.coreCycles)}</td><td>${fmtInt(l.flashStallCycles)}</td><td>${fmtInt(l.cycles)}</td><td>${(100 * l.share).toFixed(1)}%</td></tr>`,
     )
     .join('');
   return `<table><tr><th class="l">layer</th><th class="l">op</th><th>shape</th><th>MACs</th><th>instructions</th><th>core cycles</th><th>flash stalls</th><th>cycles</th><th>share</th></tr>${rows}<tr><th class="l">total</th><th></th><th></th><th>${fmtInt(r.model.macs)}</th><th></th><th></th><th></th><th>${fmtInt(r.cycles.totalCycles)}</th><th>100%</th></tr></table>`;
-}
-
-function totalInstructions(counts: Record<string, number>): number {
-  return Object.entries(counts).reduce((s, [k, v]) => (k === 'taken_branches' ? s : s + v), 0);
 }
 
 function accuracySection(a: NonNullable<SimulationReport['accuracy']>): string {

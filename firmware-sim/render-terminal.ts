@@ -3,6 +3,8 @@ import type { MemoryBudget, SimulationReport } from './report.js';
 import { formatHz } from './targets.js';
 import { accuracyLines } from '../compiler/evaluate/evaluation-lines.js';
 import { formatTable } from '../compiler/io/text-table.js';
+import { timingSentences } from './timing-text.js';
+import { instructionTotal } from './cycle-model.js';
 
 /** The human report of one target, as lines for the terminal (names escaped: each line stays one line). */
 export function renderTerminal(r: SimulationReport): string[] {
@@ -27,14 +29,16 @@ export function renderTerminal(r: SimulationReport): string[] {
   );
   lines.push('');
   lines.push('cycles');
-  const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, l.macs, n(Object.entries(l.instructions).reduce((s, [k, v]) => (k === 'taken_branches' ? s : s + v), 0)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
+  const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, l.macs, n(instructionTotal(l.instructions)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
   for (const l of formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n')) lines.push(`  ${l}`);
   lines.push(`  total ${n(r.cycles.totalCycles)} cycles = ${r.cycles.latencyMs.toFixed(3)} ms at ${formatHz(r.target.clockHz)}, ${n(r.cycles.inferencesPerSecond)} inferences/s`);
+  const t = timingSentences(r);
+  lines.push(`  by weight placement: ${t.placements}`);
+  lines.push(`  flash floor: ${t.flashFloor}`);
   lines.push(`  ${r.cycles.method}`);
-  if (r.cycles.validatedErrorPercent !== null) {
-    lines.push(`  The instruction model is within ${r.cycles.validatedErrorPercent.toFixed(1)}% of exact QEMU counts on held-out shapes for this core (docs/simulator.md).`);
-  }
+  lines.push(`  checked against: ${t.basis}; ${t.qemu}; ${t.silicon} (docs/simulator.md)`);
   lines.push(`  flash: ${r.target.flashNote}`);
+  for (const c of t.notConfirmed) lines.push(`  not confirmed: ${c}`);
   if (r.accuracy) {
     lines.push('');
     lines.push(`accuracy (int8 run by the ${r.accuracy.backend} artifact, bit-exact with the golden reference) on ${r.accuracy.data}`);

@@ -1,7 +1,8 @@
 import type { QOp } from '../compiler/ops/quantized-op-types.js';
 import type { PlannedTensor } from '../compiler/plan/plan-memory.js';
 import type { AccuracyComparison } from '../compiler/evaluate/compare-with-float.js';
-import type { InstructionCounts } from './cycle-model.js';
+import type { InstructionCounts, WeightPlacement } from './cycle-model.js';
+import type { TimingBasis } from './targets.js';
 
 /** One line of a memory budget, with where its number comes from. */
 export interface MemoryItem {
@@ -44,9 +45,87 @@ export interface LayerReport {
   macs: number;
   instructions: InstructionCounts;
   coreCycles: number;
+  /** Constant bytes the layer streams from flash once per inference, of them the weights, and the flash reads and stalls they cost. */
+  flashBytes: number;
+  weightBytes: number;
+  flashReads: number;
   flashStallCycles: number;
   cycles: number;
   share: number;
+}
+
+/**
+ * Latency with the weight arrays in flash (the generated C as it is; the headline `cycles.totalCycles`)
+ * or copied to SRAM at init (the build option of the C backend): its own variant with its SRAM cost,
+ * never chosen silently.
+ */
+export interface WeightPlacementCycles {
+  weights: WeightPlacement;
+  /** Short name for tables: 'weights in flash', 'weights copied to SRAM at init'. */
+  label: string;
+  description: string;
+  /** SRAM this placement adds to `memory.sram` (the planner's `weightPlacement(q).sramBytes`, alignment included; 0 in flash). */
+  sramBytes: number;
+  /** `memory.sram.totalBytes` + `sramBytes`, and whether that fits the board. */
+  sramTotalBytes: number;
+  fits: boolean | null;
+  /** Flash stalls left (all constants' in flash; none in SRAM, where every constant array is copied). */
+  flashStallCycles: number;
+  totalCycles: number;
+  latencyMs: number;
+  inferencesPerSecond: number;
+  /** True for the placement `cycles.totalCycles` and `cycles.latencyMs` are (weights in flash). */
+  headline: boolean;
+}
+
+/**
+ * The floor flash sets for streaming the weights once per inference: reads of the board's flash
+ * word, each stalling the wait states (what the weights add to the core's work when loads wait for
+ * them, as on the Cortex-M4), and the flash's own bandwidth (one word per 1 + wait states cycles:
+ * no kernel streams the weights from flash faster).
+ */
+export interface FlashFloor {
+  weightBytes: number;
+  readBytes: number;
+  stallCyclesPerRead: number;
+  weightReads: number;
+  stallCycles: number;
+  stallMs: number;
+  bandwidthCycles: number;
+  bandwidthMs: number;
+  /** The model's constants fit the board's data cache (`cacheBytes`): after the first inference they are not read from flash. */
+  cached: boolean;
+  cacheBytes: number;
+  notConfirmed: string[];
+}
+
+/** The estimate against a published measurement of another kernel library on a board (firmware-sim/measured/silicon-calibration.json). */
+export interface SiliconComparison {
+  /** e.g. 'TFLite Micro 2.3.1 + CMSIS-NN (MLPerf Tiny v0.5)'. */
+  published: string;
+  publishedMs: number;
+  /** The kernel-library snapshot of that stack's era, built at each optimisation level (the submissions do not state theirs). */
+  builds: { snapshot: string; optimization: string; estimatedMs: number; errorPercent: number }[];
+}
+
+/** What the cycle estimate has been checked against, each labelled for what it is. */
+export interface CycleAccuracy {
+  /** 'manual': costs from the core's technical reference manual; 'estimate': no published cycle table. */
+  timingBasis: TimingBasis;
+  /** The instruction/event model against exact QEMU counts, both priced with the same cycle table: checks the fit, not the table. */
+  qemu: { label: string; maxAbsErrorPercent: number; meanAbsErrorPercent: number } | null;
+  /** firmnet's method applied to another kernel library, against that library's published board measurements: checks the table and flash model. */
+  silicon: {
+    label: string;
+    board: string;
+    kernelLibrary: string;
+    /** Largest |error| over the era-matched builds, and the signed range. */
+    maxAbsErrorPercent: number;
+    minErrorPercent: number;
+    maxErrorPercent: number;
+    comparisons: SiliconComparison[];
+    note: string;
+  } | null;
 }
 
 export interface LayerSqnr {
@@ -68,12 +147,15 @@ export interface SimulationReport {
   };
   cycles: {
     layers: LayerReport[];
+    /** Weights in flash: the generated C as it is. */
     totalCycles: number;
     latencyMs: number;
     inferencesPerSecond: number;
     method: string;
-    /** Published error of the instruction model against the emulator for this core (max |%| over held-out shapes). */
-    validatedErrorPercent: number | null;
+    /** Weights in flash (the headline above) and copied to SRAM at init. */
+    weightPlacements: WeightPlacementCycles[];
+    flashFloor: FlashFloor;
+    accuracy: CycleAccuracy;
   };
   accuracy: (AccuracyComparison & { data: string; backend: string; perLayerSqnr: LayerSqnr[] }) | null;
 }

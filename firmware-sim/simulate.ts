@@ -7,10 +7,11 @@ import type { FloatModel } from '../compiler/model/float-model.js';
 import { quantizedOp } from '../compiler/ops/quantized-ops.js';
 import { planMemory } from '../compiler/plan/plan-memory.js';
 import { type AccuracyResult, accuracyVersusFloat } from './accuracy-vs-float.js';
-import { modelCycles } from './cycle-model.js';
+import { type ModelCycles, flashReadsOf, modelCycles } from './cycle-model.js';
 import { loadInstructionProfile, macsOf } from './instruction-profile.js';
 import { memoryBudgets } from './memory-budget.js';
-import type { SimulationReport } from './report.js';
+import type { CycleAccuracy, FlashFloor, MemoryBudget, SimulationReport, WeightPlacementCycles } from './report.js';
+import { siliconAccuracy } from './silicon-calibration.js';
 import type { Target } from './targets.js';
 
 export interface SimulateOptions {
@@ -23,6 +24,13 @@ export interface SimulateOptions {
 
 const VALIDATION_FILE = 'firmware-sim/measured/cycle-validation.json';
 
+/** What the QEMU agreement is: the fit of the counts, priced with the same table on both sides — not the table itself. */
+export const QEMU_LABEL = 'estimate vs exact QEMU counts priced with the same cycle table (held-out shapes and whole models)';
+
+interface CycleValidation {
+  summary: Record<string, { maxAbsErrorPercent: number; meanAbsErrorPercent: number }>;
+}
+
 /** The simulator: memory, cycles and (with data) accuracy of one quantized model on each target. */
 export async function simulate(q: QModel, options: SimulateOptions): Promise<SimulationReport[]> {
   const accuracy: AccuracyResult | null = options.accuracy
@@ -30,7 +38,7 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
     : null;
   const profile = loadInstructionProfile();
   const plan = planMemory(q);
-  const validation = JSON.parse(readFileSync(join(packageRoot(), VALIDATION_FILE), 'utf8')) as { summary: Record<string, { maxAbsErrorPercent: number }> };
+  const validation = JSON.parse(readFileSync(join(packageRoot(), VALIDATION_FILE), 'utf8')) as CycleValidation;
   const parameters = q.layers.reduce((s, l) => s + quantizedOp(l).cost.parameters(l), 0);
   const macs = q.layers.reduce((s, l) => s + macsOf(l), 0);
   return options.targets.map((target) => {
@@ -46,11 +54,55 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
         latencyMs: cycles.latencySeconds * 1000,
         inferencesPerSecond: cycles.inferencesPerSecond,
         method:
-          `Cycles = instructions (per-kernel linear model of the generated C on ${target.core.name}, ${profile.build.optimization}, measured with ${profile.build.measuredWith}; ` +
-          `firmware-sim/measured/instruction-profile.json) × the core's cycle costs (firmware-sim/targets/cores/${target.core.id}.json) + flash wait states for the constants each layer streams.`,
-        validatedErrorPercent: validation.summary[target.core.id]?.maxAbsErrorPercent ?? null,
+          `Cycles = instructions by class and pipeline events (per-kernel linear model of the generated C on ${target.core.name}, ${profile.build.optimization}, measured with ${profile.build.measuredWith}; ` +
+          `firmware-sim/measured/instruction-profile.json) × the core's cycle costs (firmware-sim/targets/cores/${target.core.id}.json, ${target.core.timingBasis === 'manual' ? "from its technical reference manual" : 'an estimate: no published cycle table'}) + flash wait states for the constants each layer streams (the board's flash word and cache).`,
+        weightPlacements: weightPlacements(cycles, sram, target),
+        flashFloor: flashFloor(cycles, target),
+        accuracy: cycleAccuracy(validation, target),
       },
       accuracy,
     };
   });
+}
+
+function weightPlacements(cycles: ModelCycles, sram: MemoryBudget, target: Target): WeightPlacementCycles[] {
+  const text = {
+    flash: { label: 'weights in flash', description: 'the weight arrays stay in flash, as the generated C declares them (const)' },
+    sram: { label: 'weights copied to SRAM at init', description: 'built with FIRMNET_WEIGHTS_IN_SRAM: the constant arrays (weights, biases, requantization, tables) are copied to SRAM by the start-up code, so the kernels read none from flash' },
+  } as const;
+  return cycles.placements.map((p) => {
+    const sramTotalBytes = sram.totalBytes + p.sramBytes;
+    return {
+      weights: p.weights,
+      ...text[p.weights],
+      sramBytes: p.sramBytes,
+      sramTotalBytes,
+      fits: sram.capacityBytes === null ? null : sramTotalBytes <= sram.capacityBytes,
+      flashStallCycles: p.flashStallCycles,
+      totalCycles: p.totalCycles,
+      latencyMs: p.latencySeconds * 1000,
+      inferencesPerSecond: p.latencySeconds === 0 ? Infinity : 1 / p.latencySeconds,
+      headline: p.weights === 'flash',
+    };
+  });
+}
+
+function flashFloor(cycles: ModelCycles, target: Target): FlashFloor {
+  const f = target.flash;
+  const weightBytes = cycles.layers.reduce((s, l) => s + l.weightBytes, 0);
+  const cached = cycles.constantsCached;
+  const weightReads = cached ? 0 : cycles.layers.reduce((s, l) => s + flashReadsOf(l.weightBytes, f), 0);
+  const ms = (c: number): number => (1000 * c) / target.clockHz;
+  const stallCycles = weightReads * f.stallCyclesPerRead;
+  const bandwidthCycles = weightReads * (1 + f.stallCyclesPerRead);
+  return { weightBytes, readBytes: f.readBytes, stallCyclesPerRead: f.stallCyclesPerRead, weightReads, stallCycles, stallMs: ms(stallCycles), bandwidthCycles, bandwidthMs: ms(bandwidthCycles), cached, cacheBytes: f.cacheBytes, notConfirmed: f.notConfirmed };
+}
+
+function cycleAccuracy(validation: CycleValidation, target: Target): CycleAccuracy {
+  const v = validation.summary[target.core.id];
+  return {
+    timingBasis: target.core.timingBasis,
+    qemu: v ? { label: QEMU_LABEL, maxAbsErrorPercent: v.maxAbsErrorPercent, meanAbsErrorPercent: v.meanAbsErrorPercent } : null,
+    silicon: siliconAccuracy(target.core.id),
+  };
 }

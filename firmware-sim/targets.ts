@@ -4,8 +4,45 @@ import { FirmnetError } from '../compiler/errors.js';
 import { JsonReader } from '../compiler/io/json-reader.js';
 import { packageRoot } from '../compiler/io/package-root.js';
 
-export const INSTRUCTION_CLASSES = ['alu', 'load', 'store', 'load_multi', 'store_multi', 'mul', 'mul_long', 'dsp', 'div', 'branch', 'fp'] as const;
+/** Executed instructions by class: every instruction is in exactly one (counted by firmware-sim/qemu/insn-count.c). */
+export const INSTRUCTION_CLASSES = ['alu', 'load', 'store', 'load_pair', 'store_pair', 'load_multi', 'store_multi', 'mul', 'mul_long', 'dsp', 'div', 'branch', 'fp'] as const;
 export type InstructionClass = (typeof INSTRUCTION_CLASSES)[number];
+
+/**
+ * Pipeline events the cores' timing rules charge or refund, each defined by the executed instruction
+ * sequence (and memory addresses) alone, so that the emulator counts them exactly:
+ *   taken_branches            a branch or load into pc that did not fall through
+ *   unaligned_wide_targets    taken branches whose target is a 32-bit instruction at an address ≡ 2 (mod 4)
+ *   branch_links              BL, BLX
+ *   pop_pc                    POP/LDM with pc in the list
+ *   transfer_registers        registers moved by LDM/STM/PUSH/POP (the N of 1 + N)
+ *   pipelined_loads           single loads right after a single load (neither writing its base back)
+ *                             whose result they do not use for their address
+ *   register_offset_stores    stores addressed [Rn, Rm] that do not directly follow such a load
+ *   address_dependency_stalls loads/stores whose address uses the result of the data-processing
+ *                             instruction right before them
+ *   unaligned_transfers       extra bus transfers of unaligned halfword/word accesses
+ *   load_use                  instructions reading the result of the load right before them
+ *   dual_issue_pairs          instructions that pair with the one before under the Cortex-M7 rules
+ *                             used here (an estimate; see the core's notes)
+ */
+export const PIPELINE_EVENTS = [
+  'taken_branches',
+  'unaligned_wide_targets',
+  'branch_links',
+  'pop_pc',
+  'transfer_registers',
+  'pipelined_loads',
+  'register_offset_stores',
+  'address_dependency_stalls',
+  'unaligned_transfers',
+  'load_use',
+  'dual_issue_pairs',
+] as const;
+export type PipelineEvent = (typeof PIPELINE_EVENTS)[number];
+
+/** Where a core's cycle costs come from: its technical reference manual, or an estimate (no published table). */
+export type TimingBasis = 'manual' | 'estimate';
 
 /** A CPU core: what it can do and what each class of instruction costs (data in targets/cores/*.json). */
 export interface CoreSpec {
@@ -14,17 +51,40 @@ export interface CoreSpec {
   aliases: string[];
   isa: string;
   capabilities: { dspDualMac: boolean; singleCycleMultiplier: boolean; longMultiply: boolean; hardwareDivide: boolean; fpu: string };
-  cyclesPerInstruction: Record<InstructionClass, number> & { takenBranchExtra: number };
+  /** Cycles per executed instruction of each class, zero-wait-state memory. */
+  cyclesPerInstruction: Record<InstructionClass, number>;
+  /** Cycles each pipeline event adds (negative: saves). */
+  cyclesPerEvent: Record<PipelineEvent, number>;
+  timingBasis: TimingBasis;
+  /** Where each cost comes from (manual and section, or why it is an estimate). */
   notes: string[];
   build: { compiler: string; flags: string[] };
-  emulator: { system: string; machine: string; codeOrigin: number; codeBytes: number; ramOrigin: number; ramBytes: number };
+  emulator: { system: string; machine: string; codeOrigin: number; codeBytes: number; ramOrigin: number; ramBytes: number; largeImageMachine?: EmulatorMachine };
 }
 
-/** How weights streamed from flash stall the core: `stallCyclesPerLine` for every `lineBytes` read. */
+/** A second emulated machine for images that do not fit the first (same instruction set, larger memories). */
+export interface EmulatorMachine {
+  machine: string;
+  codeOrigin: number;
+  codeBytes: number;
+  ramOrigin: number;
+  ramBytes: number;
+  why: string;
+}
+
+/**
+ * How constants streamed from flash stall the core: every `readBytes`-byte flash word (or cache line)
+ * of a layer's constants is fetched once per inference and stalls `stallCyclesPerRead` cycles, unless
+ * all the model's constants fit the data cache (`cacheBytes`), which then hides them after the first
+ * inference.
+ */
 export interface FlashModel {
-  lineBytes: number;
-  stallCyclesPerLine: number;
+  readBytes: number;
+  stallCyclesPerRead: number;
+  cacheBytes: number;
   note: string;
+  /** What the board's documentation did not let us confirm, and what else it could be. */
+  notConfirmed: string[];
 }
 
 /** A board: a core at a clock with SRAM and flash (data in targets/boards/*.json). */
@@ -35,7 +95,7 @@ export interface BoardSpec {
   clockHz: number;
   sramBytes: number;
   flashBytes: number;
-  flash: { lineBytes: number; waitStatesByMaxHz?: [number, number][]; missCycles?: number; note: string };
+  flash: { readBytes: number; waitStatesByMaxHz?: [number, number][]; missCycles?: number; cacheBytes: number; note: string; notConfirmed: string[] };
   sources: string[];
 }
 
@@ -75,7 +135,10 @@ function readAll<T>(kind: 'cores' | 'boards', parse: (r: JsonReader, root: Recor
 export function loadCores(): CoreSpec[] {
   return readAll('cores', (r, root) => {
     const cpi = r.child(root, 'cyclesPerInstruction', '');
-    for (const c of [...INSTRUCTION_CLASSES, 'takenBranchExtra']) r.number(cpi, c, 'cyclesPerInstruction', { min: 0 });
+    for (const c of INSTRUCTION_CLASSES) r.number(cpi, c, 'cyclesPerInstruction', { min: 0 });
+    const events = r.child(root, 'cyclesPerEvent', '');
+    for (const e of PIPELINE_EVENTS) r.number(events, e, 'cyclesPerEvent', { min: -1, max: 10 });
+    r.string(root, 'timingBasis', '', ['manual', 'estimate'] as const);
     r.child(root, 'capabilities', '');
     r.child(root, 'build', '');
     r.child(root, 'emulator', '');
@@ -91,7 +154,9 @@ export function loadBoards(): BoardSpec[] {
     r.string(root, 'core', '');
     for (const k of ['clockHz', 'sramBytes', 'flashBytes']) r.number(root, k, '', { integer: true, min: 1 });
     const flash = r.child(root, 'flash', '');
-    r.number(flash, 'lineBytes', 'flash', { integer: true, min: 1 });
+    r.number(flash, 'readBytes', 'flash', { integer: true, min: 1 });
+    r.number(flash, 'cacheBytes', 'flash', { integer: true, min: 0 });
+    r.strings(flash, 'notConfirmed', 'flash');
     if (!('waitStatesByMaxHz' in flash) && !('missCycles' in flash)) r.fail('flash', 'needs waitStatesByMaxHz (on-chip flash) or missCycles (external flash behind a cache)');
     return root as unknown as BoardSpec;
   });
@@ -138,20 +203,21 @@ export function resolveTarget(name: string, overrides: TargetOverrides = {}): Ta
     clockHz: overrides.clockHz,
     sramBytes: overrides.sramBytes ?? null,
     flashBytes: overrides.flashBytes ?? null,
-    flash: { lineBytes: 4, stallCyclesPerLine: 0, note: 'bare core: zero-wait-state memory assumed (use a board for flash wait states)' },
+    flash: { readBytes: 4, stallCyclesPerRead: 0, cacheBytes: 0, note: 'bare core: zero-wait-state memory assumed (use a board for flash wait states)', notConfirmed: [] },
   };
 }
 
 function flashModel(board: BoardSpec, clockHz: number): FlashModel {
   const f = board.flash;
-  if (f.missCycles !== undefined) return { lineBytes: f.lineBytes, stallCyclesPerLine: f.missCycles, note: f.note };
+  const common = { readBytes: f.readBytes, cacheBytes: f.cacheBytes, notConfirmed: f.notConfirmed };
+  if (f.missCycles !== undefined) return { ...common, stallCyclesPerRead: f.missCycles, note: f.note };
   const table = f.waitStatesByMaxHz ?? [];
   const row = table.find(([maxHz]) => clockHz <= maxHz);
   if (!row) {
     const max = table[table.length - 1]?.[0] ?? 0;
     throw new FirmnetError('BAD_ARGUMENT', `${board.name} runs at most at ${formatHz(max)}; --clock-hz ${clockHz} is above that`);
   }
-  return { lineBytes: f.lineBytes, stallCyclesPerLine: row[1], note: `${row[1]} wait states at ${formatHz(clockHz)}. ${f.note}` };
+  return { ...common, stallCyclesPerRead: row[1], note: `${row[1]} wait states at ${formatHz(clockHz)}. ${f.note}` };
 }
 
 export function formatHz(hz: number): string {

@@ -24,7 +24,7 @@ export const AUTOENCODER_WIDTHS = [640, 128, 128, 128, 128, 8, 128, 128, 128, 12
  * do not depend on the weight values).
  */
 export function bundledValidationModels(): ValidationModel[] {
-  return [digitsModel(), tanhModel(), autoencoderModel()];
+  return [digitsModel(), tanhModel(), autoencoderValidationModel()];
 }
 
 function trained(data: string, task: 'multiclass' | 'binary', activation: 'relu' | 'tanh', headInFirmware: boolean): ValidationModel {
@@ -88,7 +88,8 @@ export function autoencoderFloatModel(seed: number, features: number): FloatMode
   };
 }
 
-function autoencoderModel(): ValidationModel {
+/** The autoencoder alone, with the vibration test rows to run it on. */
+export function autoencoderValidationModel(): ValidationModel {
   const data = loadDataset('models/data/vibration/test.csv', { task: 'autoencoder', labelColumns: ['label'] });
   const model = { ...autoencoderFloatModel(7, data.featureNames.length), featureNames: data.featureNames };
   const { qmodel } = quantizeModel(model, { features: data.features, rows: Math.min(256, data.rows), description: 'vibration test rows', seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, method: 'minmax' });

@@ -13,14 +13,24 @@ import { COUNTED, type Counted } from '../instruction-profile.js';
 import { findToolchain } from '../measure-image.js';
 import type { CoreSpec } from '../targets.js';
 
-/** Executed instructions by class (and taken branches) in one marker-to-marker segment. */
+/** Executed instructions by class and pipeline events in one marker-to-marker segment. */
 export type SegmentCounts = Record<Counted, number>;
 
 export interface BareMetalRun {
   /** One entry per layer, averaged over the rows (the FIRMNET_AFTER_LAYER hook marks each layer's end). */
   layers: SegmentCounts[];
+  /** Flash words (or lines) each layer fetched for its data reads under `FlashStream`, averaged over the rows after the first; zeros without one. */
+  flashReads: number[];
   /** Output codes of every row, printed by the target over semihosting. */
   outputs: number[][];
+  /** The emulated machine the image ran on. */
+  machine: string;
+}
+
+/** How the plugin simulates data reads from flash: `readBytes`-byte words through an LRU cache of `cacheUnits` of them. */
+export interface FlashStream {
+  readBytes: number;
+  cacheUnits: number;
 }
 
 /** The model is larger than the emulated board's memory (e.g. a 270 KB model on a 256 KB micro:bit). */
@@ -75,8 +85,10 @@ export function pluginPathAsync(): Promise<string> {
   return pluginBuilding;
 }
 
-export function linkerScript(core: CoreSpec): string {
-  const e = core.emulator;
+export type Memories = Pick<CoreSpec['emulator'], 'machine' | 'codeOrigin' | 'codeBytes' | 'ramOrigin' | 'ramBytes'>;
+
+/** The linker script of a bare-metal image: code and constants in the code memory, data and bss in RAM. */
+export function linkerScript(e: Memories): string {
   return `MEMORY { CODE (rx) : ORIGIN = ${e.codeOrigin}, LENGTH = ${e.codeBytes}  RAM (rwx) : ORIGIN = ${e.ramOrigin}, LENGTH = ${e.ramBytes} }
 SECTIONS {
   .text : { KEEP(*(.vectors)) *(.text*) *(.rodata*) *(.srodata*) } > CODE
@@ -100,6 +112,8 @@ void firmnet_puts(const char *s);
 void firmnet_mark(void);
 
 static const ${inType} rows_in[${rows * inFeatures}] = { ${Array.from(input).join(', ')} };
+/* Each row is copied to SRAM before it is marked, as firmware passes a RAM buffer: reading it from flash would charge the model flash reads it does not make. */
+static ${inType} in_row[${inFeatures}];
 static ${outType} out[${outFeatures}];
 static char line[${outFeatures * 8 + 8}];
 
@@ -115,8 +129,9 @@ static char *put_int(char *p, int32_t v) {
 
 int main(void) {
     for (int r = 0; r < ${rows}; r++) {
+        for (int j = 0; j < ${inFeatures}; j++) in_row[j] = rows_in[r * ${inFeatures} + j];
         firmnet_mark();
-        ${invoke}(&rows_in[r * ${inFeatures}], out);
+        ${invoke}(in_row, out);
         char *p = line;
         for (int j = 0; j < ${outFeatures}; j++) { p = put_int(p, out[j]); *p++ = j + 1 < ${outFeatures} ? ' ' : '\\n'; }
         *p = 0;
@@ -135,6 +150,7 @@ const OUTPUT_BYTES = 1 << 28;
 interface PreparedRun {
   elf: string;
   countsFile: string;
+  linkerScript: string;
   compiler: string;
   /** The start-up code and the kernels: compiled the same way for every run of a core. */
   shared: SharedObject[];
@@ -153,11 +169,12 @@ const HOOKS = 'void firmnet_mark(void);\n#define FIRMNET_AFTER_LAYER(layer_index
 
 /** Writes the generated C, the harness and the linker script into the work folder. */
 function prepare(q: QModel, core: CoreSpec, optimization: string, input: ArrayLike<number>, rows: number, dir: string): PreparedRun {
+  // The core's own emulated machine first; writeLinkerScript switches to its larger one when the image does not fit.
   mkdirSync(dir, { recursive: true });
   const c = emitC(q, dir, { command: 'firmware-sim bare-metal measurement' });
   writeFileSync(join(dir, 'hooks.h'), HOOKS);
   writeFileSync(join(dir, 'harness.c'), harness(q, c.names.header, c.names.invoke, input, rows));
-  writeFileSync(join(dir, 'link.ld'), linkerScript(core));
+  writeFileSync(join(dir, 'link.ld'), linkerScript(core.emulator));
   const flags = [...core.build.flags, optimization, '-std=c99', '-ffreestanding', '-nostdlib', '-ffunction-sections', '-fdata-sections'];
   const cflags = [...flags, '-include', join(dir, 'hooks.h')];
   const startupSource = join(QEMU_DIR(), 'startup.c');
@@ -169,7 +186,7 @@ function prepare(q: QModel, core: CoreSpec, optimization: string, input: ArrayLi
   const elf = join(dir, 'model.elf');
   // The same translation units, flags and link order as one gcc call over all the sources: the same image.
   const buildArgs = [...cflags, '-Wl,--gc-sections', '-T', join(dir, 'link.ld'), '-o', elf, startup.object, join(dir, 'harness.c'), join(dir, c.names.source), ...kernels.map((k) => k.object), '-lgcc'];
-  return { elf, countsFile: join(dir, 'counts.txt'), compiler: core.build.compiler, shared: [startup, ...kernels], buildArgs, nm: core.build.compiler.replace(/gcc$/, 'nm') };
+  return { elf, countsFile: join(dir, 'counts.txt'), linkerScript: join(dir, 'link.ld'), compiler: core.build.compiler, shared: [startup, ...kernels], buildArgs, nm: core.build.compiler.replace(/gcc$/, 'nm') };
 }
 
 /**
@@ -227,10 +244,15 @@ async function buildSharedObjectsAsync(run: PreparedRun): Promise<void> {
   );
 }
 
-function buildFailure(q: QModel, core: CoreSpec, stderr: string): Error {
+function buildFailure(q: QModel, core: CoreSpec, machine: Memories, stderr: string): Error {
   const overflow = /region `(\w+)' overflowed by (\d+) bytes/.exec(stderr);
-  if (overflow) return new EmulatedBoardTooSmall(`${q.name} does not fit ${core.emulator.machine}'s ${overflow[1] === 'CODE' ? 'code memory' : 'RAM'} (${overflow[2]} bytes over)`);
+  if (overflow) return new EmulatedBoardTooSmall(`${q.name} does not fit ${machine.machine}'s ${overflow[1] === 'CODE' ? 'code memory' : 'RAM'} (${overflow[2]} bytes over)`);
   return new Error(`${core.build.compiler} failed: ${stderr}`);
+}
+
+/** The machines to try, in order: the core's own, then its larger one for images that do not fit. */
+function machines(core: CoreSpec): Memories[] {
+  return core.emulator.largeImageMachine ? [core.emulator, core.emulator.largeImageMachine] : [core.emulator];
 }
 
 function markerAddress(nmOutput: string, elf: string): string {
@@ -239,13 +261,16 @@ function markerAddress(nmOutput: string, elf: string): string {
   return marker;
 }
 
-function qemuArgs(core: CoreSpec, run: PreparedRun, plugin: string, marker: string): string[] {
+function qemuArgs(core: CoreSpec, machine: Memories, run: PreparedRun, plugin: string, marker: string, flash?: FlashStream): string[] {
   const riscv = core.isa.startsWith('rv');
-  return ['-M', core.emulator.machine, '-nographic', '-semihosting', ...(riscv ? ['-bios', 'none'] : []), '-kernel', run.elf, '-plugin', `${plugin},marker=${marker},out=${run.countsFile}`];
+  const hex = (v: number): string => v.toString(16);
+  // With a flash stream the plugin also runs the data reads from the code memory (where the constants are) through that cache.
+  const flashArgs = flash ? `,flash=${hex(machine.codeOrigin)}-${hex(machine.codeOrigin + machine.codeBytes)},read_bytes=${flash.readBytes},cache_units=${flash.cacheUnits}` : '';
+  return ['-M', machine.machine, '-nographic', '-semihosting', ...(riscv ? ['-bios', 'none'] : []), '-kernel', run.elf, '-plugin', `${plugin},marker=${marker},out=${run.countsFile}${flashArgs}`];
 }
 
 /** The printed output codes and the per-layer counts of a finished emulator run. */
-function readRun(q: QModel, rows: number, countsFile: string, emulatorStderr: string): BareMetalRun {
+function readRun(q: QModel, rows: number, countsFile: string, emulatorStderr: string, machine: string): BareMetalRun {
   // QEMU prints semihosting output on stderr; keep the lines that are only integers.
   const outputs = emulatorStderr
     .split('\n')
@@ -261,32 +286,48 @@ function readRun(q: QModel, rows: number, countsFile: string, emulatorStderr: st
     const mean = {} as SegmentCounts;
     for (const c of COUNTED) {
       let sum = 0;
-      for (let r = 0; r < rows; r++) sum += segments[r * (n + 1) + k][c];
+      for (let r = 0; r < rows; r++) sum += segments[r * (n + 1) + k].get(c) ?? 0;
       mean[c] = sum / rows;
     }
     return mean;
   });
-  return { layers, outputs };
+  // The first row fills the caches; later rows show what repeated inferences fetch.
+  const warm = rows > 1 ? Array.from({ length: rows - 1 }, (_, i) => i + 1) : [0];
+  const flashReads = Array.from({ length: n }, (_, k) => warm.reduce((s, r) => s + (segments[r * (n + 1) + k].get('flash_reads') ?? 0), 0) / warm.length);
+  return { layers, flashReads, outputs, machine };
 }
 
 /**
  * Builds the generated C for `core` bare-metal (as a firmware build would: -ffunction-sections,
  * --gc-sections, libgcc only), runs it under QEMU with the counting plugin and returns per-layer
- * instruction counts averaged over the rows plus every row's output codes. Without `workDir` the
- * build happens in a private temporary folder, removed afterwards, so concurrent runs never share files.
+ * counts averaged over the rows plus every row's output codes. An image too large for the core's
+ * emulated machine runs on its `largeImageMachine` when it has one. With `flash`, the plugin also
+ * simulates the data reads from the code memory through that cache. Without `workDir` the build
+ * happens in a private temporary folder, removed afterwards, so concurrent runs never share files.
  */
-export function runBareMetal(q: QModel, core: CoreSpec, optimization: string, input: ArrayLike<number>, rows: number, workDir?: string): BareMetalRun {
+export function runBareMetal(q: QModel, core: CoreSpec, optimization: string, input: ArrayLike<number>, rows: number, workDir?: string, flash?: FlashStream): BareMetalRun {
   const dir = workDir ?? privateDir(core);
   try {
     const run = prepare(q, core, optimization, input, rows, dir);
     buildSharedObjects(run);
-    const build = spawnSync(run.compiler, run.buildArgs, { encoding: 'utf8' });
-    if (build.status !== 0) throw buildFailure(q, core, build.stderr);
+    let machine: Memories | null = null;
+    let failure: Error | null = null;
+    for (const m of machines(core)) {
+      writeFileSync(run.linkerScript, linkerScript(m));
+      const build = spawnSync(run.compiler, run.buildArgs, { encoding: 'utf8' });
+      if (build.status === 0) {
+        machine = m;
+        break;
+      }
+      failure = buildFailure(q, core, m, build.stderr);
+      if (!(failure instanceof EmulatedBoardTooSmall)) throw failure;
+    }
+    if (!machine) throw failure!;
     const marker = markerAddress(execFileSync(run.nm, [run.elf], { encoding: 'utf8', maxBuffer: OUTPUT_BYTES }), run.elf);
-    const args = qemuArgs(core, run, pluginPath(), marker);
+    const args = qemuArgs(core, machine, run, pluginPath(), marker, flash);
     const emulator = spawnSync(core.emulator.system, args, { encoding: 'utf8', timeout: QEMU_TIMEOUT_MS, maxBuffer: OUTPUT_BYTES });
     if (emulator.status !== 0) throw new Error(`${core.emulator.system} ${args.join(' ')} failed (${emulator.status ?? emulator.signal}): ${emulator.stderr}`);
-    return readRun(q, rows, run.countsFile, emulator.stderr);
+    return readRun(q, rows, run.countsFile, emulator.stderr, machine.machine);
   } finally {
     if (!workDir) rmSync(dir, { recursive: true, force: true });
   }
@@ -296,21 +337,33 @@ export function runBareMetal(q: QModel, core: CoreSpec, optimization: string, in
  * runBareMetal() with the compiler and the emulator as asynchronous child processes: the caller's
  * event loop stays free, and several runs (cores, models) can proceed at once.
  */
-export async function runBareMetalAsync(q: QModel, core: CoreSpec, optimization: string, input: ArrayLike<number>, rows: number, workDir?: string): Promise<BareMetalRun> {
+export async function runBareMetalAsync(q: QModel, core: CoreSpec, optimization: string, input: ArrayLike<number>, rows: number, workDir?: string, flash?: FlashStream): Promise<BareMetalRun> {
   const dir = workDir ?? privateDir(core);
   try {
     const run = prepare(q, core, optimization, input, rows, dir);
     await buildSharedObjectsAsync(run);
-    await execFileAsync(run.compiler, run.buildArgs, { encoding: 'utf8' }).catch((e: unknown) => {
-      throw buildFailure(q, core, childStderr(e));
-    });
+    let machine: Memories | null = null;
+    let failure: Error | null = null;
+    for (const m of machines(core)) {
+      writeFileSync(run.linkerScript, linkerScript(m));
+      failure = await execFileAsync(run.compiler, run.buildArgs, { encoding: 'utf8' }).then(
+        () => null,
+        (e: unknown) => buildFailure(q, core, m, childStderr(e)),
+      );
+      if (!failure) {
+        machine = m;
+        break;
+      }
+      if (!(failure instanceof EmulatedBoardTooSmall)) throw failure;
+    }
+    if (!machine) throw failure!;
     const marker = markerAddress((await execFileAsync(run.nm, [run.elf], { encoding: 'utf8', maxBuffer: OUTPUT_BYTES })).stdout, run.elf);
-    const args = qemuArgs(core, run, await pluginPathAsync(), marker);
+    const args = qemuArgs(core, machine, run, await pluginPathAsync(), marker, flash);
     const emulator = await execFileAsync(core.emulator.system, args, { encoding: 'utf8', timeout: QEMU_TIMEOUT_MS, maxBuffer: OUTPUT_BYTES }).catch((e: unknown) => {
       const { code, signal } = e as { code?: unknown; signal?: unknown };
       throw new Error(`${core.emulator.system} ${args.join(' ')} failed (${code ?? signal}): ${childStderr(e)}`);
     });
-    return readRun(q, rows, run.countsFile, emulator.stderr);
+    return readRun(q, rows, run.countsFile, emulator.stderr, machine.machine);
   } finally {
     if (!workDir) rmSync(dir, { recursive: true, force: true });
   }
@@ -326,21 +379,18 @@ function childStderr(e: unknown): string {
   return typeof stderr === 'string' && stderr !== '' ? stderr : String(e);
 }
 
-function parseCounts(text: string): SegmentCounts[] {
+/** The plugin's count file: one map of counter → count per marker-to-marker segment. */
+export function parseCounts(text: string): Map<string, number>[] {
   return text
     .trim()
     .split('\n')
     .filter((l) => l.startsWith('segment'))
     .map((line) => {
       const fields = new Map<string, number>();
-      const words = line.split(' ');
-      fields.set('taken_branches', Number(words[words.indexOf('taken_branches') + 1]));
-      for (const w of words) {
+      for (const w of line.split(' ')) {
         const [k, v] = w.split('=');
         if (v !== undefined) fields.set(k, Number(v));
       }
-      const counts = {} as SegmentCounts;
-      for (const c of COUNTED) counts[c] = fields.get(c) ?? 0;
-      return counts;
+      return fields;
     });
 }

@@ -41,6 +41,11 @@ void firmnet_exit(int status) {
 __attribute__((noinline)) void firmnet_mark(void) { __asm__ volatile("" ::: "memory"); }
 
 void firmnet_start(void) {
+#if defined(__ARM_FP)
+    /* FPU on (CPACR: full access to CP10 and CP11): code built -O2 may keep integers in FP registers. */
+    *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    __asm__ volatile("dsb\n isb" ::: "memory");
+#endif
     uint32_t *src = &__data_load;
     for (uint32_t *dst = &__data_start; dst < &__data_end;) *dst++ = *src++;
     for (uint32_t *dst = &__bss_start; dst < &__bss_end;) *dst++ = 0;

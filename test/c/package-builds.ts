@@ -168,7 +168,7 @@ export async function buildSketch(libraries: string[], ino: string, core: CoreSp
   }
   // The core's startup code goes first, as an Arduino core's does; the libraries' archives after the sketch.
   linked.unshift(await compile('arm-none-eabi-gcc', ['-std=c99', '-ffreestanding'], resolve('firmware-sim/qemu/startup.c')));
-  writeFileSync(join(build, 'link.ld'), linkerScript(core));
+  writeFileSync(join(build, 'link.ld'), linkerScript(core.emulator));
   const elf = join(build, 'sketch.elf');
   await run('arm-none-eabi-gcc', [...CPU, '-nostartfiles', '-Wl,--gc-sections', '-T', join(build, 'link.ld'), '-o', elf, ...linked, '-lm', '-lc', '-lgcc']);
   return { elf, sketchCpp };

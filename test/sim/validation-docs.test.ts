@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { siliconAccuracy } from '../../firmware-sim/silicon-calibration.js';
 
 interface Validation {
   summary: Record<string, { maxAbsErrorPercent: number; meanAbsErrorPercent: number }>;
   rows: { core: string; what: string; kernel: string; shape: string; errorPercent: number }[];
+  flash: { summary: { board: string; model: string; estimatedReads: number; emulatedReads: number; errorPercent: number }[] };
 }
 
 const validation = JSON.parse(readFileSync('firmware-sim/measured/cycle-validation.json', 'utf8')) as Validation;
@@ -48,6 +50,21 @@ describe('cycle-model error in the docs', () => {
       const cells = row.split('|').map((c) => c.trim());
       expect(cells[cells.length - 2], row).toBe(`${validation.summary[byBoard[cells[2]]].maxAbsErrorPercent}%`);
     }
+  });
+
+  it('docs/simulator.md publishes the silicon calibration under its label, every comparison, and the flash-read check', () => {
+    const s = siliconAccuracy('cortex-m4f')!;
+    const sign = (v: number): string => `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v)}%`;
+    expect(simulatorDoc).toContain(`**estimate vs published board measurements of another kernel library: ±${s.maxAbsErrorPercent}% (${sign(s.minErrorPercent)} … ${sign(s.maxErrorPercent)})**`);
+    for (const c of s.comparisons) {
+      const literal = (text: string): string => text.replace(/[|()+.?*[\]\\^$]/g, '\\$&');
+      for (const b of c.builds) {
+        expect(simulatorDoc).toMatch(new RegExp(`${literal(`| ${c.published} | ${c.publishedMs} | ${b.snapshot} (`)}[0-9a-f]+${literal(`) | ${b.optimization} | ${b.estimatedMs.toFixed(2)} | ${sign(b.errorPercent)} |`)}`));
+      }
+    }
+    for (const r of validation.flash.summary) expect(simulatorDoc).toContain(`| ${r.board} | ${r.model} | ${r.estimatedReads.toLocaleString('en-US')} | ${r.emulatedReads.toLocaleString('en-US')} | ${signed(r.errorPercent)} |`);
+    // A fitted number is never called validated.
+    expect(simulatorDoc).not.toMatch(/validated error/i);
   });
 
   it('docs/c-backend.md quotes no cycle-model error and links to the table', () => {
