@@ -22,7 +22,7 @@ import { KERAS_ACTIVATIONS, TFJS_CLASS_READERS } from '../ops/import-tables.js';
 type Json = Record<string, unknown>;
 
 export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization, Dropout and Flatten';
-const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
+export const SUPPORTED_KERAS_ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
   const r = new JsonReader(options.file, 'BAD_TFJS');
@@ -343,7 +343,7 @@ class LayerReader implements TfjsReadContext {
   }
 
   unsupportedActivation(l: KerasLayer, name: string): never {
-    return this.unsupported(l, `uses activation '${name}'; firmnet supports ${ACTIVATIONS}`);
+    return this.unsupported(l, `uses activation '${name}'; firmnet supports ${SUPPORTED_KERAS_ACTIVATIONS}`);
   }
 
   number(l: KerasLayer, key: string, options?: { integer?: boolean; min?: number; max?: number }): number {

@@ -32,7 +32,7 @@ export interface FloatLayerDefinition<K extends LayerType> {
     /** Adds its node(s) from `x` to `out`; returns `out`. */
     write(g: OnnxGraphBuilder, spec: SpecOf<K>, name: string, x: string, out: string): string;
   };
-  /** How the ONNX and TF.js importers read it (NOT_IMPORTED when no framework writes it). */
+  /** How the ONNX and TF.js importers read it (empty tables when no framework writes it). */
   readers: LayerReaders;
   /** Turns the layer into IR stages: push a stage, fuse into the one before, or nothing (folded or dropped before). */
   fold(spec: SpecOf<K>, at: FoldContext): void;

@@ -117,7 +117,10 @@ export interface TfjsLayerRead {
 
 export type TfjsClassReader = (l: KerasLayerView, at: TfjsReadContext, origin: string) => TfjsLayerRead;
 
-/** The importers' readers for one float layer kind; every table is required, so none is forgotten silently. */
+/**
+ * The importers' readers for one float layer kind. Every table is required, so a kind cannot leave
+ * one out by forgetting it: a kind no framework writes says so with empty tables.
+ */
 export interface LayerReaders {
   /** ONNX op type (default domain) → reader. */
   onnxNodes: Readonly<Record<string, OnnxNodeReader>>;
@@ -128,5 +131,3 @@ export interface LayerReaders {
   kerasActivations: Readonly<Record<string, () => LayerSpec>>;
 }
 
-/** The readers of a layer no importer reads. */
-export const NOT_IMPORTED: LayerReaders = { onnxNodes: {}, onnxPatterns: [], tfjsClasses: {}, kerasActivations: {} };

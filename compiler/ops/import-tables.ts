@@ -7,10 +7,13 @@ import { FLOAT_LAYERS } from './float-layers.js';
 import type { LayerSpec } from './float-layer-types.js';
 import type { LayerReaders, OnnxNodeReader, OnnxPattern, TfjsClassReader } from './import-readers.js';
 
-function table<V>(pick: (r: LayerReaders) => Readonly<Record<string, V>>, what: string): ReadonlyMap<string, V> {
+const DEFINITIONS: readonly { op: string; readers: LayerReaders }[] = Object.values(FLOAT_LAYERS);
+
+/** One name → reader table over `definitions`; two kinds claiming one name is a programming error, thrown when the module loads. */
+export function readerTable<V>(definitions: readonly { op: string; readers: LayerReaders }[], pick: (r: LayerReaders) => Readonly<Record<string, V>>, what: string): ReadonlyMap<string, V> {
   const out = new Map<string, V>();
   const owner = new Map<string, string>();
-  for (const def of Object.values(FLOAT_LAYERS)) {
+  for (const def of definitions) {
     for (const [key, value] of Object.entries(pick(def.readers))) {
       // Two kinds claiming one name would make the reader depend on registry order.
       if (owner.has(key)) throw new Error(`${what} '${key}' is read by both ${owner.get(key)} and ${def.op}`);
@@ -21,7 +24,7 @@ function table<V>(pick: (r: LayerReaders) => Readonly<Record<string, V>>, what: 
   return out;
 }
 
-export const ONNX_NODE_READERS: ReadonlyMap<string, OnnxNodeReader> = table((r) => r.onnxNodes, 'ONNX op type');
-export const ONNX_PATTERNS: readonly OnnxPattern[] = Object.values(FLOAT_LAYERS).flatMap((def) => def.readers.onnxPatterns);
-export const TFJS_CLASS_READERS: ReadonlyMap<string, TfjsClassReader> = table((r) => r.tfjsClasses, 'Keras class');
-export const KERAS_ACTIVATIONS: ReadonlyMap<string, () => LayerSpec> = table((r) => r.kerasActivations, 'Keras activation');
+export const ONNX_NODE_READERS: ReadonlyMap<string, OnnxNodeReader> = readerTable(DEFINITIONS, (r) => r.onnxNodes, 'ONNX op type');
+export const ONNX_PATTERNS: readonly OnnxPattern[] = DEFINITIONS.flatMap((def) => def.readers.onnxPatterns);
+export const TFJS_CLASS_READERS: ReadonlyMap<string, TfjsClassReader> = readerTable(DEFINITIONS, (r) => r.tfjsClasses, 'Keras class');
+export const KERAS_ACTIVATIONS: ReadonlyMap<string, () => LayerSpec> = readerTable(DEFINITIONS, (r) => r.kerasActivations, 'Keras activation');
