@@ -330,7 +330,7 @@ class ChainReader implements OnnxReadContext {
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
   private push(spec: LayerSpec, origin: string): void {
-    this.parameters += spec.op === 'dense' ? spec.weights.length + spec.bias.length : spec.op === 'batchnorm' ? 4 * spec.features : spec.op === 'layer_norm' ? 2 * spec.features : 0;
+    this.parameters += storedValues(spec);
     if (this.parameters > MAX_IMPORT_PARAMETERS) {
       throw onnxError(this.file, `${origin} brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`);
     }
@@ -495,6 +495,11 @@ class ChainReader implements OnnxReadContext {
     }
     if (this.state.rowDims.length !== 1) throw onnxError(this.file, `the output '${this.state.value}' has rows of shape [${someOf(this.state.rowDims.map((d) => d ?? '?'))}]; firmnet needs [batch, features]`);
   }
+}
+
+/** The float32 values a layer stores (every array field: weights, bias, γ, β, running statistics), what the import bound counts. */
+function storedValues(spec: LayerSpec): number {
+  return Object.values(spec).reduce((n: number, v: unknown) => n + (Array.isArray(v) ? v.length : 0), 0);
 }
 
 function product(dims: (number | null)[]): number | null {
