@@ -1,16 +1,17 @@
 /**
  * ONNX → firmnet float model. The graph must be a chain from one float32 input [batch, …] to the
  * output (an MLP); each node becomes a layer or is absorbed (Flatten, Reshape, Identity, the bias
- * Add of a MatMul, a leading standardization). Supported ops and the rules for task, head and
+ * Add of a MatMul, a leading standardization). Which node types (and multi-node patterns) read as
+ * which layer is each op's business: the readers in compiler/ops/<op>/readers.ts, looked up in the
+ * tables built from the float layer registry. Supported ops and the rules for task, head and
  * classes are listed in docs/import-export.md.
  */
 import type { AnomalyThreshold, FloatModel, LayerSpec, Standardization, Task } from '../model/float-model.js';
-import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';
-import { matchErfGelu } from './onnx-gelu-pattern.js';
-import { type LayerNormMatch, matchLayerNormDecomposition } from './onnx-layer-norm-pattern.js';
+import type { FloatConstant, OnnxNodeRead, OnnxReadContext } from '../ops/import-readers.js';
+import { ONNX_NODE_READERS, ONNX_PATTERNS } from '../ops/import-tables.js';
 import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
 import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from '../onnx/onnx-proto.js';
 
@@ -35,7 +36,7 @@ interface ChainState {
   transposed: boolean;
 }
 
-class ChainReader {
+class ChainReader implements OnnxReadContext {
   private readonly layers: LayerSpec[] = [];
   private readonly origins: string[] = [];
   private readonly visited = new Set<NodeProto>();
@@ -51,9 +52,17 @@ class ChainReader {
   constructor(
     private readonly g: OnnxGraphIndex,
     private readonly graph: GraphProto,
-    private readonly opset: number,
+    readonly opset: number,
     private readonly file: string,
   ) {}
+
+  get value(): string {
+    return this.state.value;
+  }
+
+  get transposed(): boolean {
+    return this.state.transposed;
+  }
 
   read(): Omit<ImportedNetwork, 'recorded'> {
     this.state = this.graphInput();
@@ -62,16 +71,11 @@ class ChainReader {
       const users = this.g.consumers(this.state.value);
       if (users.length === 0) break;
       if (users.length > 1) {
-        const layerNorm = matchLayerNormDecomposition(this.g, this.state.value, users);
-        if (layerNorm) {
-          this.layerNormDecomposition(layerNorm);
-          continue;
-        }
-        const gelu = matchErfGelu(this.g, this.state.value, users);
-        if (!gelu) throw this.branching(this.state.value, users);
-        gelu.nodes.forEach((n) => this.visited.add(n));
-        this.push({ op: 'gelu', approximate: 'none' }, `the Erf GELU pattern after '${this.state.value}'`);
-        this.advance(gelu.output);
+        const pattern = this.pattern(users);
+        if (!pattern) throw this.branching(this.state.value, users);
+        pattern.nodes.forEach((n) => this.visited.add(n));
+        this.push(pattern.layer, pattern.origin);
+        this.advance(pattern.output);
         continue;
       }
       this.step(users[0]);
@@ -122,10 +126,6 @@ class ChainReader {
     const previousDense = this.denseOutput;
     this.denseOutput = null;
     switch (node.opType) {
-      case 'Gemm':
-        return this.gemm(node);
-      case 'MatMul':
-        return this.matMul(node);
       case 'Add':
         return this.add(node, previousDense);
       case 'Sub':
@@ -133,24 +133,6 @@ class ChainReader {
         return this.standardizeInput(node);
       case 'Mul':
         return this.scaleOutput(node);
-      case 'Relu':
-        return this.activation(node, { op: 'relu' });
-      case 'LeakyRelu':
-        return this.activation(node, { op: 'leaky_relu', alpha: this.attrs(node).float('alpha', 0.01) });
-      case 'Sigmoid':
-        return this.activation(node, { op: 'sigmoid' });
-      case 'Tanh':
-        return this.activation(node, { op: 'tanh' });
-      case 'Gelu':
-        return this.gelu(node);
-      case 'Softmax':
-        return this.softmax(node);
-      case 'Clip':
-        return this.clip(node);
-      case 'BatchNormalization':
-        return this.batchNorm(node);
-      case 'LayerNormalization':
-        return this.layerNormalization(node);
       case 'Flatten':
         return this.flatten(node);
       case 'Reshape':
@@ -160,93 +142,34 @@ class ChainReader {
       case 'Identity':
         this.dataInput(node, 1);
         return this.advance(this.out(node));
-      case 'Dropout':
-        return this.dropout(node);
       default:
-        throw this.unsupported(node);
+        return this.layer(node);
     }
   }
 
-  // ── layers ──────────────────────────────────────────────────────────────────────────────────────
-
-  private gemm(node: NodeProto): void {
-    const a = this.attrs(node);
-    const [inA, inB, inC] = node.input ?? [];
-    const alpha = a.float('alpha', 1);
-    const beta = a.float('beta', 1);
-    const transA = a.int('transA', 0);
-    const transB = a.int('transB', 0);
-    const x = this.state.value;
-    this.requireVectorRows(node);
-    let inF: number;
-    let outF: number;
-    let weights: Float32Array;
-    let transposedOut: boolean;
-    if (inA === x && inB !== x) {
-      const need = this.state.transposed ? 1 : 0;
-      if (transA !== need) {
-        throw onnxError(this.file, `${this.g.describe(node)} has transA=${transA} on the activation input A (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(x, W) with transA=${need} here`);
-      }
-      const w = this.matrix(inB, `weight B of ${this.g.describe(node)}`);
-      [inF, outF] = transB ? [w.dims[1], w.dims[0]] : [w.dims[0], w.dims[1]];
-      weights = transB ? w.values : transpose(w.values, w.dims[0], w.dims[1]);
-      transposedOut = false;
-    } else if (inB === x && inA !== x) {
-      const need = this.state.transposed ? 0 : 1;
-      if (transB !== need) {
-        throw onnxError(this.file, `${this.g.describe(node)} has transB=${transB} on the activation input B (${this.layoutText()}), which would mix the batch into the features; firmnet supports Gemm(W, x) with transB=${need} here`);
-      }
-      const w = this.matrix(inA, `weight A of ${this.g.describe(node)}`);
-      [inF, outF] = transA ? [w.dims[0], w.dims[1]] : [w.dims[1], w.dims[0]];
-      weights = transA ? transpose(w.values, w.dims[0], w.dims[1]) : w.values;
-      transposedOut = true;
-    } else {
-      throw onnxError(this.file, `${this.g.describe(node)} multiplies two computed values; firmnet supports Gemm with one constant weight matrix`);
-    }
-    this.matchFeatures(inF, node);
-    const bias = inC ? this.gemmBias(node, inC, outF, transposedOut) : new Float32Array(outF);
-    this.push(
-      {
-        op: 'dense',
-        inFeatures: inF,
-        outFeatures: outF,
-        weights: Array.from(weights, (v) => (alpha === 1 ? v : Math.fround(alpha * v))),
-        bias: Array.from(bias, (v) => (beta === 1 ? v : Math.fround(beta * v))),
-      },
-      this.g.describe(node),
-    );
-    this.advance(this.out(node), { rowDims: [outF], transposed: transposedOut });
-    this.denseOutput = this.state.value;
+  /** A node that reads as a layer: its op's reader (compiler/ops/<op>/readers.ts) checks it and gives the layer. */
+  private layer(node: NodeProto): void {
+    const reader = ONNX_NODE_READERS.get(node.opType ?? '');
+    if (!reader) throw this.unsupported(node);
+    const read: OnnxNodeRead = reader(node, this);
+    this.push(read.layer, this.g.describe(node));
+    const change: Partial<Omit<ChainState, 'value'>> = {};
+    if (read.rowDims) change.rowDims = read.rowDims;
+    if (read.transposed !== undefined) change.transposed = read.transposed;
+    this.advance(this.out(node), change);
+    if (read.takesBias) this.denseOutput = this.state.value;
   }
 
-  /** Gemm's C, broadcast to Y: a scalar, or one value per output along Y's feature axis. */
-  private gemmBias(node: NodeProto, name: string, outF: number, transposedOut: boolean): Float32Array {
-    const c = this.g.floats(name, `bias C of ${this.g.describe(node)}`);
-    if (c.values.length === 1) return new Float32Array(outF).fill(c.values[0]);
-    const d = c.dims;
-    const perOutput = transposedOut ? d.length === 2 && d[0] === outF && d[1] === 1 : (d.length === 1 && d[0] === outF) || (d.length === 2 && d[0] === 1 && d[1] === outF);
-    if (!perOutput) {
-      const y = transposedOut ? `[${outF}, batch]` : `[batch, ${outF}]`;
-      throw onnxError(this.file, `${this.g.describe(node)}: bias C of shape [${someOf(d)}] is not one value per output of Y ${y}; firmnet supports a per-output bias or a scalar`);
+  /** Where the chain branches: the multi-node form some op's reader recognises there, if any. */
+  private pattern(users: NodeProto[]): ReturnType<(typeof ONNX_PATTERNS)[number]> {
+    for (const read of ONNX_PATTERNS) {
+      const found = read(this.state.value, users, this);
+      if (found) return found;
     }
-    return c.values;
+    return null;
   }
 
-  private matMul(node: NodeProto): void {
-    const [inA, inB] = node.input ?? [];
-    const x = this.state.value;
-    if (inA !== x || inB === x) {
-      throw onnxError(this.file, `${this.g.describe(node)} multiplies the activation from the right (W·x); firmnet supports MatMul(x, W) with a constant W of shape [inFeatures, outFeatures]`);
-    }
-    this.requireBatchFirst(node);
-    this.requireVectorRows(node);
-    const w = this.matrix(inB, `weight B of ${this.g.describe(node)}`);
-    const [inF, outF] = w.dims;
-    this.matchFeatures(inF, node);
-    this.push({ op: 'dense', inFeatures: inF, outFeatures: outF, weights: Array.from(transpose(w.values, inF, outF)), bias: new Array<number>(outF).fill(0) }, this.g.describe(node));
-    this.advance(this.out(node), { rowDims: [outF] });
-    this.denseOutput = this.state.value;
-  }
+    // ── layers ──────────────────────────────────────────────────────────────────────────────────────
 
   /** Add(constant) right after MatMul/Gemm is that layer's bias; at the very end it shifts regression outputs. */
   private add(node: NodeProto, previousDense: string | null): void {
@@ -323,128 +246,34 @@ class ChainReader {
     this.targetStandardization = { mean, std };
   }
 
-  private activation(node: NodeProto, spec: LayerSpec, maxInputs = 1): void {
-    this.dataInput(node, maxInputs);
-    this.push(spec, this.g.describe(node));
-    this.advance(this.out(node));
+  // ── what a layer's reader may use (OnnxReadContext) ────────────────────────────────────────────
+
+  describe(node: NodeProto): string {
+    return this.g.describe(node);
   }
 
-  private gelu(node: NodeProto): void {
-    if (this.opset < 20) {
-      throw onnxError(this.file, `${this.g.describe(node)}: Gelu is an ONNX op from opset 20, but the model declares opset ${this.opset}; export with opset 20+ or use the Erf form`);
-    }
-    const approximate = this.attrs(node).string('approximate', 'none');
-    if (approximate !== 'none' && approximate !== 'tanh') {
-      throw onnxError(this.file, `${this.g.describe(node)}: approximate='${approximate}'; firmnet supports 'none' and 'tanh'`);
-    }
-    this.activation(node, { op: 'gelu', approximate });
+  consumers(value: string): NodeProto[] {
+    return this.g.consumers(value);
   }
 
-  private softmax(node: NodeProto): void {
-    this.requireBatchFirst(node);
-    this.requireVectorRows(node);
-    // Before opset 13 the default axis was 1; since then −1. On [batch, features] both mean "features".
-    const axis = this.attrs(node).int('axis', this.opset >= 13 ? -1 : 1);
-    if (axis !== 1 && axis !== -1) throw onnxError(this.file, `${this.g.describe(node)} has axis=${axis}; firmnet supports softmax over the features (axis 1 or −1 of [batch, features])`);
-    this.activation(node, { op: 'softmax' });
+  isConstant(name: string): boolean {
+    return this.g.isConstant(name);
   }
 
-  private clip(node: NodeProto): void {
-    this.dataInput(node, 3);
-    const [, inMin, inMax] = node.input ?? [];
-    const a = this.attrs(node);
-    // Opset 11+ takes min/max as inputs; the attribute form is read too for files that still carry it.
-    const min = inMin ? this.scalar(inMin, `min of ${this.g.describe(node)}`, true) : a.bound('min', -Infinity);
-    const max = inMax ? this.scalar(inMax, `max of ${this.g.describe(node)}`, true) : a.bound('max', Infinity);
-    if (min === 0 && max === 6) return this.activation(node, { op: 'relu6' }, 3);
-    if (min === 0 && max === Infinity) return this.activation(node, { op: 'relu' }, 3);
-    throw onnxError(this.file, `${this.g.describe(node)} clips to [${min}, ${max}]; firmnet supports Clip(0, 6) (ReLU6) and Clip(0, ∞) (ReLU)`);
+  floats(name: string, role: string, options?: { allowInfinite?: boolean }): FloatConstant {
+    return this.g.floats(name, role, options);
   }
 
-  private batchNorm(node: NodeProto): void {
-    this.requireBatchFirst(node);
-    this.requireVectorRows(node, 'BatchNormalization over [batch, features] (BatchNorm1d on 2-D input)');
-    const a = this.attrs(node);
-    if (a.int('training_mode', 0) !== 0) throw onnxError(this.file, `${this.g.describe(node)} is in training mode; firmnet imports inference graphs (training_mode=0)`);
-    this.checkExtraOutputsUnused(node);
-    const [, inScale, inBias, inMean, inVar] = node.input ?? [];
-    const role = (what: string) => `the ${what} of ${this.g.describe(node)}`;
-    const scale = this.g.floats(inScale, role('scale')).values;
-    const features = scale.length;
-    if (features === 0) throw onnxError(this.file, `${role('scale')} has no values; it needs one per feature`, 'BAD_ONNX');
-    this.matchFeatures(features, node);
-    const vector = (name: string, what: string): number[] => {
-      const v = this.g.floats(name, role(what)).values;
-      if (v.length !== features) throw onnxError(this.file, `${role(what)} has ${v.length} values, the scale has ${features}`);
-      return Array.from(v);
-    };
-    // ONNX's momentum weighs the running value; firmnet's (PyTorch's) weighs the batch value.
-    this.push(
-      {
-        op: 'batchnorm',
-        features,
-        gamma: Array.from(scale),
-        beta: vector(inBias, 'bias'),
-        runningMean: vector(inMean, 'mean'),
-        runningVar: vector(inVar, 'variance'),
-        eps: a.float('epsilon', 1e-5),
-        momentum: 1 - shortestFloat32(a.float('momentum', 0.9)),
-      },
-      this.g.describe(node),
-    );
-    this.advance(this.out(node));
+  ints(name: string, role: string): number[] {
+    return this.g.ints(name, role);
   }
 
-  /** LayerNormalization (opset 17) over the features of [batch, features]: axis −1 or 1, γ and an optional β. */
-  private layerNormalization(node: NodeProto): void {
-    this.requireBatchFirst(node);
-    this.requireVectorRows(node, 'LayerNormalization over [batch, features]');
-    this.dataInput(node, 3);
-    this.checkExtraOutputsUnused(node);
-    const a = this.attrs(node);
-    const axis = a.int('axis', -1);
-    if (axis !== -1 && axis !== 1) throw onnxError(this.file, `${this.g.describe(node)} has axis=${axis}; firmnet supports LayerNormalization over the features (axis −1 or 1 of [batch, features])`);
-    const [, inScale, inBias] = node.input ?? [];
-    this.pushLayerNorm(node, a.float('epsilon', 1e-5), inScale ?? null, inBias || null, this.g.describe(node));
-    this.advance(this.out(node));
+  bool(name: string, role: string): boolean {
+    return this.g.bool(name, role);
   }
 
-  /** The opset < 17 form (compiler/import/onnx-layer-norm-pattern.ts): both ReduceMeans must reduce the features only, keeping the dimension. */
-  private layerNormDecomposition(m: LayerNormMatch): void {
-    const first = m.nodes[0];
-    this.requireBatchFirst(first);
-    this.requireVectorRows(first, 'LayerNorm over [batch, features]');
-    for (const r of m.reductions) {
-      const a = this.attrs(r);
-      const axesInput = (r.input ?? [])[1];
-      // Opset 18 moved ReduceMean's axes from an attribute to an input.
-      const axes = axesInput ? this.g.ints(axesInput, `the axes of ${this.g.describe(r)}`) : a.ints('axes');
-      if (axes === null || axes.length !== 1 || (axes[0] !== -1 && axes[0] !== 1) || a.int('keepdims', 1) !== 1) {
-        throw onnxError(this.file, `${this.g.describe(r)} reduces axes [${someOf(axes ?? ['all'])}]; in a LayerNorm pattern firmnet supports the mean over the features (axes [-1] or [1], keepdims 1)`);
-      }
-    }
-    m.nodes.forEach((n) => this.visited.add(n));
-    const where = `the LayerNorm pattern after '${this.state.value}' (${this.g.describe(first)} …)`;
-    this.pushLayerNorm(first, m.epsilon, m.scale, m.bias, where);
-    this.advance(m.output);
-  }
-
-  private pushLayerNorm(node: NodeProto, epsilon: number, scale: string | null, bias: string | null, origin: string): void {
-    const features = this.knownFeatures(origin);
-    const constant = (name: string | null, what: string, fill: number): number[] =>
-      name === null ? new Array<number>(features).fill(fill) : Array.from(this.perFeature(node, this.g.floats(name, `the ${what} of ${origin}`), features, what));
-    if (!(epsilon > 0)) throw onnxError(this.file, `${origin} has epsilon ${epsilon}; a LayerNorm needs epsilon > 0 (PyTorch uses 1e-5)`);
-    this.push({ op: 'layer_norm', features, gamma: constant(scale, 'scale', 1), beta: constant(bias, 'bias', 0), epsilon }, origin);
-  }
-
-  private dropout(node: NodeProto): void {
-    this.checkExtraOutputsUnused(node);
-    const [, inRatio, inTraining] = node.input ?? [];
-    if (inTraining && this.g.bool(inTraining, `training_mode of ${this.g.describe(node)}`)) {
-      throw onnxError(this.file, `${this.g.describe(node)} is in training mode; firmnet imports inference graphs (training_mode false)`);
-    }
-    const rate = inRatio ? this.scalar(inRatio, `ratio of ${this.g.describe(node)}`) : this.attrs(node).float('ratio', 0.5);
-    this.activation(node, { op: 'dropout', rate }, 3);
+  error(message: string, code?: 'BAD_ONNX' | 'UNSUPPORTED'): Error {
+    return onnxError(this.file, message, code);
   }
 
   // ── shape-only nodes ────────────────────────────────────────────────────────────────────────────
@@ -501,7 +330,7 @@ class ChainReader {
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
   private push(spec: LayerSpec, origin: string): void {
-    this.parameters += spec.op === 'dense' ? spec.weights.length + spec.bias.length : spec.op === 'batchnorm' ? 4 * spec.features : spec.op === 'layer_norm' ? 2 * spec.features : 0;
+    this.parameters += storedValues(spec);
     if (this.parameters > MAX_IMPORT_PARAMETERS) {
       throw onnxError(this.file, `${origin} brings the model to more than ${formatCount(MAX_IMPORT_PARAMETERS)} parameters, the most firmnet imports (64 MiB of float32, more than any microcontroller's flash)`);
     }
@@ -530,12 +359,12 @@ class ChainReader {
     return node.output?.[0] ?? '';
   }
 
-  private attrs(node: NodeProto): NodeAttributes {
+  attrs(node: NodeProto): NodeAttributes {
     return this.g.attributes(node);
   }
 
   /** The node reads the chain value as input 1 and only constants after it. */
-  private dataInput(node: NodeProto, maxInputs: number): void {
+  dataInput(node: NodeProto, maxInputs: number): void {
     const inputs = node.input ?? [];
     if (inputs[0] !== this.state.value) {
       throw onnxError(this.file, `${this.g.describe(node)} takes inputs (${someOf(inputs.map((i) => `'${i}'`))}); firmnet expects the previous layer's output '${this.state.value}' as its first input`);
@@ -554,7 +383,7 @@ class ChainReader {
   }
 
   /** A constant broadcast along the features: a scalar, [n] or [1, n]. */
-  private perFeature(node: NodeProto, c: { dims: number[]; values: Float32Array }, n: number, what: string): Float32Array {
+  perFeature(node: NodeProto, c: { dims: number[]; values: Float32Array }, n: number, what: string): Float32Array {
     this.requireBatchFirst(node);
     if (c.values.length === 1) return new Float32Array(n).fill(c.values[0]);
     const d = c.dims;
@@ -562,7 +391,7 @@ class ChainReader {
     throw onnxError(this.file, `${this.g.describe(node)}: the ${what} has shape [${someOf(d)}]; firmnet supports one value per feature ([${n}] or [1, ${n}]) or a scalar`);
   }
 
-  private matrix(name: string, role: string): { dims: [number, number]; values: Float32Array } {
+  matrix(name: string, role: string): { dims: [number, number]; values: Float32Array } {
     const m = this.g.floats(name, role);
     if (m.dims.length !== 2 || m.dims[0] === 0 || m.dims[1] === 0) {
       throw onnxError(this.file, `${role}, tensor '${name}', has shape [${someOf(m.dims)}]; expected a 2-D weight matrix with at least one row and one column`);
@@ -570,14 +399,14 @@ class ChainReader {
     return { dims: [m.dims[0], m.dims[1]], values: m.values };
   }
 
-  private scalar(name: string, role: string, allowInfinite = false): number {
+  scalar(name: string, role: string, allowInfinite = false): number {
     const { values } = this.g.floats(name, role, { allowInfinite });
     if (values.length !== 1) throw onnxError(this.file, `${role}, tensor '${name}', has ${values.length} values; expected a scalar`);
     return values[0];
   }
 
   /** Checks (or learns, when the input shape did not say) the feature count reaching `node`. */
-  private matchFeatures(features: number, node: NodeProto): void {
+  matchFeatures(features: number, node: NodeProto): void {
     const current = product(this.state.rowDims);
     if (current === null) {
       this.state = { ...this.state, rowDims: [features] };
@@ -589,7 +418,7 @@ class ChainReader {
     }
   }
 
-  private knownFeatures(where: string): number {
+  knownFeatures(where: string): number {
     const f = product(this.state.rowDims);
     if (f === null) {
       throw onnxError(this.file, `the number of features at ${where} is unknown; give the graph input a fixed feature dimension`);
@@ -597,19 +426,19 @@ class ChainReader {
     return f;
   }
 
-  private requireVectorRows(node: NodeProto, what = `${node.opType} on [batch, features]`): void {
+  requireVectorRows(node: NodeProto, what = `${node.opType} on [batch, features]`): void {
     if (this.state.rowDims.length !== 1) {
       throw onnxError(this.file, `${this.g.describe(node)} gets input of shape [batch, ${someOf(this.state.rowDims.map((d) => d ?? '?'))}]; firmnet supports ${what}: add a Flatten before it`);
     }
   }
 
-  private requireBatchFirst(node: NodeProto): void {
+  requireBatchFirst(node: NodeProto): void {
     if (this.state.transposed) {
       throw onnxError(this.file, `${this.g.describe(node)} gets a [features, batch] activation (after Gemm(W, x)); firmnet supports ${node.opType} on [batch, features] only: transpose back first`);
     }
   }
 
-  private layoutText(): string {
+  layoutText(): string {
     return this.state.transposed ? 'stored [features, batch]' : 'stored [batch, features]';
   }
 
@@ -617,7 +446,7 @@ class ChainReader {
     return this.g.consumers(value).length === 0;
   }
 
-  private checkExtraOutputsUnused(node: NodeProto): void {
+  checkExtraOutputsUnused(node: NodeProto): void {
     const outputs = new Set((this.graph.output ?? []).map((o) => o.name ?? ''));
     for (const extra of (node.output ?? []).slice(1)) {
       if (extra !== '' && (this.g.consumers(extra).length > 0 || outputs.has(extra))) {
@@ -668,10 +497,9 @@ class ChainReader {
   }
 }
 
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = values[r * cols + c];
-  return t;
+/** The float32 values a layer stores (every array field: weights, bias, γ, β, running statistics), what the import bound counts. */
+function storedValues(spec: LayerSpec): number {
+  return Object.values(spec).reduce((n: number, v: unknown) => n + (Array.isArray(v) ? v.length : 0), 0);
 }
 
 function product(dims: (number | null)[]): number | null {

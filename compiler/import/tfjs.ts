@@ -2,23 +2,27 @@
  * TF.js layers format (`model.json` + weight shards, as written by `model.save()` in TF.js or by
  * `tensorflowjs_converter --input_format keras`) → firmnet float model. Sequential and functional
  * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization,
- * Dropout, Flatten. Documented in docs/import-export.md.
+ * Dropout, Flatten. The classes and activation names that read as layers are each op's business
+ * (compiler/ops/<op>/readers.ts, looked up in tables built from the float layer registry); this file
+ * keeps the chain, the weights and the shapes. Documented in docs/import-export.md.
  */
 import { dirname } from 'node:path';
 import { FirmnetError } from '../errors.js';
 import { JsonReader } from '../io/json-reader.js';
-import type { ActivationSpec, FloatModel, LayerSpec } from '../model/float-model.js';
+import type { FloatModel, LayerSpec } from '../model/float-model.js';
 import { modelIdentifier } from '../model/model-name.js';
-import { shortestFloat32 } from '../float32.js';
 import { type ImportOptions, type ImportedNetwork, finishImport } from './finish-import.js';
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { UnreadableFile, readConfinedFile, readInputFile } from '../io/read-input-file.js';
 import { ScopedNames } from './scoped-names.js';
+import { preview } from '../io/message-list.js';
+import type { TfjsReadContext } from '../ops/import-readers.js';
+import { KERAS_ACTIVATIONS, TFJS_CLASS_READERS } from '../ops/import-tables.js';
 
 type Json = Record<string, unknown>;
 
 export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization, Dropout and Flatten';
-const ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
+export const SUPPORTED_KERAS_ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
   const r = new JsonReader(options.file, 'BAD_TFJS');
@@ -273,7 +277,7 @@ function manifestWeight(r: JsonReader, value: unknown, path: string): ManifestWe
   return { name, shape, count, path };
 }
 
-class LayerReader {
+class LayerReader implements TfjsReadContext {
   private readonly layers: LayerSpec[] = [];
   private readonly origins: string[] = [];
   private rowDims: (number | null)[] | null = null;
@@ -302,21 +306,8 @@ class LayerReader {
       case 'InputLayer':
         if (this.rowDims === null) this.fail(l, 'has no batch_input_shape');
         return;
-      case 'Dense':
-        return this.dense(l, origin);
       case 'Activation':
-        return this.activation(l, origin, this.r.string(c, 'activation', `${l.path}.config`));
-      case 'LeakyReLU': {
-        // TF.js and Keras 2 call the slope alpha (default 0.3); Keras 3 negative_slope.
-        const alpha = this.optionalNumber(l, 'alpha', null) ?? this.optionalNumber(l, 'negative_slope', 0.3)!;
-        return this.push({ op: 'leaky_relu', alpha }, origin);
-      }
-      case 'BatchNormalization':
-        return this.batchNorm(l, origin);
-      case 'LayerNormalization':
-        return this.layerNorm(l, origin);
-      case 'Dropout':
-        return this.push({ op: 'dropout', rate: this.r.number(c, 'rate', `${l.path}.config`, { min: 0, max: 1 }) }, origin);
+        return this.activationLayer(l, origin, this.r.string(c, 'activation', `${l.path}.config`));
       case 'Flatten': {
         const dims = this.requireShape(l);
         if (c.data_format === 'channels_first' && dims.length > 2) this.unsupported(l, 'flattens channels_first data, which reorders the features; firmnet supports channels_last');
@@ -324,8 +315,39 @@ class LayerReader {
         return;
       }
       default:
-        throw new FirmnetError('UNSUPPORTED', `${this.file}: ${origin} is not supported; firmnet imports TF.js layers models made of ${SUPPORTED_TFJS_LAYERS}`);
+        return this.readLayer(l, origin);
     }
+  }
+
+  /** A class that reads as layers: its op's reader (compiler/ops/<op>/readers.ts) checks it and gives them. */
+  private readLayer(l: KerasLayer, origin: string): void {
+    const reader = TFJS_CLASS_READERS.get(l.className);
+    if (!reader) throw new FirmnetError('UNSUPPORTED', `${this.file}: ${origin} is not supported; firmnet imports TF.js layers models made of ${SUPPORTED_TFJS_LAYERS}`);
+    const read = reader(l, this, origin);
+    if (read.inFeatures !== undefined && this.inputFeatures === null && this.layers.every((x) => x.op !== 'dense')) this.inputFeatures = read.inFeatures;
+    for (const { layer, origin: named } of read.layers) this.push(layer, named ?? origin);
+    if (read.rowDims) this.rowDims = read.rowDims;
+  }
+
+  private activationLayer(l: KerasLayer, origin: string, name: string): void {
+    const specs = this.activation(name) ?? this.unsupportedActivation(l, name);
+    for (const spec of specs) this.push(spec, origin);
+  }
+
+  // ── what a layer's reader may use (TfjsReadContext) ─────────────────────────────────────────────
+
+  activation(name: string): LayerSpec[] | null {
+    if (name === 'linear') return [];
+    const spec = KERAS_ACTIVATIONS.get(name);
+    return spec ? [spec()] : null;
+  }
+
+  unsupportedActivation(l: KerasLayer, name: string): never {
+    return this.unsupported(l, `uses activation '${name}'; firmnet supports ${SUPPORTED_KERAS_ACTIVATIONS}`);
+  }
+
+  number(l: KerasLayer, key: string, options?: { integer?: boolean; min?: number; max?: number }): number {
+    return this.r.number(l.config, key, `${l.path}.config`, options);
   }
 
   /** The declared input shape sizes what no weight backs (a model of activations only), so it is bounded. */
@@ -344,102 +366,31 @@ class LayerReader {
     if (dims.every((d) => d !== null)) this.inputFeatures = features;
   }
 
-  private dense(l: KerasLayer, origin: string): void {
-    const c = l.config;
-    const dims = this.requireShape(l);
-    if (dims.length !== 1) this.unsupported(l, `gets input of shape [batch, ${someOf(dims)}] and would apply to the last axis only; add a Flatten layer before it`);
-    const units = this.r.number(c, 'units', `${l.path}.config`, { integer: true, min: 1 });
-    const kernel = this.weight(l, 'kernel');
-    if (kernel.shape.length !== 2 || kernel.shape[1] !== units) this.fail(l, `kernel has shape [${someOf(kernel.shape)}]; expected [inputs, ${units}]`);
-    const inF = kernel.shape[0];
-    if (dims[0] !== null && dims[0] !== inF) this.fail(l, `kernel takes ${inF} inputs, but the previous layer gives ${dims[0]}`);
-    if (this.inputFeatures === null && this.layers.every((x) => x.op !== 'dense')) this.inputFeatures = inF;
-    // Keras kernels are [in][out]; firmnet (like PyTorch) stores [out][in].
-    const weights = new Array<number>(inF * units);
-    for (let i = 0; i < inF; i++) for (let o = 0; o < units; o++) weights[o * inF + i] = kernel.values[i * units + o];
-    const useBias = c.use_bias !== false;
-    const bias = useBias ? Array.from(this.vector(l, 'bias', units)) : new Array<number>(units).fill(0);
-    this.push({ op: 'dense', inFeatures: inF, outFeatures: units, weights, bias }, origin);
-    this.rowDims = [units];
-    const activation = typeof c.activation === 'string' ? c.activation : 'linear';
-    if (activation !== 'linear') this.activation(l, `${origin} activation`, activation);
-  }
-
-  private activation(l: KerasLayer, origin: string, name: string): void {
-    const spec = activationSpec(name);
-    if (spec === null) this.unsupported(l, `uses activation '${name}'; firmnet supports ${ACTIVATIONS}`);
-    if (spec !== 'linear') this.push(spec, origin);
-  }
-
-  private batchNorm(l: KerasLayer, origin: string): void {
-    const c = l.config;
-    const dims = this.requireShape(l);
-    const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
-    if (dims.length !== 1 || (axis !== -1 && axis !== 1)) {
-      this.unsupported(l, `normalizes axis ${preview(c.axis)} of [batch, ${someOf(dims)}]; firmnet supports BatchNormalization over the features of [batch, features]`);
-    }
-    const mean = this.weight(l, 'moving_mean').values;
-    const n = mean.length;
-    const gamma = c.scale === false ? new Float32Array(n).fill(1) : this.vector(l, 'gamma', n);
-    const beta = c.center === false ? new Float32Array(n) : this.vector(l, 'beta', n);
-    // Keras' momentum weighs the running value (0.99); firmnet's, like PyTorch's, the batch value.
-    const momentum = this.optionalNumber(l, 'momentum', 0.99)!;
-    this.push(
-      {
-        op: 'batchnorm',
-        features: n,
-        gamma: Array.from(gamma),
-        beta: Array.from(beta),
-        runningMean: Array.from(mean),
-        runningVar: Array.from(this.vector(l, 'moving_variance', n)),
-        eps: this.optionalNumber(l, 'epsilon', 1e-3)!,
-        momentum: shortestFloat32(1 - momentum),
-      },
-      origin,
-    );
-  }
-
-  /** Keras LayerNormalization over the features of [batch, features] (default ε 1e-3, like Keras). */
-  private layerNorm(l: KerasLayer, origin: string): void {
-    const c = l.config;
-    const dims = this.requireShape(l);
-    const axis = c.axis === undefined ? -1 : Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
-    const n = dims.length === 1 ? dims[0] : null;
-    if (n === null || (axis !== -1 && axis !== 1)) {
-      this.unsupported(l, `normalizes axis ${preview(c.axis)} of [batch, ${someOf(dims.map((d) => d ?? '?'))}]; firmnet supports LayerNormalization over the features of [batch, features]`);
-    }
-    const gamma = c.scale === false ? new Float32Array(n).fill(1) : this.vector(l, 'gamma', n);
-    const beta = c.center === false ? new Float32Array(n) : this.vector(l, 'beta', n);
-    const epsilon = this.optionalNumber(l, 'epsilon', 1e-3)!;
-    if (!(epsilon > 0)) this.fail(l, `has epsilon ${epsilon}; a LayerNorm needs epsilon > 0`);
-    this.push({ op: 'layer_norm', features: n, gamma: Array.from(gamma), beta: Array.from(beta), epsilon }, origin);
-  }
-
   private push(spec: LayerSpec, origin: string): void {
     this.layers.push(spec);
     this.origins.push(origin);
   }
 
   /** A number field that may be absent (then `fallback`), but not something else: a string would silently become the default. */
-  private optionalNumber(l: KerasLayer, key: string, fallback: number | null): number | null {
+  optionalNumber(l: KerasLayer, key: string, fallback: number | null): number | null {
     const v = l.config[key];
     if (v === undefined || v === null) return fallback;
     return this.r.number(l.config, key, `${l.path}.config`);
   }
 
-  private requireShape(l: KerasLayer): (number | null)[] {
+  requireShape(l: KerasLayer): (number | null)[] {
     if (this.rowDims === null) this.fail(l, 'comes before any layer declares the input shape (batch_input_shape)');
     return this.rowDims;
   }
 
-  private vector(l: KerasLayer, param: string, n: number): Float32Array {
+  vector(l: KerasLayer, param: string, n: number): Float32Array {
     const w = this.weight(l, param);
     if (w.values.length !== n) this.fail(l, `${param} has ${w.values.length} values, expected ${n}`);
     return w.values;
   }
 
   /** `<layer>/<param>`; a converter may add a scope in front (`model/<layer>/<param>`). */
-  private weight(l: KerasLayer, param: string): { shape: number[]; values: Float32Array } {
+  weight(l: KerasLayer, param: string): { shape: number[]; values: Float32Array } {
     const key = `${l.name}/${param}`;
     const exact = this.weights.get(key);
     if (exact) return exact;
@@ -450,44 +401,11 @@ class LayerReader {
     return this.fail(l, `weight '${key}' is not in the weights manifest${several}`);
   }
 
-  private fail(l: KerasLayer, message: string): never {
+  fail(l: KerasLayer, message: string): never {
     throw new FirmnetError('BAD_TFJS', `${this.file}: layer '${l.name}' (${l.className}) ${message}`);
   }
 
-  private unsupported(l: KerasLayer, message: string): never {
+  unsupported(l: KerasLayer, message: string): never {
     throw new FirmnetError('UNSUPPORTED', `${this.file}: layer '${l.name}' (${l.className}) ${message}`);
   }
-}
-
-function activationSpec(name: string): ActivationSpec | 'linear' | null {
-  switch (name) {
-    case 'linear':
-      return 'linear';
-    case 'relu':
-    case 'relu6':
-    case 'sigmoid':
-    case 'tanh':
-    case 'softmax':
-      return { op: name };
-    case 'gelu':
-      return { op: 'gelu', approximate: 'none' };
-    case 'gelu_new':
-      return { op: 'gelu', approximate: 'tanh' };
-    default:
-      return null;
-  }
-}
-
-/**
- * A short rendering of an untrusted JSON value for a message. It never recurses: JSON.stringify or
- * String() on a value nested 100,000 deep overflows the stack.
- */
-function preview(value: unknown): string {
-  const one = (v: unknown): string => {
-    if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
-    if (typeof v === 'string') return `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
-    return Array.isArray(v) ? '[…]' : v === undefined ? 'nothing' : '{…}';
-  };
-  if (!Array.isArray(value)) return one(value);
-  return `[${value.slice(0, 8).map(one).join(', ')}${value.length > 8 ? ', …' : ''}]`;
 }

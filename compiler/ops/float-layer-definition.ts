@@ -1,7 +1,7 @@
 /**
  * Everything firmnet knows about one float layer kind outside the trainer, as the members of one
  * object: its model-file fields and their validation, its place in the shape chain, its parameter
- * count, its ONNX node, and its fold rule (how it becomes IR stages). The registry
+ * count, its ONNX node, its importers' readers, and its fold rule (how it becomes IR stages). The registry
  * (float-layers.ts) requires every member of every kind, so a kind that forgets one does not
  * compile. The trainer's layers are a typed table of their own in compiler/nn/, above this folder.
  */
@@ -9,6 +9,7 @@ import type { JsonReader } from '../io/json-reader.js';
 import type { OnnxGraphBuilder } from '../onnx/graph-builder.js';
 import type { LayerType, SpecOf } from './float-layer-types.js';
 import type { FusedActivation } from './fused-activation.js';
+import type { LayerReaders } from './import-readers.js';
 import type { Stage } from './quantized-op-types.js';
 
 type Json = Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface FloatLayerDefinition<K extends LayerType> {
     /** Adds its node(s) from `x` to `out`; returns `out`. */
     write(g: OnnxGraphBuilder, spec: SpecOf<K>, name: string, x: string, out: string): string;
   };
+  /** How the ONNX and TF.js importers read it (empty tables when no framework writes it). */
+  readers: LayerReaders;
   /** Turns the layer into IR stages: push a stage, fuse into the one before, or nothing (folded or dropped before). */
   fold(spec: SpecOf<K>, at: FoldContext): void;
 }

@@ -133,3 +133,11 @@ describe('declared sizes bound every allocation, and every bad field is named', 
     expect(e.message.length).toBeLessThan(600);
   });
 });
+
+describe('an op type is looked up, never used as a property name', () => {
+  it('Object.prototype names are unsupported ops like any other', () => {
+    for (const opType of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expectFirmnetError(() => importBytes(onnxFile([node(opType, ['x'], ['y'], 'p')])), 'UNSUPPORTED', `model.onnx: graph.node[0] (${opType} 'p') is not supported; firmnet imports MLP graphs made of Gemm, MatMul (+ Add bias), Relu`);
+    }
+  });
+});

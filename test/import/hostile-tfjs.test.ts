@@ -193,3 +193,14 @@ describe('hostile TF.js topologies: one message naming the field, never a TypeEr
     expectFirmnetError(() => importPath(epsilon), 'BAD_TFJS', "modelTopology.config.layers[1].config.epsilon: expected a finite number, got 'tiny'");
   });
 });
+
+describe('a Keras class or activation name is looked up, never used as a property name', () => {
+  it('Object.prototype names are unsupported layers and activations like any other', () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const layer = variant('sequential-iris', `class-${name}`, (json) => void (json.modelTopology.config.layers[2].class_name = name));
+      expectFirmnetError(() => importPath(layer), 'UNSUPPORTED', `model/model.json: layer 'dropout_Dropout1' (${name}) is not supported; firmnet imports TF.js layers models made of InputLayer, Dense`);
+      const activation = variant('sequential-iris', `activation-${name}`, (json) => void (json.modelTopology.config.layers[0].config.activation = name));
+      expectFirmnetError(() => importPath(activation), 'UNSUPPORTED', `model/model.json: layer 'dense_Dense1' (Dense) uses activation '${name}'; firmnet supports linear, relu, relu6`);
+    }
+  });
+});

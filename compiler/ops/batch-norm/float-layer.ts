@@ -1,6 +1,7 @@
 import { isPositiveNormalFloat32, shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { features, float32, float32s } from '../float-fields.js';
+import { batchNormReaders } from './readers.js';
 
 export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
   op: 'batchnorm',
@@ -55,5 +56,6 @@ export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
     },
   },
   // Folded into the neighbouring dense layer before the stages are built (fold-batch-norm.ts).
+  readers: batchNormReaders,
   fold: () => {},
 };

@@ -1,6 +1,7 @@
 import { shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { features, float32s } from '../float-fields.js';
+import { denseReaders } from './readers.js';
 
 /** A dense layer: a fully_connected stage; a ReLU/ReLU6 right after it fuses into its clamp. */
 export const denseLayer: FloatLayerDefinition<'dense'> = {
@@ -23,6 +24,7 @@ export const denseLayer: FloatLayerDefinition<'dense'> = {
     write: (g, spec, name, x, out) =>
       g.node('Gemm', [x, g.floatTensor(`${name}.weight`, [spec.outFeatures, spec.inFeatures], spec.weights), g.floatTensor(`${name}.bias`, [spec.outFeatures], spec.bias)], [out], name, { transB: 1 }),
   },
+  readers: denseReaders,
   fold: (spec, at) => {
     at.stages.push({
       op: 'fully_connected',

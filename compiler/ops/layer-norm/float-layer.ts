@@ -1,6 +1,7 @@
 import { isPositiveNormalFloat32, shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { features, float32, float32s } from '../float-fields.js';
+import { layerNormReaders } from './readers.js';
 
 export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
   op: 'layer_norm',
@@ -26,6 +27,7 @@ export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
       return g.node('LayerNormalization', [x, g.floatTensor(`${name}.scale`, f, spec.gamma), g.floatTensor(`${name}.bias`, f, spec.beta)], [out], name, { axis: -1, epsilon: { float: spec.epsilon } });
     },
   },
+  readers: layerNormReaders,
   fold: (spec, at) => {
     at.stages.push({
       op: 'layer_norm',

@@ -1,6 +1,7 @@
 import { FirmnetError } from '../../errors.js';
 import { elementwiseLayer } from '../elementwise-layer.js';
 import type { FloatLayerDefinition, FoldContext } from '../float-layer-definition.js';
+import { relu6Readers, reluReaders } from './readers.js';
 
 /** ReLU and ReLU6 fuse into the clamp of the stage right before them (any op with an `activation`); a ReLU with nothing to fuse into is a LeakyReLU with slope 0. */
 function foldRelu(type: 'relu' | 'relu6', at: FoldContext): void {
@@ -18,6 +19,7 @@ export const reluLayer: FloatLayerDefinition<'relu'> = {
   ...elementwiseLayer('relu'),
   parse: () => ({ op: 'relu' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Relu', [x], [out], name) },
+  readers: reluReaders,
   fold: (_spec, at) => foldRelu('relu', at),
 };
 
@@ -25,5 +27,6 @@ export const relu6Layer: FloatLayerDefinition<'relu6'> = {
   ...elementwiseLayer('relu6'),
   parse: () => ({ op: 'relu6' }),
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Clip', [x, g.floatTensor(`${name}.min`, [], [0]), g.floatTensor(`${name}.max`, [], [6])], [out], name) },
+  readers: relu6Readers,
   fold: (_spec, at) => foldRelu('relu6', at),
 };

@@ -1,5 +1,5 @@
-import type { OnnxGraphIndex } from './onnx-graph.js';
-import type { NodeProto } from '../onnx/onnx-proto.js';
+import type { NodeProto } from '../../onnx/onnx-proto.js';
+import type { OnnxGraphView } from '../import-readers.js';
 
 /** What the pattern leaves to the reader: ε and the optional affine constants (names of initializers). */
 export interface LayerNormMatch {
@@ -19,7 +19,7 @@ export interface LayerNormMatch {
  * it branches (x feeds ReduceMean and Sub, d feeds Pow and Div), so it is matched as a unit.
  * Mul(d, d) is accepted for Pow(d, 2).
  */
-export function matchLayerNormDecomposition(g: OnnxGraphIndex, x: string, users: NodeProto[]): LayerNormMatch | null {
+export function matchLayerNormDecomposition(g: OnnxGraphView, x: string, users: NodeProto[]): LayerNormMatch | null {
   if (users.length !== 2) return null;
   const mean = users.find((u) => is(u, 'ReduceMean'));
   const sub = users.find((u) => is(u, 'Sub'));
@@ -61,7 +61,7 @@ function out(node: NodeProto): string {
   return node.output?.[0] ?? '';
 }
 
-function soleConsumer(g: OnnxGraphIndex, value: string, opType: string): NodeProto | null {
+function soleConsumer(g: OnnxGraphView, value: string, opType: string): NodeProto | null {
   const users = g.consumers(value);
   return users.length === 1 && is(users[0], opType) ? users[0] : null;
 }
@@ -76,13 +76,13 @@ function otherInput(node: NodeProto, value: string): string {
   return inputs[0] === value ? (inputs[1] ?? '') : (inputs[0] ?? '');
 }
 
-function isConstantOperand(g: OnnxGraphIndex, node: NodeProto, value: string): boolean {
+function isConstantOperand(g: OnnxGraphView, node: NodeProto, value: string): boolean {
   const inputs = node.input ?? [];
   return inputs.length === 2 && inputs.includes(value) && g.isConstant(otherInput(node, value));
 }
 
 /** A scalar float constant, or null when the value is not one (then this is not the pattern). */
-function constant(g: OnnxGraphIndex, name: string | undefined): number | null {
+function constant(g: OnnxGraphView, name: string | undefined): number | null {
   if (!name || !g.isConstant(name)) return null;
   try {
     const { values } = g.floats(name, 'constant');

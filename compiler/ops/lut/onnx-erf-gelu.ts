@@ -1,5 +1,5 @@
-import type { OnnxGraphIndex } from './onnx-graph.js';
-import type { NodeProto } from '../onnx/onnx-proto.js';
+import type { NodeProto } from '../../onnx/onnx-proto.js';
+import type { OnnxGraphView } from '../import-readers.js';
 
 /**
  * The exact GELU as exporters write it before the Gelu op existed (opset < 20), e.g. PyTorch's
@@ -8,7 +8,7 @@ import type { NodeProto } from '../onnx/onnx-proto.js';
  * Div(x, √2) or Mul(x, 1/√2) → Erf → Add(1), then the two multiplications in any of the three
  * orders PyTorch, tf2onnx and hand-written graphs use.
  */
-export function matchErfGelu(g: OnnxGraphIndex, x: string, users: NodeProto[]): { nodes: NodeProto[]; output: string } | null {
+export function matchErfGelu(g: OnnxGraphView, x: string, users: NodeProto[]): { nodes: NodeProto[]; output: string } | null {
   if (users.length !== 2) return null;
   for (const scale of users) {
     const isScale =
@@ -43,13 +43,13 @@ function out(node: NodeProto): string {
   return node.output?.[0] ?? '';
 }
 
-function soleConsumer(g: OnnxGraphIndex, value: string, opType: string): NodeProto | null {
+function soleConsumer(g: OnnxGraphView, value: string, opType: string): NodeProto | null {
   const users = g.consumers(value);
   return users.length === 1 && users[0].opType === opType && (!users[0].domain || users[0].domain === 'ai.onnx') ? users[0] : null;
 }
 
 /** The scalar constant a binary node combines `value` with; `valueFirst` for non-commutative ops. */
-function constOperand(g: OnnxGraphIndex, node: NodeProto, value: string, valueFirst = false): number | null {
+function constOperand(g: OnnxGraphView, node: NodeProto, value: string, valueFirst = false): number | null {
   const inputs = node.input ?? [];
   if (inputs.length !== 2) return null;
   const i = inputs.indexOf(value);

@@ -1,0 +1,66 @@
+/**
+ * The importers' readers live in the op folders and reach the importers through tables built from
+ * the float layer registry. The registry's type requires every kind's readers (checked by `npx tsc
+ * -p tsconfig.test.json`, which fails on an unused `@ts-expect-error`); the tables hold exactly the
+ * names the importers' "supported" messages promise, and no reader hides behind the importers' own
+ * graph plumbing.
+ */
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_ONNX_OPS } from '../../compiler/import/onnx.js';
+import { SUPPORTED_KERAS_ACTIVATIONS, SUPPORTED_TFJS_LAYERS } from '../../compiler/import/tfjs.js';
+import type { FloatLayerDefinition } from '../../compiler/ops/float-layer-definition.js';
+import type { LayerType } from '../../compiler/ops/float-layer-types.js';
+import { FLOAT_LAYERS } from '../../compiler/ops/float-layers.js';
+import type { LayerReaders } from '../../compiler/ops/import-readers.js';
+import { KERAS_ACTIVATIONS, ONNX_NODE_READERS, ONNX_PATTERNS, TFJS_CLASS_READERS, readerTable } from '../../compiler/ops/import-tables.js';
+
+type Registry = { [K in LayerType]: FloatLayerDefinition<K> };
+
+describe('the readers in the registry type', () => {
+  it('rejects a kind without readers and readers without one of their tables', () => {
+    const { readers: _readers, ...withoutReaders } = FLOAT_LAYERS.layer_norm;
+    const { onnxPatterns: _patterns, ...withoutPatterns } = FLOAT_LAYERS.layer_norm.readers;
+    const { tfjsClasses: _classes, ...withoutClasses } = FLOAT_LAYERS.dense.readers;
+    // @ts-expect-error a kind that says nothing about importing
+    const missingReaders: Registry = { ...FLOAT_LAYERS, layer_norm: withoutReaders };
+    // @ts-expect-error readers that forget the multi-node ONNX forms
+    const missingPatterns: Registry = { ...FLOAT_LAYERS, layer_norm: { ...FLOAT_LAYERS.layer_norm, readers: withoutPatterns } };
+    // @ts-expect-error readers that forget the Keras classes
+    const missingClasses: Registry = { ...FLOAT_LAYERS, dense: { ...FLOAT_LAYERS.dense, readers: withoutClasses } };
+    const none: LayerReaders = { onnxNodes: {}, onnxPatterns: [], tfjsClasses: {}, kerasActivations: {} };
+    const notImported: Registry = { ...FLOAT_LAYERS, dropout: { ...FLOAT_LAYERS.dropout, readers: none } };
+    expect([missingReaders, missingPatterns, missingClasses, notImported].map((r) => Object.keys(r).length)).toEqual([11, 11, 11, 11]);
+  });
+});
+
+describe('the tables built from the registry', () => {
+  it('hold each kind’s ONNX node types, patterns, Keras classes and activation names', () => {
+    expect([...ONNX_NODE_READERS.keys()]).toEqual(['Gemm', 'MatMul', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Softmax', 'BatchNormalization', 'LayerNormalization', 'Dropout']);
+    // The Erf GELU (lut) and the opset < 17 LayerNorm (layer-norm).
+    expect(ONNX_PATTERNS).toHaveLength(2);
+    expect([...TFJS_CLASS_READERS.keys()]).toEqual(['Dense', 'LeakyReLU', 'BatchNormalization', 'LayerNormalization', 'Dropout']);
+    expect([...KERAS_ACTIVATIONS.keys()]).toEqual(['relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'gelu_new', 'softmax']);
+  });
+
+  it('name nothing the supported-ops messages leave out, and nothing the importers read as plumbing', () => {
+    const listed = (text: string) => new Set(text.split(/[^A-Za-z0-9_]+/));
+    const onnxListed = listed(SUPPORTED_ONNX_OPS);
+    const tfjsListed = listed(SUPPORTED_TFJS_LAYERS);
+    const activationsListed = listed(SUPPORTED_KERAS_ACTIVATIONS);
+    expect([...ONNX_NODE_READERS.keys()].filter((k) => !onnxListed.has(k))).toEqual([]);
+    expect([...TFJS_CLASS_READERS.keys()].filter((k) => !tfjsListed.has(k))).toEqual([]);
+    expect([...KERAS_ACTIVATIONS.keys()].filter((k) => !activationsListed.has(k))).toEqual([]);
+    // The importers handle these before the table; a reader under one of these names would never run.
+    const onnxPlumbing = ['Add', 'Sub', 'Div', 'Mul', 'Flatten', 'Reshape', 'Transpose', 'Identity'];
+    expect(onnxPlumbing.filter((k) => ONNX_NODE_READERS.has(k))).toEqual([]);
+    expect(['InputLayer', 'Activation', 'Flatten'].filter((k) => TFJS_CLASS_READERS.has(k))).toEqual([]);
+    expect(KERAS_ACTIVATIONS.has('linear')).toBe(false);
+  });
+
+  it('refuse two kinds that claim one name, whatever the registry order', () => {
+    const relu = { op: 'relu', readers: FLOAT_LAYERS.relu.readers };
+    const impostor = { op: 'leaky_relu', readers: { ...FLOAT_LAYERS.leaky_relu.readers, onnxNodes: { Relu: FLOAT_LAYERS.relu.readers.onnxNodes.Relu } } };
+    expect(() => readerTable([relu, impostor], (r) => r.onnxNodes, 'ONNX op type')).toThrow("ONNX op type 'Relu' is read by both relu and leaky_relu");
+    expect(readerTable([relu, FLOAT_LAYERS.leaky_relu], (r) => r.onnxNodes, 'ONNX op type').size).toBe(2);
+  });
+});
