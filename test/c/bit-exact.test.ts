@@ -144,7 +144,8 @@ describe('C backend on every row of the bundled test sets', () => {
 describe('C backend on every int16 input code', () => {
   // The vectors sweep the int16 knots and their neighbours; here every one of the 65,536 codes goes
   // through each int16 element-wise layer (interpolated tables, LeakyReLU) in C and in the reference.
-  const int16Vectors = loadVectors().filter((v) => v.qmodel.layers.length === 1 && v.qmodel.layers[0].input.dtype === 'int16' && v.qmodel.layers[0].op !== 'fully_connected');
+  // LayerNorm mixes a row's features, so its vectors (not one code per feature) are checked elsewhere.
+  const int16Vectors = loadVectors().filter((v) => v.qmodel.layers.length === 1 && v.qmodel.layers[0].input.dtype === 'int16' && v.qmodel.layers[0].op !== 'fully_connected' && v.qmodel.layers[0].op !== 'layer_norm');
   it('covers the int16 tables and LeakyReLU', () => {
     expect(int16Vectors.map((v) => v.qmodel.layers[0].op).sort()).toEqual(['leaky_relu', 'lut', 'lut']);
   });

@@ -30,8 +30,13 @@ for (const core of cores) {
 const targets = measurableCores();
 const byId = (id: string) => targets.find((t) => t.core.id === id);
 
-/** The acceptance bound for the kernels without model data at -Os, on every core (libgcc helpers included). */
-const KERNEL_TEXT_LIMIT = 2560;
+/**
+ * The bound for every kernel kept, without model data, at -Os, on every core (libgcc helpers
+ * included). The dense, element-wise and softmax kernels took 2,180-2,220 B; LayerNorm's kernel adds
+ * 720-930 B. --gc-sections drops what a model does not call, so the bundled models' sizes (checked
+ * exactly below) carry none of it.
+ */
+const KERNEL_TEXT_LIMIT = 3200;
 /** .bss a model adds beyond its arena (documented in docs/c-backend.md): none, the kernels keep no state. */
 const FIXED_BSS_OVERHEAD = 0;
 /** Soft-float and double helpers of the Arm EABI; Cortex-M0+ has no FPU, so any float operation calls one. */
@@ -56,7 +61,7 @@ it('the committed measurement covers every target core', () => {
 });
 
 describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => {
-  it('the committed kernel sizes are current, and the kernels fit 2.5 KB of .text on every core', async () => {
+  it('the committed kernel sizes are current, and the kernels fit 3.2 KB of .text on every core', async () => {
     const fresh = await report.measureAllKernels(work);
     for (const { core, tc } of targets) {
       const hint = `re-run \`${MEASURE_COMMAND}\` and commit ${CODE_SIZE_JSON} (committed with ${committed.cores[core.id].compiler}, this machine has ${tc.version})`;
