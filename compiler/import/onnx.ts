@@ -11,14 +11,14 @@ import { type ImportOptions, type ImportedNetwork, type RecordedInfo, finishImpo
 import { MAX_IMPORT_FEATURES, MAX_IMPORT_PARAMETERS, formatCount, someOf } from './import-limits.js';
 import { type NodeAttributes, OnnxGraphIndex, decodeOnnx, onnxError } from './onnx-graph.js';
 import type { FloatConstant, OnnxNodeRead, OnnxReadContext } from '../ops/import-readers.js';
-import { ONNX_NODE_READERS, ONNX_PATTERNS } from '../ops/import-tables.js';
+import { ONNX_NODE_READERS, ONNX_PATTERNS, ONNX_SUPPORTED } from '../ops/import-tables.js';
 import { METADATA_KEYS } from '../onnx/firmnet-metadata.js';
 import { type GraphProto, type ModelProto, type NodeProto, ONNX_FLOAT, dataTypeName, int64ToNumber } from '../onnx/onnx-proto.js';
 
 export type { ImportOptions } from './finish-import.js';
 
-export const SUPPORTED_ONNX_OPS =
-  'Gemm, MatMul (+ Add bias), Relu, LeakyRelu, Sigmoid, Tanh, Gelu (opset 20+), the Erf form of GELU, Softmax, Clip (as ReLU6 or ReLU), BatchNormalization, LayerNormalization (opset 17+) and its ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) form, Flatten, Reshape, Transpose, Identity, Dropout, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)';
+/** The registry's ops, then the nodes this file reads itself as chain plumbing. */
+export const SUPPORTED_ONNX_OPS = `${[...ONNX_SUPPORTED, 'Flatten', 'Reshape', 'Transpose', 'Identity'].join(', ')}, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)`;
 
 export function importOnnx(bytes: Uint8Array, options: ImportOptions): FloatModel {
   const { model, graph, opset } = decodeOnnx(bytes, options.file);

@@ -1,9 +1,9 @@
 /**
  * TF.js layers format (`model.json` + weight shards, as written by `model.save()` in TF.js or by
  * `tensorflowjs_converter --input_format keras`) → firmnet float model. Sequential and functional
- * models whose layers form one chain: InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization,
- * Dropout, Flatten. The classes and activation names that read as layers are each op's business
- * (compiler/ops/<op>/readers.ts, looked up in tables built from the float layer registry); this file
+ * models whose layers form one chain (the classes in SUPPORTED_TFJS_LAYERS). The classes and
+ * activation names that read as layers are each op's business (compiler/ops/<op>/readers.ts,
+ * looked up in tables built from the float layer registry); this file
  * keeps the chain, the weights and the shapes. Documented in docs/import-export.md.
  */
 import { dirname } from 'node:path';
@@ -17,12 +17,19 @@ import { UnreadableFile, readConfinedFile, readInputFile } from '../io/read-inpu
 import { ScopedNames } from './scoped-names.js';
 import { preview } from '../io/message-list.js';
 import type { TfjsReadContext } from '../ops/import-readers.js';
-import { KERAS_ACTIVATIONS, TFJS_CLASS_READERS } from '../ops/import-tables.js';
+import { KERAS_ACTIVATIONS, KERAS_ACTIVATIONS_SUPPORTED, TFJS_CLASSES_SUPPORTED, TFJS_CLASS_READERS } from '../ops/import-tables.js';
 
 type Json = Record<string, unknown>;
 
-export const SUPPORTED_TFJS_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU, BatchNormalization, LayerNormalization, Dropout and Flatten';
-export const SUPPORTED_KERAS_ACTIVATIONS = 'linear, relu, relu6, sigmoid, tanh, softmax, gelu (erf) and gelu_new (tanh approximation)';
+/** "a, b and c": the messages' list of names. */
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+// The registry's classes and activations, with the ones this file reads itself (the chain's input,
+// Activation layers, Flatten, the identity activation).
+export const SUPPORTED_TFJS_LAYERS = listed(['InputLayer', ...TFJS_CLASSES_SUPPORTED, 'Activation', 'Flatten']);
+export const SUPPORTED_KERAS_ACTIVATIONS = listed(['linear', ...KERAS_ACTIVATIONS_SUPPORTED]);
 
 export function importTfjs(modelJsonPath: string, options: ImportOptions): FloatModel {
   const r = new JsonReader(options.file, 'BAD_TFJS');

@@ -129,5 +129,10 @@ export interface LayerReaders {
   tfjsClasses: Readonly<Record<string, TfjsClassReader>>;
   /** Keras activation name (Activation layers, Dense's `activation`) → the spec it means. */
   kerasActivations: Readonly<Record<string, () => LayerSpec>>;
+  /**
+   * How the importers' "not supported" messages name what these readers read, in the words a user
+   * searches for (opset limits, the multi-node forms). Keras classes are named by their keys.
+   */
+  supported: { onnx: readonly string[]; kerasActivations: readonly string[] };
 }
 

@@ -28,3 +28,8 @@ export const ONNX_NODE_READERS: ReadonlyMap<string, OnnxNodeReader> = readerTabl
 export const ONNX_PATTERNS: readonly OnnxPattern[] = DEFINITIONS.flatMap((def) => def.readers.onnxPatterns);
 export const TFJS_CLASS_READERS: ReadonlyMap<string, TfjsClassReader> = readerTable(DEFINITIONS, (r) => r.tfjsClasses, 'Keras class');
 export const KERAS_ACTIVATIONS: ReadonlyMap<string, () => LayerSpec> = readerTable(DEFINITIONS, (r) => r.kerasActivations, 'Keras activation');
+
+/** What the readers read, named for the importers' "not supported" messages, in registry order. */
+export const ONNX_SUPPORTED: readonly string[] = DEFINITIONS.flatMap((def) => def.readers.supported.onnx);
+export const TFJS_CLASSES_SUPPORTED: readonly string[] = [...TFJS_CLASS_READERS.keys()];
+export const KERAS_ACTIVATIONS_SUPPORTED: readonly string[] = DEFINITIONS.flatMap((def) => def.readers.supported.kerasActivations);

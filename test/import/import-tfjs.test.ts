@@ -155,7 +155,7 @@ describe('TF.js import errors', () => {
       (edit as (j: unknown) => void)(json);
       writeFileSync(path, JSON.stringify(json));
     }
-    expectFirmnetError(() => importFixture('elu', false, dir), 'UNSUPPORTED', "layer 'dense_Dense1' (Dense) uses activation 'elu'; firmnet supports linear, relu, relu6, sigmoid, tanh, softmax, gelu");
+    expectFirmnetError(() => importFixture('elu', false, dir), 'UNSUPPORTED', "layer 'dense_Dense1' (Dense) uses activation 'elu'; firmnet supports linear, relu, relu6, sigmoid, tanh, gelu (erf), gelu_new (tanh approximation) and softmax");
     expectFirmnetError(() => importFixture('graph', false, dir), 'BAD_TFJS', 'is a TF.js graph model');
     expectFirmnetError(() => importFixture('firmnet', false, dir), 'BAD_TFJS', 'is already a firmnet model file');
   });

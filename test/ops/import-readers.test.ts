@@ -27,7 +27,7 @@ describe('the readers in the registry type', () => {
     const missingPatterns: Registry = { ...FLOAT_LAYERS, layer_norm: { ...FLOAT_LAYERS.layer_norm, readers: withoutPatterns } };
     // @ts-expect-error readers that forget the Keras classes
     const missingClasses: Registry = { ...FLOAT_LAYERS, dense: { ...FLOAT_LAYERS.dense, readers: withoutClasses } };
-    const none: LayerReaders = { onnxNodes: {}, onnxPatterns: [], tfjsClasses: {}, kerasActivations: {} };
+    const none: LayerReaders = { onnxNodes: {}, onnxPatterns: [], tfjsClasses: {}, kerasActivations: {}, supported: { onnx: [], kerasActivations: [] } };
     const notImported: Registry = { ...FLOAT_LAYERS, dropout: { ...FLOAT_LAYERS.dropout, readers: none } };
     expect([missingReaders, missingPatterns, missingClasses, notImported].map((r) => Object.keys(r).length)).toEqual([11, 11, 11, 11]);
   });
@@ -40,6 +40,14 @@ describe('the tables built from the registry', () => {
     expect(ONNX_PATTERNS).toHaveLength(2);
     expect([...TFJS_CLASS_READERS.keys()]).toEqual(['Dense', 'LeakyReLU', 'BatchNormalization', 'LayerNormalization', 'Dropout']);
     expect([...KERAS_ACTIVATIONS.keys()]).toEqual(['relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'gelu_new', 'softmax']);
+  });
+
+  it('build the supported-ops messages: the registry’s names between the importers’ own', () => {
+    expect(SUPPORTED_ONNX_OPS).toBe(
+      'Gemm, MatMul (+ Add bias), Relu, Clip (as ReLU6 or ReLU), LeakyRelu, Sigmoid, Tanh, Gelu (opset 20+), the Erf form of GELU, Softmax, BatchNormalization, LayerNormalization (opset 17+) and its ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) form, Dropout, Flatten, Reshape, Transpose, Identity, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)',
+    );
+    expect(SUPPORTED_TFJS_LAYERS).toBe('InputLayer, Dense, LeakyReLU, BatchNormalization, LayerNormalization, Dropout, Activation and Flatten');
+    expect(SUPPORTED_KERAS_ACTIVATIONS).toBe('linear, relu, relu6, sigmoid, tanh, gelu (erf), gelu_new (tanh approximation) and softmax');
   });
 
   it('name nothing the supported-ops messages leave out, and nothing the importers read as plumbing', () => {

@@ -66,4 +66,5 @@ export const batchNormReaders: LayerReaders = {
     },
   },
   kerasActivations: {},
+  supported: { onnx: ['BatchNormalization'], kerasActivations: [] },
 };

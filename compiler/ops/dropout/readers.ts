@@ -19,4 +19,5 @@ export const dropoutReaders: LayerReaders = {
     Dropout: (l, at, origin) => ({ layers: [{ layer: { op: 'dropout', rate: at.number(l, 'rate', { min: 0, max: 1 }) }, origin }] }),
   },
   kerasActivations: {},
+  supported: { onnx: ['Dropout'], kerasActivations: [] },
 };

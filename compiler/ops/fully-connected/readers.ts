@@ -110,4 +110,5 @@ export const denseReaders: LayerReaders = {
   onnxPatterns: [],
   tfjsClasses: { Dense: readKerasDense },
   kerasActivations: {},
+  supported: { onnx: ['Gemm', 'MatMul (+ Add bias)'], kerasActivations: [] },
 };

@@ -71,4 +71,5 @@ export const layerNormReaders: LayerReaders = {
     },
   },
   kerasActivations: {},
+  supported: { onnx: ['LayerNormalization (opset 17+) and its ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) form'], kerasActivations: [] },
 };

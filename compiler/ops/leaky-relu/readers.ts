@@ -14,4 +14,5 @@ export const leakyReluReaders: LayerReaders = {
     LeakyReLU: (l, at, origin) => ({ layers: [{ layer: { op: 'leaky_relu', alpha: at.optionalNumber(l, 'alpha', null) ?? at.optionalNumber(l, 'negative_slope', 0.3)! }, origin }] }),
   },
   kerasActivations: {},
+  supported: { onnx: ['LeakyRelu'], kerasActivations: [] },
 };

@@ -12,6 +12,7 @@ export const sigmoidReaders: LayerReaders = {
   onnxPatterns: [],
   tfjsClasses: {},
   kerasActivations: { sigmoid: () => ({ op: 'sigmoid' }) },
+  supported: { onnx: ['Sigmoid'], kerasActivations: ['sigmoid'] },
 };
 
 export const tanhReaders: LayerReaders = {
@@ -24,6 +25,7 @@ export const tanhReaders: LayerReaders = {
   onnxPatterns: [],
   tfjsClasses: {},
   kerasActivations: { tanh: () => ({ op: 'tanh' }) },
+  supported: { onnx: ['Tanh'], kerasActivations: ['tanh'] },
 };
 
 export const geluReaders: LayerReaders = {
@@ -48,4 +50,5 @@ export const geluReaders: LayerReaders = {
   ],
   tfjsClasses: {},
   kerasActivations: { gelu: () => ({ op: 'gelu', approximate: 'none' }), gelu_new: () => ({ op: 'gelu', approximate: 'tanh' }) },
+  supported: { onnx: ['Gelu (opset 20+)', 'the Erf form of GELU'], kerasActivations: ['gelu (erf)', 'gelu_new (tanh approximation)'] },
 };

@@ -23,6 +23,7 @@ export const reluReaders: LayerReaders = {
   onnxPatterns: [],
   tfjsClasses: {},
   kerasActivations: { relu: () => ({ op: 'relu' }) },
+  supported: { onnx: ['Relu'], kerasActivations: ['relu'] },
 };
 
 /** Clip reads as ReLU6 or, with no upper bound, as ReLU: PyTorch writes nn.ReLU6 as Clip(0, 6). */
@@ -31,4 +32,5 @@ export const relu6Readers: LayerReaders = {
   onnxPatterns: [],
   tfjsClasses: {},
   kerasActivations: { relu6: () => ({ op: 'relu6' }) },
+  supported: { onnx: ['Clip (as ReLU6 or ReLU)'], kerasActivations: ['relu6'] },
 };

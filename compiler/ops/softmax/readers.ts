@@ -16,4 +16,5 @@ export const softmaxReaders: LayerReaders = {
   onnxPatterns: [],
   tfjsClasses: {},
   kerasActivations: { softmax: () => ({ op: 'softmax' }) },
+  supported: { onnx: ['Softmax'], kerasActivations: ['softmax'] },
 };
