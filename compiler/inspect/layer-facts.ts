@@ -1,10 +1,12 @@
 /**
- * Per-layer facts the reports show (MACs, parameters, constant bytes), one function per fact. The IR's
- * facts come from the op registry (compiler/ops), which the simulator's cycle model and flash count
- * and the C emitter's constant arrays read too, so a report and the firmware can never disagree.
+ * Per-layer facts the reports show (MACs, parameters, constant bytes, labels), one function per fact,
+ * each read from the op registries (compiler/ops): the IR's from the quantized op definitions, which
+ * the simulator's cycle model and flash count and the C emitter's constant arrays read too, so a
+ * report and the firmware can never disagree; the float model's from the float layer definitions.
  */
-import type { LayerSpec, LayerType } from '../model/float-model.js';
-import type { LayerOf, QLayer, QOp } from '../ops/quantized-op-types.js';
+import type { LayerSpec } from '../model/float-model.js';
+import { floatLayerOf } from '../ops/float-layers.js';
+import type { QLayer } from '../ops/quantized-op-types.js';
 import { layerConstantBytes as constantBytesByKind, quantizedOp, totalConstantBytes } from '../ops/quantized-ops.js';
 
 /** Multiply-accumulates of one IR layer for one row. */
@@ -17,19 +19,9 @@ export function layerConstantBytes(layer: QLayer): number {
   return totalConstantBytes(constantBytesByKind(layer));
 }
 
-/** What each op's layer computes, for tables; an op without an entry does not compile. */
-const OP_LABELS: { [K in QOp]: (layer: LayerOf<K>) => string } = {
-  fully_connected: (l) => (l.activation === 'none' ? 'fully_connected' : `fully_connected + ${l.activation}`),
-  leaky_relu: (l) => (l.alpha === 0 ? 'leaky_relu (relu)' : `leaky_relu (alpha ${l.alpha})`),
-  lut: (l) => `lut (${l.function})`,
-  softmax: () => 'softmax',
-  layer_norm: (l) => (l.activation === 'none' ? 'layer_norm' : `layer_norm + ${l.activation}`),
-};
-
 /** What an IR layer computes, for tables: the op and what distinguishes it (`lut (sigmoid)`, `fully_connected + relu`). */
 export function layerOpLabel(layer: QLayer): string {
-  // The table pairs every op with its own layer type, so the entry found by layer.op takes layer.
-  return (OP_LABELS[layer.op] as (l: QLayer) => string)(layer);
+  return quantizedOp(layer).cost.label(layer);
 }
 
 /** Learned numbers of one IR layer: weights and biases (tables and requantization constants are derived, not learned). */
@@ -37,51 +29,17 @@ export function layerParameters(layer: QLayer): number {
   return quantizedOp(layer).cost.parameters(layer);
 }
 
-const FLOAT32_BYTES = 4;
-
-interface FloatFacts {
-  macs: number;
-  parameters: number;
-  constantBytes: number;
-}
-
-const NONE: FloatFacts = { macs: 0, parameters: 0, constantBytes: 0 };
-
-/**
- * Every float layer type's facts; a layer type without an entry does not compile. A dense layer's
- * products; BatchNorm's one multiply-add per feature (folded into the neighbouring dense layer when
- * quantized), gamma and beta as its parameters and all four of its float32 vectors as constants.
- */
-const FLOAT_FACTS: { [K in LayerType]: (layer: Extract<LayerSpec, { op: K }>) => FloatFacts } = {
-  dense: (l) => ({ macs: l.inFeatures * l.outFeatures, parameters: l.weights.length + l.bias.length, constantBytes: FLOAT32_BYTES * (l.weights.length + l.bias.length) }),
-  batchnorm: (l) => ({ macs: l.features, parameters: 2 * l.features, constantBytes: FLOAT32_BYTES * 4 * l.features }),
-  // One multiply-add per feature after the row's mean and variance; gamma and beta.
-  layer_norm: (l) => ({ macs: l.features, parameters: 2 * l.features, constantBytes: FLOAT32_BYTES * 2 * l.features }),
-  dropout: () => NONE,
-  relu: () => NONE,
-  relu6: () => NONE,
-  leaky_relu: () => NONE,
-  sigmoid: () => NONE,
-  tanh: () => NONE,
-  gelu: () => NONE,
-  softmax: () => NONE,
-};
-
-function floatFacts(layer: LayerSpec): FloatFacts {
-  return (FLOAT_FACTS[layer.op] as (l: LayerSpec) => FloatFacts)(layer);
-}
-
 /** Multiply-accumulates of one float layer for one row. */
 export function floatLayerMacs(layer: LayerSpec): number {
-  return floatFacts(layer).macs;
+  return floatLayerOf(layer).macs(layer);
 }
 
 /** Trainable numbers of one float layer. */
 export function floatLayerParameters(layer: LayerSpec): number {
-  return floatFacts(layer).parameters;
+  return floatLayerOf(layer).parameters(layer);
 }
 
 /** Bytes of one float layer's float32 constants. */
 export function floatLayerConstantBytes(layer: LayerSpec): number {
-  return floatFacts(layer).constantBytes;
+  return floatLayerOf(layer).constantBytes(layer);
 }

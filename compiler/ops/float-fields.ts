@@ -2,6 +2,9 @@
 import { isFiniteFloat32 } from '../float32.js';
 import { type JsonReader, type NumberRule, join } from '../io/json-reader.js';
 
+/** Bytes of one float32 constant, for the float model's constant-byte counts. */
+export const FLOAT32_BYTES = 4;
+
 /**
  * Numbers the float32 network computes with: each must stay finite in float32 (1e39 would be
  * Infinity there), named by its JSON path when it does not.

@@ -22,6 +22,10 @@ export interface FloatLayerDefinition<K extends LayerType> {
   outFeatures(spec: SpecOf<K>, inFeatures: number, fail: (field: string, message: string) => never): number;
   /** Trained parameters (weights, biases, γ, β). */
   parameters(spec: SpecOf<K>): number;
+  /** Multiply-accumulates for one row, as `firmnet inspect` reports the float model. */
+  macs(spec: SpecOf<K>): number;
+  /** Bytes of its float32 constants (weights, biases, γ, β, running statistics). */
+  constantBytes(spec: SpecOf<K>): number;
   /** The same layer with every number rounded to float32 (what an importer records). */
   toFloat32(spec: SpecOf<K>): SpecOf<K>;
   /** Its settings for a one-line summary (`alpha 0.1`), or ''. */

@@ -73,6 +73,8 @@ export interface QuantizedOpDefinition<K extends QOp> {
     macs(layer: Unhashed<LayerOf<K>>): number;
     /** Trained parameters the layer holds (weights and biases). */
     parameters(layer: Unhashed<LayerOf<K>>): number;
+    /** What it computes, for report tables: the op and what distinguishes it (`lut (sigmoid)`, `fully_connected + relu`). */
+    label(layer: Unhashed<LayerOf<K>>): string;
     /** Its shape for reports: `64→32`, or the feature count. */
     shape(layer: Unhashed<LayerOf<K>>): string;
     /** A stage of the variant at a shape, with seeded random parameters, for measuring its instruction counts. */

@@ -1,6 +1,6 @@
 import { isPositiveNormalFloat32, shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
-import { features, float32, float32s } from '../float-fields.js';
+import { FLOAT32_BYTES, features, float32, float32s } from '../float-fields.js';
 import { batchNormReaders } from './readers.js';
 
 export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
@@ -31,6 +31,10 @@ export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
     return inFeatures;
   },
   parameters: (spec) => 2 * spec.features,
+  // One multiply-add per feature (folded into the neighbouring dense layer when quantized); all
+  // four of its float32 vectors are constants.
+  macs: (spec) => spec.features,
+  constantBytes: (spec) => FLOAT32_BYTES * 4 * spec.features,
   toFloat32: (spec) => ({
     ...spec,
     gamma: spec.gamma.map(shortestFloat32),

@@ -1,6 +1,6 @@
 import { shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
-import { features, float32s } from '../float-fields.js';
+import { FLOAT32_BYTES, features, float32s } from '../float-fields.js';
 import { denseReaders } from './readers.js';
 
 /** A dense layer: a fully_connected stage; a ReLU/ReLU6 right after it fuses into its clamp. */
@@ -16,6 +16,8 @@ export const denseLayer: FloatLayerDefinition<'dense'> = {
     return spec.outFeatures;
   },
   parameters: (spec) => spec.weights.length + spec.bias.length,
+  macs: (spec) => spec.inFeatures * spec.outFeatures,
+  constantBytes: (spec) => FLOAT32_BYTES * (spec.weights.length + spec.bias.length),
   toFloat32: (spec) => ({ ...spec, weights: spec.weights.map(shortestFloat32), bias: spec.bias.map(shortestFloat32) }),
   detail: () => '',
   onnx: {

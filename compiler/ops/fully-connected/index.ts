@@ -36,6 +36,7 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
     terms: fullyConnectedTerms,
     macs: (layer) => layer.inFeatures * layer.outFeatures,
     parameters: (layer) => layer.weights.length + layer.bias.length,
+    label: (l) => (l.activation === 'none' ? 'fully_connected' : `fully_connected + ${l.activation}`),
     shape: (layer) => `${layer.inFeatures}→${layer.outFeatures}`,
     probe: fullyConnectedProbe,
   },

@@ -1,6 +1,6 @@
 import { isPositiveNormalFloat32, shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
-import { features, float32, float32s } from '../float-fields.js';
+import { FLOAT32_BYTES, features, float32, float32s } from '../float-fields.js';
 import { layerNormReaders } from './readers.js';
 
 export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
@@ -17,6 +17,9 @@ export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
     return inFeatures;
   },
   parameters: (spec) => 2 * spec.features,
+  // One multiply-add per feature after the row's mean and variance; gamma and beta.
+  macs: (spec) => spec.features,
+  constantBytes: (spec) => FLOAT32_BYTES * 2 * spec.features,
   toFloat32: (spec) => ({ ...spec, gamma: spec.gamma.map(shortestFloat32), beta: spec.beta.map(shortestFloat32), epsilon: shortestFloat32(spec.epsilon) }),
   detail: (spec) => `epsilon ${spec.epsilon}`,
   onnx: {

@@ -37,6 +37,7 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
     terms: (layer) => ({ elements: layer.input.features, calls: 1 }),
     macs: () => 0,
     parameters: (layer) => 2 * layer.input.features,
+    label: (l) => (l.activation === 'none' ? 'layer_norm' : `layer_norm + ${l.activation}`),
     shape: (layer) => `${layer.input.features}`,
     probe: (variant, features, _outFeatures, rng) => {
       const dtype = variant === 'layer_norm_s16' ? 'int16' : 'int8';

@@ -32,6 +32,7 @@ export const leakyRelu: QuantizedOpDefinition<'leaky_relu'> = {
     terms: elementwiseTerms,
     macs: () => 0,
     parameters: () => 0,
+    label: (l) => (l.alpha === 0 ? 'leaky_relu (relu)' : `leaky_relu (alpha ${l.alpha})`),
     shape: (layer) => `${layer.input.features}`,
     // Slope 0.1 on an unchanged tensor: the output keeps the input's quantization.
     probe: (_variant, features) => ({ stage: { op: 'leaky_relu', name: 'probe', sourceLayers: [], features, alpha: 0.1 }, inputDtype: 'int8', output: 'input' }),

@@ -32,6 +32,7 @@ export const lut: QuantizedOpDefinition<'lut'> = {
     terms: elementwiseTerms,
     macs: () => 0,
     parameters: () => 0,
+    label: (l) => `lut (${l.function})`,
     shape: (layer) => `${layer.input.features}`,
     probe: (variant, features) => {
       const dtype = variant === 'lut_s16' ? 'int16' : 'int8';

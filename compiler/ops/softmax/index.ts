@@ -30,6 +30,7 @@ export const softmax: QuantizedOpDefinition<'softmax'> = {
     terms: elementwiseTerms,
     macs: () => 0,
     parameters: () => 0,
+    label: () => 'softmax',
     shape: (layer) => `${layer.input.features}`,
     probe: (_variant, features) => ({ stage: { op: 'softmax', name: 'probe', sourceLayers: [], features }, inputDtype: 'int8', output: { dtype: 'int8', range: { min: 0, max: 1 } } }),
   },
