@@ -68,6 +68,8 @@ export interface TrainResult {
   bestEpoch: number;
   validation: Evaluation | null;
   stoppedEarly: boolean;
+  /** The rows held out for validation (sorted row indices of the training data), empty without a split. */
+  validationRows: Uint32Array;
 }
 
 export interface TrainHooks {
@@ -218,7 +220,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     source: { format: 'firmnet', file: null },
     training: { dataFile: data.file, config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics, history: historyRecord(history, loss, stop?.metric ?? null) },
   };
-  return { model, history, bestEpoch, validation, stoppedEarly };
+  return { model, history, bestEpoch, validation, stoppedEarly, validationRows: valRows };
 }
 
 function validateConfig(config: TrainConfig, data: Dataset): void {
