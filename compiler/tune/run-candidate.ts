@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
 import { type Dataset, loadDataset, subsetRows } from '../data/dataset.js';
@@ -81,7 +82,10 @@ export async function runCandidateJob(context: TuneContext, job: CandidateJob, d
     return job.kind === 'price' ? await priceShape(context, job.candidate, datasets) : scoreCandidate(context, job.candidate, job.epochs, datasets);
   } catch (e) {
     if (isFirmnetError(e)) return { kind: 'failed', message: e.message };
-    throw e;
+    // A firmnet bug met by one candidate is reported with it (and in the report), not hidden, and does not end the search.
+    // Without the temporary folder's random name, so the journal and report stay the same bytes run to run.
+    const first = (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ').split(tmpdir()).join('<tmp>').replace(/<tmp>\/[^/\s]+/g, '<tmp>');
+    return { kind: 'failed', message: `internal error (a bug in firmnet; please report it with this candidate): ${first}` };
   }
 }
 

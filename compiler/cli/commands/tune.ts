@@ -115,7 +115,7 @@ function tuneProgress(ui: Ui): TuneProgress {
         return;
       }
       const quarter = Math.floor((4 * done) / Math.max(total, 1));
-      if (quarter !== lastLogged && (done === total || quarter > lastLogged)) {
+      if (done > 0 && quarter > lastLogged) {
         lastLogged = quarter;
         ui.log(`  ${phase}: ${done}/${total}${done < total ? ` ETA ${eta}` : ''}${bestText}`);
       }
