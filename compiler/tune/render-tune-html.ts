@@ -1,6 +1,7 @@
 import { type ScatterPoint, esc, scatterPlot } from '../../firmware-sim/html-charts.js';
 import { htmlPage } from '../../firmware-sim/render-html.js';
 import type { BuildResult } from '../project/build.js';
+import { type Evaluation, headlineMetric } from '../evaluate/evaluate.js';
 import type { CandidateRecord, TuneReport } from './tune.js';
 
 const COLORS = { winner: '#2f9e6e', front: '#3b6fd8', other: '#99a3ae', rejected: '#d24c4c' } as const;
@@ -37,7 +38,7 @@ function winnerSection(report: TuneReport, w: CandidateRecord, built: BuildResul
     ['max int8 drop', budgets.maxDrop === null ? 'none' : String(budgets.maxDrop)],
   ];
   return `<p>candidate #${w.id}: <b>${esc(w.description)}</b>, ${s.epochs} epochs. ${esc(report.objective)} on the held-out rows: float32 ${fmt(s.floatScore)}, int8 ${fmt(s.int8Score)}.${
-    test ? ` On the test data (${test.rows} rows, not used to choose): see report.html.` : ''
+    test ? ` On the test data (${test.rows} rows, never used to choose): float32 ${fmt(headlineOf(test.float))}, int8 ${fmt(headlineOf(test.quantized))} (report.html has the rest).` : ''
   }</p>
 <p class="src">scored on ${esc(report.scoredOn)}; seed ${report.seed}; rungs of ${report.rungEpochs.join(', ')} epochs</p>
 <table><tr><th class="l">budget</th><th>value</th></tr>${budgetRows.map(([k, v]) => `<tr><td class="l">${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
@@ -99,6 +100,10 @@ function candidatesSection(report: TuneReport): string {
     )
     .join('');
   return `<table class="candidates"><tr><th>id</th><th class="l">candidate</th><th>parameters</th><th>${esc(report.objective)}</th><th>epochs trained</th><th class="l">status</th><th class="l">why</th></tr>${rows}</table>`;
+}
+
+function headlineOf(e: Evaluation): number | null {
+  return e[headlineMetric(e.task).key as 'accuracy'] ?? null;
 }
 
 function fmt(v: number | null): string {
