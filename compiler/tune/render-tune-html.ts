@@ -2,7 +2,7 @@ import { type ScatterPoint, esc, scatterPlot } from '../../firmware-sim/html-cha
 import { htmlPage } from '../../firmware-sim/render-html.js';
 import type { BuildResult } from '../project/build.js';
 import { type Evaluation, headlineMetric } from '../evaluate/evaluate.js';
-import type { CandidateRecord, TuneReport } from './tune.js';
+import type { CandidateRecord, TuneReport } from './tune-report.js';
 
 const COLORS = { winner: '#2f9e6e', front: '#3b6fd8', other: '#99a3ae', rejected: '#d24c4c' } as const;
 

@@ -9,16 +9,17 @@ import { fileHash } from '../project/build-cache.js';
 import { type Project, checkProjectFiles } from '../project/project-file.js';
 import type { TuneObjective, TuneSettings } from '../project/tune-settings.js';
 import { FIRMNET_VERSION } from '../version.js';
-import { type FitResult, type PlacedPrice, fitOnTarget } from './budgets.js';
+import { type FitResult, fitOnTarget } from './budgets.js';
 import { candidateRunner } from './candidate-runner.js';
 import { Journal } from './journal.js';
 import { paretoFront } from './pareto.js';
 import { renderTuneHtml } from './render-tune-html.js';
-import { type CandidateJob, type JobResult, LOWER_IS_BETTER, type PriceResult, type ScoreResult, type TuneContext } from './run-candidate.js';
+import { type CandidateJob, type JobResult, LOWER_IS_BETTER, type PriceResult, type TuneContext } from './run-candidate.js';
+import type { CandidateRecord, TuneReport } from './tune-report.js';
 import { type Candidate, describeCandidate, quantizationOf, sampleCandidates, shapeKey, trainSettingsOf } from './search-space.js';
 import { promoted, rungEpochs } from './successive-halving.js';
 
-export type TunePhase = 'price' | `rung ${number}`;
+export type { CandidateRecord, CandidateStatus, RungScore, TuneReport } from './tune-report.js';
 
 /** What a front end hears while the search runs (display only: nothing here feeds a decision). */
 export interface TuneProgress {
@@ -32,47 +33,6 @@ export interface TuneOptions {
   /** Threads that run candidates (default: the machine's cores, at most 2). */
   workers?: number;
   progress?: TuneProgress;
-}
-
-export type CandidateStatus = 'winner' | 'finalist' | 'stopped early' | 'rejected';
-
-export interface RungScore extends Omit<ScoreResult, 'kind'> {
-  epochs: number;
-}
-
-export interface CandidateRecord {
-  id: number;
-  description: string;
-  candidate: Candidate;
-  parameters: number | null;
-  macs: number | null;
-  /** Per target: where the weights would live and the figures there. */
-  targets: PlacedPrice[];
-  rungs: RungScore[];
-  status: CandidateStatus;
-  /** Why it was rejected or stopped, in words ('too big: rp2040: SRAM …'). */
-  reason: string | null;
-  rejection: 'too big' | 'too slow' | 'drop too large' | 'failed' | null;
-}
-
-export interface TuneReport {
-  firmnet: string;
-  project: string;
-  task: Task;
-  objective: TuneObjective;
-  /** On the rows training holds out (validation split), never on the test data. */
-  scoredOn: string;
-  budgets: TuneSettings['budgets'];
-  seed: number;
-  rungEpochs: number[];
-  candidates: CandidateRecord[];
-  /** Candidate ids on the Pareto front of each target (score at the last rung each reached vs latency, flash, SRAM). */
-  fronts: { target: string; ids: number[] }[];
-  winner: number;
-  /** The settings to put in a project file to build the winner again. */
-  winnerSettings: { model: Record<string, unknown>; training: Record<string, unknown>; quantization: Record<string, unknown> };
-  /** Where each target's winner keeps its weights. */
-  winnerPlacement: PlacedPrice[];
 }
 
 export interface TuneResult {
