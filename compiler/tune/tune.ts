@@ -140,7 +140,7 @@ export async function tune(project: Project, settings: TuneSettings, options: Tu
         const r = records[alive[i]];
         if (res.kind === 'failed') return reject(r, 'failed', res.message);
         if (res.kind !== 'score') return reject(r, 'failed', 'no score');
-        r.rungs.push({ epochs: e, epochsRun: res.epochsRun, floatScore: res.floatScore, int8Score: res.int8Score, drop: res.drop });
+        r.rungs.push({ epochs: e, epochsRun: res.epochsRun, floatScore: res.floatScore, int8Score: res.int8Score, drop: res.drop, int8Nll: res.int8Nll });
         scored.push(r.id);
       });
       const last = rung === epochs.length - 1;
@@ -221,15 +221,24 @@ function reject(r: CandidateRecord, why: NonNullable<CandidateRecord['rejection'
   r.reason = `${why}: ${detail}`;
 }
 
-/** Best first: the last rung's int8 objective, then the slowest target's latency, then flash, then the sampling order. */
+/**
+ * Best first: the last rung's int8 objective, then its int8 negative log-likelihood (classification),
+ * then the slowest target's latency, then flash, then the sampling order.
+ */
 function compareCandidates(a: CandidateRecord, b: CandidateRecord, sign: number): number {
   const score = (r: CandidateRecord): number => {
     const s = r.rungs[r.rungs.length - 1]?.int8Score ?? null;
     return s === null ? -Infinity : sign * s;
   };
+  const nll = (r: CandidateRecord): number => r.rungs[r.rungs.length - 1]?.int8Nll ?? Infinity;
   const worstLatency = (r: CandidateRecord): number => Math.max(...r.targets.map((t) => t.latencyMs));
   const flash = (r: CandidateRecord): number => Math.max(...r.targets.map((t) => t.flashBytes));
-  return score(b) - score(a) || worstLatency(a) - worstLatency(b) || flash(a) - flash(b) || a.id - b.id;
+  return score(b) - score(a) || compareNumbers(nll(a), nll(b)) || worstLatency(a) - worstLatency(b) || flash(a) - flash(b) || a.id - b.id;
+}
+
+/** Ascending, with Infinity (no value) last and equal infinities equal. */
+function compareNumbers(a: number, b: number): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 function fronts(records: CandidateRecord[], sign: number): TuneReport['fronts'] {
