@@ -89,5 +89,6 @@ export async function tune(input: string | Project, options: TuneApiOptions = {}
   const project = typeof input === 'string' ? (input.toLowerCase().endsWith('.csv') ? projectFromCsv(input, options.task) : loadProject(input)) : input;
   const base = project.tune ?? DEFAULT_TUNE_SETTINGS;
   const { budgets, ...rest } = options.settings ?? {};
-  return tuneProject(project, { ...base, ...rest, budgets: { ...base.budgets, ...budgets } }, options);
+  const maxDrop = budgets?.maxDrop ?? base.budgets.maxDrop ?? project.maxDrop;
+  return tuneProject(project, { ...base, ...rest, budgets: { ...base.budgets, ...budgets, maxDrop } }, options);
 }

@@ -47,7 +47,7 @@ export const tuneCommand: CommandModule<TuneArgs> = {
     checkFlags({ ...args, cache: true });
     checkTuneFlags(args);
     const project = withOverrides(loadInput({ ...args, cache: true }), { ...args, cache: true });
-    const settings = tuneSettings(project.tune ?? DEFAULT_TUNE_SETTINGS, args);
+    const settings = tuneSettings(project.tune ?? DEFAULT_TUNE_SETTINGS, args, project.maxDrop);
     ui.log(`tuning ${project.name} → ${relative(process.cwd(), project.out) || '.'} (${settings.trials} candidates, seed ${settings.seed})`);
     const started = performance.now();
     const result = await tune(project, settings, { workers: args.workers, progress: tuneProgress(ui) });
@@ -73,14 +73,15 @@ function checkTuneFlags(args: TuneArgs): void {
   if (args['tune-seed'] !== undefined && !Number.isInteger(args['tune-seed'])) throw new FirmnetError('BAD_ARGUMENT', `--tune-seed must be an integer, got ${args['tune-seed']}`);
 }
 
-function tuneSettings(base: TuneSettings, args: TuneArgs): TuneSettings {
+/** Flags over the project's `tune` section; the drop budget defaults to the project's `maxDrop`, which the winner's build checks on the test data. */
+function tuneSettings(base: TuneSettings, args: TuneArgs, projectMaxDrop: number | null): TuneSettings {
   return {
     ...base,
     budgets: {
       maxLatencyMs: args['max-latency-ms'] ?? base.budgets.maxLatencyMs,
       maxSramBytes: args['max-sram'] ?? base.budgets.maxSramBytes,
       maxFlashBytes: args['max-flash'] ?? base.budgets.maxFlashBytes,
-      maxDrop: args['max-drop'] ?? base.budgets.maxDrop,
+      maxDrop: args['max-drop'] ?? base.budgets.maxDrop ?? projectMaxDrop,
     },
     objective: args.objective ?? base.objective,
     trials: args.trials ?? base.trials,
