@@ -30,8 +30,8 @@ export class Journal {
       const header = parseLine(lines[0]) as { format?: string; fingerprint?: string } | null;
       if (header?.format === FORMAT && header.fingerprint === fingerprint) {
         for (const line of lines.slice(1)) {
-          const entry = parseLine(line) as { job?: string; result?: JobResult } | null;
-          if (entry?.job !== undefined && entry.result !== undefined) this.results.set(entry.job, entry.result);
+          const entry = parseLine(line) as { job?: unknown; result?: unknown } | null;
+          if (typeof entry?.job === 'string' && isJobResult(entry.result)) this.results.set(entry.job, entry.result);
         }
       } else {
         problem = `${file} is the journal of another search (other data, settings or firmnet version): starting this search afresh`;
@@ -69,4 +69,25 @@ function parseLine(line: string | undefined): unknown {
   } catch {
     return null;
   }
+}
+
+/** A line edited by hand or cut short is not a result: its job runs again. */
+function isJobResult(v: unknown): v is JobResult {
+  if (v === null || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  const numberOrNull = (x: unknown): boolean => x === null || (typeof x === 'number' && Number.isFinite(x));
+  if (r.kind === 'failed') return typeof r.message === 'string';
+  if (r.kind === 'score') return Number.isInteger(r.epochsRun) && ['floatScore', 'int8Score', 'drop', 'int8Nll'].every((k) => numberOrNull(r[k]));
+  if (r.kind !== 'price' || !Array.isArray(r.targets) || typeof r.parameters !== 'number' || typeof r.macs !== 'number') return false;
+  return r.targets.every((t: unknown) => {
+    const p = t as Record<string, unknown> | null;
+    const s = p?.weightsInSram as Record<string, unknown> | null | undefined;
+    return (
+      typeof p?.target === 'string' &&
+      ['sramBytes', 'flashBytes', 'latencyMs'].every((k) => typeof p[k] === 'number' && Number.isFinite(p[k])) &&
+      numberOrNull(p.sramCapacityBytes) &&
+      numberOrNull(p.flashCapacityBytes) &&
+      (s === null || (typeof s?.sramBytes === 'number' && typeof s?.latencyMs === 'number'))
+    );
+  });
 }

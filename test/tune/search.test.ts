@@ -4,13 +4,14 @@
  * section of a project file. And the claim the cheap checks rest on: a shape priced before
  * training has exactly the SRAM, flash and latency of the trained and quantized model.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject, projectFromCsv } from '../../compiler/project/project-file.js';
 import { DEFAULT_SEARCH_SPACE } from '../../compiler/project/tune-settings.js';
 import { fitOnTarget } from '../../compiler/tune/budgets.js';
+import { Journal } from '../../compiler/tune/journal.js';
 import { paretoFront } from '../../compiler/tune/pareto.js';
 import { type Candidate, candidateKey, sampleCandidates, shapeKey } from '../../compiler/tune/search-space.js';
 import { promoted, rungEpochs } from '../../compiler/tune/successive-halving.js';
@@ -93,6 +94,28 @@ describe('fitOnTarget', () => {
   it('names the memory that is over, against the budget or the board', () => {
     expect(fitOnTarget(price, { ...none, maxFlashBytes: 10_000 })).toMatchObject({ fits: false, reason: 'too big', detail: 'rp2040: flash 20,000 B > 10,000 B' });
     expect(fitOnTarget({ ...price, sramBytes: 300_000 }, none)).toMatchObject({ fits: false, reason: 'too big', detail: 'rp2040: SRAM 300,000 B > 270,336 B' });
+  });
+});
+
+describe('the journal', () => {
+  const candidate: Candidate = { hidden: [8], activation: 'relu', norm: 'none', dropout: 0, weightDecay: 0, method: 'minmax', perChannel: true, int16: [], weightBits: 8 };
+  const job = { kind: 'train' as const, candidate, epochs: 3 };
+  const result = { kind: 'score' as const, epochsRun: 3, floatScore: 0.9, int8Score: 0.875, drop: 2.5, int8Nll: 0.31 };
+  it('gives back what a search recorded, skips lines that are not results, and sets aside the journal of another search', () => {
+    const file = join(work, 'journal', 'tune-journal.jsonl');
+    new Journal(file, 'search-a').record(job, result);
+    // What a kill mid-write and a hand edit leave behind.
+    appendFileSync(file, '{"job":"x","result":{"kind":"score","epochsRun":"3"}}\n{"job":"y","res');
+    const again = new Journal(file, 'search-a');
+    expect(again.problem).toBeNull();
+    expect(again.get(job)).toEqual(result);
+    expect(again.get({ ...job, epochs: 9 })).toBeUndefined();
+    expect(again.get({ kind: 'price', candidate })).toBeUndefined();
+    expect(again.reused).toBe(1);
+    const other = new Journal(file, 'search-b');
+    expect(other.problem).toMatch(/is the journal of another search/);
+    expect(other.get(job)).toBeUndefined();
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -53,7 +53,7 @@ export const tuneCommand: CommandModule<TuneArgs> = {
     const result = await tune(project, settings, { workers: args.workers, progress: tuneProgress(ui) });
     const seconds = (performance.now() - started) / 1000;
     ui.endBar();
-    ui.emitJson({ ...result.report, files: result.files, outDir: result.build.outDir, test: result.build.accuracy, jobs: result.jobs, seconds });
+    ui.emitJson({ ...result.report, files: result.files, outDir: result.build.outDir, test: result.build.accuracy, jobs: result.jobs, stoppedByTimeBudget: result.stoppedByTimeBudget, seconds });
     printSummary(ui, result, seconds);
   },
 };
