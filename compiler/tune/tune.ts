@@ -150,12 +150,16 @@ export async function tune(project: Project, settings: TuneSettings, options: Tu
         break;
       }
       const keep = promoted(ranked.length, settings.eta);
-      for (const id of ranked.slice(keep)) {
+      // The project's own settings (candidate 0) always reach the last rung when they fit: the
+      // winner is then at least as good as them on the held-out rows at full epochs, however
+      // slowly they start.
+      const baselineCarried = ranked.indexOf(0) >= keep;
+      for (const id of ranked.slice(keep).filter((id) => id !== 0)) {
         const r = records[id];
         r.status = 'stopped early';
         r.reason = `stopped after ${e} epochs: ${objective} ${formatScore(r.rungs[r.rungs.length - 1].int8Score)} on the held-out rows, below the best ${keep} of ${ranked.length}`;
       }
-      alive = ranked.slice(0, keep);
+      alive = baselineCarried ? [...ranked.slice(0, keep), 0] : ranked.slice(0, keep);
       if (alive.length === 0) break;
     }
 
