@@ -21,6 +21,11 @@ export const ARCHITECTURE_OPTION_FIELDS: readonly ArchitectureOptionField[] = AR
 /** One boolean per opt-in layer: that layer after each hidden dense layer (after BatchNorm, before the activation). */
 export type ArchitectureFlags = Record<ArchitectureOptionField, boolean>;
 
+/** The opt-in layers that are on, as the training config records them (only when on, so a config without them stays as it was). */
+export function architectureFlagsOn(flags: Partial<ArchitectureFlags>): Partial<ArchitectureFlags> {
+  return Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.filter((f) => flags[f] === true).map((f) => [f, true]));
+}
+
 /**
  * Everything about a training run, flat and JSON-friendly: the `firmnet train` flags and the
  * `model`/`training` sections of a project file both map onto it, so they share one set of defaults.
@@ -98,7 +103,7 @@ export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
       outputActivation: s.outputActivation === 'none' ? null : activationSpec(s.outputActivation, s.alpha),
       batchNorm: s.batchNorm,
       // Recorded only when on, so the config (and the hash) of a model without them stays as it was.
-      ...Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.filter((f) => s[f]).map((f) => [f, true])),
+      ...architectureFlagsOn(s),
       dropout: s.dropout,
       init: s.init,
     },
