@@ -174,7 +174,7 @@ interface TrainedSpec {
   activation: ActivationSpec;
   options: Partial<QuantizeOptions>;
   batchNorm?: boolean;
-  /** Opt-in layers of the trainer's architecture (`layerNorm: true`). */
+  /** Opt-in layers of the trainer's architecture, by settings field. */
   layers?: Partial<ArchitectureFlags>;
 }
 

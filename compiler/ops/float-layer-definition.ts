@@ -16,7 +16,7 @@ type Json = Record<string, unknown>;
 
 /**
  * The opt-in architecture setting of a float layer kind the trainer can insert: `F` is its field in
- * the training settings, a project file's `model` section and the API's train settings (`layerNorm`);
+ * the training settings, a project file's `model` section and the API's train settings (camelCase);
  * `never` for a kind without one.
  */
 export interface FloatLayerDefinition<K extends LayerType, F extends string = never> {
@@ -56,9 +56,9 @@ export interface FloatLayerDefinition<K extends LayerType, F extends string = ne
  * the cache hash) of a model without it stays as it was.
  */
 export interface ArchitectureOption<S, F extends string> {
-  /** The settings field: `layerNorm`. */
+  /** The settings field, camelCase (the op's own example is in its float-layer.ts). */
   field: F;
-  /** The `firmnet train` flag: `layer-norm`. */
+  /** The `firmnet train` flag, kebab-case, without the dashes. */
   flag: string;
   /** The flag's help line. */
   describe: string;

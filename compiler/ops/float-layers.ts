@@ -35,7 +35,7 @@ export const FLOAT_LAYERS = {
 /** The kinds, in the registry's order (the model-file parser's list of accepted `type` values). */
 export const FLOAT_LAYER_TYPES = Object.keys(FLOAT_LAYERS) as LayerType[];
 
-/** The settings fields of the trainer's opt-in layers (`layerNorm`), from the kinds that declare one. */
+/** The settings fields of the trainer's opt-in layers, from the kinds that declare one. */
 export type ArchitectureOptionField = NonNullable<(typeof FLOAT_LAYERS)[LayerType]['architectureOption']>['field'];
 
 /** The trainer's opt-in layers, in the registry's order (the order the architecture inserts them). */

@@ -15,7 +15,7 @@ export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 export const SCHEDULE_NAMES = ['constant', 'step', 'cosine', 'warmup_cosine'] as const;
 export const STOP_METRIC_NAMES = ['none', 'val_loss', 'val_accuracy', 'val_f1', 'val_auc', 'val_rmse', 'val_mae'] as const;
 
-/** The opt-in layers' settings fields (`layerNorm`), declared by their float layers (compiler/ops/float-layers.ts). */
+/** The opt-in layers' settings fields, declared by their float layers (compiler/ops/float-layers.ts). */
 export const ARCHITECTURE_OPTION_FIELDS: readonly ArchitectureOptionField[] = ARCHITECTURE_OPTIONS.map((o) => o.field);
 
 /** One boolean per opt-in layer: that layer after each hidden dense layer (after BatchNorm, before the activation). */

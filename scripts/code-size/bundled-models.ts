@@ -38,7 +38,7 @@ export interface BundledModel {
   test: Dataset;
 }
 
-/** Another activation or quantization, or opt-in layers of the trainer's architecture (`layerNorm: true`) after each hidden dense layer. */
+/** Another activation or quantization, or opt-in layers of the trainer's architecture (a settings field set to true) after each hidden dense layer. */
 export interface BundledVariant extends Partial<ArchitectureFlags> {
   /** Hidden activation (default ReLU). */
   activation?: ActivationSpec;

@@ -32,7 +32,7 @@ export function trainOptions(y: Argv) {
     .option('alpha', { type: 'number', default: D.alpha, describe: 'negative slope of leaky_relu' })
     .option('output-activation', { choices: OUTPUT_ACTIVATION_NAMES, default: D.outputActivation, describe: 'activation after the last layer (regression only; logit losses apply their own)' })
     .option('batch-norm', { type: 'boolean', default: D.batchNorm, describe: 'BatchNorm1d after each hidden dense layer' });
-  // Each opt-in layer's flag (--layer-norm), declared by its float layer, in the registry's order.
+  // Each opt-in layer's flag, declared by its float layer, in the registry's order.
   for (const option of ARCHITECTURE_OPTIONS) architecture = architecture.option(option.flag, { type: 'boolean', default: D[option.field], describe: option.describe });
   return architecture
     .option('dropout', { type: 'number', default: D.dropout, describe: 'dropout rate after each hidden activation' })
