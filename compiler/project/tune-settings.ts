@@ -1,12 +1,17 @@
 import type { CalibrationMethod } from '../ir/qmodel.js';
 import { type JsonReader, join as fieldPath } from '../io/json-reader.js';
-import { ACTIVATION_NAMES, type TrainSettings } from '../train/settings.js';
+import type { ArchitectureOptionField } from '../ops/float-layers.js';
+import { ACTIVATION_NAMES, ARCHITECTURE_OPTION_FIELDS, type TrainSettings } from '../train/settings.js';
 
 export type HiddenActivation = TrainSettings['activation'];
 
-/** Normalization after each hidden dense layer: none, BatchNorm1d, LayerNorm, or both (BatchNorm first). */
-export const NORM_CHOICES = ['none', 'batch', 'layer', 'batch_layer'] as const;
-export type NormChoice = (typeof NORM_CHOICES)[number];
+/**
+ * What follows each hidden dense layer before its activation: nothing, BatchNorm1d, one of the
+ * opt-in layers the float registry declares (their settings fields, e.g. the LayerNorm option's),
+ * or BatchNorm then one of those (`batchNorm+<field>`).
+ */
+export type NormChoice = 'none' | 'batchNorm' | ArchitectureOptionField | `batchNorm+${ArchitectureOptionField}`;
+export const NORM_CHOICES: readonly NormChoice[] = ['none', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS, ...ARCHITECTURE_OPTION_FIELDS.map((f) => `batchNorm+${f}` as const)];
 
 /**
  * 16-bit activations (the 16x8 scheme): none, every tensor, or one hidden layer's output (the
@@ -45,7 +50,7 @@ export const DEFAULT_SEARCH_SPACE: SearchSpace = {
   depths: [1, 2, 3],
   widths: [8, 16, 24, 32, 48, 64, 96, 128],
   activations: ['relu', 'relu6', 'leaky_relu', 'tanh'],
-  norms: ['none', 'batch', 'layer'],
+  norms: ['none', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS],
   dropouts: [0, 0.1, 0.2],
   weightDecays: [0, 0.001, 0.003, 0.01],
   methods: ['auto', 'minmax', 'percentile', 'mse'],

@@ -4,7 +4,7 @@ import type { Task } from '../model/float-model.js';
 import type { Project } from '../project/project-file.js';
 import type { HiddenActivation, Int16Choice, NormChoice, SearchSpace, WeightBits } from '../project/tune-settings.js';
 import { Rng } from '../rng.js';
-import type { TrainSettings } from '../train/settings.js';
+import { ARCHITECTURE_OPTION_FIELDS, type ArchitectureFlags, type TrainSettings } from '../train/settings.js';
 
 /** One point of the search space: everything that differs between two candidates. */
 export interface Candidate {
@@ -82,7 +82,7 @@ export function candidateOfProject(project: Project): Candidate {
   return {
     hidden: t.hidden.slice(),
     activation: t.activation,
-    norm: t.batchNorm && t.layerNorm ? 'batch_layer' : t.batchNorm ? 'batch' : t.layerNorm ? 'layer' : 'none',
+    norm: normOf(t),
     dropout: t.dropout,
     weightDecay: t.weightDecay,
     method: q.method,
@@ -105,14 +105,21 @@ export function shapeKey(c: Candidate): string {
   return canonicalJson({ hidden: c.hidden, activation: c.activation, norm: c.norm, perChannel: c.perChannel, int16: c.int16, weightBits: c.weightBits });
 }
 
+/** The project's BatchNorm and opt-in layer settings as one choice (the first opt-in layer that is on, the registry's order). */
+function normOf(t: TrainSettings): NormChoice {
+  const option = ARCHITECTURE_OPTION_FIELDS.find((f) => t[f]);
+  if (option === undefined) return t.batchNorm ? 'batchNorm' : 'none';
+  return t.batchNorm ? `batchNorm+${option}` : option;
+}
+
 /** The project's training settings with the candidate's choices and an epoch budget. */
 export function trainSettingsOf(base: TrainSettings, c: Candidate, epochs: number): TrainSettings {
   return {
     ...base,
     hidden: c.hidden.slice(),
     activation: c.activation,
-    batchNorm: c.norm === 'batch' || c.norm === 'batch_layer',
-    layerNorm: c.norm === 'layer' || c.norm === 'batch_layer',
+    batchNorm: c.norm.split('+').includes('batchNorm'),
+    ...(Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.map((f) => [f, c.norm.split('+').includes(f)])) as ArchitectureFlags),
     dropout: c.dropout,
     weightDecay: c.weightDecay,
     epochs,
@@ -127,7 +134,7 @@ export function quantizationOf(base: Project['quantization'], c: Candidate): Pro
 /** One line naming the candidate's choices, for tables and logs. */
 export function describeCandidate(c: Candidate): string {
   const parts = [c.hidden.join('-'), c.activation];
-  if (c.norm !== 'none') parts.push(c.norm === 'batch' ? 'BN' : c.norm === 'layer' ? 'LN' : 'BN+LN');
+  if (c.norm !== 'none') parts.push(c.norm);
   if (c.dropout > 0) parts.push(`do ${c.dropout}`);
   if (c.weightDecay > 0) parts.push(`wd ${c.weightDecay}`);
   parts.push(c.method, c.perChannel ? 'per-ch' : 'per-tensor');

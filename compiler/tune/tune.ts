@@ -8,6 +8,7 @@ import { type BuildProgress, type BuildResult, build } from '../project/build.js
 import { fileHash } from '../project/build-cache.js';
 import { type Project, checkProjectFiles } from '../project/project-file.js';
 import type { TuneObjective, TuneSettings } from '../project/tune-settings.js';
+import { ARCHITECTURE_OPTION_FIELDS } from '../train/settings.js';
 import { FIRMNET_VERSION } from '../version.js';
 import { type FitResult, fitOnTarget } from './budgets.js';
 import { candidateRunner } from './candidate-runner.js';
@@ -313,7 +314,7 @@ function winnerSettings(p: Project): TuneReport['winnerSettings'] {
   const t = p.training;
   const q = p.quantization;
   return {
-    model: { hidden: t.hidden, activation: t.activation, batchNorm: t.batchNorm, layerNorm: t.layerNorm, dropout: t.dropout },
+    model: { hidden: t.hidden, activation: t.activation, batchNorm: t.batchNorm, ...Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.map((f) => [f, t[f]])), dropout: t.dropout },
     training: { epochs: t.epochs, weightDecay: t.weightDecay, validationSplit: t.validationSplit, seed: t.seed },
     quantization: { method: q.method, perChannel: q.perChannel, int16: q.int16 },
   };
