@@ -7,7 +7,7 @@ export type HiddenActivation = TrainSettings['activation'];
 
 /**
  * What follows each hidden dense layer before its activation: nothing, BatchNorm1d, one of the
- * opt-in layers the float registry declares (their settings fields, e.g. the LayerNorm option's),
+ * opt-in layers the float registry declares (by their settings fields),
  * or BatchNorm then one of those (`batchNorm+<field>`).
  */
 export type NormChoice = 'none' | 'batchNorm' | ArchitectureOptionField | `batchNorm+${ArchitectureOptionField}`;
