@@ -63,9 +63,9 @@ async function header(data: DataFiles): Promise<void> {
   scope.postMessage({ kind: 'header', columns: readCsvHeader(`/data/${data.folder}/train.csv`).names });
 }
 
-async function runBuild(data: DataFiles, project: Record<string, unknown>): Promise<void> {
+async function runBuild(data: DataFiles, project: string): Promise<void> {
   writeData(data);
-  volume.write('/project.json', encoder.encode(`${JSON.stringify(project, null, 2)}\n`));
+  volume.write('/project.json', encoder.encode(project));
   const started = performance.now();
   const result = await build(loadProject('project.json'), {
     progress: {

@@ -173,7 +173,9 @@ form.addEventListener('submit', (event) => {
   buildButton.disabled = true;
   stopButton.disabled = false;
   document.body.dataset.state = 'building';
-  send({ kind: 'build', data, project: project() });
+  const text = `${JSON.stringify(project(), null, 2)}\n`;
+  document.body.dataset.project = text;
+  send({ kind: 'build', data, project: text });
 });
 
 stopButton.addEventListener('click', () => {

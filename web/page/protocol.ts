@@ -11,7 +11,7 @@ export interface DataFiles {
   test: string | null;
 }
 
-export type ToWorker = { kind: 'header'; data: DataFiles } | { kind: 'build'; data: DataFiles; project: Record<string, unknown> };
+export type ToWorker = { kind: 'header'; data: DataFiles } | { kind: 'build'; data: DataFiles; /** project.json's text. */ project: string };
 
 /** The option lists the CLI checks against, so the page offers exactly what the project file accepts. */
 export interface PageOptions {
