@@ -125,12 +125,17 @@ export async function buildPage(outDir: string): Promise<{ file: string; bytes: 
   });
   // A page opened from a folder may start classic workers from blob: URLs, not module workers; the bundle has no imports or exports left, so its top-level awaits run in an async function.
   const classicWorker = `(async () => {\n'use strict';\n${worker}\n})().catch((e) => postMessage({ kind: 'error', message: 'firmnet: internal error starting the build worker: ' + (e && e.stack) }));`;
-  const main = await bundle('web/page/main.ts', [virtual('firmnet-page-worker', () => `export const WORKER_SOURCE = ${JSON.stringify(classicWorker)};`)], 'iife');
+  const main = await bundle('web/page/main.ts', [], 'iife');
   const template = readFileSync(join(root, 'web', 'page', 'index.html'), 'utf8');
-  // The script is inline (a page opened from a folder cannot load scripts or workers by path); the policy allows it by its hash only.
-  const script = main.replace(/<\/script/gi, '<\\/script');
+  // The scripts are inline (a page opened from a folder cannot load scripts or workers by path); the policy allows the page's by its hash only.
+  // The worker's source sits in a script element the page does not run (text/plain), so it is not escaped into a string literal.
+  const inert = (code: string): string => code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+  const script = inert(main);
   const hash = createHash('sha256').update(script).digest('base64');
-  const html = template.replace('%SCRIPT_HASH%', `'sha256-${hash}'`).replace('%SCRIPT%', () => script);
+  const html = template
+    .replace('%SCRIPT_HASH%', `'sha256-${hash}'`)
+    .replace('%SCRIPT%', () => script)
+    .replace('%WORKER%', () => inert(classicWorker));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'index.html');
   writeFileSync(file, html);

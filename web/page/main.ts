@@ -3,7 +3,6 @@
  * training chart, the build's own HTML report, and the build's files as a zip. The option lists
  * come from the worker, which reads them from the compiler's own tables.
  */
-import { WORKER_SOURCE } from 'firmnet-page-worker';
 import type { DataFiles, FromWorker, OutputFile, PageOptions, ToWorker } from './protocol.js';
 import { zipStored } from './zip.js';
 
@@ -25,7 +24,7 @@ let options: PageOptions | null = null;
 let data: DataFiles | null = null;
 let projectName = 'model';
 let outputs: OutputFile[] = [];
-const workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+const workerUrl = URL.createObjectURL(new Blob([$('worker-source').textContent!], { type: 'text/javascript' }));
 const history: { loss: number; metric: number | null; metricName: string | null }[] = [];
 
 function startWorker(): void {
