@@ -15,6 +15,10 @@ import { buildPage } from '../scripts/build-page.js';
 import { packageRoot } from '../compiler/io/package-root.js';
 
 const run = promisify(execFile);
+/** The little of the page's DOM read here (bench/ compiles without the DOM's types). */
+interface PageGlobals {
+  document: { body: { dataset: Record<string, string | undefined> }; getElementById(id: string): { disabled: boolean; textContent: string | null } };
+}
 const CASES = [
   { dataset: 'iris', hidden: '16,8', epochs: 30 },
   { dataset: 'digits', hidden: '64,32', epochs: 100 },
@@ -34,15 +38,18 @@ export async function benchPage(): Promise<void> {
         const page = await browser.newPage();
         const loadStarted = performance.now();
         await page.goto(pathToFileURL(file).href);
-        await page.waitForFunction("document.body.dataset.state === 'ready'", null, { timeout: 120_000 });
+        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.body.dataset.state === 'ready', null, { timeout: 120_000 });
         const loadSeconds = (performance.now() - loadStarted) / 1000;
         await page.selectOption('#dataset', c.dataset);
-        await page.waitForFunction("!document.getElementById('build').disabled");
+        await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).document.getElementById('build').disabled);
         await page.fill('#hidden', c.hidden);
         await page.fill('#epochs', String(c.epochs));
         await page.click('#build');
-        await page.waitForFunction("document.body.dataset.state === 'built' || document.body.dataset.state === 'error'", null, { timeout: 600_000 });
-        const state = (await page.evaluate("({ ...document.body.dataset, error: document.getElementById('error').textContent })")) as Record<string, string | undefined>;
+        await page.waitForFunction(() => ['built', 'error'].includes((globalThis as unknown as PageGlobals).document.body.dataset.state ?? ''), null, { timeout: 600_000 });
+        const state = await page.evaluate(() => {
+          const doc = (globalThis as unknown as PageGlobals).document;
+          return { ...doc.body.dataset, error: doc.getElementById('error').textContent } as Record<string, string | null | undefined>;
+        });
         if (state.state !== 'built') throw new Error(`${c.dataset}: the page failed: ${state.error}`);
         const steps = await page.textContent('#steps');
         await page.close();
