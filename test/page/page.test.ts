@@ -3,7 +3,8 @@
  * case: no server, a worker only from a blob URL, under the page's Content-Security-Policy):
  * iris is trained and built in the page, every report section is there, and each file of the
  * downloaded zip is byte-identical to `firmnet build` of the project file the zip carries, on the
- * same data in the same layout. A malformed CSV dropped on the page shows the error the CLI prints.
+ * same data in the same layout. A malformed CSV dropped on the page shows the error the CLI prints,
+ * and Stop ends a training run without leaving the page stuck.
  * The page must not request anything but itself. Screenshots go to out/test-artifacts/page/.
  */
 import { execFile } from 'node:child_process';
@@ -75,14 +76,21 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     await page.fill('#hidden', '8');
     await page.fill('#epochs', '8');
     await page.click('#build');
+    // The CLI builds the project file the page wrote, on the same data in the same layout, while the page builds.
+    const project = await page.evaluate(() => document.body.dataset.project!);
+    const cli = join(work, 'cli');
+    mkdirSync(join(cli, 'data'), { recursive: true });
+    cpSync(resolve('models', 'data', 'iris'), join(cli, 'data', 'iris'), { recursive: true });
+    writeFileSync(join(cli, 'project.json'), project);
+    const cliBuild = firmnet(cli, ['build', 'project.json']);
     await page.waitForFunction(() => document.body.dataset.state === 'built' || document.body.dataset.state === 'error', null, { timeout: 90_000 });
     expect(await page.textContent('#error')).toBe('');
-    await page.screenshot({ path: join(SHOTS, 'iris-built.png'), fullPage: true });
 
     // The report is the CLI's report.html (firmware-sim/render-html.ts), shown as it is.
     const report = page.frameLocator('#report');
     for (const id of ['targets', 'accuracy', 'sqnr', 'confusion', 'training', 'target-stm32l4r5', 'target-rp2040']) expect(await report.locator(`#${id}`).count(), id).toBe(1);
     for (const heading of ['Memory against capacity', 'Cycles per layer']) expect(await report.locator('h3', { hasText: heading }).count(), heading).toBe(2);
+    await page.screenshot({ path: join(SHOTS, 'iris-built.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const zipPath = join(work, 'iris.zip');
@@ -91,14 +99,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     for (const f of ['project.json', 'model.json', 'model.q.json', 'wasm/model.wasm', 'wasm/model.mjs', 'wasm/model.d.mts', 'report.html', 'report.json']) expect([...zipped.keys()]).toContain(f);
     expect([...zipped.keys()].some((f) => f.startsWith('c/') && f.endsWith('.c'))).toBe(true);
     expect([...zipped.keys()].some((f) => f.startsWith('c/') && (f.endsWith('Makefile') || f.endsWith('CMakeLists.txt')))).toBe(true);
+    expect(Buffer.from(zipped.get('project.json')!).toString('utf8')).toBe(project);
     expect(requests.every((url) => url === pageUrl || url.startsWith('blob:') || url.startsWith('data:'))).toBe(true);
 
-    // The same project, data and layout, built by the CLI.
-    const cli = join(work, 'cli');
-    mkdirSync(join(cli, 'data'), { recursive: true });
-    cpSync(resolve('models', 'data', 'iris'), join(cli, 'data', 'iris'), { recursive: true });
-    writeFileSync(join(cli, 'project.json'), zipped.get('project.json')!);
-    const built = await firmnet(cli, ['build', 'project.json']);
+    const built = await cliBuild;
     expect(built.stderr).not.toContain('error');
     const out = join(cli, 'out', 'iris');
     const cliFiles = filesUnder(out).filter((f) => !f.split('/').some((part) => part.startsWith('.')));
@@ -137,4 +141,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     expect(shown).toBe('firmnet: error: /data/upload/train.csv line 3: 2 cells, expected 3 as in the header (ragged row)');
     await page.close();
   }, 90_000);
+
+  it('stops a training run and stays usable', async () => {
+    const { page } = await openPage();
+    await page.selectOption('#dataset', 'digits');
+    await page.waitForFunction(() => !(document.getElementById('build') as HTMLButtonElement).disabled);
+    await page.fill('#epochs', '5000');
+    await page.click('#build');
+    await page.waitForFunction(() => (document.getElementById('steps')!.textContent ?? '').includes('train: running'), null, { timeout: 60_000 });
+    await page.click('#stop');
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('stopped');
+    // A fresh worker answers: the label columns of the chosen dataset come back and Train is enabled again.
+    await page.waitForFunction(() => !(document.getElementById('build') as HTMLButtonElement).disabled && (document.getElementById('label') as HTMLSelectElement).value === 'label');
+    expect(await page.textContent('#steps')).toContain('stopped');
+    await page.close();
+  }, 60_000);
 });
