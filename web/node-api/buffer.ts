@@ -40,7 +40,6 @@ const statics = {
     }
     return out;
   },
-  isBuffer: (value: unknown): boolean => value instanceof BufferBytes,
   view,
 };
 

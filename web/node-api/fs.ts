@@ -5,7 +5,7 @@
 import { Buffer } from './buffer.js';
 import { normalize, notFound, volume, type VolumeStats } from './volume.js';
 
-export const constants = { O_RDONLY: 0, O_NONBLOCK: 0, O_NOFOLLOW: 0 };
+export const constants = { O_RDONLY: 0, O_NONBLOCK: 0 };
 
 interface OpenFile {
   path: string;
@@ -28,7 +28,6 @@ export function existsSync(path: string): boolean {
 export function statSync(path: string): VolumeStats {
   return volume.stat(path);
 }
-export const lstatSync = statSync;
 export function realpathSync(path: string): string {
   if (!volume.has(path)) throw notFound('realpath', path);
   return normalize(path);
