@@ -8,8 +8,9 @@
  *     that GCC and Clang vectorise at -O2/-O3;
  *   - firmnet_dense_dot_armv7em_dsp.h, the Arm DSP extension (Cortex-M4/M7/M33; little-endian,
  *     unaligned access on, GCC or Clang): the input widened to 16-bit pairs once per layer, then one
- *     assembly function over the whole layer, 4 output rows x 16 inputs per iteration with UXTB16 +
- *     SMLAD, and the requantization in 12 instructions per output;
+ *     assembly function over the whole layer, 4 output rows x 16 inputs per iteration over the
+ *     weights' row pairs (firmnet_dense_layout.h) with SMLAD + SXTB16, and the requantization in 12
+ *     instructions per output;
  *   - firmnet_dense_dot_armv6m.h, Thumb-1 (Cortex-M0/M0+/M23): an assembly loop of 4 rows x 8 inputs
  *     with LDRB immediate offsets and MULS, and the int8-output requantization in assembly (no
  *     libgcc call);
