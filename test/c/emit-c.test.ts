@@ -58,6 +58,7 @@ describe('emitC output', () => {
       'firmnet_fixed_point.h',
       'firmnet_kernels.h',
       'firmnet_layer_norm.c',
+      'firmnet_layer_norm.h',
       'firmnet_leaky_relu.c',
       'firmnet_lut.c',
       'firmnet_softmax.c',
