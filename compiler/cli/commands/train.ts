@@ -9,6 +9,8 @@ import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIM
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
 import { LOSSES_FOR_TASK } from '../../nn/losses.js';
 import { splitList } from '../args.js';
+import { parseClassWeight, parsePosWeight } from '../../train/loss-weights.js';
+import { THRESHOLD_RULE_SYNTAX, parseThresholdRule } from '../../evaluate/thresholds.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
 import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
@@ -53,6 +55,9 @@ export function trainOptions(y: Argv) {
     .option('min-delta', { type: 'number', default: D.minDelta, describe: 'smallest change that counts as an improvement' })
     .option('standardize', { type: 'boolean', default: D.standardize, describe: 'standardize features (and regression targets) with training statistics' })
     .option('seed', { type: 'number', default: D.seed })
+    .option('class-weight', { type: 'string', describe: 'loss weight per class: balanced (n_samples / (n_classes · count)) or weights in class order, e.g. 1,3 (binary, multiclass)' })
+    .option('pos-weight', { type: 'string', describe: 'weight of the positive terms: one value, or one per label, e.g. 3,1,2 (binary, multilabel)' })
+    .option('threshold', { type: 'string', describe: `decision threshold chosen on the validation split: ${THRESHOLD_RULE_SYNTAX}` })
     .option('name', { type: 'string', describe: 'model name (default: the data folder name)' });
 }
 
@@ -154,6 +159,9 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
     minDelta: args['min-delta'],
     standardize: args.standardize,
     seed: args.seed,
+    classWeight: args['class-weight'] === undefined ? null : parseClassWeight(args['class-weight']),
+    posWeight: args['pos-weight'] === undefined ? null : parsePosWeight(args['pos-weight']),
+    threshold: args.threshold === undefined ? null : parseThresholdRule(args.threshold),
   };
 }
 
