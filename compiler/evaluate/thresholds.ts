@@ -77,3 +77,19 @@ export function chooseThreshold(scores: ArrayLike<number>, labels: ArrayLike<num
   }
   return meeting[meeting.length - 1];
 }
+
+/** Precision, recall and F1 of deciding positive when score ≥ threshold. */
+export function metricsAtThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): Omit<ChosenThreshold, 'threshold'> {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const positive = scores[i] >= threshold;
+    if (positive && labels[i] === 1) tp++;
+    else if (positive) fp++;
+    else if (labels[i] === 1) fn++;
+  }
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+}

@@ -1,7 +1,7 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
 import { applyStandardization, firstNonFiniteStandardized, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
-import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
+import { type AnomalyThreshold as AnomalyThresholdRecord, type DecisionThresholds, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
 import { type LossFn, type LossName, LOSSES_FOR_TASK, weightedLoss } from '../nn/losses.js';
 import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
 import { type Network, type NetworkState, describeLayer } from '../nn/network.js';
@@ -14,7 +14,7 @@ import { type LossWeightSettings, checkLossWeightSettings, resolveLossWeights } 
 import { signalCollector } from './signals.js';
 import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
-import { type ThresholdRule, thresholdTargetInRange } from '../evaluate/thresholds.js';
+import { type ThresholdRule, chooseThreshold, formatThresholdRule, thresholdTargetInRange } from '../evaluate/thresholds.js';
 import { applyHead } from '../inference/float-inference.js';
 import { historyRecord } from './training-history.js';
 
@@ -202,7 +202,13 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   // Restore the best weights (early stopping), then score them once more for the record.
   if (bestState) network.restoreState(bestState);
   const finalSpecs = network.toSpecs();
-  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(network, data, fitRows, headModel, inputStandardization) : null;
+  const fpr = config.threshold?.rule === 'fpr' ? config.threshold.target : null;
+  // With fpr=F the threshold is the 100·(1 − F)th percentile of the (normal) validation rows' errors.
+  const anomaly =
+    config.task === 'autoencoder'
+      ? anomalyThreshold(network, data, fpr === null ? fitRows : valRows, headModel, inputStandardization, fpr === null ? DEFAULT_ANOMALY_PERCENTILE : 100 * (1 - fpr))
+      : null;
+  const decision = config.threshold && config.threshold.rule !== 'fpr' && valData ? chooseDecision(network, data.features, valRows, valData, headModel, config.threshold) : null;
   const validation =
     valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
   const metrics: Record<string, number> = {};
@@ -221,6 +227,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     inputStandardization,
     targetStandardization,
     anomaly,
+    ...(decision ? { decision } : {}),
     layers: finalSpecs,
     seed: config.seed,
     source: { format: 'firmnet', file: null },
@@ -381,18 +388,43 @@ function epochMetric(task: Task, e: Evaluation): number | null {
   return e.accuracy ?? null;
 }
 
-/** The autoencoder's threshold: a percentile of reconstruction errors on the (normal) training rows. */
+/** The autoencoder's threshold: a percentile of reconstruction errors on (normal) rows, the training rows unless --threshold fpr=F. */
 function anomalyThreshold(
   network: Network,
   data: Dataset,
-  fitRows: Uint32Array,
+  rows: Uint32Array,
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
   standardization: Standardization | null,
+  percentile: number,
 ): AnomalyThresholdRecord {
-  const out = network.evaluateRows(data.features, fitRows);
+  const out = network.evaluateRows(data.features, rows);
   const reconstruction = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
-  const errors = reconstructionErrors(reconstruction, subsetRows(data, fitRows).features, fitRows.length, standardization);
-  return { percentile: DEFAULT_ANOMALY_PERCENTILE, threshold: percentileOf(errors, DEFAULT_ANOMALY_PERCENTILE) };
+  const errors = reconstructionErrors(reconstruction, subsetRows(data, rows).features, rows.length, standardization);
+  return { percentile, threshold: percentileOf(errors, percentile) };
+}
+
+/** Binary and multilabel: each output's threshold on the validation rows' probabilities, by `rule`. */
+function chooseDecision(
+  network: Network,
+  features: Float32Array,
+  valRows: Uint32Array,
+  valData: Dataset,
+  headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
+  rule: ThresholdRule,
+): DecisionThresholds {
+  const out = network.evaluateRows(features, valRows);
+  const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
+  const k = out.cols;
+  const chosen = Array.from({ length: k }, (_, j) => {
+    const column = new Float64Array(out.rows);
+    const labels = new Int32Array(out.rows);
+    for (let r = 0; r < out.rows; r++) {
+      column[r] = scores[r * k + j];
+      labels[r] = valData.task === 'binary' ? valData.labels[r] : valData.targets[r * k + j];
+    }
+    return chooseThreshold(column, labels, rule, valData.task === 'binary' ? '--threshold' : `--threshold, label '${valData.labelColumns[j]}'`);
+  });
+  return { rule: formatThresholdRule(rule), thresholds: chosen.map((c) => c.threshold), validation: chosen.map(({ precision, recall, f1 }) => ({ precision, recall, f1 })) };
 }
 
 /** The stop metrics stopScore negates. */

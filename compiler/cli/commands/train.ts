@@ -10,7 +10,7 @@ import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '.
 import { LOSSES_FOR_TASK } from '../../nn/losses.js';
 import { splitList } from '../args.js';
 import { parseClassWeight, parsePosWeight } from '../../train/loss-weights.js';
-import { THRESHOLD_RULE_SYNTAX, parseThresholdRule } from '../../evaluate/thresholds.js';
+import { THRESHOLD_RULE_SYNTAX, metricsAtThreshold, parseThresholdRule } from '../../evaluate/thresholds.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
 import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
@@ -118,10 +118,11 @@ export const trainCommand: CommandModule<TrainArgs> = {
       seconds,
       validation: result.validation,
       test,
+      decision: result.model.decision ?? null,
       history: result.history,
       summary: summarizeFloatModel(result.model),
     });
-    printSummary(ui, out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model);
+    printSummary(ui, out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model, testData);
   },
 };
 
@@ -203,6 +204,40 @@ function evaluateOn(model: FloatModel, data: Dataset): Evaluation {
   return evaluateScores(predictFloat(model, data.features, data.rows).scores, data, { standardization: model.inputStandardization, threshold: model.anomaly?.threshold ?? null });
 }
 
+/** The loss weights the run used, as recorded in the model's training config. */
+function lossWeightLines(model: FloatModel): string[] {
+  const config = model.training?.config as { classWeights?: number[] | null; posWeights?: number[] | null } | undefined;
+  const lines: string[] = [];
+  if (config?.classWeights) lines.push(`class weights: ${config.classWeights.map((w, c) => `${model.classNames[c]} ${formatNumber(w)}`).join(', ')}`);
+  if (config?.posWeights) lines.push(`positive-term weights: ${config.posWeights.map((w, j) => `${outputName(model, j)} ${formatNumber(w)}`).join(', ')}`);
+  return lines.length === 0 ? [] : ['', ...lines];
+}
+
+function outputName(model: FloatModel, j: number): string {
+  return model.task === 'binary' ? model.classNames[1] : model.labelColumns[j];
+}
+
+/** The decision thresholds and the metrics at them: on the validation split (where they were chosen), and on the test file. */
+function decisionLines(model: FloatModel, testData: Dataset | null): string[] {
+  const d = model.decision;
+  if (!d) return [];
+  const testScores = testData ? predictFloat(model, testData.features, testData.rows).scores : null;
+  const k = d.thresholds.length;
+  const rows = d.thresholds.map((threshold, j) => {
+    const v = d.validation[j];
+    const row: (string | number)[] = [outputName(model, j), formatNumber(threshold), formatNumber(v.precision), formatNumber(v.recall), formatNumber(v.f1)];
+    if (testData && testScores) {
+      const scores = Float64Array.from({ length: testData.rows }, (_, r) => testScores[r * k + j]);
+      const labels = Int32Array.from({ length: testData.rows }, (_, r) => (model.task === 'binary' ? testData.labels[r] : testData.targets[r * k + j]));
+      const t = metricsAtThreshold(scores, labels, threshold);
+      row.push(formatNumber(t.precision), formatNumber(t.recall), formatNumber(t.f1));
+    }
+    return row;
+  });
+  const head = ['positive', 'threshold', 'val precision', 'val recall', 'val F1', ...(testData ? ['test precision', 'test recall', 'test F1'] : [])];
+  return ['', `decision thresholds (${d.rule}, chosen on the validation split; positive when the probability is at least the threshold):`, formatTable(head, rows)];
+}
+
 function prefixed(prefix: string, e: Evaluation): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(e)) if (typeof v === 'number' && Number.isFinite(v) && k !== 'rows') out[prefix + k] = v;
@@ -219,6 +254,7 @@ function printSummary(
   validation: Evaluation | null,
   test: Evaluation | null,
   model: FloatModel,
+  testData: Dataset | null,
 ): void {
   const last = history[history.length - 1];
   ui.print();
@@ -245,6 +281,8 @@ function printSummary(
     ui.print('test:');
     for (const line of evaluationLines(test, model.classNames)) ui.print(`  ${line}`);
   }
+  for (const line of lossWeightLines(model)) ui.print(line);
+  for (const line of decisionLines(model, testData)) ui.print(line);
   ui.print();
   for (const line of summaryLines(summarizeFloatModel(model))) ui.print(line);
   ui.print();
