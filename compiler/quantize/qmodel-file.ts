@@ -4,7 +4,7 @@ import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDoc
 import { contentHash } from '../io/content-hash.js';
 import { JsonReader, join } from '../io/json-reader.js';
 import { type Head, TASKS, type Task } from '../model/float-model.js';
-import { parseAnomaly, parseStandardization } from '../model/model-file.js';
+import { checkDecisionRule, parseAnomaly, parseStandardization } from '../model/model-file.js';
 import { type CalibrationMethod, QMODEL_FORMAT, QMODEL_VERSION, type QModel } from '../ir/qmodel.js';
 import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
@@ -112,7 +112,9 @@ function parseDecision(r: JsonReader, root: Json, version: number, task: Task, o
   const { min, max } = DTYPE_RANGE[output.dtype];
   const thresholds = r.numbers(d, 'thresholds', 'decision', output.features, { min: 0, max: 1 });
   const codes = r.numbers(d, 'codes', 'decision', output.features, { integer: true, min, max: max + 1 });
-  return { decision: { rule: r.string(d, 'rule', 'decision'), thresholds, codes } };
+  const rule = r.string(d, 'rule', 'decision');
+  checkDecisionRule(r, rule, 'decision.rule');
+  return { decision: { rule, thresholds, codes } };
 }
 
 function parseTensor(r: JsonReader, obj: Json, key: string, path: string): QTensor {

@@ -33,6 +33,8 @@ const OUTPUT_OFFSET = 0;
 const FLOAT_IO_OFFSET = 0;
 const UNSTANDARDIZE = false;
 const JS_HEAD = false;
+/** The IR has decision thresholds: the module exports decide(label). */
+const DECISIONS = false;
 const INPUT_ARRAY = Int8Array;
 const OUTPUT_ARRAY = Int8Array;
 // firmnet-loader: model constants end
@@ -119,6 +121,17 @@ export function createInstance() {
     return JS_HEAD ? applyHead(scores, n) : scores;
   }
 
+  /** One row of raw features → per output 1 (positive at its threshold) or 0, decided by the module on the output codes. */
+  function predictClass(features) {
+    if (!DECISIONS) throw new TypeError(`${name}.predictClass: this model has no decision thresholds (train it with --threshold)`);
+    checkOneRow('predictClass', features);
+    writeFeatures(features, 0);
+    predictFloat();
+    const decisions = new Uint8Array(outputFeatures);
+    for (let j = 0; j < outputFeatures; j++) decisions[j] = exports.decide(j);
+    return decisions;
+  }
+
   function predict(features) {
     checkOneRow('predict', features);
     writeFeatures(features, 0);
@@ -128,11 +141,11 @@ export function createInstance() {
     return JS_HEAD ? applyHead(scores, 1) : scores;
   }
 
-  return Object.freeze({ memory, exports, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
+  return Object.freeze({ memory, exports, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
 }
 
 const defaultInstance = createInstance();
-export const { memory, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
+export const { memory, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
 
 function checkOneRow(fn, values) {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
