@@ -64,6 +64,11 @@ export function checkLossWeightSettings(task: Task, s: LossWeightSettings): void
   }
 }
 
+/** The checks that need the data's classes and labels but no training: weight counts. Run before the first epoch. */
+export function checkLossWeightsForData(data: Pick<Dataset, 'task' | 'classNames' | 'labels' | 'labelColumns' | 'targetColumns'>, s: LossWeightSettings): void {
+  resolveLossWeights(data, Uint32Array.from(data.labels.keys()), s);
+}
+
 /** The weights for this data, counted on `fitRows`; null when the run is unweighted. */
 export function resolveLossWeights(data: Pick<Dataset, 'task' | 'classNames' | 'labels' | 'labelColumns' | 'targetColumns'>, fitRows: Uint32Array, s: LossWeightSettings): ResolvedLossWeights | null {
   checkLossWeightSettings(data.task, s);

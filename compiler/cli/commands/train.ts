@@ -9,7 +9,7 @@ import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIM
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
 import { LOSSES_FOR_TASK } from '../../nn/losses.js';
 import { splitList } from '../args.js';
-import { parseClassWeight, parsePosWeight } from '../../train/loss-weights.js';
+import { checkLossWeightsForData, parseClassWeight, parsePosWeight } from '../../train/loss-weights.js';
 import { THRESHOLD_RULE_SYNTAX, metricsAtThreshold, parseThresholdRule } from '../../evaluate/thresholds.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
@@ -88,6 +88,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
     checkTrainConfig(config);
     if (!args.sanity && !args.out) throw new FirmnetError('BAD_ARGUMENT', 'train needs --out FILE for the model (or --sanity to only check the wiring)');
     const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
+    if (config.lossWeights) checkLossWeightsForData(data, config.lossWeights);
     const name = args.name ?? defaultModelName(args.data);
     if (args.sanity) {
       const result = runSanityCheck(data, config);
