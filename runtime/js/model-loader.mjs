@@ -27,6 +27,8 @@ export const outputDtype = 'int8';
 export const simd = false;
 export const sizes = Object.freeze({ wasmBytes: 0, codeBytes: 0, dataBytes: 0, constantBytes: 0, arenaBytes: 0, workspaceBytes: 0, memoryBytes: 0 });
 export const imports = Object.freeze([]);
+/** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
+export const decisionThresholds = null;
 const MODEL_ID = 0;
 const INPUT_OFFSET = 0;
 const OUTPUT_OFFSET = 0;

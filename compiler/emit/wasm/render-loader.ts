@@ -64,6 +64,8 @@ export const simd = ${facts.simd};
 export const sizes = Object.freeze(${jsLiteral(sizes)});
 /** ${comment`What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}.`} */
 export const imports = Object.freeze(${jsLiteral(facts.imports)});
+/** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
+export const decisionThresholds = ${q.decision ? `Object.freeze(${jsLiteral(q.decision.thresholds)})` : 'null'};
 
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
@@ -143,6 +145,8 @@ export declare const sizes: Readonly<{
 }>;
 /** ${comment`Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}.`} */
 export declare const imports: readonly string[];
+/** The probability threshold of each output, when the model was trained with --threshold; else null. */
+export declare const decisionThresholds: readonly number[] | null;
 
 /** Like the golden reference's predictQuantized: integer outputs, dequantized outputs, scores after the head. */
 export interface Prediction {
