@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FirmnetError } from '../errors.js';
+import { THRESHOLD_RULE_SYNTAX, parseThresholdRule } from '../evaluate/thresholds.js';
 import { JsonReader, join as fieldPath } from '../io/json-reader.js';
 import { inputFileProblem } from '../io/read-input-file.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
@@ -56,7 +57,7 @@ export const DEFAULT_TARGETS: ProjectTarget[] = [{ target: 'stm32l4r5' }, { targ
 
 const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out'];
 const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS, 'dropout', 'init'];
-const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed'] as const;
+const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed', 'classWeight', 'posWeight', 'threshold'] as const;
 const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'calibrationRows', 'seed'];
 
 export function loadProject(file: string): Project {
@@ -220,6 +221,25 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainSetti
   num(training, 'training', 'minDelta', { min: 0 });
   bool(training, 'training', 'standardize');
   num(training, 'training', 'seed', { integer: true });
+  // Loss weights must be above 0: a zero weight silently drops a class from the loss.
+  const weights = (key: 'classWeight' | 'posWeight'): number[] => {
+    const values = typeof training[key] === 'number' && key === 'posWeight' ? [r.number(training, key, 'training')] : r.numbers(training, key, 'training');
+    values.forEach((v, i) => {
+      if (!(v > 0)) r.fail(`training.${key}${typeof training[key] === 'number' ? '' : `[${i}]`}`, `must be a finite number above 0, got ${v}`);
+    });
+    if (values.length === 0) r.fail(`training.${key}`, 'needs at least one weight');
+    return values;
+  };
+  if (training.classWeight !== undefined && training.classWeight !== null) s.classWeight = training.classWeight === 'balanced' ? 'balanced' : weights('classWeight');
+  if (training.posWeight !== undefined && training.posWeight !== null) s.posWeight = weights('posWeight');
+  if (training.threshold !== undefined && training.threshold !== null) {
+    const text = r.string(training, 'threshold', 'training');
+    try {
+      s.threshold = parseThresholdRule(text, 'training.threshold');
+    } catch {
+      r.fail('training.threshold', `expected ${THRESHOLD_RULE_SYNTAX}, got '${text}'`);
+    }
+  }
   return s;
 }
 

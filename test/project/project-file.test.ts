@@ -82,4 +82,20 @@ describe('project file validation, before anything runs', () => {
     const missing = project({}, { test: join(dir, 'missing.csv') });
     expectFirmnetError(() => checkProjectFiles(loadProject(missing)), 'BAD_PROJECT_FILE', `${missing}: data.test: ${join(dir, 'missing.csv')}: file not found`);
   });
+
+  it('reads class weights, positive weights and the threshold rule, and names a bad one by field', () => {
+    const s = loadProject(project({ training: { classWeight: 'balanced', posWeight: 2, threshold: 'recall=0.9' } })).training;
+    expect(s.classWeight).toBe('balanced');
+    expect(s.posWeight).toEqual([2]);
+    expect(s.threshold).toEqual({ rule: 'recall', target: 0.9 });
+    expect(loadProject(project({ training: { classWeight: [1, 2, 0.5], posWeight: [1, 3] } })).training).toMatchObject({ classWeight: [1, 2, 0.5], posWeight: [1, 3] });
+    const zero = project({ training: { classWeight: [1, 0, 2] } });
+    expectFirmnetError(() => loadProject(zero), 'BAD_PROJECT_FILE', `${zero}: training.classWeight[1]: must be a finite number above 0, got 0`);
+    const negative = project({ training: { posWeight: -1 } });
+    expectFirmnetError(() => loadProject(negative), 'BAD_PROJECT_FILE', `${negative}: training.posWeight: must be a finite number above 0, got -1`);
+    const text = project({ training: { classWeight: 'even' } });
+    expectFirmnetError(() => loadProject(text), 'BAD_PROJECT_FILE', /training\.classWeight: expected an array/);
+    const rule = project({ training: { threshold: 'recall=2' } });
+    expectFirmnetError(() => loadProject(rule), 'BAD_PROJECT_FILE', `${rule}: training.threshold: expected max-f1, recall=R, precision=P (classifiers) or fpr=F (autoencoder), with R, P in (0, 1] and F in [0, 1), got 'recall=2'`);
+  });
 });

@@ -12,7 +12,7 @@ import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
 import { type AccuracyComparison, compareWithFloat } from '../../evaluate/compare-with-float.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
-import { formatTable } from '../../io/text-table.js';
+import { formatNumber, formatTable } from '../../io/text-table.js';
 
 interface QuantizeArgs {
   model: string;
@@ -70,8 +70,17 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       accuracy = compareWithFloat(model, qmodel, testData, p.scores, p.dequantized);
     }
     saveQModel(args.out, qmodel);
-    ui.emitJson({ model: args.out, hash: qmodel.hash, calibration: qmodel.calibration, tensors, accuracy });
+    ui.emitJson({ model: args.out, hash: qmodel.hash, calibration: qmodel.calibration, tensors, accuracy, decision: qmodel.decision ?? null });
     ui.print(calibrationTable(tensors));
+    if (qmodel.decision) {
+      const d = qmodel.decision;
+      const outputs = d.codes.map((code, j) => `${terminalText(model.task === 'binary' ? model.classNames[1] : model.labelColumns[j])} p ≥ ${formatNumber(d.thresholds[j])} → code ≥ ${code}`);
+      ui.print(`\ndecision thresholds (${d.rule}, from training) as output codes: ${outputs.join('; ')}`);
+      if (model.decision) {
+        const v = model.decision.validation;
+        ui.print(`  float validation metrics at them: ${v.map((m) => `precision ${formatNumber(m.precision)} recall ${formatNumber(m.recall)} F1 ${formatNumber(m.f1)}`).join('; ')}`);
+      }
+    }
     if (accuracy) {
       ui.print();
       for (const line of accuracyLines(accuracy, model.classNames)) ui.print(line);
