@@ -65,6 +65,25 @@ const LAYERS: { [K in LayerType]: LayerFactory<K> } = {
   softmax: (spec, c) => activationLayer(spec, c.features),
 };
 
+/**
+ * The trainer's layers for model-file specs (see `Network.fromSpecs`), for callers that wrap some of
+ * them before building the network (quantization-aware training, compiler/train/qat/).
+ */
+export function layersFromSpecs(specs: LayerSpec[], inputFeatures: number, rng: Rng, precision: Precision): Layer[] {
+  const layers: Layer[] = [];
+  let features = inputFeatures;
+  const counts = new Map<LayerType, number>();
+  for (const spec of specs) {
+    const index = counts.get(spec.op) ?? 0;
+    counts.set(spec.op, index + 1);
+    // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
+    const layer = (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
+    features = layer.outFeatures;
+    layers.push(layer);
+  }
+  return layers;
+}
+
 /** Rows evaluated at a time by networks built only to run (no training batch to size the engine). */
 export const EVAL_BLOCK_ROWS = 256;
 
@@ -123,18 +142,7 @@ export class Network {
    * specs); `precision` is float64 only for gradient checks.
    */
   static fromSpecs(specs: LayerSpec[], inputFeatures: number, rng: Rng, precision: Precision = 'float32', options: NetworkOptions = {}): Network {
-    const layers: Layer[] = [];
-    let features = inputFeatures;
-    const counts = new Map<LayerType, number>();
-    for (const spec of specs) {
-      const index = counts.get(spec.op) ?? 0;
-      counts.set(spec.op, index + 1);
-      // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
-      const layer = (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
-      features = layer.outFeatures;
-      layers.push(layer);
-    }
-    return new Network(layers, { ...options, precision });
+    return new Network(layersFromSpecs(specs, inputFeatures, rng, precision), { ...options, precision });
   }
 
   get inFeatures(): number {

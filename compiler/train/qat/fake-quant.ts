@@ -1,0 +1,84 @@
+import type { FloatArray } from '../../nn/matrix.js';
+import { DTYPE_RANGE, type FixedParams, type QDtype, type QTensor } from '../../ops/op-types.js';
+import { quantizeWeights } from '../../ops/fully-connected/lower.js';
+import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
+import { type Range, fixedTensor, tensorFor } from '../../quantize/quant-params.js';
+import { extremes } from '../../quantize/ranges.js';
+import { quantizeValue } from '../../reference/io.js';
+
+/**
+ * The fake quantization of quantization-aware training: float → the quantizer's integers → float,
+ * with the quantizer's own functions, so the forward pass of QAT sees the values the IR will hold.
+ */
+
+/**
+ * Dense weights [outFeatures][inFeatures] as the IR will hold them, dequantized: the integers of
+ * `quantizeWeights` (symmetric, `weightBits` bits, scale max|w|/qmax per channel or per tensor)
+ * times their scales, in float32. Symmetric max-abs scales never clip a weight, so the
+ * straight-through gradient of the weights is the gradient of their fake-quantized values as is.
+ */
+export function fakeQuantizeWeights(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: number, out: FloatArray): void {
+  const { weights: q, scales } = quantizeWeights(weights, outFeatures, inFeatures, perChannel, weightBits);
+  for (let o = 0; o < outFeatures; o++) {
+    const scale = scales[o];
+    for (let i = 0; i < inFeatures; i++) out[o * inFeatures + i] = q[o * inFeatures + i] * scale;
+  }
+}
+
+/**
+ * Activations quantized with tensor `t` and dequantized, element by element as the reference does
+ * (`quantizeValue`, then (q − zeroPoint) · scale in float32). `pass[i]` is set to 1 where the
+ * clipped straight-through estimator lets the gradient through: where the unclamped integer code
+ * round(x / scale) + zeroPoint lies inside the dtype's range (PyTorch's fake_quantize rule); 0 where
+ * the value saturates.
+ */
+export function fakeQuantizeActivations(x: FloatArray, t: QTensor, out: FloatArray, pass: Uint8Array): void {
+  const { min, max } = DTYPE_RANGE[t.dtype];
+  const scale = Math.fround(t.scale);
+  for (let i = 0; i < x.length; i++) {
+    const code = roundHalfAwayFromZero(Math.fround(x[i] / scale)) + t.zeroPoint;
+    pass[i] = code >= min && code <= max ? 1 : 0;
+    out[i] = Math.fround((quantizeValue(x[i], t) - t.zeroPoint) * scale);
+  }
+}
+
+/** dx = dy where the fake quantization passed the value through (see fakeQuantizeActivations), 0 where it saturated. */
+export function straightThroughGradient(dy: FloatArray, pass: Uint8Array, dx: FloatArray): void {
+  for (let i = 0; i < dy.length; i++) dx[i] = pass[i] === 1 ? dy[i] : 0;
+}
+
+/** PyTorch's MovingAverageMinMaxObserver default: each batch moves the range 1% of the way to its own extremes. */
+export const EMA_MOMENTUM = 0.01;
+
+/**
+ * The range an activation is fake-quantized over during QAT: the first batch's extremes, then an
+ * exponential moving average of each training batch's extremes (`observe`). Ops whose output
+ * parameters are fixed (softmax, the sigmoid head) keep them. `tensor` gives the quantization
+ * parameters exactly as the calibrator would for that range (`tensorFor`: zero exactly representable).
+ */
+export class ActivationRange {
+  private range: Range | null = null;
+
+  constructor(
+    readonly dtype: QDtype,
+    readonly features: number,
+    private readonly fixed: FixedParams | null,
+    private readonly momentum = EMA_MOMENTUM,
+  ) {}
+
+  observe(values: FloatArray): void {
+    if (this.fixed) return;
+    const batch = extremes(values);
+    this.range = this.range === null ? batch : { min: this.range.min + this.momentum * (batch.min - this.range.min), max: this.range.max + this.momentum * (batch.max - this.range.max) };
+  }
+
+  current(): Range | null {
+    return this.range;
+  }
+
+  tensor(): QTensor {
+    if (this.fixed) return fixedTensor(this.features, this.fixed.scale, this.fixed.zeroPoint, this.dtype);
+    if (this.range === null) throw new Error('internal: a QAT activation range was used before any training batch set it');
+    return tensorFor(this.range, this.dtype, this.features);
+  }
+}
