@@ -13,6 +13,7 @@ import { type Ui, formatDuration } from '../ui.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
 import { formatNumber, formatTable } from '../../io/text-table.js';
 import { terminalText } from '../../terminal-text.js';
+import { choiceLines } from '../../train/qat/qat-choice.js';
 
 interface BuildArgs {
   input: string;
@@ -140,6 +141,7 @@ function buildJson(r: BuildResult, seconds: number): Record<string, unknown> {
     seconds,
     steps: r.steps,
     accuracy: r.accuracy,
+    quantization: r.quantization,
     perLayerSqnr: r.perLayerSqnr,
     targets: r.reports.map((t) => ({
       target: t.target.id,
@@ -161,6 +163,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   ui.print();
   ui.print(`${r.project.name}: built in ${seconds.toFixed(1)} s${cached.length > 0 ? ` (cached: ${cached.join(', ')})` : ''}`);
   ui.print(calibrationLine(r.qmodel.calibration));
+  if (r.quantization) for (const line of choiceLines(r.quantization)) ui.print(line);
   if (r.accuracy) for (const line of accuracyLines(r.accuracy, r.model.classNames).slice(0, 4)) ui.print(line);
   else ui.print('(no test data: give data.test in the project or --test for the accuracy report)');
   ui.print();
@@ -182,7 +185,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   );
   ui.print('(SRAM: with your own input/output buffers, which `fits` judges; I/O in arena: using <name>_input_buffer()/_output_buffer())');
   ui.print();
-  ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json, wasm/, c/, report.html, report.json`);
+  ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json${r.quantization ? ', quantization.json' : ''}, wasm/, c/, report.html, report.json`);
 }
 
 /** The calibration the IR records: the method asked for, the data (its description names the rows and the sample's seed), and for auto what each tensor got. */
