@@ -26,6 +26,7 @@ interface BuildArgs {
   epochs?: number;
   method?: CalibrationMethod | 'auto';
   seed?: number;
+  qat?: 'true' | 'false' | 'auto';
   cache: boolean;
 }
 
@@ -44,6 +45,7 @@ export const buildCommand: CommandModule<BuildArgs> = {
       .option('epochs', { type: 'number', describe: 'training epochs' })
       .option('method', { choices: ['auto', 'minmax', 'percentile', 'mse', 'kl'] as const, describe: 'calibration method' })
       .option('seed', { type: 'number', describe: 'training seed' })
+      .option('qat', { choices: ['true', 'false', 'auto'] as const, describe: 'quantization-aware training: always, never, or when the post-training drop exceeds --max-drop' })
       .option('cache', { type: 'boolean', default: true, describe: 'reuse steps whose inputs did not change (--no-cache to redo all)' })
       .example('firmnet build models/digits/project.json', 'the bundled digits example, end to end')
       .example('firmnet build train.csv --task binary --test test.csv --target nrf52840 --max-drop 0.5', 'straight from CSV files') as unknown as Argv<BuildArgs>,
@@ -97,7 +99,7 @@ function withOverrides(p: Project, args: BuildArgs): Project {
     task: args.task ?? p.task,
     data: { ...p.data, label: args.label ? splitList(args.label) : p.data.label, test: args.test ?? p.data.test },
     training: { ...p.training, epochs: args.epochs ?? p.training.epochs, seed: args.seed ?? p.training.seed },
-    quantization: { ...p.quantization, method: args.method ?? p.quantization.method },
+    quantization: { ...p.quantization, method: args.method ?? p.quantization.method, qat: args.qat === undefined ? p.quantization.qat : args.qat === 'auto' ? 'auto' : args.qat === 'true' },
     targets: args.target ? args.target.flatMap(splitList).map((target) => ({ target })) : p.targets,
     maxDrop: args['max-drop'] ?? p.maxDrop,
     out: args.out ?? p.out,
