@@ -1,7 +1,7 @@
 import { shortestFloat32 } from '../../float32.js';
 import type { FloatArray } from '../../nn/matrix.js';
 import { DTYPE_RANGE, type FixedParams, type QDtype, type QTensor } from '../../ops/op-types.js';
-import { quantizeWeights } from '../../ops/fully-connected/lower.js';
+import { type QuantizedWeights, quantizeWeights } from '../../ops/fully-connected/lower.js';
 import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import { type Range, fixedTensor, tensorFor } from '../../quantize/quant-params.js';
 import { extremes } from '../../quantize/ranges.js';
@@ -19,7 +19,7 @@ import { quantizeValue } from '../../reference/io.js';
  * straight-through gradient of the weights is the gradient of their fake-quantized values as is.
  */
 export function fakeQuantizeWeights(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: number, out: FloatArray): void {
-  const { weights: q, scales } = quantizeWeights(asModelFileWeights(weights, outFeatures, inFeatures, perChannel, weightBits), outFeatures, inFeatures, perChannel, weightBits);
+  const { weights: q, scales } = quantizeAsModelFile(weights, outFeatures, inFeatures, perChannel, weightBits);
   for (let o = 0; o < outFeatures; o++) {
     // The IR's scales are the shortest decimals of float32 values; the kernels multiply by the float32.
     const scale = Math.fround(scales[o]);
@@ -28,30 +28,35 @@ export function fakeQuantizeWeights(weights: FloatArray, outFeatures: number, in
 }
 
 /**
- * The weights as the quantizer will read them from the model file: each the shortest decimal of its
- * float32 value (toSpecNumbers), which can differ from the float32 itself in the last bits. Only
- * two kinds of weight can change the result: a channel's largest |w|, which sets the scale, and a
- * weight whose w / scale lies within that difference of a rounding boundary (x.5). Those are
- * replaced by their decimals; the rest keep their float32 values, which quantize identically, so
- * no forward pass formats every weight.
+ * `quantizeWeights` of the weights as the quantizer will read them from the model file: each the
+ * shortest decimal of its float32 value (toSpecNumbers), which can differ from the float32 itself
+ * in the last bits. Only two kinds of weight can change the result: a channel's largest |w|, which
+ * sets the scale, and a weight whose w / scale lies within that difference of a rounding boundary
+ * (x.5). Those are replaced by their decimals (and quantized again if there are any of the second
+ * kind); the rest keep their float32 values, which quantize identically, so no forward pass
+ * formats every weight.
  */
-function asModelFileWeights(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: number): Float64Array {
+function quantizeAsModelFile(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: number): QuantizedWeights {
   const view = Float64Array.from(weights);
   for (let o = 0; o < outFeatures; o++) {
     let max = 0;
     for (let i = 0; i < inFeatures; i++) max = Math.max(max, Math.abs(view[o * inFeatures + i]));
     for (let i = 0; i < inFeatures; i++) if (Math.abs(view[o * inFeatures + i]) === max) view[o * inFeatures + i] = shortestFloat32(view[o * inFeatures + i]);
   }
-  const { scales } = quantizeWeights(view, outFeatures, inFeatures, perChannel, weightBits);
+  const first = quantizeWeights(view, outFeatures, inFeatures, perChannel, weightBits);
+  let nearBoundary = false;
   for (let o = 0; o < outFeatures; o++) {
     for (let i = 0; i < inFeatures; i++) {
       const k = o * inFeatures + i;
-      const v = Math.abs(view[k] / scales[o]);
+      const v = Math.abs(view[k] / first.scales[o]);
       // The decimal is within half a float32 ulp of the float32 value: relative 2^-24, with margin.
-      if (Math.abs(v - Math.floor(v) - 0.5) <= v * 2 ** -22) view[k] = shortestFloat32(view[k]);
+      if (Math.abs(v - Math.floor(v) - 0.5) <= v * 2 ** -22) {
+        view[k] = shortestFloat32(view[k]);
+        nearBoundary = true;
+      }
     }
   }
-  return view;
+  return nearBoundary ? quantizeWeights(view, outFeatures, inFeatures, perChannel, weightBits) : first;
 }
 
 /**
