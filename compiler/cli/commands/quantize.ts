@@ -15,6 +15,7 @@ import type { CommandModule } from '../command.js';
 import { type AccuracyComparison, compareWithFloat } from '../../evaluate/compare-with-float.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
 import { formatTable } from '../../io/text-table.js';
+import { relativePath } from '../../io/recorded-path.js';
 
 interface QuantizeArgs {
   model: string;
@@ -80,9 +81,9 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
     let qatSummary: { epochs: number; learningRate: number; seconds: number; finalLoss: number; data: string } | null = null;
     let result: QuantizeResult;
     if (trainData) {
-      ui.log(`quantization-aware training of ${terminalText(model.name)} on ${terminalText(trainData.file)} (${trainData.rows} rows), ${qat.epochs} epochs at learning rate ${qat.learningRate}`);
+      ui.log(`quantization-aware training of ${terminalText(model.name)} on ${terminalText(relativePath(process.cwd(), trainData.file))} (${trainData.rows} rows), ${qat.epochs} epochs at learning rate ${qat.learningRate}`);
       const tuned = quantizeWithQat(model, trainData, calibration, options, qat, INT8_WEIGHTS, { onEpoch: (e, total) => ui.log(`  epoch ${e.epoch}/${total} loss ${e.loss.toPrecision(4)}`) });
-      qatSummary = { epochs: qat.epochs, learningRate: qat.learningRate, seconds: tuned.seconds, finalLoss: tuned.history[tuned.history.length - 1].loss, data: trainData.file };
+      qatSummary = { epochs: qat.epochs, learningRate: qat.learningRate, seconds: tuned.seconds, finalLoss: tuned.history[tuned.history.length - 1].loss, data: relativePath(process.cwd(), trainData.file) };
       result = tuned;
       ui.log(`converting on ${calibration.description}, method ${args.method}`);
     } else {
