@@ -352,7 +352,7 @@ function qatSection(c: QuantizationChoice): string {
   const row = (name: string, value: number | null, d: number | null, shipped: boolean): string =>
     `<tr><th class="l">${esc(name)}</th><td>${fmt(value)}</td><td>${drop(d)}</td><td class="l">${shipped ? '<b>shipped</b>' : ''}</td></tr>`;
   const qat = c.qat
-    ? row(`quantization-aware training (${c.qat.epochs} epochs, learning rate ${c.qat.learningRate}, ${c.qat.seconds.toFixed(1)} s)`, c.qat.value, c.qat.drop, c.shipped === 'qat')
+    ? row(`quantization-aware training (${c.qat.epochs} epochs, learning rate ${c.qat.learningRate})`, c.qat.value, c.qat.drop, c.shipped === 'qat')
     : `<tr><th class="l">quantization-aware training</th><td colspan="3" class="l">not run: the post-training drop is within maxDrop ${esc(String(c.maxDrop))}</td></tr>`;
   return `<table><tr><th class="l">IR</th><th>${esc(c.metric)}</th><th>drop</th><th class="l"></th></tr>
 <tr><th class="l">float32</th><td>${fmt(c.float)}</td><td></td><td></td></tr>

@@ -27,7 +27,7 @@ import type { QModel } from '../ir/qmodel.js';
 import { loadQModel, saveQModel } from '../quantize/qmodel-file.js';
 import { type CalibrationSet, quantizeModel } from '../quantize/quantize.js';
 import { headlineMetric } from '../evaluate/evaluate.js';
-import { INT8_WEIGHTS, quantizeWithQat } from '../train/qat/qat.js';
+import { DEFAULT_QAT_SETTINGS, INT8_WEIGHTS, quantizeWithQat } from '../train/qat/qat.js';
 import { type QuantizationChoice, qatNeeded, shippedIr } from '../train/qat/qat-choice.js';
 import { predictQuantized } from '../reference/predict.js';
 import { trainConfig } from '../train/settings.js';
@@ -136,7 +136,8 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
   // 2. Quantize with calibration (default: a seeded sample of the training data); with quantization.qat, also quantization-aware training.
   const test = project.data.test ? loadDatasetForModel(model, project.data.test, project.data.label) : null;
   const calibrationFile = project.data.calibration ?? project.data.train;
-  const qat = project.quantization.qat;
+  // A Project built in code (the Node API) may leave the QAT settings out: they default as in a project file.
+  const qat = project.quantization.qat ?? false;
   const quantizeOutputs = qat === false ? [BUILD_FILES.qmodel] : [BUILD_FILES.qmodel, BUILD_FILES.quantization];
   const { qmodel, choice } = await run(
     'quantize',
@@ -152,7 +153,7 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
     () => {
       const set = calibrationSetFor(model, calibrationFile, project.quantization.calibrationRows, project.quantization.seed, final(BUILD_FILES.qmodel));
       const { qmodel: ptq } = quantizeModel(model, set, project.quantization, progress?.calibration);
-      const picked = qat === false ? { qmodel: ptq, choice: null } : quantizeWithQatChoice(project, model, ptq, set, test, progress);
+      const picked = qat === false ? { qmodel: ptq, choice: null } : quantizeWithQatChoice(project, qat, model, ptq, set, test, progress);
       saveQModel(files.staged(BUILD_FILES.qmodel), picked.qmodel);
       if (picked.choice) writeFileAtomic(files.staged(BUILD_FILES.quantization), toJsonText(picked.choice));
       return picked;
@@ -251,8 +252,7 @@ function importStep(project: Project, modelFile: string, finalFile: string): Flo
  * the test data exceeds maxDrop, then ship the IR with the smaller drop. Either way both figures
  * are kept for the terminal and the report.
  */
-function quantizeWithQatChoice(project: Project, model: FloatModel, ptq: QModel, set: CalibrationSet, test: Dataset | null, progress: BuildProgress | undefined): { qmodel: QModel; choice: QuantizationChoice } {
-  const mode = project.quantization.qat as true | 'auto';
+function quantizeWithQatChoice(project: Project, mode: true | 'auto', model: FloatModel, ptq: QModel, set: CalibrationSet, test: Dataset | null, progress: BuildProgress | undefined): { qmodel: QModel; choice: QuantizationChoice } {
   const metric = test ? headlineMetric(model.task) : null;
   const ptqAccuracy = test ? accuracyOf(model, ptq, test) : null;
   const value = (a: AccuracyComparison | null): number => (a && metric ? Number(a.quantized[metric.key] ?? Number.NaN) : Number.NaN);
@@ -267,12 +267,14 @@ function quantizeWithQatChoice(project: Project, model: FloatModel, ptq: QModel,
   };
   if (!qatNeeded(mode, ptqAccuracy?.drop ?? null, project.maxDrop)) return { qmodel: ptq, choice };
   progress?.note?.(mode === 'auto' ? `post-training int8 costs ${choice.ptq.drop.toFixed(2)}, more than maxDrop ${project.maxDrop}: running quantization-aware training` : 'running quantization-aware training (quantization.qat: true)');
-  const settings = { epochs: project.quantization.qatEpochs, learningRate: project.quantization.qatLearningRate, batchSize: null, seed: project.training.seed };
+  const { qatEpochs = DEFAULT_QAT_SETTINGS.epochs, qatLearningRate = DEFAULT_QAT_SETTINGS.learningRate } = project.quantization;
+  const settings = { epochs: qatEpochs, learningRate: qatLearningRate, batchSize: null, seed: project.training.seed };
   const data = loadDatasetForModel(model, project.data.train, project.data.label);
   const tuned = quantizeWithQat(model, data, set, project.quantization, settings, INT8_WEIGHTS, { onCalibration: progress?.calibration });
   const qatAccuracy = test ? accuracyOf(model, tuned.qmodel, test) : null;
   const qatDrop = qatAccuracy?.drop ?? Number.NaN;
-  choice.qat = { value: value(qatAccuracy), drop: qatDrop, epochs: settings.epochs, learningRate: settings.learningRate, seconds: tuned.seconds };
+  progress?.note?.(`quantization-aware training: ${settings.epochs} epochs in ${tuned.seconds.toFixed(1)} s`);
+  choice.qat = { value: value(qatAccuracy), drop: qatDrop, epochs: settings.epochs, learningRate: settings.learningRate };
   choice.shipped = qatAccuracy && ptqAccuracy ? shippedIr(mode, ptqAccuracy.drop, qatDrop) : 'qat';
   return { qmodel: choice.shipped === 'qat' ? tuned.qmodel : ptq, choice };
 }

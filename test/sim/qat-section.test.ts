@@ -8,7 +8,7 @@ const choice: QuantizationChoice = {
   float: 0.9333,
   maxDrop: 0.5,
   ptq: { value: 0.9, drop: 3.33 },
-  qat: { value: 0.9333, drop: 0, epochs: 10, learningRate: 1e-4, seconds: 0.2 },
+  qat: { value: 0.9333, drop: 0, epochs: 10, learningRate: 1e-4 },
   shipped: 'qat',
 };
 
@@ -17,7 +17,7 @@ describe('post-training vs QAT, side by side', () => {
     const html = renderHtml([], 'iris', { quantization: choice });
     const section = html.slice(html.indexOf('Post-training vs quantization-aware training'));
     expect(section).toContain('<tr><th class="l">post-training quantization</th><td>90.00%</td><td>3.33 pp</td><td class="l"></td></tr>');
-    expect(section).toContain('<tr><th class="l">quantization-aware training (10 epochs, learning rate 0.0001, 0.2 s)</th><td>93.33%</td><td>0.00 pp</td><td class="l"><b>shipped</b></td></tr>');
+    expect(section).toContain('<tr><th class="l">quantization-aware training (10 epochs, learning rate 0.0001)</th><td>93.33%</td><td>0.00 pp</td><td class="l"><b>shipped</b></td></tr>');
     const notRun = renderHtml([], 'iris', { quantization: { ...choice, qat: null, shipped: 'ptq' } });
     expect(notRun).toContain('not run: the post-training drop is within maxDrop 0.5');
     expect(notRun).toContain('<td>3.33 pp</td><td class="l"><b>shipped</b></td>');
@@ -27,7 +27,7 @@ describe('post-training vs QAT, side by side', () => {
     expect(choiceLines(choice)).toEqual([
       'quantization (qat: "auto"): float accuracy 93.33%',
       '  post-training   accuracy 90.00%  drop 3.33 pp',
-      '  QAT (10 epochs, lr 0.0001, 0.2 s)  accuracy 93.33%  drop 0.00 pp  ← shipped',
+      '  QAT (10 epochs, lr 0.0001)  accuracy 93.33%  drop 0.00 pp  ← shipped',
     ]);
   });
 });

@@ -14,8 +14,8 @@ export interface QuantizationChoice {
   float: number;
   maxDrop: number | null;
   ptq: { value: number; drop: number };
-  /** Null when `auto` did not need QAT. */
-  qat: { value: number; drop: number; epochs: number; learningRate: number; seconds: number } | null;
+  /** Null when `auto` did not need QAT. No wall time: a build's outputs are the same bytes on every run. */
+  qat: { value: number; drop: number; epochs: number; learningRate: number } | null;
   shipped: 'ptq' | 'qat';
 }
 
@@ -37,7 +37,7 @@ export function choiceLines(c: QuantizationChoice): string[] {
   const lines = [`quantization (qat: ${c.mode === true ? 'true' : '"auto"'}): float ${c.metric} ${fmt(c.float)}`];
   lines.push(`  post-training   ${c.metric} ${fmt(c.ptq.value)}  drop ${c.ptq.drop.toFixed(2)}${unit}${mark('ptq')}`);
   if (c.qat) {
-    lines.push(`  QAT (${c.qat.epochs} epochs, lr ${c.qat.learningRate}, ${c.qat.seconds.toFixed(1)} s)  ${c.metric} ${fmt(c.qat.value)}  drop ${c.qat.drop.toFixed(2)}${unit}${mark('qat')}`);
+    lines.push(`  QAT (${c.qat.epochs} epochs, lr ${c.qat.learningRate})  ${c.metric} ${fmt(c.qat.value)}  drop ${c.qat.drop.toFixed(2)}${unit}${mark('qat')}`);
   } else {
     lines.push(`  QAT not run: the post-training drop is within maxDrop ${c.maxDrop}`);
   }
