@@ -27,7 +27,7 @@ import type { QModel } from '../ir/qmodel.js';
 import { loadQModel, saveQModel } from '../quantize/qmodel-file.js';
 import { type CalibrationSet, quantizeModel } from '../quantize/quantize.js';
 import { headlineMetric } from '../evaluate/evaluate.js';
-import { DEFAULT_QAT_SETTINGS, INT8_WEIGHTS, quantizeWithQat } from '../train/qat/qat.js';
+import { DEFAULT_QAT_SETTINGS, quantizeWithQat, weightBitsFor } from '../train/qat/qat.js';
 import { type QuantizationChoice, qatNeeded, shippedIr } from '../train/qat/qat-choice.js';
 import { predictQuantized } from '../reference/predict.js';
 import { trainConfig } from '../train/settings.js';
@@ -270,7 +270,7 @@ function quantizeWithQatChoice(project: Project, mode: true | 'auto', model: Flo
   const { qatEpochs = DEFAULT_QAT_SETTINGS.epochs, qatLearningRate = DEFAULT_QAT_SETTINGS.learningRate } = project.quantization;
   const settings = { epochs: qatEpochs, learningRate: qatLearningRate, batchSize: null, seed: project.training.seed };
   const data = loadDatasetForModel(model, project.data.train, project.data.label);
-  const tuned = quantizeWithQat(model, data, set, project.quantization, settings, INT8_WEIGHTS, { onCalibration: progress?.calibration });
+  const tuned = quantizeWithQat(model, data, set, project.quantization, settings, weightBitsFor(project.quantization), { onCalibration: progress?.calibration });
   const qatAccuracy = test ? accuracyOf(model, tuned.qmodel, test) : null;
   const qatDrop = qatAccuracy?.drop ?? Number.NaN;
   progress?.note?.(`quantization-aware training: ${settings.epochs} epochs in ${tuned.seconds.toFixed(1)} s`);

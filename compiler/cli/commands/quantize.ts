@@ -8,7 +8,7 @@ import { saveQModel } from '../../quantize/qmodel-file.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeResult, type TensorCalibration, planQuantization, quantizeModel } from '../../quantize/quantize.js';
 import { predictQuantized } from '../../reference/predict.js';
 import { terminalText } from '../../terminal-text.js';
-import { DEFAULT_QAT_SETTINGS, INT8_WEIGHTS, checkQatSettings, quantizeWithQat } from '../../train/qat/qat.js';
+import { DEFAULT_QAT_SETTINGS, checkQatSettings, quantizeWithQat, weightBitsFor } from '../../train/qat/qat.js';
 import { qatTrainingData } from '../../train/qat/qat-data.js';
 import { splitList } from '../args.js';
 import type { CommandModule } from '../command.js';
@@ -82,7 +82,7 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
     let result: QuantizeResult;
     if (trainData) {
       ui.log(`quantization-aware training of ${terminalText(model.name)} on ${terminalText(relativePath(process.cwd(), trainData.file))} (${trainData.rows} rows), ${qat.epochs} epochs at learning rate ${qat.learningRate}`);
-      const tuned = quantizeWithQat(model, trainData, calibration, options, qat, INT8_WEIGHTS, { onEpoch: (e, total) => ui.log(`  epoch ${e.epoch}/${total} loss ${e.loss.toPrecision(4)}`) });
+      const tuned = quantizeWithQat(model, trainData, calibration, options, qat, weightBitsFor(options), { onEpoch: (e, total) => ui.log(`  epoch ${e.epoch}/${total} loss ${e.loss.toPrecision(4)}`) });
       qatSummary = { epochs: qat.epochs, learningRate: qat.learningRate, seconds: tuned.seconds, finalLoss: tuned.history[tuned.history.length - 1].loss, data: relativePath(process.cwd(), trainData.file) };
       result = tuned;
       ui.log(`converting on ${calibration.description}, method ${args.method}`);

@@ -31,12 +31,18 @@ export interface QatSettings {
 /** A tenth of the bundled training recipes' learning rate: QAT fine-tunes, it does not retrain. */
 export const DEFAULT_QAT_SETTINGS: QatSettings = { epochs: 10, learningRate: 1e-4, batchSize: null, seed: 0 };
 
-/**
- * Weight bits of a dense stage's fake quantization. Every IR weight is int8 today; when per-layer
- * weight bits arrive in QuantizeOptions, this reads them, so fake quantization and lowering agree.
- */
+/** Weight bits of a dense stage's fake quantization, by stage name (dense0, dense1, …). */
 export type WeightBitsOf = (stageName: string) => number;
 export const INT8_WEIGHTS: WeightBitsOf = () => 8;
+
+/**
+ * The weight bits lowering will use for each dense stage under `options`: the one place QAT reads
+ * them, so fake quantization and lowering agree. Every IR weight is int8 until QuantizeOptions
+ * carries per-layer weight bits; then this returns them.
+ */
+export function weightBitsFor(_options: QuantizeOptions): WeightBitsOf {
+  return INT8_WEIGHTS;
+}
 
 export interface QatEpoch {
   epoch: number;
@@ -123,7 +129,7 @@ export function quantizeWithQat(
   calibration: CalibrationSet,
   options: QuantizeOptions,
   settings: QatSettings,
-  weightBits: WeightBitsOf = INT8_WEIGHTS,
+  weightBits: WeightBitsOf = weightBitsFor(options),
   hooks: { onEpoch?: (e: QatEpoch, total: number) => void; onCalibration?: CalibrationProgress } = {},
 ): QatResult {
   checkQatSettings(settings);
