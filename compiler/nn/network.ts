@@ -41,7 +41,7 @@ export interface NetworkState {
 }
 
 /** What a layer is built with from its spec: the features reaching it, the precision, its index among layers of its kind (parameter names), and the network's generator (dropout masks). */
-interface LayerContext {
+export interface LayerContext {
   features: number;
   precision: Precision;
   index: number;
@@ -65,6 +65,11 @@ const LAYERS: { [K in LayerType]: LayerFactory<K> } = {
   softmax: (spec, c) => activationLayer(spec, c.features),
 };
 
+/** The trainer's layer for a spec. The table pairs each kind with its own constructor, so the one found by spec.op takes spec. */
+export function layerFromSpec(spec: LayerSpec, context: LayerContext): Layer {
+  return (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, context);
+}
+
 /**
  * The trainer's layers for model-file specs (see `Network.fromSpecs`), for callers that wrap some of
  * them before building the network (quantization-aware training, compiler/train/qat/).
@@ -76,8 +81,7 @@ export function layersFromSpecs(specs: LayerSpec[], inputFeatures: number, rng: 
   for (const spec of specs) {
     const index = counts.get(spec.op) ?? 0;
     counts.set(spec.op, index + 1);
-    // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
-    const layer = (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
+    const layer = layerFromSpec(spec, { features, precision, index, rng });
     features = layer.outFeatures;
     layers.push(layer);
   }
