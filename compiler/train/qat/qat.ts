@@ -77,7 +77,7 @@ export interface QatNetwork {
  * the weights that are fake-quantized are the very weights the IR quantizes; its statistics stay
  * frozen at the float model's running values, which is what the folded IR computes. Each dense
  * layer fake-quantizes its weights at `weightBits(stage)`; the input and the output of every stage
- * the quantizer makes (a dense layer with its fused ReLU, a LayerNorm, an activation table) are
+ * the quantizer makes (a dense layer with its fused ReLU, a normalization layer, an activation table) are
  * fake-quantized with moving-average ranges at the tensor's dtype (int16 where `options.int16`
  * asks for it), or with the op's fixed parameters (softmax).
  */
