@@ -167,7 +167,11 @@ const project = record(
     data: record('the data section', { train: filePath, test: nullable(filePath), calibration: nullable(filePath), label: strings }, ['train', 'test', 'calibration', 'label']),
     import: nullable(record('the import section', { file: filePath, preprocessing: nullable(filePath) }, ['file', 'preprocessing'])),
     training: record('the training settings', TRAIN_SETTINGS, Object.keys(TRAIN_SETTINGS)),
-    quantization: record('the quantization settings', { ...QUANTIZE_SETTINGS, calibrationRows: count, seed: integer }, [...Object.keys(QUANTIZE_SETTINGS), 'calibrationRows', 'seed']),
+    quantization: record(
+      'the quantization settings',
+      { ...QUANTIZE_SETTINGS, calibrationRows: count, seed: integer, qat: anyOf('false, true or "auto"', bool, oneOf(['auto'])), qatEpochs: count, qatLearningRate: num({ above: 0 }) },
+      [...Object.keys(QUANTIZE_SETTINGS), 'calibrationRows', 'seed'],
+    ),
     targets: arrayOf(target, 'an array of targets'),
     maxDrop: nullable(num({ min: 0 })),
     out: filePath,

@@ -40,6 +40,19 @@ describe('project file validation, before anything runs', () => {
     expectFirmnetError(() => checkProjectFiles(loadProject(file)), 'BAD_PROJECT_FILE', `${file}: maxDrop: the accuracy drop is measured on labelled test data; give data.test (or --test)`);
   });
 
+  it('reads quantization.qat as false, true or "auto", and "auto" only with maxDrop', () => {
+    expect(loadProject(project({})).quantization.qat).toBe(false);
+    const auto = loadProject(project({ quantization: { qat: 'auto', qatEpochs: 3, qatLearningRate: 0.001 }, maxDrop: 0.5 }));
+    expect([auto.quantization.qat, auto.quantization.qatEpochs, auto.quantization.qatLearningRate]).toEqual(['auto', 3, 0.001]);
+    expect(() => checkProjectFiles(auto)).not.toThrow();
+    const bad = project({ quantization: { qat: 'yes' } });
+    expectFirmnetError(() => loadProject(bad), 'BAD_PROJECT_FILE', `${bad}: quantization.qat: expected false, true or "auto"`);
+    const rate = project({ quantization: { qat: true, qatLearningRate: 0 } });
+    expectFirmnetError(() => loadProject(rate), 'BAD_PROJECT_FILE', `${rate}: quantization.qatLearningRate: must be positive`);
+    const noMaxDrop = project({ quantization: { qat: 'auto' } });
+    expectFirmnetError(() => checkProjectFiles(loadProject(noMaxDrop)), 'BAD_PROJECT_FILE', `${noMaxDrop}: quantization.qat: "auto" runs quantization-aware training when the post-training drop exceeds maxDrop; give maxDrop`);
+  });
+
   it('checks the training data has the label and the test and calibration data the features, naming the field', () => {
     const noLabel = project({}, { label: 'species' });
     expectFirmnetError(() => checkProjectFiles(loadProject(noLabel)), 'BAD_CSV', `${noLabel}: data.train: ${TRAIN} has no label column 'species'`);
