@@ -1,6 +1,6 @@
 /**
  * The Node API: what the CLI does, as typed functions. `train`, `quantize`, `emitWasm`, `emitC`,
- * `simulate` and `build` take plain options with the CLI's defaults.
+ * `simulate`, `build` and `tune` take plain options with the CLI's defaults.
  */
 import type { SimulationReport } from '../firmware-sim/report.js';
 import { simulate as simulateTargets } from '../firmware-sim/simulate.js';
@@ -16,6 +16,8 @@ import { type CalibrationSet, DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, ty
 import { DEFAULT_CALIBRATION_ROWS } from './quantize/calibration-set.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings, trainConfig } from './train/settings.js';
 import { type EpochLog, type TrainResult, trainModel } from './train/train.js';
+import { DEFAULT_TUNE_SETTINGS, type TuneSettings } from './project/tune-settings.js';
+import { type TuneOptions, type TuneResult, tune as tuneProject } from './tune/tune.js';
 
 export interface TrainOptions extends Partial<TrainSettings> {
   /** A training CSV, or an already loaded dataset. */
@@ -74,4 +76,19 @@ export async function simulate(q: QModel, options: SimulateApiOptions): Promise<
 export async function build(input: string | Project, options: { task?: Task; cache?: boolean; progress?: BuildProgress } = {}): Promise<BuildResult> {
   const project = typeof input === 'string' ? (input.toLowerCase().endsWith('.csv') ? projectFromCsv(input, options.task) : loadProject(input)) : input;
   return buildProject(project, options);
+}
+
+export interface TuneApiOptions extends TuneOptions {
+  task?: Task;
+  /** Overrides of the project's `tune` section (budgets are merged field by field). */
+  settings?: Partial<Omit<TuneSettings, 'budgets'>> & { budgets?: Partial<TuneSettings['budgets']> };
+}
+
+/** The search (as `firmnet tune`): the most accurate model meeting the budgets on every target, built into the project's output folder. */
+export async function tune(input: string | Project, options: TuneApiOptions = {}): Promise<TuneResult> {
+  const project = typeof input === 'string' ? (input.toLowerCase().endsWith('.csv') ? projectFromCsv(input, options.task) : loadProject(input)) : input;
+  const base = project.tune ?? DEFAULT_TUNE_SETTINGS;
+  const { budgets, ...rest } = options.settings ?? {};
+  const maxDrop = budgets?.maxDrop ?? base.budgets.maxDrop ?? project.maxDrop;
+  return tuneProject(project, { ...base, ...rest, budgets: { ...base.budgets, ...budgets, maxDrop } }, options);
 }

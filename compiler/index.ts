@@ -6,6 +6,7 @@
 import * as api from './api.js';
 import * as a from './api-arguments.js';
 import { checked, filePath } from './check-arguments.js';
+import { tuneOptions } from './tune/tune-arguments.js';
 import { loadDataset as loadCsvDataset } from './data/dataset.js';
 import { emitC as emitCFiles } from './emit/c/emit-c.js';
 import { emitWasm as emitWasmFiles } from './emit/wasm/emit-wasm.js';
@@ -40,6 +41,9 @@ export const simulate = checked('simulate', { q: a.quantizedModel, options: a.si
 
 /** The whole pipeline (as `firmnet build`), from a project file, a training CSV (with `task`), or a project object. */
 export const build = checked('build', { input: a.buildInput, options: a.buildOptions }, api.build);
+
+/** The search (as `firmnet tune`): the most accurate model meeting the budgets on every target, built as `build` would (docs/tune.md). */
+export const tune = checked('tune', { input: a.buildInput, options: tuneOptions }, api.tune);
 
 /** `firmnet emit --target c`: the quantized IR as portable C99 in outDir (docs/c-backend.md). */
 export const emitC = checked('emitC', { q: a.quantizedModel, outDir: filePath, options: a.emitCOptions }, emitCFiles);
@@ -95,6 +99,8 @@ export type { Dataset, DatasetOptions } from './data/dataset.js';
 export type { AccuracyComparison } from './evaluate/compare-with-float.js';
 export type { FloatModel, Task } from './model/float-model.js';
 export type { BuildResult } from './project/build.js';
+export type { TuneResult, TuneReport, CandidateRecord } from './tune/tune.js';
+export type { TuneSettings, SearchSpace } from './project/tune-settings.js';
 export type { Project } from './project/project-file.js';
 export type { QModel } from './ir/qmodel.js';
 export type { QuantizeResult } from './quantize/quantize.js';

@@ -185,3 +185,32 @@ export function barChart(label: string, rows: BarRow[], options: { width?: numbe
   const total = labelW + barW + textW;
   return `<svg role="img" aria-label="${esc(label)}" width="${total}" height="${height}" viewBox="0 0 ${total} ${height}">${ref}${body}</svg>`;
 }
+
+export interface ScatterPoint {
+  x: number;
+  y: number;
+  color: string;
+  /** Tooltip (the point's <title>). */
+  title: string;
+  /** A short label drawn beside the point, or none. */
+  label?: string;
+  /** Drawn larger with a dark ring (e.g. the chosen point). */
+  highlight?: boolean;
+}
+
+/** Points over two numeric axes, with an optional polyline through some of them (e.g. a Pareto front) and a legend. */
+export function scatterPlot(label: string, f: PlotFrame, points: ScatterPoint[], line: { name: string; color: string; points: { x: number; y: number }[] } | null, legendEntries: { name: string; color: string }[]): string {
+  const lg = legend([...legendEntries, ...(line ? [{ name: line.name, color: line.color, dashed: true }] : [])], f.width);
+  const fr = frame(label, f, lg.rows);
+  const path = line
+    ? `<polyline fill="none" stroke="${line.color}" stroke-width="1.5" stroke-dasharray="5 3" points="${line.points.map((p) => `${px(fr.sx(p.x))},${px(fr.sy(p.y))}`).join(' ')}"><title>${esc(line.name)}</title></polyline>`
+    : '';
+  const dots = points
+    .map(
+      (p) =>
+        `<circle cx="${px(fr.sx(p.x))}" cy="${px(fr.sy(p.y))}" r="${p.highlight ? 6.5 : 4}" fill="${p.color}" stroke="${p.highlight ? '#1c2430' : '#fff'}" stroke-width="${p.highlight ? 2 : 1}"><title>${esc(p.title)}</title></circle>` +
+        (p.label ? `<text x="${px(fr.sx(p.x) + 8)}" y="${px(fr.sy(p.y) - 6)}">${esc(p.label)}</text>` : ''),
+    )
+    .join('');
+  return `${fr.svgOpen}${lg.svg}${fr.axes}${path}${dots}</svg>`;
+}

@@ -38,6 +38,14 @@ export function renderHtml(reports: SimulationReport[], title: string, options: 
   const model = first
     ? `<p class="src">model ${esc(first.model.name)} · hash ${esc(first.model.hash)} · ${esc(first.model.task)} · ${first.model.layers} layers · ${fmtInt(first.model.parameters)} parameters · ${fmtInt(first.model.macs)} MACs per inference</p>`
     : '';
+  const main = `${model}
+${sections.map((s) => `<section id="${s.id}">\n<h2>${esc(s.title)}</h2>\n${s.html}\n</section>`).join('\n')}
+${reports.map(renderTarget).join('\n')}`;
+  return htmlPage(title, 'firmnet report — memory, cycles and accuracy before you flash a board', nav, main);
+}
+
+/** The report's page: its style, header and navigation around `main` (other firmnet pages, e.g. tune.html, share it). */
+export function htmlPage(title: string, subtitle: string, nav: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -64,12 +72,10 @@ details{margin:6px 0}summary{cursor:pointer;color:#3b6fd8;font-size:13px}
 </style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p>firmnet report — memory, cycles and accuracy before you flash a board</p></header>
+<header><h1>${esc(title)}</h1><p>${esc(subtitle)}</p></header>
 <nav>${nav}</nav>
 <main>
-${model}
-${sections.map((s) => `<section id="${s.id}">\n<h2>${esc(s.title)}</h2>\n${s.html}\n</section>`).join('\n')}
-${reports.map(renderTarget).join('\n')}
+${main}
 </main>
 </body>
 </html>

@@ -42,7 +42,7 @@ async function asyncErrorOf(call: () => unknown): Promise<FirmnetError> {
 it('every exported function rejects a call without arguments with a FirmnetError naming its signature', async () => {
   const functions = Object.entries(api).filter(([name, f]) => typeof f === 'function' && name !== 'FirmnetError');
   expect(functions.map(([name]) => name).sort()).toEqual(
-    ['build', 'emitC', 'emitWasm', 'floatModelToOnnx', 'importModelFile', 'importOnnx', 'importTfjs', 'loadDataset', 'loadModel', 'loadPreprocessing', 'loadQModel', 'predictFloat', 'predictQuantized', 'quantize', 'saveModel', 'saveQModel', 'simulate', 'train'].sort(),
+    ['build', 'emitC', 'emitWasm', 'floatModelToOnnx', 'importModelFile', 'importOnnx', 'importTfjs', 'loadDataset', 'loadModel', 'loadPreprocessing', 'loadQModel', 'predictFloat', 'predictQuantized', 'quantize', 'saveModel', 'saveQModel', 'simulate', 'train', 'tune'].sort(),
   );
   for (const [name, f] of functions) {
     const e = await asyncErrorOf(() => f());

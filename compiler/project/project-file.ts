@@ -25,6 +25,7 @@ import {
   STOP_METRIC_NAMES,
   type TrainSettings,
 } from '../train/settings.js';
+import { type TuneSettings, parseTuneSection } from './tune-settings.js';
 
 /** A target as the project names it: a board id, or a core with its clock and memories. */
 export interface ProjectTarget {
@@ -53,11 +54,13 @@ export interface Project {
   out: string;
   /** The project file, or null for a build straight from a CSV. */
   file: string | null;
+  /** What `firmnet tune` searches and the budgets it meets (docs/tune.md); `firmnet build` ignores it. */
+  tune?: TuneSettings;
 }
 
 export const DEFAULT_TARGETS: ProjectTarget[] = [{ target: 'stm32l4r5' }, { target: 'rp2040' }];
 
-const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out'];
+const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out', 'tune'];
 const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS, 'dropout', 'init'];
 const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed', 'classWeight', 'posWeight', 'threshold'] as const;
 const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'calibrationRows', 'seed', 'qat', 'qatEpochs', 'qatLearningRate'];
@@ -184,6 +187,7 @@ function parseProject(r: JsonReader, root: Record<string, unknown>, base: string
     maxDrop: root.maxDrop === undefined || root.maxDrop === null ? null : r.number(root, 'maxDrop', '', { min: 0 }),
     out: root.out === undefined ? resolve('out', name) : path(r.string(root, 'out', '')),
     file,
+    tune: parseTuneSection(r, root),
   };
 }
 

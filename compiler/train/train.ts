@@ -74,6 +74,8 @@ export interface TrainResult {
   bestEpoch: number;
   validation: Evaluation | null;
   stoppedEarly: boolean;
+  /** The rows held out for validation (sorted row indices of the training data), empty without a split. */
+  validationRows: Uint32Array;
 }
 
 export interface TrainHooks {
@@ -236,7 +238,7 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
       config: { ...config, loss, ...(weights ? { classWeights: weights.classWeights, posWeights: weights.posWeights } : {}) },
       epochsRun: history.length, bestEpoch, metrics, history: historyRecord(history, loss, stop?.metric ?? null) },
   };
-  return { model, history, bestEpoch, validation, stoppedEarly };
+  return { model, history, bestEpoch, validation, stoppedEarly, validationRows: valRows };
 }
 
 function validateConfig(config: TrainConfig, data: Dataset): void {

@@ -15,7 +15,7 @@ import { formatNumber, formatTable } from '../../io/text-table.js';
 import { terminalText } from '../../terminal-text.js';
 import { choiceLines } from '../../train/qat/qat-choice.js';
 
-interface BuildArgs {
+export interface BuildArgs {
   input: string;
   task?: Task;
   label?: string;
@@ -63,7 +63,7 @@ export const buildCommand: CommandModule<BuildArgs> = {
 };
 
 /** The numeric flags, before any file is read (a project file's fields are checked when it is parsed). */
-function checkFlags(args: BuildArgs): void {
+export function checkFlags(args: BuildArgs): void {
   const maxDrop = args['max-drop'];
   if (maxDrop !== undefined && !(maxDrop >= 0 && Number.isFinite(maxDrop))) {
     throw new FirmnetError('BAD_ARGUMENT', `--max-drop is the largest accepted int8 cost (percentage points of accuracy, RMSE for regression), 0 or more; got ${maxDrop}`);
@@ -86,14 +86,14 @@ function checkBuildTarget(target: string): void {
   }
 }
 
-function loadInput(args: BuildArgs): Project {
+export function loadInput(args: BuildArgs): Project {
   if (!existsSync(args.input)) throw new FirmnetError('BAD_ARGUMENT', `${args.input} does not exist; give a project file (project.json) or a training CSV`);
   if (statSync(args.input).isDirectory()) throw new FirmnetError('BAD_ARGUMENT', `${args.input} is a folder; give its project.json`);
   return args.input.toLowerCase().endsWith('.csv') ? projectFromCsv(args.input, args.task) : loadProject(args.input);
 }
 
 /** Command-line flags win over the project file. */
-function withOverrides(p: Project, args: BuildArgs): Project {
+export function withOverrides(p: Project, args: BuildArgs): Project {
   return {
     ...p,
     task: args.task ?? p.task,
@@ -107,7 +107,7 @@ function withOverrides(p: Project, args: BuildArgs): Project {
 }
 
 /** A step list on the terminal, with bars for training and calibration; plain lines elsewhere. */
-function terminalProgress(ui: Ui): BuildProgress {
+export function terminalProgress(ui: Ui): BuildProgress {
   const started = new Map<BuildStep, number>();
   return {
     step(step, state, seconds) {
