@@ -1,5 +1,5 @@
 /**
- * The quantized IR (format `firmnet.qmodel`, version 1): the single source of truth every backend
+ * The quantized IR (format `firmnet.qmodel`, version 2): the single source of truth every backend
  * (golden reference, WebAssembly, C) and the simulator read. Plain JSON; documented in
  * docs/quantized-ir.md. The layers are the ops' own types (compiler/ops/); this is the model around them.
  */
@@ -8,7 +8,7 @@ import type { QTensor, Unhashed } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
 
 export const QMODEL_FORMAT = 'firmnet.qmodel';
-export const QMODEL_VERSION = 1;
+export const QMODEL_VERSION = 2;
 
 export type CalibrationMethod = 'minmax' | 'percentile' | 'mse' | 'kl';
 

@@ -10,6 +10,7 @@ import { defaultModelName } from '../model/model-name.js';
 import type { CalibrationMethod } from '../ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from '../quantize/quantize.js';
 import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
+import { WEIGHT_BIT_CHOICES, type WeightBitsChoice } from '../quantize/weight-bits.js';
 import {
   ACTIVATION_NAMES,
   DEFAULT_TRAIN_SETTINGS,
@@ -56,7 +57,7 @@ export const DEFAULT_TARGETS: ProjectTarget[] = [{ target: 'stm32l4r5' }, { targ
 const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out'];
 const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', 'layerNorm', 'dropout', 'init'] as const;
 const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed'] as const;
-const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'calibrationRows', 'seed'];
+const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'weightBits', 'layerWeightBits', 'calibrationRows', 'seed'];
 
 export function loadProject(file: string): Project {
   const { reader, root } = JsonReader.parseFile(file, 'BAD_PROJECT_FILE', 'firmnet project file (project.json)');
@@ -233,9 +234,25 @@ function parseQuantization(r: JsonReader, root: Record<string, unknown>): Projec
     perChannel: q.perChannel === undefined ? d.perChannel : r.boolean(q, 'perChannel', at),
     int16: q.int16 === undefined ? d.int16 : r.strings(q, 'int16', at),
     headInFirmware: q.int8Head === undefined ? d.headInFirmware : r.boolean(q, 'int8Head', at),
+    weightBits: q.weightBits === undefined ? d.weightBits : weightBitsField(r, q, 'weightBits', at),
+    layerWeightBits: q.layerWeightBits === undefined ? d.layerWeightBits : layerWeightBitsField(r, q, at),
     calibrationRows: q.calibrationRows === undefined ? DEFAULT_CALIBRATION_ROWS : r.number(q, 'calibrationRows', at, { integer: true, min: 1 }),
     seed: q.seed === undefined ? 0 : r.number(q, 'seed', at, { integer: true }),
   };
+}
+
+function weightBitsField(r: JsonReader, obj: Record<string, unknown>, key: string, at: string): WeightBitsChoice {
+  const bits = r.number(obj, key, at);
+  if (!WEIGHT_BIT_CHOICES.includes(bits as WeightBitsChoice)) r.fail(`${at}.${key}`, `is ${bits}; weights are 8 or 4 bits`);
+  return bits as WeightBitsChoice;
+}
+
+/** `{ "dense0": 8, "dense3": 8 }`: per-layer widths; the names are checked against the model when it is quantized. */
+function layerWeightBitsField(r: JsonReader, q: Record<string, unknown>, at: string): Record<string, WeightBitsChoice> {
+  const obj = r.child(q, 'layerWeightBits', at);
+  const out: Record<string, WeightBitsChoice> = {};
+  for (const name of Object.keys(obj)) out[name] = weightBitsField(r, obj, name, `${at}.layerWeightBits`);
+  return out;
 }
 
 function parseTargets(r: JsonReader, root: Record<string, unknown>): ProjectTarget[] {

@@ -9,10 +9,18 @@ import { type CalibrationMethod, QMODEL_FORMAT, QMODEL_VERSION, type QModel } fr
 import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
 import { Q_OPS, quantizedOp } from '../ops/quantized-ops.js';
+import { sealQModel } from './seal.js';
 
 type Json = Record<string, unknown>;
 
 const METHODS: readonly CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
+
+/**
+ * Version 1 is version 2 without `weightBits` on fully-connected layers (every weight int8). A
+ * version 1 file is checked against the hashes it was written with, then read as version 2 with
+ * `weightBits` 8 and sealed again, so the rest of firmnet sees one version.
+ */
+const READABLE_VERSIONS = [1, QMODEL_VERSION];
 
 const QMODEL_DOCUMENT: JsonDocument<QModel> = { code: 'BAD_IR_FILE', what: 'firmnet quantized model (model.q.json)', parse: parseQModel };
 
@@ -43,18 +51,23 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     r.fail('format', `expected '${QMODEL_FORMAT}', got ${JSON.stringify(root.format)}${hint}`);
   }
   const version = r.number(root, 'version', '', { integer: true });
-  if (version !== QMODEL_VERSION) {
-    throw new FirmnetError('BAD_IR_FILE', `${r.file}: quantized IR version ${version} is not supported (this firmnet reads version ${QMODEL_VERSION}); re-run \`firmnet quantize\``);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw new FirmnetError('BAD_IR_FILE', `${r.file}: quantized IR version ${version} is not supported (this firmnet reads versions ${READABLE_VERSIONS.join(' and ')}); re-run \`firmnet quantize\``);
   }
   const layersJson = r.array(root, 'layers', '');
   if (layersJson.length === 0) r.fail('layers', 'must hold at least one layer');
-  const layers = layersJson.map((l, i) => parseLayer(r, r.object(l, `layers[${i}]`), `layers[${i}]`));
+  const layers = layersJson.map((l, i) => {
+    const layer = r.object(l, `layers[${i}]`);
+    if (version === 1 && layer.weightBits !== undefined) r.fail(`layers[${i}].weightBits`, 'is a version 2 field, but the file says version 1; re-run `firmnet quantize`');
+    return parseLayer(r, layer, `layers[${i}]`);
+  });
   layers.forEach((layer, i) => {
     if (i > 0) checkSameTensor(r, `layers[${i}].input`, layer.input, layers[i - 1].output);
   });
   // Hashes last: a structural problem deserves its own message, not "the hash differs".
+  // A version 1 layer is hashed as written (without the weightBits its parse adds).
   layers.forEach((layer, i) => {
-    const expected = contentHash(layer);
+    const expected = contentHash(version === 1 ? (layersJson[i] as Json) : layer);
     if (layer.hash !== expected) r.fail(`layers[${i}].hash`, `is ${layer.hash} but the layer hashes to ${expected}: the layer was changed after \`firmnet quantize\` wrote it`);
   });
   const calibration = r.child(root, 'calibration', '');
@@ -93,9 +106,9 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     },
     hash: r.string(root, 'hash', ''),
   };
-  const expected = contentHash(q);
+  const expected = contentHash(version === 1 ? root : q);
   if (q.hash !== expected) r.fail('hash', `is ${q.hash} but the content hashes to ${expected}: the file was changed after \`firmnet quantize\` wrote it`);
-  return q;
+  return version === 1 ? sealQModel(q) : q;
 }
 
 function parseTensor(r: JsonReader, obj: Json, key: string, path: string): QTensor {

@@ -19,11 +19,12 @@ import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
 import { sqnrDb } from './sqnr.js';
 import { observeTensors, stageOutFeatures } from './stage-forward.js';
+import { type WeightBitsOptions, checkWeightBits, weightBitsOf } from './weight-bits.js';
 import { percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 
 export const CALIBRATION_METHODS: CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
 
-export interface QuantizeOptions {
+export interface QuantizeOptions extends WeightBitsOptions {
   method: CalibrationMethod | 'auto';
   /** percentile method: keep this share (in %) of values inside the range. */
   percentile: number;
@@ -34,7 +35,7 @@ export interface QuantizeOptions {
   headInFirmware: boolean;
 }
 
-export const DEFAULT_QUANTIZE_OPTIONS: QuantizeOptions = { method: 'auto', percentile: 99.99, perChannel: true, int16: [], headInFirmware: false };
+export const DEFAULT_QUANTIZE_OPTIONS: QuantizeOptions = { method: 'auto', percentile: 99.99, perChannel: true, int16: [], headInFirmware: false, weightBits: 8, layerWeightBits: {} };
 
 /** Representative inputs (raw features, row-major) the float model is run on to observe ranges. */
 export interface CalibrationSet {
@@ -91,6 +92,7 @@ export function planQuantization(model: FloatModel, options: QuantizeOptions): {
   checkQuantizeOptions(options);
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
   const names = ['input', ...stages.map((s) => s.name)];
+  checkWeightBits(options, stages);
   return { stages, names, dtypes: resolveDtypes(stages, names, options.int16) };
 }
 
@@ -111,7 +113,7 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
     });
   const lowerAll = (methods: CalibrationMethod[]): Unhashed<QLayer>[] => {
     const tensors = tensorsFor(methods);
-    return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
+    return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel, weightBitsOf(options, stage.name)));
   };
   const build = (methods: CalibrationMethod[]): QModel => {
     const layers = lowerAll(methods);

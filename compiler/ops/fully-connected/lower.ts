@@ -5,13 +5,18 @@ import { fusedActivationRange } from '../fused-activation.js';
 import type { LayerFields, Unhashed } from '../op-types.js';
 import { type FullyConnectedLayer, INT16_ACC_LIMIT, INT16_INPUT_MAX_SHIFT } from './ir.js';
 import type { FullyConnectedStage } from './stage.js';
+import { WEIGHT_MAX, type WeightBits, packInt4 } from './int4.js';
 
-/** Quantizes a folded dense stage: int8 weights, bias at the input · weight scale, one multiplier per channel. */
-export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerFields, options: { perChannel: boolean }): Unhashed<FullyConnectedLayer> {
+/** Quantizes a folded dense stage: int8 or int4 weights, bias at the input · weight scale, one multiplier per channel. */
+export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerFields, options: { perChannel: boolean; weightBits: WeightBits }): Unhashed<FullyConnectedLayer> {
   const { input, output } = base;
   const { inFeatures, outFeatures } = stage;
-  const { weights, scales } = quantizeWeights(stage.weights, outFeatures, inFeatures, options.perChannel);
+  const { weightBits } = options;
   const wide = input.dtype === 'int16';
+  if (wide && weightBits === 4) {
+    throw new FirmnetError('BAD_ARGUMENT', `${stage.name}: int4 weights take an int8 input, but this layer's input is int16; quantize its weights at 8 bits or keep its input int8`);
+  }
+  const { weights, scales } = quantizeWeights(stage.weights, outFeatures, inFeatures, options.perChannel, weightBits);
   const biasLimit = wide ? INT16_ACC_LIMIT : INT32_MAX;
   const bias: number[] = [];
   const multiplier: number[] = [];
@@ -37,7 +42,8 @@ export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerField
     outFeatures,
     weightGranularity: granularity,
     weightScales: scales.map(shortestFloat32),
-    weights,
+    weightBits,
+    weights: weightBits === 4 ? packInt4(weights) : weights,
     bias,
     multiplier,
     shift,
@@ -52,19 +58,21 @@ export interface QuantizedWeights {
 }
 
 /**
- * Symmetric int8 weights in [−127, 127]: per output channel (scale = max|w_c| / 127) or one scale
- * for the whole matrix. An all-zero channel gets scale 1 (any scale represents it exactly).
+ * Symmetric weights in [−q, q], q = 127 (int8) or 7 (int4): per output channel (scale = max|w_c| / q)
+ * or one scale for the whole matrix. An all-zero channel gets scale 1 (any scale represents it exactly).
+ * The values, unpacked.
  */
-export function quantizeWeights(weights: Float64Array, outFeatures: number, inFeatures: number, perChannel: boolean): QuantizedWeights {
+export function quantizeWeights(weights: Float64Array, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: WeightBits = 8): QuantizedWeights {
+  const qmax = WEIGHT_MAX[weightBits];
   const maxAbs = new Float64Array(outFeatures);
   for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) maxAbs[o] = Math.max(maxAbs[o], Math.abs(weights[o * inFeatures + i]));
   if (!perChannel) maxAbs.fill(maxAbs.reduce((a, b) => Math.max(a, b), 0));
-  const scales = Array.from(maxAbs, (m) => (m === 0 ? 1 : shortestFloat32(m / 127)));
+  const scales = Array.from(maxAbs, (m) => (m === 0 ? 1 : shortestFloat32(m / qmax)));
   const q = new Array<number>(weights.length);
   for (let o = 0; o < outFeatures; o++) {
     for (let i = 0; i < inFeatures; i++) {
       const k = o * inFeatures + i;
-      q[k] = clamp(roundHalfAwayFromZero(weights[k] / scales[o]), -127, 127);
+      q[k] = clamp(roundHalfAwayFromZero(weights[k] / scales[o]), -qmax, qmax);
     }
   }
   return { weights: q, scales };
