@@ -37,6 +37,9 @@ export const INT16_ACC_LIMIT = 2 ** 47 - 1;
 /** The 16x8 kernel's 64-bit MBQM takes shifts up to 7 (a left shift of 8 could overflow its accumulator). */
 export const INT16_INPUT_MAX_SHIFT = 7;
 
+/** Inputs of an int4 row: |Σ x·w| ≤ 2^16 · 128 · 7 < 2^27, so the DSP kernel's 16 · Σ is exact in int32. */
+export const INT4_MAX_IN_FEATURES = 65536;
+
 type Json = Record<string, unknown>;
 
 export function parseFullyConnected(r: JsonReader, l: Json, path: string, base: LayerFields): Unhashed<FullyConnectedLayer> {
@@ -52,6 +55,7 @@ export function parseFullyConnected(r: JsonReader, l: Json, path: string, base: 
   const shift = r.numbers(l, 'shift', path, outFeatures, wide ? { integer: true, min: -31, max: INT16_INPUT_MAX_SHIFT } : SHIFT);
   const weightBits = l.weightBits === undefined ? 8 : r.number(l, 'weightBits', path, { integer: true });
   if (!WEIGHT_BITS.includes(weightBits as WeightBits)) r.fail(`${path}.weightBits`, `is ${weightBits}; fully-connected weights are 8 or 4 bits`);
+  if (weightBits === 4 && inFeatures > INT4_MAX_IN_FEATURES) r.fail(`${path}.inFeatures`, `is ${inFeatures}; an int4 layer takes at most ${INT4_MAX_IN_FEATURES} inputs (the DSP kernel's 16 · Σ x·w stays exact in int32 below that); quantize this layer's weights at 8 bits`);
   if (weightBits === 4 && wide) r.fail(`${path}.weightBits`, 'is 4, but the layer\'s input is int16; int4 weights take an int8 input (quantize this layer\'s weights at 8 bits, or keep its input int8)');
   const weights =
     weightBits === 4

@@ -3,7 +3,7 @@ import { shortestFloat32 } from '../../float32.js';
 import { INT32_MAX, INT32_MIN, clamp, quantizeMultiplier, roundHalfAwayFromZero } from '../fixed-point.js';
 import { fusedActivationRange } from '../fused-activation.js';
 import type { LayerFields, Unhashed } from '../op-types.js';
-import { type FullyConnectedLayer, INT16_ACC_LIMIT, INT16_INPUT_MAX_SHIFT } from './ir.js';
+import { type FullyConnectedLayer, INT16_ACC_LIMIT, INT16_INPUT_MAX_SHIFT, INT4_MAX_IN_FEATURES } from './ir.js';
 import type { FullyConnectedStage } from './stage.js';
 import { WEIGHT_MAX, type WeightBits, packInt4 } from './int4.js';
 
@@ -15,6 +15,9 @@ export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerField
   const wide = input.dtype === 'int16';
   if (wide && weightBits === 4) {
     throw new FirmnetError('BAD_ARGUMENT', `${stage.name}: int4 weights take an int8 input, but this layer's input is int16; quantize its weights at 8 bits or keep its input int8`);
+  }
+  if (weightBits === 4 && inFeatures > INT4_MAX_IN_FEATURES) {
+    throw new FirmnetError('BAD_ARGUMENT', `${stage.name}: int4 weights take at most ${INT4_MAX_IN_FEATURES} inputs per row, this layer has ${inFeatures}; quantize its weights at 8 bits`);
   }
   const { weights, scales } = quantizeWeights(stage.weights, outFeatures, inFeatures, options.perChannel, weightBits);
   const biasLimit = wide ? INT16_ACC_LIMIT : INT32_MAX;
