@@ -26,7 +26,7 @@ import { parseModelText } from './model/model-file.js';
 import { parseQModelText } from './quantize/qmodel-file.js';
 import { QMODEL_FORMAT } from './ir/qmodel.js';
 import { CALIBRATION_METHODS } from './quantize/quantize.js';
-import { ACTIVATION_NAMES, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES } from './train/settings.js';
+import { ACTIVATION_NAMES, ARCHITECTURE_OPTION_FIELDS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES } from './train/settings.js';
 
 const FLOAT_MODEL = 'a float model (from loadModel, train or an import function)';
 const QUANTIZED_MODEL = 'a quantized IR (from loadQModel or quantize(...).qmodel)';
@@ -65,7 +65,7 @@ const TRAIN_SETTINGS: Record<string, Check> = {
   alpha: num(),
   outputActivation: oneOf(OUTPUT_ACTIVATION_NAMES),
   batchNorm: bool,
-  layerNorm: bool,
+  ...Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.map((f) => [f, bool])),
   dropout: num({ min: 0, max: 0.99 }),
   init: oneOf(INIT_NAMES),
   loss: nullable(oneOf(LOSS_NAMES)),

@@ -13,8 +13,10 @@ import { INT32_MAX } from '../compiler/ops/fixed-point.js';
 import { packInt4 } from '../compiler/ops/fully-connected/int4.js';
 import { lowerStage } from '../compiler/quantize/lower.js';
 import type { QModel } from '../compiler/ir/qmodel.js';
-import type { QDtype, QTensor, Unhashed } from '../compiler/ops/op-types.js';
+import type { QTensor, Unhashed } from '../compiler/ops/op-types.js';
 import type { QLayer } from '../compiler/ops/quantized-op-types.js';
+import { QUANTIZED_OPS } from '../compiler/ops/quantized-ops.js';
+import { codeSweep as sweep, vectorTensor as tensor } from '../compiler/ops/vector-inputs.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../compiler/quantize/quantize.js';
 import { standaloneModel } from '../compiler/quantize/standalone-model.js';
 import type { TestVector } from '../compiler/quantize/test-vector.js';
@@ -22,30 +24,13 @@ import { runModel } from '../compiler/reference/interpreter.js';
 import { quantizeInput } from '../compiler/reference/io.js';
 import { allocQ } from '../compiler/ops/q-array.js';
 import { Rng } from '../compiler/rng.js';
+import { type ArchitectureFlags, architectureFlagsOn } from '../compiler/train/settings.js';
 import { trainModel } from '../compiler/train/train.js';
 
 const OUT = 'test/vectors';
 
-function tensor(dtype: QDtype, features: number, scale: number, zeroPoint: number): QTensor {
-  return { dtype, features, scale, zeroPoint, rangeMin: scale * ((dtype === 'int8' ? -128 : -32768) - zeroPoint), rangeMax: scale * ((dtype === 'int8' ? 127 : 32767) - zeroPoint) };
-}
-
 function crafted(name: string, layers: Unhashed<QLayer>[]): QModel {
   return standaloneModel(name, layers, 'crafted by scripts/make-test-vectors.ts');
-}
-
-/** Every input code of the dtype (int8: all 256; int16: the ends, knots and their neighbours). */
-function sweep(dtype: QDtype, features: number): { rows: number; data: number[] } {
-  const codes: number[] = [];
-  if (dtype === 'int8') for (let v = -128; v <= 127; v++) codes.push(v);
-  else {
-    // Knots, their neighbours, and offsets around 64 where the interpolation's +64 rounding decides.
-    for (let k = -256; k <= 255; k += 3) codes.push(k * 128, k * 128 + 1, k * 128 + 63, k * 128 + 64, k * 128 + 65, k * 128 + 127);
-    codes.push(-32768, -32767, -1, 0, 1, 32766, 32767);
-  }
-  const data: number[] = [];
-  for (let r = 0; r < codes.length; r++) for (let j = 0; j < features; j++) data.push(codes[(r + j * 7) % codes.length]);
-  return { rows: codes.length, data };
 }
 
 function integerVector(name: string, description: string, qmodel: QModel, rows: number, input: number[]): TestVector {
@@ -197,82 +182,9 @@ function craftedVectors(): TestVector[] {
     const s = sweep('int8', 1);
     vectors.push(integerVector('softmax-single', 'softmax of one feature is always 1 (code 127 after the clamp)', crafted('softmax-single', [single]), s.rows, s.data));
   }
-  vectors.push(...layerNormVectors(rng));
-  return vectors;
-}
-
-/** Rows that reach layer_norm's edges: constant (variance 0, ε alone), the dtype's two ends alternating (largest variance), one outlier, random. */
-function layerNormRows(dtype: QDtype, features: number, rows: number, rng: Rng): number[] {
-  const { min, max } = dtype === 'int8' ? { min: -128, max: 127 } : { min: -32768, max: 32767 };
-  const data: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < features; j++) {
-      if (r === 0) data.push(min);
-      else if (r === 1) data.push(max);
-      else if (r === 2) data.push(j % 2 === 0 ? min : max);
-      else if (r === 3) data.push(j === 0 ? max : min);
-      else if (r === 4) data.push(j === features - 1 ? min : 0);
-      else if (r === 5) data.push(j % 3);
-      else data.push(min + rng.int(max - min + 1));
-    }
-  }
-  return data;
-}
-
-function layerNormVectors(rng: Rng): TestVector[] {
-  const vectors: TestVector[] = [];
-  const cases = [
-    { name: 'layer-norm-int8', dtype: 'int8', features: 16, epsilon: 1e-5, activation: 'none', scales: [0.05, 3, 0.03, -5] },
-    { name: 'layer-norm-int8-relu6', dtype: 'int8', features: 33, epsilon: 1e-3, activation: 'relu6', scales: [0.2, -100, 0.025, -128] },
-    { name: 'layer-norm-int16', dtype: 'int16', features: 64, epsilon: 1e-5, activation: 'none', scales: [0.0004, 0, 0.0002, 0] },
-  ] as const;
-  for (const c of cases) {
-    const [inScale, inZeroPoint, outScale, outZeroPoint] = c.scales;
-    const stage = {
-      op: 'layer_norm' as const,
-      name: 'layer_norm',
-      features: c.features,
-      // Mixed signs and sizes of gamma (a negative multiplier), beta beyond the output range on some features.
-      gamma: Float64Array.from({ length: c.features }, (_, j) => (j % 5 === 4 ? -1 : 1) * (0.2 + 1.5 * rng.uniform())),
-      beta: Float64Array.from({ length: c.features }, (_, j) => (j === 1 ? 100 : j === 2 ? -100 : rng.normal())),
-      epsilon: c.epsilon,
-      activation: c.activation,
-      sourceLayers: [],
-    };
-    const layer = lowerStage(stage, tensor(c.dtype, c.features, inScale, inZeroPoint), tensor(c.dtype, c.features, outScale, outZeroPoint), true);
-    const rows = 40;
-    vectors.push(
-      integerVector(
-        c.name,
-        `layer_norm ${c.dtype}, ${c.features} features, ${c.activation === 'none' ? 'no activation' : `fused ${c.activation}`}: constant rows, alternating extremes, an outlier, random rows`,
-        crafted(c.name, [layer]),
-        rows,
-        layerNormRows(c.dtype, c.features, rows, rng),
-      ),
-    );
-  }
-  {
-    // Hand-set integers at the parser's bounds: ε at 2^53 − 1 (the normalized value rounds to 0), the largest multipliers of both signs, shift 0, |bias| = 2^24.
-    const features = 4;
-    const layer: Unhashed<QLayer> = {
-      op: 'layer_norm',
-      name: 'layer_norm',
-      input: tensor('int16', features, 0.001, 0),
-      output: tensor('int16', features, 0.001, 0),
-      sourceLayers: [],
-      epsilon: 1,
-      varianceEpsilon: 2 ** 53 - 1,
-      multiplier: [INT32_MAX, -INT32_MAX, 1 << 30, -(1 << 30)],
-      shift: [0, 0, -31, -1],
-      bias: [2 ** 24, -(2 ** 24), 0, 7],
-      activation: 'none',
-      activationMin: -32768,
-      activationMax: 32767,
-    };
-    const small = { ...layer, varianceEpsilon: 1 };
-    const s = sweep('int16', features);
-    vectors.push(integerVector('layer-norm-int16-bounds', 'layer_norm int16 with ε at its largest (2^53 − 1), multipliers ±(2^31 − 1), shifts 0 and −31, biases ±2^24', crafted('layer-norm-int16-bounds', [layer]), s.rows, s.data));
-    vectors.push(integerVector('layer-norm-int16-tiny-epsilon', 'layer_norm int16 with ε = 1 code unit: the normalized values at their largest (up to 2·√n), multipliers ±(2^31 − 1)', crafted('layer-norm-int16-tiny-epsilon', [small]), s.rows, s.data));
+  // Each op's own crafted cases (compiler/ops/<op>/vectors.ts), in registry order.
+  for (const def of Object.values(QUANTIZED_OPS)) {
+    for (const v of def.vectors(rng)) vectors.push(integerVector(v.name, v.description, crafted(v.name, v.layers), v.rows, v.input));
   }
   return vectors;
 }
@@ -286,7 +198,8 @@ interface TrainedSpec {
   activation: ActivationSpec;
   options: Partial<QuantizeOptions>;
   batchNorm?: boolean;
-  layerNorm?: boolean;
+  /** Opt-in layers of the trainer's architecture, by settings field. */
+  layers?: Partial<ArchitectureFlags>;
 }
 
 function trainedVectors(): TestVector[] {
@@ -297,7 +210,7 @@ function trainedVectors(): TestVector[] {
     { name: 'breast-cancer-tanh-bn', description: 'breast-cancer 30-16-8-1 tanh MLP with folded BatchNorm, sigmoid head in firmware', data: 'breast-cancer', task: 'binary', hidden: [16, 8], activation: { op: 'tanh' }, options: { headInFirmware: true, method: 'kl' }, batchNorm: true },
     { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
     { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
-    { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: {}, layerNorm: true },
+    { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: {}, layers: { layerNorm: true } },
     { name: 'digits-int4', description: 'digits 64-32-16-10 ReLU MLP, int4 weights in the hidden layer and int8 in the first and last', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: { weightBits: 4, layerWeightBits: { dense0: 8, dense2: 8 } } },
     { name: 'iris-int4-all', description: 'iris 4-16-8-3 ReLU MLP with int4 weights in every layer', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { weightBits: 4 } },
     { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { op: 'sigmoid' }, options: { method: 'minmax' } },
@@ -309,7 +222,7 @@ function trainedVectors(): TestVector[] {
       train,
       {
         task: spec.task,
-        architecture: { hidden: spec.hidden, activation: spec.activation, outputActivation: null, batchNorm: spec.batchNorm ?? false, ...(spec.layerNorm ? { layerNorm: true } : {}), dropout: 0, init: 'auto' },
+        architecture: { hidden: spec.hidden, activation: spec.activation, outputActivation: null, batchNorm: spec.batchNorm ?? false, ...architectureFlagsOn(spec.layers ?? {}), dropout: 0, init: 'auto' },
         loss: null,
         optimizer: DEFAULT_OPTIMIZER,
         learningRate: 3e-3,

@@ -41,7 +41,7 @@ export interface NetworkState {
 }
 
 /** What a layer is built with from its spec: the features reaching it, the precision, its index among layers of its kind (parameter names), and the network's generator (dropout masks). */
-interface LayerContext {
+export interface LayerContext {
   features: number;
   precision: Precision;
   index: number;
@@ -64,6 +64,11 @@ const LAYERS: { [K in LayerType]: LayerFactory<K> } = {
   gelu: (spec, c) => activationLayer(spec, c.features),
   softmax: (spec, c) => activationLayer(spec, c.features),
 };
+
+/** The trainer's layer for a spec. The table pairs each kind with its own constructor, so the one found by spec.op takes spec. */
+export function layerFromSpec(spec: LayerSpec, context: LayerContext): Layer {
+  return (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, context);
+}
 
 /** Rows evaluated at a time by networks built only to run (no training batch to size the engine). */
 export const EVAL_BLOCK_ROWS = 256;
@@ -129,8 +134,7 @@ export class Network {
     for (const spec of specs) {
       const index = counts.get(spec.op) ?? 0;
       counts.set(spec.op, index + 1);
-      // The table pairs each kind with its own constructor, so the one found by spec.type takes spec.
-      const layer = (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, { features, precision, index, rng });
+      const layer = layerFromSpec(spec, { features, precision, index, rng });
       features = layer.outFeatures;
       layers.push(layer);
     }

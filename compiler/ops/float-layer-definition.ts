@@ -14,7 +14,12 @@ import type { Stage } from './quantized-op-types.js';
 
 type Json = Record<string, unknown>;
 
-export interface FloatLayerDefinition<K extends LayerType> {
+/**
+ * The opt-in architecture setting of a float layer kind the trainer can insert: `F` is its field in
+ * the training settings, a project file's `model` section and the API's train settings (camelCase);
+ * `never` for a kind without one.
+ */
+export interface FloatLayerDefinition<K extends LayerType, F extends string = never> {
   readonly op: K;
   /** Reads and checks the layer's fields (`op` is read already); every message names the field. */
   parse(r: JsonReader, json: Json, path: string): SpecOf<K>;
@@ -40,6 +45,25 @@ export interface FloatLayerDefinition<K extends LayerType> {
   readers: LayerReaders;
   /** Turns the layer into IR stages: push a stage, fuse into the one before, or nothing (folded or dropped before). */
   fold(spec: SpecOf<K>, at: FoldContext): void;
+  /** The training setting that puts this layer after every hidden dense layer, or null when the trainer's architecture has none. */
+  architectureOption: ArchitectureOption<SpecOf<K>, F> | null;
+}
+
+/**
+ * An opt-in layer of the trainer's architecture: one boolean setting, off by default, spelled as a
+ * `firmnet train` flag, a project-file `model` field and a train-settings argument of the API, all
+ * read by loops over the registry. Recorded in the training config only when on, so the config (and
+ * the cache hash) of a model without it stays as it was.
+ */
+export interface ArchitectureOption<S, F extends string> {
+  /** The settings field, camelCase (the op's own example is in its float-layer.ts). */
+  field: F;
+  /** The `firmnet train` flag, kebab-case, without the dashes. */
+  flag: string;
+  /** The flag's help line. */
+  describe: string;
+  /** The layer's spec as training starts it, after a hidden dense layer of `features` units (BatchNorm, when on, comes first). */
+  initial(features: number): S;
 }
 
 /** A stage whose op ends in an output clamp (an `activation` field): a ReLU/ReLU6 after it becomes that clamp. */

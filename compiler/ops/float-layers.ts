@@ -6,7 +6,7 @@
  */
 import { batchNormLayer } from './batch-norm/float-layer.js';
 import { dropoutLayer } from './dropout/float-layer.js';
-import type { FloatLayerDefinition } from './float-layer-definition.js';
+import type { ArchitectureOption, FloatLayerDefinition } from './float-layer-definition.js';
 import type { LayerSpec, LayerType } from './float-layer-types.js';
 import { denseLayer } from './fully-connected/float-layer.js';
 import { layerNormLayer } from './layer-norm/float-layer.js';
@@ -14,6 +14,9 @@ import { leakyReluLayer } from './leaky-relu/float-layer.js';
 import { geluLayer, sigmoidLayer, tanhLayer } from './lut/float-layer.js';
 import { relu6Layer, reluLayer } from './relu/float-layer.js';
 import { softmaxLayer } from './softmax/float-layer.js';
+
+/** What the registry must hold: every kind's full definition (an opt-in setting's field may be any name). */
+export type FloatLayerRegistry = { [K in LayerType]: FloatLayerDefinition<K, string> };
 
 export const FLOAT_LAYERS = {
   dense: denseLayer,
@@ -27,10 +30,16 @@ export const FLOAT_LAYERS = {
   batchnorm: batchNormLayer,
   layer_norm: layerNormLayer,
   dropout: dropoutLayer,
-} satisfies { [K in LayerType]: FloatLayerDefinition<K> };
+} satisfies FloatLayerRegistry;
 
 /** The kinds, in the registry's order (the model-file parser's list of accepted `type` values). */
 export const FLOAT_LAYER_TYPES = Object.keys(FLOAT_LAYERS) as LayerType[];
+
+/** The settings fields of the trainer's opt-in layers, from the kinds that declare one. */
+export type ArchitectureOptionField = NonNullable<(typeof FLOAT_LAYERS)[LayerType]['architectureOption']>['field'];
+
+/** The trainer's opt-in layers, in the registry's order (the order the architecture inserts them). */
+export const ARCHITECTURE_OPTIONS = Object.values(FLOAT_LAYERS).flatMap((def) => (def.architectureOption ? [def.architectureOption] : [])) as ArchitectureOption<LayerSpec, ArchitectureOptionField>[];
 
 /**
  * The definition of a layer's kind. The one cast of the registry: TypeScript cannot relate

@@ -51,6 +51,12 @@ export interface QuantizedOpDefinition<K extends QOp> {
     workspaceBytes(layer: Unhashed<LayerOf<K>>): number;
     /** The op's own kernel files under runtime/c/ (sources and the headers only they include). */
     kernelFiles: readonly string[];
+    /**
+     * The op's own public header among its kernel files (its params struct and prototypes), which a
+     * generated model that uses the op includes after firmnet_kernels.h; null for an op declared in
+     * firmnet_kernels.h itself.
+     */
+    header: string | null;
     /** What the layer is, for the comments: `64 -> 32, fused relu, clamp [-128, 127], per-channel weights`. */
     detail(layer: Unhashed<LayerOf<K>>): string;
   };
@@ -63,6 +69,13 @@ export interface QuantizedOpDefinition<K extends QOp> {
     /** The runtime kernel call, given where the layer's tensors and constants are. */
     call(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>, at: WasmLayerAddresses, context: { simd: boolean; workspace: number }): WasmKernelCall;
   };
+
+  /**
+   * Hand-made layers of the op with inputs at the edges of its arithmetic, written as test vectors
+   * with the golden reference's output (scripts/make-test-vectors.ts, `npm run vectors`); [] for an
+   * op whose crafted cases are still written by the script itself. Draws from `rng` in order.
+   */
+  vectors(rng: Rng): CraftedVector<K>[];
 
   cost: {
     /** Every kernel variant of the op the cycle model profiles. */
@@ -80,6 +93,15 @@ export interface QuantizedOpDefinition<K extends QOp> {
     /** A stage of the variant at a shape, with seeded random parameters, for measuring its instruction counts. */
     probe(variant: VariantOf<K>, inFeatures: number, outFeatures: number, rng: Rng): ProbeSpec<K>;
   };
+}
+
+/** One crafted test vector of an op: a model of these layers, and `rows` rows of input codes. */
+export interface CraftedVector<K extends QOp> {
+  name: string;
+  description: string;
+  layers: Unhashed<LayerOf<K>>[];
+  rows: number;
+  input: number[];
 }
 
 export interface LowerOptions {
@@ -107,6 +129,8 @@ export interface DeviceConstant {
   alignBytes?: number;
   /** How the length is written, e.g. `64 * 32` to show a weight matrix's shape. */
   lengthText?: string;
+  /** A kernel macro each line of 16 values is written through, when the build decides the order within a line (the dense weights' blocks). */
+  lineMacro?: string;
 }
 
 /** A C kernel argument: the params struct's address, the tensors, the layer's planned workspace, a constant array (by stem), or an integer. */

@@ -13,6 +13,7 @@ import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
 import { WEIGHT_BIT_CHOICES, type WeightBitsChoice } from '../quantize/weight-bits.js';
 import {
   ACTIVATION_NAMES,
+  ARCHITECTURE_OPTION_FIELDS,
   DEFAULT_TRAIN_SETTINGS,
   INIT_NAMES,
   LOSS_NAMES,
@@ -55,7 +56,7 @@ export interface Project {
 export const DEFAULT_TARGETS: ProjectTarget[] = [{ target: 'stm32l4r5' }, { target: 'rp2040' }];
 
 const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out'];
-const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', 'layerNorm', 'dropout', 'init'] as const;
+const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS, 'dropout', 'init'];
 const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed'] as const;
 const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'weightBits', 'layerWeightBits', 'calibrationRows', 'seed'];
 
@@ -198,7 +199,7 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainSetti
   num(model, 'model', 'alpha');
   choice(model, 'model', 'outputActivation', OUTPUT_ACTIVATION_NAMES);
   bool(model, 'model', 'batchNorm');
-  bool(model, 'model', 'layerNorm');
+  for (const field of ARCHITECTURE_OPTION_FIELDS) bool(model, 'model', field);
   num(model, 'model', 'dropout', { min: 0, max: 0.99 });
   choice(model, 'model', 'init', INIT_NAMES);
   if (training.loss !== undefined) s.loss = training.loss === null ? null : r.string(training, 'loss', 'training', LOSS_NAMES);

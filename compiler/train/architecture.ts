@@ -4,25 +4,30 @@ import { activationLayer } from '../nn/activations.js';
 import { BatchNorm } from '../nn/batchnorm.js';
 import { Dense, type Init } from '../nn/dense.js';
 import { Dropout } from '../nn/dropout.js';
-import { LayerNorm } from '../nn/layer-norm.js';
 import type { Layer } from '../nn/layer.js';
 import { type LossName, LOSSES_FOR_TASK, lossTakesLogits } from '../nn/losses.js';
-import { Network, type NetworkOptions } from '../nn/network.js';
+import { Network, type NetworkOptions, layerFromSpec } from '../nn/network.js';
+import { ARCHITECTURE_OPTIONS, type ArchitectureOptionField } from '../ops/float-layers.js';
 import type { Rng } from '../rng.js';
 
-export interface ArchitectureConfig {
+interface ArchitectureBase {
   hidden: number[];
   activation: ActivationSpec;
   /** Applied after the last dense layer inside the network; null leaves logits for the task's head. */
   outputActivation: ActivationSpec | null;
   batchNorm: boolean;
-  /** LayerNorm after each hidden dense layer, like BatchNorm (both may be on: BatchNorm first). */
-  layerNorm?: boolean;
   dropout: number;
   init: Init | 'auto';
 }
 
-/** Dense → [BatchNorm] → [LayerNorm] → activation → [Dropout] per hidden layer, then Dense (→ output activation). */
+/**
+ * The training config's architecture: the opt-in layers (compiler/ops/float-layers.ts
+ * ARCHITECTURE_OPTIONS) each after every hidden dense layer like BatchNorm (BatchNorm first), present
+ * only when on.
+ */
+export type ArchitectureConfig = ArchitectureBase & Partial<Record<ArchitectureOptionField, boolean>>;
+
+/** Dense → [BatchNorm] → [each opt-in layer that is on] → activation → [Dropout] per hidden layer, then Dense (→ output activation). */
 export function buildNetwork(inputFeatures: number, outputFeatures: number, config: ArchitectureConfig, rng: Rng, options: NetworkOptions = {}): Network {
   const layers: Layer[] = [];
   const init = config.init === 'auto' ? defaultInit(config.activation) : config.init;
@@ -43,7 +48,9 @@ export function buildNetwork(inputFeatures: number, outputFeatures: number, conf
       return;
     }
     if (config.batchNorm) layers.push(new BatchNorm(features, 'float32', i));
-    if (config.layerNorm) layers.push(new LayerNorm(features, 'float32', i));
+    for (const option of ARCHITECTURE_OPTIONS) {
+      if (config[option.field]) layers.push(layerFromSpec(option.initial(features), { features, precision: 'float32', index: i, rng }));
+    }
     layers.push(activationLayer(config.activation, features));
     if (config.dropout > 0) layers.push(new Dropout(features, config.dropout, rng.fork()));
   });

@@ -1,6 +1,7 @@
 import { FirmnetError } from '../errors.js';
 import type { ActivationSpec, Task } from '../model/float-model.js';
 import type { Init } from '../nn/dense.js';
+import { ARCHITECTURE_OPTIONS, type ArchitectureOptionField } from '../ops/float-layers.js';
 import type { LossName } from '../nn/losses.js';
 import { DEFAULT_OPTIMIZER, type OptimizerName } from '../nn/optimizers.js';
 import { DEFAULT_SCHEDULE, type ScheduleName } from '../nn/schedules.js';
@@ -14,19 +15,28 @@ export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 export const SCHEDULE_NAMES = ['constant', 'step', 'cosine', 'warmup_cosine'] as const;
 export const STOP_METRIC_NAMES = ['none', 'val_loss', 'val_accuracy', 'val_f1', 'val_auc', 'val_rmse', 'val_mae'] as const;
 
+/** The opt-in layers' settings fields, declared by their float layers (compiler/ops/float-layers.ts). */
+export const ARCHITECTURE_OPTION_FIELDS: readonly ArchitectureOptionField[] = ARCHITECTURE_OPTIONS.map((o) => o.field);
+
+/** One boolean per opt-in layer: that layer after each hidden dense layer (after BatchNorm, before the activation). */
+export type ArchitectureFlags = Record<ArchitectureOptionField, boolean>;
+
+/** The opt-in layers that are on, as the training config records them (only when on, so a config without them stays as it was). */
+export function architectureFlagsOn(flags: Partial<ArchitectureFlags>): Partial<ArchitectureFlags> {
+  return Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.filter((f) => flags[f] === true).map((f) => [f, true]));
+}
+
 /**
  * Everything about a training run, flat and JSON-friendly: the `firmnet train` flags and the
  * `model`/`training` sections of a project file both map onto it, so they share one set of defaults.
  */
-export interface TrainSettings {
+export interface TrainSettings extends ArchitectureFlags {
   hidden: number[];
   activation: (typeof ACTIVATION_NAMES)[number];
   /** Negative slope of leaky_relu. */
   alpha: number;
   outputActivation: (typeof OUTPUT_ACTIVATION_NAMES)[number];
   batchNorm: boolean;
-  /** LayerNorm after each hidden dense layer (before its activation). */
-  layerNorm: boolean;
   dropout: number;
   init: Init | 'auto';
   /** null: the task's default loss. */
@@ -57,7 +67,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   alpha: 0.01,
   outputActivation: 'none',
   batchNorm: false,
-  layerNorm: false,
+  ...(Object.fromEntries(ARCHITECTURE_OPTION_FIELDS.map((f) => [f, false])) as ArchitectureFlags),
   dropout: 0,
   init: 'auto',
   loss: null,
@@ -92,8 +102,8 @@ export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
       activation: activationSpec(s.activation, s.alpha),
       outputActivation: s.outputActivation === 'none' ? null : activationSpec(s.outputActivation, s.alpha),
       batchNorm: s.batchNorm,
-      // Recorded only when on, so the config (and the hash) of a model without it stays as it was.
-      ...(s.layerNorm ? { layerNorm: true } : {}),
+      // Recorded only when on, so the config (and the hash) of a model without them stays as it was.
+      ...architectureFlagsOn(s),
       dropout: s.dropout,
       init: s.init,
     },

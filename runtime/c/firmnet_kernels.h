@@ -1,16 +1,17 @@
 /*
- * firmnet's C99 kernels: the one header a firmware project includes (a generated <name>.h includes
- * it). The kernels implement docs/quantized-ir.md exactly as the golden reference (compiler/reference/)
+ * firmnet's C99 kernels: the header every kernel source and every generated model includes (a
+ * generated <name>.h includes it). An op with a header of its own (firmnet_<op>.h: its params struct
+ * and prototypes) is declared there instead, and a generated model includes the headers of the ops
+ * it uses. The kernels implement docs/quantized-ir.md exactly as the golden reference (compiler/reference/)
  * does (TFLite double rounding, int32 wrapping where the reference wraps) and contain no model data,
  * no float, no allocation, no recursion and no VLA. The sources are the same for every model, so a
  * project with several models compiles one copy; only the generated header comment differs.
  *
  * Every kernel reads like CMSIS-NN's: the dtypes in its name, the sizes, offsets, clamp bounds and
- * constant arrays in a params struct, then the input and the output. One source file per op:
- * firmnet_dense.c (its dot products in one file per instruction set, picked by firmnet_dense_dot.h),
- * firmnet_dense_s4.c (int4 weights),
- * firmnet_leaky_relu.c, firmnet_lut.c, firmnet_softmax.c, firmnet_layer_norm.c; firmnet_fixed_point.h and
- * firmnet_fixed_point.c hold the shared requantization arithmetic.
+ * constant arrays in a params struct, then the input and the output. One source file per op,
+ * firmnet_<op>.c (the dense dot products in one file per instruction set, picked by
+ * firmnet_dense_dot.h; int4 weights in firmnet_dense_s4.c); firmnet_fixed_point.h and firmnet_fixed_point.c hold the shared
+ * requantization arithmetic.
  *
  * Portability assumptions (true for GCC, Clang, Arm Compiler 6 and IAR): `>>` of a negative signed
  * integer is an arithmetic shift, and converting an out-of-range integer to a signed type wraps modulo
@@ -20,6 +21,8 @@
 #define FIRMNET_KERNELS_H
 
 #include <stdint.h>
+
+#include "firmnet_dense_layout.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,7 +60,9 @@ extern "C" {
  * of the kernel reads (compiler/ops/fully-connected/prepare.ts):
  *   weights  unsigned bytes w + 128, in groups of 4 output rows; per block of 4 inputs, 16 bytes: row
  *            0's 4 weights, row 1's, row 2's, row 3's; rows padded to a multiple of 4 and inputs to
- *            FIRMNET_DENSE_S8_IN_PADDED(in_features) with zero weights (128)
+ *            FIRMNET_DENSE_S8_IN_PADDED(in_features) with zero weights (128); each 16-byte block is
+ *            written as FIRMNET_DENSE_S8_BLOCK(...), which the Arm DSP build re-orders into row pairs
+ *            (firmnet_dense_layout.h)
  *   bias     per padded row: bias[c] - (zero_point + 128) * sum_i w[c][i], wrapping
  *   requant  per padded row: {multiplier, right | (32 - right) << 8 | left << 16}, the TFLite shift
  *            split into the left shift before the high multiply and the rounding right shift after it
@@ -145,24 +150,6 @@ typedef struct {
     const uint16_t *exp_table; /* 256 entries, exp_table[d] = round(2^15 * exp(-d * input scale)), exp_table[0] = 32768 */
 } firmnet_softmax_s8_params;
 
-/*
- * layer_norm, int8 or int16 (16x8) in and out, exact integer arithmetic over the row's codes:
- *   S = sum x_i, D = n * sum x_i^2 - S^2 + variance_epsilon, k >= 0 the least with D * 4^k >= 2^52,
- *   r = floor(sqrt(D * 4^k)), inv = round(2^(29+b) / r) (b = bit length of r)
- *   t_i = round((n * x_i - S) * inv / 2^(13+b-k))   (the normalized value in Q16)
- *   output[i] = clamp(RDBP(SRDHM(t_i, multiplier[i]), right_shift[i]) + bias[i] + output_offset, activation_min, activation_max)
- */
-typedef struct {
-    int32_t features;                 /* at most 4096, so no sum overflows */
-    int32_t output_offset;            /* the output zero point */
-    int32_t activation_min;           /* fused ReLU / ReLU6 bounds, in output codes */
-    int32_t activation_max;
-    const int64_t *variance_epsilon;  /* one entry: round(n^2 * epsilon / input_scale^2), in [1, 2^53) */
-    const int32_t *multiplier;        /* [features], gamma / (output_scale * 2^16) in Q31, negative where gamma is */
-    const int8_t *right_shift;        /* [features], in [0, 31] */
-    const int32_t *bias;              /* [features], beta in output codes, |bias| <= 2^24 */
-} firmnet_layer_norm_params;
-
 /* Kernel names carry the dtypes: _s8 is int8 in and out, _s8_s16 int8 in / int16 out, and so on. Input and output must not overlap. */
 void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output, int32_t *workspace);
 void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output, int32_t *workspace);
@@ -175,8 +162,6 @@ void firmnet_leaky_relu_s16(const firmnet_leaky_relu_params *params, const int16
 void firmnet_lut_s8(const firmnet_lut_s8_params *params, const int8_t *input, int8_t *output);
 void firmnet_lut_s16(const firmnet_lut_s16_params *params, const int16_t *input, int16_t *output);
 void firmnet_softmax_s8(const firmnet_softmax_s8_params *params, const int8_t *input, int8_t *output);
-void firmnet_layer_norm_s8(const firmnet_layer_norm_params *params, const int8_t *input, int8_t *output);
-void firmnet_layer_norm_s16(const firmnet_layer_norm_params *params, const int16_t *input, int16_t *output);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@
  * the reciprocal run a fixed number of shift-and-subtract steps: no float, no divide instruction,
  * and no division per element.
  */
-#include "firmnet_kernels.h"
+#include "firmnet_layer_norm.h"
 
 #include "firmnet_fixed_point.h"
 

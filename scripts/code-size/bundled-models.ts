@@ -13,6 +13,7 @@ import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { DEFAULT_CALIBRATION_ROWS, calibrationSetFor } from '../../compiler/quantize/calibration-set.js';
 import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../../compiler/quantize/quantize.js';
+import { type ArchitectureFlags, architectureFlagsOn } from '../../compiler/train/settings.js';
 import { trainModel } from '../../compiler/train/train.js';
 
 export interface BundledModelSpec {
@@ -37,12 +38,11 @@ export interface BundledModel {
   test: Dataset;
 }
 
-export interface BundledVariant {
+/** Another activation or quantization, or opt-in layers of the trainer's architecture (a settings field set to true) after each hidden dense layer. */
+export interface BundledVariant extends Partial<ArchitectureFlags> {
   /** Hidden activation (default ReLU). */
   activation?: ActivationSpec;
   quantize?: Partial<QuantizeOptions>;
-  /** LayerNorm after each hidden dense layer. */
-  layerNorm?: boolean;
 }
 
 /** A bundled model, or a variant of it (another activation or quantization) for wider test coverage. */
@@ -59,7 +59,7 @@ export function buildBundledModel(spec: BundledModelSpec, variant: BundledVarian
     train,
     {
       task: spec.task,
-      architecture: { hidden: BUNDLED_HIDDEN, activation: variant.activation ?? { op: 'relu' }, outputActivation: null, batchNorm: false, ...(variant.layerNorm ? { layerNorm: true } : {}), dropout: 0, init: 'auto' },
+      architecture: { hidden: BUNDLED_HIDDEN, activation: variant.activation ?? { op: 'relu' }, outputActivation: null, batchNorm: false, ...architectureFlagsOn(variant), dropout: 0, init: 'auto' },
       loss: null,
       optimizer: DEFAULT_OPTIMIZER,
       learningRate: 1e-3,

@@ -6,14 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { floatModelToOnnx } from '../../compiler/export/onnx.js';
 import { foldModel } from '../../compiler/quantize/fold.js';
-import type { FloatLayerDefinition } from '../../compiler/ops/float-layer-definition.js';
-import type { LayerType } from '../../compiler/ops/float-layer-types.js';
-import { FLOAT_LAYERS, FLOAT_LAYER_TYPES } from '../../compiler/ops/float-layers.js';
+import { FLOAT_LAYERS, FLOAT_LAYER_TYPES, type FloatLayerRegistry } from '../../compiler/ops/float-layers.js';
 import { parseModelText } from '../../compiler/model/model-file.js';
 import type { FloatModel, LayerSpec } from '../../compiler/model/float-model.js';
 import { onnx } from '../../compiler/onnx/onnx-proto.js';
 
-type Registry = { [K in LayerType]: FloatLayerDefinition<K> };
+type Registry = FloatLayerRegistry;
 
 describe('the float layer registry type', () => {
   it('rejects a registry without a kind and a kind without a member', () => {

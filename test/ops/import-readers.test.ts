@@ -8,13 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_ONNX_OPS } from '../../compiler/import/onnx.js';
 import { SUPPORTED_KERAS_ACTIVATIONS, SUPPORTED_TFJS_LAYERS } from '../../compiler/import/tfjs.js';
-import type { FloatLayerDefinition } from '../../compiler/ops/float-layer-definition.js';
-import type { LayerType } from '../../compiler/ops/float-layer-types.js';
-import { FLOAT_LAYERS } from '../../compiler/ops/float-layers.js';
+import { FLOAT_LAYERS, type FloatLayerRegistry } from '../../compiler/ops/float-layers.js';
 import type { LayerReaders } from '../../compiler/ops/import-readers.js';
 import { KERAS_ACTIVATIONS, ONNX_NODE_READERS, ONNX_PATTERNS, TFJS_CLASS_READERS, readerTable } from '../../compiler/ops/import-tables.js';
 
-type Registry = { [K in LayerType]: FloatLayerDefinition<K> };
+type Registry = FloatLayerRegistry;
 
 describe('the readers in the registry type', () => {
   it('rejects a kind without readers and readers without one of their tables', () => {

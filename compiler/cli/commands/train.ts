@@ -5,7 +5,8 @@ import { type FloatModel, TASKS, type Task } from '../../model/float-model.js';
 import { defaultModelName } from '../../model/model-name.js';
 import { saveModel } from '../../model/model-file.js';
 import { runSanityCheck } from '../../train/sanity.js';
-import { ACTIVATION_NAMES, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
+import { ARCHITECTURE_OPTIONS } from '../../ops/float-layers.js';
+import { ACTIVATION_NAMES, type ArchitectureFlags, DEFAULT_TRAIN_SETTINGS, INIT_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, OUTPUT_ACTIVATION_NAMES, SCHEDULE_NAMES, STOP_METRIC_NAMES, type TrainSettings, trainConfig } from '../../train/settings.js';
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
 import { LOSSES_FOR_TASK } from '../../nn/losses.js';
 import { splitList } from '../args.js';
@@ -21,7 +22,7 @@ import { summaryLines } from '../../inspect/summary-table.js';
 const D = DEFAULT_TRAIN_SETTINGS;
 
 export function trainOptions(y: Argv) {
-  return y
+  let architecture = y
     .option('data', { type: 'string', demandOption: true, describe: 'training CSV (header row, numeric features)' })
     .option('label', { type: 'string', default: 'label', describe: 'label column; comma-separated columns for multilabel; for an autoencoder an optional 0/1 anomaly column' })
     .option('task', { choices: TASKS, demandOption: true, describe: 'what the model predicts' })
@@ -30,8 +31,10 @@ export function trainOptions(y: Argv) {
     .option('activation', { choices: ACTIVATION_NAMES, default: D.activation, describe: 'hidden activation' })
     .option('alpha', { type: 'number', default: D.alpha, describe: 'negative slope of leaky_relu' })
     .option('output-activation', { choices: OUTPUT_ACTIVATION_NAMES, default: D.outputActivation, describe: 'activation after the last layer (regression only; logit losses apply their own)' })
-    .option('batch-norm', { type: 'boolean', default: D.batchNorm, describe: 'BatchNorm1d after each hidden dense layer' })
-    .option('layer-norm', { type: 'boolean', default: D.layerNorm, describe: 'LayerNorm after each hidden dense layer (quantized as an exact integer layer_norm)' })
+    .option('batch-norm', { type: 'boolean', default: D.batchNorm, describe: 'BatchNorm1d after each hidden dense layer' });
+  // Each opt-in layer's flag, declared by its float layer, in the registry's order.
+  for (const option of ARCHITECTURE_OPTIONS) architecture = architecture.option(option.flag, { type: 'boolean', default: D[option.field], describe: option.describe });
+  return architecture
     .option('dropout', { type: 'number', default: D.dropout, describe: 'dropout rate after each hidden activation' })
     .option('init', { choices: INIT_NAMES, default: D.init, describe: 'weight init (auto: He for ReLU-like, Xavier for sigmoid/tanh)' })
     .option('loss', { choices: LOSS_NAMES, describe: 'loss (default follows the task)' })
@@ -120,6 +123,12 @@ export const trainCommand: CommandModule<TrainArgs> = {
   },
 };
 
+/** The opt-in layers' flags, which the typed option chain cannot name (they come from the registry). */
+function architectureFlagsFromArgs(args: object): ArchitectureFlags {
+  const flags = args as Record<string, unknown>;
+  return Object.fromEntries(ARCHITECTURE_OPTIONS.map((o) => [o.field, flags[o.flag] === true])) as ArchitectureFlags;
+}
+
 /** The run's settings from `firmnet train` flags (the same fields a project file's model/training sections set). */
 export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptions>['argv']>): TrainSettings {
   const hidden = args.hidden.trim() === '' ? [] : splitList(args.hidden).map(Number);
@@ -132,7 +141,7 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
     alpha: args.alpha,
     outputActivation: args['output-activation'],
     batchNorm: args['batch-norm'],
-    layerNorm: args['layer-norm'],
+    ...architectureFlagsFromArgs(args),
     dropout: args.dropout,
     init: args.init,
     loss: args.loss ?? null,

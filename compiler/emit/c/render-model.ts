@@ -5,6 +5,7 @@
  */
 import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
 import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
+import { quantizedOp } from '../../ops/quantized-ops.js';
 import type { MemoryPlan } from '../../plan/plan-memory.js';
 import { type CommentText, blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
@@ -20,6 +21,16 @@ export interface ModelRenderInput {
   weightBytes: number;
   /** The generated-file comment block for a file, given extra description lines. */
   header(lines: CommentText[]): string;
+}
+
+/** The kernel headers a model's files include: firmnet_kernels.h, then the own header of each op the model uses that has one, in order of first use. */
+function kernelIncludes(q: QModel): string {
+  const headers = new Set(['firmnet_kernels.h']);
+  for (const layer of q.layers) {
+    const header = quantizedOp(layer).c.header;
+    if (header !== null) headers.add(header);
+  }
+  return [...headers].map((h) => `#include "${h}"`).join('\n');
 }
 
 function tensorMacros(macro: string, which: 'INPUT' | 'OUTPUT', t: QTensor): string[] {
@@ -157,7 +168,7 @@ export function renderDataHeader(m: ModelRenderInput): string {
 `;
   return (
     m.header([comment`Constant data of model '${m.q.name}' (flash, or SRAM on request), included once by ${names.source}; every number is derived from the quantized IR.`]) +
-    `\n#ifndef ${guard}\n#define ${guard}\n\n#include <stdint.h>\n\n#include "firmnet_kernels.h"\n\n${placement}\n${body}\n#endif /* ${guard} */\n`
+    `\n#ifndef ${guard}\n#define ${guard}\n\n#include <stdint.h>\n\n${kernelIncludes(m.q)}\n\n${placement}\n${body}\n#endif /* ${guard} */\n`
   );
 }
 
@@ -189,7 +200,7 @@ export function renderModelSource(m: ModelRenderInput): string {
     `
 #include "${names.header}"
 
-#include "firmnet_kernels.h"
+${kernelIncludes(q)}
 #include "${names.dataHeader}"
 
 /*

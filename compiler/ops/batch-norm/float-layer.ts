@@ -62,4 +62,5 @@ export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
   // Folded into the neighbouring dense layer before the stages are built (fold-batch-norm.ts).
   readers: batchNormReaders,
   fold: () => {},
+  architectureOption: null,
 };

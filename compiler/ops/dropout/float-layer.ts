@@ -13,4 +13,5 @@ export const dropoutLayer: FloatLayerDefinition<'dropout'> = {
   // An identity at inference: dropped before folding (fold-batch-norm.ts).
   readers: dropoutReaders,
   fold: () => {},
+  architectureOption: null,
 };

@@ -39,4 +39,5 @@ export const denseLayer: FloatLayerDefinition<'dense'> = {
       sourceLayers: [at.index],
     });
   },
+  architectureOption: null,
 };

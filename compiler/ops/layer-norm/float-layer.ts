@@ -3,7 +3,7 @@ import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { FLOAT32_BYTES, features, float32, float32s } from '../float-fields.js';
 import { layerNormReaders } from './readers.js';
 
-export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
+export const layerNormLayer: FloatLayerDefinition<'layer_norm', 'layerNorm'> = {
   op: 'layer_norm',
   parse: (r, l, path) => {
     const n = features(r, l, 'features', path);
@@ -42,5 +42,12 @@ export const layerNormLayer: FloatLayerDefinition<'layer_norm'> = {
       activation: 'none',
       sourceLayers: [at.index],
     });
+  },
+  architectureOption: {
+    field: 'layerNorm',
+    flag: 'layer-norm',
+    describe: 'LayerNorm after each hidden dense layer (quantized as an exact integer layer_norm)',
+    // PyTorch's nn.LayerNorm start: γ = 1, β = 0, ε = 1e-5.
+    initial: (features) => ({ op: 'layer_norm', features, gamma: new Array<number>(features).fill(1), beta: new Array<number>(features).fill(0), epsilon: 1e-5 }),
   },
 };

@@ -7,6 +7,7 @@ import { prepareLayerNorm } from './prepare.js';
 import { layerNorm as reference } from './reference.js';
 import { layerNormCall, layerNormConstants, layerNormDetail, layerNormParams, layerNormWasmCall, layerNormWasmConstants } from './render.js';
 import { layerNormStageForward } from './stage.js';
+import { layerNormVectors } from './vectors.js';
 
 export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   op: 'layer_norm',
@@ -25,8 +26,9 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   reference,
   prepare: prepareLayerNorm,
   deviceConstants: layerNormConstants,
-  c: { call: layerNormCall, params: layerNormParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_layer_norm.c'], detail: layerNormDetail },
+  c: { call: layerNormCall, params: layerNormParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_layer_norm.c', 'firmnet_layer_norm.h'], header: 'firmnet_layer_norm.h', detail: layerNormDetail },
   wasm: { workspaceBytes: () => 0, constants: layerNormWasmConstants, call: layerNormWasmCall },
+  vectors: layerNormVectors,
   cost: {
     // Two passes over the row (sums, then the normalized value and its requantization) and, per call, the square root and the reciprocal.
     kernels: {

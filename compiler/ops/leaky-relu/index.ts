@@ -24,8 +24,9 @@ export const leakyRelu: QuantizedOpDefinition<'leaky_relu'> = {
   reference,
   prepare: prepareLeakyRelu,
   deviceConstants: () => [],
-  c: { call: leakyReluCall, params: leakyReluParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_leaky_relu.c'], detail: (layer) => `alpha ${layer.alpha}, ${layer.input.features} features` },
+  c: { call: leakyReluCall, params: leakyReluParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_leaky_relu.c'], header: null, detail: (layer) => `alpha ${layer.alpha}, ${layer.input.features} features` },
   wasm: { workspaceBytes: () => 0, constants: () => [], call: leakyReluWasmCall },
+  vectors: () => [],
   cost: {
     kernels: { leaky_relu: ELEMENTWISE_KERNEL },
     variant: () => 'leaky_relu',

@@ -13,6 +13,7 @@ export const sigmoidLayer: FloatLayerDefinition<'sigmoid'> = {
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Sigmoid', [x], [out], name) },
   readers: sigmoidReaders,
   fold: (_spec, at) => foldTable('sigmoid', at),
+  architectureOption: null,
 };
 
 export const tanhLayer: FloatLayerDefinition<'tanh'> = {
@@ -21,6 +22,7 @@ export const tanhLayer: FloatLayerDefinition<'tanh'> = {
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Tanh', [x], [out], name) },
   readers: tanhReaders,
   fold: (_spec, at) => foldTable('tanh', at),
+  architectureOption: null,
 };
 
 export const geluLayer: FloatLayerDefinition<'gelu'> = {
@@ -31,4 +33,5 @@ export const geluLayer: FloatLayerDefinition<'gelu'> = {
   onnx: { opset: 20, write: (g, spec, name, x, out) => g.node('Gelu', [x], [out], name, { approximate: spec.approximate }) },
   readers: geluReaders,
   fold: (spec, at) => foldTable(spec.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', at),
+  architectureOption: null,
 };

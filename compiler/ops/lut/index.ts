@@ -24,8 +24,9 @@ export const lut: QuantizedOpDefinition<'lut'> = {
   reference,
   prepare: prepareLut,
   deviceConstants: lutConstants,
-  c: { call: lutCall, params: lutParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_lut.c'], detail: (layer) => `${layer.function} by table, ${layer.input.features} features` },
+  c: { call: lutCall, params: lutParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_lut.c'], header: null, detail: (layer) => `${layer.function} by table, ${layer.input.features} features` },
   wasm: { workspaceBytes: () => 0, constants: lutWasmConstants, call: lutWasmCall },
+  vectors: () => [],
   cost: {
     kernels: { lut_s8: ELEMENTWISE_KERNEL, lut_s16: ELEMENTWISE_KERNEL },
     variant: (layer) => (layer.input.dtype === 'int16' ? 'lut_s16' : 'lut_s8'),

@@ -10,4 +10,5 @@ export const softmaxLayer: FloatLayerDefinition<'softmax'> = {
   fold: (_spec, at) => {
     at.stages.push({ op: 'softmax', name: 'softmax', features: at.features, sourceLayers: [at.index] });
   },
+  architectureOption: null,
 };

@@ -22,8 +22,9 @@ export const softmax: QuantizedOpDefinition<'softmax'> = {
   reference,
   prepare: prepareSoftmax,
   deviceConstants: softmaxConstants,
-  c: { call: softmaxCall, params: softmaxParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_softmax.c'], detail: (layer) => `${layer.input.features} features, output scale 1/256 zero point -128` },
+  c: { call: softmaxCall, params: softmaxParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_softmax.c'], header: null, detail: (layer) => `${layer.input.features} features, output scale 1/256 zero point -128` },
   wasm: { workspaceBytes: () => 0, constants: softmaxWasmConstants, call: softmaxWasmCall },
+  vectors: () => [],
   cost: {
     kernels: { softmax: { terms: ['elements', 'calls'], calibrationShapes: [[2], [4], [10], [33], [100]], heldOutShapes: [[3], [64]] } },
     variant: () => 'softmax',
