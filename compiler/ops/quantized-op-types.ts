@@ -3,7 +3,7 @@
  * lowered from, the parameters its prepare step derives, and the kernel variants the cycle model
  * profiles. Adding an op adds one entry here and one in the registry (quantized-ops.ts).
  */
-import type { FullyConnectedVariant } from './fully-connected/cost.js';
+import type { FullyConnectedVariant } from './fully-connected/variant.js';
 import type { FullyConnectedLayer } from './fully-connected/ir.js';
 import type { PreparedFullyConnected } from './fully-connected/prepare.js';
 import type { FullyConnectedStage } from './fully-connected/stage.js';

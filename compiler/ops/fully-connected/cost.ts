@@ -3,8 +3,8 @@ import type { Unhashed } from '../op-types.js';
 import type { KernelProfileSpec, ProbeSpec } from '../op-definition.js';
 import type { FullyConnectedLayer } from './ir.js';
 import { GROUP_ROWS, INPUT_STEP, paddedSizes } from './prepare.js';
+import type { FullyConnectedVariant } from './variant.js';
 
-export type FullyConnectedVariant = 'fully_connected_s8' | 'fully_connected_s16' | 'fully_connected_s4';
 type Variant = FullyConnectedVariant;
 
 /**
