@@ -99,12 +99,21 @@ const TRAIN_SETTINGS: Record<string, Check> = {
   ),
 };
 
+function weightBitsCheck(v: unknown, at: string): void {
+  if (v !== 4 && v !== 8) failArgument(`${at}: expected 4 or 8 (bits per weight), got ${JSON.stringify(v)}`);
+}
+
 const QUANTIZE_SETTINGS: Record<string, Check> = {
   method: oneOf([...CALIBRATION_METHODS, 'auto']),
   percentile: num({ min: 50, max: 100 }),
   perChannel: bool,
   int16: strings,
   headInFirmware: bool,
+  weightBits: weightBitsCheck,
+  layerWeightBits: (v, at) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) failArgument(`${at}: expected an object of layer name → 4 or 8 (e.g. { dense0: 8 }), got ${typeof v}`);
+    for (const [name, bits] of Object.entries(v as Record<string, unknown>)) weightBitsCheck(bits, `${at}.${name}`);
+  },
 };
 
 const datasetFields = record(

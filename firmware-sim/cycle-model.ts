@@ -20,6 +20,8 @@ export interface LayerCycles {
   /** Constant bytes this layer reads once per inference (weights, biases, requantization, tables), and of them the weights. */
   flashBytes: number;
   weightBytes: number;
+  /** Bits per weight of a layer with weights (fully_connected: 8 or 4), else null. */
+  weightBits: number | null;
   /** Flash words (or cache lines) fetched for those constants and the stalls they cost, weights in flash. */
   flashReads: number;
   flashStallCycles: number;
@@ -52,6 +54,7 @@ export function layerCycles(layer: QLayer, first: boolean, core: CoreSpec, profi
     coreCycles,
     flashBytes: totalConstantBytes(bytes),
     weightBytes: bytes.weights,
+    weightBits: 'weightBits' in layer ? layer.weightBits : null,
     flashReads,
     flashStallCycles,
     cycles: coreCycles + flashStallCycles,

@@ -26,6 +26,12 @@ const CODE_SIZE_FILE = 'firmware-sim/measured/code-size.json';
  * The headline SRAM counts the caller's own input/output buffers, the most any use of the API
  * needs; the variants also give it with the input and output in the arena slots.
  */
+/** `int8`, `int4`, or `int4 and int8`: the widths of the model's weights. */
+function weightWidths(q: QModel): string {
+  const bits = new Set(q.layers.flatMap((l) => ('weightBits' in l ? [l.weightBits] : [])));
+  return bits.size === 0 ? 'none' : [...bits].sort((a, b) => a - b).map((b) => `int${b}`).join(' and ');
+}
+
 export function memoryBudgets(q: QModel, plan: MemoryPlan, target: Target): { sram: MemoryBudget; sramVariants: SramVariant[]; flash: MemoryBudget } {
   const parts = { weights: 0, biases: 0, requantization: 0, tables: 0 };
   for (const layer of q.layers) {
@@ -38,7 +44,7 @@ export function memoryBudgets(q: QModel, plan: MemoryPlan, target: Target): { sr
   const constantBytes = totalConstantBytes(parts);
   const constants = 'constant arrays of the generated C (compiler/emit/c)';
   const flashItems: MemoryItem[] = [
-    { what: 'weights (int8)', bytes: parts.weights, source: constants },
+    { what: `weights (${weightWidths(q)})`, bytes: parts.weights, source: constants },
     { what: 'biases', bytes: parts.biases, source: constants },
     { what: 'requantization multipliers and shifts', bytes: parts.requantization, source: constants },
   ];

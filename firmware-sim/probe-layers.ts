@@ -26,7 +26,7 @@ export function probeModel(variant: KernelVariant, shape: number[], seed: number
     output = { ...tensorFor(range, dtype, outFeatures), ...def.fixedOutput(probe.stage, dtype) };
   }
   const lead = lowerStage({ op: 'leaky_relu', name: 'lead', features: inFeatures, alpha: 0.1, sourceLayers: [] }, input, input, true);
-  const layer = lowerStage(probe.stage, input, output, true);
+  const layer = lowerStage(probe.stage, input, output, true, probe.weightBits);
   return standaloneModel(`probe_${variant}_${shape.join('x')}`, [lead, layer], 'probe layer (firmware-sim/probe-layers.ts)');
 }
 

@@ -5,7 +5,7 @@ import { timingSentences } from './timing-text.js';
 import { instructionTotal } from './cycle-model.js';
 import type { ScoreDistribution } from '../compiler/evaluate/score-distribution.js';
 import { PALETTE, barChart, esc, histogramPlot, linePlot } from './html-charts.js';
-import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
+import { type MemoryBudget, type SimulationReport, type SramVariant, weightsText } from './report.js';
 
 export interface HtmlReportOptions {
   /** The float model's training record: its per-epoch curves become the training section. */
@@ -315,10 +315,10 @@ function cyclesTable(r: SimulationReport): string {
   const rows = r.cycles.layers
     .map(
       (l) =>
-        `<tr><td class="l">${esc(l.name)}</td><td class="l">${esc(l.op)}</td><td>${esc(l.shape)}</td><td>${fmtInt(l.macs)}</td><td>${fmtInt(instructionTotal(l.instructions))}</td><td>${fmtInt(l.coreCycles)}</td><td>${fmtInt(l.flashStallCycles)}</td><td>${fmtInt(l.cycles)}</td><td>${(100 * l.share).toFixed(1)}%</td></tr>`,
+        `<tr><td class="l">${esc(l.name)}</td><td class="l">${esc(l.op)}</td><td>${esc(l.shape)}</td><td>${esc(weightsText(l))}</td><td>${fmtInt(l.macs)}</td><td>${fmtInt(instructionTotal(l.instructions))}</td><td>${fmtInt(l.coreCycles)}</td><td>${fmtInt(l.flashStallCycles)}</td><td>${fmtInt(l.cycles)}</td><td>${(100 * l.share).toFixed(1)}%</td></tr>`,
     )
     .join('');
-  return `<table><tr><th class="l">layer</th><th class="l">op</th><th>shape</th><th>MACs</th><th>instructions</th><th>core cycles</th><th>flash stalls</th><th>cycles</th><th>share</th></tr>${rows}<tr><th class="l">total</th><th></th><th></th><th>${fmtInt(r.model.macs)}</th><th></th><th></th><th></th><th>${fmtInt(r.cycles.totalCycles)}</th><th>100%</th></tr></table>`;
+  return `<table><tr><th class="l">layer</th><th class="l">op</th><th>shape</th><th>weights</th><th>MACs</th><th>instructions</th><th>core cycles</th><th>flash stalls</th><th>cycles</th><th>share</th></tr>${rows}<tr><th class="l">total</th><th></th><th></th><th></th><th>${fmtInt(r.model.macs)}</th><th></th><th></th><th></th><th>${fmtInt(r.cycles.totalCycles)}</th><th>100%</th></tr></table>`;
 }
 
 function accuracySection(a: NonNullable<SimulationReport['accuracy']>): string {

@@ -1,5 +1,5 @@
 import { terminalText } from '../compiler/terminal-text.js';
-import type { MemoryBudget, SimulationReport } from './report.js';
+import { type MemoryBudget, type SimulationReport, weightsText } from './report.js';
 import { formatHz } from './targets.js';
 import { accuracyLines } from '../compiler/evaluate/evaluation-lines.js';
 import { formatTable } from '../compiler/io/text-table.js';
@@ -29,8 +29,8 @@ export function renderTerminal(r: SimulationReport): string[] {
   );
   lines.push('');
   lines.push('cycles');
-  const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, l.macs, n(instructionTotal(l.instructions)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
-  for (const l of formatTable(['layer', 'op', 'shape', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n')) lines.push(`  ${l}`);
+  const rows = r.cycles.layers.map((l) => [l.name, l.op, l.shape, weightsText(l), l.macs, n(instructionTotal(l.instructions)), n(l.coreCycles), n(l.flashStallCycles), n(l.cycles), `${(100 * l.share).toFixed(1)}%`]);
+  for (const l of formatTable(['layer', 'op', 'shape', 'weights', 'MACs', 'instructions', 'core cycles', 'flash stalls', 'cycles', 'share'], rows).split('\n')) lines.push(`  ${l}`);
   lines.push(`  total ${n(r.cycles.totalCycles)} cycles = ${r.cycles.latencyMs.toFixed(3)} ms at ${formatHz(r.target.clockHz)}, ${n(r.cycles.inferencesPerSecond)} inferences/s`);
   const t = timingSentences(r);
   lines.push(`  by weight placement: ${t.placements}`);

@@ -48,6 +48,8 @@ export interface LayerReport {
   /** Constant bytes the layer streams from flash once per inference, of them the weights, and the flash reads and stalls they cost. */
   flashBytes: number;
   weightBytes: number;
+  /** Bits per weight (8 or 4) of a layer with weights, else null. */
+  weightBits: number | null;
   flashReads: number;
   flashStallCycles: number;
   cycles: number;
@@ -158,4 +160,9 @@ export interface SimulationReport {
     accuracy: CycleAccuracy;
   };
   accuracy: (AccuracyComparison & { data: string; backend: string; perLayerSqnr: LayerSqnr[] }) | null;
+}
+
+/** `int4, 1,024 B`: a layer's weight width and flash bytes, or — for a layer without weights. */
+export function weightsText(l: Pick<LayerReport, 'weightBits' | 'weightBytes'>): string {
+  return l.weightBits === null ? '—' : `int${l.weightBits}, ${Math.round(l.weightBytes).toLocaleString('en-US')} B`;
 }

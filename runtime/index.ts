@@ -13,6 +13,7 @@ import { requantize4 } from './requantize-simd';
 
 export { denseS8Scalar, denseS16Scalar } from './dense-scalar';
 export { denseS8Simd, denseS16Simd } from './dense-simd';
+export { denseS4 } from './dense-s4';
 export { leakyRelu, lookupS8, lookupS16 } from './elementwise';
 export { softmaxS8 } from './softmax';
 export { layerNorm } from './layer-norm';

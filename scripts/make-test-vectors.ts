@@ -10,6 +10,7 @@ import type { ActivationSpec, Task } from '../compiler/model/float-model.js';
 import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
 import { INT32_MAX } from '../compiler/ops/fixed-point.js';
+import { packInt4 } from '../compiler/ops/fully-connected/int4.js';
 import { lowerStage } from '../compiler/quantize/lower.js';
 import type { QModel } from '../compiler/ir/qmodel.js';
 import type { QTensor, Unhashed } from '../compiler/ops/op-types.js';
@@ -64,6 +65,7 @@ function fullyConnected(
     outFeatures: output.features,
     weightGranularity: 'per_channel',
     weightScales: Array(output.features).fill(0.01),
+    weightBits: 8,
     weights,
     bias,
     multiplier,
@@ -74,9 +76,31 @@ function fullyConnected(
   };
 }
 
+/** The same layer with int4 weights: `values` in [−7, 7], packed as the IR stores them. */
+function withInt4Weights(layer: Unhashed<QLayer>, values: number[]): Unhashed<QLayer> {
+  return { ...layer, weightBits: 4, weights: packInt4(values) } as Unhashed<QLayer>;
+}
+
 function craftedVectors(): TestVector[] {
   const vectors: TestVector[] = [];
   const rng = new Rng(2024);
+  // int4 weights, 7 inputs: odd rows start on a high nibble, every row but the last ends mid-byte; ±7 in every row.
+  {
+    const input = tensor('int8', 7, 0.04, -5);
+    const output = tensor('int8', 5, 0.06, 3);
+    const values = Array.from({ length: 35 }, (_, k) => (k % 5 === 0 ? 7 : k % 5 === 1 ? -7 : rng.int(15) - 7));
+    const bias = [0, -1, 12345, -(2 ** 24), INT32_MAX - 5000];
+    const layer = withInt4Weights(fullyConnected(input, output, [], bias, [1 << 30, 1518500250, 2000000000, 1100000000, 1073741824], [0, -3, -9, -31, 2], -128, 127), values);
+    const s = sweep('int8', 7);
+    vectors.push(integerVector('fc-int4-odd-rows', 'int4 weights (two per byte, low nibble first) over 7 inputs: rows start mid-byte, weights ±7, rounding edges, a left shift', crafted('fc-int4-odd-rows', [layer]), s.rows, s.data));
+  }
+  {
+    const input = tensor('int8', 3, 0.1, 11);
+    const output = tensor('int16', 3, 0.0005, 0);
+    const layer = withInt4Weights(fullyConnected(input, output, [], [0, 500, -500], [1 << 30, 1300000000, 2100000000], [1, 0, -2], 0, 32767), [7, -7, 1, -1, 0, 5, -3, 6, -6]);
+    const s = sweep('int8', 3);
+    vectors.push(integerVector('fc-int4-int16-out', 'int4 weights, int8 input, int16 output with a ReLU clamp at zero point 0', crafted('fc-int4-int16-out', [layer]), s.rows, s.data));
+  }
   // One input feature, eight channels: each channel exercises one rounding path of MBQM.
   {
     const input = tensor('int8', 1, 0.05, -3);
@@ -187,6 +211,8 @@ function trainedVectors(): TestVector[] {
     { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
     { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
     { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: {}, layers: { layerNorm: true } },
+    { name: 'digits-int4', description: 'digits 64-32-16-10 ReLU MLP, int4 weights in the hidden layer and int8 in the first and last', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: { weightBits: 4, layerWeightBits: { dense0: 8, dense2: 8 } } },
+    { name: 'iris-int4-all', description: 'iris 4-16-8-3 ReLU MLP with int4 weights in every layer', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { weightBits: 4 } },
     { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { op: 'sigmoid' }, options: { method: 'minmax' } },
   ];
   return specs.map((spec) => {

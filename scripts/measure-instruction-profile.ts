@@ -12,8 +12,12 @@
  * checks the fit, not the table — and, per board, the flash reads the model charges with the
  * reads the plugin counts when it runs the data accesses through the board's flash word and cache.
  * Run: npm run build && node dist/scripts/measure-instruction-profile.js
+ * With `--kernels fully_connected_s4,…` only those variants are fitted and validated on their
+ * held-out shapes; the committed profile's other kernels and validation rows are kept as they are
+ * (for a new kernel, when the others' code did not change).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadDataset } from '../compiler/data/dataset.js';
 import { toJsonText, writeFileAtomic } from '../compiler/io/atomic-write.js';
 import type { QModel } from '../compiler/ir/qmodel.js';
@@ -181,7 +185,52 @@ function compilerVersion(compiler: string): string {
   return execFileSync(compiler, ['--version'], { encoding: 'utf8' }).split('\n')[0];
 }
 
+/** `--kernels a,b`: the variants to re-measure, or null for all of them. */
+function onlyKernels(): KernelVariant[] | null {
+  const at = process.argv.indexOf('--kernels');
+  if (at < 0) return null;
+  const names = (process.argv[at + 1] ?? '').split(',').filter(Boolean);
+  for (const n of names) if (!VARIANTS.includes(n as KernelVariant)) throw new Error(`--kernels: unknown kernel variant '${n}'; variants are ${VARIANTS.join(', ')}`);
+  return names as KernelVariant[];
+}
+
+const only = onlyKernels();
 const cores = loadCores();
+if (only) {
+  // Refit the named kernels into the committed profile; validate them on their held-out shapes only.
+  const committed = JSON.parse(readFileSync(PROFILE_FILE, 'utf8')) as InstructionProfile;
+  for (const v of only) committed.calibrationShapes[v] = CALIBRATION_SHAPES[v];
+  const measured = cores.filter((core) => committed.cores[core.id] && !missingTools(core));
+  for (const core of measured) {
+    for (const v of only) committed.cores[core.id].kernels[v] = fitKernel(core, v, CALIBRATION_SHAPES[v]);
+    console.error(`${core.id}: ${only.join(', ')} profiled`);
+  }
+  writeFileAtomic(PROFILE_FILE, toJsonText(committed));
+  const rows: ValidationRow[] = [];
+  for (const core of measured) {
+    for (const v of only) {
+      HELD_OUT_SHAPES[v].forEach((shape, i) => {
+        const q = probeModel(v, shape, 900 + i);
+        const layer = q.layers[1];
+        const estimated = cyclesOf(estimateInstructions(layer, false, core, committed), core);
+        const actual = cyclesOf(measureLayer(q, core, probeInput(q, PROBE_ROWS, 50 + i), PROBE_ROWS)[1], core);
+        rows.push({ core: core.id, what: 'held-out shape', kernel: v, shape: quantizedOp(layer).cost.shape(layer), estimatedCycles: estimated, emulatedCycles: actual, errorPercent: Math.round((10000 * (estimated - actual)) / actual) / 100 });
+      });
+    }
+  }
+  const previous = JSON.parse(readFileSync(VALIDATION_FILE, 'utf8')) as { summary: Record<string, unknown>; rows: ValidationRow[] } & Record<string, unknown>;
+  const kept = previous.rows.filter((r) => !only.includes(r.kernel));
+  const all = [...kept, ...rows];
+  const summary = Object.fromEntries(
+    Object.keys(previous.summary).map((id) => {
+      const mine = all.filter((r) => r.core === id);
+      return [id, { maxAbsErrorPercent: Math.max(...mine.map((r) => Math.abs(r.errorPercent))), meanAbsErrorPercent: Math.round((100 * mine.reduce((a, r) => a + Math.abs(r.errorPercent), 0)) / mine.length) / 100 }];
+    }),
+  );
+  writeFileAtomic(VALIDATION_FILE, toJsonText({ ...previous, summary, rows: all }));
+  console.log(JSON.stringify({ kernels: only, rows }, null, 2));
+  process.exit(0);
+}
 const profile: InstructionProfile = {
   build: { compilers: {}, optimization: OPTIMIZATION, measuredWith: 'QEMU 7.2 TCG plugin firmware-sim/qemu/insn-count.c (exact counts of executed instructions and pipeline events)' },
   calibrationShapes: CALIBRATION_SHAPES,

@@ -26,7 +26,7 @@ export interface LayerSummary {
   macs: number;
   constantBytes: number;
   /** IR only: the input and output tensors, and the weights' bits and granularity for a dense layer. */
-  quantization: { input: TensorQuantization; output: TensorQuantization; weights: { bits: 8; granularity: 'per_channel' | 'per_tensor' } | null } | null;
+  quantization: { input: TensorQuantization; output: TensorQuantization; weights: { bits: 4 | 8; granularity: 'per_channel' | 'per_tensor' } | null } | null;
 }
 
 export interface ModelSummary {
@@ -124,7 +124,7 @@ export function summarizeQModel(q: QModel): ModelSummary {
       quantization: {
         input: tensorQuantization(layer.input),
         output: tensorQuantization(layer.output),
-        weights: layer.op === 'fully_connected' ? { bits: 8, granularity: layer.weightGranularity } : null,
+        weights: layer.op === 'fully_connected' ? { bits: layer.weightBits, granularity: layer.weightGranularity } : null,
       },
     }),
   );

@@ -1,5 +1,5 @@
 /**
- * The quantized IR (format `firmnet.qmodel`, version 1): the single source of truth every backend
+ * The quantized IR (format `firmnet.qmodel`, version 2): the single source of truth every backend
  * (golden reference, WebAssembly, C) and the simulator read. Plain JSON; documented in
  * docs/quantized-ir.md. The layers are the ops' own types (compiler/ops/); this is the model around them.
  */
@@ -9,11 +9,10 @@ import type { QLayer } from '../ops/quantized-op-types.js';
 
 export const QMODEL_FORMAT = 'firmnet.qmodel';
 /**
- * Version 2 added `decision`; an IR without one is written as version 1, so it reads as before
- * (and its hash is unchanged). Both versions load.
+ * Version 2 added `decision`, version 3 `weightBits` on fully-connected layers. Older files load:
+ * they are checked against the hashes they were written with, then read as version 3 and sealed again.
  */
-export const QMODEL_VERSION = 2;
-export type QModelVersion = 1 | 2;
+export const QMODEL_VERSION = 3;
 
 export type CalibrationMethod = 'minmax' | 'percentile' | 'mse' | 'kl';
 
@@ -30,7 +29,7 @@ export interface CalibrationRecord {
 
 export interface QModel {
   format: typeof QMODEL_FORMAT;
-  version: QModelVersion;
+  version: typeof QMODEL_VERSION;
   name: string;
   task: Task;
   featureNames: string[];

@@ -107,6 +107,8 @@ export interface CraftedVector<K extends QOp> {
 export interface LowerOptions {
   /** Per-output-channel weight scales (else one per tensor). */
   perChannel: boolean;
+  /** Width of the layer's weights, for ops that have weights (fully_connected: 4 or 8). */
+  weightBits: 4 | 8;
 }
 
 /** Element types of device constants, as the C arrays spell them (`int8` → `int8_t`). */
@@ -179,6 +181,8 @@ export interface KernelProfileSpec {
 export interface ProbeSpec<K extends QOp> {
   stage: StageOf<K>;
   inputDtype: QDtype;
+  /** The width the probe's weights are lowered at (ops with weights); 8 when absent. */
+  weightBits?: LowerOptions['weightBits'];
   output: { dtype: QDtype; range: { min: number; max: number } } | 'input';
 }
 

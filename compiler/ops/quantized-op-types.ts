@@ -3,6 +3,7 @@
  * lowered from, the parameters its prepare step derives, and the kernel variants the cycle model
  * profiles. Adding an op adds one entry here and one in the registry (quantized-ops.ts).
  */
+import type { FullyConnectedVariant } from './fully-connected/variant.js';
 import type { FullyConnectedLayer } from './fully-connected/ir.js';
 import type { PreparedFullyConnected } from './fully-connected/prepare.js';
 import type { FullyConnectedStage } from './fully-connected/stage.js';
@@ -20,7 +21,7 @@ import type { PreparedSoftmax } from './softmax/prepare.js';
 import type { SoftmaxStage } from './softmax/stage.js';
 
 export interface QuantizedOpTypes {
-  fully_connected: { layer: FullyConnectedLayer; stage: FullyConnectedStage; prepared: PreparedFullyConnected; variant: 'fully_connected_s8' | 'fully_connected_s16' };
+  fully_connected: { layer: FullyConnectedLayer; stage: FullyConnectedStage; prepared: PreparedFullyConnected; variant: FullyConnectedVariant };
   leaky_relu: { layer: LeakyReluLayer; stage: LeakyReluStage; prepared: PreparedLeakyRelu; variant: 'leaky_relu' };
   lut: { layer: LutLayer; stage: LutStage; prepared: PreparedLut; variant: 'lut_s8' | 'lut_s16' };
   layer_norm: { layer: LayerNormLayer; stage: LayerNormStage; prepared: PreparedLayerNorm; variant: 'layer_norm_s8' | 'layer_norm_s16' };

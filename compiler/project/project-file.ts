@@ -13,6 +13,7 @@ import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from '../quantize/quan
 import { DEFAULT_QAT_SETTINGS } from '../train/qat/qat.js';
 import type { QatMode } from '../train/qat/qat-choice.js';
 import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
+import { WEIGHT_BIT_CHOICES, type WeightBitsChoice } from '../quantize/weight-bits.js';
 import {
   ACTIVATION_NAMES,
   ARCHITECTURE_OPTION_FIELDS,
@@ -63,7 +64,7 @@ export const DEFAULT_TARGETS: ProjectTarget[] = [{ target: 'stm32l4r5' }, { targ
 const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out', 'tune'];
 const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS, 'dropout', 'init'];
 const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed', 'classWeight', 'posWeight', 'threshold'] as const;
-const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'calibrationRows', 'seed', 'qat', 'qatEpochs', 'qatLearningRate'];
+const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'weightBits', 'layerWeightBits', 'calibrationRows', 'seed', 'qat', 'qatEpochs', 'qatLearningRate'];
 
 /**
  * Quantization-aware training in a build: never (false), always (true), or `auto`: only when the
@@ -273,6 +274,8 @@ function parseQuantization(r: JsonReader, root: Record<string, unknown>): Projec
     perChannel: q.perChannel === undefined ? d.perChannel : r.boolean(q, 'perChannel', at),
     int16: q.int16 === undefined ? d.int16 : r.strings(q, 'int16', at),
     headInFirmware: q.int8Head === undefined ? d.headInFirmware : r.boolean(q, 'int8Head', at),
+    weightBits: q.weightBits === undefined ? d.weightBits : weightBitsField(r, q, 'weightBits', at),
+    layerWeightBits: q.layerWeightBits === undefined ? d.layerWeightBits : layerWeightBitsField(r, q, at),
     calibrationRows: q.calibrationRows === undefined ? DEFAULT_CALIBRATION_ROWS : r.number(q, 'calibrationRows', at, { integer: true, min: 1 }),
     seed: q.seed === undefined ? 0 : r.number(q, 'seed', at, { integer: true }),
     qat: q.qat === undefined ? false : qatMode(r, q.qat, at),
@@ -290,6 +293,20 @@ function positive(r: JsonReader, obj: Record<string, unknown>, key: string, at: 
   const v = r.number(obj, key, at);
   if (!(v > 0)) r.fail(`${at}.${key}`, `must be positive (e.g. 0.0001), got ${v}`);
   return v;
+}
+
+function weightBitsField(r: JsonReader, obj: Record<string, unknown>, key: string, at: string): WeightBitsChoice {
+  const bits = r.number(obj, key, at);
+  if (!WEIGHT_BIT_CHOICES.includes(bits as WeightBitsChoice)) r.fail(`${at}.${key}`, `is ${bits}; weights are 8 or 4 bits`);
+  return bits as WeightBitsChoice;
+}
+
+/** `{ "dense0": 8, "dense3": 8 }`: per-layer widths; the names are checked against the model when it is quantized. */
+function layerWeightBitsField(r: JsonReader, q: Record<string, unknown>, at: string): Record<string, WeightBitsChoice> {
+  const obj = r.child(q, 'layerWeightBits', at);
+  const out: Record<string, WeightBitsChoice> = {};
+  for (const name of Object.keys(obj)) out[name] = weightBitsField(r, obj, name, `${at}.layerWeightBits`);
+  return out;
 }
 
 function parseTargets(r: JsonReader, root: Record<string, unknown>): ProjectTarget[] {

@@ -9,10 +9,21 @@ import { type CalibrationMethod, QMODEL_FORMAT, QMODEL_VERSION, type QModel } fr
 import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
 import { Q_OPS, quantizedOp } from '../ops/quantized-ops.js';
+import { sealQModel } from './seal.js';
 
 type Json = Record<string, unknown>;
 
 const METHODS: readonly CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
+
+/** The version that added `decision`. */
+const DECISION_VERSION = 2;
+/**
+ * The version that added `weightBits` on fully-connected layers. An older file (every weight int8) is
+ * checked against the hashes it was written with, then read with `weightBits` 8 and sealed again as
+ * the current version, so the rest of firmnet sees one version.
+ */
+const WEIGHT_BITS_VERSION = 3;
+const READABLE_VERSIONS = [1, DECISION_VERSION, WEIGHT_BITS_VERSION];
 
 const QMODEL_DOCUMENT: JsonDocument<QModel> = { code: 'BAD_IR_FILE', what: 'firmnet quantized model (model.q.json)', parse: parseQModel };
 
@@ -43,18 +54,23 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     r.fail('format', `expected '${QMODEL_FORMAT}', got ${JSON.stringify(root.format)}${hint}`);
   }
   const version = r.number(root, 'version', '', { integer: true });
-  if (version !== 1 && version !== 2) {
-    throw new FirmnetError('BAD_IR_FILE', `${r.file}: quantized IR version ${version} is not supported (this firmnet reads versions 1 to ${QMODEL_VERSION}); re-run \`firmnet quantize\``);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw new FirmnetError('BAD_IR_FILE', `${r.file}: quantized IR version ${version} is not supported (this firmnet reads versions ${READABLE_VERSIONS.join(', ')}); re-run \`firmnet quantize\``);
   }
   const layersJson = r.array(root, 'layers', '');
   if (layersJson.length === 0) r.fail('layers', 'must hold at least one layer');
-  const layers = layersJson.map((l, i) => parseLayer(r, r.object(l, `layers[${i}]`), `layers[${i}]`));
+  const layers = layersJson.map((l, i) => {
+    const layer = r.object(l, `layers[${i}]`);
+    if (version < WEIGHT_BITS_VERSION && layer.weightBits !== undefined) r.fail(`layers[${i}].weightBits`, `is a version ${WEIGHT_BITS_VERSION} field, but the file says version ${version}; re-run \`firmnet quantize\``);
+    return parseLayer(r, layer, `layers[${i}]`);
+  });
   layers.forEach((layer, i) => {
     if (i > 0) checkSameTensor(r, `layers[${i}].input`, layer.input, layers[i - 1].output);
   });
   // Hashes last: a structural problem deserves its own message, not "the hash differs".
+  // An older layer is hashed as written (without the weightBits its parse adds).
   layers.forEach((layer, i) => {
-    const expected = contentHash(layer);
+    const expected = contentHash(version < WEIGHT_BITS_VERSION ? (layersJson[i] as Json) : layer);
     if (layer.hash !== expected) r.fail(`layers[${i}].hash`, `is ${layer.hash} but the layer hashes to ${expected}: the layer was changed after \`firmnet quantize\` wrote it`);
   });
   const calibration = r.child(root, 'calibration', '');
@@ -64,7 +80,7 @@ function parseQModel(r: JsonReader, root: Json): QModel {
   const outputFeatures = layers[layers.length - 1].output.features;
   const q: QModel = {
     format: QMODEL_FORMAT,
-    version,
+    version: QMODEL_VERSION,
     name: r.string(root, 'name', ''),
     task,
     featureNames: r.strings(root, 'featureNames', '', inputFeatures),
@@ -94,18 +110,18 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     },
     hash: r.string(root, 'hash', ''),
   };
-  const expected = contentHash(q);
+  const expected = contentHash(version < WEIGHT_BITS_VERSION ? root : q);
   if (q.hash !== expected) r.fail('hash', `is ${q.hash} but the content hashes to ${expected}: the file was changed after \`firmnet quantize\` wrote it`);
-  return q;
+  return version < WEIGHT_BITS_VERSION ? sealQModel(q) : q;
 }
 
 /**
- * `decision` (version 2): a rule, and per output a probability threshold in [0, 1] and the integer
+ * `decision` (since version 2): a rule, and per output a probability threshold in [0, 1] and the integer
  * code it maps to, within the output dtype's range or one past its maximum (never positive).
  */
 function parseDecision(r: JsonReader, root: Json, version: number, task: Task, output: QTensor): Pick<QModel, 'decision'> {
   if (root.decision === undefined) return {};
-  if (version < 2) r.fail('decision', `appears in a version ${version} IR; it was added in version 2: re-run \`firmnet quantize\``);
+  if (version < DECISION_VERSION) r.fail('decision', `appears in a version ${version} IR; it was added in version ${DECISION_VERSION}: re-run \`firmnet quantize\``);
   const d = r.child(root, 'decision', '');
   if (task !== 'binary' && task !== 'multilabel') r.fail('decision', `applies to binary and multilabel models, not ${task}: remove it or re-run \`firmnet quantize\``);
   if (task === 'binary' && output.features !== 1) r.fail('decision', `needs a binary model with one output (the positive class's logit), this one has ${output.features}`);

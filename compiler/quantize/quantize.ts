@@ -20,11 +20,12 @@ import { fixedTensor, tensorFor } from './quant-params.js';
 import { calibrationRange } from './ranges.js';
 import { sqnrDb } from './sqnr.js';
 import { observeTensors, stageOutFeatures } from './stage-forward.js';
+import { type WeightBitsOptions, checkWeightBits, weightBitsOf } from './weight-bits.js';
 import { percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 
 export const CALIBRATION_METHODS: CalibrationMethod[] = ['minmax', 'percentile', 'mse', 'kl'];
 
-export interface QuantizeOptions {
+export interface QuantizeOptions extends WeightBitsOptions {
   method: CalibrationMethod | 'auto';
   /** percentile method: keep this share (in %) of values inside the range. */
   percentile: number;
@@ -35,7 +36,7 @@ export interface QuantizeOptions {
   headInFirmware: boolean;
 }
 
-export const DEFAULT_QUANTIZE_OPTIONS: QuantizeOptions = { method: 'auto', percentile: 99.99, perChannel: true, int16: [], headInFirmware: false };
+export const DEFAULT_QUANTIZE_OPTIONS: QuantizeOptions = { method: 'auto', percentile: 99.99, perChannel: true, int16: [], headInFirmware: false, weightBits: 8, layerWeightBits: {} };
 
 /** Representative inputs (raw features, row-major) the float model is run on to observe ranges. */
 export interface CalibrationSet {
@@ -92,6 +93,7 @@ export function planQuantization(model: FloatModel, options: QuantizeOptions): {
   checkQuantizeOptions(options);
   const stages = foldModel(model, { headInFirmware: options.headInFirmware });
   const names = ['input', ...stages.map((s) => s.name)];
+  checkWeightBits(options, stages);
   return { stages, names, dtypes: resolveDtypes(stages, names, options.int16) };
 }
 
@@ -112,7 +114,7 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
     });
   const lowerAll = (methods: CalibrationMethod[]): Unhashed<QLayer>[] => {
     const tensors = tensorsFor(methods);
-    return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel));
+    return stages.map((stage, k) => lowerStage(stage, tensors[k], tensors[k + 1], options.perChannel, weightBitsOf(options, stage.name)));
   };
   const build = (methods: CalibrationMethod[]): QModel => {
     const layers = lowerAll(methods);
@@ -226,7 +228,7 @@ function buildQModel(model: FloatModel, layers: Unhashed<QLayer>[], options: Qua
   const headInFirmware = options.headInFirmware && model.head !== 'identity';
   return sealQModel({
     format: QMODEL_FORMAT,
-    version: 1,
+    version: QMODEL_VERSION,
     name: model.name,
     task: model.task,
     featureNames: model.featureNames,
@@ -283,13 +285,13 @@ function tensorReport(
   });
 }
 
-/** The float model's thresholds carried into the IR as output codes (version 2, the first with `decision`). */
+/** The float model's thresholds carried into the IR as output codes. */
 function withDecision(q: QModel, decision: DecisionThresholds): QModel {
   const output = outputTensor(q);
   if (decision.thresholds.length !== output.features) {
     throw new FirmnetError('INCOMPATIBLE', `the model's decision has ${decision.thresholds.length} thresholds for ${output.features} outputs; train it again with --threshold`);
   }
-  return sealQModel({ ...q, version: QMODEL_VERSION, decision: decisionCodes({ headInFirmware: q.headInFirmware, output }, decision) });
+  return sealQModel({ ...q, decision: decisionCodes({ headInFirmware: q.headInFirmware, output }, decision) });
 }
 
 /**

@@ -10,7 +10,7 @@
  * Every kernel reads like CMSIS-NN's: the dtypes in its name, the sizes, offsets, clamp bounds and
  * constant arrays in a params struct, then the input and the output. One source file per op,
  * firmnet_<op>.c (the dense dot products in one file per instruction set, picked by
- * firmnet_dense_dot.h); firmnet_fixed_point.h and firmnet_fixed_point.c hold the shared
+ * firmnet_dense_dot.h; int4 weights in firmnet_dense_s4.c); firmnet_fixed_point.h and firmnet_fixed_point.c hold the shared
  * requantization arithmetic.
  *
  * Portability assumptions (true for GCC, Clang, Arm Compiler 6 and IAR): `>>` of a negative signed
@@ -102,6 +102,25 @@ typedef struct {
     const int8_t *shift; /* in [-31, 7] */
 } firmnet_dense_s16_params;
 
+/*
+ * fully_connected, int8 input, int4 weights (firmnet_dense_s4.c):
+ *   acc = bias[c] + sum_i input[i] * w[c][i]   (wrapping int32; bias has -zero_point * sum_i w[c][i] folded in)
+ *   output[c] = clamp(MBQM(acc, multiplier[c], shift[c]) + output_offset, activation_min, activation_max)
+ * w[c][i] is nibble k = c * in_features + i of `weights`, in [-7, 7]: the low nibble of byte k / 2
+ * when k is even, the high one when it is odd (TFLite Micro's int4 packing: rows are not padded).
+ */
+typedef struct {
+    int32_t in_features;
+    int32_t out_features;
+    int32_t output_offset;
+    int32_t activation_min;
+    int32_t activation_max;
+    const uint8_t *weights; /* (in_features * out_features + 1) / 2 bytes */
+    const int32_t *bias;
+    const int32_t *multiplier;
+    const int8_t *shift;
+} firmnet_dense_s4_params;
+
 /* TFLite LEAKY_RELU: v = x + input_offset; y = MBQM(v, v >= 0 ? identity : alpha) + output_offset, clamped to the dtype. */
 typedef struct {
     int32_t features;
@@ -136,6 +155,8 @@ void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input
 void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output, int32_t *workspace);
 void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *input, int16_t *output);
 void firmnet_dense_s16_s8(const firmnet_dense_s16_params *params, const int16_t *input, int8_t *output);
+void firmnet_dense_s4(const firmnet_dense_s4_params *params, const int8_t *input, int8_t *output);
+void firmnet_dense_s4_s16(const firmnet_dense_s4_params *params, const int8_t *input, int16_t *output);
 void firmnet_leaky_relu_s8(const firmnet_leaky_relu_params *params, const int8_t *input, int8_t *output);
 void firmnet_leaky_relu_s16(const firmnet_leaky_relu_params *params, const int16_t *input, int16_t *output);
 void firmnet_lut_s8(const firmnet_lut_s8_params *params, const int8_t *input, int8_t *output);

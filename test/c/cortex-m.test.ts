@@ -33,10 +33,10 @@ const byId = (id: string) => targets.find((t) => t.core.id === id);
 /**
  * The bound for every kernel kept, without model data, at -Os, on every core (libgcc helpers
  * included). The dense, element-wise and softmax kernels took 2,180-2,220 B; LayerNorm's kernel adds
- * 720-930 B. --gc-sections drops what a model does not call, so the bundled models' sizes (checked
+ * 720-930 B, the int4-weight dense kernel 290-330 B. --gc-sections drops what a model does not call, so the bundled models' sizes (checked
  * exactly below) carry none of it.
  */
-const KERNEL_TEXT_LIMIT = 3200;
+const KERNEL_TEXT_LIMIT = 3400;
 /** .bss a model adds beyond its arena (documented in docs/c-backend.md): none, the kernels keep no state. */
 const FIXED_BSS_OVERHEAD = 0;
 /** Soft-float and double helpers of the Arm EABI; Cortex-M0+ has no FPU, so any float operation calls one. */
@@ -61,7 +61,7 @@ it('the committed measurement covers every target core', () => {
 });
 
 describe.skipIf(targets.length === 0)('target builds (cross toolchains)', () => {
-  it('the committed kernel sizes are current, and the kernels fit 3.2 KB of .text on every core', async () => {
+  it('the committed kernel sizes are current, and the kernels fit 3.4 KB of .text on every core', async () => {
     const fresh = await report.measureAllKernels(work);
     for (const { core, tc } of targets) {
       const hint = `re-run \`${MEASURE_COMMAND}\` and commit ${CODE_SIZE_JSON} (committed with ${committed.cores[core.id].compiler}, this machine has ${tc.version})`;

@@ -22,10 +22,12 @@ export interface DenseCase {
 const ROWS = 8;
 
 export const INT8_SHAPES: readonly [number, number][] = [[1, 1], [3, 2], [4, 1], [5, 3], [8, 2], [17, 5], [17, 1], [30, 7], [640, 128]];
+/** int4 weights: odd in_features put every other row's first weight in a high nibble (rows are not padded). */
+export const INT4_SHAPES: readonly [number, number][] = [[1, 1], [1, 4], [3, 2], [5, 3], [7, 4], [16, 3], [17, 5], [33, 7], [640, 128]];
 export const INT16_SHAPES: readonly [number, number][] = [[1, 1], [3, 2], [5, 3], [17, 5], [256, 2], [300, 7], [600, 2]];
 
 /** The probe model's dense layer alone (probe-layers.ts puts a LeakyReLU in front of it). */
-function denseOnly(variant: 'fully_connected_s8' | 'fully_connected_s16', inFeatures: number, outFeatures: number, seed: number, edit?: (l: FullyConnectedLayer) => FullyConnectedLayer): QModel {
+function denseOnly(variant: 'fully_connected_s8' | 'fully_connected_s16' | 'fully_connected_s4', inFeatures: number, outFeatures: number, seed: number, edit?: (l: FullyConnectedLayer) => FullyConnectedLayer): QModel {
   const probe = probeModel(variant, [inFeatures, outFeatures], seed);
   const { hash: _layerHash, ...dense } = probe.layers[1] as FullyConnectedLayer;
   const { hash: _modelHash, layers: _layers, ...rest } = probe;
@@ -39,6 +41,10 @@ export function awkwardDenseCases(): DenseCase[] {
   INT8_SHAPES.forEach(([n, m], i) => {
     const q = denseOnly('fully_connected_s8', n, m, 300 + i);
     cases.push({ name: `int8 dense ${n}x${m}`, qmodel: q, input: probeInput(q, ROWS, i), rows: ROWS });
+  });
+  INT4_SHAPES.forEach(([n, m], i) => {
+    const q = denseOnly('fully_connected_s4', n, m, 600 + i);
+    cases.push({ name: `int4-weight dense ${n}x${m}`, qmodel: q, input: probeInput(q, ROWS, 60 + i), rows: ROWS });
   });
   INT16_SHAPES.forEach(([n, m], i) => {
     const q = denseOnly('fully_connected_s16', n, m, 400 + i);

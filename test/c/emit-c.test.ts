@@ -54,6 +54,7 @@ describe('emitC output', () => {
       'firmnet_dense_dot_rv32.h',
       'firmnet_dense_dot_vector_host.h',
       'firmnet_dense_layout.h',
+      'firmnet_dense_s4.c',
       'firmnet_fixed_point.c',
       'firmnet_fixed_point.h',
       'firmnet_kernels.h',

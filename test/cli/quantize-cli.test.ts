@@ -50,6 +50,27 @@ describe('firmnet quantize', () => {
     expect(badEpochs.stderr).toContain('--qat-epochs must be a positive integer, got 0');
   });
 
+  it('--weight-bits 4 writes int4 layers, --layer-weight-bits keeps named layers at 8; a bad width or a −8 nibble exits 2 with one paragraph', async () => {
+    const out = join(dir, 'iris4.q.json');
+    const r = await runFirmnet(['quantize', model, '--weight-bits', '4', '--layer-weight-bits', 'dense2=8', '--out', out]);
+    expect(r.status).toBe(0);
+    const q = JSON.parse(readFileSync(out, 'utf8'));
+    expect(q.layers.map((l: { weightBits: number }) => l.weightBits)).toEqual([4, 4, 8]);
+    const bad = await runFirmnet(['quantize', model, '--weight-bits', '3', '--out', join(dir, 'x.q.json')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--weight-bits must be 4 or 8 (bits per weight), got 3');
+    const pair = await runFirmnet(['quantize', model, '--layer-weight-bits', 'dense2', '--out', join(dir, 'x.q.json')]);
+    expect(pair.status).toBe(2);
+    expect(pair.stderr).toContain('--layer-weight-bits takes layer=bits pairs');
+    q.layers[0].weights[0] = 0x88;
+    const edited = join(dir, 'minus8.q.json');
+    writeFileSync(edited, JSON.stringify(q));
+    const inspect = await runFirmnet(['inspect', edited]);
+    expect(inspect.status).toBe(2);
+    expect(inspect.stderr).toContain('layers[0].weights: weight 0 (byte 0, low nibble) is -8; int4 weights are symmetric, in [-7, 7]');
+    expect(inspect.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('rejects a quantized model given as the float model, and a bad method', async () => {
     const q = join(dir, 'iris.q.json');
     const r = await runFirmnet(['quantize', q, '--out', join(dir, 'x.q.json')]);

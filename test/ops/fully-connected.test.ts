@@ -17,6 +17,7 @@ function layer(input: QTensor, bias: number[], shift: number[]): Unhashed<FullyC
     outFeatures: 2,
     weightGranularity: 'per_channel',
     weightScales: [0.01, 0.01],
+    weightBits: 8,
     weights: [127, 127, -3, 1],
     bias,
     multiplier: [1 << 30, 1 << 30],

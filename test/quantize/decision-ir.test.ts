@@ -1,9 +1,11 @@
 /**
- * Decision thresholds in the IR (version 2): the probability → output-code mapping, that version 1
- * files load as they did (same version, same hash), and that every field of `decision` is checked.
+ * Decision thresholds in the IR (since version 2): the probability → output-code mapping, that
+ * older files still load, and that every field of `decision` is checked.
  */
 import { describe, expect, it } from 'vitest';
-import { type QModel, outputTensor } from '../../compiler/ir/qmodel.js';
+import { readFileSync } from 'node:fs';
+import { type QModel, QMODEL_VERSION, outputTensor } from '../../compiler/ir/qmodel.js';
+import { contentHash } from '../../compiler/io/content-hash.js';
 import { parseModelText } from '../../compiler/model/model-file.js';
 import { modelToJson } from '../../compiler/model/model-file.js';
 import { parseQModelText, qmodelToJson } from '../../compiler/quantize/qmodel-file.js';
@@ -13,10 +15,12 @@ import { expectFirmnetError } from '../helpers/firmnet-error.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { trainSmall } from '../import/trained-models.js';
 
-const binary = loadVectors().find((v) => v.qmodel.task === 'binary' && outputTensor(v.qmodel).features === 1)!.qmodel;
+const binaryVector = loadVectors().find((v) => v.qmodel.task === 'binary' && outputTensor(v.qmodel).features === 1)!;
+const binary = binaryVector.qmodel;
+const binaryFile = binaryVector.file;
 
 function withDecision(q: QModel, decision: NonNullable<QModel['decision']>): string {
-  return qmodelToJson(sealQModel({ ...q, version: 2, decision }));
+  return qmodelToJson(sealQModel({ ...q, decision }));
 }
 
 function edited(text: string, edit: (json: Record<string, unknown>) => void): string {
@@ -46,16 +50,14 @@ describe('decision codes', () => {
 });
 
 describe('IR versions', () => {
-  it('a version 1 IR without decision loads as version 1 with its hash', () => {
-    const text = qmodelToJson(binary);
-    expect(binary.version).toBe(1);
-    const q = parseQModelText(text, 'v1.q.json');
-    expect(q.version).toBe(1);
+  it('an IR without decision loads without one', () => {
+    const q = parseQModelText(qmodelToJson(binary), 'v.q.json');
+    expect(q.version).toBe(QMODEL_VERSION);
     expect(q.hash).toBe(binary.hash);
     expect(q.decision).toBeUndefined();
   });
 
-  it('a version 2 IR with decision round-trips', () => {
+  it('an IR with decision round-trips', () => {
     const decision = { rule: 'recall=0.9', thresholds: [0.25], codes: [-3] };
     expect(parseQModelText(withDecision(binary, decision), 'v2.q.json').decision).toEqual(decision);
   });
@@ -64,14 +66,18 @@ describe('IR versions', () => {
     const good = withDecision(binary, { rule: 'max-f1', thresholds: [0.25], codes: [-3] });
     const bad = (edit: (json: Record<string, unknown>) => void): string => edited(good, edit);
     const decision = (json: Record<string, unknown>): Record<string, unknown> => json.decision as Record<string, unknown>;
-    expectFirmnetError(() => parseQModelText(bad((j) => (j.version = 1)), 'x.q.json'), 'BAD_IR_FILE', /x\.q\.json.*decision.*version 1.*added in version 2/);
+    // A version 1 file as written before decisions existed (no weightBits), with a decision added and re-hashed.
+    const v1 = JSON.parse(readFileSync(binaryFile, 'utf8')).qmodel;
+    const v1WithDecision = { ...v1, decision: { rule: 'max-f1', thresholds: [0.25], codes: [-3] } };
+    expect(v1.version).toBe(1);
+    expectFirmnetError(() => parseQModelText(JSON.stringify({ ...v1WithDecision, hash: contentHash(v1WithDecision) }), 'x.q.json'), 'BAD_IR_FILE', /x\.q\.json.*decision.*version 1.*added in version 2/);
     expectFirmnetError(() => parseQModelText(bad((j) => (decision(j).codes = [129])), 'x.q.json'), 'BAD_IR_FILE', /decision\.codes\[0\].*≤ 128/);
     expectFirmnetError(() => parseQModelText(bad((j) => (decision(j).codes = [-1.5])), 'x.q.json'), 'BAD_IR_FILE', /decision\.codes\[0\].*integer/);
     expectFirmnetError(() => parseQModelText(bad((j) => (decision(j).thresholds = [1.5])), 'x.q.json'), 'BAD_IR_FILE', /decision\.thresholds\[0\].*≤ 1/);
     expectFirmnetError(() => parseQModelText(bad((j) => (decision(j).thresholds = [0.2, 0.3])), 'x.q.json'), 'BAD_IR_FILE', /decision\.thresholds.*2 entries, expected 1/);
     expectFirmnetError(() => parseQModelText(bad((j) => (decision(j).rule = 'max-f1 */ int evil; /*')), 'x.q.json'), 'BAD_IR_FILE', /decision\.rule.*expected max-f1/);
     expectFirmnetError(() => parseQModelText(bad((j) => (decision(j).rule = 'recall=1.5')), 'x.q.json'), 'BAD_IR_FILE', /decision\.rule/);
-    expectFirmnetError(() => parseQModelText(bad((j) => (j.version = 3)), 'x.q.json'), 'BAD_IR_FILE', /version 3 is not supported/);
+    expectFirmnetError(() => parseQModelText(bad((j) => (j.version = 4)), 'x.q.json'), 'BAD_IR_FILE', /version 4 is not supported/);
   });
 });
 

@@ -11,10 +11,12 @@ import { foldModel } from '../../compiler/quantize/fold.js';
 import { chooseQuantParams, tensorFor } from '../../compiler/quantize/quant-params.js';
 import { loadQModel, qmodelToJson, saveQModel } from '../../compiler/quantize/qmodel-file.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
+import { weightBitsOf } from '../../compiler/quantize/weight-bits.js';
 import { observeTensors } from '../../compiler/quantize/stage-forward.js';
 import { dequantize, quantizeValue } from '../../compiler/reference/io.js';
 import { Rng } from '../../compiler/rng.js';
 import { trainModel } from '../../compiler/train/train.js';
+import { expectFirmnetError } from '../helpers/firmnet-error.js';
 import { predictFloat } from '../../compiler/inference/float-inference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firmnet-q-'));
@@ -107,6 +109,23 @@ describe('folding', () => {
 
 describe('quantizeModel', () => {
   const model = irisModel();
+
+  it('quantizes weights at the width the options give each layer: weightBits, overridden per layer', () => {
+    const { qmodel } = quantizeModel(model, calibration, { ...DEFAULT_QUANTIZE_OPTIONS, weightBits: 4, layerWeightBits: { dense0: 8, dense2: 8 } });
+    const dense = qmodel.layers.flatMap((l) => (l.op === 'fully_connected' ? [l] : []));
+    expect(dense.map((l) => l.weightBits)).toEqual([8, 4, 8]);
+    // int4: 16 · 8 weights in 64 bytes, and every channel's scale is its max |w| / 7 of the (unfolded) float weights.
+    expect(dense[1].weights.length).toBe(64);
+    const float = model.layers.flatMap((l) => (l.op === 'dense' ? [l] : []))[1];
+    const maxAbs = Math.max(...float.weights.slice(0, 16).map(Math.abs));
+    expect(dense[1].weightScales[0]).toBeCloseTo(maxAbs / 7, 6);
+    expect(weightBitsOf({ weightBits: 4, layerWeightBits: { dense0: 8 } }, 'dense1')).toBe(4);
+  });
+
+  it('refuses a per-layer width for a layer that does not exist, and a width other than 4 or 8', () => {
+    expectFirmnetError(() => quantizeModel(model, calibration, { ...DEFAULT_QUANTIZE_OPTIONS, layerWeightBits: { dense9: 4 } }), 'BAD_ARGUMENT', "layerWeightBits names 'dense9', which is not a layer with weights in this model; layers with weights are: dense0, dense1, dense2");
+    expectFirmnetError(() => quantizeModel(model, calibration, { ...DEFAULT_QUANTIZE_OPTIONS, weightBits: 2 as 4 }), 'BAD_ARGUMENT', '--weight-bits must be 4 or 8 (bits per weight), got 2');
+  });
 
   it('is deterministic: the same model and data give a byte-identical model.q.json', () => {
     const a = qmodelToJson(quantizeModel(model, calibration, DEFAULT_QUANTIZE_OPTIONS).qmodel);

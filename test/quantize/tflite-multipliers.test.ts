@@ -104,7 +104,7 @@ function expectTfliteIntegers(q: QModel, label: string): number {
 }
 
 /** Vectors whose fully-connected multipliers are written by hand to hit rounding edges, not derived from scales. */
-const HAND_SET_MULTIPLIERS = new Set(['fc-rounding-edges', 'fc-left-shift-wrap', 'fc-relu6-clamp', 'fc-int16-in', 'fc-int16-out']);
+const HAND_SET_MULTIPLIERS = new Set(['fc-rounding-edges', 'fc-left-shift-wrap', 'fc-relu6-clamp', 'fc-int16-in', 'fc-int16-out', 'fc-int4-odd-rows', 'fc-int4-int16-out']);
 
 describe('the IR stores the multipliers TFLite Micro derives from its float32 scales', () => {
   it('in every committed test vector derived from scales', () => {

@@ -33,5 +33,7 @@ describe('golden reference reproduces every committed test vector', () => {
       expect(seen, key).toContain(key);
     }
     expect(vectors.filter((v) => v.floatInput !== null).length).toBeGreaterThanOrEqual(5);
+    const int4 = vectors.flatMap((v) => v.qmodel.layers.flatMap((l) => (l.op === 'fully_connected' && l.weightBits === 4 ? [l] : [])));
+    expect(new Set(int4.map((l) => `${l.output.dtype}, ${l.inFeatures % 2 === 1 ? 'odd' : 'even'} inputs`))).toEqual(new Set(['int8, odd inputs', 'int16, odd inputs', 'int8, even inputs']));
   });
 });

@@ -87,6 +87,7 @@ export function randomDense(rng: Rng, inFeatures: number, outFeatures: number, i
     outFeatures,
     weightGranularity: 'per_channel',
     weightScales: Array(outFeatures).fill(0.01),
+    weightBits: 8,
     weights: Array.from({ length: inFeatures * outFeatures }, () => rng.int(255) - 127),
     bias,
     multiplier,

@@ -8,6 +8,7 @@ import { type BuildProgress, type BuildResult, type BuildStep, build } from '../
 import { type Project, loadProject, projectFromCsv } from '../../project/project-file.js';
 import type { CalibrationMethod, CalibrationRecord } from '../../ir/qmodel.js';
 import { splitList } from '../args.js';
+import { type WeightBitsChoice, checkWeightBitsValue } from '../../quantize/weight-bits.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
@@ -25,6 +26,7 @@ export interface BuildArgs {
   'max-drop'?: number;
   epochs?: number;
   method?: CalibrationMethod | 'auto';
+  'weight-bits'?: number;
   seed?: number;
   qat?: 'true' | 'false' | 'auto';
   cache: boolean;
@@ -44,6 +46,7 @@ export const buildCommand: CommandModule<BuildArgs> = {
       .option('max-drop', { type: 'number', describe: 'fail when int8 costs more than this (percentage points of accuracy; RMSE for regression)' })
       .option('epochs', { type: 'number', describe: 'training epochs' })
       .option('method', { choices: ['auto', 'minmax', 'percentile', 'mse', 'kl'] as const, describe: 'calibration method' })
+      .option('weight-bits', { type: 'number', describe: "bits per weight of every fully-connected layer, 8 or 4 (replaces the project's quantization.weightBits)" })
       .option('seed', { type: 'number', describe: 'training seed' })
       .option('qat', { choices: ['true', 'false', 'auto'] as const, describe: 'quantization-aware training: always, never, or when the post-training drop exceeds --max-drop' })
       .option('cache', { type: 'boolean', default: true, describe: 'reuse steps whose inputs did not change (--no-cache to redo all)' })
@@ -99,7 +102,7 @@ export function withOverrides(p: Project, args: BuildArgs): Project {
     task: args.task ?? p.task,
     data: { ...p.data, label: args.label ? splitList(args.label) : p.data.label, test: args.test ?? p.data.test },
     training: { ...p.training, epochs: args.epochs ?? p.training.epochs, seed: args.seed ?? p.training.seed },
-    quantization: { ...p.quantization, method: args.method ?? p.quantization.method, qat: args.qat === undefined ? p.quantization.qat : args.qat === 'auto' ? 'auto' : args.qat === 'true' },
+    quantization: { ...p.quantization, method: args.method ?? p.quantization.method, weightBits: weightBitsFlag(args['weight-bits']) ?? p.quantization.weightBits, qat: args.qat === undefined ? p.quantization.qat : args.qat === 'auto' ? 'auto' : args.qat === 'true' },
     targets: args.target ? args.target.flatMap(splitList).map((target) => ({ target })) : p.targets,
     maxDrop: args['max-drop'] ?? p.maxDrop,
     out: args.out ?? p.out,
@@ -202,4 +205,10 @@ export function calibrationLine(c: CalibrationRecord): string {
 
 function fit(f: boolean | null): string {
   return f === null ? '?' : f ? 'yes' : 'NO';
+}
+
+function weightBitsFlag(value: number | undefined): WeightBitsChoice | undefined {
+  if (value === undefined) return undefined;
+  checkWeightBitsValue(value, '--weight-bits');
+  return value as WeightBitsChoice;
 }

@@ -11,6 +11,7 @@ import { terminalText } from '../../terminal-text.js';
 import { DEFAULT_QAT_SETTINGS, checkQatSettings, quantizeWithQat, weightBitsFor } from '../../train/qat/qat.js';
 import { qatTrainingData } from '../../train/qat/qat-data.js';
 import { splitList } from '../args.js';
+import { type WeightBitsChoice, checkWeightBitsValue } from '../../quantize/weight-bits.js';
 import type { CommandModule } from '../command.js';
 import { type AccuracyComparison, compareWithFloat } from '../../evaluate/compare-with-float.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
@@ -28,6 +29,8 @@ interface QuantizeArgs {
   'per-tensor': boolean;
   int16?: string;
   'int8-head': boolean;
+  'weight-bits': number;
+  'layer-weight-bits'?: string;
   test?: string;
   label?: string;
   qat: boolean;
@@ -51,6 +54,8 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       .option('per-tensor', { type: 'boolean', default: false, describe: 'one weight scale per layer instead of per output channel' })
       .option('int16', { type: 'string', describe: "16-bit activations ('16x8') for these tensors: 'input', layer names, or 'all'" })
       .option('int8-head', { type: 'boolean', default: false, describe: 'quantize the softmax/sigmoid head too (outputs probabilities at scale 1/256) instead of leaving logits' })
+      .option('weight-bits', { type: 'number', default: 8, describe: 'bits per weight of every fully-connected layer: 8, or 4 (packed two per byte; int8 activations)' })
+      .option('layer-weight-bits', { type: 'string', describe: "per-layer weight bits overriding --weight-bits, e.g. 'dense0=8,dense3=8'" })
       .option('test', { type: 'string', describe: 'labelled CSV for the float-vs-int8 accuracy report' })
       .option('label', { type: 'string', describe: 'label column(s) of --test (default: the model\'s)' })
       .option('qat', { type: 'boolean', default: false, describe: 'quantization-aware training: fine-tune with fake quantization before converting (see docs/quantization.md)' })
@@ -59,7 +64,8 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       .option('train', { type: 'string', describe: 'QAT: labelled training CSV (default: the training data the model records)' })
       .example('firmnet quantize digits.json --test models/data/digits/test.csv --out digits.q.json', 'auto calibration on 1000 training rows')
       .example('firmnet quantize digits.json --qat --qat-epochs 10 --test models/data/digits/test.csv --out digits.q.json', 'quantization-aware fine-tuning, then the same conversion')
-      .example('firmnet quantize m.json --calib calib.csv --method kl --int16 dense2 --out m.q.json', 'entropy calibration; 16-bit output of layer dense2') as unknown as Argv<QuantizeArgs>,
+      .example('firmnet quantize m.json --calib calib.csv --method kl --int16 dense2 --out m.q.json', 'entropy calibration; 16-bit output of layer dense2')
+      .example('firmnet quantize m.json --weight-bits 4 --layer-weight-bits dense0=8 --out m.q.json', 'int4 weights, the first layer kept at 8 bits') as unknown as Argv<QuantizeArgs>,
   run: async (args, ui) => {
     const options = {
       method: args.method,
@@ -67,6 +73,8 @@ export const quantizeCommand: CommandModule<QuantizeArgs> = {
       perChannel: !args['per-tensor'],
       int16: args.int16 ? splitList(args.int16) : [],
       headInFirmware: args['int8-head'],
+      weightBits: weightBitsArgument(args['weight-bits'], '--weight-bits'),
+      layerWeightBits: layerWeightBitsArgument(args['layer-weight-bits']),
     };
     const qat = { epochs: args['qat-epochs'], learningRate: args['qat-learning-rate'], batchSize: null, seed: args.seed };
     // Flags and every input file are checked before calibrating.
@@ -136,3 +144,19 @@ export function calibrationTable(tensors: TensorCalibration[]): string {
   );
 }
 
+
+function weightBitsArgument(value: unknown, flag: string): WeightBitsChoice {
+  checkWeightBitsValue(value, flag);
+  return value as WeightBitsChoice;
+}
+
+/** `dense0=8,dense3=8` → { dense0: 8, dense3: 8 }. */
+function layerWeightBitsArgument(text: string | undefined): Record<string, WeightBitsChoice> {
+  const out: Record<string, WeightBitsChoice> = {};
+  for (const item of text ? splitList(text) : []) {
+    const at = item.lastIndexOf('=');
+    if (at <= 0) throw new FirmnetError('BAD_ARGUMENT', `--layer-weight-bits takes layer=bits pairs separated by commas (e.g. dense0=8,dense3=8), got '${item}'`);
+    out[item.slice(0, at)] = weightBitsArgument(Number(item.slice(at + 1)), `--layer-weight-bits ${item.slice(0, at)}`);
+  }
+  return out;
+}

@@ -3,8 +3,9 @@ import type { Unhashed } from '../op-types.js';
 import type { KernelProfileSpec, ProbeSpec } from '../op-definition.js';
 import type { FullyConnectedLayer } from './ir.js';
 import { GROUP_ROWS, INPUT_STEP, paddedSizes } from './prepare.js';
+import type { FullyConnectedVariant } from './variant.js';
 
-type Variant = 'fully_connected_s8' | 'fully_connected_s16';
+type Variant = FullyConnectedVariant;
 
 /**
  * The int8-input kernel widens its input once (per input, per 4 inputs with a 1-3 input tail, and a
@@ -18,7 +19,13 @@ type Variant = 'fully_connected_s8' | 'fully_connected_s16';
  * int8 range and with compares otherwise (clampedOutputs = outputs with a narrower clamp or int16
  * outputs). The int16-input kernel multiplies four inputs per step with a
  * one-at-a-time tail (tailMacs = outputs · (inputs mod 4)) and sums exact int32 blocks of 256
- * products: blocks = outputs · ceil(inputs / 256).
+ * products: blocks = outputs · ceil(inputs / 256). The int4-weight kernel (int8 input) walks each
+ * row's nibbles, one byte per pair of inputs, after a high nibble when the row starts mid-byte
+ * (oddStarts = floor(outputs / 2) rows when inputs is odd) and before a last low nibble when the rest
+ * is odd (oddEnds = ceil(outputs / 2) rows when inputs is odd). The Arm DSP rendering first takes
+ * blocks of 4 inputs in a function of its own (blockRows: rows with at least 4 inputs after the odd
+ * start), then pairs: tailPairs = Σ over rows of ((rest mod 4) >> 1), rest = the row's inputs after
+ * its odd start.
  */
 export const FULLY_CONNECTED_KERNELS: Record<Variant, KernelProfileSpec> = {
   fully_connected_s8: {
@@ -31,9 +38,15 @@ export const FULLY_CONNECTED_KERNELS: Record<Variant, KernelProfileSpec> = {
     calibrationShapes: [[8, 8], [16, 48], [64, 16], [33, 65], [128, 32], [300, 7], [6, 3], [257, 5], [1, 1], [520, 2]],
     heldOutShapes: [[32, 32], [100, 10], [600, 2], [17, 5]],
   },
+  fully_connected_s4: {
+    terms: ['macs', 'outputs', 'oddStarts', 'oddEnds', 'blockRows', 'tailPairs', 'calls'],
+    calibrationShapes: [[8, 8], [16, 64], [64, 16], [100, 30], [33, 97], [7, 12], [128, 128], [19, 1], [65, 33], [3, 2], [1, 1], [50, 5]],
+    heldOutShapes: [[64, 64], [31, 9], [17, 5], [640, 128], [2, 3]],
+  },
 };
 
 export function fullyConnectedVariant(layer: Unhashed<FullyConnectedLayer>): Variant {
+  if (layer.weightBits === 4) return 'fully_connected_s4';
   return layer.input.dtype === 'int16' ? 'fully_connected_s16' : 'fully_connected_s8';
 }
 
@@ -56,8 +69,28 @@ export function fullyConnectedTerms(layer: Unhashed<FullyConnectedLayer>): Recor
     partialOutputs: m % GROUP_ROWS,
     whole: m >= GROUP_ROWS ? 1 : 0,
     blocks: m * Math.ceil(n / 256),
+    oddStarts: (n % 2) * Math.floor(m / 2),
+    oddEnds: (n % 2) * Math.ceil(m / 2),
+    ...int4RowTerms(n, m),
     calls: 1,
   };
+}
+
+/**
+ * blockRows and tailPairs of the int4 kernel. Rows c = 0, 2, 4, … start on a byte; with an odd
+ * inFeatures rows 1, 3, … start on a high nibble, so their rest is one input shorter.
+ */
+function int4RowTerms(inFeatures: number, outFeatures: number): { blockRows: number; tailPairs: number } {
+  let blockRows = 0;
+  let tailPairs = 0;
+  for (const [rows, rest] of [
+    [Math.ceil(outFeatures / 2), inFeatures],
+    [Math.floor(outFeatures / 2), inFeatures - (inFeatures % 2)],
+  ]) {
+    if (rest >= 4) blockRows += rows;
+    tailPairs += rows * ((rest % 4) >> 1);
+  }
+  return { blockRows, tailPairs };
 }
 
 /**
@@ -78,6 +111,7 @@ export function fullyConnectedProbe(variant: Variant, inFeatures: number, outFea
       activation: 'relu',
     },
     inputDtype: variant === 'fully_connected_s16' ? 'int16' : 'int8',
+    weightBits: variant === 'fully_connected_s4' ? 4 : 8,
     output: { dtype: 'int8', range: { min: outFeatures % 2 === 1 ? 0 : -4, max: 6 } },
   };
 }

@@ -1,4 +1,4 @@
-/** FULLY_CONNECTED: int8 weights, int32 (int8 input) or 64-bit (int16 input) accumulation, per-channel requantization, fused ReLU/ReLU6 clamp. */
+/** FULLY_CONNECTED: int8 or int4 weights, int32 (int8 input) or 64-bit (int16 input) accumulation, per-channel requantization, fused ReLU/ReLU6 clamp. */
 import type { QuantizedOpDefinition } from '../op-definition.js';
 import { checkFullyConnected } from './check.js';
 import { FULLY_CONNECTED_KERNELS, fullyConnectedProbe, fullyConnectedTerms, fullyConnectedVariant } from './cost.js';
@@ -26,7 +26,7 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
     call: fullyConnectedCall,
     params: fullyConnectedParams,
     workspaceBytes: fullyConnectedCWorkspaceBytes,
-    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_rv32.h', 'firmnet_dense_dot_vector_host.h', 'firmnet_dense_layout.h'],
+    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_rv32.h', 'firmnet_dense_dot_vector_host.h', 'firmnet_dense_layout.h', 'firmnet_dense_s4.c'],
     header: null,
     detail: fullyConnectedDetail,
   },
@@ -37,7 +37,7 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
     variant: fullyConnectedVariant,
     terms: fullyConnectedTerms,
     macs: (layer) => layer.inFeatures * layer.outFeatures,
-    parameters: (layer) => layer.weights.length + layer.bias.length,
+    parameters: (layer) => layer.inFeatures * layer.outFeatures + layer.bias.length,
     label: (l) => (l.activation === 'none' ? 'fully_connected' : `fully_connected + ${l.activation}`),
     shape: (layer) => `${layer.inFeatures}→${layer.outFeatures}`,
     probe: fullyConnectedProbe,

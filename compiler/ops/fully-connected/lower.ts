@@ -3,15 +3,23 @@ import { shortestFloat32 } from '../../float32.js';
 import { INT32_MAX, INT32_MIN, clamp, quantizeMultiplier, roundHalfAwayFromZero } from '../fixed-point.js';
 import { fusedActivationRange } from '../fused-activation.js';
 import type { LayerFields, Unhashed } from '../op-types.js';
-import { type FullyConnectedLayer, INT16_ACC_LIMIT, INT16_INPUT_MAX_SHIFT } from './ir.js';
+import { type FullyConnectedLayer, INT16_ACC_LIMIT, INT16_INPUT_MAX_SHIFT, INT4_MAX_IN_FEATURES } from './ir.js';
 import type { FullyConnectedStage } from './stage.js';
+import { WEIGHT_MAX, type WeightBits, packInt4 } from './int4.js';
 
-/** Quantizes a folded dense stage: int8 weights, bias at the input · weight scale, one multiplier per channel. */
-export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerFields, options: { perChannel: boolean }): Unhashed<FullyConnectedLayer> {
+/** Quantizes a folded dense stage: int8 or int4 weights, bias at the input · weight scale, one multiplier per channel. */
+export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerFields, options: { perChannel: boolean; weightBits: WeightBits }): Unhashed<FullyConnectedLayer> {
   const { input, output } = base;
   const { inFeatures, outFeatures } = stage;
-  const { weights, scales } = quantizeWeights(stage.weights, outFeatures, inFeatures, options.perChannel);
+  const { weightBits } = options;
   const wide = input.dtype === 'int16';
+  if (wide && weightBits === 4) {
+    throw new FirmnetError('BAD_ARGUMENT', `${stage.name}: int4 weights take an int8 input, but this layer's input is int16; quantize its weights at 8 bits or keep its input int8`);
+  }
+  if (weightBits === 4 && inFeatures > INT4_MAX_IN_FEATURES) {
+    throw new FirmnetError('BAD_ARGUMENT', `${stage.name}: int4 weights take at most ${INT4_MAX_IN_FEATURES} inputs per row, this layer has ${inFeatures}; quantize its weights at 8 bits`);
+  }
+  const { weights, scales } = quantizeWeights(stage.weights, outFeatures, inFeatures, options.perChannel, weightBits);
   const biasLimit = wide ? INT16_ACC_LIMIT : INT32_MAX;
   const bias: number[] = [];
   const multiplier: number[] = [];
@@ -37,7 +45,8 @@ export function lowerFullyConnected(stage: FullyConnectedStage, base: LayerField
     outFeatures,
     weightGranularity: granularity,
     weightScales: scales.map(shortestFloat32),
-    weights,
+    weightBits,
+    weights: weightBits === 4 ? packInt4(weights) : weights,
     bias,
     multiplier,
     shift,
@@ -51,19 +60,14 @@ export interface QuantizedWeights {
   scales: number[];
 }
 
-/** The largest weight code of symmetric `weightBits`-bit weights: 127 for 8 bits, 7 for 4 (the range is [−qmax, qmax]). */
-export function weightQmax(weightBits: number): number {
-  return 2 ** (weightBits - 1) - 1;
-}
-
 /**
- * Symmetric weights in [−qmax, qmax] (qmax = 2^(bits−1) − 1: 127 for int8): per output channel
- * (scale = max|w_c| / qmax) or one scale for the whole matrix. An all-zero channel gets scale 1
- * (any scale represents it exactly). Quantization-aware training fake-quantizes with this same
- * function, so its forward pass sees exactly the weights the IR will hold.
+ * Symmetric weights in [−q, q], q = 127 (int8) or 7 (int4): per output channel (scale = max|w_c| / q)
+ * or one scale for the whole matrix. An all-zero channel gets scale 1 (any scale represents it exactly).
+ * The values, unpacked. Quantization-aware training fake-quantizes with this same function, so its
+ * forward pass sees exactly the weights the IR will hold.
  */
-export function quantizeWeights(weights: ArrayLike<number>, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits = 8): QuantizedWeights {
-  const qmax = weightQmax(weightBits);
+export function quantizeWeights(weights: ArrayLike<number>, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: WeightBits = 8): QuantizedWeights {
+  const qmax = WEIGHT_MAX[weightBits];
   const maxAbs = new Float64Array(outFeatures);
   for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) maxAbs[o] = Math.max(maxAbs[o], Math.abs(weights[o * inFeatures + i]));
   if (!perChannel) maxAbs.fill(maxAbs.reduce((a, b) => Math.max(a, b), 0));

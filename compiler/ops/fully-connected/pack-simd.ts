@@ -13,6 +13,7 @@
 import type { Unhashed } from '../op-types.js';
 import type { FullyConnectedLayer } from './ir.js';
 import type { PreparedFullyConnected } from './prepare.js';
+import { weightValues } from './weight-values.js';
 
 export interface PackedDense {
   /** int16: the kernel's `i32x4.dot_i16x8_s` reads them without widening (see runtime/dense-simd.ts). */
@@ -37,7 +38,8 @@ export function shiftFactors(shift: { leftShift: number; rightShift: number }): 
 }
 
 export function packDenseS8Simd(layer: Unhashed<FullyConnectedLayer>, prepared: PreparedFullyConnected): PackedDense {
-  const { inFeatures, outFeatures, weights } = layer;
+  const { inFeatures, outFeatures } = layer;
+  const weights = weightValues(layer);
   const pairs = Math.ceil(inFeatures / 2);
   const paddedOut = Math.ceil(outFeatures / 4) * 4;
   const packed = new Int16Array(paddedOut * pairs * 2);

@@ -1,5 +1,6 @@
 import type { Unhashed } from '../op-types.js';
 import type { FullyConnectedLayer } from './ir.js';
+import { weightValues } from './weight-values.js';
 
 /** What the backends derive from a fully-connected layer, computed once from the IR (TFLM's `*_common` step). */
 export interface PreparedFullyConnected {
@@ -7,8 +8,8 @@ export interface PreparedFullyConnected {
   leftShift: number[];
   /** … and the rounding right shift after it, max(−shift, 0). */
   rightShift: number[];
-  /** The C kernels' constants: the grouped layout for an int8 input, the IR's own arrays for an int16 input. */
-  device: GroupedDense | RowMajorDense;
+  /** The C kernels' constants: the grouped layout for an int8 input, the IR's own arrays for an int16 input, the packed stream for int4 weights. */
+  device: GroupedDense | RowMajorDense | PackedS4Dense;
 }
 
 /** Output rows per group of the grouped layout: one word of weights per row and 4-input block. */
@@ -52,12 +53,38 @@ export interface RowMajorDense {
   bias: readonly number[];
 }
 
+/**
+ * The int4-weight layer (int8 input) as the C kernel reads it (runtime/c/firmnet_dense_s4.c):
+ * - weights: the IR's packed stream as it is (two per byte, low nibble first, rows not padded, so
+ *   row c starts at nibble c · inFeatures, in the middle of a byte when that is odd);
+ * - bias: bias − zp · Σᵢ w[c][i] in wrapping int32, so the kernel sums x · w of the raw int8 input
+ *   (bias + Σ (x − zp)·w modulo 2^32, the reference's accumulator);
+ * - the IR's multiplier and shift arrays, as the int16-input kernels read them.
+ */
+export interface PackedS4Dense {
+  layout: 'packed-s4';
+  weights: readonly number[];
+  bias: Int32Array;
+}
+
 export function prepareFullyConnected(layer: Unhashed<FullyConnectedLayer>): PreparedFullyConnected {
   return {
     leftShift: layer.shift.map((s) => splitShift(s).leftShift),
     rightShift: layer.shift.map((s) => splitShift(s).rightShift),
-    device: layer.input.dtype === 'int16' ? { layout: 'row-major', weights: layer.weights, bias: layer.bias } : groupDense(layer),
+    device: layer.input.dtype === 'int16' ? { layout: 'row-major', weights: layer.weights, bias: layer.bias } : layer.weightBits === 4 ? packedS4Dense(layer) : groupDense(layer),
   };
+}
+
+function packedS4Dense(layer: Unhashed<FullyConnectedLayer>): PackedS4Dense {
+  const { inFeatures: n, outFeatures: m } = layer;
+  const w = weightValues(layer);
+  const bias = new Int32Array(m);
+  for (let c = 0; c < m; c++) {
+    let rowSum = 0;
+    for (let i = 0; i < n; i++) rowSum += w[c * n + i];
+    bias[c] = layer.bias[c] - Math.imul(layer.input.zeroPoint, rowSum);
+  }
+  return { layout: 'packed-s4', weights: layer.weights, bias };
 }
 
 /** MBQM's two shifts: x · 2^left, high multiply, rounding shift right by `right` (one of them is 0). */
@@ -78,18 +105,19 @@ export function shiftsWord(shift: number): number {
 function groupDense(layer: Unhashed<FullyConnectedLayer>): GroupedDense {
   const { inFeatures: n, outFeatures: m } = layer;
   const { inPadded, outPadded } = paddedSizes(n, m);
+  const values = weightValues(layer);
   const weights = new Uint8Array(outPadded * inPadded).fill(BYTE_OFFSET);
   for (let c = 0; c < m; c++) {
     const group = Math.floor(c / GROUP_ROWS) * GROUP_ROWS * inPadded;
     const row = (c % GROUP_ROWS) * 4;
-    for (let i = 0; i < n; i++) weights[group + (i >> 2) * 16 + row + (i & 3)] = layer.weights[c * n + i] + BYTE_OFFSET;
+    for (let i = 0; i < n; i++) weights[group + (i >> 2) * 16 + row + (i & 3)] = values[c * n + i] + BYTE_OFFSET;
   }
   const bias = new Int32Array(outPadded);
   const requant = new Int32Array(2 * outPadded);
   const offset = layer.input.zeroPoint + BYTE_OFFSET;
   for (let c = 0; c < m; c++) {
     let rowSum = 0;
-    for (let i = 0; i < n; i++) rowSum += layer.weights[c * n + i];
+    for (let i = 0; i < n; i++) rowSum += values[c * n + i];
     bias[c] = layer.bias[c] - Math.imul(offset, rowSum);
     requant[2 * c] = layer.multiplier[c];
     requant[2 * c + 1] = shiftsWord(layer.shift[c]);

@@ -2,17 +2,11 @@ import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 }
 import type { Unhashed } from '../op-types.js';
 import { type QArray, allocQ } from '../q-array.js';
 import type { FullyConnectedLayer } from './ir.js';
+import { weightValues } from './weight-values.js';
 
-const int8Weights = new WeakMap<number[], Int8Array>();
-
-function weightsOf(layer: Unhashed<FullyConnectedLayer>): Int8Array {
-  let w = int8Weights.get(layer.weights);
-  if (!w) int8Weights.set(layer.weights, (w = Int8Array.from(layer.weights)));
-  return w;
-}
 
 /**
- * Reference FULLY_CONNECTED (TFLite integer_ops semantics). int8 input: bias + Σ (x − zp)·w in an
+ * Reference FULLY_CONNECTED (TFLite integer_ops semantics; int4 weights are their unpacked values). int8 input: bias + Σ (x − zp)·w in an
  * int32 accumulator that wraps like C, then 32-bit MBQM. int16 input (zp 0): exact 64-bit
  * accumulator and the 64-bit MBQM. Then + output zero point, clamp.
  *
@@ -22,7 +16,7 @@ function weightsOf(layer: Unhashed<FullyConnectedLayer>): Int8Array {
  */
 export function fullyConnected(layer: Unhashed<FullyConnectedLayer>, input: QArray, rows: number): QArray {
   const { inFeatures, outFeatures, bias, multiplier, shift, activationMin, activationMax } = layer;
-  const weights = weightsOf(layer);
+  const weights = weightValues(layer);
   const inOffset = -layer.input.zeroPoint;
   const outZeroPoint = layer.output.zeroPoint;
   const wide = layer.input.dtype === 'int16';

@@ -19,6 +19,14 @@ export function fullyConnectedConstants(layer: Unhashed<FullyConnectedLayer>, pr
       { kind: 'requantization', stem: 'shift', element: 'int8', values: layer.shift, comment: 'requantization shifts' },
     ];
   }
+  if (d.layout === 'packed-s4') {
+    return [
+      { kind: 'weights', stem: 'w', element: 'uint8', values: d.weights, lengthText: `(${m} * ${n} + 1) / 2`, comment: 'int4 weights [out][in], two per byte, low nibble first, rows not padded (firmnet_kernels.h)', alignBytes: ROW_MAJOR_WEIGHT_ALIGNMENT },
+      { kind: 'biases', stem: 'b', element: 'int32', values: d.bias, comment: `bias with the input zero point (${layer.input.zeroPoint}) folded in: bias[c] - zero_point * sum_i w[c][i], wrapping int32` },
+      { kind: 'requantization', stem: 'multiplier', element: 'int32', values: layer.multiplier, comment: 'requantization multipliers (Q31)' },
+      { kind: 'requantization', stem: 'shift', element: 'int8', values: layer.shift, comment: 'requantization shifts' },
+    ];
+  }
   const padding = d.inPadded > n || d.outPadded > m ? `, padded to ${d.outPadded} rows of ${d.inPadded} with zero weights (128)` : '';
   return [
     {
@@ -56,13 +64,19 @@ export function fullyConnectedParams(layer: Unhashed<FullyConnectedLayer>, prepa
   if (prepared.device.layout === 'row-major') {
     return { type: 'firmnet_dense_s16_params', fields: [...common, ['multiplier', { array: 'multiplier' }], ['shift', { array: 'shift' }]] };
   }
+  if (prepared.device.layout === 'packed-s4') return { type: 'firmnet_dense_s4_params', fields: [...common, ['multiplier', { array: 'multiplier' }], ['shift', { array: 'shift' }]] };
   return { type: 'firmnet_dense_s8_params', fields: [...common, ['requant', { array: 'rq' }]] };
 }
 
-/** `firmnet_dense_s8`, `_s16`, or `_s8_s16` / `_s16_s8` when the layer changes dtype; the int8-input kernels take a workspace. */
+/**
+ * `firmnet_dense_s8`, `_s16`, or `_s8_s16` / `_s16_s8` when the layer changes dtype; the int8-input
+ * kernels with int8 weights take a workspace. int4 weights (int8 input): `firmnet_dense_s4`, or
+ * `firmnet_dense_s4_s16` for an int16 output (CMSIS-NN's name for int8 activations with int4 weights).
+ */
 export function fullyConnectedCall(layer: Unhashed<FullyConnectedLayer>): CKernelCall {
-  const a = dtypeSuffix(layer.input.dtype);
   const b = dtypeSuffix(layer.output.dtype);
+  if (layer.weightBits === 4) return { kernel: b === 's8' ? 'firmnet_dense_s4' : `firmnet_dense_s4_${b}`, args: ['params', 'input', 'output'] };
+  const a = dtypeSuffix(layer.input.dtype);
   const kernel = `firmnet_dense_${a === b ? a : `${a}_${b}`}`;
   return { kernel, args: layer.input.dtype === 'int8' ? ['params', 'input', 'output', 'workspace'] : ['params', 'input', 'output'] };
 }
@@ -73,10 +87,10 @@ export function fullyConnectedCall(layer: Unhashed<FullyConnectedLayer>): CKerne
  * core keeps one arena plan, and one C folder, for all of them.
  */
 export function fullyConnectedCWorkspaceBytes(layer: Unhashed<FullyConnectedLayer>): number {
-  return layer.input.dtype === 'int8' ? 2 * paddedSizes(layer.inFeatures, layer.outFeatures).inPadded : 0;
+  return layer.input.dtype === 'int8' && layer.weightBits === 8 ? 2 * paddedSizes(layer.inFeatures, layer.outFeatures).inPadded : 0;
 }
 
 export function fullyConnectedDetail(layer: Unhashed<FullyConnectedLayer>): string {
   const activation = layer.activation === 'none' ? 'no activation' : `fused ${layer.activation}`;
-  return `${layer.inFeatures} -> ${layer.outFeatures}, ${activation}, clamp [${layer.activationMin}, ${layer.activationMax}], ${layer.weightGranularity.replace('_', '-')} weights`;
+  return `${layer.inFeatures} -> ${layer.outFeatures}, ${activation}, clamp [${layer.activationMin}, ${layer.activationMax}], ${layer.weightGranularity.replace('_', '-')} int${layer.weightBits} weights`;
 }

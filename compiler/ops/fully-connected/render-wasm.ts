@@ -22,8 +22,9 @@ export function fullyConnectedWasmConstants(layer: Unhashed<FullyConnectedLayer>
       { slot: 'rightFactor', label: 'shift (right factors)', bytes: int32Bytes(Array.from(packed.rightFactor)) },
     ];
   }
+  // int4: the IR's packed bytes (two weights per byte, low nibble first).
   return [
-    { slot: 'weights', label: 'weights', bytes: Uint8Array.from(layer.weights, (w) => w & 0xff) },
+    { slot: 'weights', label: layer.weightBits === 4 ? 'weights (int4, packed)' : 'weights', bytes: Uint8Array.from(layer.weights, (w) => w & 0xff) },
     { slot: 'bias', label: 'bias', bytes: layer.input.dtype === 'int16' ? int64Bytes(layer.bias, `${label}.bias`) : int32Bytes(layer.bias) },
     { slot: 'multiplier', label: 'multiplier', bytes: int32Bytes(layer.multiplier) },
     { slot: 'shift', label: 'shift', bytes: int32Bytes(layer.shift) },
@@ -49,6 +50,10 @@ export function fullyConnectedWasmCall(
   const weights = wasmAddress(at, 'weights');
   const bias = wasmAddress(at, 'bias');
   const multiplier = wasmAddress(at, 'multiplier');
+  if (layer.weightBits === 4) {
+    // One scalar kernel in both builds: the nibbles are unpacked one by one.
+    return { file: 'dense-s4', kernel: 'denseS4', args: [at.input, at.output, weights, bias, multiplier, wasmAddress(at, 'shift'), ...sizes, layer.input.zeroPoint, ...tail] };
+  }
   if (layer.input.dtype === 'int16') {
     return { file, kernel: `denseS16${suffix}`, args: [at.input, at.output, weights, bias, multiplier, wasmAddress(at, 'shift'), ...sizes, ...tail] };
   }
@@ -66,7 +71,7 @@ export function fullyConnectedWasmCall(
   return { file, kernel: 'denseS8Scalar', args: [at.input, at.output, weights, bias, multiplier, wasmAddress(at, 'shift'), ...sizes, layer.input.zeroPoint, ...tail] };
 }
 
-/** An int8-input layer: the SIMD build's packed, one-channel-per-lane kind. */
+/** An int8-input layer with int8 weights: the SIMD build's packed, one-channel-per-lane kind. */
 function packedForSimd(layer: Unhashed<FullyConnectedLayer>): boolean {
-  return layer.input.dtype === 'int8';
+  return layer.input.dtype === 'int8' && layer.weightBits === 8;
 }

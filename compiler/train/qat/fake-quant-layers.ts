@@ -1,3 +1,4 @@
+import type { WeightBits } from '../../ops/fully-connected/int4.js';
 import type { DenseSpec, LayerSpec } from '../../model/float-model.js';
 import type { Dense } from '../../nn/dense.js';
 import { type Engine, RowBlock } from '../../nn/engine.js';
@@ -22,7 +23,7 @@ export class FakeQuantDense implements Layer {
   constructor(
     private readonly inner: Dense,
     private readonly perChannel: boolean,
-    readonly weightBits: number,
+    readonly weightBits: WeightBits,
   ) {
     this.inFeatures = inner.inFeatures;
     this.outFeatures = inner.outFeatures;

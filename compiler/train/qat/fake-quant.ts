@@ -2,6 +2,7 @@ import { shortestFloat32 } from '../../float32.js';
 import type { FloatArray } from '../../nn/matrix.js';
 import { DTYPE_RANGE, type FixedParams, type QDtype, type QTensor } from '../../ops/op-types.js';
 import { type QuantizedWeights, quantizeWeights } from '../../ops/fully-connected/lower.js';
+import type { WeightBits } from '../../ops/fully-connected/int4.js';
 import { roundHalfAwayFromZero } from '../../ops/fixed-point.js';
 import { type Range, fixedTensor, tensorFor } from '../../quantize/quant-params.js';
 import { extremes } from '../../quantize/ranges.js';
@@ -18,7 +19,7 @@ import { quantizeValue } from '../../reference/io.js';
  * times their float32 scales. Symmetric max-abs scales never clip a weight, so the
  * straight-through gradient of the weights is the gradient of their fake-quantized values as is.
  */
-export function fakeQuantizeWeights(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: number, out: FloatArray): void {
+export function fakeQuantizeWeights(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: WeightBits, out: FloatArray): void {
   const { weights: q, scales } = quantizeAsModelFile(weights, outFeatures, inFeatures, perChannel, weightBits);
   for (let o = 0; o < outFeatures; o++) {
     // The IR's scales are the shortest decimals of float32 values; the kernels multiply by the float32.
@@ -36,7 +37,7 @@ export function fakeQuantizeWeights(weights: FloatArray, outFeatures: number, in
  * kind); the rest keep their float32 values, which quantize identically, so no forward pass
  * formats every weight.
  */
-function quantizeAsModelFile(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: number): QuantizedWeights {
+function quantizeAsModelFile(weights: FloatArray, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits: WeightBits): QuantizedWeights {
   const view = Float64Array.from(weights);
   for (let o = 0; o < outFeatures; o++) {
     let max = 0;

@@ -15,6 +15,8 @@ import type { Precision } from '../../nn/matrix.js';
 import { DEFAULT_OPTIMIZER, createOptimizer, optimizerSlots } from '../../nn/optimizers.js';
 import { type CalibrationProgress, type CalibrationSet, type QuantizeOptions, type QuantizeResult, planQuantization, quantizeModel } from '../../quantize/quantize.js';
 import { sealQModel } from '../../quantize/seal.js';
+import { weightBitsOf } from '../../quantize/weight-bits.js';
+import type { WeightBits } from '../../ops/fully-connected/int4.js';
 import { Rng } from '../../rng.js';
 import { ActivationRange } from './fake-quant.js';
 import { FakeQuantActivations, FakeQuantDense } from './fake-quant-layers.js';
@@ -32,16 +34,15 @@ export interface QatSettings {
 export const DEFAULT_QAT_SETTINGS: QatSettings = { epochs: 10, learningRate: 1e-4, batchSize: null, seed: 0 };
 
 /** Weight bits of a dense stage's fake quantization, by stage name (dense0, dense1, …). */
-export type WeightBitsOf = (stageName: string) => number;
+export type WeightBitsOf = (stageName: string) => WeightBits;
 export const INT8_WEIGHTS: WeightBitsOf = () => 8;
 
 /**
- * The weight bits lowering will use for each dense stage under `options`: the one place QAT reads
- * them, so fake quantization and lowering agree. Every IR weight is int8 until QuantizeOptions
- * carries per-layer weight bits; then this returns them.
+ * The weight bits lowering will use for each dense stage under `options` (the same `weightBitsOf`
+ * the lowering reads), so fake quantization and lowering agree.
  */
-export function weightBitsFor(_options: QuantizeOptions): WeightBitsOf {
-  return INT8_WEIGHTS;
+export function weightBitsFor(options: QuantizeOptions): WeightBitsOf {
+  return (stageName) => weightBitsOf(options, stageName);
 }
 
 export interface QatEpoch {
