@@ -28,8 +28,6 @@ const SHARED_FILES_NAMING_IT = [
   'compiler/ops/registry.ts',
   // The AssemblyScript module of every kernel (`npm run asbuild`): one re-export line.
   'runtime/index.ts',
-  // Its trained test vector: one entry in the list of trained models.
-  'scripts/make-test-vectors.ts',
 ];
 
 function sources(root: string, dir: string): string[] {
