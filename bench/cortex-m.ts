@@ -6,7 +6,8 @@
  *     and bit-exact outputs against the golden reference on the rows run;
  *   - cycles per MAC of the core for those counts (the core's cycle table), and per board the
  *     simulator's estimate (cycles/MAC and ms) with the weights in flash and copied to SRAM;
- *   - the kernels' .text (-Os);
+ *   - the kernels' .text (-Os): every kernel kept, and what the model's own image links (--gc-sections:
+ *     its text minus its constant bytes, i.e. the kernels it calls, <name>_invoke and the layer descriptors);
  *   - the published measurements of other stacks on the same boards, side by side.
  * The estimates are a model, not a measurement: see docs/simulator.md for what they were checked against.
  */
@@ -21,9 +22,11 @@ import { runModel } from '../compiler/reference/interpreter.js';
 import { cyclesOf, modelCycles } from '../firmware-sim/cycle-model.js';
 import { loadInstructionProfile, macsOf } from '../firmware-sim/instruction-profile.js';
 import { EmulatedBoardTooSmall, type SegmentCounts, missingTools, runBareMetal } from '../firmware-sim/qemu/bare-metal.js';
+import { buildModelImage, findToolchain } from '../firmware-sim/measure-image.js';
 import { siliconAccuracy } from '../firmware-sim/silicon-calibration.js';
 import { INSTRUCTION_CLASSES, PIPELINE_EVENTS, loadBoards, loadCores, resolveTarget } from '../firmware-sim/targets.js';
 import { autoencoderValidationModel } from '../firmware-sim/validation-models.js';
+import { emitC } from '../compiler/emit/c/emit-c.js';
 import { BUNDLED_MODELS, buildBundledModel } from '../scripts/code-size/bundled-models.js';
 import { measureAllKernels } from '../scripts/code-size/report.js';
 
@@ -75,13 +78,15 @@ export async function benchCortexM(): Promise<void> {
       const macs = m.q.layers.reduce((s, l) => s + macsOf(l), 0);
       const golden = Array.from(runModel(m.q, Int16Array.from(m.input), m.rows));
       const arenaAndIo = planMemory(m.q).arenaBytes + m.q.layers[0].input.features + m.q.layers[m.q.layers.length - 1].output.features;
+      const cDir = join(workDir, `c-${m.q.hash}`);
+      const emitted = emitC(m.q, cDir, { command: 'npm run bench -- cortex-m' });
       for (const core of cores) {
         let run;
         try {
           run = runBareMetal(m.q, core, optimization, m.input, m.rows, join(workDir, `${core.id}-${m.q.hash}`));
         } catch (e) {
           if (!(e instanceof EmulatedBoardTooSmall)) throw e;
-          rows.push([core.id, m.label, 'does not fit', '', '', '', '', '', '']);
+          rows.push([core.id, m.label, 'does not fit', '', '', '', '', '', '', '']);
           continue;
         }
         const exact = run.outputs.flat().every((v, i) => v === golden[i]) && run.outputs.flat().length === golden.length;
@@ -91,8 +96,10 @@ export async function benchCortexM(): Promise<void> {
         const coreCyclesPerMac = cyclesOf(counted, core) / macs;
         const boards = loadBoards().filter((b) => b.core === core.id || core.aliases.includes(b.core));
         const text = kernelText[core.id]?.text ?? 0;
+        const tc = findToolchain(core);
+        const linked = tc ? buildModelImage(tc, cDir, emitted.names, core, workDir).sizes.text - emitted.weightBytes : '';
         const base = [core.id, m.label, (instructions / macs).toFixed(3), coreCyclesPerMac.toFixed(2)];
-        if (boards.length === 0) rows.push([...base, '(no board)', '', '', '', text]);
+        if (boards.length === 0) rows.push([...base, '(no board)', '', '', '', text, linked]);
         for (const b of boards) {
           const target = resolveTarget(b.id);
           const est = modelCycles(m.q.layers, target, profile);
@@ -100,14 +107,14 @@ export async function benchCortexM(): Promise<void> {
           // The weights on top of the activation arena and the I/O buffers (the stack is left out here; the report counts it).
           const sramFits = target.sramBytes === null || sram.sramBytes + arenaAndIo <= target.sramBytes;
           if (m.label.startsWith('anomaly')) anomalyMs.set(b.id, { flash: flash.latencySeconds * 1000, sram: sram.latencySeconds * 1000, sramFits });
-          rows.push([...base, b.id, (flash.totalCycles / macs).toFixed(2), (flash.latencySeconds * 1000).toFixed(3), `${(sram.latencySeconds * 1000).toFixed(3)}${sramFits ? '' : ' (does not fit)'}`, text]);
+          rows.push([...base, b.id, (flash.totalCycles / macs).toFixed(2), (flash.latencySeconds * 1000).toFixed(3), `${(sram.latencySeconds * 1000).toFixed(3)}${sramFits ? '' : ' (does not fit)'}`, text, linked]);
         }
       }
     }
     console.log(`Cortex-M / RV32 inference (generated C, ${optimization}; QEMU counts are exact, cycles and ms are the simulator's estimate)`);
     console.log(
       formatTable(
-        ['core', 'model', 'instr/MAC (QEMU)', 'core cyc/MAC (QEMU counts × table)', 'board', 'est. cyc/MAC (flash)', 'est. ms (weights in flash)', 'est. ms (weights in SRAM)', 'kernel .text B'],
+        ['core', 'model', 'instr/MAC (QEMU)', 'core cyc/MAC (QEMU counts × table)', 'board', 'est. cyc/MAC (flash)', 'est. ms (weights in flash)', 'est. ms (weights in SRAM)', 'kernel .text B (all kept)', 'code linked B (text − constants)'],
         rows,
       ),
     );

@@ -127,6 +127,8 @@ export interface DeviceConstant {
   alignBytes?: number;
   /** How the length is written, e.g. `64 * 32` to show a weight matrix's shape. */
   lengthText?: string;
+  /** A kernel macro each line of 16 values is written through, when the build decides the order within a line (the dense weights' blocks). */
+  lineMacro?: string;
 }
 
 /** A C kernel argument: the params struct's address, the tensors, the layer's planned workspace, a constant array (by stem), or an integer. */

@@ -8,8 +8,9 @@
  *     that GCC and Clang vectorise at -O2/-O3;
  *   - firmnet_dense_dot_armv7em_dsp.h, the Arm DSP extension (Cortex-M4/M7/M33; little-endian,
  *     unaligned access on, GCC or Clang): the input widened to 16-bit pairs once per layer, then one
- *     assembly function over the whole layer, 4 output rows x 16 inputs per iteration with UXTB16 +
- *     SMLAD, and the requantization in 12 instructions per output;
+ *     assembly function over the whole layer, 4 output rows x 16 inputs per iteration over the
+ *     weights' row pairs (firmnet_dense_layout.h) with SMLAD + SXTB16, and the requantization in 12
+ *     instructions per output;
  *   - firmnet_dense_dot_armv6m.h, Thumb-1 (Cortex-M0/M0+/M23): an assembly loop of 4 rows x 8 inputs
  *     with LDRB immediate offsets and MULS, and the int8-output requantization in assembly (no
  *     libgcc call);
@@ -28,6 +29,7 @@
 
 #include <stdint.h>
 
+#include "firmnet_dense_layout.h"
 #include "firmnet_fixed_point.h"
 
 /* Products per exact int32 block of the int16 dot product: |x * w| <= 2^15 * 2^7, 256 of them < 2^30. */
@@ -91,7 +93,8 @@ static inline int32_t firmnet_requantize_record(uint32_t acc, const int32_t *rec
    under the host's sanitizers). */
 #if !defined(FIRMNET_PORTABLE_LOOPS) && (defined(__SSE2__) || defined(__ARM_NEON) || defined(__wasm_simd128__))
 #include "firmnet_dense_dot_vector_host.h"
-#elif defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(__ARM_BIG_ENDIAN) && (defined(__GNUC__) || defined(__clang__))
+#elif defined(FIRMNET_DENSE_S8_PAIRED_ROWS)
+/* The weights' row-pair layout and this rendering go together: firmnet_dense_layout.h decides both. */
 #include "firmnet_dense_dot_armv7em_dsp.h"
 #elif defined(__thumb__) && !defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
 #include "firmnet_dense_dot_armv6m.h"

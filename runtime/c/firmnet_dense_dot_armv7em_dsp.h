@@ -4,11 +4,15 @@
  *
  * int8 input: the input is widened once per layer into the workspace as offset-binary 16-bit pairs,
  * per 4 inputs the words (x0', x2') and (x1', x3') with x' = x + 128; then one assembly function,
- * firmnet_dsp_groups, runs every group of 4 output rows: per 8 inputs, one LDRD of the input pairs
- * and per row one word of 4 weights (LDM brings the 4 rows' words), UXTB16 and UXTB16 ROR #8 split a
- * word into its (w0', w2') and (w1', w3') pairs, and SMLAD adds two products (all operands in
- * [0, 255], so the signed 16x16 products are exact; the sum wraps modulo 2^32 as the reference's
- * int32 does). 4 rows x 16 inputs per iteration: 74 instructions for 64 multiply-accumulates.
+ * firmnet_dsp_groups, runs every group of 4 output rows over the weights' row-pair blocks
+ * (firmnet_dense_layout.h): per 4 inputs, 2 input words and 4 weight words (three LDRDs), and per
+ * weight word of 2 rows x 2 inputs one SMLAD on the raw word (its signed halfwords are
+ * w_even' + 256 w_odd exactly: the even row's byte is offset binary, the odd row's signed), one
+ * SXTB16 ROR #8 for the odd row's pair and one SMLAD on that; after the loop the even row's sum is
+ * A - 256 B. Every product is exact (16 x 16 bits) and every sum wraps modulo 2^32 as the
+ * reference's int32 does, so A - 256 B is exact too (SMLAD may set the sticky Q flag on the way;
+ * nothing here reads it). 4 rows x 16 inputs per iteration: 62 instructions for 64
+ * multiply-accumulates.
  * The requantization runs in 12 instructions per output from the record {M, right | (32 - right)
  * << 8 | left << 16}:
  *   SRDHM(x, M) = SMMLAR(x, Mn, F ? x : 0) with Mn = 2M as int32 and F = M >= 2^30 (Mn's sign): for
@@ -18,8 +22,8 @@
  *   RDBP(s, e) = (s >> e) + [s << (32 - e) >=u 2^31 + (s < 0)] (a register shift by 32 gives 0, so
  *     e = 0 needs no branch): the comparison's carry feeds the ADC that adds the output offset too.
  * The clamp is one SSAT #8 when it is [-128, 127] with int8 outputs, else two compares.
- * Why assembly: GCC 12 at -Os spills the 4 accumulators of the C loop, and emits a separate ROR
- * before each SXTB16/UXTB16 instead of the fused rotation.
+ * Why assembly: GCC 12 at -Os spills the 4 accumulators of the C loop, emits a separate ROR before
+ * each SXTB16/UXTB16 instead of the fused rotation, and does not order loads for dual issue.
  *
  * int16 input: two input words and one weight word, SXTB16 and SMLABB/SMLATB/SMLABT/SMLATT.
  */
@@ -123,25 +127,29 @@ __asm__(
     "  .text\n"
     "  .syntax unified\n"
     "  .thumb\n"
-    /* 4 rows x 4 inputs: xa = (x0', x2'), xb = (x1', x3'); accumulators r4-r7, weights at r1. */
-    "  .macro FIRMNET_DSP_DOT4 xa, xb\n"
-    "  ldm r1!, {r10, r11, r12, lr}\n"
-    "  uxtb16 r3, r10\n"
-    "  smlad r4, \\xa, r3, r4\n"
-    "  uxtb16 r10, r10, ror #8\n"
-    "  smlad r4, \\xb, r10, r4\n"
-    "  uxtb16 r3, r11\n"
-    "  smlad r5, \\xa, r3, r5\n"
-    "  uxtb16 r11, r11, ror #8\n"
-    "  smlad r5, \\xb, r11, r5\n"
-    "  uxtb16 r3, r12\n"
-    "  smlad r6, \\xa, r3, r6\n"
-    "  uxtb16 r12, r12, ror #8\n"
-    "  smlad r6, \\xb, r12, r6\n"
-    "  uxtb16 r3, lr\n"
-    "  smlad r7, \\xa, r3, r7\n"
-    "  uxtb16 lr, lr, ror #8\n"
-    "  smlad r7, \\xb, lr, r7\n"
+    /* 4 rows x 4 inputs from the input pair words at r0 and one block of row pairs at r1
+       (firmnet_dense_layout.h): r8 = (x0', x2'), r9 = (x1', x3'); r4 = A01, r5 = B1, r6 = A23,
+       r7 = B3. A adds x' * (w_even' + 256 w_odd) from the raw weight word, B adds x' * w_odd from its
+       SXTB16 ROR #8 (into r3 or a word already used), so A - 256 B is the even row's sum. Three LDRDs,
+       each after an instruction it does not depend on, so a Cortex-M7 issues two of them beside a
+       DSP instruction (an LDM never pairs there); on the Cortex-M4 three LDRDs cost one cycle more
+       than an LDRD and a four-register LDM. */
+    "  .macro FIRMNET_DSP_DOT4\n"
+    "  ldrd r10, r11, [r1], #8\n"
+    "  ldrd r8, r9, [r0], #8\n"
+    "  sxtb16 r3, r10, ror #8\n"
+    "  ldrd r12, lr, [r1], #8\n"
+    "  smlad r4, r8, r10, r4\n"
+    "  smlad r5, r8, r3, r5\n"
+    "  sxtb16 r10, r11, ror #8\n"
+    "  smlad r4, r9, r11, r4\n"
+    "  smlad r5, r9, r10, r5\n"
+    "  sxtb16 r3, r12, ror #8\n"
+    "  smlad r6, r8, r12, r6\n"
+    "  smlad r7, r8, r3, r7\n"
+    "  sxtb16 r10, lr, ror #8\n"
+    "  smlad r6, r9, lr, r6\n"
+    "  smlad r7, r9, r10, r7\n"
     "  .endm\n"
     /* MBQM of acc plus the output offset: r0 records, r3 output offset, r12 0x80000000; r8-r11 scratch. */
     "  .macro FIRMNET_DSP_REQ acc\n"
@@ -192,28 +200,28 @@ __asm__(
     "  ldr r0, [sp, #12]\n"
     "  ldm r0!, {r4-r7}\n"
     "  str r0, [sp, #12]\n"
+    /* Only the even rows' sums carry the weights' offset, so only they take the correction; A starts
+       at bias_even - correction + 256 bias_odd, which the subtraction after the loop takes back. */
     "  ldr r0, [sp, #40]\n"
     "  subs r4, r4, r0\n"
-    "  subs r5, r5, r0\n"
     "  subs r6, r6, r0\n"
-    "  subs r7, r7, r0\n"
+    "  add r4, r4, r5, lsl #8\n"
+    "  add r6, r6, r7, lsl #8\n"
     "  ldrd r0, r2, [sp, #16]\n"
     "  lsrs r2, r2, #1\n"
     "  bcc 2f\n"
     "  adds r2, r2, #1\n"
     "  b 5f\n"
     "2:\n"
-    "  ldrd r8, r9, [r0], #8\n"
-    "  FIRMNET_DSP_DOT4 r8, r9\n"
-    "  ldrd r8, r9, [r0], #8\n"
-    "  FIRMNET_DSP_DOT4 r8, r9\n"
+    "  FIRMNET_DSP_DOT4\n"
+    "  FIRMNET_DSP_DOT4\n"
     "5:\n"
-    "  ldrd r8, r9, [r0], #8\n"
-    "  FIRMNET_DSP_DOT4 r8, r9\n"
-    "  ldrd r8, r9, [r0], #8\n"
-    "  FIRMNET_DSP_DOT4 r8, r9\n"
+    "  FIRMNET_DSP_DOT4\n"
+    "  FIRMNET_DSP_DOT4\n"
     "  subs r2, r2, #1\n"
     "  bne 2b\n"
+    "  sub r4, r4, r5, lsl #8\n"
+    "  sub r6, r6, r7, lsl #8\n"
     "  ldm sp, {r0, r2, r3}\n"
     "  mov r12, #0x80000000\n"
     "  ldr lr, [sp, #36]\n"

@@ -22,6 +22,8 @@
 
 #include <stdint.h>
 
+#include "firmnet_dense_layout.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -58,7 +60,9 @@ extern "C" {
  * of the kernel reads (compiler/ops/fully-connected/prepare.ts):
  *   weights  unsigned bytes w + 128, in groups of 4 output rows; per block of 4 inputs, 16 bytes: row
  *            0's 4 weights, row 1's, row 2's, row 3's; rows padded to a multiple of 4 and inputs to
- *            FIRMNET_DENSE_S8_IN_PADDED(in_features) with zero weights (128)
+ *            FIRMNET_DENSE_S8_IN_PADDED(in_features) with zero weights (128); each 16-byte block is
+ *            written as FIRMNET_DENSE_S8_BLOCK(...), which the Arm DSP build re-orders into row pairs
+ *            (firmnet_dense_layout.h)
  *   bias     per padded row: bias[c] - (zero_point + 128) * sum_i w[c][i], wrapping
  *   requant  per padded row: {multiplier, right | (32 - right) << 8 | left << 16}, the TFLite shift
  *            split into the left shift before the high multiply and the rounding right shift after it

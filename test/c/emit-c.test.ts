@@ -53,6 +53,7 @@ describe('emitC output', () => {
       'firmnet_dense_dot_portable.h',
       'firmnet_dense_dot_rv32.h',
       'firmnet_dense_dot_vector_host.h',
+      'firmnet_dense_layout.h',
       'firmnet_fixed_point.c',
       'firmnet_fixed_point.h',
       'firmnet_kernels.h',
@@ -159,7 +160,9 @@ describe('emitC output', () => {
     const arrayOf = (name: string): number[] => {
       const m = new RegExp(`${name}\\[[^\\]]*\\][^=]*= \\{([^}]*)\\}`).exec(data);
       if (!m) throw new Error(`${name} not found`);
-      return m[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => Number(s.replace(/^\(-2147483647 - 1\)$/, '-2147483648')));
+      // The weights' lines are FIRMNET_DENSE_S8_BLOCK(b0, ..., b15): the grouped block, which the build's layout header orders.
+      const values = m[1].replace(/FIRMNET_DENSE_S8_BLOCK\(([^)]*)\)/g, '$1');
+      return values.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => Number(s.replace(/^\(-2147483647 - 1\)$/, '-2147483648')));
     };
     q.layers.forEach((l, i) => {
       if (l.op !== 'fully_connected') return;
@@ -167,6 +170,7 @@ describe('emitC output', () => {
       const outPadded = Math.ceil(l.outFeatures / 4) * 4;
       const grouped = arrayOf(`digits_leaky_per_tensor_w${i}`);
       expect(grouped.length).toBe(inPadded * outPadded);
+      expect(data.match(new RegExp(`digits_leaky_per_tensor_w${i}\\[[^\\]]*\\][^=]*= \\{([^}]*)\\}`))![1].match(/FIRMNET_DENSE_S8_BLOCK\((\s*\d+,){15}\s*\d+\)/g)?.length, 'one block macro per 16 bytes').toBe(grouped.length / 16);
       // Byte (row c, input k) of the grouped layout (firmnet_kernels.h), back in [out][in] order; every other byte is a zero weight (128).
       const at = (c: number, k: number): number => Math.floor(c / 4) * 4 * inPadded + (k >> 2) * 16 + (c % 4) * 4 + (k & 3);
       const used = new Set<number>();

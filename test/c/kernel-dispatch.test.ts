@@ -5,12 +5,14 @@
  * rendering off. test/c/on-target.test.ts runs each rendering; this pins which one each build gets.
  */
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_DIR } from '../../compiler/emit/c/kernel-sources.js';
 import { findToolchain } from '../../firmware-sim/measure-image.js';
 import { loadCores } from '../../firmware-sim/targets.js';
+import { removeDir, tempDir } from './c-build.js';
 
 const run = promisify(execFile);
 
@@ -68,5 +70,41 @@ describe.skipIf(!riscv || findToolchain(riscv) === null)('RISC-V builds without 
     const compiler = riscv!.build.compiler;
     expect(await renderingsOf(compiler, ['-march=rv32ic', '-mabi=ilp32'])).toEqual(['portable']);
     expect(await renderingsOf(compiler, ['-march=rv64imc', '-mabi=lp64'])).toEqual(['portable']);
+  });
+});
+
+/** What FIRMNET_DENSE_S8_BLOCK(0, 1, ..., 15) expands to with these flags (firmnet_dense_layout.h), as numbers. */
+async function blockOrderOf(compiler: string, flags: string[]): Promise<number[]> {
+  const dir = tempDir('block-order');
+  try {
+    const file = join(dir, 'block.c');
+    writeFileSync(file, `#include "firmnet_dense_layout.h"\nblock: FIRMNET_DENSE_S8_BLOCK(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)\n`);
+    const { stdout } = await run(compiler, ['-std=c99', ...flags, '-I', KERNEL_DIR, '-E', '-P', file]);
+    const line = stdout.split('\n').find((l) => l.startsWith('block:'))!;
+    // Each entry is `k` or `(k) ^ 128`: the grouped byte k, and whether the layout drops its offset.
+    return line.slice('block:'.length).split(',').map((e) => {
+      const m = /^\s*\(?(\d+)\)?(\s*\^\s*128)?\s*$/.exec(e)!;
+      return Number(m[1]) + (m[2] ? 100 : 0);
+    });
+  } finally {
+    removeDir(dir);
+  }
+}
+
+describe('the weights\' block order follows the rendering', () => {
+  // Grouped byte 4r + k is row r, input k; +100 marks an odd row's byte stored signed (b ^ 128).
+  const ROW_PAIRS = [0, 104, 2, 106, 1, 105, 3, 107, 8, 112, 10, 114, 9, 113, 11, 115];
+  const GROUPED = Array.from({ length: 16 }, (_, k) => k);
+  it('hosts read the grouped block as it is', async () => {
+    expect(await blockOrderOf('gcc', [])).toEqual(GROUPED);
+    expect(await blockOrderOf('gcc', ['-DFIRMNET_PORTABLE_LOOPS'])).toEqual(GROUPED);
+  });
+  for (const core of cores) {
+    it.skipIf(findToolchain(core) === null)(`${core.id}: ${CORE_RENDERING[core.id] === 'armv7em_dsp' ? 'row pairs, the odd rows signed' : 'the grouped block'}`, async () => {
+      expect(await blockOrderOf(core.build.compiler, core.build.flags)).toEqual(CORE_RENDERING[core.id] === 'armv7em_dsp' ? ROW_PAIRS : GROUPED);
+    });
+  }
+  it.skipIf(!arm || findToolchain(arm) === null)('an Arm build without the DSP rendering\'s preconditions reads the grouped block', async () => {
+    expect(await blockOrderOf(arm!.build.compiler, [...arm!.build.flags, '-mno-unaligned-access'])).toEqual(GROUPED);
   });
 });

@@ -73,6 +73,8 @@ export interface CArraySpec {
   lengthText?: string;
   /** The type qualifier (default `const`), e.g. a macro that expands to `const` unless the build moves the data to RAM. */
   qualifier?: string;
+  /** A macro each line of values is passed through, `MACRO(v0, ..., v15)`; the length must be a whole number of lines. */
+  lineMacro?: string;
 }
 
 /** `static const <type> <name>[n] <attributes> = { ... };`, 16 values a line (8 for 64-bit values). */
@@ -82,7 +84,9 @@ export function cStaticArray(spec: CArraySpec): string {
   const spelled = Array.from(values, (v) => cInteger(v, type));
   const perLine = type === 'int64_t' ? 4 : type === 'int32_t' ? 8 : 16;
   const lines: string[] = [];
-  for (let i = 0; i < spelled.length; i += perLine) lines.push(`    ${spelled.slice(i, i + perLine).join(', ')}`);
+  if (spec.lineMacro && spelled.length % perLine !== 0) throw new Error(`C emitter: array ${name} is not a whole number of ${spec.lineMacro} lines`);
+  const line = (v: string[]): string => (spec.lineMacro ? `${spec.lineMacro}(${v.join(', ')})` : v.join(', '));
+  for (let i = 0; i < spelled.length; i += perLine) lines.push(`    ${line(spelled.slice(i, i + perLine))}`);
   const body = lines.join(',\n');
   const attributes = spec.attributes ? ` ${spec.attributes}` : '';
   const comment = spec.comment ? `${blockComment(spec.comment)}\n` : '';

@@ -63,7 +63,7 @@ export function renderLayer(prefix: string, layer: QLayer, index: number, qualif
 
 function renderConstant(c: DeviceConstant, name: string, qualifier: string): string {
   const attributes = c.alignBytes ? `FIRMNET_ALIGN(${c.alignBytes}) FIRMNET_WEIGHT_ATTRIBUTES` : 'FIRMNET_WEIGHT_ATTRIBUTES';
-  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, comment: commentText(c.comment), attributes, qualifier });
+  return cStaticArray({ type: `${c.element}_t`, name, values: c.values, lengthText: c.lengthText, lineMacro: c.lineMacro, comment: commentText(c.comment), attributes, qualifier });
 }
 
 function structInitializer(params: CParams, name: string, arrayName: (stem: string) => string): string {

@@ -32,7 +32,7 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
     call: fullyConnectedCall,
     params: fullyConnectedParams,
     workspaceBytes: fullyConnectedCWorkspaceBytes,
-    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_rv32.h', 'firmnet_dense_dot_vector_host.h'],
+    kernelFiles: ['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_dot_armv6m.h', 'firmnet_dense_dot_armv7em_dsp.h', 'firmnet_dense_dot_portable.h', 'firmnet_dense_dot_rv32.h', 'firmnet_dense_dot_vector_host.h', 'firmnet_dense_layout.h'],
     header: null,
     detail: fullyConnectedDetail,
   },

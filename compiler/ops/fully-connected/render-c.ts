@@ -27,8 +27,10 @@ export function fullyConnectedConstants(layer: Unhashed<FullyConnectedLayer>, pr
       element: 'uint8',
       values: d.weights,
       lengthText: `${d.outPadded} * ${d.inPadded}`,
-      comment: `weights + 128 in groups of ${GROUP_ROWS} rows, per block of 4 inputs the 4 rows' 4 weights${padding} (firmnet_kernels.h)`,
+      comment: `weights + 128 in groups of ${GROUP_ROWS} rows, per block of 4 inputs the 4 rows' 4 weights${padding}; the block macro orders a block for the build's kernels (firmnet_dense_layout.h)`,
       alignBytes: GROUPED_WEIGHT_ALIGNMENT,
+      // 16 values a line, one block of the grouped layout.
+      lineMacro: 'FIRMNET_DENSE_S8_BLOCK',
     },
     {
       kind: 'biases',
