@@ -4,6 +4,7 @@
  */
 import { benchCortexM } from './cortex-m.js';
 import { benchInferenceLatency } from './inference-latency.js';
+import { benchPage } from './page.js';
 import { benchTrainMemory } from './train-memory.js';
 import { benchTrainThroughput } from './train-throughput.js';
 
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'train-memory': benchTrainMemory,
   latency: benchInferenceLatency,
   'cortex-m': benchCortexM,
+  page: benchPage,
 };
 
 const requested = process.argv.slice(2);

@@ -87,6 +87,16 @@ const TRAIN_SETTINGS: Record<string, Check> = {
   minDelta: num({ min: 0 }),
   standardize: bool,
   seed: integer,
+  classWeight: nullable(anyOf("'balanced' or an array of class weights above 0", oneOf(['balanced']), arrayOf(num({ above: 0 }), 'an array of weights above 0'))),
+  posWeight: nullable(arrayOf(num({ above: 0 }), 'an array of positive-term weights above 0 (one, or one per label)')),
+  threshold: nullable(
+    anyOf(
+      `a threshold rule: { rule: 'max-f1' }, { rule: 'recall' | 'precision', target in (0, 1] } or { rule: 'fpr', target in [0, 1) }`,
+      record('a threshold rule', { rule: oneOf(['max-f1']) }, ['rule']),
+      record('a threshold rule', { rule: oneOf(['recall', 'precision']), target: num({ above: 0, max: 1 }) }, ['rule', 'target']),
+      record('a threshold rule', { rule: oneOf(['fpr']), target: num({ min: 0, max: 1 - Number.EPSILON }) }, ['rule', 'target']),
+    ),
+  ),
 };
 
 const QUANTIZE_SETTINGS: Record<string, Check> = {
@@ -157,7 +167,11 @@ const project = record(
     data: record('the data section', { train: filePath, test: nullable(filePath), calibration: nullable(filePath), label: strings }, ['train', 'test', 'calibration', 'label']),
     import: nullable(record('the import section', { file: filePath, preprocessing: nullable(filePath) }, ['file', 'preprocessing'])),
     training: record('the training settings', TRAIN_SETTINGS, Object.keys(TRAIN_SETTINGS)),
-    quantization: record('the quantization settings', { ...QUANTIZE_SETTINGS, calibrationRows: count, seed: integer }, [...Object.keys(QUANTIZE_SETTINGS), 'calibrationRows', 'seed']),
+    quantization: record(
+      'the quantization settings',
+      { ...QUANTIZE_SETTINGS, calibrationRows: count, seed: integer, qat: anyOf('false, true or "auto"', bool, oneOf(['auto'])), qatEpochs: count, qatLearningRate: num({ above: 0 }) },
+      [...Object.keys(QUANTIZE_SETTINGS), 'calibrationRows', 'seed'],
+    ),
     targets: arrayOf(target, 'an array of targets'),
     maxDrop: nullable(num({ min: 0 })),
     out: filePath,

@@ -1,3 +1,4 @@
+import type { QuantizationChoice } from '../compiler/train/qat/qat-choice.js';
 import type { TrainingRecord } from '../compiler/model/float-model.js';
 import { headlineMetric } from '../compiler/evaluate/evaluate.js';
 import { timingSentences } from './timing-text.js';
@@ -9,6 +10,8 @@ import type { MemoryBudget, SimulationReport, SramVariant } from './report.js';
 export interface HtmlReportOptions {
   /** The float model's training record: its per-epoch curves become the training section. */
   training?: TrainingRecord | null;
+  /** A build with quantization.qat: post-training vs quantization-aware training, and which IR was shipped. */
+  quantization?: QuantizationChoice | null;
 }
 
 /**
@@ -28,6 +31,7 @@ export function renderHtml(reports: SimulationReport[], title: string, options: 
     sections.push({ id: 'sqnr', title: 'SQNR per layer (float vs dequantized int8)', html: sqnrSection(accuracy) });
     if (accuracy.float.confusion && accuracy.quantized.confusion) sections.push({ id: 'confusion', title: 'Confusion matrices', html: confusionSection(accuracy, first.model.classNames) });
   }
+  if (options.quantization) sections.push({ id: 'qat', title: 'Post-training vs quantization-aware training', html: qatSection(options.quantization) });
   if (accuracy?.scores) sections.push({ id: 'scores', title: accuracy.scores.roc ? 'ROC curve and score histograms' : 'Score histogram', html: scoresSection(accuracy.scores) });
   if (history && history.epochs.length > 0) sections.push({ id: 'training', title: 'Training curves', html: trainingSection(options.training!) });
   const nav = [...sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`), ...reports.map((r) => `<a href="#${esc(targetAnchor(r))}">${esc(r.target.id)}</a>`)].join(' · ');
@@ -340,6 +344,23 @@ ${bars}
 }
 
 /** SQNR of every layer's output: the float network's folded layer against the dequantized int8 one. */
+function qatSection(c: QuantizationChoice): string {
+  const pct = c.metric === 'accuracy';
+  const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : pct ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
+  const unit = pct ? 'pp' : c.metric === 'ROC-AUC' ? 'points ×100' : '';
+  const drop = (d: number | null): string => (d === null || !Number.isFinite(d) ? '—' : `${d.toFixed(2)} ${unit}`);
+  const row = (name: string, value: number | null, d: number | null, shipped: boolean): string =>
+    `<tr><th class="l">${esc(name)}</th><td>${fmt(value)}</td><td>${drop(d)}</td><td class="l">${shipped ? '<b>shipped</b>' : ''}</td></tr>`;
+  const qat = c.qat
+    ? row(`quantization-aware training (${c.qat.epochs} epochs, learning rate ${c.qat.learningRate})`, c.qat.value, c.qat.drop, c.shipped === 'qat')
+    : `<tr><th class="l">quantization-aware training</th><td colspan="3" class="l">not run: the post-training drop is within maxDrop ${esc(String(c.maxDrop))}</td></tr>`;
+  return `<table><tr><th class="l">IR</th><th>${esc(c.metric)}</th><th>drop</th><th class="l"></th></tr>
+<tr><th class="l">float32</th><td>${fmt(c.float)}</td><td></td><td></td></tr>
+${row('post-training quantization', c.ptq.value, c.ptq.drop, c.shipped === 'ptq')}
+${qat}</table>
+<p class="src">quantization.qat: ${c.mode === true ? 'true (always fine-tune)' : `"auto" (fine-tune when the post-training drop exceeds maxDrop ${esc(String(c.maxDrop))}; ship the IR with the smaller drop)`}. Both IRs go through the same lowering; the rest of this report describes the shipped one.</p>`;
+}
+
 function sqnrSection(a: NonNullable<SimulationReport['accuracy']>): string {
   const max = a.perLayerSqnr.reduce((m, l) => Math.max(m, Number.isFinite(l.sqnrDb) ? l.sqnrDb : 0), 1);
   const rows = a.perLayerSqnr.map((l) => ({ label: l.name, value: Number.isFinite(l.sqnrDb) ? Math.max(l.sqnrDb, 0) : max, text: Number.isFinite(l.sqnrDb) ? `${l.sqnrDb.toFixed(1)} dB` : 'exact', color: '#2f9e6e' }));

@@ -12,10 +12,11 @@ import { predictCommand } from './commands/predict.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
+import { uiCommand } from './commands/ui.js';
 import { Ui } from './ui.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous command argument types
-const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand, inspectCommand, predictCommand];
+const COMMANDS: CommandModule<any>[] = [buildCommand, trainCommand, quantizeCommand, emitCommand, simCommand, importCommand, exportCommand, inspectCommand, predictCommand, uiCommand];
 
 /**
  * Exit codes beyond 2 (user error) for outcomes scripts want to tell apart: the model does not fit

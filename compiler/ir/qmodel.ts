@@ -8,7 +8,12 @@ import type { QTensor, Unhashed } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
 
 export const QMODEL_FORMAT = 'firmnet.qmodel';
-export const QMODEL_VERSION = 1;
+/**
+ * Version 2 added `decision`; an IR without one is written as version 1, so it reads as before
+ * (and its hash is unchanged). Both versions load.
+ */
+export const QMODEL_VERSION = 2;
+export type QModelVersion = 1 | 2;
 
 export type CalibrationMethod = 'minmax' | 'percentile' | 'mse' | 'kl';
 
@@ -25,7 +30,7 @@ export interface CalibrationRecord {
 
 export interface QModel {
   format: typeof QMODEL_FORMAT;
-  version: typeof QMODEL_VERSION;
+  version: QModelVersion;
   name: string;
   task: Task;
   featureNames: string[];
@@ -41,11 +46,26 @@ export interface QModel {
   targetStandardization: Standardization | null;
   /** Autoencoder: threshold on the int8 model's reconstruction errors of the calibration rows. */
   anomaly: AnomalyThreshold | null;
+  /** Binary (one output) and multilabel: the float model's thresholds as output codes (version 2). */
+  decision?: QDecision;
   layers: QLayer[];
   calibration: CalibrationRecord;
   source: { floatModelHash: string; floatLayers: number };
   /** sha256 (first 16 hex digits) over everything above. */
   hash: string;
+}
+
+/**
+ * Output j is positive when its code (the output tensor's integer, as the golden reference
+ * produces it) is at least `codes[j]`: the smallest code whose probability — dequantized, then the
+ * float sigmoid unless the head is in the firmware — reaches `thresholds[j]`. A code one past the
+ * dtype's maximum means no code does (never positive). So the firmware compares integers and
+ * decides exactly as "reference probability ≥ threshold".
+ */
+export interface QDecision {
+  rule: string;
+  thresholds: number[];
+  codes: number[];
 }
 
 export function inputTensor(q: QModel): QTensor {

@@ -44,6 +44,19 @@ export interface AnomalyThreshold {
   threshold: number;
 }
 
+/**
+ * Decision thresholds of a binary or multilabel classifier, chosen on the validation split: output
+ * j is positive when its probability is at least `thresholds[j]` (without this record, 0.5).
+ */
+export interface DecisionThresholds {
+  /** The rule that chose them (compiler/evaluate/thresholds.ts): max-f1, recall=R or precision=P. */
+  rule: string;
+  /** Probability per output, in [0, 1]. */
+  thresholds: number[];
+  /** The validation metrics of each output at its threshold. */
+  validation: { precision: number; recall: number; f1: number }[];
+}
+
 /** One epoch as a model file records it: only values the seed determines (no timings). */
 export interface EpochRecord {
   epoch: number;
@@ -101,6 +114,8 @@ export interface FloatModel {
   targetStandardization: Standardization | null;
   /** Autoencoder: the anomaly threshold, a percentile of reconstruction errors on normal training rows. */
   anomaly: AnomalyThreshold | null;
+  /** Binary (one output) and multilabel: thresholds chosen on the validation split (`train --threshold`); absent: 0.5. */
+  decision?: DecisionThresholds;
   layers: LayerSpec[];
   seed: number | null;
   source: ModelSource;

@@ -8,6 +8,7 @@ import { float32, float32s } from '../ops/float-fields.js';
 import { FLOAT_LAYERS, FLOAT_LAYER_TYPES, floatLayerOf } from '../ops/float-layers.js';
 import {
   type FloatModel,
+  type Task,
   type Head,
   type LayerSpec,
   MODEL_FORMAT,
@@ -107,6 +108,7 @@ function parseModel(r: JsonReader, root: Record<string, unknown>): FloatModel {
     inputStandardization: parseStandardization(r, root, 'inputStandardization', inputFeatures),
     targetStandardization: parseStandardization(r, root, 'targetStandardization', outputFeatures),
     anomaly: parseAnomaly(r, root),
+    ...parseDecision(r, root, task, outputFeatures),
     layers,
     seed: r.nullableNumber(root, 'seed', '', { integer: true }),
     source,
@@ -141,6 +143,32 @@ export function parseAnomaly(r: JsonReader, root: Record<string, unknown>): Anom
   const a = r.nullableChild(root, 'anomaly', '');
   if (a === null) return null;
   return { percentile: r.number(a, 'percentile', 'anomaly', { min: 0, max: 100 }), threshold: float32(r, a, 'threshold', 'anomaly', { min: 0 }) };
+}
+
+/**
+ * A decision rule as `formatThresholdRule` writes it: max-f1, recall=R or precision=P with R, P
+ * plain decimals in (0, 1]. Strict, because generated code quotes it in comments.
+ */
+export function checkDecisionRule(r: JsonReader, rule: string, path: string): void {
+  const target = /^(recall|precision)=([0-9]+(\.[0-9]+)?(e-[0-9]+)?)$/.exec(rule);
+  if (rule !== 'max-f1' && !(target && Number(target[2]) > 0 && Number(target[2]) <= 1)) r.fail(path, `expected max-f1, recall=R or precision=P with R, P in (0, 1], got ${JSON.stringify(rule)}`);
+}
+
+/** `decision`: thresholds chosen on the validation split, one probability in [0, 1] per output of a binary (one output) or multilabel model. */
+function parseDecision(r: JsonReader, root: Record<string, unknown>, task: Task, outputFeatures: number): Pick<FloatModel, 'decision'> {
+  if (root.decision === undefined) return {};
+  const d = r.child(root, 'decision', '');
+  if (task !== 'binary' && task !== 'multilabel') r.fail('decision', `applies to binary and multilabel models, not ${task}; remove the field`);
+  if (task === 'binary' && outputFeatures !== 1) r.fail('decision', `needs a binary model with one output, this one has ${outputFeatures}; remove the field`);
+  const rule = r.string(d, 'rule', 'decision');
+  checkDecisionRule(r, rule, 'decision.rule');
+  const thresholds = r.numbers(d, 'thresholds', 'decision', outputFeatures, { min: 0, max: 1 });
+  const validation = r.array(d, 'validation', 'decision', outputFeatures).map((v, i) => {
+    const at = `decision.validation[${i}]`;
+    const o = r.object(v, at);
+    return { precision: r.number(o, 'precision', at, { min: 0, max: 1 }), recall: r.number(o, 'recall', at, { min: 0, max: 1 }), f1: r.number(o, 'f1', at, { min: 0, max: 1 }) };
+  });
+  return { decision: { rule, thresholds, validation } };
 }
 
 function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainingRecord | null {

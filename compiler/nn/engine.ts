@@ -24,6 +24,8 @@ export class Engine {
   private readonly module: object;
   private top: number;
   private readonly bytes: number;
+  private readonly weightsAt: number;
+  private weights: FloatArray | null = null;
 
   /** `lengths`: the element counts of every buffer that will be taken with `floats`. */
   constructor(
@@ -34,7 +36,9 @@ export class Engine {
     const elementBytes = precision === 'float64' ? 8 : 4;
     const { module, heapBase } = kernelModule();
     this.top = alignUp(heapBase);
-    this.bytes = lengths.reduce((sum, n) => sum + alignUp(n * elementBytes), this.top);
+    // The class weights of a weighted loss sit in a fixed block at the end, so a loss can be weighted on any engine.
+    this.weightsAt = lengths.reduce((sum, n) => sum + alignUp(n * elementBytes), this.top);
+    this.bytes = this.weightsAt + alignUp(LOSS_WEIGHT_CAPACITY * elementBytes);
     const pages = Math.max(1, Math.ceil(this.bytes / PAGE_BYTES));
     if (pages > MAX_PAGES) {
       throw new FirmnetError('BAD_ARGUMENT', `the network needs ${(this.bytes / 2 ** 20).toFixed(0)} MiB of training memory for its batch size; the limit is 4 GiB — use a smaller --batch-size or smaller layers`);
@@ -78,8 +82,22 @@ export class Engine {
     const elementBytes = this.precision === 'float64' ? 8 : 4;
     const at = this.top;
     this.top += alignUp(length * elementBytes);
-    if (this.top > this.bytes) throw new Error(`internal: engine buffers exceed the ${this.bytes} bytes planned`);
+    if (this.top > this.weightsAt) throw new Error(`internal: engine buffers exceed the ${this.weightsAt} bytes planned`);
     return this.precision === 'float64' ? new Float64Array(this.memory.buffer, at, length) : new Float32Array(this.memory.buffer, at, length);
+  }
+
+  /**
+   * The address of `values` (a weighted loss's weights, at most LOSS_WEIGHT_CAPACITY) copied into
+   * the block reserved for them; copied on every call, so losses with other weights can share an engine.
+   */
+  lossWeights(values: ArrayLike<number>): number {
+    if (values.length > LOSS_WEIGHT_CAPACITY) throw new Error(`internal: ${values.length} loss weights exceed the ${LOSS_WEIGHT_CAPACITY} reserved`);
+    if (this.weights === null) {
+      const at = this.weightsAt;
+      this.weights = this.precision === 'float64' ? new Float64Array(this.memory.buffer, at, LOSS_WEIGHT_CAPACITY) : new Float32Array(this.memory.buffer, at, LOSS_WEIGHT_CAPACITY);
+    }
+    for (let i = 0; i < values.length; i++) this.weights[i] = values[i];
+    return this.weights.byteOffset;
   }
 
   /** Byte address of a view into this engine's memory. */
@@ -150,6 +168,10 @@ export interface Kernels {
   huberLoss(p: number, t: number, n: number, grad: number, scale: number, delta: number): number;
   bceLoss(p: number, t: number, n: number, grad: number, scale: number): number;
   softmaxCrossEntropyLoss(p: number, t: number, rows: number, cols: number, grad: number, scale: number): number;
+  /** `w`: cols weights of the positive terms, then cols of the negative ones. */
+  weightedBceLoss(p: number, t: number, rows: number, cols: number, grad: number, scale: number, w: number): number;
+  /** `w`: one weight per class (column). */
+  weightedSoftmaxCrossEntropyLoss(p: number, t: number, rows: number, cols: number, grad: number, scale: number, w: number): number;
   columnMax(x: number, rows: number, cols: number, acc: number): void;
   countOutside(x: number, n: number, lo: number, hi: number): number;
 }
@@ -177,6 +199,8 @@ const KERNEL_NAMES: (keyof Kernels)[] = [
   'huberLoss',
   'bceLoss',
   'softmaxCrossEntropyLoss',
+  'weightedBceLoss',
+  'weightedSoftmaxCrossEntropyLoss',
   'columnMax',
   'countOutside',
 ];
@@ -195,6 +219,8 @@ function bindKernels(exports: KernelExports, suffix: '32' | '64'): Kernels {
 }
 
 const ALIGN = 16;
+/** Loss weights an engine holds: two per output (a positive and a negative weight) for up to 1024 outputs. */
+export const LOSS_WEIGHT_CAPACITY = 2048;
 /** Pages enough for the kernel module's static data. */
 const STATIC_PAGES = 1;
 const PAGE_BYTES = 65536;

@@ -18,7 +18,7 @@ export type LossName = 'mse' | 'mae' | 'huber' | 'bce_logits' | 'softmax_ce_logi
 export type LossFn = (prediction: Matrix, target: Matrix, grad?: Matrix) => number;
 
 /** Sum of the loss terms of `rows` × `cols` values at these addresses; `scale` multiplies the gradient. */
-type LossKernel = (k: Kernels, p: number, t: number, rows: number, cols: number, grad: number, scale: number) => number;
+type LossKernel = (k: Kernels, p: number, t: number, rows: number, cols: number, grad: number, scale: number, engine: Engine) => number;
 
 interface LossDefinition {
   kernel: LossKernel;
@@ -38,6 +38,39 @@ const DEFINITIONS: Record<LossName, LossDefinition> = {
   multilabel_bce_logits: { kernel: (k, p, t, rows, cols, g, scale) => k.bceLoss(p, t, rows * cols, g, scale), termsPerRow: perValue },
 };
 
+/**
+ * The loss with a weight per output: softmax cross-entropy takes one weight per class (the term of
+ * a row whose target is class c counts w_c times); the BCE losses take 2·outputs weights, the
+ * positive terms' weight of each output then the negative terms' (a class weight times PyTorch's
+ * `pos_weight`). The mean is still over the terms (Keras's `class_weight` and scikit-learn's
+ * sample weights), so balanced weights, which average 1 over the training rows, leave the loss's
+ * scale as it was. Null weights: the unweighted loss.
+ */
+export function weightedLoss(loss: LossName, weights: readonly number[] | null): LossFn {
+  if (weights === null) return LOSSES[loss];
+  const kernel = WEIGHTED_KERNELS[loss];
+  if (!kernel) throw new Error(`internal: the ${loss} loss takes no weights`);
+  const weighted = lossFunction({ ...DEFINITIONS[loss], kernel: (k, p, t, rows, cols, g, scale, e) => kernel(k, p, t, rows, cols, g, scale, e.lossWeights(weights)) });
+  return (p, t, grad) => {
+    const expected = loss === 'softmax_ce_logits' ? p.cols : 2 * p.cols;
+    if (weights.length !== expected) throw new Error(`internal: ${weights.length} loss weights for ${p.cols} outputs of ${loss}`);
+    return weighted(p, t, grad);
+  };
+}
+
+type WeightedKernel = (k: Kernels, p: number, t: number, rows: number, cols: number, grad: number, scale: number, w: number) => number;
+
+const WEIGHTED_KERNELS: Partial<Record<LossName, WeightedKernel>> = {
+  bce_logits: (k, p, t, rows, cols, g, scale, w) => k.weightedBceLoss(p, t, rows, cols, g, scale, w),
+  multilabel_bce_logits: (k, p, t, rows, cols, g, scale, w) => k.weightedBceLoss(p, t, rows, cols, g, scale, w),
+  softmax_ce_logits: (k, p, t, rows, cols, g, scale, w) => k.weightedSoftmaxCrossEntropyLoss(p, t, rows, cols, g, scale, w),
+};
+
+/** The losses that take weights per output. */
+export function lossTakesWeights(loss: LossName): boolean {
+  return WEIGHTED_KERNELS[loss] !== undefined;
+}
+
 function lossFunction(definition: LossDefinition): LossFn {
   return (p, t, grad) => {
     if (t.rows !== p.rows || t.cols !== p.cols || (grad && (grad.rows !== p.rows || grad.cols !== p.cols))) {
@@ -47,7 +80,7 @@ function lossFunction(definition: LossDefinition): LossFn {
     const scale = 1 / Math.max(terms, 1);
     const e = engineHolding(p, t, grad);
     if (e) {
-      return definition.kernel(e.kernels, e.address(p.data), e.address(t.data), p.rows, p.cols, grad ? e.address(grad.data) : 0, scale) / terms;
+      return definition.kernel(e.kernels, e.address(p.data), e.address(t.data), p.rows, p.cols, grad ? e.address(grad.data) : 0, scale, e) / terms;
     }
     // Blocks of rows through a scratch engine; the sums of the blocks add up to the whole.
     const scratch = scratchEngine(precisionOf(p.data), p.cols);
@@ -59,7 +92,7 @@ function lossFunction(definition: LossDefinition): LossFn {
       scratch.p.set(p.data.subarray(...range));
       scratch.t.set(t.data.subarray(...range));
       const g = grad ? scratch.engine.address(scratch.g) : 0;
-      total += definition.kernel(k, scratch.engine.address(scratch.p), scratch.engine.address(scratch.t), end - start, p.cols, g, scale);
+      total += definition.kernel(k, scratch.engine.address(scratch.p), scratch.engine.address(scratch.t), end - start, p.cols, g, scale, scratch.engine);
       if (grad) grad.data.set(scratch.g.subarray(0, range[1] - range[0]), range[0]);
     }
     return total / terms;

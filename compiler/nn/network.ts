@@ -70,6 +70,24 @@ export function layerFromSpec(spec: LayerSpec, context: LayerContext): Layer {
   return (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, context);
 }
 
+/**
+ * The trainer's layers for model-file specs (see `Network.fromSpecs`), for callers that wrap some of
+ * them before building the network (quantization-aware training, compiler/train/qat/).
+ */
+export function layersFromSpecs(specs: LayerSpec[], inputFeatures: number, rng: Rng, precision: Precision): Layer[] {
+  const layers: Layer[] = [];
+  let features = inputFeatures;
+  const counts = new Map<LayerType, number>();
+  for (const spec of specs) {
+    const index = counts.get(spec.op) ?? 0;
+    counts.set(spec.op, index + 1);
+    const layer = layerFromSpec(spec, { features, precision, index, rng });
+    features = layer.outFeatures;
+    layers.push(layer);
+  }
+  return layers;
+}
+
 /** Rows evaluated at a time by networks built only to run (no training batch to size the engine). */
 export const EVAL_BLOCK_ROWS = 256;
 
@@ -128,17 +146,7 @@ export class Network {
    * specs); `precision` is float64 only for gradient checks.
    */
   static fromSpecs(specs: LayerSpec[], inputFeatures: number, rng: Rng, precision: Precision = 'float32', options: NetworkOptions = {}): Network {
-    const layers: Layer[] = [];
-    let features = inputFeatures;
-    const counts = new Map<LayerType, number>();
-    for (const spec of specs) {
-      const index = counts.get(spec.op) ?? 0;
-      counts.set(spec.op, index + 1);
-      const layer = layerFromSpec(spec, { features, precision, index, rng });
-      features = layer.outFeatures;
-      layers.push(layer);
-    }
-    return new Network(layers, { ...options, precision });
+    return new Network(layersFromSpecs(specs, inputFeatures, rng, precision), { ...options, precision });
   }
 
   get inFeatures(): number {

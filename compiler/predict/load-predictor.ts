@@ -28,6 +28,8 @@ export interface Predictor {
   /** Autoencoder: the errors are measured in these units, and compared with this threshold. */
   inputStandardization: Standardization | null;
   anomaly: AnomalyThreshold | null;
+  /** Binary and multilabel: the probability each output is positive at (`train --threshold`); null: 0.5. */
+  thresholds: readonly number[] | null;
   /** Head outputs for rows × featureNames.length raw features. */
   predict(features: Float32Array, rows: number): Float32Array;
 }
@@ -40,6 +42,8 @@ interface WasmLoader {
   featureNames: readonly string[];
   classNames: readonly string[];
   outputFeatures: number;
+  /** Absent from loaders emitted before decision thresholds. */
+  decisionThresholds?: readonly number[] | null;
   predictBatch(features: Float32Array, rows: number): Float32Array;
 }
 
@@ -68,6 +72,7 @@ export async function loadPredictor(file: string, irFile?: string): Promise<Pred
     outputFeatures: m.outputFeatures,
     inputStandardization: m.inputStandardization,
     anomaly: m.anomaly,
+    thresholds: m.decision?.thresholds ?? null,
     predict: (features, rows) => predictFloat(m, features, rows).scores,
   };
 }
@@ -83,6 +88,8 @@ function irFacts(q: QModel): Omit<Predictor, 'backend' | 'predict'> {
     outputFeatures,
     inputStandardization: q.inputStandardization,
     anomaly: q.anomaly,
+    // Probability ≥ threshold is exactly the IR's integer decision (docs/quantized-ir.md).
+    thresholds: q.decision?.thresholds ?? null,
   };
 }
 
@@ -133,6 +140,7 @@ async function loadWasm(dir: string, irFile: string | undefined): Promise<Predic
         outputFeatures: wasm.outputFeatures,
         inputStandardization: null,
         anomaly: null,
+        thresholds: wasm.decisionThresholds ?? null,
       };
   return { ...facts, backend: 'WebAssembly module', predict: (features, rows) => wasm.predictBatch(features, rows) };
 }

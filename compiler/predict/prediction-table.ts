@@ -2,7 +2,7 @@
  * Head outputs as the table a user reads, by task: the class (index and label) and its
  * probabilities; per-label decisions and probabilities; regression values; or an autoencoder's
  * reconstruction error and anomaly decision. The same decisions as the evaluation: argmax, a binary
- * probability ≥ 0.5, an error above the threshold.
+ * probability ≥ 0.5 (or the threshold chosen in training), an error above the threshold.
  */
 import { reconstructionErrors } from '../evaluate/anomaly.js';
 import { argmaxRows } from '../evaluate/metrics.js';
@@ -17,12 +17,13 @@ export interface PredictionTable {
   rows: Cell[][];
 }
 
-type Facts = Pick<Predictor, 'task' | 'classNames' | 'outputNames' | 'outputFeatures' | 'inputStandardization' | 'anomaly'>;
+type Facts = Pick<Predictor, 'task' | 'classNames' | 'outputNames' | 'outputFeatures' | 'inputStandardization' | 'anomaly' | 'thresholds'>;
 
 export function predictionTable(p: Facts, features: Float32Array, scores: Float32Array, rows: number): PredictionTable {
   const k = p.outputFeatures;
   const f32 = (v: number): number => shortestFloat32(v);
   const rowNumber = (r: number): number => r + 1;
+  const positiveAt = (j: number): number => p.thresholds?.[j] ?? 0.5;
   switch (p.task) {
     case 'multiclass': {
       const best = argmaxRows(scores, rows, k);
@@ -35,7 +36,7 @@ export function predictionTable(p: Facts, features: Float32Array, scores: Float3
       return {
         columns: ['row', 'class', 'label', `p_${p.classNames[1]}`],
         rows: Array.from({ length: rows }, (_, r) => {
-          const c = scores[r] >= 0.5 ? 1 : 0;
+          const c = scores[r] >= positiveAt(0) ? 1 : 0;
           return [rowNumber(r), c, p.classNames[c], f32(scores[r])];
         }),
       };
@@ -44,7 +45,7 @@ export function predictionTable(p: Facts, features: Float32Array, scores: Float3
       const names = p.classNames.length === k ? p.classNames : p.outputNames;
       return {
         columns: ['row', ...names.flatMap((n) => [n, `p_${n}`])],
-        rows: Array.from({ length: rows }, (_, r) => [rowNumber(r), ...names.flatMap((_, j) => [scores[r * k + j] >= 0.5 ? 1 : 0, f32(scores[r * k + j])])]),
+        rows: Array.from({ length: rows }, (_, r) => [rowNumber(r), ...names.flatMap((_, j) => [scores[r * k + j] >= positiveAt(j) ? 1 : 0, f32(scores[r * k + j])])]),
       };
     }
     case 'regression':

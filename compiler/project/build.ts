@@ -25,7 +25,10 @@ import { loadModel, saveModel } from '../model/model-file.js';
 import { calibrationSetFor } from '../quantize/calibration-set.js';
 import type { QModel } from '../ir/qmodel.js';
 import { loadQModel, saveQModel } from '../quantize/qmodel-file.js';
-import { quantizeModel } from '../quantize/quantize.js';
+import { type CalibrationSet, quantizeModel } from '../quantize/quantize.js';
+import { headlineMetric } from '../evaluate/evaluate.js';
+import { DEFAULT_QAT_SETTINGS, quantizeWithQat, weightBitsFor } from '../train/qat/qat.js';
+import { type QuantizationChoice, qatNeeded, shippedIr } from '../train/qat/qat-choice.js';
 import { predictQuantized } from '../reference/predict.js';
 import { trainConfig } from '../train/settings.js';
 import { type EpochLog, trainModel } from '../train/train.js';
@@ -54,13 +57,15 @@ export interface BuildResult {
   qmodel: QModel;
   /** Float vs int8 on data.test (the golden reference, bit-identical to both artifacts), or null without test data. */
   accuracy: AccuracyComparison | null;
+  /** With quantization.qat: post-training vs QAT on the test data, and which IR was shipped. */
+  quantization: QuantizationChoice | null;
   perLayerSqnr: LayerSqnr[];
   reports: SimulationReport[];
   files: string[];
 }
 
 /** The files a build writes in out/<name>/ (besides the two artifact folders). */
-export const BUILD_FILES = { model: 'model.json', qmodel: 'model.q.json', wasm: 'wasm', c: 'c', html: 'report.html', json: 'report.json' } as const;
+export const BUILD_FILES = { model: 'model.json', qmodel: 'model.q.json', quantization: 'quantization.json', wasm: 'wasm', c: 'c', html: 'report.html', json: 'report.json' } as const;
 
 /**
  * The whole pipeline: train (or import) → quantize with calibration → check the accuracy cost →
@@ -128,26 +133,41 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
         () => loadModel(final(BUILD_FILES.model)),
       );
 
-  // 2. Quantize with calibration (default: a seeded sample of the training data).
+  // 2. Quantize with calibration (default: a seeded sample of the training data); with quantization.qat, also quantization-aware training.
+  const test = project.data.test ? loadDatasetForModel(model, project.data.test, project.data.label) : null;
   const calibrationFile = project.data.calibration ?? project.data.train;
-  const qmodel = await run(
+  // A Project built in code (the Node API) may leave the QAT settings out: they default as in a project file.
+  const qat = project.quantization.qat ?? false;
+  const quantizeOutputs = qat === false ? [BUILD_FILES.qmodel] : [BUILD_FILES.qmodel, BUILD_FILES.quantization];
+  const { qmodel, choice } = await run(
     'quantize',
-    BuildCache.key({ model: fileHash(files.path(BUILD_FILES.model)), calibration: fileHash(calibrationFile), quantization: project.quantization, recordedAt: recordedPath(final(BUILD_FILES.qmodel), calibrationFile) }),
-    [BUILD_FILES.qmodel],
+    BuildCache.key({
+      model: fileHash(files.path(BUILD_FILES.model)),
+      calibration: fileHash(calibrationFile),
+      quantization: project.quantization,
+      recordedAt: recordedPath(final(BUILD_FILES.qmodel), calibrationFile),
+      // QAT fine-tunes on the training data, and `auto` decides on the test data.
+      ...(qat === false ? {} : { train: fileHash(project.data.train), test: fileHash(project.data.test), maxDrop: project.maxDrop }),
+    }),
+    quantizeOutputs,
     () => {
       const set = calibrationSetFor(model, calibrationFile, project.quantization.calibrationRows, project.quantization.seed, final(BUILD_FILES.qmodel));
-      const { qmodel: q } = quantizeModel(model, set, project.quantization, progress?.calibration);
-      saveQModel(files.staged(BUILD_FILES.qmodel), q);
-      return q;
+      const { qmodel: ptq } = quantizeModel(model, set, project.quantization, progress?.calibration);
+      const picked = qat === false ? { qmodel: ptq, choice: null } : quantizeWithQatChoice(project, qat, model, ptq, set, test, progress);
+      saveQModel(files.staged(BUILD_FILES.qmodel), picked.qmodel);
+      if (picked.choice) writeFileAtomic(files.staged(BUILD_FILES.quantization), toJsonText(picked.choice));
+      return picked;
     },
-    () => loadQModel(final(BUILD_FILES.qmodel)),
+    () => ({
+      qmodel: loadQModel(final(BUILD_FILES.qmodel)),
+      choice: qat === false ? null : (JSON.parse(readFileSync(final(BUILD_FILES.quantization), 'utf8')) as QuantizationChoice),
+    }),
   );
 
   // 3. What int8 costs, on the test data, before spending time on artifacts.
-  const test = project.data.test ? loadDatasetForModel(model, project.data.test, project.data.label) : null;
   const accuracy = test ? accuracyOf(model, qmodel, test) : null;
   const sqnr = test ? perLayerSqnr(qmodel, model, test) : [];
-  if (project.maxDrop !== null) checkDrop(project, accuracy, sqnr);
+  if (project.maxDrop !== null) checkDrop(project, accuracy, sqnr, choice);
 
   // 4. Firmware artifacts.
   const command = buildCommandLine(project);
@@ -172,12 +192,12 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
   const testName = project.data.test === null ? null : recordedPath(final(BUILD_FILES.json), project.data.test);
   const reports = await run(
     'simulate',
-    BuildCache.key({ q: qmodel.hash, model: fileHash(files.path(BUILD_FILES.model)), test: fileHash(project.data.test), testName, targets: project.targets, simulatorData: simulatorDataHash() }),
+    BuildCache.key({ q: qmodel.hash, model: fileHash(files.path(BUILD_FILES.model)), test: fileHash(project.data.test), testName, targets: project.targets, simulatorData: simulatorDataHash(), ...(choice ? { choice } : {}) }),
     [BUILD_FILES.json, BUILD_FILES.html],
     async () => {
       const r = await simulate(qmodel, { targets, accuracy: test ? { model, data: test, dataFile: testName! } : undefined, wasmDir: files.path(BUILD_FILES.wasm) });
-      writeFileAtomic(files.staged(BUILD_FILES.html), renderHtml(r, `${project.name}: firmnet build report`, { training: model.training }));
-      writeFileAtomic(files.staged(BUILD_FILES.json), toJsonText({ firmnet: FIRMNET_VERSION, project: project.name, model: qmodel.hash, reports: r }));
+      writeFileAtomic(files.staged(BUILD_FILES.html), renderHtml(r, `${project.name}: firmnet build report`, { training: model.training, quantization: choice }));
+      writeFileAtomic(files.staged(BUILD_FILES.json), toJsonText({ firmnet: FIRMNET_VERSION, project: project.name, model: qmodel.hash, quantization: choice, reports: r }));
       return r;
     },
     () => (JSON.parse(readFileSync(final(BUILD_FILES.json), 'utf8')) as { reports: SimulationReport[] }).reports,
@@ -190,9 +210,12 @@ async function runSteps(project: Project, cache: BuildCache, files: OutputSet, p
     model,
     qmodel,
     accuracy,
+    quantization: choice,
     perLayerSqnr: sqnr,
     reports,
-    files: Object.values(BUILD_FILES).map((f) => join(out, f)),
+    files: Object.values(BUILD_FILES)
+      .filter((f) => f !== BUILD_FILES.quantization || choice !== null)
+      .map((f) => join(out, f)),
   };
 }
 
@@ -224,15 +247,48 @@ function importStep(project: Project, modelFile: string, finalFile: string): Flo
   return loadModel(modelFile, finalFile);
 }
 
+/**
+ * `qat: true`: fine-tune and ship the QAT IR. `qat: "auto"`: only when the post-training drop on
+ * the test data exceeds maxDrop, then ship the IR with the smaller drop. Either way both figures
+ * are kept for the terminal and the report.
+ */
+function quantizeWithQatChoice(project: Project, mode: true | 'auto', model: FloatModel, ptq: QModel, set: CalibrationSet, test: Dataset | null, progress: BuildProgress | undefined): { qmodel: QModel; choice: QuantizationChoice } {
+  const metric = test ? headlineMetric(model.task) : null;
+  const ptqAccuracy = test ? accuracyOf(model, ptq, test) : null;
+  const value = (a: AccuracyComparison | null): number => (a && metric ? Number(a.quantized[metric.key] ?? Number.NaN) : Number.NaN);
+  const choice: QuantizationChoice = {
+    mode,
+    metric: metric?.label ?? 'none',
+    float: ptqAccuracy && metric ? Number(ptqAccuracy.float[metric.key] ?? Number.NaN) : Number.NaN,
+    maxDrop: project.maxDrop,
+    ptq: { value: value(ptqAccuracy), drop: ptqAccuracy?.drop ?? Number.NaN },
+    qat: null,
+    shipped: 'ptq',
+  };
+  if (!qatNeeded(mode, ptqAccuracy?.drop ?? null, project.maxDrop)) return { qmodel: ptq, choice };
+  progress?.note?.(mode === 'auto' ? `post-training int8 costs ${choice.ptq.drop.toFixed(2)}, more than maxDrop ${project.maxDrop}: running quantization-aware training` : 'running quantization-aware training (quantization.qat: true)');
+  const { qatEpochs = DEFAULT_QAT_SETTINGS.epochs, qatLearningRate = DEFAULT_QAT_SETTINGS.learningRate } = project.quantization;
+  const settings = { epochs: qatEpochs, learningRate: qatLearningRate, batchSize: null, seed: project.training.seed };
+  const data = loadDatasetForModel(model, project.data.train, project.data.label);
+  const tuned = quantizeWithQat(model, data, set, project.quantization, settings, weightBitsFor(project.quantization), { onCalibration: progress?.calibration });
+  const qatAccuracy = test ? accuracyOf(model, tuned.qmodel, test) : null;
+  const qatDrop = qatAccuracy?.drop ?? Number.NaN;
+  progress?.note?.(`quantization-aware training: ${settings.epochs} epochs in ${tuned.seconds.toFixed(1)} s`);
+  choice.qat = { value: value(qatAccuracy), drop: qatDrop, epochs: settings.epochs, learningRate: settings.learningRate };
+  choice.shipped = qatAccuracy && ptqAccuracy ? shippedIr(mode, ptqAccuracy.drop, qatDrop) : 'qat';
+  return { qmodel: choice.shipped === 'qat' ? tuned.qmodel : ptq, choice };
+}
+
 function accuracyOf(model: FloatModel, q: QModel, test: Dataset): AccuracyComparison {
   const p = predictQuantized(q, test.features, test.rows);
   return compareWithFloat(model, q, test, p.scores, p.dequantized);
 }
 
 /** `maxDrop`: stop before emitting when int8 costs too much, and say where it is lost and what to try. */
-function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: LayerSqnr[]): void {
+function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: LayerSqnr[], choice: QuantizationChoice | null): void {
   if (!accuracy) throw new FirmnetError('BAD_PROJECT_FILE', `${project.name}: maxDrop needs labelled test data (data.test) to measure the drop on`);
   if (accuracy.drop <= project.maxDrop!) return;
+  const qatTried = choice?.qat ? ` Quantization-aware training was tried (${choice.qat.epochs} epochs: drop ${choice.qat.drop.toFixed(2)}, post-training ${choice.ptq.drop.toFixed(2)}); more epochs (quantization.qatEpochs) may help.` : '';
   const worst = [...sqnr].sort((a, b) => a.sqnrDb - b.sqnrDb).slice(0, 2);
   const unit = accuracy.task === 'regression' ? ' (RMSE increase)' : accuracy.task === 'autoencoder' ? ' ROC-AUC points ×100' : ' pp';
   const method = project.quantization.method === 'auto' ? 'a fixed method such as --method percentile or kl' : `--method auto instead of ${project.quantization.method}`;
@@ -241,7 +297,7 @@ function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: 
     `${project.name}: int8 costs ${accuracy.drop.toFixed(2)}${unit}, more than the allowed ${project.maxDrop}. ` +
       `The layers with the worst SQNR on the test data are ${worst.map((l) => `${l.name} (${l.sqnrDb.toFixed(1)} dB)`).join(' and ')}. ` +
       `Try 16-bit activations for them (quantization.int16: [${worst.map((l) => `"${l.name}"`).join(', ')}], the 16x8 option) or ${method}; ` +
-      `${BUILD_FILES.model} and ${BUILD_FILES.qmodel} are in ${project.out} for inspection.`,
+      `${BUILD_FILES.model} and ${BUILD_FILES.qmodel} are in ${project.out} for inspection.${qatTried}`,
   );
 }
 

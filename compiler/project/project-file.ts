@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FirmnetError } from '../errors.js';
+import { THRESHOLD_RULE_SYNTAX, parseThresholdRule } from '../evaluate/thresholds.js';
 import { JsonReader, join as fieldPath } from '../io/json-reader.js';
 import { inputFileProblem } from '../io/read-input-file.js';
 import { resolveTarget } from '../../firmware-sim/targets.js';
@@ -9,6 +10,8 @@ import { TASKS, type Task } from '../model/float-model.js';
 import { defaultModelName } from '../model/model-name.js';
 import type { CalibrationMethod } from '../ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from '../quantize/quantize.js';
+import { DEFAULT_QAT_SETTINGS } from '../train/qat/qat.js';
+import type { QatMode } from '../train/qat/qat-choice.js';
 import { DEFAULT_CALIBRATION_ROWS } from '../quantize/calibration-set.js';
 import {
   ACTIVATION_NAMES,
@@ -43,7 +46,7 @@ export interface Project {
   /** A model trained elsewhere (ONNX or TF.js model.json) instead of training. */
   import: { file: string; preprocessing: string | null } | null;
   training: TrainSettings;
-  quantization: QuantizeOptions & { calibrationRows: number; seed: number };
+  quantization: QuantizeOptions & { calibrationRows: number; seed: number } & QatProjectSettings;
   targets: ProjectTarget[];
   /** Largest accepted int8 cost on the task's headline metric (pp for classification), or null. */
   maxDrop: number | null;
@@ -56,8 +59,18 @@ export const DEFAULT_TARGETS: ProjectTarget[] = [{ target: 'stm32l4r5' }, { targ
 
 const TOP_KEYS = ['$schema', 'name', 'task', 'data', 'import', 'model', 'training', 'quantization', 'targets', 'maxDrop', 'out'];
 const MODEL_KEYS = ['hidden', 'activation', 'alpha', 'outputActivation', 'batchNorm', ...ARCHITECTURE_OPTION_FIELDS, 'dropout', 'init'];
-const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed'] as const;
-const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'calibrationRows', 'seed'];
+const TRAINING_KEYS = ['loss', 'optimizer', 'learningRate', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepEpochs', 'gamma', 'warmupEpochs', 'clipNorm', 'epochs', 'batchSize', 'validationSplit', 'earlyStop', 'patience', 'minDelta', 'standardize', 'seed', 'classWeight', 'posWeight', 'threshold'] as const;
+const QUANTIZATION_KEYS = ['method', 'percentile', 'perChannel', 'int16', 'int8Head', 'calibrationRows', 'seed', 'qat', 'qatEpochs', 'qatLearningRate'];
+
+/**
+ * Quantization-aware training in a build: never (false), always (true), or `auto`: only when the
+ * post-training drop exceeds `maxDrop`, keeping whichever of the two IRs costs less.
+ */
+export interface QatProjectSettings {
+  qat: QatMode;
+  qatEpochs: number;
+  qatLearningRate: number;
+}
 
 export function loadProject(file: string): Project {
   const { reader, root } = JsonReader.parseFile(file, 'BAD_PROJECT_FILE', 'firmnet project file (project.json)');
@@ -92,6 +105,9 @@ export function checkProjectFiles(p: Project): void {
   });
   if (p.maxDrop !== null && p.data.test === null) {
     throw new FirmnetError('BAD_PROJECT_FILE', `${at}: maxDrop: the accuracy drop is measured on labelled test data; give data.test (or --test)`);
+  }
+  if (p.quantization.qat === 'auto' && p.maxDrop === null) {
+    throw new FirmnetError('BAD_PROJECT_FILE', `${at}: quantization.qat: "auto" runs quantization-aware training when the post-training drop exceeds maxDrop; give maxDrop (and data.test), or set qat to true or false`);
   }
   const inField = (field: string, check: () => unknown): void => {
     try {
@@ -137,7 +153,7 @@ export function projectFromCsv(csv: string, task: Task | undefined): Project {
     data: { train: resolve(csv), test: null, calibration: null, label: ['label'] },
     import: null,
     training: { ...DEFAULT_TRAIN_SETTINGS },
-    quantization: { ...DEFAULT_QUANTIZE_OPTIONS, calibrationRows: DEFAULT_CALIBRATION_ROWS, seed: 0 },
+    quantization: { ...DEFAULT_QUANTIZE_OPTIONS, calibrationRows: DEFAULT_CALIBRATION_ROWS, seed: 0, qat: false, qatEpochs: DEFAULT_QAT_SETTINGS.epochs, qatLearningRate: DEFAULT_QAT_SETTINGS.learningRate },
     targets: DEFAULT_TARGETS,
     maxDrop: null,
     out: resolve('out', name),
@@ -220,6 +236,25 @@ function parseTraining(r: JsonReader, root: Record<string, unknown>): TrainSetti
   num(training, 'training', 'minDelta', { min: 0 });
   bool(training, 'training', 'standardize');
   num(training, 'training', 'seed', { integer: true });
+  // Loss weights must be above 0: a zero weight silently drops a class from the loss.
+  const weights = (key: 'classWeight' | 'posWeight'): number[] => {
+    const values = typeof training[key] === 'number' && key === 'posWeight' ? [r.number(training, key, 'training')] : r.numbers(training, key, 'training');
+    values.forEach((v, i) => {
+      if (!(v > 0)) r.fail(`training.${key}${typeof training[key] === 'number' ? '' : `[${i}]`}`, `must be a finite number above 0, got ${v}`);
+    });
+    if (values.length === 0) r.fail(`training.${key}`, 'needs at least one weight');
+    return values;
+  };
+  if (training.classWeight !== undefined && training.classWeight !== null) s.classWeight = training.classWeight === 'balanced' ? 'balanced' : weights('classWeight');
+  if (training.posWeight !== undefined && training.posWeight !== null) s.posWeight = weights('posWeight');
+  if (training.threshold !== undefined && training.threshold !== null) {
+    const text = r.string(training, 'threshold', 'training');
+    try {
+      s.threshold = parseThresholdRule(text, 'training.threshold');
+    } catch {
+      r.fail('training.threshold', `expected ${THRESHOLD_RULE_SYNTAX}, got '${text}'`);
+    }
+  }
   return s;
 }
 
@@ -236,7 +271,21 @@ function parseQuantization(r: JsonReader, root: Record<string, unknown>): Projec
     headInFirmware: q.int8Head === undefined ? d.headInFirmware : r.boolean(q, 'int8Head', at),
     calibrationRows: q.calibrationRows === undefined ? DEFAULT_CALIBRATION_ROWS : r.number(q, 'calibrationRows', at, { integer: true, min: 1 }),
     seed: q.seed === undefined ? 0 : r.number(q, 'seed', at, { integer: true }),
+    qat: q.qat === undefined ? false : qatMode(r, q.qat, at),
+    qatEpochs: q.qatEpochs === undefined ? DEFAULT_QAT_SETTINGS.epochs : r.number(q, 'qatEpochs', at, { integer: true, min: 1 }),
+    qatLearningRate: q.qatLearningRate === undefined ? DEFAULT_QAT_SETTINGS.learningRate : positive(r, q, 'qatLearningRate', at),
   };
+}
+
+function qatMode(r: JsonReader, value: unknown, at: string): QatMode {
+  if (typeof value === 'boolean' || value === 'auto') return value;
+  return r.fail(`${at}.qat`, `expected false, true or "auto" (QAT only when the post-training drop exceeds maxDrop), got ${JSON.stringify(value)}`);
+}
+
+function positive(r: JsonReader, obj: Record<string, unknown>, key: string, at: string): number {
+  const v = r.number(obj, key, at);
+  if (!(v > 0)) r.fail(`${at}.${key}`, `must be positive (e.g. 0.0001), got ${v}`);
+  return v;
 }
 
 function parseTargets(r: JsonReader, root: Record<string, unknown>): ProjectTarget[] {

@@ -4,7 +4,7 @@ import { type JsonDocument, loadJsonDocument, parseJsonDocumentText, saveJsonDoc
 import { contentHash } from '../io/content-hash.js';
 import { JsonReader, join } from '../io/json-reader.js';
 import { type Head, TASKS, type Task } from '../model/float-model.js';
-import { parseAnomaly, parseStandardization } from '../model/model-file.js';
+import { checkDecisionRule, parseAnomaly, parseStandardization } from '../model/model-file.js';
 import { type CalibrationMethod, QMODEL_FORMAT, QMODEL_VERSION, type QModel } from '../ir/qmodel.js';
 import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
@@ -43,8 +43,8 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     r.fail('format', `expected '${QMODEL_FORMAT}', got ${JSON.stringify(root.format)}${hint}`);
   }
   const version = r.number(root, 'version', '', { integer: true });
-  if (version !== QMODEL_VERSION) {
-    throw new FirmnetError('BAD_IR_FILE', `${r.file}: quantized IR version ${version} is not supported (this firmnet reads version ${QMODEL_VERSION}); re-run \`firmnet quantize\``);
+  if (version !== 1 && version !== 2) {
+    throw new FirmnetError('BAD_IR_FILE', `${r.file}: quantized IR version ${version} is not supported (this firmnet reads versions 1 to ${QMODEL_VERSION}); re-run \`firmnet quantize\``);
   }
   const layersJson = r.array(root, 'layers', '');
   if (layersJson.length === 0) r.fail('layers', 'must hold at least one layer');
@@ -64,7 +64,7 @@ function parseQModel(r: JsonReader, root: Json): QModel {
   const outputFeatures = layers[layers.length - 1].output.features;
   const q: QModel = {
     format: QMODEL_FORMAT,
-    version: QMODEL_VERSION,
+    version,
     name: r.string(root, 'name', ''),
     task,
     featureNames: r.strings(root, 'featureNames', '', inputFeatures),
@@ -75,6 +75,7 @@ function parseQModel(r: JsonReader, root: Json): QModel {
     headInFirmware: r.boolean(root, 'headInFirmware', ''),
     targetStandardization: parseStandardization(r, root, 'targetStandardization', outputFeatures),
     anomaly: parseAnomaly(r, root),
+    ...parseDecision(r, root, version, task, layers[layers.length - 1].output),
     layers,
     calibration: {
       method: r.string(calibration, 'method', 'calibration', [...METHODS, 'auto'] as const),
@@ -96,6 +97,24 @@ function parseQModel(r: JsonReader, root: Json): QModel {
   const expected = contentHash(q);
   if (q.hash !== expected) r.fail('hash', `is ${q.hash} but the content hashes to ${expected}: the file was changed after \`firmnet quantize\` wrote it`);
   return q;
+}
+
+/**
+ * `decision` (version 2): a rule, and per output a probability threshold in [0, 1] and the integer
+ * code it maps to, within the output dtype's range or one past its maximum (never positive).
+ */
+function parseDecision(r: JsonReader, root: Json, version: number, task: Task, output: QTensor): Pick<QModel, 'decision'> {
+  if (root.decision === undefined) return {};
+  if (version < 2) r.fail('decision', `appears in a version ${version} IR; it was added in version 2: re-run \`firmnet quantize\``);
+  const d = r.child(root, 'decision', '');
+  if (task !== 'binary' && task !== 'multilabel') r.fail('decision', `applies to binary and multilabel models, not ${task}: remove it or re-run \`firmnet quantize\``);
+  if (task === 'binary' && output.features !== 1) r.fail('decision', `needs a binary model with one output (the positive class's logit), this one has ${output.features}`);
+  const { min, max } = DTYPE_RANGE[output.dtype];
+  const thresholds = r.numbers(d, 'thresholds', 'decision', output.features, { min: 0, max: 1 });
+  const codes = r.numbers(d, 'codes', 'decision', output.features, { integer: true, min, max: max + 1 });
+  const rule = r.string(d, 'rule', 'decision');
+  checkDecisionRule(r, rule, 'decision.rule');
+  return { decision: { rule, thresholds, codes } };
 }
 
 function parseTensor(r: JsonReader, obj: Json, key: string, path: string): QTensor {

@@ -2,11 +2,12 @@ import { applyStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
 import { FLOAT32_MAX, isFiniteFloat32 } from '../float32.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
-import type { AnomalyThreshold, FloatModel } from '../model/float-model.js';
+import type { AnomalyThreshold, DecisionThresholds, FloatModel } from '../model/float-model.js';
+import { decisionCodes } from '../reference/decisions.js';
 import { predictQuantized } from '../reference/predict.js';
 import { dequantize, quantizeInput, quantizeValue } from '../reference/io.js';
 import { runLayer, runModel } from '../reference/interpreter.js';
-import { type CalibrationMethod, type QModel, QMODEL_FORMAT, QMODEL_VERSION } from '../ir/qmodel.js';
+import { type CalibrationMethod, type QModel, QMODEL_FORMAT, QMODEL_VERSION, outputTensor } from '../ir/qmodel.js';
 import { DTYPE_RANGE, type FixedParams, type QDtype, type QTensor, type Unhashed } from '../ops/op-types.js';
 import { type QArray, allocQ } from '../ops/q-array.js';
 import type { QLayer, QOp, Stage } from '../ops/quantized-op-types.js';
@@ -123,7 +124,8 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
   if (options.method === 'auto') methods = chooseMethodsGreedily(methods, fixed, lowerAll, calibration.rows, observed, onProgress);
   else onProgress?.(names.length, names.length);
   const built = build(methods);
-  const qmodel = model.anomaly ? sealQModel({ ...built, anomaly: int8AnomalyThreshold(built, calibration, model.anomaly.percentile) }) : built;
+  const withAnomaly = model.anomaly ? sealQModel({ ...built, anomaly: int8AnomalyThreshold(built, calibration, model.anomaly.percentile) }) : built;
+  const qmodel = model.decision ? withDecision(withAnomaly, model.decision) : withAnomaly;
   return { qmodel, tensors: tensorReport(qmodel, names, methods, fixed, calibration, observed) };
 }
 
@@ -224,7 +226,7 @@ function buildQModel(model: FloatModel, layers: Unhashed<QLayer>[], options: Qua
   const headInFirmware = options.headInFirmware && model.head !== 'identity';
   return sealQModel({
     format: QMODEL_FORMAT,
-    version: QMODEL_VERSION,
+    version: 1,
     name: model.name,
     task: model.task,
     featureNames: model.featureNames,
@@ -279,6 +281,15 @@ function tensorReport(
       sqnrDb: sqnrDb(observed[k], dequantize(t, quantized[k])),
     };
   });
+}
+
+/** The float model's thresholds carried into the IR as output codes (version 2, the first with `decision`). */
+function withDecision(q: QModel, decision: DecisionThresholds): QModel {
+  const output = outputTensor(q);
+  if (decision.thresholds.length !== output.features) {
+    throw new FirmnetError('INCOMPATIBLE', `the model's decision has ${decision.thresholds.length} thresholds for ${output.features} outputs; train it again with --threshold`);
+  }
+  return sealQModel({ ...q, version: QMODEL_VERSION, decision: decisionCodes({ headInFirmware: q.headInFirmware, output }, decision) });
 }
 
 /**

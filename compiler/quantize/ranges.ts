@@ -28,7 +28,7 @@ export function calibrationRange(values: Float32Array, method: CalibrationMethod
   }
 }
 
-export function extremes(values: Float32Array): Range {
+export function extremes(values: ArrayLike<number>): Range {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {

@@ -1,4 +1,4 @@
-import { type QModel, QMODEL_FORMAT, QMODEL_VERSION } from '../ir/qmodel.js';
+import { type QModel, QMODEL_FORMAT } from '../ir/qmodel.js';
 import type { Unhashed } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
 import { sealQModel } from './seal.js';
@@ -12,7 +12,7 @@ export function standaloneModel(name: string, layers: Unhashed<QLayer>[], source
   const outFeatures = layers[layers.length - 1].output.features;
   return sealQModel({
     format: QMODEL_FORMAT,
-    version: QMODEL_VERSION,
+    version: 1,
     name,
     task: 'regression',
     featureNames: Array.from({ length: inFeatures }, (_, i) => `x${i}`),

@@ -5,6 +5,8 @@ import { ARCHITECTURE_OPTIONS, type ArchitectureOptionField } from '../ops/float
 import type { LossName } from '../nn/losses.js';
 import { DEFAULT_OPTIMIZER, type OptimizerName } from '../nn/optimizers.js';
 import { DEFAULT_SCHEDULE, type ScheduleName } from '../nn/schedules.js';
+import type { ThresholdRule } from '../evaluate/thresholds.js';
+import type { ClassWeightSetting } from './loss-weights.js';
 import type { StopMetric, TrainConfig } from './train.js';
 
 export const ACTIVATION_NAMES = ['relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
@@ -59,6 +61,12 @@ export interface TrainSettings extends ArchitectureFlags {
   minDelta: number;
   standardize: boolean;
   seed: number;
+  /** Class imbalance: per-class loss weights, or 'balanced' (binary, multiclass); null: unweighted. */
+  classWeight: ClassWeightSetting | null;
+  /** Positive terms' weight, one for all outputs or one per output (binary, multilabel); null: 1. */
+  posWeight: number[] | null;
+  /** How the decision threshold is chosen on the validation split; null: 0.5 (classifiers), the 99th percentile of training errors (autoencoder). */
+  threshold: ThresholdRule | null;
 }
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
@@ -89,6 +97,9 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   minDelta: 0,
   standardize: true,
   seed: 0,
+  classWeight: null,
+  posWeight: null,
+  threshold: null,
 };
 
 export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
@@ -118,6 +129,9 @@ export function trainConfig(task: Task, s: TrainSettings): TrainConfig {
     earlyStopping: s.earlyStop === 'none' ? null : { metric: s.earlyStop, patience: s.patience, minDelta: s.minDelta },
     standardize: s.standardize,
     seed: s.seed,
+    // Recorded only when set, so the config (and the hash) of a model without them stays as it was.
+    ...(s.classWeight !== null || s.posWeight !== null ? { lossWeights: { classWeight: s.classWeight, posWeight: s.posWeight } } : {}),
+    ...(s.threshold !== null ? { threshold: s.threshold } : {}),
   };
 }
 

@@ -1,8 +1,8 @@
 import { type Dataset, subsetRows } from '../data/dataset.js';
 import { applyStandardization, firstNonFiniteStandardized, fitStandardization } from '../data/standardize.js';
 import { FirmnetError } from '../errors.js';
-import { type AnomalyThreshold as AnomalyThresholdRecord, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
-import { LOSSES, type LossFn, type LossName, LOSSES_FOR_TASK } from '../nn/losses.js';
+import { type AnomalyThreshold as AnomalyThresholdRecord, type DecisionThresholds, type FloatModel, type LayerSpec, MODEL_FORMAT, MODEL_VERSION, type Standardization, type Task, headForTask } from '../model/float-model.js';
+import { type LossFn, type LossName, LOSSES_FOR_TASK, weightedLoss } from '../nn/losses.js';
 import { type Matrix, allFinite, gatherRows, matrixOf } from '../nn/matrix.js';
 import { type Network, type NetworkState, describeLayer } from '../nn/network.js';
 import { type OptimizerConfig, clipGradientsByGlobalNorm, createOptimizer, optimizerSlots } from '../nn/optimizers.js';
@@ -10,9 +10,11 @@ import { type ScheduleConfig, learningRateAt } from '../nn/schedules.js';
 import { shortestFloat32 } from '../float32.js';
 import { Rng } from '../rng.js';
 import { type ArchitectureConfig, buildNetwork, checkLossForTask } from './architecture.js';
+import { type LossWeightSettings, checkLossWeightSettings, resolveLossWeights } from './loss-weights.js';
 import { signalCollector } from './signals.js';
 import { type AnomalyScoring, DEFAULT_ANOMALY_PERCENTILE, percentileOf, reconstructionErrors } from '../evaluate/anomaly.js';
 import { type Evaluation, evaluateScores } from '../evaluate/evaluate.js';
+import { type ThresholdRule, chooseThreshold, formatThresholdRule, thresholdTargetInRange } from '../evaluate/thresholds.js';
 import { applyHead } from '../inference/float-inference.js';
 import { historyRecord } from './training-history.js';
 
@@ -39,6 +41,10 @@ export interface TrainConfig {
   earlyStopping: EarlyStopping | null;
   standardize: boolean;
   seed: number;
+  /** Class imbalance (loss-weights.ts); absent when the loss is unweighted, so an unweighted run's record stays as it was. */
+  lossWeights?: LossWeightSettings;
+  /** Decision threshold chosen on the validation split (thresholds.ts); absent: 0.5, or the autoencoder's percentile of training errors. */
+  threshold?: ThresholdRule;
 }
 
 /** The per-epoch signals a practitioner watches to judge a training run. */
@@ -78,13 +84,15 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   validateConfig(config, data);
   const loss = config.loss ?? LOSSES_FOR_TASK[config.task][0];
   checkLossForTask(config.task, loss, config.architecture.outputActivation);
-  const lossFn = LOSSES[loss];
   const rng = new Rng(config.seed);
   const initRng = rng.fork();
   const splitRng = rng.fork();
   const shuffleRng = rng.fork();
 
   const { fitRows, valRows } = splitRows(data, config.validationSplit, splitRng);
+  const weights = config.lossWeights ? resolveLossWeights(data, fitRows, config.lossWeights) : null;
+  // Validation loss is weighted too, so early stopping on val_loss follows the objective trained on.
+  const lossFn = weightedLoss(loss, weights?.kernelWeights ?? null);
   const nf = data.featureNames.length;
   const inputStandardization = config.standardize ? fitStandardization(data.features, nf, fitRows) : null;
   // An autoencoder reconstructs its standardized inputs, so its targets share the input statistics.
@@ -194,7 +202,13 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
   // Restore the best weights (early stopping), then score them once more for the record.
   if (bestState) network.restoreState(bestState);
   const finalSpecs = network.toSpecs();
-  const anomaly = config.task === 'autoencoder' ? anomalyThreshold(network, data, fitRows, headModel, inputStandardization) : null;
+  const fpr = config.threshold?.rule === 'fpr' ? config.threshold.target : null;
+  // With fpr=F the threshold is the 100·(1 − F)th percentile of the (normal) validation rows' errors.
+  const anomaly =
+    config.task === 'autoencoder'
+      ? anomalyThreshold(network, data, fpr === null ? fitRows : valRows, headModel, inputStandardization, fpr === null ? DEFAULT_ANOMALY_PERCENTILE : 100 * (1 - fpr))
+      : null;
+  const decision = config.threshold && config.threshold.rule !== 'fpr' && valData ? chooseDecision(network, data.features, valRows, valData, headModel, config.threshold) : null;
   const validation =
     valT && valData ? validationScores(network, data.features, valRows, valT, valData, lossFn, headModel, { ...scoring, threshold: anomaly?.threshold ?? null }).evaluation : null;
   const metrics: Record<string, number> = {};
@@ -213,10 +227,14 @@ export function trainModel(data: Dataset, config: TrainConfig, name: string, hoo
     inputStandardization,
     targetStandardization,
     anomaly,
+    ...(decision ? { decision } : {}),
     layers: finalSpecs,
     seed: config.seed,
     source: { format: 'firmnet', file: null },
-    training: { dataFile: data.file, config: { ...config, loss }, epochsRun: history.length, bestEpoch, metrics, history: historyRecord(history, loss, stop?.metric ?? null) },
+    training: {
+      dataFile: data.file,
+      config: { ...config, loss, ...(weights ? { classWeights: weights.classWeights, posWeights: weights.posWeights } : {}) },
+      epochsRun: history.length, bestEpoch, metrics, history: historyRecord(history, loss, stop?.metric ?? null) },
   };
   return { model, history, bestEpoch, validation, stoppedEarly };
 }
@@ -244,6 +262,8 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (!(config.optimizer.weightDecay >= 0 && Number.isFinite(config.optimizer.weightDecay))) bad(`--weight-decay must be 0 or more, got ${config.optimizer.weightDecay}`);
   if (!(config.optimizer.momentum >= 0 && config.optimizer.momentum <= 1)) bad(`--momentum must be in [0, 1], got ${config.optimizer.momentum}`);
   if (!Number.isInteger(config.seed)) bad(`--seed must be an integer, got ${config.seed}`);
+  if (config.lossWeights) checkLossWeightSettings(config.task, config.lossWeights);
+  if (config.threshold) checkThresholdRule(config.task, config.threshold, config.validationSplit);
   const { activation } = config.architecture;
   if (activation.op === 'leaky_relu' && !Number.isFinite(activation.alpha)) bad(`--alpha must be a number, got ${activation.alpha}`);
   const { schedule } = config;
@@ -256,6 +276,18 @@ export function checkTrainConfig(config: TrainConfig): void {
     positiveInteger('--patience', config.earlyStopping.patience);
     if (!(config.earlyStopping.minDelta >= 0 && Number.isFinite(config.earlyStopping.minDelta))) bad(`--min-delta must be 0 or more, got ${config.earlyStopping.minDelta}`);
   }
+}
+
+function checkThresholdRule(task: Task, rule: ThresholdRule, validationSplit: number): void {
+  const bad = (msg: string): never => {
+    throw new FirmnetError('BAD_ARGUMENT', msg);
+  };
+  const classifier = task === 'binary' || task === 'multilabel';
+  if (!classifier && task !== 'autoencoder') bad(`--threshold applies to binary, multilabel and autoencoder models, not ${task}`);
+  if (task === 'autoencoder' && rule.rule !== 'fpr') bad(`--threshold for an autoencoder is fpr=F (the share of normal validation rows flagged), got ${rule.rule}`);
+  if (classifier && rule.rule === 'fpr') bad(`--threshold fpr=F is for autoencoders; a ${task} classifier takes max-f1, recall=R or precision=P`);
+  if (rule.rule !== 'max-f1' && !thresholdTargetInRange(rule.rule, rule.target)) bad(`--threshold ${rule.rule}=${rule.target} is out of range: recall and precision in (0, 1], fpr in [0, 1)`);
+  if (!(validationSplit > 0)) bad('--threshold chooses the threshold on the validation split; give --val-split above 0');
 }
 
 /**
@@ -356,18 +388,43 @@ function epochMetric(task: Task, e: Evaluation): number | null {
   return e.accuracy ?? null;
 }
 
-/** The autoencoder's threshold: a percentile of reconstruction errors on the (normal) training rows. */
+/** The autoencoder's threshold: a percentile of reconstruction errors on (normal) rows, the training rows unless --threshold fpr=F. */
 function anomalyThreshold(
   network: Network,
   data: Dataset,
-  fitRows: Uint32Array,
+  rows: Uint32Array,
   headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
   standardization: Standardization | null,
+  percentile: number,
 ): AnomalyThresholdRecord {
-  const out = network.evaluateRows(data.features, fitRows);
+  const out = network.evaluateRows(data.features, rows);
   const reconstruction = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
-  const errors = reconstructionErrors(reconstruction, subsetRows(data, fitRows).features, fitRows.length, standardization);
-  return { percentile: DEFAULT_ANOMALY_PERCENTILE, threshold: percentileOf(errors, DEFAULT_ANOMALY_PERCENTILE) };
+  const errors = reconstructionErrors(reconstruction, subsetRows(data, rows).features, rows.length, standardization);
+  return { percentile, threshold: percentileOf(errors, percentile) };
+}
+
+/** Binary and multilabel: each output's threshold on the validation rows' probabilities, by `rule`. */
+function chooseDecision(
+  network: Network,
+  features: Float32Array,
+  valRows: Uint32Array,
+  valData: Dataset,
+  headModel: Pick<FloatModel, 'head' | 'targetStandardization'>,
+  rule: ThresholdRule,
+): DecisionThresholds {
+  const out = network.evaluateRows(features, valRows);
+  const scores = applyHead(headModel, out.data as Float32Array, out.rows, out.cols);
+  const k = out.cols;
+  const chosen = Array.from({ length: k }, (_, j) => {
+    const column = new Float64Array(out.rows);
+    const labels = new Int32Array(out.rows);
+    for (let r = 0; r < out.rows; r++) {
+      column[r] = scores[r * k + j];
+      labels[r] = valData.task === 'binary' ? valData.labels[r] : valData.targets[r * k + j];
+    }
+    return chooseThreshold(column, labels, rule, valData.task === 'binary' ? '--threshold' : `--threshold, label '${valData.labelColumns[j]}'`);
+  });
+  return { rule: formatThresholdRule(rule), thresholds: chosen.map((c) => c.threshold), validation: chosen.map(({ precision, recall, f1 }) => ({ precision, recall, f1 })) };
 }
 
 /** The stop metrics stopScore negates. */

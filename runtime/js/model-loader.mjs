@@ -27,12 +27,16 @@ export const outputDtype = 'int8';
 export const simd = false;
 export const sizes = Object.freeze({ wasmBytes: 0, codeBytes: 0, dataBytes: 0, constantBytes: 0, arenaBytes: 0, workspaceBytes: 0, memoryBytes: 0 });
 export const imports = Object.freeze([]);
+/** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
+export const decisionThresholds = null;
 const MODEL_ID = 0;
 const INPUT_OFFSET = 0;
 const OUTPUT_OFFSET = 0;
 const FLOAT_IO_OFFSET = 0;
 const UNSTANDARDIZE = false;
 const JS_HEAD = false;
+/** The IR has decision thresholds: the module exports decide(label). */
+const DECISIONS = false;
 const INPUT_ARRAY = Int8Array;
 const OUTPUT_ARRAY = Int8Array;
 // firmnet-loader: model constants end
@@ -119,6 +123,17 @@ export function createInstance() {
     return JS_HEAD ? applyHead(scores, n) : scores;
   }
 
+  /** One row of raw features → per output 1 (positive at its threshold) or 0, decided by the module on the output codes. */
+  function predictClass(features) {
+    if (!DECISIONS) throw new TypeError(`${name}.predictClass: this model has no decision thresholds (train it with --threshold)`);
+    checkOneRow('predictClass', features);
+    writeFeatures(features, 0);
+    predictFloat();
+    const decisions = new Uint8Array(outputFeatures);
+    for (let j = 0; j < outputFeatures; j++) decisions[j] = exports.decide(j);
+    return decisions;
+  }
+
   function predict(features) {
     checkOneRow('predict', features);
     writeFeatures(features, 0);
@@ -128,11 +143,11 @@ export function createInstance() {
     return JS_HEAD ? applyHead(scores, 1) : scores;
   }
 
-  return Object.freeze({ memory, exports, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
+  return Object.freeze({ memory, exports, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
 }
 
 const defaultInstance = createInstance();
-export const { memory, predict, predictBatch, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
+export const { memory, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
 
 function checkOneRow(fn, values) {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {

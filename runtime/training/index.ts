@@ -6,7 +6,7 @@
  * generic source so both precisions execute the same loops.
  */
 import { batchNormBackward, batchNormEval, batchNormTrain } from './batchnorm';
-import { bceLoss, huberLoss, maeLoss, mseLoss, softmaxCrossEntropyLoss } from './losses';
+import { bceLoss, huberLoss, maeLoss, mseLoss, softmaxCrossEntropyLoss, weightedBceLoss, weightedSoftmaxCrossEntropyLoss } from './losses';
 import { denseForward, denseInputGradient, denseWeightGradient } from './dense';
 import { allFinite, columnMax, countOutside, reluBackward, reluForward, scale, sumSquares } from './elementwise';
 import { adam, sgd } from './optimizers';
@@ -111,6 +111,12 @@ export function bceLoss32(p: usize, t: usize, n: i32, grad: usize, scale: f64): 
 export function softmaxCrossEntropyLoss32(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64): f64 {
   return softmaxCrossEntropyLoss<f32>(p, t, rows, cols, grad, scale);
 }
+export function weightedBceLoss32(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64, w: usize): f64 {
+  return weightedBceLoss<f32>(p, t, rows, cols, grad, scale, w);
+}
+export function weightedSoftmaxCrossEntropyLoss32(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64, w: usize): f64 {
+  return weightedSoftmaxCrossEntropyLoss<f32>(p, t, rows, cols, grad, scale, w);
+}
 export function mseLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64): f64 {
   return mseLoss<f64>(p, t, n, grad, scale);
 }
@@ -125,6 +131,12 @@ export function bceLoss64(p: usize, t: usize, n: i32, grad: usize, scale: f64): 
 }
 export function softmaxCrossEntropyLoss64(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64): f64 {
   return softmaxCrossEntropyLoss<f64>(p, t, rows, cols, grad, scale);
+}
+export function weightedBceLoss64(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64, w: usize): f64 {
+  return weightedBceLoss<f64>(p, t, rows, cols, grad, scale, w);
+}
+export function weightedSoftmaxCrossEntropyLoss64(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64, w: usize): f64 {
+  return weightedSoftmaxCrossEntropyLoss<f64>(p, t, rows, cols, grad, scale, w);
 }
 export function columnMax32(x: usize, rows: i32, cols: i32, acc: usize): void {
   columnMax<f32>(x, rows, cols, acc);

@@ -110,3 +110,68 @@ export function softmaxCrossEntropyLoss<T>(p: usize, t: usize, rows: i32, cols: 
   }
   return total;
 }
+
+/**
+ * Binary cross-entropy on logits with a weight per column and target: w[j] (cols values) weighs
+ * the positive term and w[cols + j] the negative one, w₊·y·softplus(−z) + w₋·(1 − y)·softplus(z)
+ * — PyTorch's `pos_weight` times a class weight. Equal to bceLoss when every weight is 1;
+ * grad (w₋·(1 − y)·σ(z) − w₊·y·(1 − σ(z)))·scale.
+ */
+export function weightedBceLoss<T>(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64, w: usize): f64 {
+  const S = <usize>sizeof<T>();
+  const row = <usize>cols * S;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const at = <usize>r * row;
+    for (let k: usize = 0; k < row; k += S) {
+      const z = <f64>load<T>(p + at + k);
+      const y = <f64>load<T>(t + at + k);
+      const positive = <f64>load<T>(w + k);
+      const negative = <f64>load<T>(w + row + k);
+      const e = Math.exp(-Math.abs(z));
+      const softplus = max(z, 0) + Math.log1p(e);
+      total += negative * (1 - y) * softplus + positive * y * (softplus - z);
+      if (grad == 0) continue;
+      const sigma = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const oneMinusSigma = z >= 0 ? e / (1 + e) : 1 / (1 + e);
+      store<T>(grad + at + k, <T>((negative * (1 - y) * sigma - positive * y * oneMinusSigma) * scale));
+    }
+  }
+  return total;
+}
+
+/**
+ * Softmax cross-entropy with a weight per class, per row Σ w_c·t_c·(logsumexp(z) − z_c) (PyTorch's
+ * `weight`, before its reduction); grad ((Σ_c w_c·t_c)·softmax(z)_k − w_k·t_k)·scale.
+ */
+export function weightedSoftmaxCrossEntropyLoss<T>(p: usize, t: usize, rows: i32, cols: i32, grad: usize, scale: f64, w: usize): f64 {
+  const S = <usize>sizeof<T>();
+  const row = <usize>cols * S;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const pr = p + <usize>r * row;
+    const tr = t + <usize>r * row;
+    const gr = grad + <usize>r * row;
+    let top = -Infinity;
+    for (let k: usize = 0; k < row; k += S) top = max(top, <f64>load<T>(pr + k));
+    let z: f64 = 0;
+    for (let k: usize = 0; k < row; k += S) {
+      const e = Math.exp(<f64>load<T>(pr + k) - top);
+      z += e;
+      if (grad != 0) store<T>(gr + k, <T>e);
+    }
+    const logZ = top + Math.log(z);
+    let rowWeight: f64 = 0;
+    for (let k: usize = 0; k < row; k += S) {
+      const weighted = <f64>load<T>(w + k) * <f64>load<T>(tr + k);
+      rowWeight += weighted;
+      total += weighted * (logZ - <f64>load<T>(pr + k));
+    }
+    if (grad == 0) continue;
+    for (let k: usize = 0; k < row; k += S) {
+      const weighted = <f64>load<T>(w + k) * <f64>load<T>(tr + k);
+      store<T>(gr + k, <T>((rowWeight * (<f64>load<T>(gr + k) / z) - weighted) * scale));
+    }
+  }
+  return total;
+}

@@ -5,6 +5,7 @@
  * (auto calibration on up to 1000 training rows, seed 0, per-channel weights, logits out). The code-size
  * measurement and the C tests both build them here, so they measure and check the same models.
  */
+import { DEFAULT_QAT_SETTINGS, quantizeWithQat } from '../../compiler/train/qat/qat.js';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import type { Dataset } from '../../compiler/data/dataset.js';
 import type { ActivationSpec, Task } from '../../compiler/model/float-model.js';
@@ -43,6 +44,8 @@ export interface BundledVariant extends Partial<ArchitectureFlags> {
   /** Hidden activation (default ReLU). */
   activation?: ActivationSpec;
   quantize?: Partial<QuantizeOptions>;
+  /** Quantization-aware training for this many epochs (default learning rate) before the conversion. */
+  qatEpochs?: number;
 }
 
 /** A bundled model, or a variant of it (another activation or quantization) for wider test coverage. */
@@ -76,6 +79,10 @@ export function buildBundledModel(spec: BundledModelSpec, variant: BundledVarian
   );
   // What `firmnet quantize` does by default: a seeded sample of the training CSV.
   const calibration = calibrationSetFor(model, `${dir}/train.csv`, DEFAULT_CALIBRATION_ROWS, 0);
-  const { qmodel } = quantizeModel(model, calibration, { ...DEFAULT_QUANTIZE_OPTIONS, ...variant.quantize });
+  const options = { ...DEFAULT_QUANTIZE_OPTIONS, ...variant.quantize };
+  const { qmodel } =
+    variant.qatEpochs === undefined
+      ? quantizeModel(model, calibration, options)
+      : quantizeWithQat(model, train, calibration, options, { ...DEFAULT_QAT_SETTINGS, epochs: variant.qatEpochs });
   return { spec, qmodel, train, test };
 }

@@ -109,6 +109,7 @@ const SET_MODELS: { label: string; dataset: (typeof BUNDLED_MODELS)[number]; var
   { label: 'diabetes leaky_relu, per-tensor', dataset: BUNDLED_MODELS[3], variant: { activation: { op: 'leaky_relu', alpha: 0.1 }, quantize: { perChannel: false } } },
   { label: 'digits layer_norm + relu', dataset: BUNDLED_MODELS[0], variant: { layerNorm: true } },
   { label: 'iris layer_norm, all int16', dataset: BUNDLED_MODELS[2], variant: { layerNorm: true, quantize: { int16: ['all'] } } },
+  { label: 'digits, quantization-aware training', dataset: BUNDLED_MODELS[0], variant: { qatEpochs: 3 } },
 ];
 
 describe('C backend on every row of the bundled test sets', () => {

@@ -24,7 +24,7 @@ import { predictQuantized } from '../../compiler/reference/predict.js';
 import { Rng } from '../../compiler/rng.js';
 import { trainModel } from '../../compiler/train/train.js';
 import { loadVectors } from '../helpers/vectors.js';
-import { trainSmall } from '../import/trained-models.js';
+import { loadSplit, trainSmall } from '../import/trained-models.js';
 import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
 
 const run = promisify(execFile);
@@ -90,12 +90,41 @@ function binarySigmoidCase(): Case {
   return { name: 'breast-cancer-sigmoid', q, features: test.features, rows: test.rows };
 }
 
+/** A binary model with a threshold chosen on its validation split (recall=0.99 puts it well away from 0.5): `_classify` decides on the threshold code. */
+function binaryThresholdCase(): Case {
+  const { train, test } = loadSplit('breast-cancer');
+  const { model } = trainModel(
+    train,
+    {
+      task: 'binary',
+      architecture: { hidden: [8], activation: { op: 'relu' }, outputActivation: null, batchNorm: false, dropout: 0, init: 'auto' },
+      loss: null,
+      optimizer: DEFAULT_OPTIMIZER,
+      learningRate: 1e-3,
+      schedule: DEFAULT_SCHEDULE,
+      clipNorm: null,
+      epochs: 8,
+      batchSize: 32,
+      validationSplit: 0.2,
+      earlyStopping: null,
+      standardize: true,
+      seed: 3,
+      lossWeights: { classWeight: 'balanced', posWeight: null },
+      threshold: { rule: 'recall', target: 0.99 },
+    },
+    'bc',
+  );
+  const q = quantizeModel(model, { features: test.features, rows: test.rows, description: 'test rows', seed: 0 }, DEFAULT_QUANTIZE_OPTIONS).qmodel;
+  return { name: 'breast-cancer-threshold', q, features: test.features, rows: test.rows };
+}
+
 const CASES: (() => Case)[] = [
   () => vectorCase('digits-leaky-per-tensor', 'models/data/digits/test.csv'),
   () => vectorCase('iris-softmax-head', 'models/data/iris/test.csv'),
   () => vectorCase('iris-int16-all', 'models/data/iris/test.csv'),
   () => vectorCase('breast-cancer-tanh-bn', 'models/data/breast-cancer/test.csv'),
   binarySigmoidCase,
+  binaryThresholdCase,
   autoencoderCase,
 ];
 
@@ -106,7 +135,8 @@ function referenceDecisions(c: Case): { index: number; score: number }[] {
     const errors = reconstructionErrors(scores, c.features, c.rows, c.q.inputStandardization);
     return Array.from(errors, (e) => ({ index: e > c.q.anomaly!.threshold ? 1 : 0, score: e }));
   }
-  if (cols === 1) return Array.from(scores, (p) => (p >= 0.5 ? { index: 1, score: p } : { index: 0, score: 1 - p }));
+  const threshold = c.q.decision?.thresholds[0] ?? 0.5;
+  if (cols === 1) return Array.from(scores, (p) => (p >= threshold ? { index: 1, score: p } : { index: 0, score: 1 - p }));
   const best = argmaxRows(scores, c.rows, cols);
   return Array.from(best, (b, r) => ({ index: b, score: scores[r * cols + b] }));
 }
@@ -149,6 +179,12 @@ describe.each(CASES.map((make) => [make]))('<name>_classify', (make) => {
       expect(resultLabel).toBe(label);
       expect(Math.abs(Number(score) - expected[r].score)).toBeLessThanOrEqual(2e-6 * Math.max(1, expected[r].score));
     });
+    if (c.q.decision) {
+      // Some row falls between 0.5 and the chosen threshold, so the threshold (not 0.5) decided it.
+      const t = c.q.decision.thresholds[0];
+      const { scores } = predictQuantized(c.q, c.features, c.rows);
+      expect(Array.from(scores).some((p) => (p >= 0.5) !== (p >= t))).toBe(true);
+    }
     if (c.q.task === 'autoencoder') {
       // Both decisions occur, so the threshold comparison is exercised in both directions.
       expect(new Set(got.map((g) => g[0]))).toEqual(new Set(['0', '1']));

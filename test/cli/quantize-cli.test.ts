@@ -27,6 +27,29 @@ describe('firmnet quantize', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).hash).toBe(report.hash);
   });
 
+  it('--qat fine-tunes on the training data the model records, then converts; --json says how', async () => {
+    const out = join(dir, 'iris-qat.q.json');
+    const r = await runFirmnet(['quantize', model, '--qat', '--qat-epochs', '2', '--test', 'models/data/iris/test.csv', '--out', out, '--json']);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect([report.qat.epochs, report.qat.learningRate]).toEqual([2, 1e-4]);
+    expect(report.qat.finalLoss).toBeGreaterThan(0);
+    expect(report.qat.data).toBe('models/data/iris/train.csv');
+    const ptq = JSON.parse(readFileSync(join(dir, 'iris.q.json'), 'utf8'));
+    const qat = JSON.parse(readFileSync(out, 'utf8'));
+    expect(qat.source).toEqual(ptq.source);
+    expect(qat.layers[0].weights).not.toEqual(ptq.layers[0].weights);
+  });
+
+  it('--train without --qat, and a bad QAT setting, stop before any work', async () => {
+    const noQat = await runFirmnet(['quantize', model, '--train', 'models/data/iris/train.csv', '--out', join(dir, 'z.q.json')]);
+    expect(noQat.status).toBe(2);
+    expect(noQat.stderr).toContain('--train is the labelled data of quantization-aware training; pass --qat with it');
+    const badEpochs = await runFirmnet(['quantize', model, '--qat', '--qat-epochs', '0', '--out', join(dir, 'z.q.json')]);
+    expect(badEpochs.status).toBe(2);
+    expect(badEpochs.stderr).toContain('--qat-epochs must be a positive integer, got 0');
+  });
+
   it('rejects a quantized model given as the float model, and a bad method', async () => {
     const q = join(dir, 'iris.q.json');
     const r = await runFirmnet(['quantize', q, '--out', join(dir, 'x.q.json')]);

@@ -67,4 +67,35 @@ describe('firmnet CLI conventions', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('sanity check PASSED');
   });
+
+  it('checks --class-weight, --pos-weight and --threshold before reading data, and exits 2 naming the flag', async () => {
+    const base = ['train', '--data', 'models/data/breast-cancer/train.csv', '--task', 'binary', '--epochs', '1', '--out', join(dir, 'never-weighted.json')];
+    const cases: [string[], RegExp][] = [
+      [['--class-weight', '1,0'], /--class-weight takes balanced, or one weight per class in class order, e.g\. 1,3; every weight a finite number above 0; got '1,0'/],
+      [['--class-weight', '1,2,3'], /--class-weight has 3 weights, but the data has 2 classes \(0, 1\)/],
+      [['--pos-weight', 'NaN'], /--pos-weight takes one weight/],
+      [['--threshold', 'recall=1.5'], /--threshold takes max-f1, recall=R, precision=P/],
+      [['--threshold', 'fpr=0.01'], /--threshold fpr=F is for autoencoders/],
+      [['--threshold', 'max-f1', '--val-split', '0'], /--threshold chooses the threshold on the validation split; give --val-split above 0/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runFirmnet([...base, ...flags]);
+      expect(r.status, flags.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(dir, 'never-weighted.json'))).toBe(false);
+  });
+
+  it('reports the class weights and the chosen threshold with its validation metrics', async () => {
+    const out = join(dir, 'weighted.json');
+    const r = await runFirmnet(['train', '--data', 'models/data/breast-cancer/train.csv', '--task', 'binary', '--hidden', '8', '--epochs', '5', '--class-weight', 'balanced', '--threshold', 'max-f1', '--out', out]);
+    expect(r.status).toBe(0);
+    // 455 rows, 10% held out per class: 153 of class 0 and 256 of class 1 are trained on; 409 / (2 · count).
+    expect(r.stdout).toContain('class weights: 0 1.337, 1 0.7988');
+    expect(r.stdout).toMatch(/decision thresholds \(max-f1, chosen on the validation split/);
+    const model = JSON.parse(readFileSync(out, 'utf8'));
+    expect(model.decision.rule).toBe('max-f1');
+    expect(model.training.config.classWeights).toEqual([409 / 306, 409 / 512]);
+  });
 });

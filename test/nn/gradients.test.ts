@@ -6,7 +6,7 @@ import { Dense } from '../../compiler/nn/dense.js';
 import { Dropout } from '../../compiler/nn/dropout.js';
 import type { Layer, Mode } from '../../compiler/nn/layer.js';
 import { LayerNorm } from '../../compiler/nn/layer-norm.js';
-import { LOSSES, type LossName } from '../../compiler/nn/losses.js';
+import { LOSSES, type LossName, weightedLoss } from '../../compiler/nn/losses.js';
 import type { Matrix } from '../../compiler/nn/matrix.js';
 import { Network } from '../../compiler/nn/network.js';
 import { Rng } from '../../compiler/rng.js';
@@ -171,6 +171,42 @@ describe('losses: gradients match finite differences and values are stable', () 
     });
   }
 
+  // Weights far from 1 and from each other, so a swapped positive/negative weight or class shows.
+  const weightedCases: { loss: LossName; weights: number[]; target: (m: Matrix) => Matrix }[] = [
+    { loss: 'bce_logits', weights: [3.5, 0.25], target: (m) => binaryTargets(m, rng) },
+    { loss: 'multilabel_bce_logits', weights: [2, 0.5, 4, 0.75, 1.5, 0.2], target: (m) => binaryTargets(m, rng) },
+    { loss: 'softmax_ce_logits', weights: [0.4, 2.5, 1.7], target: (m) => oneHot(m, rng) },
+    // Soft targets exercise the Σ_c w_c·t_c row weight of the gradient.
+    { loss: 'softmax_ce_logits', weights: [0.4, 2.5, 1.7], target: (m) => softTargets(m, rng) },
+  ];
+  for (const { loss, weights, target } of weightedCases) {
+    it(`${loss} weighted ${weights.join(',')}`, () => {
+      const p = randomMatrix(5, loss === 'bce_logits' ? 1 : 3, rng, 2);
+      const t = target(p);
+      const fn = weightedLoss(loss, weights);
+      const grad = randomMatrix(p.rows, p.cols, rng);
+      const value = fn(p, t, grad);
+      expect(value).toBeCloseTo(weightedByDefinition(loss, weights, p, t), 10);
+      for (let i = 0; i < p.data.length; i++) {
+        const keep = p.data[i];
+        p.data[i] = keep + EPS;
+        const up = fn(p, t);
+        p.data[i] = keep - EPS;
+        const down = fn(p, t);
+        p.data[i] = keep;
+        expect(grad.data[i]).toBeCloseTo((up - down) / (2 * EPS), 6);
+      }
+    });
+  }
+
+  it('weights of 1 give the unweighted losses', () => {
+    const p = randomMatrix(6, 3, rng, 2);
+    const bits = binaryTargets(p, rng);
+    const classes = oneHot(p, rng);
+    expect(weightedLoss('multilabel_bce_logits', [1, 1, 1, 1, 1, 1])(p, bits)).toBeCloseTo(LOSSES.multilabel_bce_logits(p, bits), 12);
+    expect(weightedLoss('softmax_ce_logits', [1, 1, 1])(p, classes)).toBeCloseTo(LOSSES.softmax_ce_logits(p, classes), 12);
+  });
+
   it('logit losses stay finite and exact at extreme logits', () => {
     const p: Matrix = { rows: 1, cols: 2, data: new Float64Array([1000, -1000]) };
     const t: Matrix = { rows: 1, cols: 2, data: new Float64Array([0, 1]) };
@@ -180,6 +216,34 @@ describe('losses: gradients match finite differences and values are stable', () 
     expect(LOSSES.softmax_ce_logits(right, t)).toBe(0);
   });
 });
+
+/** The weighted losses written out term by term in float64, independently of the kernels. */
+function weightedByDefinition(loss: LossName, weights: number[], p: Matrix, t: Matrix): number {
+  const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+  let total = 0;
+  for (let r = 0; r < p.rows; r++) {
+    const z = Array.from(p.data.subarray(r * p.cols, (r + 1) * p.cols));
+    const y = Array.from(t.data.subarray(r * p.cols, (r + 1) * p.cols));
+    if (loss === 'softmax_ce_logits') {
+      const top = Math.max(...z);
+      const logZ = top + Math.log(z.reduce((s, v) => s + Math.exp(v - top), 0));
+      total += z.reduce((s, v, c) => s + weights[c] * y[c] * (logZ - v), 0);
+    } else {
+      total += z.reduce((s, v, j) => s + weights[j] * y[j] * softplus(-v) + weights[p.cols + j] * (1 - y[j]) * softplus(v), 0);
+    }
+  }
+  return total / (p.rows * (loss === 'softmax_ce_logits' ? 1 : p.cols));
+}
+
+function softTargets(m: Matrix, rng: Rng): Matrix {
+  const data = new Float64Array(m.data.length);
+  for (let r = 0; r < m.rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < m.cols; c++) sum += data[r * m.cols + c] = rng.uniform() + 0.1;
+    for (let c = 0; c < m.cols; c++) data[r * m.cols + c] /= sum;
+  }
+  return { rows: m.rows, cols: m.cols, data };
+}
 
 function binaryTargets(m: Matrix, rng: Rng): Matrix {
   return { rows: m.rows, cols: m.cols, data: Float64Array.from(m.data, () => (rng.uniform() < 0.5 ? 0 : 1)) };

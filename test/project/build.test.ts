@@ -117,6 +117,24 @@ describe('firmnet build guards', () => {
     expect(existsSync(join(dir, 'wasm'))).toBe(false);
   });
 
+  it('qat "auto" runs QAT only past maxDrop, ships the post-training IR on a tie, and says both when the drop still exceeds it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firmnet-qat-'));
+    const file = join(dir, 'project.json');
+    // The KL example above (3.33 pp), with a QAT too weak to change any prediction: both IRs cost the same.
+    const data = { train: join(process.cwd(), 'models/data/iris/train.csv'), test: join(process.cwd(), 'models/data/iris/test.csv') };
+    writeFileSync(file, JSON.stringify({ name: 'iris', task: 'multiclass', data, training: { epochs: 30, seed: 3 }, quantization: { method: 'kl', qat: 'auto', qatEpochs: 1, qatLearningRate: 1e-12 }, maxDrop: 0.5, out: join(dir, 'iris') }));
+    const r = await runFirmnet(['build', file]);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain('post-training int8 costs 3.33, more than maxDrop 0.5: running quantization-aware training');
+    expect(r.stderr).toContain('int8 costs 3.33 pp, more than the allowed 0.5.');
+    expect(r.stderr).toContain('Quantization-aware training was tried (1 epochs: drop 3.33, post-training 3.33)');
+    const choice = JSON.parse(readFileSync(join(dir, 'iris/quantization.json'), 'utf8'));
+    expect([choice.mode, choice.shipped, choice.qat.epochs]).toEqual(['auto', 'ptq', 1]);
+    expect(choice.ptq.drop).toBeCloseTo(100 / 30, 9);
+    expect(choice.qat.drop).toBeCloseTo(100 / 30, 9);
+    expect(existsSync(join(dir, 'iris/wasm'))).toBe(false);
+  });
+
   it('rejects a project file with a typo or a wrong type, naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firmnet-project-'));
     const file = join(dir, 'project.json');

@@ -40,6 +40,19 @@ describe('project file validation, before anything runs', () => {
     expectFirmnetError(() => checkProjectFiles(loadProject(file)), 'BAD_PROJECT_FILE', `${file}: maxDrop: the accuracy drop is measured on labelled test data; give data.test (or --test)`);
   });
 
+  it('reads quantization.qat as false, true or "auto", and "auto" only with maxDrop', () => {
+    expect(loadProject(project({})).quantization.qat).toBe(false);
+    const auto = loadProject(project({ quantization: { qat: 'auto', qatEpochs: 3, qatLearningRate: 0.001 }, maxDrop: 0.5 }));
+    expect([auto.quantization.qat, auto.quantization.qatEpochs, auto.quantization.qatLearningRate]).toEqual(['auto', 3, 0.001]);
+    expect(() => checkProjectFiles(auto)).not.toThrow();
+    const bad = project({ quantization: { qat: 'yes' } });
+    expectFirmnetError(() => loadProject(bad), 'BAD_PROJECT_FILE', `${bad}: quantization.qat: expected false, true or "auto"`);
+    const rate = project({ quantization: { qat: true, qatLearningRate: 0 } });
+    expectFirmnetError(() => loadProject(rate), 'BAD_PROJECT_FILE', `${rate}: quantization.qatLearningRate: must be positive`);
+    const noMaxDrop = project({ quantization: { qat: 'auto' } });
+    expectFirmnetError(() => checkProjectFiles(loadProject(noMaxDrop)), 'BAD_PROJECT_FILE', `${noMaxDrop}: quantization.qat: "auto" runs quantization-aware training when the post-training drop exceeds maxDrop; give maxDrop`);
+  });
+
   it('checks the training data has the label and the test and calibration data the features, naming the field', () => {
     const noLabel = project({}, { label: 'species' });
     expectFirmnetError(() => checkProjectFiles(loadProject(noLabel)), 'BAD_CSV', `${noLabel}: data.train: ${TRAIN} has no label column 'species'`);
@@ -81,5 +94,21 @@ describe('project file validation, before anything runs', () => {
     expectFirmnetError(() => checkProjectFiles(loadProject(train)), 'BAD_PROJECT_FILE', `${train}: data.train: ${folder} is not a regular file (a directory)`);
     const missing = project({}, { test: join(dir, 'missing.csv') });
     expectFirmnetError(() => checkProjectFiles(loadProject(missing)), 'BAD_PROJECT_FILE', `${missing}: data.test: ${join(dir, 'missing.csv')}: file not found`);
+  });
+
+  it('reads class weights, positive weights and the threshold rule, and names a bad one by field', () => {
+    const s = loadProject(project({ training: { classWeight: 'balanced', posWeight: 2, threshold: 'recall=0.9' } })).training;
+    expect(s.classWeight).toBe('balanced');
+    expect(s.posWeight).toEqual([2]);
+    expect(s.threshold).toEqual({ rule: 'recall', target: 0.9 });
+    expect(loadProject(project({ training: { classWeight: [1, 2, 0.5], posWeight: [1, 3] } })).training).toMatchObject({ classWeight: [1, 2, 0.5], posWeight: [1, 3] });
+    const zero = project({ training: { classWeight: [1, 0, 2] } });
+    expectFirmnetError(() => loadProject(zero), 'BAD_PROJECT_FILE', `${zero}: training.classWeight[1]: must be a finite number above 0, got 0`);
+    const negative = project({ training: { posWeight: -1 } });
+    expectFirmnetError(() => loadProject(negative), 'BAD_PROJECT_FILE', `${negative}: training.posWeight: must be a finite number above 0, got -1`);
+    const text = project({ training: { classWeight: 'even' } });
+    expectFirmnetError(() => loadProject(text), 'BAD_PROJECT_FILE', /training\.classWeight: expected an array/);
+    const rule = project({ training: { threshold: 'recall=2' } });
+    expectFirmnetError(() => loadProject(rule), 'BAD_PROJECT_FILE', `${rule}: training.threshold: expected max-f1, recall=R, precision=P (classifiers) or fpr=F (autoencoder), with R, P in (0, 1] and F in [0, 1), got 'recall=2'`);
   });
 });

@@ -5,7 +5,8 @@ import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { Rng } from '../../compiler/rng.js';
-import { trainModel } from '../../compiler/train/train.js';
+import { type TrainConfig, splitRows, trainModel } from '../../compiler/train/train.js';
+import { subsetRows } from '../../compiler/data/dataset.js';
 import { compareWithFloat } from '../../compiler/evaluate/compare-with-float.js';
 import { percentileOf, reconstructionErrors } from '../../compiler/evaluate/anomaly.js';
 import { evaluateScores } from '../../compiler/evaluate/evaluate.js';
@@ -88,5 +89,20 @@ describe('autoencoder task', () => {
     expect(Math.abs(c.drop)).toBeLessThan(2);
     expect(c.agreement).toBeGreaterThan(0.9);
     expect(c.outputUnits).toBe('standardized values');
+  });
+
+  it('--threshold fpr=F: the 100·(1 − F)th percentile of the validation rows\' errors', () => {
+    const config = { ...model.training!.config, epochs: 10, threshold: { rule: 'fpr' as const, target: 0.05 } } as unknown as TrainConfig;
+    const fpr = trainModel(train, config, 'ae').model;
+    // The validation rows as the trainer draws them: the second fork of the seed's generator.
+    const seeded = new Rng(config.seed);
+    seeded.fork();
+    const { valRows } = splitRows(train, config.validationSplit, seeded.fork());
+    const held = subsetRows(train, valRows);
+    const errors = reconstructionErrors(predictFloat(fpr, held.features, held.rows).scores, held.features, held.rows, fpr.inputStandardization);
+    expect(fpr.anomaly!.percentile).toBe(95);
+    expect(fpr.anomaly!.threshold).toBeCloseTo(percentileOf(errors, 95), 6);
+    // 5% of the 60 validation rows are above it (3 rows), up to the interpolation between two of them.
+    expect(errors.filter((e) => e > fpr.anomaly!.threshold).length).toBe(3);
   });
 });

@@ -5,9 +5,10 @@ import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import type { QModel } from '../../compiler/ir/qmodel.js';
 import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { trainModel } from '../../compiler/train/train.js';
+import { DEFAULT_QAT_SETTINGS, quantizeWithQat } from '../../compiler/train/qat/qat.js';
 
-/** A small model trained quickly on a bundled data set (32-16, 8 epochs, LayerNorm after each hidden dense layer if asked) and quantized, with its test split. */
-export function quickModel(data: string, task: Task, activation: ActivationSpec, quantize: Partial<QuantizeOptions>, layerNorm = false): { qmodel: QModel; test: Dataset } {
+/** A small model trained quickly on a bundled data set (32-16, 8 epochs, LayerNorm after each hidden dense layer if asked) and quantized (after `qatEpochs` of quantization-aware training if asked), with its test split. */
+export function quickModel(data: string, task: Task, activation: ActivationSpec, quantize: Partial<QuantizeOptions>, layerNorm = false, qatEpochs: number | null = null): { qmodel: QModel; test: Dataset } {
   const train = loadDataset(`models/data/${data}/train.csv`, { task, labelColumns: ['label'] });
   const test = loadDataset(`models/data/${data}/test.csv`, { task, labelColumns: ['label'], classNames: train.classNames });
   const { model } = trainModel(
@@ -29,6 +30,8 @@ export function quickModel(data: string, task: Task, activation: ActivationSpec,
     },
     data,
   );
-  const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: 'train.csv', seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, ...quantize });
+  const calibration = { features: train.features, rows: train.rows, description: 'train.csv', seed: 0 };
+  const options = { ...DEFAULT_QUANTIZE_OPTIONS, ...quantize };
+  const { qmodel } = qatEpochs === null ? quantizeModel(model, calibration, options) : quantizeWithQat(model, train, calibration, options, { ...DEFAULT_QAT_SETTINGS, epochs: qatEpochs });
   return { qmodel, test };
 }

@@ -23,6 +23,8 @@ interface Case {
   /** Ops (op:input dtype) the quantized model must contain, so the case covers what it claims. */
   ops: string[];
   layerNorm?: boolean;
+  /** Quantization-aware training epochs before the conversion. */
+  qatEpochs?: number;
 }
 
 const CASES: Case[] = [
@@ -33,6 +35,7 @@ const CASES: Case[] = [
   { data: 'diabetes', task: 'regression', activation: { op: 'leaky_relu', alpha: 0.1 }, quantize: {}, ops: ['leaky_relu:int8'] },
   { data: 'digits', task: 'multiclass', activation: { op: 'relu' }, quantize: {}, ops: ['layer_norm:int8'], layerNorm: true },
   { data: 'iris', task: 'multiclass', activation: { op: 'relu' }, quantize: { int16: ['all'] }, ops: ['layer_norm:int16'], layerNorm: true },
+  { data: 'breast-cancer', task: 'binary', activation: { op: 'relu' }, quantize: {}, ops: ['fully_connected:int8'], qatEpochs: 3 },
 ];
 
 const dir = tempDir('test-sets');
@@ -40,8 +43,8 @@ afterAll(() => removeDir(dir));
 
 describe('every row of the bundled test sets, SIMD and scalar builds', () => {
   CASES.forEach((c, k) => {
-    it(`${c.data} (${c.activation.op}${c.layerNorm ? ', layer_norm' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
-      const { qmodel, test } = await models.quickModel(c.data, c.task, c.activation, c.quantize, c.layerNorm ?? false);
+    it(`${c.data} (${c.activation.op}${c.layerNorm ? ', layer_norm' : ''}${c.qatEpochs ? ', QAT' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
+      const { qmodel, test } = await models.quickModel(c.data, c.task, c.activation, c.quantize, c.layerNorm ?? false, c.qatEpochs ?? null);
       const ops = new Set(qmodel.layers.map((l) => `${l.op}:${l.input.dtype}`));
       for (const op of c.ops) expect(ops).toContain(op);
       const golden = predictQuantized(qmodel, test.features, test.rows);

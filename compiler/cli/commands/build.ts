@@ -13,6 +13,7 @@ import { type Ui, formatDuration } from '../ui.js';
 import { accuracyLines } from '../../evaluate/evaluation-lines.js';
 import { formatNumber, formatTable } from '../../io/text-table.js';
 import { terminalText } from '../../terminal-text.js';
+import { choiceLines } from '../../train/qat/qat-choice.js';
 
 interface BuildArgs {
   input: string;
@@ -25,6 +26,7 @@ interface BuildArgs {
   epochs?: number;
   method?: CalibrationMethod | 'auto';
   seed?: number;
+  qat?: 'true' | 'false' | 'auto';
   cache: boolean;
 }
 
@@ -43,6 +45,7 @@ export const buildCommand: CommandModule<BuildArgs> = {
       .option('epochs', { type: 'number', describe: 'training epochs' })
       .option('method', { choices: ['auto', 'minmax', 'percentile', 'mse', 'kl'] as const, describe: 'calibration method' })
       .option('seed', { type: 'number', describe: 'training seed' })
+      .option('qat', { choices: ['true', 'false', 'auto'] as const, describe: 'quantization-aware training: always, never, or when the post-training drop exceeds --max-drop' })
       .option('cache', { type: 'boolean', default: true, describe: 'reuse steps whose inputs did not change (--no-cache to redo all)' })
       .example('firmnet build models/digits/project.json', 'the bundled digits example, end to end')
       .example('firmnet build train.csv --task binary --test test.csv --target nrf52840 --max-drop 0.5', 'straight from CSV files') as unknown as Argv<BuildArgs>,
@@ -96,7 +99,7 @@ function withOverrides(p: Project, args: BuildArgs): Project {
     task: args.task ?? p.task,
     data: { ...p.data, label: args.label ? splitList(args.label) : p.data.label, test: args.test ?? p.data.test },
     training: { ...p.training, epochs: args.epochs ?? p.training.epochs, seed: args.seed ?? p.training.seed },
-    quantization: { ...p.quantization, method: args.method ?? p.quantization.method },
+    quantization: { ...p.quantization, method: args.method ?? p.quantization.method, qat: args.qat === undefined ? p.quantization.qat : args.qat === 'auto' ? 'auto' : args.qat === 'true' },
     targets: args.target ? args.target.flatMap(splitList).map((target) => ({ target })) : p.targets,
     maxDrop: args['max-drop'] ?? p.maxDrop,
     out: args.out ?? p.out,
@@ -140,6 +143,7 @@ function buildJson(r: BuildResult, seconds: number): Record<string, unknown> {
     seconds,
     steps: r.steps,
     accuracy: r.accuracy,
+    quantization: r.quantization,
     perLayerSqnr: r.perLayerSqnr,
     targets: r.reports.map((t) => ({
       target: t.target.id,
@@ -161,6 +165,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   ui.print();
   ui.print(`${r.project.name}: built in ${seconds.toFixed(1)} s${cached.length > 0 ? ` (cached: ${cached.join(', ')})` : ''}`);
   ui.print(calibrationLine(r.qmodel.calibration));
+  if (r.quantization) for (const line of choiceLines(r.quantization)) ui.print(line);
   if (r.accuracy) for (const line of accuracyLines(r.accuracy, r.model.classNames).slice(0, 4)) ui.print(line);
   else ui.print('(no test data: give data.test in the project or --test for the accuracy report)');
   ui.print();
@@ -182,7 +187,7 @@ function printSummary(ui: Ui, r: BuildResult, seconds: number): void {
   );
   ui.print('(SRAM: with your own input/output buffers, which `fits` judges; I/O in arena: using <name>_input_buffer()/_output_buffer())');
   ui.print();
-  ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json, wasm/, c/, report.html, report.json`);
+  ui.print(`written to ${relative(process.cwd(), r.outDir) || '.'}/: model.json, model.q.json${r.quantization ? ', quantization.json' : ''}, wasm/, c/, report.html, report.json`);
 }
 
 /** The calibration the IR records: the method asked for, the data (its description names the rows and the sample's seed), and for auto what each tensor got. */

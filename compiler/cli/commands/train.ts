@@ -10,6 +10,8 @@ import { ACTIVATION_NAMES, type ArchitectureFlags, DEFAULT_TRAIN_SETTINGS, INIT_
 import { type EpochLog, type TrainConfig, checkTrainConfig, trainModel } from '../../train/train.js';
 import { LOSSES_FOR_TASK } from '../../nn/losses.js';
 import { splitList } from '../args.js';
+import { checkLossWeightsForData, parseClassWeight, parsePosWeight } from '../../train/loss-weights.js';
+import { THRESHOLD_RULE_SYNTAX, metricsAtThreshold, parseThresholdRule } from '../../evaluate/thresholds.js';
 import type { CommandModule } from '../command.js';
 import { type Ui, formatDuration } from '../ui.js';
 import { type Evaluation, evaluateScores } from '../../evaluate/evaluate.js';
@@ -56,6 +58,9 @@ export function trainOptions(y: Argv) {
     .option('min-delta', { type: 'number', default: D.minDelta, describe: 'smallest change that counts as an improvement' })
     .option('standardize', { type: 'boolean', default: D.standardize, describe: 'standardize features (and regression targets) with training statistics' })
     .option('seed', { type: 'number', default: D.seed })
+    .option('class-weight', { type: 'string', describe: 'loss weight per class: balanced (n_samples / (n_classes · count)) or weights in class order, e.g. 1,3 (binary, multiclass)' })
+    .option('pos-weight', { type: 'string', describe: 'weight of the positive terms: one value, or one per label, e.g. 3,1,2 (binary, multilabel)' })
+    .option('threshold', { type: 'string', describe: `decision threshold chosen on the validation split: ${THRESHOLD_RULE_SYNTAX}` })
     .option('name', { type: 'string', describe: 'model name (default: the data folder name)' });
 }
 
@@ -86,6 +91,7 @@ export const trainCommand: CommandModule<TrainArgs> = {
     checkTrainConfig(config);
     if (!args.sanity && !args.out) throw new FirmnetError('BAD_ARGUMENT', 'train needs --out FILE for the model (or --sanity to only check the wiring)');
     const data = loadDataset(args.data, { task, labelColumns, classNames: args.classes ? splitList(args.classes) : undefined });
+    if (config.lossWeights) checkLossWeightsForData(data, config.lossWeights);
     const name = args.name ?? defaultModelName(args.data);
     if (args.sanity) {
       const result = runSanityCheck(data, config);
@@ -116,10 +122,11 @@ export const trainCommand: CommandModule<TrainArgs> = {
       seconds,
       validation: result.validation,
       test,
+      decision: result.model.decision ?? null,
       history: result.history,
       summary: summarizeFloatModel(result.model),
     });
-    printSummary(ui, out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model);
+    printSummary(ui, out, result.history, result.bestEpoch, result.stoppedEarly, seconds, result.validation, test, result.model, testData);
   },
 };
 
@@ -163,6 +170,9 @@ export function trainSettingsFromArgs(args: Awaited<ReturnType<typeof trainOptio
     minDelta: args['min-delta'],
     standardize: args.standardize,
     seed: args.seed,
+    classWeight: args['class-weight'] === undefined ? null : parseClassWeight(args['class-weight']),
+    posWeight: args['pos-weight'] === undefined ? null : parsePosWeight(args['pos-weight']),
+    threshold: args.threshold === undefined ? null : parseThresholdRule(args.threshold),
   };
 }
 
@@ -204,6 +214,40 @@ function evaluateOn(model: FloatModel, data: Dataset): Evaluation {
   return evaluateScores(predictFloat(model, data.features, data.rows).scores, data, { standardization: model.inputStandardization, threshold: model.anomaly?.threshold ?? null });
 }
 
+/** The loss weights the run used, as recorded in the model's training config. */
+function lossWeightLines(model: FloatModel): string[] {
+  const config = model.training?.config as { classWeights?: number[] | null; posWeights?: number[] | null } | undefined;
+  const lines: string[] = [];
+  if (config?.classWeights) lines.push(`class weights: ${config.classWeights.map((w, c) => `${model.classNames[c]} ${formatNumber(w)}`).join(', ')}`);
+  if (config?.posWeights) lines.push(`positive-term weights: ${config.posWeights.map((w, j) => `${outputName(model, j)} ${formatNumber(w)}`).join(', ')}`);
+  return lines.length === 0 ? [] : ['', ...lines];
+}
+
+function outputName(model: FloatModel, j: number): string {
+  return model.task === 'binary' ? model.classNames[1] : model.labelColumns[j];
+}
+
+/** The decision thresholds and the metrics at them: on the validation split (where they were chosen), and on the test file. */
+function decisionLines(model: FloatModel, testData: Dataset | null): string[] {
+  const d = model.decision;
+  if (!d) return [];
+  const testScores = testData ? predictFloat(model, testData.features, testData.rows).scores : null;
+  const k = d.thresholds.length;
+  const rows = d.thresholds.map((threshold, j) => {
+    const v = d.validation[j];
+    const row: (string | number)[] = [outputName(model, j), formatNumber(threshold), formatNumber(v.precision), formatNumber(v.recall), formatNumber(v.f1)];
+    if (testData && testScores) {
+      const scores = Float64Array.from({ length: testData.rows }, (_, r) => testScores[r * k + j]);
+      const labels = Int32Array.from({ length: testData.rows }, (_, r) => (model.task === 'binary' ? testData.labels[r] : testData.targets[r * k + j]));
+      const t = metricsAtThreshold(scores, labels, threshold);
+      row.push(formatNumber(t.precision), formatNumber(t.recall), formatNumber(t.f1));
+    }
+    return row;
+  });
+  const head = ['positive', 'threshold', 'val precision', 'val recall', 'val F1', ...(testData ? ['test precision', 'test recall', 'test F1'] : [])];
+  return ['', `decision thresholds (${d.rule}, chosen on the validation split; positive when the probability is at least the threshold):`, formatTable(head, rows)];
+}
+
 function prefixed(prefix: string, e: Evaluation): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(e)) if (typeof v === 'number' && Number.isFinite(v) && k !== 'rows') out[prefix + k] = v;
@@ -220,6 +264,7 @@ function printSummary(
   validation: Evaluation | null,
   test: Evaluation | null,
   model: FloatModel,
+  testData: Dataset | null,
 ): void {
   const last = history[history.length - 1];
   ui.print();
@@ -246,6 +291,8 @@ function printSummary(
     ui.print('test:');
     for (const line of evaluationLines(test, model.classNames)) ui.print(`  ${line}`);
   }
+  for (const line of lossWeightLines(model)) ui.print(line);
+  for (const line of decisionLines(model, testData)) ui.print(line);
   ui.print();
   for (const line of summaryLines(summarizeFloatModel(model))) ui.print(line);
   ui.print();

@@ -11,10 +11,11 @@ import type { CModelNames } from './c-names.js';
 import { cFloat, cStringLiteral } from './c-syntax.js';
 
 /** What `<name>_classify` decides, or null when the model has no single decision (regression, multilabel, an autoencoder without threshold). */
-export type Decision = 'argmax' | 'positive-logit' | 'positive-probability' | 'anomaly';
+export type Decision = 'argmax' | 'positive-logit' | 'positive-probability' | 'threshold-code' | 'anomaly';
 
 export function decisionOf(q: QModel): Decision | null {
   if (q.task === 'multiclass') return 'argmax';
+  if (q.task === 'binary' && q.decision) return 'threshold-code';
   if (q.task === 'binary') return outputTensor(q).features === 2 ? 'argmax' : floatHead(q) === 'sigmoid' ? 'positive-logit' : 'positive-probability';
   if (q.task === 'autoencoder' && q.anomaly !== null) return 'anomaly';
   return null;
@@ -35,6 +36,7 @@ export function renderConvenienceDeclarations(q: QModel, names: CModelNames): st
     `extern const char *const ${prefix}_feature_names[${macro}_INPUT_SIZE];`,
     '',
   ];
+  if (q.decision) lines.push(...predictClassDeclaration(q, names));
   const decision = decisionOf(q);
   if (decision === null) return lines.join('\n');
   if (decision === 'anomaly') {
@@ -53,7 +55,11 @@ export function renderConvenienceDeclarations(q: QModel, names: CModelNames): st
         ]
       : [
           ` * The most probable class: label is ${prefix}_class_names[class_index], score its probability`,
-          decision === 'argmax' ? ' * (the first class on ties, as firmnet\'s evaluation decides).' : ' * (binary: class 1 when its probability is at least 0.5).',
+          decision === 'argmax'
+            ? ' * (the first class on ties, as firmnet\'s evaluation decides).'
+            : decision === 'threshold-code'
+              ? ` * (binary: class 1 when ${prefix}_predict_class decides so, i.e. its probability reaches the chosen threshold).`
+              : ' * (binary: class 1 when its probability is at least 0.5).',
         ];
   lines.push(
     '/*',
@@ -78,6 +84,7 @@ export function renderConvenienceDefinitions(q: QModel, names: CModelNames, stan
   const parts = [
     `const char *const ${prefix}_feature_names[${macro}_INPUT_SIZE] = {\n${q.featureNames.map((f) => `    ${cStringLiteral(f)},`).join('\n')}\n};\n`,
   ];
+  if (q.decision) parts.push(predictClassDefinition(q, names));
   const decision = decisionOf(q);
   if (decision === null) return parts.join('\n');
   const head = `const char *${prefix}_classify(const float *features, ${prefix}_result_t *result) {
@@ -135,6 +142,21 @@ ${run}
     }
 ${finish('positive', `${prefix}_class_names[positive]`, 'positive != 0 ? probability : 1.0f - probability')}`);
       break;
+    case 'threshold-code':
+      parts.push(`${head}
+    int32_t positive;
+    float probability;
+${run}
+    positive = ${prefix}_predict_class(out, 0);
+    probability = ${value('out[0]')};${floatHead(q) === 'sigmoid' ? `
+    if (probability >= 0.0f) {
+        probability = 1.0f / (1.0f + expf(-probability));
+    } else {
+        const float e = expf(probability);
+        probability = e / (1.0f + e);
+    }` : ''}
+${finish('positive', `${prefix}_class_names[positive]`, 'positive != 0 ? probability : 1.0f - probability')}`);
+      break;
     case 'positive-probability':
       parts.push(`${head}
     int32_t positive;
@@ -168,4 +190,38 @@ ${finish('anomalous', `${prefix}_anomaly_labels[anomalous]`, 'error')}`);
     }
   }
   return parts.join('\n');
+}
+
+/** `<name>_predict_class` and its threshold codes, for an IR with decision thresholds. */
+function predictClassDeclaration(q: QModel, names: CModelNames): string[] {
+  const { prefix, macro } = names;
+  const what = q.task === 'binary' ? 'the class index (1: positive)' : 'the number of positive labels';
+  return [
+    `/* Decision thresholds (rule ${q.decision!.rule}, chosen on the validation split) as output codes: output i is positive when its`,
+    ` * code is at least ${prefix}_decision_codes[i] (a code above the dtype's maximum: never). Integers only, so the decision is the golden reference's. */`,
+    `#define ${macro}_DECISION_RULE ${cStringLiteral(q.decision!.rule)}`,
+    `extern const int32_t ${prefix}_decision_codes[${macro}_OUTPUT_SIZE];`,
+    `/* Decides on the output codes ${names.invoke} wrote: positive[i] = 1 when output i reaches its threshold code (positive may be NULL). Returns ${what}. */`,
+    `int32_t ${prefix}_predict_class(const ${names.outputType} *out, uint8_t *positive);`,
+    '',
+  ];
+}
+
+function predictClassDefinition(q: QModel, names: CModelNames): string {
+  const { prefix, macro } = names;
+  return `const int32_t ${prefix}_decision_codes[${macro}_OUTPUT_SIZE] = { ${q.decision!.codes.join(', ')} };
+
+int32_t ${prefix}_predict_class(const ${names.outputType} *out, uint8_t *positive) {
+    int32_t i;
+    int32_t count = 0;
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        const int32_t yes = (int32_t)out[i] >= ${prefix}_decision_codes[i] ? 1 : 0;
+        if (positive != 0) {
+            positive[i] = (uint8_t)yes;
+        }
+        count += yes;
+    }
+    return count;
+}
+`;
 }

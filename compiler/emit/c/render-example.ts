@@ -55,7 +55,10 @@ export function renderExampleMain(q: QModel, names: CModelNames, data: ExampleDa
         }
 `
       : classify === 'threshold'
-        ? `        printf(" -> %s", ${prefix}_class_names[scores[0] >= 0.5f ? 1 : 0]);\n`
+        ? q.decision
+          ? // _predict leaves the output codes in the arena; the chosen threshold is decided on them.
+            `        printf(" -> %s", ${prefix}_class_names[${prefix}_predict_class(${prefix}_output_buffer(), 0)]);\n`
+          : `        printf(" -> %s", ${prefix}_class_names[scores[0] >= 0.5f ? 1 : 0]);\n`
         : '';
   return `${header}
 #include <math.h>

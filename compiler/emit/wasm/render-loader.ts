@@ -64,6 +64,8 @@ export const simd = ${facts.simd};
 export const sizes = Object.freeze(${jsLiteral(sizes)});
 /** ${comment`What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}.`} */
 export const imports = Object.freeze(${jsLiteral(facts.imports)});
+/** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
+export const decisionThresholds = ${q.decision ? `Object.freeze(${jsLiteral(q.decision.thresholds)})` : 'null'};
 
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
@@ -72,6 +74,8 @@ const FLOAT_IO_OFFSET = ${layout.workspaceOffset};
 /** The regression head runs in the module (unstandardizeOutput); a softmax or sigmoid head here, in JavaScript. */
 const UNSTANDARDIZE = ${unstandardize};
 const JS_HEAD = ${jsHead};
+/** The IR has decision thresholds: the module exports decide(label). */
+const DECISIONS = ${q.decision !== undefined};
 `;
   const body = fillPlaceholders(loaderTemplateBody(), {
     INPUT_ARRAY: typedArrayName(input.dtype),
@@ -141,6 +145,8 @@ export declare const sizes: Readonly<{
 }>;
 /** ${comment`Imports of model.wasm ("module.field"): ${facts.imports.length === 0 ? 'none' : facts.imports.join(', ')}.`} */
 export declare const imports: readonly string[];
+/** The probability threshold of each output, when the model was trained with --threshold; else null. */
+export declare const decisionThresholds: readonly number[] | null;
 
 /** Like the golden reference's predictQuantized: integer outputs, dequantized outputs, scores after the head. */
 export interface Prediction {
@@ -159,6 +165,8 @@ export interface ModelInstance {
   /** rows × ${input.features} raw features (row-major) → rows × ${output.features} outputs after the head. */
   predictBatch(features: Float32Array | ArrayLike<number>, rows?: number): Float32Array;
   predictDetailed(features: Float32Array | ArrayLike<number>, rows?: number): Prediction;
+  /** ${q.decision ? `One row of raw features → per output 1 when it reaches its decision threshold (rule ${q.decision.rule}), else 0; decided on the output codes by the module.` : 'Throws: this model has no decision thresholds (train it with --threshold).'} */
+  predictClass(features: Float32Array | ArrayLike<number>): Uint8Array;
   /** ${int8 ? 'One row of int8 input codes → int8 output codes.' : `Throws: this model's input is ${input.dtype} and its output ${output.dtype}; use predictQuantized.`} */
   predictInt8(input: Int8Array): Int8Array;
   /** One row of ${input.dtype} input codes → ${output.dtype} output codes. */
@@ -172,6 +180,7 @@ export declare function createInstance(): ModelInstance;
 export declare const memory: WebAssembly.Memory;
 export declare const predict: ModelInstance['predict'];
 export declare const predictBatch: ModelInstance['predictBatch'];
+export declare const predictClass: ModelInstance['predictClass'];
 export declare const predictDetailed: ModelInstance['predictDetailed'];
 export declare const predictInt8: ModelInstance['predictInt8'];
 export declare const predictQuantized: ModelInstance['predictQuantized'];

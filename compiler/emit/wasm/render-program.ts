@@ -29,6 +29,9 @@ export const MODULE_EXPORTS = [
   'MODEL_ID',
 ] as const;
 
+/** Exported besides MODULE_EXPORTS when the IR has decision thresholds. */
+export const DECISION_EXPORTS = ['decide'] as const;
+
 export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean, command: string): string {
   const first = q.layers[0].input;
   const last = q.layers[q.layers.length - 1].output;
@@ -87,7 +90,28 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     ...(target ? [`  ${io.unstandardize}(${layout.workspaceOffset}, ${last.features}, ${layout.targetMeanOffset}, ${layout.targetStdOffset});`] : []),
     '}',
     '',
+    ...(q.decision ? renderDecide(q.decision.codes, last, outputOffset) : []),
   ].join('\n');
+}
+
+/**
+ * `decide(label)`: 1 when the output code of `label` (left at OUTPUT_OFFSET by run) is at least its
+ * threshold code (the IR's `decision.codes`), else 0; an out-of-range label is 0. Integers only, as
+ * the C `<name>_predict_class`.
+ */
+function renderDecide(codes: number[], output: QTensor, outputOffset: number): string[] {
+  const load = output.dtype === 'int16' ? `<i32>load<i16>(${outputOffset} + (label << 1))` : `<i32>load<i8>(${outputOffset} + label)`;
+  return [
+    '/** 1 when output `label` reaches its decision threshold code (the IR\'s decision.codes), else 0. */',
+    'export function decide(label: i32): i32 {',
+    `  if (label < 0 || label >= ${codes.length}) return 0;`,
+    `  const code = ${load};`,
+    `  let threshold: i32 = ${i32(codes[0])};`,
+    ...codes.slice(1).map((c, j) => `  if (label == ${j + 1}) threshold = ${i32(c)};`),
+    '  return <i32>(code >= threshold);',
+    '}',
+    '',
+  ];
 }
 
 interface KernelCall {

@@ -51,20 +51,28 @@ export interface QuantizedWeights {
   scales: number[];
 }
 
+/** The largest weight code of symmetric `weightBits`-bit weights: 127 for 8 bits, 7 for 4 (the range is [−qmax, qmax]). */
+export function weightQmax(weightBits: number): number {
+  return 2 ** (weightBits - 1) - 1;
+}
+
 /**
- * Symmetric int8 weights in [−127, 127]: per output channel (scale = max|w_c| / 127) or one scale
- * for the whole matrix. An all-zero channel gets scale 1 (any scale represents it exactly).
+ * Symmetric weights in [−qmax, qmax] (qmax = 2^(bits−1) − 1: 127 for int8): per output channel
+ * (scale = max|w_c| / qmax) or one scale for the whole matrix. An all-zero channel gets scale 1
+ * (any scale represents it exactly). Quantization-aware training fake-quantizes with this same
+ * function, so its forward pass sees exactly the weights the IR will hold.
  */
-export function quantizeWeights(weights: Float64Array, outFeatures: number, inFeatures: number, perChannel: boolean): QuantizedWeights {
+export function quantizeWeights(weights: ArrayLike<number>, outFeatures: number, inFeatures: number, perChannel: boolean, weightBits = 8): QuantizedWeights {
+  const qmax = weightQmax(weightBits);
   const maxAbs = new Float64Array(outFeatures);
   for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) maxAbs[o] = Math.max(maxAbs[o], Math.abs(weights[o * inFeatures + i]));
   if (!perChannel) maxAbs.fill(maxAbs.reduce((a, b) => Math.max(a, b), 0));
-  const scales = Array.from(maxAbs, (m) => (m === 0 ? 1 : shortestFloat32(m / 127)));
+  const scales = Array.from(maxAbs, (m) => (m === 0 ? 1 : shortestFloat32(m / qmax)));
   const q = new Array<number>(weights.length);
   for (let o = 0; o < outFeatures; o++) {
     for (let i = 0; i < inFeatures; i++) {
       const k = o * inFeatures + i;
-      q[k] = clamp(roundHalfAwayFromZero(weights[k] / scales[o]), -127, 127);
+      q[k] = clamp(roundHalfAwayFromZero(weights[k] / scales[o]), -qmax, qmax);
     }
   }
   return { weights: q, scales };

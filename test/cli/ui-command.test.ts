@@ -1,0 +1,61 @@
+/**
+ * `firmnet ui`: serves the bundled page on 127.0.0.1 on a free port and prints the address; the
+ * page comes with its Content-Security-Policy as a header too, anything else is not found, and a
+ * request naming another host (DNS rebinding) is refused.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PAGE_FILE } from '../../compiler/cli/commands/ui.js';
+
+const running: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
+function startUi(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join('bin', 'firmnet.js'), 'ui'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const url = /firmnet ui: (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) resolve({ url, child });
+    });
+    child.once('exit', (code) => reject(new Error(`firmnet ui exited with ${code} before printing its address: ${out}`)));
+  });
+}
+
+function get(url: string, host?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: host ? { host } : {} }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe.skipIf(!existsSync(PAGE_FILE))('firmnet ui', () => {
+  it('serves the page on 127.0.0.1, a free port, and only the page', async () => {
+    const { url, child } = await startUi();
+    const address = new URL(url);
+    expect(address.hostname).toBe('127.0.0.1');
+    expect(Number(address.port)).toBeGreaterThan(0);
+    const page = await get(url);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+' /);
+    expect(page.body).toContain('<title>firmnet</title>');
+    expect((await get(new URL('/package.json', url).href)).status).toBe(404);
+    expect((await get(url, `attacker.example:${address.port}`)).status).toBe(421);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }, 30_000);
+});
+if (!existsSync(PAGE_FILE)) console.warn(`SKIP: ${PAGE_FILE} is not built (npm run build:page)`);
