@@ -11,6 +11,7 @@ import { DEFAULT_OPTIMIZER } from '../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../compiler/nn/schedules.js';
 import { INT32_MAX } from '../compiler/ops/fixed-point.js';
 import { packInt4 } from '../compiler/ops/fully-connected/int4.js';
+import { ARCHITECTURE_OPTIONS } from '../compiler/ops/float-layers.js';
 import { lowerStage } from '../compiler/quantize/lower.js';
 import type { QModel } from '../compiler/ir/qmodel.js';
 import type { QTensor, Unhashed } from '../compiler/ops/op-types.js';
@@ -210,11 +211,12 @@ function trainedVectors(): TestVector[] {
     { name: 'breast-cancer-tanh-bn', description: 'breast-cancer 30-16-8-1 tanh MLP with folded BatchNorm, sigmoid head in firmware', data: 'breast-cancer', task: 'binary', hidden: [16, 8], activation: { op: 'tanh' }, options: { headInFirmware: true, method: 'kl' }, batchNorm: true },
     { name: 'digits-leaky-per-tensor', description: 'digits 64-32-16-10 LeakyReLU(0.1) MLP, per-tensor weights, percentile calibration', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'leaky_relu', alpha: 0.1 }, options: { perChannel: false, method: 'percentile' } },
     { name: 'digits-gelu-mixed', description: 'digits MLP with GELU tables and a 16-bit hidden tensor', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'gelu', approximate: 'none' }, options: { int16: ['dense1'], method: 'mse' } },
-    { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: {}, layers: { layerNorm: true } },
     { name: 'digits-int4', description: 'digits 64-32-16-10 ReLU MLP, int4 weights in the hidden layer and int8 in the first and last', data: 'digits', task: 'multiclass', hidden: [32, 16], activation: { op: 'relu' }, options: { weightBits: 4, layerWeightBits: { dense0: 8, dense2: 8 } } },
     { name: 'iris-int4-all', description: 'iris 4-16-8-3 ReLU MLP with int4 weights in every layer', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { weightBits: 4 } },
     { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { op: 'sigmoid' }, options: { method: 'minmax' } },
   ];
+  // Each opt-in layer's own trained model (its architectureOption's trainedVector), in registry order.
+  for (const option of ARCHITECTURE_OPTIONS) specs.push({ ...option.trainedVector, activation: { op: 'relu' }, options: {}, layers: { [option.field]: true } });
   return specs.map((spec) => {
     const train = loadDataset(`models/data/${spec.data}/train.csv`, { task: spec.task, labelColumns: ['label'] });
     const test = loadDataset(`models/data/${spec.data}/test.csv`, { task: spec.task, labelColumns: ['label'], classNames: spec.task === 'regression' ? undefined : train.classNames });

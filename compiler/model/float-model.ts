@@ -3,7 +3,12 @@
  * preprocessing, task and provenance. Documented in docs/model-format.md. Every later stage
  * (quantization, import/export, emitters) starts from this type.
  */
-import type { DenseSpec, LayerSpec } from '../ops/float-layer-types.js';
+import type { LayerSpec } from '../ops/float-layer-types.js';
+import type { DenseSpec } from '../ops/fully-connected/float-spec.js';
+import type { LeakyReluSpec } from '../ops/leaky-relu/float-spec.js';
+import type { TabulatedSpec } from '../ops/lut/float-spec.js';
+import type { ReluSpec } from '../ops/relu/float-spec.js';
+import type { SoftmaxSpec } from '../ops/softmax/float-spec.js';
 import { floatParameterCount } from '../ops/float-layers.js';
 
 export const MODEL_FORMAT = 'firmnet.model';
@@ -18,7 +23,14 @@ export const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass', 'mu
 export type Head = 'identity' | 'sigmoid' | 'softmax';
 
 // The layer specs live with their ops (compiler/ops/<op>/float-spec.ts); these names are the model's.
-export type { ActivationKind, ActivationSpec, BatchNormSpec, DenseSpec, DropoutSpec, LayerSpec, LayerType } from '../ops/float-layer-types.js';
+export type { BatchNormSpec } from '../ops/batch-norm/float-spec.js';
+export type { DropoutSpec } from '../ops/dropout/float-spec.js';
+export type { LayerSpec, LayerType } from '../ops/float-layer-types.js';
+export type { DenseSpec };
+
+/** The element-wise activations a hidden layer (or an output layer) applies. */
+export type ActivationSpec = ReluSpec | LeakyReluSpec | TabulatedSpec | SoftmaxSpec;
+export type ActivationKind = ActivationSpec['op'];
 
 /** x_model = (x_raw − mean) / std, per input feature. */
 export interface Standardization {

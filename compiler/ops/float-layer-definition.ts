@@ -64,6 +64,22 @@ export interface ArchitectureOption<S, F extends string> {
   describe: string;
   /** The layer's spec as training starts it, after a hidden dense layer of `features` units (BatchNorm, when on, comes first). */
   initial(features: number): S;
+  /** The trained test vector that proves the layer end to end, with this setting on (`npm run vectors`). */
+  trainedVector: TrainedVectorSpec;
+}
+
+/**
+ * A model scripts/make-test-vectors.ts trains on a bundled data set (ReLU hidden layers, default
+ * quantization) and writes with its first test rows; its name is the vector's file name.
+ */
+export interface TrainedVectorSpec {
+  name: string;
+  /** What the model is; the script appends which test rows it keeps. */
+  description: string;
+  /** The bundled data set, models/data/<data>/ (train.csv, test.csv). */
+  data: string;
+  task: 'regression' | 'binary' | 'multiclass';
+  hidden: number[];
 }
 
 /** A stage whose op ends in an output clamp (an `activation` field): a ReLU/ReLU6 after it becomes that clamp. */

@@ -1,19 +1,14 @@
 /**
- * The registry of IR ops. Every generic step — the IR parser, lowering, the golden reference, both
- * emitters, the simulator's bytes and cycles, the instruction-profile probes — looks the op up here
- * instead of switching over op names, so adding an op is a folder under compiler/ops/ plus one entry
- * here and one in quantized-op-types.ts, and an op that lacks any member does not compile.
+ * Lookups over the IR ops of the registry (registry.ts). Every generic step — the IR parser,
+ * lowering, the golden reference, both emitters, the simulator's bytes and cycles, the
+ * instruction-profile probes — looks the op up here instead of switching over op names.
  */
-import { fullyConnected } from './fully-connected/index.js';
-import { layerNorm } from './layer-norm/index.js';
-import { leakyRelu } from './leaky-relu/index.js';
-import { lut } from './lut/index.js';
 import { type DeviceConstant, ELEMENT_BYTES, type KernelProfileSpec, type QuantizedOpDefinition } from './op-definition.js';
 import type { ConstantBytes, Unhashed } from './op-types.js';
 import type { KernelVariant, QLayer, QOp } from './quantized-op-types.js';
-import { softmax } from './softmax/index.js';
+import { QUANTIZED_OPS } from './registry.js';
 
-export const QUANTIZED_OPS = { fully_connected: fullyConnected, leaky_relu: leakyRelu, lut, softmax, layer_norm: layerNorm } satisfies { [K in QOp]: QuantizedOpDefinition<K> };
+export { QUANTIZED_OPS } from './registry.js';
 
 /** The op names, in the registry's order (the IR parser's list of accepted `op` values). */
 export const Q_OPS = Object.keys(QUANTIZED_OPS) as QOp[];

@@ -24,15 +24,10 @@ const SHARED_FILES_NAMING_IT = [
   // The trainer's layer (above compiler/ops/, which cannot import the trainer) and its entry in the trainer's typed table.
   'compiler/nn/layer-norm.ts',
   'compiler/nn/network.ts',
-  // One entry in each registry file: the spec union, the float registry, the IR types, the IR registry.
-  'compiler/ops/float-layer-types.ts',
-  'compiler/ops/float-layers.ts',
-  'compiler/ops/quantized-op-types.ts',
-  'compiler/ops/quantized-ops.ts',
+  // Its two entries in the one registry file: the float layer kind and the IR op (their types are declared in its folder).
+  'compiler/ops/registry.ts',
   // The AssemblyScript module of every kernel (`npm run asbuild`): one re-export line.
   'runtime/index.ts',
-  // Its trained test vector: one entry in the list of trained models.
-  'scripts/make-test-vectors.ts',
 ];
 
 function sources(root: string, dir: string): string[] {

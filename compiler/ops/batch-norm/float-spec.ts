@@ -8,3 +8,9 @@ export interface BatchNormSpec {
   eps: number;
   momentum: number;
 }
+
+declare module '../float-layer-types.js' {
+  interface FloatLayerSpecs {
+    batchnorm: BatchNormSpec;
+  }
+}

@@ -1,5 +1,7 @@
 import { FirmnetError } from '../../errors.js';
-import type { BatchNormSpec, DenseSpec, LayerSpec } from '../float-layer-types.js';
+import type { LayerSpec } from '../float-layer-types.js';
+import type { DenseSpec } from '../fully-connected/float-spec.js';
+import type { BatchNormSpec } from './float-spec.js';
 
 /**
  * Folds every BatchNorm into the dense layer right before it (W' = W·γ/σ, b' = (b − μ)·γ/σ + β) or,

@@ -6,3 +6,9 @@ export interface DenseSpec {
   weights: number[];
   bias: number[];
 }
+
+declare module '../float-layer-types.js' {
+  interface FloatLayerSpecs {
+    dense: DenseSpec;
+  }
+}

@@ -2,13 +2,20 @@
 import type { QuantizedOpDefinition } from '../op-definition.js';
 import { checkFullyConnected } from './check.js';
 import { FULLY_CONNECTED_KERNELS, fullyConnectedProbe, fullyConnectedTerms, fullyConnectedVariant } from './cost.js';
-import { parseFullyConnected } from './ir.js';
+import { type FullyConnectedLayer, parseFullyConnected } from './ir.js';
 import { lowerFullyConnected } from './lower.js';
-import { prepareFullyConnected } from './prepare.js';
+import { type PreparedFullyConnected, prepareFullyConnected } from './prepare.js';
 import { fullyConnected as reference } from './reference.js';
 import { fullyConnectedCWorkspaceBytes, fullyConnectedCall, fullyConnectedConstants, fullyConnectedDetail, fullyConnectedParams } from './render-c.js';
 import { fullyConnectedWasmCall, fullyConnectedWasmConstants, fullyConnectedWorkspaceBytes } from './render-wasm.js';
-import { fullyConnectedForward } from './stage.js';
+import { fullyConnectedForward, type FullyConnectedStage } from './stage.js';
+import type { FullyConnectedVariant } from './variant.js';
+
+declare module '../quantized-op-types.js' {
+  interface QuantizedOpTypes {
+    fully_connected: { layer: FullyConnectedLayer; stage: FullyConnectedStage; prepared: PreparedFullyConnected; variant: FullyConnectedVariant };
+  }
+}
 
 export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
   op: 'fully_connected',

@@ -6,3 +6,9 @@ export interface LayerNormSpec {
   beta: number[];
   epsilon: number;
 }
+
+declare module '../float-layer-types.js' {
+  interface FloatLayerSpecs {
+    layer_norm: LayerNormSpec;
+  }
+}

@@ -1,13 +1,19 @@
 /** LAYER_NORM: exact integer mean and variance of a row's codes, an integer square root and one reciprocal per row, a Q16 normalized value requantized by γ, plus β. */
 import { checkIntegers } from '../check-integers.js';
 import type { QuantizedOpDefinition } from '../op-definition.js';
-import { parseLayerNorm } from './ir.js';
+import { type LayerNormLayer, parseLayerNorm } from './ir.js';
 import { lowerLayerNorm } from './lower.js';
-import { prepareLayerNorm } from './prepare.js';
+import { type PreparedLayerNorm, prepareLayerNorm } from './prepare.js';
 import { layerNorm as reference } from './reference.js';
 import { layerNormCall, layerNormConstants, layerNormDetail, layerNormParams, layerNormWasmCall, layerNormWasmConstants } from './render.js';
-import { layerNormStageForward } from './stage.js';
+import { type LayerNormStage, layerNormStageForward } from './stage.js';
 import { layerNormVectors } from './vectors.js';
+
+declare module '../quantized-op-types.js' {
+  interface QuantizedOpTypes {
+    layer_norm: { layer: LayerNormLayer; stage: LayerNormStage; prepared: PreparedLayerNorm; variant: 'layer_norm_s8' | 'layer_norm_s16' };
+  }
+}
 
 export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   op: 'layer_norm',

@@ -2,12 +2,18 @@
 import { checkIntegers } from '../check-integers.js';
 import { ELEMENTWISE_KERNEL, elementwiseTerms } from '../elementwise-cost.js';
 import type { QuantizedOpDefinition } from '../op-definition.js';
-import { parseLeakyRelu } from './ir.js';
+import { type LeakyReluLayer, parseLeakyRelu } from './ir.js';
 import { lowerLeakyRelu } from './lower.js';
-import { prepareLeakyRelu } from './prepare.js';
+import { type PreparedLeakyRelu, prepareLeakyRelu } from './prepare.js';
 import { leakyRelu as reference } from './reference.js';
 import { leakyReluCall, leakyReluParams, leakyReluWasmCall } from './render.js';
-import { leakyReluForward } from './stage.js';
+import { leakyReluForward, type LeakyReluStage } from './stage.js';
+
+declare module '../quantized-op-types.js' {
+  interface QuantizedOpTypes {
+    leaky_relu: { layer: LeakyReluLayer; stage: LeakyReluStage; prepared: PreparedLeakyRelu; variant: 'leaky_relu' };
+  }
+}
 
 export const leakyRelu: QuantizedOpDefinition<'leaky_relu'> = {
   op: 'leaky_relu',

@@ -3,12 +3,18 @@ import { checkIntegers } from '../check-integers.js';
 import { ELEMENTWISE_KERNEL, elementwiseTerms } from '../elementwise-cost.js';
 import type { QuantizedOpDefinition } from '../op-definition.js';
 import { probabilityParams } from '../op-types.js';
-import { parseLut } from './ir.js';
+import { type LutLayer, parseLut } from './ir.js';
 import { lowerLut } from './lower.js';
-import { prepareLut } from './prepare.js';
+import { type PreparedLut, prepareLut } from './prepare.js';
 import { lookupTable as reference } from './reference.js';
 import { lutCall, lutConstants, lutParams, lutWasmCall, lutWasmConstants } from './render.js';
-import { lutForward } from './stage.js';
+import { lutForward, type LutStage } from './stage.js';
+
+declare module '../quantized-op-types.js' {
+  interface QuantizedOpTypes {
+    lut: { layer: LutLayer; stage: LutStage; prepared: PreparedLut; variant: 'lut_s8' | 'lut_s16' };
+  }
+}
 
 export const lut: QuantizedOpDefinition<'lut'> = {
   op: 'lut',

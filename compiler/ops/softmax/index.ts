@@ -3,12 +3,18 @@ import { checkIntegers } from '../check-integers.js';
 import { elementwiseTerms } from '../elementwise-cost.js';
 import type { QuantizedOpDefinition } from '../op-definition.js';
 import { probabilityParams } from '../op-types.js';
-import { parseSoftmax } from './ir.js';
+import { parseSoftmax, type SoftmaxLayer } from './ir.js';
 import { lowerSoftmax } from './lower.js';
-import { prepareSoftmax } from './prepare.js';
+import { type PreparedSoftmax, prepareSoftmax } from './prepare.js';
 import { softmax as reference } from './reference.js';
 import { softmaxCall, softmaxConstants, softmaxParams, softmaxWasmCall, softmaxWasmConstants } from './render.js';
-import { softmaxForward } from './stage.js';
+import { softmaxForward, type SoftmaxStage } from './stage.js';
+
+declare module '../quantized-op-types.js' {
+  interface QuantizedOpTypes {
+    softmax: { layer: SoftmaxLayer; stage: SoftmaxStage; prepared: PreparedSoftmax; variant: 'softmax' };
+  }
+}
 
 export const softmax: QuantizedOpDefinition<'softmax'> = {
   op: 'softmax',
