@@ -6,7 +6,7 @@
  * exactly as firmnet's evaluation does: the argmax (first on ties), a positive logit (binary), an
  * error above the IR's threshold (autoencoder).
  */
-import { type QModel, outputTensor } from '../../ir/qmodel.js';
+import { type QModel, anomalyDecision, codeDecision, outputTensor } from '../../ir/qmodel.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cStringLiteral } from './c-syntax.js';
 
@@ -36,7 +36,7 @@ export function renderConvenienceDeclarations(q: QModel, names: CModelNames): st
     `extern const char *const ${prefix}_feature_names[${macro}_INPUT_SIZE];`,
     '',
   ];
-  if (q.decision) lines.push(...predictClassDeclaration(q, names));
+  if (codeDecision(q)) lines.push(...predictClassDeclaration(q, names));
   const decision = decisionOf(q);
   if (decision === null) return lines.join('\n');
   if (decision === 'anomaly') {
@@ -84,7 +84,7 @@ export function renderConvenienceDefinitions(q: QModel, names: CModelNames, stan
   const parts = [
     `const char *const ${prefix}_feature_names[${macro}_INPUT_SIZE] = {\n${q.featureNames.map((f) => `    ${cStringLiteral(f)},`).join('\n')}\n};\n`,
   ];
-  if (q.decision) parts.push(predictClassDefinition(q, names));
+  if (codeDecision(q)) parts.push(predictClassDefinition(q, names));
   const decision = decisionOf(q);
   if (decision === null) return parts.join('\n');
   const head = `const char *${prefix}_classify(const float *features, ${prefix}_result_t *result) {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../io/package-root.js';
-import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import { type QModel, codeDecision, inputTensor, outputTensor } from '../../ir/qmodel.js';
 import type { QDtype } from '../../ops/op-types.js';
 import { comment, generatedHeader } from '../render.js';
 import { jsLiteral } from './js-syntax.js';
@@ -65,7 +65,7 @@ export const sizes = Object.freeze(${jsLiteral(sizes)});
 /** ${comment`What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}.`} */
 export const imports = Object.freeze(${jsLiteral(facts.imports)});
 /** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
-export const decisionThresholds = ${q.decision ? `Object.freeze(${jsLiteral(q.decision.thresholds)})` : 'null'};
+export const decisionThresholds = ${codeDecision(q) ? `Object.freeze(${jsLiteral(q.decision!.thresholds)})` : 'null'};
 
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
@@ -75,7 +75,7 @@ const FLOAT_IO_OFFSET = ${layout.workspaceOffset};
 const UNSTANDARDIZE = ${unstandardize};
 const JS_HEAD = ${jsHead};
 /** The IR has decision thresholds: the module exports decide(label). */
-const DECISIONS = ${q.decision !== undefined};
+const DECISIONS = ${codeDecision(q) !== undefined};
 `;
   const body = fillPlaceholders(loaderTemplateBody(), {
     INPUT_ARRAY: typedArrayName(input.dtype),
@@ -165,7 +165,7 @@ export interface ModelInstance {
   /** rows × ${input.features} raw features (row-major) → rows × ${output.features} outputs after the head. */
   predictBatch(features: Float32Array | ArrayLike<number>, rows?: number): Float32Array;
   predictDetailed(features: Float32Array | ArrayLike<number>, rows?: number): Prediction;
-  /** ${q.decision ? `One row of raw features → per output 1 when it reaches its decision threshold (rule ${q.decision.rule}), else 0; decided on the output codes by the module.` : 'Throws: this model has no decision thresholds (train it with --threshold).'} */
+  /** ${codeDecision(q) ? `One row of raw features → per output 1 when it reaches its decision threshold (rule ${q.decision!.rule}), else 0; decided on the output codes by the module.` : 'Throws: this model has no decision thresholds (train it with --threshold).'} */
   predictClass(features: Float32Array | ArrayLike<number>): Uint8Array;
   /** ${int8 ? 'One row of int8 input codes → int8 output codes.' : `Throws: this model's input is ${input.dtype} and its output ${output.dtype}; use predictQuantized.`} */
   predictInt8(input: Int8Array): Int8Array;

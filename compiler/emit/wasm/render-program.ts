@@ -4,7 +4,7 @@
  * constants themselves are not in the source; they become data segments (link-module.ts), so the
  * program is the same size whatever the number of weights.
  */
-import type { QModel } from '../../ir/qmodel.js';
+import { type QModel, codeDecision } from '../../ir/qmodel.js';
 import type { WasmLayerAddresses } from '../../ops/op-definition.js';
 import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
 import type { QLayer } from '../../ops/quantized-op-types.js';
@@ -90,7 +90,7 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     ...(target ? [`  ${io.unstandardize}(${layout.workspaceOffset}, ${last.features}, ${layout.targetMeanOffset}, ${layout.targetStdOffset});`] : []),
     '}',
     '',
-    ...(q.decision ? renderDecide(q.decision.codes, last, outputOffset) : []),
+    ...(codeDecision(q) ? renderDecide(q.decision!.codes, last, outputOffset) : []),
   ].join('\n');
 }
 
