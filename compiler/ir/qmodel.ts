@@ -65,6 +65,25 @@ export interface QDecision {
   rule: string;
   thresholds: number[];
   codes: number[];
+  /**
+   * Autoencoder only (compiler/reference/anomaly-score.ts): rule 'percentile', thresholds [P], and
+   * codes [S], the integer anomaly score above which a row is an anomaly — the Pth percentile of the
+   * golden reference's scores on the calibration rows, rounded down. `requantize` re-quantizes an
+   * input code into the output tensor's scale (M = input scale / output scale, TFLite form).
+   */
+  requantize?: { multiplier: number; shift: number };
+}
+
+/** A binary or multilabel model's decision thresholds on output codes (not an autoencoder's score threshold). */
+export function codeDecision(q: Pick<QModel, 'decision'>): QDecision | undefined {
+  return q.decision && !q.decision.requantize ? q.decision : undefined;
+}
+
+export type AnomalyDecision = QDecision & { requantize: { multiplier: number; shift: number } };
+
+/** An autoencoder's integer anomaly-score decision. */
+export function anomalyDecision(q: Pick<QModel, 'decision'>): AnomalyDecision | undefined {
+  return q.decision?.requantize ? (q.decision as AnomalyDecision) : undefined;
 }
 
 export function inputTensor(q: QModel): QTensor {

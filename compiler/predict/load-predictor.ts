@@ -12,7 +12,7 @@ import { predictFloat } from '../inference/float-inference.js';
 import { readAnyModel } from '../inspect/read-any-model.js';
 import type { AnomalyThreshold, Standardization, Task } from '../model/float-model.js';
 import { loadQModel } from '../quantize/qmodel-file.js';
-import type { QModel } from '../ir/qmodel.js';
+import { type QModel, codeDecision } from '../ir/qmodel.js';
 import { predictQuantized } from '../reference/predict.js';
 
 export interface Predictor {
@@ -89,7 +89,7 @@ function irFacts(q: QModel): Omit<Predictor, 'backend' | 'predict'> {
     inputStandardization: q.inputStandardization,
     anomaly: q.anomaly,
     // Probability ≥ threshold is exactly the IR's integer decision (docs/quantized-ir.md).
-    thresholds: q.decision?.thresholds ?? null,
+    thresholds: codeDecision(q)?.thresholds ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { DTYPE_RANGE, type QDtype, type QTensor } from '../ops/op-types.js';
 import type { QLayer } from '../ops/quantized-op-types.js';
 import { Q_OPS, quantizedOp } from '../ops/quantized-ops.js';
 import { sealQModel } from './seal.js';
+import { maxAnomalyScore } from '../reference/anomaly-score.js';
 
 type Json = Record<string, unknown>;
 
@@ -123,6 +124,7 @@ function parseDecision(r: JsonReader, root: Json, version: number, task: Task, o
   if (root.decision === undefined) return {};
   if (version < DECISION_VERSION) r.fail('decision', `appears in a version ${version} IR; it was added in version ${DECISION_VERSION}: re-run \`firmnet quantize\``);
   const d = r.child(root, 'decision', '');
+  if (task === 'autoencoder') return { decision: parseAnomalyDecision(r, d, output) };
   if (task !== 'binary' && task !== 'multilabel') r.fail('decision', `applies to binary and multilabel models, not ${task}: remove it or re-run \`firmnet quantize\``);
   if (task === 'binary' && output.features !== 1) r.fail('decision', `needs a binary model with one output (the positive class's logit), this one has ${output.features}`);
   const { min, max } = DTYPE_RANGE[output.dtype];
@@ -131,6 +133,25 @@ function parseDecision(r: JsonReader, root: Json, version: number, task: Task, o
   const rule = r.string(d, 'rule', 'decision');
   checkDecisionRule(r, rule, 'decision.rule');
   return { decision: { rule, thresholds, codes } };
+}
+
+/**
+ * An autoencoder's `decision`: rule 'percentile', thresholds [P] (0–100), codes [S], the integer
+ * anomaly score threshold (0 ≤ S ≤ the largest score the output's features can give), and the
+ * input-to-output `requantize` multiplier (TFLite form: multiplier in [2^30, 2^31) or 0, shift in
+ * [−31, 30]; compiler/reference/anomaly-score.ts defines the score).
+ */
+function parseAnomalyDecision(r: JsonReader, d: Json, output: QTensor): NonNullable<QModel['decision']> {
+  const maxScore = maxAnomalyScore(output);
+  if (!Number.isSafeInteger(maxScore)) r.fail('decision', `an anomaly score over ${output.features} ${output.dtype} outputs can reach ${maxScore}, beyond exact integers (2^53): use fewer features`);
+  const rule = r.string(d, 'rule', 'decision', ['percentile'] as const);
+  const thresholds = r.numbers(d, 'thresholds', 'decision', 1, { min: 0, max: 100 });
+  const codes = r.numbers(d, 'codes', 'decision', 1, { integer: true, min: 0, max: maxScore });
+  const q = r.child(d, 'requantize', 'decision');
+  const multiplier = r.number(q, 'multiplier', 'decision.requantize', { integer: true, min: 0, max: 2147483647 });
+  if (multiplier !== 0 && multiplier < 1073741824) r.fail('decision.requantize.multiplier', `is ${multiplier}; a TFLite multiplier is 0 or in [2^30, 2^31): re-run \`firmnet quantize\``);
+  const shift = r.number(q, 'shift', 'decision.requantize', { integer: true, min: -31, max: 30 });
+  return { rule, thresholds, codes, requantize: { multiplier, shift } };
 }
 
 function parseTensor(r: JsonReader, obj: Json, key: string, path: string): QTensor {

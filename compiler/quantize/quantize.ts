@@ -3,11 +3,12 @@ import { FirmnetError } from '../errors.js';
 import { FLOAT32_MAX, isFiniteFloat32 } from '../float32.js';
 import { canonicalJson, sha256Hex } from '../io/content-hash.js';
 import type { AnomalyThreshold, DecisionThresholds, FloatModel } from '../model/float-model.js';
+import { anomalyScores, inputRequantize } from '../reference/anomaly-score.js';
 import { decisionCodes } from '../reference/decisions.js';
 import { predictQuantized } from '../reference/predict.js';
 import { dequantize, quantizeInput, quantizeValue } from '../reference/io.js';
 import { runLayer, runModel } from '../reference/interpreter.js';
-import { type CalibrationMethod, type QModel, QMODEL_FORMAT, QMODEL_VERSION, outputTensor } from '../ir/qmodel.js';
+import { type CalibrationMethod, type QModel, QMODEL_FORMAT, QMODEL_VERSION, inputTensor, outputTensor } from '../ir/qmodel.js';
 import { DTYPE_RANGE, type FixedParams, type QDtype, type QTensor, type Unhashed } from '../ops/op-types.js';
 import { type QArray, allocQ } from '../ops/q-array.js';
 import type { QLayer, QOp, Stage } from '../ops/quantized-op-types.js';
@@ -127,7 +128,7 @@ export function quantizeModel(model: FloatModel, calibration: CalibrationSet, op
   else onProgress?.(names.length, names.length);
   const built = build(methods);
   const withAnomaly = model.anomaly ? sealQModel({ ...built, anomaly: int8AnomalyThreshold(built, calibration, model.anomaly.percentile) }) : built;
-  const qmodel = model.decision ? withDecision(withAnomaly, model.decision) : withAnomaly;
+  const qmodel = model.decision ? withDecision(withAnomaly, model.decision) : model.anomaly ? withAnomalyDecision(withAnomaly, calibration, model.anomaly.percentile) : withAnomaly;
   return { qmodel, tensors: tensorReport(qmodel, names, methods, fixed, calibration, observed) };
 }
 
@@ -292,6 +293,19 @@ function withDecision(q: QModel, decision: DecisionThresholds): QModel {
     throw new FirmnetError('INCOMPATIBLE', `the model's decision has ${decision.thresholds.length} thresholds for ${output.features} outputs; train it again with --threshold`);
   }
   return sealQModel({ ...q, decision: decisionCodes({ headInFirmware: q.headInFirmware, output }, decision) });
+}
+
+/**
+ * The autoencoder's decision in integers: the threshold score is the same percentile as the float
+ * model's threshold, of the golden reference's integer scores on the (normal) calibration rows,
+ * rounded down (scores are integers, so "score > floor(p)" is "score > p").
+ */
+function withAnomalyDecision(q: QModel, calibration: CalibrationSet, percentile: number): QModel {
+  const requantize = inputRequantize(inputTensor(q), outputTensor(q));
+  const withRequantize: QModel = { ...q, decision: { rule: 'percentile', thresholds: [percentile], codes: [0], requantize } };
+  const input = quantizeInput(q, calibration.features, calibration.rows);
+  const scores = anomalyScores(withRequantize, input, runModel(q, input, calibration.rows), calibration.rows);
+  return sealQModel({ ...withRequantize, decision: { ...withRequantize.decision!, codes: [Math.floor(percentileOf(scores, percentile))] } });
 }
 
 /**

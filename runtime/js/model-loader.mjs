@@ -29,6 +29,8 @@ export const sizes = Object.freeze({ wasmBytes: 0, codeBytes: 0, dataBytes: 0, c
 export const imports = Object.freeze([]);
 /** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
 export const decisionThresholds = null;
+/** Autoencoders with an integer decision: the anomaly score above which a row is an anomaly (isAnomaly); else null. */
+export const anomalyScoreThreshold = null;
 const MODEL_ID = 0;
 const INPUT_OFFSET = 0;
 const OUTPUT_OFFSET = 0;
@@ -37,6 +39,8 @@ const UNSTANDARDIZE = false;
 const JS_HEAD = false;
 /** The IR has decision thresholds: the module exports decide(label). */
 const DECISIONS = false;
+/** The IR has an autoencoder decision: the module exports anomalyScore(). */
+const ANOMALY = false;
 const INPUT_ARRAY = Int8Array;
 const OUTPUT_ARRAY = Int8Array;
 // firmnet-loader: model constants end
@@ -134,6 +138,24 @@ export function createInstance() {
     return decisions;
   }
 
+  /**
+   * One row of raw features → its integer anomaly score, computed by the module: the row is run, then
+   * written again (the arena reuses the input codes' slot) for the module to re-quantize.
+   */
+  function anomalyScore(features) {
+    if (!ANOMALY) throw new TypeError(`${name}.anomalyScore: this model has no anomaly decision (an autoencoder quantized by this firmnet has one)`);
+    checkOneRow('anomalyScore', features);
+    writeFeatures(features, 0);
+    predictFloat();
+    writeFeatures(features, 0);
+    return exports.anomalyScore();
+  }
+
+  /** One row of raw features → true when its anomaly score is above anomalyScoreThreshold. */
+  function isAnomaly(features) {
+    return anomalyScore(features) > anomalyScoreThreshold;
+  }
+
   function predict(features) {
     checkOneRow('predict', features);
     writeFeatures(features, 0);
@@ -143,11 +165,11 @@ export function createInstance() {
     return JS_HEAD ? applyHead(scores, 1) : scores;
   }
 
-  return Object.freeze({ memory, exports, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
+  return Object.freeze({ memory, exports, anomalyScore, isAnomaly, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch });
 }
 
 const defaultInstance = createInstance();
-export const { memory, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
+export const { memory, anomalyScore, isAnomaly, predict, predictBatch, predictClass, predictDetailed, predictInt8, predictQuantized, predictQuantizedBatch } = defaultInstance;
 
 function checkOneRow(fn, values) {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {

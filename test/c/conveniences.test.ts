@@ -18,7 +18,9 @@ import { reconstructionErrors } from '../../compiler/evaluate/anomaly.js';
 import { argmaxRows } from '../../compiler/evaluate/metrics.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
-import type { QModel } from '../../compiler/ir/qmodel.js';
+import { type QModel, anomalyDecision } from '../../compiler/ir/qmodel.js';
+import { anomalyScores, isAnomaly } from '../../compiler/reference/anomaly-score.js';
+import { quantizeInput } from '../../compiler/reference/io.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { Rng } from '../../compiler/rng.js';
@@ -130,10 +132,12 @@ const CASES: (() => Case)[] = [
 
 /** What the golden reference's outputs decide per row: class index and its probability, or anomaly and the error. */
 function referenceDecisions(c: Case): { index: number; score: number }[] {
-  const { scores, cols } = predictQuantized(c.q, c.features, c.rows);
+  const { scores, cols, output } = predictQuantized(c.q, c.features, c.rows);
   if (c.q.task === 'autoencoder') {
     const errors = reconstructionErrors(scores, c.features, c.rows, c.q.inputStandardization);
-    return Array.from(errors, (e) => ({ index: e > c.q.anomaly!.threshold ? 1 : 0, score: e }));
+    // With an integer decision in the IR the label is the reference's integer one; the score stays the float error.
+    const anomalous = anomalyDecision(c.q) ? isAnomaly(c.q, anomalyScores(c.q, quantizeInput(c.q, c.features, c.rows), output, c.rows)) : null;
+    return Array.from(errors, (e, r) => ({ index: anomalous ? anomalous[r] : e > c.q.anomaly!.threshold ? 1 : 0, score: e }));
   }
   const threshold = c.q.decision?.thresholds[0] ?? 0.5;
   if (cols === 1) return Array.from(scores, (p) => (p >= threshold ? { index: 1, score: p } : { index: 0, score: 1 - p }));

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QMODEL_VERSION } from '../../compiler/ir/qmodel.js';
 import type { Dataset } from '../../compiler/data/dataset.js';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
@@ -93,13 +94,13 @@ beforeAll(() => {
 afterAll(() => removeDir(work));
 
 describe('multilabel end to end', () => {
-  it('training chose a threshold per label on the validation split and the IR carries them as codes (version 2)', () => {
+  it('training chose a threshold per label on the validation split and the IR carries them as codes', () => {
     expect(model.decision?.rule).toBe('max-f1');
     expect(model.decision?.thresholds).toHaveLength(3);
     // The weighted rare label's threshold sits above 0.5: its positive weight of 4 pushed its probabilities up.
     expect(model.decision!.thresholds[2]).toBeGreaterThan(0.5);
     for (const v of model.decision!.validation) expect(v.f1).toBeGreaterThan(0.6);
-    expect(q.version).toBe(2);
+    expect(q.version).toBe(QMODEL_VERSION);
     expect(q.decision!.thresholds).toEqual(model.decision!.thresholds);
     expect(parseQModelText(qmodelToJson(q), 'tags.q.json').decision).toEqual(q.decision);
   });

@@ -6,9 +6,10 @@
  * exactly as firmnet's evaluation does: the argmax (first on ties), a positive logit (binary), an
  * error above the IR's threshold (autoencoder).
  */
-import { type QModel, outputTensor } from '../../ir/qmodel.js';
+import { type QModel, anomalyDecision, codeDecision, outputTensor } from '../../ir/qmodel.js';
 import type { CModelNames } from './c-names.js';
 import { cFloat, cStringLiteral } from './c-syntax.js';
+import { DTYPE_RANGE } from '../../ops/op-types.js';
 
 /** What `<name>_classify` decides, or null when the model has no single decision (regression, multilabel, an autoencoder without threshold). */
 export type Decision = 'argmax' | 'positive-logit' | 'positive-probability' | 'threshold-code' | 'anomaly';
@@ -36,7 +37,8 @@ export function renderConvenienceDeclarations(q: QModel, names: CModelNames): st
     `extern const char *const ${prefix}_feature_names[${macro}_INPUT_SIZE];`,
     '',
   ];
-  if (q.decision) lines.push(...predictClassDeclaration(q, names));
+  if (codeDecision(q)) lines.push(...predictClassDeclaration(q, names));
+  if (anomalyDecision(q)) lines.push(...anomalyScoreDeclaration(q, names));
   const decision = decisionOf(q);
   if (decision === null) return lines.join('\n');
   if (decision === 'anomaly') {
@@ -48,7 +50,12 @@ export function renderConvenienceDeclarations(q: QModel, names: CModelNames): st
   }
   const what =
     decision === 'anomaly'
-      ? [
+      ? anomalyDecision(q)
+        ? [
+            ` * Autoencoder: label "normal" (class_index 0) or "anomaly" (1), decided by ${prefix}_is_anomaly on the integer score`,
+            ` * (bit-exact with the golden reference); score is the float32 reconstruction error, for display.`,
+          ]
+        : [
           ` * Autoencoder: label "normal" (class_index 0) or "anomaly" (1); score is the reconstruction error, compared with`,
           ` * ${macro}_ANOMALY_THRESHOLD. The error is summed in float32 (firmnet's evaluation uses float64), so a row whose error`,
           ' * is within float32 rounding of the threshold may be decided differently.',
@@ -84,11 +91,14 @@ export function renderConvenienceDefinitions(q: QModel, names: CModelNames, stan
   const parts = [
     `const char *const ${prefix}_feature_names[${macro}_INPUT_SIZE] = {\n${q.featureNames.map((f) => `    ${cStringLiteral(f)},`).join('\n')}\n};\n`,
   ];
-  if (q.decision) parts.push(predictClassDefinition(q, names));
+  if (codeDecision(q)) parts.push(predictClassDefinition(q, names));
+  if (anomalyDecision(q)) parts.push(anomalyScoreDefinition(q, names));
   const decision = decisionOf(q);
   if (decision === null) return parts.join('\n');
+  // The arena's input slot is reused by later layers, so the integer anomaly score reads the codes from a copy on the stack.
+  const ownInput = decision === 'anomaly' && anomalyDecision(q) !== undefined;
   const head = `const char *${prefix}_classify(const float *features, ${prefix}_result_t *result) {
-    ${names.inputType} *in = ${prefix}_input_buffer();
+    ${ownInput ? `${names.inputType} in[${macro}_INPUT_SIZE]; /* kept after the run, for ${prefix}_is_anomaly */` : `${names.inputType} *in = ${prefix}_input_buffer();`}
     ${names.outputType} *out = ${prefix}_output_buffer();`;
   const run = `    ${prefix}_quantize_input(features, in);
     ${names.invoke}(in, out);`;
@@ -184,7 +194,7 @@ ${run}
         error += d * d;
     }
     error = error / (float)${macro}_OUTPUT_SIZE;
-    anomalous = error > ${macro}_ANOMALY_THRESHOLD ? 1 : 0;
+    anomalous = ${anomalyDecision(q) ? `${prefix}_is_anomaly(in, out)` : `error > ${macro}_ANOMALY_THRESHOLD ? 1 : 0`};
 ${finish('anomalous', `${prefix}_anomaly_labels[anomalous]`, 'error')}`);
       break;
     }
@@ -222,6 +232,49 @@ int32_t ${prefix}_predict_class(const ${names.outputType} *out, uint8_t *positiv
         count += yes;
     }
     return count;
+}
+`;
+}
+
+/** `<name>_anomaly_score` and `<name>_is_anomaly`, for an autoencoder IR with an integer decision. */
+function anomalyScoreDeclaration(q: QModel, names: CModelNames): string[] {
+  const { prefix, macro } = names;
+  return [
+    `/* Anomaly decision in integers (docs/quantized-ir.md "Decisions"): the score of a row is the sum over outputs of`,
+    ` * (out[j] - in'[j])^2, in'[j] = input code j re-quantized to the output tensor; a row whose score is above`,
+    ` * ${macro}_ANOMALY_SCORE_THRESHOLD (the ${q.decision!.thresholds[0]}th percentile of the calibration rows' scores) is an anomaly. */`,
+    `#define ${macro}_ANOMALY_SCORE_THRESHOLD ((uint64_t)${q.decision!.codes[0]}u)`,
+    `/* The integer anomaly score of the codes ${names.invoke} read (in) and wrote (out). Later layers reuse the arena's`,
+    ` * input slot, so \`in\` must be codes the caller kept (e.g. quantized into its own buffer and passed to ${names.invoke}). */`,
+    `uint64_t ${prefix}_anomaly_score(const ${names.inputType} *in, const ${names.outputType} *out);`,
+    `/* 1 when ${prefix}_anomaly_score(in, out) is above ${macro}_ANOMALY_SCORE_THRESHOLD, else 0. */`,
+    `int32_t ${prefix}_is_anomaly(const ${names.inputType} *in, const ${names.outputType} *out);`,
+    '',
+  ];
+}
+
+function anomalyScoreDefinition(q: QModel, names: CModelNames): string {
+  const { prefix, macro } = names;
+  const { multiplier, shift } = anomalyDecision(q)!.requantize;
+  const input = q.layers[0].input;
+  const output = outputTensor(q);
+  const { min, max } = DTYPE_RANGE[output.dtype];
+  return `uint64_t ${prefix}_anomaly_score(const ${names.inputType} *in, const ${names.outputType} *out) {
+    int32_t i;
+    uint64_t score = 0u;
+    for (i = 0; i < ${macro}_OUTPUT_SIZE; ++i) {
+        /* The input code in the output's scale: TFLite MultiplyByQuantizedMultiplier, then the output zero point, clamped. */
+        int32_t target = firmnet_mbqm((int32_t)in[i] - (${input.zeroPoint}), ${multiplier}, ${shift}) + (${output.zeroPoint});
+        int32_t d;
+        target = target < ${min} ? ${min} : (target > ${max} ? ${max} : target);
+        d = (int32_t)out[i] - target;
+        score += (uint64_t)((int64_t)d * (int64_t)d);
+    }
+    return score;
+}
+
+int32_t ${prefix}_is_anomaly(const ${names.inputType} *in, const ${names.outputType} *out) {
+    return ${prefix}_anomaly_score(in, out) > ${macro}_ANOMALY_SCORE_THRESHOLD ? 1 : 0;
 }
 `;
 }

@@ -4,7 +4,7 @@
  * building and running it on a new compiler or MCU tells you whether that build is bit-exact.
  */
 import type { QModel } from '../../ir/qmodel.js';
-import { outputTensor } from '../../ir/qmodel.js';
+import { codeDecision, outputTensor } from '../../ir/qmodel.js';
 import type { QArray } from '../../ops/q-array.js';
 import { blockComment, comment } from '../render.js';
 import type { CModelNames } from './c-names.js';
@@ -55,7 +55,7 @@ export function renderExampleMain(q: QModel, names: CModelNames, data: ExampleDa
         }
 `
       : classify === 'threshold'
-        ? q.decision
+        ? codeDecision(q)
           ? // _predict leaves the output codes in the arena; the chosen threshold is decided on them.
             `        printf(" -> %s", ${prefix}_class_names[${prefix}_predict_class(${prefix}_output_buffer(), 0)]);\n`
           : `        printf(" -> %s", ${prefix}_class_names[scores[0] >= 0.5f ? 1 : 0]);\n`

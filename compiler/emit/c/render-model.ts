@@ -3,7 +3,7 @@
  * included once by `<name>.c`), `<name>.c` (the arena and `<name>_invoke`, integer only) and
  * `<name>_predict.c` (the float convenience path: standardize, quantize, invoke, dequantize, head).
  */
-import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import { type QModel, anomalyDecision, inputTensor, outputTensor } from '../../ir/qmodel.js';
 import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
 import { quantizedOp } from '../../ops/quantized-ops.js';
 import type { MemoryPlan } from '../../plan/plan-memory.js';
@@ -250,6 +250,7 @@ export function renderPredictSource(m: ModelRenderInput): string {
     '#include <math.h>',
     '',
     `#include "${names.header}"`,
+    ...(anomalyDecision(q) ? ['#include "firmnet_fixed_point.h"'] : []),
     '',
   );
   if (standardization) {

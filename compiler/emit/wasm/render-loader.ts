@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../io/package-root.js';
-import { type QModel, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import { type QModel, anomalyDecision, codeDecision, inputTensor, outputTensor } from '../../ir/qmodel.js';
 import type { QDtype } from '../../ops/op-types.js';
 import { comment, generatedHeader } from '../render.js';
 import { jsLiteral } from './js-syntax.js';
@@ -65,7 +65,9 @@ export const sizes = Object.freeze(${jsLiteral(sizes)});
 /** ${comment`What model.wasm imports: ${facts.imports.length === 0 ? 'nothing' : facts.imports.join(', ')}.`} */
 export const imports = Object.freeze(${jsLiteral(facts.imports)});
 /** Binary and multilabel models trained with --threshold: the probability threshold of each output (predictClass decides on their codes); else null. */
-export const decisionThresholds = ${q.decision ? `Object.freeze(${jsLiteral(q.decision.thresholds)})` : 'null'};
+export const decisionThresholds = ${codeDecision(q) ? `Object.freeze(${jsLiteral(q.decision!.thresholds)})` : 'null'};
+/** Autoencoders with an integer decision: the anomaly score above which a row is an anomaly (isAnomaly); else null. */
+export const anomalyScoreThreshold = ${anomalyDecision(q) ? q.decision!.codes[0] : 'null'};
 
 const MODEL_ID = ${modelId(q.hash)};
 const INPUT_OFFSET = ${layout.layers[0].input};
@@ -75,7 +77,9 @@ const FLOAT_IO_OFFSET = ${layout.workspaceOffset};
 const UNSTANDARDIZE = ${unstandardize};
 const JS_HEAD = ${jsHead};
 /** The IR has decision thresholds: the module exports decide(label). */
-const DECISIONS = ${q.decision !== undefined};
+const DECISIONS = ${codeDecision(q) !== undefined};
+/** The IR has an autoencoder decision: the module exports anomalyScore(). */
+const ANOMALY = ${anomalyDecision(q) !== undefined};
 `;
   const body = fillPlaceholders(loaderTemplateBody(), {
     INPUT_ARRAY: typedArrayName(input.dtype),
@@ -147,6 +151,8 @@ export declare const sizes: Readonly<{
 export declare const imports: readonly string[];
 /** The probability threshold of each output, when the model was trained with --threshold; else null. */
 export declare const decisionThresholds: readonly number[] | null;
+/** The integer anomaly score above which a row is an anomaly, for an autoencoder with an integer decision; else null. */
+export declare const anomalyScoreThreshold: number | null;
 
 /** Like the golden reference's predictQuantized: integer outputs, dequantized outputs, scores after the head. */
 export interface Prediction {
@@ -165,8 +171,12 @@ export interface ModelInstance {
   /** rows × ${input.features} raw features (row-major) → rows × ${output.features} outputs after the head. */
   predictBatch(features: Float32Array | ArrayLike<number>, rows?: number): Float32Array;
   predictDetailed(features: Float32Array | ArrayLike<number>, rows?: number): Prediction;
-  /** ${q.decision ? `One row of raw features → per output 1 when it reaches its decision threshold (rule ${q.decision.rule}), else 0; decided on the output codes by the module.` : 'Throws: this model has no decision thresholds (train it with --threshold).'} */
+  /** ${codeDecision(q) ? `One row of raw features → per output 1 when it reaches its decision threshold (rule ${q.decision!.rule}), else 0; decided on the output codes by the module.` : 'Throws: this model has no decision thresholds (train it with --threshold).'} */
   predictClass(features: Float32Array | ArrayLike<number>): Uint8Array;
+  /** ${anomalyDecision(q) ? 'One row of raw features → its integer anomaly score (docs/quantized-ir.md "Decisions"), computed by the module.' : 'Throws: this model has no anomaly decision.'} */
+  anomalyScore(features: Float32Array | ArrayLike<number>): number;
+  /** ${anomalyDecision(q) ? 'One row of raw features → true when its anomaly score is above anomalyScoreThreshold.' : 'Throws: this model has no anomaly decision.'} */
+  isAnomaly(features: Float32Array | ArrayLike<number>): boolean;
   /** ${int8 ? 'One row of int8 input codes → int8 output codes.' : `Throws: this model's input is ${input.dtype} and its output ${output.dtype}; use predictQuantized.`} */
   predictInt8(input: Int8Array): Int8Array;
   /** One row of ${input.dtype} input codes → ${output.dtype} output codes. */
@@ -180,6 +190,8 @@ export declare function createInstance(): ModelInstance;
 export declare const memory: WebAssembly.Memory;
 export declare const predict: ModelInstance['predict'];
 export declare const predictBatch: ModelInstance['predictBatch'];
+export declare const anomalyScore: ModelInstance['anomalyScore'];
+export declare const isAnomaly: ModelInstance['isAnomaly'];
 export declare const predictClass: ModelInstance['predictClass'];
 export declare const predictDetailed: ModelInstance['predictDetailed'];
 export declare const predictInt8: ModelInstance['predictInt8'];

@@ -4,7 +4,7 @@
  * constants themselves are not in the source; they become data segments (link-module.ts), so the
  * program is the same size whatever the number of weights.
  */
-import type { QModel } from '../../ir/qmodel.js';
+import { type AnomalyDecision, type QModel, anomalyDecision, codeDecision } from '../../ir/qmodel.js';
 import type { WasmLayerAddresses } from '../../ops/op-definition.js';
 import { DTYPE_RANGE, type QTensor } from '../../ops/op-types.js';
 import type { QLayer } from '../../ops/quantized-op-types.js';
@@ -31,6 +31,8 @@ export const MODULE_EXPORTS = [
 
 /** Exported besides MODULE_EXPORTS when the IR has decision thresholds. */
 export const DECISION_EXPORTS = ['decide'] as const;
+/** Exported besides MODULE_EXPORTS when the IR has an autoencoder decision. */
+export const ANOMALY_EXPORTS = ['anomalyScore'] as const;
 
 export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean, command: string): string {
   const first = q.layers[0].input;
@@ -49,6 +51,11 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
   use(io.file, io.dequantize);
   const target = targetStandardization(q);
   if (target) use(io.file, io.unstandardize);
+  if (anomalyDecision(q)) {
+    use('io', 'quantizeInput');
+    use('fixed-point', 'mbqm');
+    use('fixed-point', 'clampI32');
+  }
   const importLines = [...imports.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, names]) => `import { ${[...names].sort().join(', ')} } from './runtime/${file}';`);
@@ -90,7 +97,8 @@ export function renderProgram(q: QModel, layout: WasmMemoryLayout, simd: boolean
     ...(target ? [`  ${io.unstandardize}(${layout.workspaceOffset}, ${last.features}, ${layout.targetMeanOffset}, ${layout.targetStdOffset});`] : []),
     '}',
     '',
-    ...(q.decision ? renderDecide(q.decision.codes, last, outputOffset) : []),
+    ...(codeDecision(q) ? renderDecide(q.decision!.codes, last, outputOffset) : []),
+    ...(anomalyDecision(q) ? renderAnomalyScore(anomalyDecision(q)!, first, last, { io: 'quantizeInput', workspace: layout.workspaceOffset, output: outputOffset, mean: layout.meanOffset, std: layout.stdOffset }) : []),
   ].join('\n');
 }
 
@@ -109,6 +117,41 @@ function renderDecide(codes: number[], output: QTensor, outputOffset: number): s
     `  let threshold: i32 = ${i32(codes[0])};`,
     ...codes.slice(1).map((c, j) => `  if (label == ${j + 1}) threshold = ${i32(c)};`),
     '  return <i32>(code >= threshold);',
+    '}',
+    '',
+  ];
+}
+
+/**
+ * `anomalyScore()`: the integer anomaly score (compiler/reference/anomaly-score.ts) of the row whose
+ * float32 features the caller wrote at FLOAT_IO_OFFSET again after predictFloat (the arena's input
+ * slot is reused by later layers, so the input codes are not kept): they are quantized in place, as
+ * predictFloat quantizes them (a code is never wider than the float it replaces, so each float is
+ * read before it is overwritten; the scalar loop, which reads element i before writing it), re-quantized to the output's scale and compared with the output
+ * codes run left at OUTPUT_OFFSET. Summed in u64; an f64 holds it exactly (the IR bounds it below 2^53).
+ */
+function renderAnomalyScore(
+  decision: AnomalyDecision,
+  input: QTensor,
+  output: QTensor,
+  at: { io: string; workspace: number; output: number; mean: number; std: number },
+): string[] {
+  const inRange = DTYPE_RANGE[input.dtype];
+  const outRange = DTYPE_RANGE[output.dtype];
+  const loadIn = input.dtype === 'int16' ? `<i32>load<i16>(${at.workspace} + (j << 1))` : `<i32>load<i8>(${at.workspace} + j)`;
+  const loadOut = output.dtype === 'int16' ? `<i32>load<i16>(${at.output} + (j << 1))` : `<i32>load<i8>(${at.output} + j)`;
+  const { multiplier, shift } = decision.requantize;
+  return [
+    '/** The integer anomaly score of the row re-written at FLOAT_IO_OFFSET against the output codes at OUTPUT_OFFSET. */',
+    'export function anomalyScore(): f64 {',
+    `  ${at.io}(${at.workspace}, ${at.workspace}, ${input.features}, ${at.mean}, ${at.std}, ${f32(input.scale)}, ${input.zeroPoint}, ${inRange.min}, ${inRange.max}, ${input.dtype === 'int16'});`,
+    '  let score: u64 = 0;',
+    `  for (let j: i32 = 0; j < ${output.features}; j++) {`,
+    `    const target = clampI32(mbqm(${loadIn} - ${i32(input.zeroPoint)}, ${i32(multiplier)}, ${shift}) + ${i32(output.zeroPoint)}, ${outRange.min}, ${outRange.max});`,
+    `    const d = <i64>(${loadOut} - target);`,
+    '    score += <u64>(d * d);',
+    '  }',
+    '  return <f64>score;',
     '}',
     '',
   ];
