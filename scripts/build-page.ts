@@ -3,13 +3,15 @@
  * The build worker is the compiler itself (compiler/, firmware-sim/, the AssemblyScript compiler
  * and binaryen), bundled with web/node-api/ standing in for the Node modules it imports; the files
  * the compiler reads at run time (kernels, simulator data, bundled datasets) are bundled beside it.
- * Everything is inline: the page fetches nothing and works opened from a folder.
+ * Everything is inline: the page fetches nothing and works opened from a folder. Beside it,
+ * index.html.gz (gzip -9) and index.html.br (brotli, quality 11) for `firmnet ui` to send to a
+ * browser that accepts them.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { type Plugin, build } from 'esbuild';
 import { packageRoot } from '../compiler/io/package-root.js';
 
@@ -118,7 +120,15 @@ async function bundle(entry: string, plugins: Plugin[], format: 'esm' | 'iife', 
   return result.outputFiles[0].text;
 }
 
-export async function buildPage(outDir: string): Promise<{ file: string; bytes: number; gzipBytes: number }> {
+export interface BuiltPage {
+  file: string;
+  bytes: number;
+  /** Sizes of index.html.gz and index.html.br; null when not asked for. */
+  compressed: { gzipBytes: number; brotliBytes: number } | null;
+}
+
+/** `compress`: also write the copies `firmnet ui` serves (brotli at quality 11 takes half a minute; a test of the page itself needs none). */
+export async function buildPage(outDir: string, compress = false): Promise<BuiltPage> {
   const worker = await bundle('web/page/build-worker.ts', [nodeApi, virtual('firmnet-page-assets', assetModule)], 'esm', {
     inject: [join(root, 'web', 'node-api', 'globals.ts')],
     define: { 'import.meta.url': JSON.stringify(`file://${VOLUME_ROOT}/dist/compiler/index.js`), FIRMNET_PACKAGE_VERSIONS: JSON.stringify(versions()) },
@@ -139,11 +149,22 @@ export async function buildPage(outDir: string): Promise<{ file: string; bytes: 
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'index.html');
   writeFileSync(file, html);
-  return { file, bytes: Buffer.byteLength(html), gzipBytes: gzipSync(html, { level: 9 }).length };
+  if (!compress) {
+    // No copies from an earlier build beside a page they no longer match.
+    for (const suffix of ['.gz', '.br']) rmSync(`${file}${suffix}`, { force: true });
+    return { file, bytes: Buffer.byteLength(html), compressed: null };
+  }
+  const gzip = gzipSync(html, { level: 9 });
+  // The largest window brotli has (16 MB) reaches back across the whole page; the browser's decoder accepts it.
+  const brotli = brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(html) } });
+  writeFileSync(`${file}.gz`, gzip);
+  writeFileSync(`${file}.br`, brotli);
+  return { file, bytes: Buffer.byteLength(html), compressed: { gzipBytes: gzip.length, brotliBytes: brotli.length } };
 }
 
 if (process.argv[1]?.endsWith('build-page.js')) {
   const out = join(root, 'dist', 'page');
-  const { file, bytes, gzipBytes } = await buildPage(out);
-  console.log(`${relative(process.cwd(), file)}: ${(bytes / 1e6).toFixed(2)} MB, ${(gzipBytes / 1e6).toFixed(2)} MB gzip -9`);
+  const { file, bytes, compressed } = await buildPage(out, true);
+  const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
+  console.log(`${relative(process.cwd(), file)}: ${mb(bytes)}, ${mb(compressed!.gzipBytes)} gzip -9, ${mb(compressed!.brotliBytes)} brotli`);
 }

@@ -70,14 +70,20 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
-  it('trains and builds iris, shows the build report, and zips the files firmnet build writes, byte for byte', async () => {
+  it('trains and builds iris with int4 weights, shows the build report, and zips the files firmnet build writes, byte for byte', async () => {
     const { page, requests } = await openPage();
     await page.selectOption('#dataset', 'iris');
     await page.fill('#hidden', '8');
     await page.fill('#epochs', '8');
+    await page.selectOption('#weight-bits', '4');
+    await page.selectOption('#class-weight', 'balanced');
+    expect(await page.isVisible('#threshold'), 'a multiclass model has no decision threshold').toBe(false);
     await page.click('#build');
     // The CLI builds the project file the page wrote, on the same data in the same layout, while the page builds.
     const project = await page.evaluate(() => document.body.dataset.project!);
+    const settings = JSON.parse(project) as { training: Record<string, unknown>; quantization: Record<string, unknown> };
+    expect(settings.quantization).toEqual({ method: 'auto', weightBits: 4 });
+    expect(settings.training.classWeight).toBe('balanced');
     const cli = join(work, 'cli');
     mkdirSync(join(cli, 'data'), { recursive: true });
     cpSync(resolve('models', 'data', 'iris'), join(cli, 'data', 'iris'), { recursive: true });
@@ -100,6 +106,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     expect([...zipped.keys()].some((f) => f.startsWith('c/') && f.endsWith('.c'))).toBe(true);
     expect([...zipped.keys()].some((f) => f.startsWith('c/') && (f.endsWith('Makefile') || f.endsWith('CMakeLists.txt')))).toBe(true);
     expect(Buffer.from(zipped.get('project.json')!).toString('utf8')).toBe(project);
+    const ir = JSON.parse(Buffer.from(zipped.get('model.q.json')!).toString('utf8')) as { layers: { weightBits?: number }[] };
+    expect(ir.layers.filter((l) => l.weightBits !== undefined).map((l) => l.weightBits)).toEqual([4, 4]);
     expect(requests.every((url) => url === pageUrl || url.startsWith('blob:') || url.startsWith('data:'))).toBe(true);
 
     const built = await cliBuild;

@@ -13,6 +13,7 @@ import { build } from '../../compiler/project/build.js';
 import { loadProject } from '../../compiler/project/project-file.js';
 import { CALIBRATION_METHODS } from '../../compiler/quantize/quantize.js';
 import { ACTIVATION_NAMES } from '../../compiler/train/settings.js';
+import { WEIGHT_BIT_CHOICES } from '../../compiler/quantize/weight-bits.js';
 import { volume } from '../node-api/volume.js';
 import type { DataFiles, FromWorker, OutputFile, PageOptions, ToWorker } from './protocol.js';
 
@@ -34,6 +35,7 @@ scope.postMessage({
     tasks: TASKS,
     activations: ACTIVATION_NAMES,
     methods: ['auto', ...CALIBRATION_METHODS],
+    weightBits: [...WEIGHT_BIT_CHOICES].sort((a, b) => b - a),
     boards: loadBoards().map((b) => ({ id: b.id, description: b.name })),
     datasets: bundledDatasets(),
   },

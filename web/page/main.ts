@@ -78,7 +78,9 @@ function setOptions(o: PageOptions): void {
   fill(datasetSelect, o.datasets.map((d) => d.name), 'iris');
   fill($<HTMLSelectElement>('activation'), o.activations, 'relu');
   fill($<HTMLSelectElement>('method'), o.methods, 'auto');
+  fill($<HTMLSelectElement>('weight-bits'), o.weightBits.map(String), '8');
   fill(taskSelect, o.tasks);
+  showSettingsForTask();
   $('targets').replaceChildren(
     ...o.boards.map((b, i) => {
       const label = document.createElement('label');
@@ -97,6 +99,7 @@ function chooseDataset(): void {
   if (!d) return;
   projectName = d.name;
   taskSelect.value = d.task;
+  showSettingsForTask();
   data = { folder: d.name, train: null, test: null };
   send({ kind: 'header', data });
 }
@@ -109,18 +112,40 @@ async function useFile(file: File): Promise<void> {
   send({ kind: 'header', data });
 }
 
+/** Settings that apply to some tasks only (class weight, decision threshold) are hidden, and left out of project.json, for the others. */
+function showSettingsForTask(): void {
+  for (const label of document.querySelectorAll<HTMLElement>('[data-tasks]')) label.hidden = !label.dataset.tasks!.split(' ').includes(taskSelect.value);
+  $('max-drop-label').hidden = $<HTMLSelectElement>('qat').value !== 'auto';
+}
+
+function applies(id: string): boolean {
+  return !($(id).closest('label') as HTMLElement).hidden;
+}
+
+/** The project file the page builds; a setting left at its default is left out, as a hand-written file would. */
 function project(): Record<string, unknown> {
   const value = (id: string): string => $<HTMLInputElement>(id).value;
   const folder = data!.folder;
   const bundled = data!.train === null;
   const hasTest = bundled || data!.test !== null;
+  const classWeight = applies('class-weight') ? value('class-weight') : '';
+  const threshold = applies('threshold') ? value('threshold').trim() : '';
+  const weightBits = Number(value('weight-bits'));
+  const qat = { off: false, on: true, auto: 'auto' }[value('qat') as 'off' | 'on' | 'auto'];
   return {
     name: projectName,
     task: taskSelect.value,
     data: { train: `data/${folder}/train.csv`, ...(hasTest ? { test: `data/${folder}/test.csv` } : {}), label: labelSelect.value },
     model: { hidden: value('hidden').split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number), activation: value('activation') },
-    training: { epochs: Number(value('epochs')), seed: Number(value('seed')), standardize: $<HTMLInputElement>('standardize').checked },
-    quantization: { method: value('method') },
+    training: {
+      epochs: Number(value('epochs')),
+      seed: Number(value('seed')),
+      standardize: $<HTMLInputElement>('standardize').checked,
+      ...(classWeight !== '' ? { classWeight } : {}),
+      ...(threshold !== '' ? { threshold } : {}),
+    },
+    quantization: { method: value('method'), ...(weightBits !== 8 ? { weightBits } : {}), ...(qat !== false ? { qat } : {}) },
+    ...(qat === 'auto' ? { maxDrop: Number(value('max-drop')) } : {}),
     targets: [...$('targets').querySelectorAll('input')].filter((b) => b.checked).map((b) => b.value),
   };
 }
@@ -193,6 +218,8 @@ downloadButton.addEventListener('click', () => {
   link.click();
 });
 
+taskSelect.addEventListener('change', showSettingsForTask);
+$('qat').addEventListener('change', showSettingsForTask);
 datasetSelect.addEventListener('change', () => (datasetSelect.value === 'upload' ? undefined : chooseDataset()));
 $<HTMLInputElement>('file').addEventListener('change', (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];

@@ -18,6 +18,8 @@ export interface PageOptions {
   tasks: readonly string[];
   activations: readonly string[];
   methods: readonly string[];
+  /** quantization.weightBits choices, widest first. */
+  weightBits: readonly number[];
   boards: { id: string; description: string }[];
   datasets: { name: string; task: string; label: string }[];
 }
