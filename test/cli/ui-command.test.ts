@@ -4,12 +4,13 @@
  * request naming another host (DNS rebinding) is refused. A browser that accepts brotli or gzip gets
  * the copy compressed at build time, which decodes to the page byte for byte.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_FILE, acceptedEncodings } from '../../compiler/cli/commands/ui.js';
 
 const running: ChildProcess[] = [];
@@ -46,7 +47,13 @@ function get(url: string, host?: string, acceptEncoding?: string): Promise<{ sta
   });
 }
 
-describe.skipIf(!existsSync(PAGE_FILE))('firmnet ui', () => {
+// `npm run build` clears dist/, page included: build the page (and its compressed copies) the
+// command serves, in a child process so the test worker stays responsive while brotli runs.
+beforeAll(async () => {
+  if (!existsSync(PAGE_FILE) || !existsSync(`${PAGE_FILE}.br`)) await promisify(execFile)(process.execPath, [join('dist', 'scripts', 'build-page.js')]);
+}, 300_000);
+
+describe('firmnet ui', () => {
   it('serves the page on 127.0.0.1, a free port, and only the page', async () => {
     const { url, child } = await startUi();
     const address = new URL(url);
