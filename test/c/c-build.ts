@@ -3,7 +3,7 @@
  * test harness (test/c/harness.c) under strict warnings or under ASan+UBSan, run it on a batch, and
  * decode the results.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
@@ -164,4 +164,20 @@ export function firstDifferences(actual: ArrayLike<number>, expected: ArrayLike<
 
 export function asArray(values: QArray): number[] {
   return Array.from(values);
+}
+
+/**
+ * Compiles a test's own `main.c` (written into dir beside the emitted model `emitted`) with the model
+ * and the kernels under STRICT_FLAGS, runs it with `stdin`, and resolves with its output lines;
+ * rejects on a compiler warning or a non-zero exit.
+ */
+export async function runMainProgram(dir: string, mainSource: string, emitted: { source: string; predictSource: string }, stdin: Buffer): Promise<string[]> {
+  writeFileSync(join(dir, 'main.c'), mainSource);
+  const exe = join(dir, 'main');
+  const sources = ['main.c', emitted.source, emitted.predictSource, ...KERNEL_SOURCES].map((f) => join(dir, f));
+  const { stderr } = await execFilePromise('gcc', [...STRICT_FLAGS, `-I${dir}`, '-o', exe, ...sources, '-lm']);
+  if (stderr !== '') throw new Error(`gcc warned:\n${stderr}`);
+  const r = await spawnAsync(exe, [], { input: stdin });
+  if (r.status !== 0) throw new Error(`${exe} exited with ${r.status}: ${r.stderr.toString()}`);
+  return r.stdout.toString('utf8').trimEnd().split('\n');
 }

@@ -5,15 +5,11 @@
  * probability or error to float32 rounding; `<name>_feature_names` must list the IR's features in
  * order. Built with the strict warning set, for each decision the generator writes.
  */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetForModel } from '../../compiler/data/dataset.js';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
 import { decisionOf } from '../../compiler/emit/c/render-conveniences.js';
-import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { reconstructionErrors } from '../../compiler/evaluate/anomaly.js';
 import { argmaxRows } from '../../compiler/evaluate/metrics.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
@@ -27,9 +23,8 @@ import { Rng } from '../../compiler/rng.js';
 import { trainModel } from '../../compiler/train/train.js';
 import { loadVectors } from '../helpers/vectors.js';
 import { loadSplit, trainSmall } from '../import/trained-models.js';
-import { STRICT_FLAGS, removeDir, tempDir } from './c-build.js';
+import { removeDir, runMainProgram, tempDir } from './c-build.js';
 
-const run = promisify(execFile);
 let work: string;
 beforeAll(() => {
   work = tempDir('conveniences');
@@ -153,25 +148,12 @@ describe.each(CASES.map((make) => [make]))('<name>_classify', (make) => {
     const dir = join(work, c.name);
     const { names } = emitC(c.q, dir, { name: 'model', command: 'test/c conveniences' });
     const nf = c.q.featureNames.length;
-    writeFileSync(
-      join(dir, 'main.c'),
+    const main =
       `#include <stdio.h>\n#include "model.h"\n\nint main(void) {\n    float row[MODEL_INPUT_SIZE];\n    model_result_t result;\n    int i;\n` +
         `    for (i = 0; i < MODEL_INPUT_SIZE; ++i) {\n        printf("feature %s\\n", model_feature_names[i]);\n    }\n` +
         `    while (fread(row, sizeof row, 1, stdin) == 1) {\n        const char *label = model_classify(row, &result);\n` +
-        `        printf("%ld %s %s %.9g\\n", (long)result.class_index, label, result.label, (double)result.score);\n    }\n    return 0;\n}\n`,
-    );
-    const exe = join(dir, 'classify');
-    const sources = ['main.c', names.source, names.predictSource, ...KERNEL_SOURCES].map((f) => join(dir, f));
-    const { stderr } = await run('gcc', [...STRICT_FLAGS, `-I${dir}`, '-o', exe, ...sources, '-lm']);
-    expect(stderr).toBe('');
-    const child = execFile(exe, [], { encoding: 'utf8', maxBuffer: 16 << 20 });
-    const output = new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.on('data', (d: string) => (text += d));
-      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
-    });
-    child.stdin!.end(Buffer.from(c.features.buffer, c.features.byteOffset, c.rows * nf * 4));
-    const lines = (await output).trimEnd().split('\n');
+        `        printf("%ld %s %s %.9g\\n", (long)result.class_index, label, result.label, (double)result.score);\n    }\n    return 0;\n}\n`;
+    const lines = await runMainProgram(dir, main, names, Buffer.from(c.features.buffer, c.features.byteOffset, c.rows * nf * 4));
     expect(lines.slice(0, nf)).toEqual(c.q.featureNames.map((f) => `feature ${f}`));
     const labels = c.q.task === 'autoencoder' ? ['normal', 'anomaly'] : c.q.classNames;
     const expected = referenceDecisions(c);

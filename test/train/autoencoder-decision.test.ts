@@ -5,14 +5,10 @@
  * of every test row must equal the golden reference's in every backend, rows near the threshold
  * included; the integer score must rank rows as well as the float reconstruction error does.
  */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../compiler/data/dataset.js';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
-import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { reconstructionErrors } from '../../compiler/evaluate/anomaly.js';
 import { rocCurve } from '../../compiler/evaluate/score-distribution.js';
 import { predictFloat } from '../../compiler/inference/float-inference.js';
@@ -25,10 +21,8 @@ import { quantizeInput } from '../../compiler/reference/io.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { outputTensor } from '../../compiler/ir/qmodel.js';
 import { trainModel } from '../../compiler/train/train.js';
-import { STRICT_FLAGS, removeDir, tempDir } from '../c/c-build.js';
+import { removeDir, runMainProgram, tempDir } from '../c/c-build.js';
 import { emitAndLoad } from '../wasm/wasm-helpers.js';
-
-const run = promisify(execFile);
 
 const train = loadDataset('models/data/vibration/train.csv', { task: 'autoencoder', labelColumns: ['label'] });
 const test = loadDataset('models/data/vibration/test.csv', { task: 'autoencoder', labelColumns: ['label'] });
@@ -108,25 +102,12 @@ describe('autoencoder decision in integers', () => {
   it('C on the host: <name>_anomaly_score, <name>_is_anomaly and <name>_classify on every test row', async () => {
     const dir = join(work, 'c');
     const { names } = emitC(q, dir, { name: 'vib', command: 'test autoencoder decision' });
-    writeFileSync(
-      join(dir, 'main.c'),
+    const main =
       `#include <stdio.h>\n#include "vib.h"\n\nint main(void) {\n    float row[VIB_INPUT_SIZE];\n    int8_t in[VIB_INPUT_SIZE];\n    int8_t *out = vib_output_buffer();\n` +
         `    while (fread(row, sizeof row, 1, stdin) == 1) {\n        vib_result_t result;\n        unsigned long long score;\n        int32_t anomalous;\n        vib_quantize_input(row, in);\n        vib_invoke(in, out);\n` +
         `        score = (unsigned long long)vib_anomaly_score(in, out);\n        anomalous = vib_is_anomaly(in, out);\n        (void)vib_classify(row, &result);\n` +
-        `        printf("%llu %ld %ld\\n", score, (long)anomalous, (long)result.class_index);\n    }\n    return 0;\n}\n`,
-    );
-    const exe = join(dir, 'vib');
-    const sources = ['main.c', names.source, names.predictSource, ...KERNEL_SOURCES].map((f) => join(dir, f));
-    const { stderr } = await run('gcc', [...STRICT_FLAGS, `-I${dir}`, '-o', exe, ...sources, '-lm']);
-    expect(stderr).toBe('');
-    const child = execFile(exe, [], { encoding: 'utf8', maxBuffer: 16 << 20 });
-    const output = new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.on('data', (d: string) => (text += d));
-      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
-    });
-    child.stdin!.end(Buffer.from(test.features.buffer, test.features.byteOffset, test.rows * features * 4));
-    const lines = (await output).trimEnd().split('\n');
+        `        printf("%llu %ld %ld\\n", score, (long)anomalous, (long)result.class_index);\n    }\n    return 0;\n}\n`;
+    const lines = await runMainProgram(dir, main, names, Buffer.from(test.features.buffer, test.features.byteOffset, test.rows * features * 4));
     expect(lines).toHaveLength(test.rows);
     lines.forEach((line, r) => {
       const [score, anomalous, classIndex] = line.split(' ').map(Number);

@@ -5,15 +5,11 @@
  * golden reference's on every row, and so must its decisions (output code ≥ the IR's threshold
  * code), which in turn must be the reference probability ≥ the float threshold.
  */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QMODEL_VERSION } from '../../compiler/ir/qmodel.js';
 import type { Dataset } from '../../compiler/data/dataset.js';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
-import { KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
 import { DEFAULT_OPTIMIZER } from '../../compiler/nn/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../../compiler/nn/schedules.js';
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeModel } from '../../compiler/quantize/quantize.js';
@@ -26,10 +22,8 @@ import { type TrainConfig, trainModel } from '../../compiler/train/train.js';
 import { simulate } from '../../firmware-sim/simulate.js';
 import { resolveTarget, loadCores } from '../../firmware-sim/targets.js';
 import { missingTools, runBareMetalAsync } from '../../firmware-sim/qemu/bare-metal.js';
-import { STRICT_FLAGS, removeDir, tempDir } from '../c/c-build.js';
+import { removeDir, runMainProgram, tempDir } from '../c/c-build.js';
 import { emitAndLoad } from '../wasm/wasm-helpers.js';
-
-const run = promisify(execFile);
 
 /**
  * Seeded rows of 6 features and 3 labels: `sum` (x0 + x1 > 0.3), `product` (x2 · x3 > 0, with 5%
@@ -115,24 +109,11 @@ describe('multilabel end to end', () => {
   it('C on the host: the reference output codes and decisions on every row (<name>_predict_class)', async () => {
     const dir = join(work, 'c');
     const { names } = emitC(q, dir, { name: 'tags', command: 'test multilabel' });
-    writeFileSync(
-      join(dir, 'main.c'),
+    const main =
       `#include <stdio.h>\n#include "tags.h"\n\nint main(void) {\n    float row[TAGS_INPUT_SIZE];\n    int8_t *in = tags_input_buffer();\n    int8_t *out = tags_output_buffer();\n    uint8_t positive[TAGS_OUTPUT_SIZE];\n    int i;\n` +
         `    while (fread(row, sizeof row, 1, stdin) == 1) {\n        int32_t count;\n        tags_quantize_input(row, in);\n        tags_invoke(in, out);\n        count = tags_predict_class(out, positive);\n` +
-        `        for (i = 0; i < TAGS_OUTPUT_SIZE; ++i) {\n            printf("%d %d ", (int)out[i], (int)positive[i]);\n        }\n        printf("%ld\\n", (long)count);\n    }\n    return 0;\n}\n`,
-    );
-    const exe = join(dir, 'tags');
-    const sources = ['main.c', names.source, names.predictSource, ...KERNEL_SOURCES].map((f) => join(dir, f));
-    const { stderr } = await run('gcc', [...STRICT_FLAGS, `-I${dir}`, '-o', exe, ...sources, '-lm']);
-    expect(stderr).toBe('');
-    const child = execFile(exe, [], { encoding: 'utf8', maxBuffer: 16 << 20 });
-    const output = new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.on('data', (d: string) => (text += d));
-      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
-    });
-    child.stdin!.end(Buffer.from(test.features.buffer, test.features.byteOffset, test.rows * 6 * 4));
-    const lines = (await output).trimEnd().split('\n');
+        `        for (i = 0; i < TAGS_OUTPUT_SIZE; ++i) {\n            printf("%d %d ", (int)out[i], (int)positive[i]);\n        }\n        printf("%ld\\n", (long)count);\n    }\n    return 0;\n}\n`;
+    const lines = await runMainProgram(dir, main, names, Buffer.from(test.features.buffer, test.features.byteOffset, test.rows * 6 * 4));
     expect(lines).toHaveLength(test.rows);
     lines.forEach((line, r) => {
       const v = line.split(' ').map(Number);
