@@ -16,6 +16,6 @@ export function contentHash(value: object): string {
   return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 16);
 }
 
-export function sha256Hex(text: string): string {
+export function sha256Hex(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }

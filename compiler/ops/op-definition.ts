@@ -68,6 +68,12 @@ export interface QuantizedOpDefinition<K extends QOp> {
     constants(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>, simd: boolean, label: string): WasmConstant[];
     /** The runtime kernel call, given where the layer's tensors and constants are. */
     call(layer: Unhashed<LayerOf<K>>, prepared: PreparedOf<K>, at: WasmLayerAddresses, context: { simd: boolean; workspace: number }): WasmKernelCall;
+    /**
+     * Every runtime kernel `call` may name, with its parameters: the precompiled kernel module's
+     * dispatcher is generated from these lists (scripts/build-kernels.ts), and the emitter writes
+     * each call's arguments into the module's layer table in this order.
+     */
+    kernels: readonly WasmKernelSignature[];
   };
 
   /**
@@ -162,7 +168,18 @@ export interface WasmLayerAddresses {
   constants: Record<string, number>;
 }
 
-/** A call of an AssemblyScript runtime kernel (runtime/<file>.ts) with integer and boolean immediates. */
+/** A kernel parameter's AssemblyScript type: an address, a 32- or 64-bit integer, a flag. */
+export type WasmParam = 'usize' | 'i32' | 'i64' | 'bool';
+
+/** One AssemblyScript runtime kernel (`runtime/<file>.ts`, `export function <kernel>`) and the builds that have it. */
+export interface WasmKernelSignature {
+  file: string;
+  kernel: string;
+  params: readonly WasmParam[];
+  builds: 'simd' | 'scalar' | 'both';
+}
+
+/** A call of an AssemblyScript runtime kernel (runtime/<file>.ts) with integer and boolean arguments. */
 export interface WasmKernelCall {
   file: string;
   kernel: string;

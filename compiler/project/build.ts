@@ -1,5 +1,4 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { perLayerSqnr } from '../../firmware-sim/accuracy-vs-float.js';
 import { findToolchain } from '../../firmware-sim/measure-image.js';
@@ -10,7 +9,7 @@ import { loadCores, resolveTarget } from '../../firmware-sim/targets.js';
 import { type Dataset, loadDataset, loadDatasetForModel } from '../data/dataset.js';
 import { emitC } from '../emit/c/emit-c.js';
 import { kernelFiles } from '../emit/c/kernel-sources.js';
-import { runtimeSources } from '../emit/wasm/compile-program.js';
+import { kernelModule } from '../emit/wasm/kernel-module.js';
 import { emitWasm } from '../emit/wasm/emit-wasm.js';
 import { loaderTemplate } from '../emit/wasm/render-loader.js';
 import { FirmnetError, isFirmnetError } from '../errors.js';
@@ -301,11 +300,9 @@ function checkDrop(project: Project, accuracy: AccuracyComparison | null, sqnr: 
   );
 }
 
-/** What the emitted module depends on besides the IR: the runtime kernels' sources, the loader template and the compiler versions. */
+/** What the emitted module depends on besides the IR: the precompiled kernel modules and the loader template. */
 function wasmCompilerHash(): string {
-  const require = createRequire(import.meta.url);
-  const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
-  return BuildCache.key({ runtime: sha256Hex(canonicalJson(runtimeSources())), loader: sha256Hex(loaderTemplate()), assemblyscript: version('assemblyscript'), binaryen: version('binaryen') });
+  return BuildCache.key({ simd: sha256Hex(kernelModule(true)), scalar: sha256Hex(kernelModule(false)), loader: sha256Hex(loaderTemplate()) });
 }
 
 /** What the emitted C depends on besides the IR: the kernel files it copies from runtime/c/. */

@@ -1,22 +1,29 @@
 /**
  * `firmnet emit --target wasm`: quantized IR → model.wasm (fixed memory, no imports, constants as
- * data segments) + model.mjs / model.d.mts (typed loader). Steps: lay out memory (the shared arena
- * plan), render an AssemblyScript program that calls the runtime kernels, compile it in memory with
- * the AssemblyScript compiler, link the constants and optimise with binaryen, read the facts back
- * from the binary, write the three files atomically. Same IR and options → byte-identical files.
+ * data segments) + model.mjs / model.d.mts (typed loader). No compiler runs: the precompiled kernel
+ * module of the build (SIMD or scalar, compiled with the package) is patched with the model's data.
+ * Steps: lay out memory (the shared arena plan), write each layer's kernel call into the layer
+ * table and the model's parameters into the descriptor, patch the module (memory size, exported
+ * globals and exports, data segments, provenance), read the facts back from the binary, write the
+ * three files atomically. Same IR and options → byte-identical files.
  */
 import { join, resolve } from 'node:path';
 import { FirmnetError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { int32Bytes } from '../../io/little-endian.js';
+import { type QModel, anomalyDecision, codeDecision, inputTensor, outputTensor } from '../../ir/qmodel.js';
+import { DTYPE_RANGE } from '../../ops/op-types.js';
+import { quantizedOp } from '../../ops/quantized-ops.js';
 import { parseQModelText } from '../../quantize/qmodel-file.js';
-import type { QModel } from '../../ir/qmodel.js';
 import { FIRMNET_VERSION } from '../../version.js';
-import { compileProgram } from './compile-program.js';
 import { inspectWasm } from './inspect-wasm.js';
-import { WASM_PAGE_BYTES, layoutWasmMemory, pagesFor } from './layout-memory.js';
-import { linkModule } from './link-module.js';
+import { kernelModule } from './kernel-module.js';
+import { encodeLayerTable, kernelListText } from './kernel-table.js';
+import { WASM_PAGE_BYTES, type WasmMemoryLayout, layoutWasmMemory, pagesFor, targetStandardization } from './layout-memory.js';
+import { DESCRIPTOR_BYTES, type DescriptorField, encodeDescriptor } from './model-descriptor.js';
+import { ANOMALY_EXPORTS, DECISION_EXPORTS, modelId } from './module-exports.js';
+import { type DataSegment, patchKernelModule } from './patch-module.js';
 import { renderLoader, renderLoaderTypes } from './render-loader.js';
-import { renderProgram } from './render-program.js';
 
 export interface WasmEmitOptions {
   /** SIMD kernels (default) or scalar kernels for runtimes without WebAssembly SIMD. */
@@ -29,8 +36,6 @@ export interface WasmArtifacts {
   wasm: Uint8Array;
   loader: string;
   types: string;
-  /** The generated AssemblyScript program (not written by emitWasm; useful when debugging). */
-  program: string;
   facts: WasmBuildFacts;
 }
 
@@ -39,7 +44,7 @@ export interface WasmBuildFacts {
   wasmBytes: number;
   /** Code section bytes. */
   codeBytes: number;
-  /** Data section bytes (the constants as data segments). */
+  /** Data section bytes (the constants, the layer table and the descriptor as data segments). */
   dataBytes: number;
   /** Bytes of the model's constant arrays. */
   constantBytes: number;
@@ -90,14 +95,22 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
   const command = options.command ?? `emitWasm(${q.name}, { simd: ${simd} }) (firmnet ${FIRMNET_VERSION} API)`;
   checkIr(q);
   const layout = layoutWasmMemory(q, simd);
-  const pages = pagesFor(layout.end);
-  const program = renderProgram(q, layout, simd, command);
-  const compiled = await compileProgram(program, { simd, pages, memoryBase: layout.end });
-  const wasm = linkModule(compiled, {
-    simd,
-    pages,
-    constants: layout.constants,
+  const data = modelData(q, layout, simd);
+  const wasm = patchKernelModule(kernelModule(simd), {
+    pages: data.pages,
+    globals: {
+      INPUT_FEATURES: inputTensor(q).features,
+      OUTPUT_FEATURES: outputTensor(q).features,
+      INPUT_OFFSET: layout.layers[0].input,
+      OUTPUT_OFFSET: layout.layers[layout.layers.length - 1].output,
+      FLOAT_IO_OFFSET: layout.workspaceOffset,
+      ARENA_BYTES: layout.arenaBytes,
+      MODEL_ID: modelId(q.hash),
+    },
+    dropExports: [...(codeDecision(q) ? [] : DECISION_EXPORTS), ...(anomalyDecision(q) ? [] : ANOMALY_EXPORTS)],
+    segments: data.segments,
     provenance: JSON.stringify({ firmnet: FIRMNET_VERSION, model: q.name, hash: q.hash, simd, command }),
+    kernelList: kernelListText(simd),
   });
   const inspected = inspectWasm(wasm);
   const memoryPages = inspected.memoryPages;
@@ -123,7 +136,7 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
   const loader = renderLoader(q, layout, loaderFacts, command);
   const types = renderLoaderTypes(q, loaderFacts, command);
   facts.buildMs = performance.now() - started;
-  return { wasm, loader, types, program, facts };
+  return { wasm, loader, types, facts };
 }
 
 /**
@@ -133,4 +146,65 @@ export async function buildWasm(q: QModel, options: WasmEmitOptions = {}): Promi
  */
 function checkIr(q: QModel): void {
   parseQModelText(JSON.stringify(q), `quantized IR '${q.name}'`);
+}
+
+/**
+ * The model's data segments: its constants where the layout put them, then the layer table (one
+ * record per layer: kernel code and arguments, compiler/emit/wasm/kernel-table.ts) and the
+ * decision codes, and the descriptor in the last bytes of the last page, where runtime/model.ts
+ * finds it.
+ */
+function modelData(q: QModel, layout: WasmMemoryLayout, simd: boolean): { pages: number; segments: DataSegment[] } {
+  const calls = q.layers.map((layer, i) => {
+    const def = quantizedOp(layer);
+    return def.wasm.call(layer, def.prepare(layer), layout.layers[i], { simd, workspace: layout.workspaceOffset });
+  });
+  const table = encodeLayerTable(calls, simd, (i) => `layers[${i}] '${q.layers[i].name}'`);
+  const decision = codeDecision(q);
+  const codes = int32Bytes(decision ? decision.codes : []);
+  const tableOffset = layout.end;
+  const codesOffset = alignUp(tableOffset + table.length);
+  const pages = pagesFor(codesOffset + codes.length + DESCRIPTOR_BYTES);
+  const input = inputTensor(q);
+  const output = outputTensor(q);
+  const anomaly = anomalyDecision(q);
+  const values: Record<DescriptorField, number> = {
+    layerCount: q.layers.length,
+    layerTable: tableOffset,
+    inputFeatures: input.features,
+    outputFeatures: output.features,
+    inputOffset: layout.layers[0].input,
+    outputOffset: layout.layers[layout.layers.length - 1].output,
+    workspace: layout.workspaceOffset,
+    mean: layout.meanOffset,
+    std: layout.stdOffset,
+    inputScale: input.scale,
+    inputZeroPoint: input.zeroPoint,
+    inputMin: DTYPE_RANGE[input.dtype].min,
+    inputMax: DTYPE_RANGE[input.dtype].max,
+    inputInt16: input.dtype === 'int16' ? 1 : 0,
+    outputScale: output.scale,
+    outputZeroPoint: output.zeroPoint,
+    outputMin: DTYPE_RANGE[output.dtype].min,
+    outputMax: DTYPE_RANGE[output.dtype].max,
+    outputInt16: output.dtype === 'int16' ? 1 : 0,
+    hasTarget: targetStandardization(q) ? 1 : 0,
+    targetMean: layout.targetMeanOffset,
+    targetStd: layout.targetStdOffset,
+    decisionCount: decision ? decision.codes.length : 0,
+    decisionCodes: codesOffset,
+    anomalyMultiplier: anomaly ? anomaly.requantize.multiplier : 0,
+    anomalyShift: anomaly ? anomaly.requantize.shift : 0,
+  };
+  const segments: DataSegment[] = [
+    ...layout.constants.map((c) => ({ offset: c.offset, bytes: c.bytes })),
+    { offset: tableOffset, bytes: table },
+    ...(codes.length > 0 ? [{ offset: codesOffset, bytes: codes }] : []),
+    { offset: pages * WASM_PAGE_BYTES - DESCRIPTOR_BYTES, bytes: encodeDescriptor(values) },
+  ];
+  return { pages, segments };
+}
+
+function alignUp(n: number): number {
+  return Math.ceil(n / 16) * 16;
 }

@@ -49,7 +49,7 @@ export interface WasmMemoryLayout {
   constants: ConstantArray[];
   /** Bytes of all constant arrays (without alignment gaps). */
   constantBytes: number;
-  /** End of everything firmnet places; the compiler's own static data (if any) starts here. */
+  /** End of the constants; the layer table follows (emit-wasm.ts). */
   end: number;
 }
 

@@ -13,7 +13,7 @@ import type { QDtype } from '../../ops/op-types.js';
 import { comment, generatedHeader } from '../render.js';
 import { jsLiteral } from './js-syntax.js';
 import { type WasmMemoryLayout, targetStandardization } from './layout-memory.js';
-import { modelId } from './render-program.js';
+import { modelId } from './module-exports.js';
 
 /**
  * The loader's code is a real module, runtime/js/model-loader.mjs, read at emit time: its constants

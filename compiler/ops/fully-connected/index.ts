@@ -7,7 +7,7 @@ import { lowerFullyConnected } from './lower.js';
 import { type PreparedFullyConnected, prepareFullyConnected } from './prepare.js';
 import { fullyConnected as reference } from './reference.js';
 import { fullyConnectedCWorkspaceBytes, fullyConnectedCall, fullyConnectedConstants, fullyConnectedDetail, fullyConnectedParams } from './render-c.js';
-import { fullyConnectedWasmCall, fullyConnectedWasmConstants, fullyConnectedWorkspaceBytes } from './render-wasm.js';
+import { FULLY_CONNECTED_WASM_KERNELS, fullyConnectedWasmCall, fullyConnectedWasmConstants, fullyConnectedWorkspaceBytes } from './render-wasm.js';
 import { fullyConnectedForward, type FullyConnectedStage } from './stage.js';
 import type { FullyConnectedVariant } from './variant.js';
 
@@ -37,7 +37,7 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
     header: null,
     detail: fullyConnectedDetail,
   },
-  wasm: { workspaceBytes: fullyConnectedWorkspaceBytes, constants: fullyConnectedWasmConstants, call: fullyConnectedWasmCall },
+  wasm: { workspaceBytes: fullyConnectedWorkspaceBytes, constants: fullyConnectedWasmConstants, call: fullyConnectedWasmCall, kernels: FULLY_CONNECTED_WASM_KERNELS },
   vectors: () => [],
   cost: {
     kernels: FULLY_CONNECTED_KERNELS,

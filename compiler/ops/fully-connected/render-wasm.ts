@@ -1,6 +1,6 @@
 import { int16Bytes, int32Bytes, int64Bytes } from '../../io/little-endian.js';
 import type { Unhashed } from '../op-types.js';
-import { type WasmConstant, type WasmKernelCall, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
+import { type WasmConstant, type WasmKernelCall, type WasmKernelSignature, type WasmLayerAddresses, type WasmParam, wasmAddress } from '../op-definition.js';
 import type { FullyConnectedLayer } from './ir.js';
 import { packDenseS8Simd } from './pack-simd.js';
 import type { PreparedFullyConnected } from './prepare.js';
@@ -75,3 +75,23 @@ export function fullyConnectedWasmCall(
 function packedForSimd(layer: Unhashed<FullyConnectedLayer>): boolean {
   return layer.input.dtype === 'int8' && layer.weightBits === 8;
 }
+
+/** input, output, weights, bias, multiplier, shift, inFeatures, outFeatures. */
+const DENSE_HEAD: readonly WasmParam[] = ['usize', 'usize', 'usize', 'usize', 'usize', 'usize', 'i32', 'i32'];
+/** outputZeroPoint, activationMin, activationMax, outputInt16. */
+const DENSE_TAIL: readonly WasmParam[] = ['i32', 'i32', 'i32', 'bool'];
+
+/** The kernels fullyConnectedWasmCall names, in the argument order it writes. */
+export const FULLY_CONNECTED_WASM_KERNELS: readonly WasmKernelSignature[] = [
+  { file: 'dense-s4', kernel: 'denseS4', params: [...DENSE_HEAD, 'i32', ...DENSE_TAIL], builds: 'both' },
+  { file: 'dense-scalar', kernel: 'denseS8Scalar', params: [...DENSE_HEAD, 'i32', ...DENSE_TAIL], builds: 'scalar' },
+  { file: 'dense-scalar', kernel: 'denseS16Scalar', params: [...DENSE_HEAD, ...DENSE_TAIL], builds: 'scalar' },
+  {
+    file: 'dense-simd',
+    kernel: 'denseS8Simd',
+    // input, output, workspace, weights, bias, multiplier, leftFactor, rightFactor, sizes, inputZeroPoint, tail, leftShifts, unroundedChannels.
+    params: ['usize', 'usize', 'usize', 'usize', 'usize', 'usize', 'usize', 'usize', 'i32', 'i32', 'i32', ...DENSE_TAIL, 'bool', 'bool'],
+    builds: 'simd',
+  },
+  { file: 'dense-simd', kernel: 'denseS16Simd', params: [...DENSE_HEAD, ...DENSE_TAIL], builds: 'simd' },
+];

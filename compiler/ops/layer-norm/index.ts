@@ -5,7 +5,7 @@ import { type LayerNormLayer, parseLayerNorm } from './ir.js';
 import { lowerLayerNorm } from './lower.js';
 import { type PreparedLayerNorm, prepareLayerNorm } from './prepare.js';
 import { layerNorm as reference } from './reference.js';
-import { layerNormCall, layerNormConstants, layerNormDetail, layerNormParams, layerNormWasmCall, layerNormWasmConstants } from './render.js';
+import { layerNormCall, layerNormConstants, layerNormDetail, layerNormParams, LAYER_NORM_WASM_KERNELS, layerNormWasmCall, layerNormWasmConstants } from './render.js';
 import { type LayerNormStage, layerNormStageForward } from './stage.js';
 import { layerNormVectors } from './vectors.js';
 
@@ -33,7 +33,7 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   prepare: prepareLayerNorm,
   deviceConstants: layerNormConstants,
   c: { call: layerNormCall, params: layerNormParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_layer_norm.c', 'firmnet_layer_norm.h'], header: 'firmnet_layer_norm.h', detail: layerNormDetail },
-  wasm: { workspaceBytes: () => 0, constants: layerNormWasmConstants, call: layerNormWasmCall },
+  wasm: { workspaceBytes: () => 0, constants: layerNormWasmConstants, call: layerNormWasmCall, kernels: LAYER_NORM_WASM_KERNELS },
   vectors: layerNormVectors,
   cost: {
     // Two passes over the row (sums, then the normalized value and its requantization) and, per call, the square root and the reciprocal.

@@ -1,6 +1,6 @@
 import { int32Bytes } from '../../io/little-endian.js';
 import { dtypeSuffix, type Unhashed } from '../op-types.js';
-import { type CKernelCall, type CParams, type DeviceConstant, type WasmConstant, type WasmKernelCall, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
+import { type CKernelCall, type CParams, type DeviceConstant, type WasmConstant, type WasmKernelCall, type WasmKernelSignature, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
 import type { LayerNormLayer } from './ir.js';
 import type { PreparedLayerNorm } from './prepare.js';
 
@@ -66,3 +66,8 @@ export function layerNormWasmCall(layer: Unhashed<LayerNormLayer>, _prepared: Pr
     ],
   };
 }
+
+/** input, output, features, int16, varianceEpsilon, multiplier, rightShift, bias, outputZeroPoint, activationMin, activationMax. */
+export const LAYER_NORM_WASM_KERNELS: readonly WasmKernelSignature[] = [
+  { file: 'layer-norm', kernel: 'layerNorm', params: ['usize', 'usize', 'i32', 'bool', 'i64', 'usize', 'usize', 'usize', 'i32', 'i32', 'i32'], builds: 'both' },
+];

@@ -6,7 +6,7 @@ import { type LeakyReluLayer, parseLeakyRelu } from './ir.js';
 import { lowerLeakyRelu } from './lower.js';
 import { type PreparedLeakyRelu, prepareLeakyRelu } from './prepare.js';
 import { leakyRelu as reference } from './reference.js';
-import { leakyReluCall, leakyReluParams, leakyReluWasmCall } from './render.js';
+import { leakyReluCall, leakyReluParams, LEAKY_RELU_WASM_KERNELS, leakyReluWasmCall } from './render.js';
 import { leakyReluForward, type LeakyReluStage } from './stage.js';
 
 declare module '../quantized-op-types.js' {
@@ -31,7 +31,7 @@ export const leakyRelu: QuantizedOpDefinition<'leaky_relu'> = {
   prepare: prepareLeakyRelu,
   deviceConstants: () => [],
   c: { call: leakyReluCall, params: leakyReluParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_leaky_relu.c'], header: null, detail: (layer) => `alpha ${layer.alpha}, ${layer.input.features} features` },
-  wasm: { workspaceBytes: () => 0, constants: () => [], call: leakyReluWasmCall },
+  wasm: { workspaceBytes: () => 0, constants: () => [], call: leakyReluWasmCall, kernels: LEAKY_RELU_WASM_KERNELS },
   vectors: () => [],
   cost: {
     kernels: { leaky_relu: ELEMENTWISE_KERNEL },

@@ -1,5 +1,5 @@
 import { dtypeSuffix, type Unhashed } from '../op-types.js';
-import type { CKernelCall, CParams, WasmKernelCall, WasmLayerAddresses } from '../op-definition.js';
+import type { CKernelCall, CParams, WasmKernelCall, WasmKernelSignature, WasmLayerAddresses } from '../op-definition.js';
 import type { LeakyReluLayer } from './ir.js';
 import type { PreparedLeakyRelu } from './prepare.js';
 
@@ -48,3 +48,8 @@ export function leakyReluWasmCall(layer: Unhashed<LeakyReluLayer>, prepared: Pre
     ],
   };
 }
+
+/** input, output, features, the two int16 flags, the zero points, both (multiplier, shift) pairs, the clamp. */
+export const LEAKY_RELU_WASM_KERNELS: readonly WasmKernelSignature[] = [
+  { file: 'elementwise', kernel: 'leakyRelu', params: ['usize', 'usize', 'i32', 'bool', 'bool', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], builds: 'both' },
+];

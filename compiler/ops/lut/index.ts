@@ -7,7 +7,7 @@ import { type LutLayer, parseLut } from './ir.js';
 import { lowerLut } from './lower.js';
 import { type PreparedLut, prepareLut } from './prepare.js';
 import { lookupTable as reference } from './reference.js';
-import { lutCall, lutConstants, lutParams, lutWasmCall, lutWasmConstants } from './render.js';
+import { lutCall, lutConstants, lutParams, LUT_WASM_KERNELS, lutWasmCall, lutWasmConstants } from './render.js';
 import { lutForward, type LutStage } from './stage.js';
 
 declare module '../quantized-op-types.js' {
@@ -31,7 +31,7 @@ export const lut: QuantizedOpDefinition<'lut'> = {
   prepare: prepareLut,
   deviceConstants: lutConstants,
   c: { call: lutCall, params: lutParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_lut.c'], header: null, detail: (layer) => `${layer.function} by table, ${layer.input.features} features` },
-  wasm: { workspaceBytes: () => 0, constants: lutWasmConstants, call: lutWasmCall },
+  wasm: { workspaceBytes: () => 0, constants: lutWasmConstants, call: lutWasmCall, kernels: LUT_WASM_KERNELS },
   vectors: () => [],
   cost: {
     kernels: { lut_s8: ELEMENTWISE_KERNEL, lut_s16: ELEMENTWISE_KERNEL },

@@ -1,6 +1,6 @@
 import { int16Bytes } from '../../io/little-endian.js';
 import { dtypeSuffix, type Unhashed } from '../op-types.js';
-import { type CKernelCall, type CParams, type DeviceConstant, type WasmConstant, type WasmKernelCall, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
+import { type CKernelCall, type CParams, type DeviceConstant, type WasmConstant, type WasmKernelCall, type WasmKernelSignature, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
 import type { LutLayer } from './ir.js';
 
 export function lutConstants(layer: Unhashed<LutLayer>): DeviceConstant[] {
@@ -25,3 +25,9 @@ export function lutWasmConstants(layer: Unhashed<LutLayer>): WasmConstant[] {
 export function lutWasmCall(layer: Unhashed<LutLayer>, _prepared: unknown, at: WasmLayerAddresses): WasmKernelCall {
   return { file: 'elementwise', kernel: layer.input.dtype === 'int16' ? 'lookupS16' : 'lookupS8', args: [at.input, at.output, layer.input.features, wasmAddress(at, 'table')] };
 }
+
+/** input, output, features, table. */
+export const LUT_WASM_KERNELS: readonly WasmKernelSignature[] = [
+  { file: 'elementwise', kernel: 'lookupS8', params: ['usize', 'usize', 'i32', 'usize'], builds: 'both' },
+  { file: 'elementwise', kernel: 'lookupS16', params: ['usize', 'usize', 'i32', 'usize'], builds: 'both' },
+];

@@ -7,7 +7,7 @@ import { parseSoftmax, type SoftmaxLayer } from './ir.js';
 import { lowerSoftmax } from './lower.js';
 import { type PreparedSoftmax, prepareSoftmax } from './prepare.js';
 import { softmax as reference } from './reference.js';
-import { softmaxCall, softmaxConstants, softmaxParams, softmaxWasmCall, softmaxWasmConstants } from './render.js';
+import { softmaxCall, softmaxConstants, softmaxParams, SOFTMAX_WASM_KERNELS, softmaxWasmCall, softmaxWasmConstants } from './render.js';
 import { softmaxForward, type SoftmaxStage } from './stage.js';
 
 declare module '../quantized-op-types.js' {
@@ -29,7 +29,7 @@ export const softmax: QuantizedOpDefinition<'softmax'> = {
   prepare: prepareSoftmax,
   deviceConstants: softmaxConstants,
   c: { call: softmaxCall, params: softmaxParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_softmax.c'], header: null, detail: (layer) => `${layer.input.features} features, output scale 1/256 zero point -128` },
-  wasm: { workspaceBytes: () => 0, constants: softmaxWasmConstants, call: softmaxWasmCall },
+  wasm: { workspaceBytes: () => 0, constants: softmaxWasmConstants, call: softmaxWasmCall, kernels: SOFTMAX_WASM_KERNELS },
   vectors: () => [],
   cost: {
     kernels: { softmax: { terms: ['elements', 'calls'], calibrationShapes: [[2], [4], [10], [33], [100]], heldOutShapes: [[3], [64]] } },

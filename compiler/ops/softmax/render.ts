@@ -1,6 +1,6 @@
 import { int32Bytes } from '../../io/little-endian.js';
 import type { Unhashed } from '../op-types.js';
-import { type CKernelCall, type CParams, type DeviceConstant, type WasmConstant, type WasmKernelCall, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
+import { type CKernelCall, type CParams, type DeviceConstant, type WasmConstant, type WasmKernelCall, type WasmKernelSignature, type WasmLayerAddresses, wasmAddress } from '../op-definition.js';
 import type { SoftmaxLayer } from './ir.js';
 
 /** The exp table fits uint16 on the device (its largest entry is 2^15); the WebAssembly kernel reads it as int32. */
@@ -23,3 +23,6 @@ export function softmaxWasmConstants(layer: Unhashed<SoftmaxLayer>): WasmConstan
 export function softmaxWasmCall(layer: Unhashed<SoftmaxLayer>, _prepared: unknown, at: WasmLayerAddresses): WasmKernelCall {
   return { file: 'softmax', kernel: 'softmaxS8', args: [at.input, at.output, layer.input.features, wasmAddress(at, 'table')] };
 }
+
+/** input, output, features, expTable. */
+export const SOFTMAX_WASM_KERNELS: readonly WasmKernelSignature[] = [{ file: 'softmax', kernel: 'softmaxS8', params: ['usize', 'usize', 'i32', 'usize'], builds: 'both' }];
