@@ -10,8 +10,8 @@ import binaryen from 'binaryen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WASM_OUTPUT_FILES, buildWasm, emitWasm } from '../../compiler/emit/wasm/emit-wasm.js';
 import { inspectWasm } from '../../compiler/emit/wasm/inspect-wasm.js';
-import { moduleFeatures } from '../../compiler/emit/wasm/link-module.js';
-import { MODULE_EXPORTS } from '../../compiler/emit/wasm/render-program.js';
+import { MODULE_EXPORTS } from '../../compiler/emit/wasm/module-exports.js';
+import { moduleFeatures } from '../../scripts/build-kernels.js';
 import { FirmnetError } from '../../compiler/errors.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
@@ -45,6 +45,7 @@ describe.each([
     const facts = inspectWasm(wasm);
     expect(facts.imports).toEqual([]);
     expect(model.imports).toEqual([]);
+    expect(WebAssembly.validate(wasm)).toBe(true);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm))).toEqual([]);
     expect([...facts.exports].sort()).toEqual([...MODULE_EXPORTS, 'memory'].sort());
     expect(facts.customSections).toContain('firmnet');
