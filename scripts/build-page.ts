@@ -1,18 +1,20 @@
 /**
  * `npm run build:page`: bundles the page `firmnet ui` serves into one file, dist/page/index.html.
- * The build worker is the compiler itself (compiler/, firmware-sim/, the AssemblyScript compiler
- * and binaryen), bundled with web/node-api/ standing in for the Node modules it imports; the files
- * the compiler reads at run time (kernels, simulator data, bundled datasets) are bundled beside it.
+ * The build worker is the compiler itself (compiler/, firmware-sim/), bundled with web/node-api/
+ * standing in for the Node modules it imports; the files the compiler reads at run time (the
+ * precompiled WebAssembly kernels, the C kernels, the loader template, simulator data, bundled
+ * datasets) are bundled beside it. No compiler is bundled: the WebAssembly emitter patches the
+ * precompiled kernel module.
  * Everything is inline: the page fetches nothing and works opened from a folder. Beside it,
  * index.html.gz (gzip -9) and index.html.br (brotli, quality 11) for `firmnet ui` to send to a
  * browser that accepts them.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { type Plugin, build } from 'esbuild';
+import { kernelModuleFile } from '../compiler/emit/wasm/kernel-module.js';
 import { packageRoot } from '../compiler/io/package-root.js';
 
 const root = packageRoot();
@@ -27,7 +29,6 @@ const NODE_MODULES: Record<string, string> = {
   url: 'url.ts',
   crypto: 'crypto.ts',
   os: 'small.ts',
-  module: 'small.ts',
   child_process: 'small.ts',
   util: 'small.ts',
   string_decoder: 'small.ts',
@@ -41,13 +42,14 @@ function assetFiles(): string[] {
       .sort()
       .map((f) => join(dir, f));
   return [
-    ...list('runtime', (f) => f.endsWith('.ts')),
     ...list('runtime/c', () => true),
     ...list('runtime/js', () => true),
     ...list('firmware-sim/measured', (f) => f.endsWith('.json')),
     ...list('firmware-sim/targets/cores', (f) => f.endsWith('.json')),
     ...list('firmware-sim/targets/boards', (f) => f.endsWith('.json')),
     'dist/training.wasm',
+    kernelModuleFile(true),
+    kernelModuleFile(false),
     'models/data/manifest.json',
     ...BUNDLED_DATASETS.flatMap((d) => list(`models/data/${d}`, (f) => f.endsWith('.csv'))),
   ];
@@ -80,27 +82,15 @@ function virtual(name: string, contents: () => string): Plugin {
   };
 }
 
-/** node:fs and friends → web/node-api/; the AssemblyScript compiler's bare `fs`, `path`, … too. */
+/** node:fs and friends → web/node-api/. */
 const nodeApi: Plugin = {
   name: 'node-api',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(fs|fs\/promises|path|url|crypto|os|module|child_process|util|string_decoder|worker_threads)$/ }, (args) => ({
+    b.onResolve({ filter: /^(node:)?(fs|fs\/promises|path|url|crypto|os|child_process|util|string_decoder|worker_threads)$/ }, (args) => ({
       path: join(root, 'web', 'node-api', NODE_MODULES[args.path.replace(/^node:/, '')]),
     }));
-    // The compiler loads the AssemblyScript compiler through a variable (to keep its typings out of firmnet's); the bundler needs the literal.
-    b.onLoad({ filter: /compile-program\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import(ASC_MODULE)')) throw new Error(`${args.path} no longer loads the compiler as import(ASC_MODULE); update scripts/build-page.ts`);
-      return { contents: text.replace('import(ASC_MODULE)', "import('assemblyscript/asc')"), loader: 'ts' };
-    });
   },
 };
-
-function versions(): Record<string, string> {
-  const require = createRequire(join(root, 'package.json'));
-  const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
-  return { assemblyscript: version('assemblyscript'), binaryen: version('binaryen') };
-}
 
 async function bundle(entry: string, plugins: Plugin[], format: 'esm' | 'iife', extra: { inject?: string[]; define?: Record<string, string> } = {}): Promise<string> {
   const result = await build({
@@ -131,7 +121,7 @@ export interface BuiltPage {
 export async function buildPage(outDir: string, compress = false): Promise<BuiltPage> {
   const worker = await bundle('web/page/build-worker.ts', [nodeApi, virtual('firmnet-page-assets', assetModule)], 'esm', {
     inject: [join(root, 'web', 'node-api', 'globals.ts')],
-    define: { 'import.meta.url': JSON.stringify(`file://${VOLUME_ROOT}/dist/compiler/index.js`), FIRMNET_PACKAGE_VERSIONS: JSON.stringify(versions()) },
+    define: { 'import.meta.url': JSON.stringify(`file://${VOLUME_ROOT}/dist/compiler/index.js`) },
   });
   // A page opened from a folder may start classic workers from blob: URLs, not module workers; the bundle has no imports or exports left, so its top-level awaits run in an async function.
   const classicWorker = `(async () => {\n'use strict';\n${worker}\n})().catch((e) => postMessage({ kind: 'error', message: 'firmnet: internal error starting the build worker: ' + (e && e.stack) }));`;

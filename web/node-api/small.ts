@@ -6,16 +6,6 @@
 export const availableParallelism = (): number => 1;
 export const tmpdir = (): string => '/tmp';
 
-export function createRequire(): (id: string) => unknown {
-  return (id: string) => {
-    const version = PACKAGE_VERSIONS[id.replace(/\/package\.json$/, '')];
-    if (version === undefined) throw new Error(`require(${id}) is not available in the page`);
-    return { version };
-  };
-}
-declare const FIRMNET_PACKAGE_VERSIONS: Record<string, string>;
-const PACKAGE_VERSIONS: Record<string, string> = FIRMNET_PACKAGE_VERSIONS;
-
 const noProcess = (command: string): Error => Object.assign(new Error(`spawn ${command} ENOENT (no processes in the page)`), { code: 'ENOENT' });
 export function spawnSync(command: string): { error: Error; status: null; stdout: string; stderr: string } {
   return { error: noProcess(command), status: null, stdout: '', stderr: '' };
