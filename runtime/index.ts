@@ -1,8 +1,8 @@
 /**
  * The runtime kernels as one module (the `asconfig.json` entry, `npm run asbuild`), for tests and
- * for users who want to link the kernels themselves. The emitter does not use this file: it
- * compiles the kernels together with a generated program that calls them with the model's
- * constants (compiler/emit/wasm/).
+ * for users who want to link the kernels themselves. The emitter does not use this file: the
+ * module it patches per model is compiled from runtime/model.ts and a dispatcher generated from the
+ * op registry (scripts/build-kernels.ts).
  *
  * Besides the kernels it exports test points over a static scratch buffer, so the test suite can
  * check the vectorised requantization against the scalar one and the golden reference on many

@@ -1,8 +1,9 @@
 /**
  * The package as npm would publish it: `npm pack` the checkout, install the tarball into an empty
  * project, and use the installed CLI and API there. Everything the CLI reads at run time (targets,
- * measured tables, runtime kernel sources) must be in package.json's `files`, and the install must
- * hold one binaryen, the one assemblyscript compiles with.
+ * measured tables, the precompiled WebAssembly kernels, the C kernel sources) must be in
+ * package.json's `files`, and the install holds no compiler: emitting WebAssembly patches the
+ * precompiled kernel module.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   for (const f of ['train.csv', 'test.csv']) copyFileSync(join('models/data/iris', f), join(consumer, 'iris', f));
 }, 600_000);
 
-// The install holds two copies of the compiler toolchain (~200 MB): do not leave it behind.
+// The install is tens of MB (onnx-proto's protobufjs, yargs): do not leave it behind.
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the packed package, installed into an empty project', () => {
@@ -72,7 +73,7 @@ describe('the packed package, installed into an empty project', () => {
     for (const f of ['model.json', 'model.q.json', 'wasm/model.wasm', 'wasm/model.mjs', 'c/iris.c', 'c/firmnet_kernels.h', 'c/firmnet_dense.c', 'report.html', 'report.json']) expect(existsSync(join(consumer, 'out/iris', f)), f).toBe(true);
   });
 
-  it('simulates the built IR, compiling the WebAssembly module afresh from the installed runtime sources', async () => {
+  it('simulates the built IR, emitting the WebAssembly module afresh from the installed precompiled kernels', async () => {
     const r = await firmnet(['sim', 'out/iris/model.q.json', '--target', 'nrf52840', '--data', 'iris/test.csv', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const [report] = JSON.parse(r.stdout).reports;
@@ -98,9 +99,10 @@ describe('the packed package, installed into an empty project', () => {
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(consumer, 'node_modules/firmnet/package.json'), 'utf8')).version);
   });
 
-  it('installs one binaryen, the version assemblyscript pins', () => {
-    const ascPins = JSON.parse(readFileSync(join(consumer, 'node_modules/assemblyscript/package.json'), 'utf8')).dependencies.binaryen;
-    expect(installedCopies(consumer, 'binaryen')).toEqual([ascPins]);
+  it('installs neither the AssemblyScript compiler nor binaryen', () => {
+    expect(installedCopies(consumer, 'assemblyscript')).toEqual([]);
+    expect(installedCopies(consumer, 'binaryen')).toEqual([]);
+    expect(existsSync(join(consumer, 'node_modules/firmnet/dist/kernels/kernels-simd.wasm'))).toBe(true);
   });
 
   it('npm reads the project configuration without warnings', () => {
