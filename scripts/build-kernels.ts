@@ -53,7 +53,6 @@ export function renderDispatch(simd: boolean): string {
     ...descriptorFieldNames().map((f) => `export const ${descriptorConstantName(f)}: usize = ${descriptorFieldOffset(f)};`),
     '',
     '/** Runs the layer whose record starts at `record` (its kernel code, then the arguments); returns the record\'s bytes. */',
-    '// @ts-ignore: decorator',
     '@inline',
     'export function runLayer(record: usize): usize {',
     '  switch (load<i32>(record)) {',
