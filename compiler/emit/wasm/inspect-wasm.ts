@@ -3,6 +3,7 @@
  * (code, data), imports, exports and the memory limits. A few dozen lines of the WebAssembly binary
  * format, so the numbers describe the file that ships, not an intermediate.
  */
+import { WasmReader as Reader } from './wasm-reader.js';
 
 export interface WasmFacts {
   /** Bytes of the code section (all function bodies). */
@@ -89,41 +90,4 @@ function skipLimits(r: Reader): void {
   const flags = r.leb();
   r.leb();
   if (flags & 1) r.leb();
-}
-
-class Reader {
-  pos = 0;
-  constructor(private readonly bytes: Uint8Array) {}
-
-  done(): boolean {
-    return this.pos >= this.bytes.length;
-  }
-
-  byte(): number {
-    if (this.pos >= this.bytes.length) throw new Error('truncated WebAssembly module');
-    return this.bytes[this.pos++];
-  }
-
-  u32le(): number {
-    const v = this.byte() | (this.byte() << 8) | (this.byte() << 16) | (this.byte() << 24);
-    return v >>> 0;
-  }
-
-  leb(): number {
-    let result = 0;
-    let factor = 1;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * factor;
-      if (!(b & 0x80)) return result;
-      factor *= 128;
-    }
-  }
-
-  name(): string {
-    const length = this.leb();
-    const text = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + length));
-    this.pos += length;
-    return text;
-  }
 }

@@ -5,6 +5,7 @@
  * dropped, the constants, layer table and descriptor become active data segments, and a `firmnet`
  * custom section records the provenance. The code section is copied unchanged.
  */
+import { WasmReader as Reader } from './wasm-reader.js';
 
 export interface DataSegment {
   offset: number;
@@ -210,48 +211,4 @@ function concat(parts: Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
-}
-
-class Reader {
-  pos = 0;
-  constructor(private readonly bytes: Uint8Array) {}
-
-  done(): boolean {
-    return this.pos >= this.bytes.length;
-  }
-
-  byte(): number {
-    if (this.pos >= this.bytes.length) throw new Error('truncated WebAssembly module');
-    return this.bytes[this.pos++];
-  }
-
-  take(length: number): Uint8Array {
-    if (this.pos + length > this.bytes.length) throw new Error('truncated WebAssembly module');
-    const out = this.bytes.subarray(this.pos, this.pos + length);
-    this.pos += length;
-    return out;
-  }
-
-  u32le(): number {
-    return (this.byte() | (this.byte() << 8) | (this.byte() << 16) | (this.byte() << 24)) >>> 0;
-  }
-
-  leb(): number {
-    let result = 0;
-    let factor = 1;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * factor;
-      if (!(b & 0x80)) return result;
-      factor *= 128;
-    }
-  }
-
-  sleb(): void {
-    while (this.byte() & 0x80);
-  }
-
-  name(): string {
-    return new TextDecoder().decode(this.take(this.leb()));
-  }
 }
