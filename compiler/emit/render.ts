@@ -1,5 +1,5 @@
 /**
- * Rendering helpers shared by the C-like emitters (C99, AssemblyScript, the JavaScript loader):
+ * Rendering helpers shared by the C-like emitters (C99, the JavaScript loader):
  * number spellings, and the comments every generated file carries. Names in comments come from
  * input files (model, layer, class names, the command line), so they are escaped here, in one place.
  */
