@@ -130,14 +130,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     // Rungs of 1, 3 and 9 epochs over four candidates on one board: a search small enough for a test.
     await page.fill('#epochs', '9');
     await page.uncheck('#targets input[value="stm32l4r5"]');
-    await page.fill('#max-latency-ms', '0.05');
+    await page.fill('#max-latency-ms', '0.1');
     await page.fill('#max-drop', '5');
     await page.fill('#trials', '4');
     await page.fill('#workers', '2');
     await page.click('#build');
     const project = await page.evaluate(() => document.body.dataset.project!);
     const command = JSON.parse(await page.evaluate(() => document.body.dataset.tuneCommand!)) as string[];
-    expect(command).toEqual(['tune', 'project.json', '--max-latency-ms', '0.05', '--max-drop', '5', '--trials', '4', '--tune-seed', '0']);
+    expect(command).toEqual(['tune', 'project.json', '--max-latency-ms', '0.1', '--max-drop', '5', '--trials', '4', '--tune-seed', '0']);
     const cli = join(work, 'cli-tune');
     mkdirSync(join(cli, 'data'), { recursive: true });
     cpSync(resolve('models', 'data', 'iris'), join(cli, 'data', 'iris'), { recursive: true });
@@ -145,8 +145,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     const cliTune = firmnet(cli, command);
     await page.waitForFunction(() => document.body.dataset.state === 'built' || document.body.dataset.state === 'error', null, { timeout: 150_000 });
     expect(await page.textContent('#error')).toBe('');
-    expect(await page.evaluate(() => [(document.getElementById('tune-bar') as HTMLProgressElement).value, (document.getElementById('tune-bar') as HTMLProgressElement).max])).toEqual([1, 1]);
-    expect(await page.textContent('#tune-status')).toMatch(/best so far #\d+ 0\.\d{4}/);
+    const bar = await page.evaluate(() => [(document.getElementById('tune-bar') as HTMLProgressElement).value, (document.getElementById('tune-bar') as HTMLProgressElement).max]);
+    expect(bar[0], 'the last rung\'s bar is full').toBe(bar[1]);
+    expect(await page.textContent('#tune-status')).toMatch(/best so far #\d+ [01]\.\d{4}/);
 
     // tune.html is the CLI's (compiler/tune/render-tune-html.ts): the winner, the Pareto plot and table, every candidate with its reason.
     const tuned = page.frameLocator('#tune-report');
@@ -174,7 +175,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     expect([...zipped.keys()].filter((f) => f !== 'project.json').sort()).toEqual(cliFiles);
     const different = cliFiles.filter((f) => Buffer.compare(readFileSync(join(out, f)), Buffer.from(zipped.get(f)!)) !== 0);
     expect(different).toEqual([]);
-    const report = JSON.parse(readFileSync(join(out, 'tune.json'), 'utf8')) as { candidates: { status: string }[] };
+    // Two candidates fit and are trained by successive halving: the workers' results were reduced as the CLI's threads' are.
+    const report = JSON.parse(readFileSync(join(out, 'tune.json'), 'utf8')) as { candidates: { status: string; rungs: unknown[] }[] };
+    expect(report.candidates.filter((c) => c.rungs.length > 0).length).toBeGreaterThanOrEqual(2);
     expect(report.candidates.map((c) => c.status)).toContain('winner');
     await page.close();
   }, 240_000);
@@ -223,4 +226,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in Chromium', () => {
     expect(await page.textContent('#steps')).toContain('stopped');
     await page.close();
   }, 60_000);
+
+  it('stops a search and stays usable', async () => {
+    const { page } = await openPage();
+    await page.selectOption('#mode', 'tune');
+    await page.selectOption('#dataset', 'digits');
+    await page.waitForFunction(() => !(document.getElementById('build') as HTMLButtonElement).disabled);
+    await page.fill('#trials', '200');
+    await page.click('#build');
+    await page.waitForFunction(() => /pricing shapes: [1-9]\d*\/\d+/.test(document.getElementById('tune-status')!.textContent ?? ''), null, { timeout: 60_000 });
+    await page.click('#stop');
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('stopped');
+    await page.waitForFunction(() => !(document.getElementById('build') as HTMLButtonElement).disabled && (document.getElementById('label') as HTMLSelectElement).value === 'label');
+    expect(await page.isDisabled('#download')).toBe(true);
+    await page.close();
+  }, 90_000);
 });
