@@ -284,15 +284,18 @@ export function defaultObjective(task: Task): TuneObjective {
   return task === 'regression' ? 'rmse' : task === 'autoencoder' ? 'reconstruction' : 'accuracy';
 }
 
+/** The objectives each task can be searched for (the page offers the same lists). */
+export const TASK_OBJECTIVES: Readonly<Record<Task, readonly TuneObjective[]>> = {
+  binary: ['accuracy', 'f1', 'auc'],
+  multiclass: ['accuracy', 'f1'],
+  multilabel: ['accuracy', 'f1'],
+  regression: ['rmse', 'mae'],
+  autoencoder: ['reconstruction'],
+};
+
 function checkObjective(objective: TuneObjective, task: Task): void {
-  const allowed: Record<Task, TuneObjective[]> = {
-    binary: ['accuracy', 'f1', 'auc'],
-    multiclass: ['accuracy', 'f1'],
-    multilabel: ['accuracy', 'f1'],
-    regression: ['rmse', 'mae'],
-    autoencoder: ['reconstruction'],
-  };
-  if (!allowed[task].includes(objective)) throw new FirmnetError('BAD_ARGUMENT', `objective '${objective}' does not fit a ${task} task; use one of: ${allowed[task].join(', ')}`);
+  const allowed = TASK_OBJECTIVES[task];
+  if (!allowed.includes(objective)) throw new FirmnetError('BAD_ARGUMENT', `objective '${objective}' does not fit a ${task} task; use one of: ${allowed.join(', ')}`);
 }
 
 export function dropUnit(objective: TuneObjective): string {

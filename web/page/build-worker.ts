@@ -15,9 +15,9 @@ import type { EpochLog } from '../../compiler/train/train.js';
 import { tune } from '../../compiler/api.js';
 import { build } from '../../compiler/project/build.js';
 import { loadProject } from '../../compiler/project/project-file.js';
-import { DEFAULT_TUNE_SETTINGS, TUNE_OBJECTIVES } from '../../compiler/project/tune-settings.js';
+import { DEFAULT_TUNE_SETTINGS } from '../../compiler/project/tune-settings.js';
 import { DatasetCache, type TuneContext, runCandidateJob } from '../../compiler/tune/run-candidate.js';
-import { TUNE_FILES } from '../../compiler/tune/tune.js';
+import { TASK_OBJECTIVES, TUNE_FILES } from '../../compiler/tune/tune.js';
 import { CALIBRATION_METHODS } from '../../compiler/quantize/quantize.js';
 import { ACTIVATION_NAMES } from '../../compiler/train/settings.js';
 import { WEIGHT_BIT_CHOICES } from '../../compiler/quantize/weight-bits.js';
@@ -45,7 +45,7 @@ scope.postMessage({
     methods: ['auto', ...CALIBRATION_METHODS],
     weightBits: [...WEIGHT_BIT_CHOICES].sort((a, b) => b - a),
     boards: loadBoards().map((b) => ({ id: b.id, description: b.name })),
-    objectives: TUNE_OBJECTIVES,
+    objectives: TASK_OBJECTIVES,
     tuneDefaults: { trials: DEFAULT_TUNE_SETTINGS.trials, seed: DEFAULT_TUNE_SETTINGS.seed },
     datasets: bundledDatasets(),
   },

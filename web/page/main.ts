@@ -144,14 +144,16 @@ function showSettingsForTask(): void {
   $('max-drop-what').textContent = tuning ? '(int8 cost in accuracy points, on the held-out rows and the test data; empty: no limit)' : '(accuracy points on the test data)';
   $('tune-settings').hidden = !tuning;
   buildButton.textContent = tuning ? 'Tune and build' : 'Train and build';
-  if (options) fill($<HTMLSelectElement>('objective'), ['', ...options.objectives.filter((o) => objectiveFits(o, taskSelect.value))], $<HTMLSelectElement>('objective').value);
+  if (options) fill($<HTMLSelectElement>('objective'), ['', ...(options.objectives[taskSelect.value] ?? [])], $<HTMLSelectElement>('objective').value);
   for (const option of $<HTMLSelectElement>('objective').options) if (option.value === '') option.text = 'the task\'s default';
 }
 
-/** The objectives `firmnet tune` accepts for a task (compiler/tune/tune.ts checks the same). */
-function objectiveFits(objective: string, task: string): boolean {
-  const allowed: Record<string, string[]> = { binary: ['accuracy', 'f1', 'auc'], multiclass: ['accuracy', 'f1'], multilabel: ['accuracy', 'f1'], regression: ['rmse', 'mae'], autoencoder: ['reconstruction'] };
-  return allowed[task]?.includes(objective) ?? true;
+/** QAT's drop default (0.5 points on the test data) is no budget a search should start with: in Tune mode the field starts empty. */
+function switchMode(): void {
+  const maxDrop = $<HTMLInputElement>('max-drop');
+  if (modeSelect.value === 'tune' && maxDrop.value === maxDrop.defaultValue) maxDrop.value = '';
+  if (modeSelect.value !== 'tune' && maxDrop.value === '') maxDrop.value = maxDrop.defaultValue;
+  showSettingsForTask();
 }
 
 function applies(id: string): boolean {
@@ -317,7 +319,7 @@ async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 taskSelect.addEventListener('change', showSettingsForTask);
-modeSelect.addEventListener('change', showSettingsForTask);
+modeSelect.addEventListener('change', switchMode);
 $('qat').addEventListener('change', showSettingsForTask);
 datasetSelect.addEventListener('change', () => (datasetSelect.value === 'upload' ? undefined : chooseDataset()));
 $<HTMLInputElement>('file').addEventListener('change', (e) => {

@@ -43,7 +43,8 @@ export interface PageOptions {
   /** quantization.weightBits choices, widest first. */
   weightBits: readonly number[];
   boards: { id: string; description: string }[];
-  objectives: readonly TuneObjective[];
+  /** The search's objectives by task. */
+  objectives: Readonly<Record<string, readonly TuneObjective[]>>;
   /** The search's defaults (`firmnet tune` without flags). */
   tuneDefaults: { trials: number; seed: number };
   datasets: { name: string; task: string; label: string }[];
