@@ -60,7 +60,7 @@ function onMessage(m: FromWorker): void {
       stepsBox.textContent += `${m.step}: ${m.state === 'start' ? 'running' : m.state === 'cached' ? 'reused' : `${(m.seconds ?? 0).toFixed(2)} s`}\n`;
       break;
     case 'tune-phase':
-      phase = { name: m.phase, started: performance.now(), firstDone: -1 };
+      phase = { started: performance.now(), firstDone: -1 };
       stepsBox.textContent += `${m.phase}\n`;
       break;
     case 'tune-job':
@@ -221,11 +221,11 @@ function tuneCommand(request: TuneRequest, maxDrop: unknown): string[] {
   ];
 }
 
-let phase = { name: '', started: 0, firstDone: -1 };
+let phase = { started: 0, firstDone: -1 };
 
 /** One bar per phase, with the ETA from this phase's rate (jobs found in the journal do not count) and the best so far. */
 function showTuneProgress(name: string, done: number, total: number, best: { id: number; score: number } | null): void {
-  if (phase.firstDone < 0) phase = { name, started: performance.now(), firstDone: done };
+  if (phase.firstDone < 0) phase = { started: performance.now(), firstDone: done };
   const rate = done > phase.firstDone ? (performance.now() - phase.started) / 1000 / (done - phase.firstDone) : NaN;
   const eta = Number.isFinite(rate) ? `${Math.ceil(rate * (total - done))} s` : '…';
   tuneBar.max = Math.max(total, 1);
