@@ -143,6 +143,8 @@ function showSettingsForTask(): void {
   $('max-drop-label').hidden = !tuning && $<HTMLSelectElement>('qat').value !== 'auto';
   $('max-drop-what').textContent = tuning ? '(int8 cost in accuracy points, on the held-out rows and the test data; empty: no limit)' : '(accuracy points on the test data)';
   $('tune-settings').hidden = !tuning;
+  // A disabled fieldset's fields are not validated: an emptied Trials field does not block a build.
+  $<HTMLFieldSetElement>('tune-settings').disabled = !tuning;
   buildButton.textContent = tuning ? 'Tune and build' : 'Train and build';
   if (options) fill($<HTMLSelectElement>('objective'), ['', ...(options.objectives[taskSelect.value] ?? [])], $<HTMLSelectElement>('objective').value);
   for (const option of $<HTMLSelectElement>('objective').options) if (option.value === '') option.text = 'the task\'s default';
