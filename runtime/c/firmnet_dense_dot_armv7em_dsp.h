@@ -11,8 +11,9 @@
  * SXTB16 ROR #8 for the odd row's pair and one SMLAD on that; after the loop the even row's sum is
  * A - 256 B. Every product is exact (16 x 16 bits) and every sum wraps modulo 2^32 as the
  * reference's int32 does, so A - 256 B is exact too (SMLAD may set the sticky Q flag on the way;
- * nothing here reads it). 4 rows x 16 inputs per iteration: 62 instructions for 64
- * multiply-accumulates.
+ * nothing here reads it). 4 rows x 16 inputs per iteration: 76 instructions for 64
+ * multiply-accumulates on the Cortex-M4/M33 (81 cycles), 62 on the Cortex-M7 (see
+ * FIRMNET_DSP_DUAL_ISSUE below).
  * The requantization runs in 12 instructions per output from the record {M, right | (32 - right)
  * << 8 | left << 16}:
  *   SRDHM(x, M) = SMMLAR(x, Mn, F ? x : 0) with Mn = 2M as int32 and F = M >= 2^30 (Mn's sign): for
