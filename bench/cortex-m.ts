@@ -108,6 +108,12 @@ export async function benchCortexM(): Promise<void> {
           const sramFits = target.sramBytes === null || sram.sramBytes + arenaAndIo <= target.sramBytes;
           if (m.label.startsWith('anomaly')) anomalyMs.set(b.id, { flash: flash.latencySeconds * 1000, sram: sram.latencySeconds * 1000, sramFits });
           rows.push([...base, b.id, (flash.totalCycles / macs).toFixed(2), (flash.latencySeconds * 1000).toFixed(3), `${(sram.latencySeconds * 1000).toFixed(3)}${sramFits ? '' : ' (does not fit)'}`, text, linked]);
+          // The board's other flash configurations (an option byte the user sets): their own rows, weights in flash only.
+          for (const alt of target.flash.alternatives) {
+            const other = modelCycles(m.q.layers, { ...target, flash: { ...target.flash, readBytes: alt.readBytes } }, profile).placements[0];
+            if (m.label.startsWith('anomaly')) anomalyMs.set(`${b.id}, ${alt.label}`, { flash: other.latencySeconds * 1000, sram: sram.latencySeconds * 1000, sramFits });
+            rows.push([...base, `${b.id}, ${alt.label}`, (other.totalCycles / macs).toFixed(2), (other.latencySeconds * 1000).toFixed(3), '', text, linked]);
+          }
         }
       }
     }
@@ -124,9 +130,11 @@ export async function benchCortexM(): Promise<void> {
       formatTable(
         ['stack', 'board', 'measured ms', 'cycles/MAC', 'firmnet est. ms (flash)', 'firmnet est. ms (weights in SRAM)', 'ratio (flash)'],
         PUBLISHED_ANOMALY.map((p) => {
-          const clockHz = resolveTarget(p.board).clockHz;
+          const target = resolveTarget(p.board);
           const ours = anomalyMs.get(p.board);
-          return [p.stack, p.board, p.ms.toFixed(2), ((p.ms / 1000) * clockHz / 264192).toFixed(2), ours ? ours.flash.toFixed(3) : 'not run', ours ? `${ours.sram.toFixed(3)}${ours.sramFits ? '' : ' (does not fit)'}` : '', ours ? (ours.flash / p.ms).toFixed(2) : ''];
+          const others = target.flash.alternatives.map((a) => ({ label: a.label, ms: anomalyMs.get(`${p.board}, ${a.label}`)?.flash }));
+          const flashText = ours ? [ours.flash.toFixed(3), ...others.map((o) => (o.ms === undefined ? '' : `${o.ms.toFixed(3)} (${o.label})`))].filter((t) => t !== '').join('; ') : 'not run';
+          return [p.stack, p.board, p.ms.toFixed(2), ((p.ms / 1000) * target.clockHz / 264192).toFixed(2), flashText, ours ? `${ours.sram.toFixed(3)}${ours.sramFits ? '' : ' (does not fit)'}` : '', ours ? (ours.flash / p.ms).toFixed(2) : ''];
         }),
       ),
     );

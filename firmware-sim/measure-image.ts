@@ -112,7 +112,7 @@ export function measureKernels(tc: Toolchain, cDir: string, core: CoreSpec, work
   const obj = join(workDir, `kernels-${core.id}.o`);
   const elf = join(workDir, `kernels-${core.id}.elf`);
   gcc(tc, [...core.build.flags, '-nostdlib', '-r', ...objects, '-o', obj]);
-  gcc(tc, [...core.build.flags, '-nostdlib', '-Wl,-e,firmnet_dense_s8', obj, '-lgcc', '-o', elf]);
+  gcc(tc, [...core.build.flags, '-nostdlib', '-Wl,-e,firmnet_dense_s16', obj, '-lgcc', '-o', elf]);
   // The kernels' unresolved references are exactly the runtime helpers they call (libgcc links them).
   const libgcc = undefinedSymbols(tc, obj).sort();
   return { ...sectionSizes(tc, elf), textWithoutLibgcc: sectionSizes(tc, obj).text, libgcc };

@@ -303,8 +303,18 @@ function timingSection(r: SimulationReport): string {
         `<tr><td class="l">${esc(p.label)}${p.headline ? ' — the latency above' : ''}</td><td>${fmtInt(p.sramBytes)}</td><td>${p.fits === null ? 'unknown' : p.fits ? 'yes' : '<span class="bad">no</span>'}</td><td>${fmtInt(p.flashStallCycles)}</td><td>${fmtInt(p.totalCycles)}</td><td>${p.latencyMs.toFixed(3)} ms</td></tr>`,
     )
     .join('');
+  const configurations =
+    r.cycles.flashConfigurations.length === 0
+      ? ''
+      : `<table><tr><th class="l">weights in flash, by flash configuration</th><th>read width</th><th>flash stalls</th><th>cycles</th><th>latency</th></tr>${r.cycles.flashConfigurations
+          .map(
+            (k) =>
+              `<tr><td class="l">${esc(k.label)}${k.headline ? ' — the latency above' : `<br><span class="src">selected by ${esc(k.how)} (${esc(k.source)})</span>`}</td><td>${k.readBytes * 8} bits</td><td>${fmtInt(k.flashStallCycles)}</td><td>${fmtInt(k.totalCycles)}</td><td>${k.latencyMs.toFixed(3)} ms</td></tr>`,
+          )
+          .join('')}</table>`;
   const notConfirmed = t.notConfirmed.length === 0 ? '' : `<ul class="src">${t.notConfirmed.map((c) => `<li>Not confirmed: ${esc(c)}</li>`).join('')}</ul>`;
   return `<table><tr><th class="l">latency by weight placement</th><th>SRAM added</th><th>fits</th><th>flash stalls</th><th>cycles</th><th>latency</th></tr>${rows}</table>
+${configurations}
 <p class="src">Flash floor: ${esc(t.flashFloor)}.</p>
 <p class="src">${esc(r.cycles.method)} ${esc(r.target.flashNote)}</p>
 ${notConfirmed}

@@ -34,6 +34,7 @@ export function renderTerminal(r: SimulationReport): string[] {
   lines.push(`  total ${n(r.cycles.totalCycles)} cycles = ${r.cycles.latencyMs.toFixed(3)} ms at ${formatHz(r.target.clockHz)}, ${n(r.cycles.inferencesPerSecond)} inferences/s`);
   const t = timingSentences(r);
   lines.push(`  by weight placement: ${t.placements}`);
+  if (t.flashConfigurations) lines.push(`  weights in flash, by flash configuration: ${t.flashConfigurations}`);
   lines.push(`  flash floor: ${t.flashFloor}`);
   lines.push(`  ${r.cycles.method}`);
   lines.push(`  checked against: ${t.basis}; ${t.qemu}; ${t.silicon} (docs/simulator.md)`);

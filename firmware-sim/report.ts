@@ -81,6 +81,24 @@ export interface WeightPlacementCycles {
 }
 
 /**
+ * Latency with the weights in flash under each flash configuration the board offers (e.g. the
+ * STM32L4R5's bank mode, an option byte): the board's own setting first (the headline), then each
+ * alternative the user can select, with how — never chosen silently.
+ */
+export interface FlashConfigurationCycles {
+  label: string;
+  /** How the user selects it (empty for the board's own setting). */
+  how: string;
+  source: string;
+  readBytes: number;
+  flashStallCycles: number;
+  totalCycles: number;
+  latencyMs: number;
+  /** True for the board's own setting, the one `cycles.totalCycles` is for. */
+  headline: boolean;
+}
+
+/**
  * The floor flash sets for streaming the weights once per inference: reads of the board's flash
  * word, each stalling the wait states (what the weights add to the core's work when loads wait for
  * them, as on the Cortex-M4), and the flash's own bandwidth (one word per 1 + wait states cycles:
@@ -156,6 +174,8 @@ export interface SimulationReport {
     method: string;
     /** Weights in flash (the headline above) and copied to SRAM at init. */
     weightPlacements: WeightPlacementCycles[];
+    /** Weights in flash under each of the board's flash configurations; empty when it has only one. */
+    flashConfigurations: FlashConfigurationCycles[];
     flashFloor: FlashFloor;
     accuracy: CycleAccuracy;
   };

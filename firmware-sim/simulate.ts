@@ -2,15 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../compiler/data/dataset.js';
 import type { QModel } from '../compiler/ir/qmodel.js';
+import type { QLayer } from '../compiler/ops/quantized-op-types.js';
 import { packageRoot } from '../compiler/io/package-root.js';
 import type { FloatModel } from '../compiler/model/float-model.js';
 import { quantizedOp } from '../compiler/ops/quantized-ops.js';
 import { planMemory } from '../compiler/plan/plan-memory.js';
 import { type AccuracyResult, accuracyVersusFloat } from './accuracy-vs-float.js';
 import { type ModelCycles, flashReadsOf, modelCycles } from './cycle-model.js';
-import { loadInstructionProfile, macsOf } from './instruction-profile.js';
+import { type InstructionProfile, loadInstructionProfile, macsOf } from './instruction-profile.js';
 import { memoryBudgets } from './memory-budget.js';
-import type { CycleAccuracy, FlashFloor, MemoryBudget, SimulationReport, WeightPlacementCycles } from './report.js';
+import type { CycleAccuracy, FlashConfigurationCycles, FlashFloor, MemoryBudget, SimulationReport, WeightPlacementCycles } from './report.js';
 import { siliconAccuracy } from './silicon-calibration.js';
 import type { Target } from './targets.js';
 
@@ -57,6 +58,7 @@ export async function simulate(q: QModel, options: SimulateOptions): Promise<Sim
           `Cycles = instructions by class and pipeline events (per-kernel linear model of the generated C on ${target.core.name}, ${profile.build.optimization}, measured with ${profile.build.measuredWith}; ` +
           `firmware-sim/measured/instruction-profile.json) × the core's cycle costs (firmware-sim/targets/cores/${target.core.id}.json, ${target.core.timingBasis === 'manual' ? "from its technical reference manual" : 'an estimate: no published cycle table'}) + flash wait states for the constants each layer streams (the board's flash word and cache).`,
         weightPlacements: weightPlacements(cycles, sram, target),
+        flashConfigurations: flashConfigurations(q.layers, cycles, target, profile),
         flashFloor: flashFloor(cycles, target),
         accuracy: cycleAccuracy(validation, target),
       },
@@ -85,6 +87,26 @@ function weightPlacements(cycles: ModelCycles, sram: MemoryBudget, target: Targe
       headline: p.weights === 'flash',
     };
   });
+}
+
+function flashConfigurations(layers: QLayer[], cycles: ModelCycles, target: Target, profile: InstructionProfile): FlashConfigurationCycles[] {
+  const f = target.flash;
+  if (f.configuration === null || f.alternatives.length === 0) return [];
+  const inFlash = (c: ModelCycles): Pick<FlashConfigurationCycles, 'flashStallCycles' | 'totalCycles' | 'latencyMs'> => {
+    const p = c.placements.find((x) => x.weights === 'flash')!;
+    return { flashStallCycles: p.flashStallCycles, totalCycles: p.totalCycles, latencyMs: p.latencySeconds * 1000 };
+  };
+  const own: FlashConfigurationCycles = { label: f.configuration, how: '', source: '', readBytes: f.readBytes, ...inFlash(cycles), headline: true };
+  // Only the read width changes: the same core cycles, the same wait states per read.
+  const others = f.alternatives.map((a): FlashConfigurationCycles => ({
+    label: a.label,
+    how: a.how,
+    source: a.source,
+    readBytes: a.readBytes,
+    ...inFlash(modelCycles(layers, { ...target, flash: { ...f, readBytes: a.readBytes } }, profile)),
+    headline: false,
+  }));
+  return [own, ...others];
 }
 
 function flashFloor(cycles: ModelCycles, target: Target): FlashFloor {

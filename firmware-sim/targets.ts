@@ -85,6 +85,18 @@ export interface FlashModel {
   note: string;
   /** What the board's documentation did not let us confirm, and what else it could be. */
   notConfirmed: string[];
+  /** The flash configuration these figures are for (e.g. the bank mode), when the board has others; null otherwise. */
+  configuration: string | null;
+  /** Configurations the user can select instead (an option byte, a register), each reported as its own latency variant, never the headline. */
+  alternatives: FlashAlternative[];
+}
+
+/** Another flash configuration of a board: what changes (the read width) and how the user selects it. */
+export interface FlashAlternative {
+  label: string;
+  readBytes: number;
+  how: string;
+  source: string;
 }
 
 /** A board: a core at a clock with SRAM and flash (data in targets/boards/*.json). */
@@ -95,7 +107,16 @@ export interface BoardSpec {
   clockHz: number;
   sramBytes: number;
   flashBytes: number;
-  flash: { readBytes: number; waitStatesByMaxHz?: [number, number][]; missCycles?: number; cacheBytes: number; note: string; notConfirmed: string[] };
+  flash: {
+    readBytes: number;
+    waitStatesByMaxHz?: [number, number][];
+    missCycles?: number;
+    cacheBytes: number;
+    note: string;
+    notConfirmed: string[];
+    configuration?: string;
+    alternatives?: FlashAlternative[];
+  };
   sources: string[];
 }
 
@@ -158,6 +179,15 @@ export function loadBoards(): BoardSpec[] {
     r.number(flash, 'cacheBytes', 'flash', { integer: true, min: 0 });
     r.strings(flash, 'notConfirmed', 'flash');
     if (!('waitStatesByMaxHz' in flash) && !('missCycles' in flash)) r.fail('flash', 'needs waitStatesByMaxHz (on-chip flash) or missCycles (external flash behind a cache)');
+    if ('alternatives' in flash) {
+      r.string(flash, 'configuration', 'flash');
+      r.array(flash, 'alternatives', 'flash').forEach((a, i) => {
+        const path = `flash.alternatives[${i}]`;
+        const alt = r.object(a, path);
+        for (const k of ['label', 'how', 'source']) r.string(alt, k, path);
+        r.number(alt, 'readBytes', path, { integer: true, min: 1 });
+      });
+    }
     return root as unknown as BoardSpec;
   });
 }
@@ -203,13 +233,13 @@ export function resolveTarget(name: string, overrides: TargetOverrides = {}): Ta
     clockHz: overrides.clockHz,
     sramBytes: overrides.sramBytes ?? null,
     flashBytes: overrides.flashBytes ?? null,
-    flash: { readBytes: 4, stallCyclesPerRead: 0, cacheBytes: 0, note: 'bare core: zero-wait-state memory assumed (use a board for flash wait states)', notConfirmed: [] },
+    flash: { readBytes: 4, stallCyclesPerRead: 0, cacheBytes: 0, note: 'bare core: zero-wait-state memory assumed (use a board for flash wait states)', notConfirmed: [], configuration: null, alternatives: [] },
   };
 }
 
 function flashModel(board: BoardSpec, clockHz: number): FlashModel {
   const f = board.flash;
-  const common = { readBytes: f.readBytes, cacheBytes: f.cacheBytes, notConfirmed: f.notConfirmed };
+  const common = { readBytes: f.readBytes, cacheBytes: f.cacheBytes, notConfirmed: f.notConfirmed, configuration: f.configuration ?? null, alternatives: f.alternatives ?? [] };
   if (f.missCycles !== undefined) return { ...common, stallCyclesPerRead: f.missCycles, note: f.note };
   const table = f.waitStatesByMaxHz ?? [];
   const row = table.find(([maxHz]) => clockHz <= maxHz);

@@ -4,7 +4,7 @@ import type { SimulationReport } from './report.js';
  * The timing caveats of a report as plain sentences (the terminal prints them, the HTML escapes
  * them): latency by weight placement, the flash floor, and what the estimate was checked against.
  */
-export function timingSentences(r: SimulationReport): { placements: string; flashFloor: string; notConfirmed: string[]; basis: string; qemu: string; silicon: string } {
+export function timingSentences(r: SimulationReport): { placements: string; flashConfigurations: string | null; flashFloor: string; notConfirmed: string[]; basis: string; qemu: string; silicon: string } {
   const c = r.cycles;
   const n = (v: number): string => Math.round(v).toLocaleString('en-US');
   const ms = (v: number): string => `${v.toFixed(3)} ms`;
@@ -14,6 +14,12 @@ export function timingSentences(r: SimulationReport): { placements: string; flas
       return `${p.label} ${ms(p.latencyMs)}${p.headline ? ' (the headline)' : ''}${sram}`;
     })
     .join('; ');
+  const flashConfigurations =
+    c.flashConfigurations.length === 0
+      ? null
+      : c.flashConfigurations
+          .map((k) => `${k.label}, ${k.readBytes * 8}-bit reads: ${ms(k.latencyMs)} (${n(k.flashStallCycles)} stall cycles)${k.headline ? ' (the headline)' : `, selected by ${k.how}`}`)
+          .join('; ');
   const f = c.flashFloor;
   const flashFloor =
     f.weightBytes === 0
@@ -34,5 +40,5 @@ export function timingSentences(r: SimulationReport): { placements: string; flas
         .map((cmp) => `${cmp.published} ${cmp.publishedMs} ms vs ${cmp.builds.map((b) => `${b.estimatedMs.toFixed(2)} (${b.snapshot} ${b.optimization}, ${signed(b.errorPercent)})`).join(', ')}`)
         .join('; ')
     : `not compared with silicon measurements for the ${r.target.core}`;
-  return { placements, flashFloor, notConfirmed: f.notConfirmed, basis, qemu, silicon };
+  return { placements, flashConfigurations, flashFloor, notConfirmed: f.notConfirmed, basis, qemu, silicon };
 }

@@ -11,8 +11,9 @@
  * SXTB16 ROR #8 for the odd row's pair and one SMLAD on that; after the loop the even row's sum is
  * A - 256 B. Every product is exact (16 x 16 bits) and every sum wraps modulo 2^32 as the
  * reference's int32 does, so A - 256 B is exact too (SMLAD may set the sticky Q flag on the way;
- * nothing here reads it). 4 rows x 16 inputs per iteration: 62 instructions for 64
- * multiply-accumulates.
+ * nothing here reads it). 4 rows x 16 inputs per iteration: 76 instructions for 64
+ * multiply-accumulates on the Cortex-M4/M33 (81 cycles), 62 on the Cortex-M7 (see
+ * FIRMNET_DSP_DUAL_ISSUE below).
  * The requantization runs in 12 instructions per output from the record {M, right | (32 - right)
  * << 8 | left << 16}:
  *   SRDHM(x, M) = SMMLAR(x, Mn, F ? x : 0) with Mn = 2M as int32 and F = M >= 2^30 (Mn's sign): for
@@ -106,6 +107,24 @@ FIRMNET_NOINLINE static uint32_t firmnet_widen_s8(const int8_t *x, int32_t n, in
     return sum << 7;
 }
 
+/*
+ * Two load schedules for the same arithmetic, picked per core (the results are identical; only the
+ * cycles differ). A Cortex-M7 issues an LDRD beside a DSP instruction, so its loop takes three LDRDs
+ * interleaved with the SMLADs. A Cortex-M4 (and M33) issues one instruction at a time but pipelines
+ * neighbouring single loads without writeback (Cortex-M4 TRM 3.3.2): six LDRs in a row cost 7
+ * cycles where three LDRDs cost 9, so its loop loads the block's six words first at fixed offsets and
+ * moves the pointers once per iteration. GCC and Clang say nothing about the core beyond its FPU, so
+ * the Cortex-M7 is recognised by its double-precision FPU (the only Armv7E-M core with one); define
+ * FIRMNET_DSP_DUAL_ISSUE to 1 or 0 to choose yourself (e.g. a Cortex-M7 built for soft float).
+ */
+#ifndef FIRMNET_DSP_DUAL_ISSUE
+#if defined(__ARM_FP) && (__ARM_FP & 8)
+#define FIRMNET_DSP_DUAL_ISSUE 1
+#else
+#define FIRMNET_DSP_DUAL_ISSUE 0
+#endif
+#endif
+
 /* What firmnet_dsp_groups reads, in the order its assembly loads it (the frame it copies to the stack). */
 typedef struct {
     const int32_t *requant; /* 0 */
@@ -127,6 +146,31 @@ __asm__(
     "  .text\n"
     "  .syntax unified\n"
     "  .thumb\n"
+#if !FIRMNET_DSP_DUAL_ISSUE
+    /* The same 4 rows x 4 inputs for a single-issue core: the block's four weight words and the two
+       input words by six LDRs at offsets w and x (the first 2 cycles, the next five pipelined: 7
+       cycles), then the SMLADs, each odd-row SXTB16 ROR #8 written over the word it came from. */
+    "  .macro FIRMNET_DSP_DOT4 w, x\n"
+    "  ldr r10, [r1, #\\w]\n"
+    "  ldr r11, [r1, #\\w + 4]\n"
+    "  ldr r12, [r1, #\\w + 8]\n"
+    "  ldr lr, [r1, #\\w + 12]\n"
+    "  ldr r8, [r0, #\\x]\n"
+    "  ldr r9, [r0, #\\x + 4]\n"
+    "  smlad r4, r8, r10, r4\n"
+    "  sxtb16 r10, r10, ror #8\n"
+    "  smlad r5, r8, r10, r5\n"
+    "  smlad r4, r9, r11, r4\n"
+    "  sxtb16 r11, r11, ror #8\n"
+    "  smlad r5, r9, r11, r5\n"
+    "  smlad r6, r8, r12, r6\n"
+    "  sxtb16 r12, r12, ror #8\n"
+    "  smlad r7, r8, r12, r7\n"
+    "  smlad r6, r9, lr, r6\n"
+    "  sxtb16 lr, lr, ror #8\n"
+    "  smlad r7, r9, lr, r7\n"
+    "  .endm\n"
+#else
     /* 4 rows x 4 inputs from the input pair words at r0 and one block of row pairs at r1
        (firmnet_dense_layout.h): r8 = (x0', x2'), r9 = (x1', x3'); r4 = A01, r5 = B1, r6 = A23,
        r7 = B3. A adds x' * (w_even' + 256 w_odd) from the raw weight word, B adds x' * w_odd from its
@@ -134,7 +178,7 @@ __asm__(
        each after an instruction it does not depend on, so a Cortex-M7 issues two of them beside a
        DSP instruction (an LDM never pairs there); on the Cortex-M4 three LDRDs cost one cycle more
        than an LDRD and a four-register LDM. */
-    "  .macro FIRMNET_DSP_DOT4\n"
+    "  .macro FIRMNET_DSP_DOT4 w, x\n"
     "  ldrd r10, r11, [r1], #8\n"
     "  ldrd r8, r9, [r0], #8\n"
     "  sxtb16 r3, r10, ror #8\n"
@@ -151,6 +195,7 @@ __asm__(
     "  smlad r6, r9, lr, r6\n"
     "  smlad r7, r9, r10, r7\n"
     "  .endm\n"
+#endif
     /* MBQM of acc plus the output offset: r0 records, r3 output offset, r12 0x80000000; r8-r11 scratch. */
     "  .macro FIRMNET_DSP_REQ acc\n"
     "  ldm r0!, {r8, r9}\n"
@@ -211,13 +256,22 @@ __asm__(
     "  lsrs r2, r2, #1\n"
     "  bcc 2f\n"
     "  adds r2, r2, #1\n"
+#if !FIRMNET_DSP_DUAL_ISSUE
+    /* An odd number of blocks enters at the second half, whose offsets are one block on. */
+    "  subs r0, #16\n"
+    "  subs r1, #32\n"
+#endif
     "  b 5f\n"
     "2:\n"
-    "  FIRMNET_DSP_DOT4\n"
-    "  FIRMNET_DSP_DOT4\n"
+    "  FIRMNET_DSP_DOT4 0, 0\n"
+    "  FIRMNET_DSP_DOT4 16, 8\n"
     "5:\n"
-    "  FIRMNET_DSP_DOT4\n"
-    "  FIRMNET_DSP_DOT4\n"
+    "  FIRMNET_DSP_DOT4 32, 16\n"
+    "  FIRMNET_DSP_DOT4 48, 24\n"
+#if !FIRMNET_DSP_DUAL_ISSUE
+    "  adds r0, #32\n"
+    "  adds r1, #64\n"
+#endif
     "  subs r2, r2, #1\n"
     "  bne 2b\n"
     "  sub r4, r4, r5, lsl #8\n"

@@ -11,7 +11,8 @@
  *     odd row's pair: three instructions per 4 products instead of four;
  *   - every other rendering reads the grouped block as it is.
  * The model's C and firmnet_dense.c must be compiled for the same core (as a build does anyway):
- * both read the choice from here. FIRMNET_DENSE_S8_PAIRED_ROWS is that choice.
+ * both read the choice from here. FIRMNET_DENSE_S8_PAIRED_ROWS is that choice, and the linker
+ * checks that both made the same one (below).
  */
 #ifndef FIRMNET_DENSE_LAYOUT_H
 #define FIRMNET_DENSE_LAYOUT_H
@@ -21,6 +22,24 @@
 #elif defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(__ARM_BIG_ENDIAN) && (defined(__GNUC__) || defined(__clang__))
 #define FIRMNET_DENSE_S8_PAIRED_ROWS 1
 #endif
+
+/*
+ * The layout is part of the int8-input kernels' link names, so a model compiled for one layout and
+ * firmnet_dense.c compiled for the other (a different -mcpu, -mno-unaligned-access on one side, an
+ * object left from another firmnet release) fail to link, naming the layout the model's C needs:
+ *   undefined reference to `firmnet_dense_s8_paired_rows_v1'
+ * instead of linking kernels that read the weights in another order. The model's C calls
+ * firmnet_dense_s8 and firmnet_dense_s8_s16 as declared in firmnet_kernels.h; these macros give
+ * the calls and the definitions the same suffix. The version changes when the generated block
+ * order or the requantization records change.
+ */
+#ifdef FIRMNET_DENSE_S8_PAIRED_ROWS
+#define FIRMNET_DENSE_S8_LAYOUT_NAME(kernel) kernel##_paired_rows_v1
+#else
+#define FIRMNET_DENSE_S8_LAYOUT_NAME(kernel) kernel##_grouped_v1
+#endif
+#define firmnet_dense_s8 FIRMNET_DENSE_S8_LAYOUT_NAME(firmnet_dense_s8)
+#define firmnet_dense_s8_s16 FIRMNET_DENSE_S8_LAYOUT_NAME(firmnet_dense_s8_s16)
 
 #ifdef FIRMNET_DENSE_S8_PAIRED_ROWS
 /* The odd rows' bytes lose the offset (x ^ 128 turns w + 128 back into w as a byte). */

@@ -150,7 +150,8 @@ typedef struct {
     const uint16_t *exp_table; /* 256 entries, exp_table[d] = round(2^15 * exp(-d * input scale)), exp_table[0] = 32768 */
 } firmnet_softmax_s8_params;
 
-/* Kernel names carry the dtypes: _s8 is int8 in and out, _s8_s16 int8 in / int16 out, and so on. Input and output must not overlap. */
+/* Kernel names carry the dtypes: _s8 is int8 in and out, _s8_s16 int8 in / int16 out, and so on. Input and output must not overlap.
+   firmnet_dense_s8 and firmnet_dense_s8_s16 are macros for link names that also carry the weights' layout (firmnet_dense_layout.h). */
 void firmnet_dense_s8(const firmnet_dense_s8_params *params, const int8_t *input, int8_t *output, int32_t *workspace);
 void firmnet_dense_s8_s16(const firmnet_dense_s8_params *params, const int8_t *input, int16_t *output, int32_t *workspace);
 void firmnet_dense_s16(const firmnet_dense_s16_params *params, const int16_t *input, int16_t *output);

@@ -9,8 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { KERNEL_DIR } from '../../compiler/emit/c/kernel-sources.js';
-import { findToolchain } from '../../firmware-sim/measure-image.js';
+import { emitC } from '../../compiler/emit/c/emit-c.js';
+import { KERNEL_DIR, KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
+import { MCU_CFLAGS, MCU_LDFLAGS, findToolchain } from '../../firmware-sim/measure-image.js';
+import { probeModel } from '../../firmware-sim/probe-layers.js';
 import { loadCores } from '../../firmware-sim/targets.js';
 import { removeDir, tempDir } from './c-build.js';
 
@@ -106,5 +108,46 @@ describe('the weights\' block order follows the rendering', () => {
   }
   it.skipIf(!arm || findToolchain(arm) === null)('an Arm build without the DSP rendering\'s preconditions reads the grouped block', async () => {
     expect(await blockOrderOf(arm!.build.compiler, [...arm!.build.flags, '-mno-unaligned-access'])).toEqual(GROUPED);
+  });
+});
+
+/**
+ * The layout is in the int8 kernels' link names (firmnet_dense_layout.h): a model whose C was compiled
+ * for the row-pair layout and kernels compiled without the DSP rendering (here -mno-unaligned-access on
+ * the kernels only) do not link, and the error names the layout the model needs.
+ */
+describe.skipIf(!arm || findToolchain(arm) === null)('a model and kernels compiled for different weight layouts do not link', () => {
+  async function link(modelFlags: string[], kernelFlags: string[]): Promise<{ ok: boolean; stderr: string }> {
+    const dir = tempDir('layout-link');
+    try {
+      const q = probeModel('fully_connected_s8', [12, 8], 3);
+      const emitted = emitC(q, dir, { command: 'kernel-dispatch test' });
+      const compile = async (src: string, flags: string[]): Promise<string> => {
+        const obj = join(dir, `${src.replace(/[/.]/g, '_')}.o`);
+        await run(arm!.build.compiler, [...MCU_CFLAGS, ...flags, '-I', dir, '-I', KERNEL_DIR, '-c', src, '-o', obj]);
+        return obj;
+      };
+      const objects = [await compile(join(dir, emitted.names.source), [...arm!.build.flags, ...modelFlags])];
+      for (const k of KERNEL_SOURCES) objects.push(await compile(join(KERNEL_DIR, k), [...arm!.build.flags, ...kernelFlags]));
+      try {
+        await run(arm!.build.compiler, [...arm!.build.flags, ...MCU_LDFLAGS, `-Wl,-e,${emitted.names.invoke}`, ...objects, '-lgcc', '-o', join(dir, 'model.elf')]);
+        return { ok: true, stderr: '' };
+      } catch (e) {
+        return { ok: false, stderr: String((e as { stderr?: string }).stderr ?? e) };
+      }
+    } finally {
+      removeDir(dir);
+    }
+  }
+
+  it('the same flags link; kernels without the row-pair layout fail with the missing layout named', async () => {
+    expect(await link([], [])).toEqual({ ok: true, stderr: '' });
+    const mismatch = await link([], ['-mno-unaligned-access']);
+    expect(mismatch.ok).toBe(false);
+    expect(mismatch.stderr).toMatch(/undefined reference to `firmnet_dense_s8_paired_rows_v1'/);
+    // And the other way round: a grouped-layout model against row-pair kernels.
+    const reverse = await link(['-mno-unaligned-access'], []);
+    expect(reverse.ok).toBe(false);
+    expect(reverse.stderr).toMatch(/undefined reference to `firmnet_dense_s8_grouped_v1'/);
   });
 });

@@ -106,6 +106,11 @@ describe('firmnet sim', () => {
       const variants = page.locator('table', { hasText: 'SRAM by where the input and output live' });
       expect(await variants.count()).toBe(2);
       expect(await variants.first().locator('tr').nth(2).innerText()).toContain('the input and output in the arena slots <name>_input_buffer()/_output_buffer()');
+      // The L4R5's bank modes as their own rows (the ESP32-C3 has one flash configuration: no table).
+      const banks = page.locator('table', { hasText: 'weights in flash, by flash configuration' });
+      expect(await banks.count()).toBe(1);
+      expect(await banks.locator('tr').nth(1).innerText()).toMatch(/dual-bank mode .* — the latency above\s+64 bits/);
+      expect(await banks.locator('tr').nth(2).innerText()).toMatch(/single-bank mode \(DBANK = 0\)[\s\S]*selected by an option byte[\s\S]*128 bits/);
       const box = await page.locator('svg[aria-label="cycles per layer"]').first().boundingBox();
       expect(box!.height).toBeGreaterThan(40);
       const shots = join('out', 'test-artifacts');

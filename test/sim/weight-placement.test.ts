@@ -64,6 +64,27 @@ describe('weight placement', () => {
     expect(timingSentences(g0).silicon).toBe('not compared with silicon measurements for the Arm Cortex-M0+');
   });
 
+  it('the L4R5\'s single-bank mode is its own variant: 128-bit reads halve the weight reads, the headline stays dual-bank', async () => {
+    const [l4, f7] = await simulate(qmodel, { targets: [resolveTarget('stm32l4r5'), resolveTarget('stm32f746')] });
+    const [dual, single] = l4.cycles.flashConfigurations;
+    expect(l4.cycles.flashConfigurations).toHaveLength(2);
+    expect(dual).toMatchObject({ headline: true, readBytes: 8, totalCycles: l4.cycles.totalCycles, flashStallCycles: l4.cycles.weightPlacements[0].flashStallCycles });
+    expect(dual.label).toMatch(/DBANK = 1, the factory setting/);
+    expect(single).toMatchObject({ headline: false, readBytes: 16 });
+    expect(single.how).toMatch(/option byte/);
+    // 264,192 B of weights = 16,512 reads of 16 B; each other array rounds up to whole reads; 5 wait states each.
+    expect(single.flashStallCycles % 5).toBe(0);
+    expect(single.flashStallCycles).toBeGreaterThanOrEqual(Math.ceil(284256 / 16) * 5);
+    expect(single.flashStallCycles).toBeLessThan((16512 + 1300 + 20) * 5);
+    // The core's cycles do not change with the bank mode.
+    expect(dual.totalCycles - dual.flashStallCycles).toBe(single.totalCycles - single.flashStallCycles);
+    expect(single.latencyMs).toBeCloseTo((single.totalCycles / 120e6) * 1000, 9);
+    expect(timingSentences(l4).flashConfigurations).toMatch(/^dual-bank mode .*, 64-bit reads: \d\.\d{3} ms \([\d,]+ stall cycles\) \(the headline\); single-bank mode \(DBANK = 0\), 128-bit reads: \d\.\d{3} ms \([\d,]+ stall cycles\), selected by an option byte/);
+    // A board with one flash configuration reports none.
+    expect(f7.cycles.flashConfigurations).toEqual([]);
+    expect(timingSentences(f7).flashConfigurations).toBeNull();
+  });
+
   it('constants that fit the board\'s data cache are not read from flash after the first inference', () => {
     // The autoencoder's 128→8→128 bottleneck alone: about 3 KB of constants, inside the ESP32-C3's 16 KB cache.
     const small = { ...qmodel, layers: qmodel.layers.slice(4, 6) };
