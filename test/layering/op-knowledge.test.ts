@@ -21,9 +21,6 @@ const SOURCE_FILE = /\.(ts|c|h|js|mjs)$/;
 
 /** The shared files adding LayerNorm touched, as docs/architecture.md lists them. */
 const SHARED_FILES_NAMING_IT = [
-  // The trainer's layer (above compiler/ops/, which cannot import the trainer) and its entry in the trainer's typed table.
-  'compiler/nn/layer-norm.ts',
-  'compiler/nn/network.ts',
   // Its two entries in the one registry file: the float layer kind and the IR op (their types are declared in its folder).
   'compiler/ops/registry.ts',
   // The AssemblyScript module of every kernel (`npm run asbuild`): one re-export line.

@@ -1,6 +1,7 @@
 import { isPositiveNormalFloat32, shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { FLOAT32_BYTES, features, float32, float32s } from '../float-fields.js';
+import { layerNormTrainer } from './float-trainer.js';
 import { layerNormReaders } from './readers.js';
 
 export const layerNormLayer: FloatLayerDefinition<'layer_norm', 'layerNorm'> = {
@@ -43,6 +44,7 @@ export const layerNormLayer: FloatLayerDefinition<'layer_norm', 'layerNorm'> = {
       sourceLayers: [at.index],
     });
   },
+  trainer: layerNormTrainer,
   architectureOption: {
     field: 'layerNorm',
     flag: 'layer-norm',
