@@ -70,6 +70,18 @@ export interface ArchitectureOption<S, F extends string> {
   initial(features: number): S;
   /** The trained test vector that proves the layer end to end, with this setting on (`npm run vectors`). */
   trainedVector: TrainedVectorSpec;
+  /** Whole bundled test sets the C and WebAssembly tests run through a model with this setting on (test/c/bit-exact.test.ts, test/wasm/test-sets.test.ts). */
+  testSets: TestSetModelSpec[];
+}
+
+/** A model trained on a bundled data set (ReLU hidden layers) with the setting on, whose every test row the backends must reproduce bit for bit. */
+export interface TestSetModelSpec {
+  /** The bundled data set, models/data/<data>/. */
+  data: string;
+  /** Every tensor int16 (16x8), or the default int8. */
+  int16: boolean;
+  /** The IR op and input dtype (`op:int8`) the quantized model must contain, so the case covers what it claims. */
+  covers: string;
 }
 
 /**

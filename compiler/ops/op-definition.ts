@@ -25,6 +25,8 @@ export interface QuantizedOpDefinition<K extends QOp> {
   stageOutFeatures(stage: StageOf<K>): number;
   /** The dtypes its input and output may take: any, int8 only, or the same width on both sides. */
   dtypes: 'any' | 'int8' | 'same';
+  /** Each output code depends only on the same feature's input code (so a test can sweep every input code through it one per feature). */
+  elementwise: boolean;
   /** Output parameters the op fixes instead of calibrating (probabilities), or null. */
   fixedOutput(stage: StageOf<K>, dtype: QDtype): FixedParams | null;
   /** The IR layer for a stage, given its quantized input and output tensors (in `base`). */

@@ -1,7 +1,7 @@
 /**
  * layer_norm through the generic steps that read its float definition: the model file's shape chain,
  * the fold into an IR stage (a ReLU after it becomes its clamp), the ONNX node, `firmnet inspect`'s
- * label and float facts, and the importers' tables and "supported" messages.
+ * label and float facts, the importers' tables and "supported" messages, and the trainer's setting.
  */
 import { describe, expect, it } from 'vitest';
 import { floatModelToOnnx } from '../../export/onnx.js';
@@ -14,6 +14,7 @@ import { onnx } from '../../onnx/onnx-proto.js';
 import { foldModel } from '../../quantize/fold.js';
 import { ONNX_NODE_READERS, ONNX_PATTERNS, TFJS_CLASS_READERS } from '../import-tables.js';
 import type { QLayer } from '../quantized-op-types.js';
+import { layerNormLayer } from './float-layer.js';
 
 /** Dense(3→4) → LayerNorm(4) → ReLU → Dense(4→2). */
 function withLayerNorm(): FloatModel {
@@ -61,5 +62,11 @@ describe('layer_norm in the generic float steps', () => {
     expect(TFJS_CLASS_READERS.has('LayerNormalization')).toBe(true);
     expect(SUPPORTED_ONNX_OPS).toContain(', BatchNormalization, LayerNormalization (opset 17+) and its ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) form, Dropout, ');
     expect(SUPPORTED_TFJS_LAYERS).toContain(', BatchNormalization, LayerNormalization, Dropout, ');
+  });
+
+  it('is the trainer’s opt-in setting layerNorm / --layer-norm, starting at γ = 1, β = 0, ε = 1e-5 (PyTorch’s)', () => {
+    const option = layerNormLayer.architectureOption!;
+    expect([option.field, option.flag, option.describe]).toEqual(['layerNorm', 'layer-norm', 'LayerNorm after each hidden dense layer (quantized as an exact integer layer_norm)']);
+    expect(option.initial(3)).toEqual({ op: 'layer_norm', features: 3, gamma: [1, 1, 1], beta: [0, 0, 0], epsilon: 1e-5 });
   });
 });

@@ -22,6 +22,7 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   stageOutFeatures: (stage) => stage.features,
   // The int16 kernel reads and writes int16 (16x8): the quantizer widens both sides together.
   dtypes: 'same',
+  elementwise: false,
   fixedOutput: () => null,
   lower: lowerLayerNorm,
   checkLowered: (layer, where) => {
