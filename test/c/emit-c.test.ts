@@ -3,7 +3,7 @@
  * comments, what the integer path may not contain, and loud errors for IRs and names it cannot emit.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC, renderC } from '../../compiler/emit/c/emit-c.js';
 import { planMemory } from '../../compiler/plan/plan-memory.js';
@@ -12,7 +12,7 @@ import type { SoftmaxLayer } from '../../compiler/ops/softmax/ir.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
 import { loadVectors } from '../helpers/vectors.js';
-import { KERNEL_DIR, KERNEL_FILES } from '../../compiler/emit/c/kernel-sources.js';
+import { KERNEL_DIR, KERNEL_FILES, KERNEL_FILE_PATHS } from '../../compiler/emit/c/kernel-sources.js';
 import { modelIdentifier } from '../../compiler/model/model-name.js';
 import { removeDir, tempDir } from './c-build.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
@@ -130,14 +130,17 @@ describe('emitC output', () => {
     }
   });
 
-  it('copies every file of runtime/c/ unchanged below its generated header', () => {
-    expect([...KERNEL_FILES].sort(), 'kernel-sources.ts lists exactly the files in runtime/c/').toEqual(readdirSync(KERNEL_DIR).filter((f) => !f.startsWith('.')).sort());
+  it('copies every file of runtime/c/ and of the ops’ own kernel folders unchanged below its generated header', () => {
+    const dirs = [...new Set([...KERNEL_FILE_PATHS.values()].map((p) => dirname(p)))].sort();
+    expect(dirs[dirs.length - 1], 'runtime/c/ is one of the kernel folders').toBe(KERNEL_DIR);
+    const listed = dirs.flatMap((d) => readdirSync(d).filter((f) => !f.startsWith('.')).map((f) => `${d}/${f}`)).sort();
+    expect([...KERNEL_FILE_PATHS.values()].sort(), 'kernel-sources.ts lists exactly the files in the kernel folders').toEqual(listed);
     const files = renderC(vector('iris-relu'), { command: 'cmd' });
-    for (const f of KERNEL_FILES) {
+    for (const [f, path] of KERNEL_FILE_PATHS) {
       const text = files.get(f) ?? '';
-      const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
+      const source = readFileSync(path, 'utf8');
       expect(text.endsWith(`*/\n\n${source}`), f).toBe(true);
-      expect(text.slice(0, text.length - source.length), f).toContain(`Copied from firmnet's ${KERNEL_DIR}/`);
+      expect(text.slice(0, text.length - source.length), f).toContain(`Copied from firmnet's ${dirname(path)}/`);
     }
   });
 
