@@ -100,6 +100,8 @@ export type { AccuracyComparison } from './evaluate/compare-with-float.js';
 export type { FloatModel, Task } from './model/float-model.js';
 export type { BuildResult } from './project/build.js';
 export type { TuneResult, TuneReport, CandidateRecord } from './tune/tune.js';
+export type { CandidateRunner } from './tune/candidate-runner.js';
+export type { CandidateJob, JobResult, TuneContext } from './tune/run-candidate.js';
 export type { TuneSettings, SearchSpace } from './project/tune-settings.js';
 export type { Project } from './project/project-file.js';
 export type { QModel } from './ir/qmodel.js';

@@ -1,4 +1,12 @@
-/** Signal-to-quantization-noise ratio in dB of `approx` against `reference` (Infinity when equal). */
+import { portableLog } from '../portable-log.js';
+
+/** dB per natural-log unit: 10 / ln 10. */
+const DB_PER_NEPER = 10 / Math.LN10;
+
+/**
+ * Signal-to-quantization-noise ratio in dB of `approx` against `reference` (Infinity when equal).
+ * report.json records it in full: the logarithm is portableLog's, the same bits in the page as on the CLI.
+ */
 export function sqnrDb(reference: ArrayLike<number>, approx: ArrayLike<number>): number {
   let signal = 0;
   let noise = 0;
@@ -9,5 +17,5 @@ export function sqnrDb(reference: ArrayLike<number>, approx: ArrayLike<number>):
   }
   if (noise === 0) return Infinity;
   if (signal === 0) return -Infinity;
-  return 10 * Math.log10(signal / noise);
+  return DB_PER_NEPER * portableLog(signal / noise);
 }

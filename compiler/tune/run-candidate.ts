@@ -5,6 +5,7 @@ import { type Dataset, loadDataset, subsetRows } from '../data/dataset.js';
 import { compareWithFloat } from '../evaluate/compare-with-float.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { isFirmnetError } from '../errors.js';
+import { portableLog } from '../portable-log.js';
 import type { Task } from '../model/float-model.js';
 import type { Project, ProjectTarget } from '../project/project-file.js';
 import type { TuneObjective } from '../project/tune-settings.js';
@@ -163,7 +164,8 @@ const MIN_PROBABILITY = 1e-7;
 
 function negativeLogLikelihood(data: Dataset, probabilities: Float32Array): number | null {
   if (data.rows === 0) return null;
-  const nll = (p: number): number => -Math.log(Math.max(p, MIN_PROBABILITY));
+  // Written to tune.json and the journal: the same bits in the page as on the CLI (Math.log differs between engines).
+  const nll = (p: number): number => -portableLog(Math.max(p, MIN_PROBABILITY));
   let sum = 0;
   if (data.task === 'multiclass') {
     const cols = data.targetColumns;

@@ -33,6 +33,7 @@ export const tuneOptions = optional(
   record('tune options', {
     task: oneOf(TASKS),
     workers: num({ integer: true, min: 1 }),
+    runner: func,
     progress: record('a TuneProgress', { phase: func, job: func, note: func, build: record('a BuildProgress', { step: func, epoch: func, calibration: func }, ['step']) }),
     settings: record('tune settings', {
       budgets,

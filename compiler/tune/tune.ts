@@ -11,7 +11,7 @@ import type { TuneObjective, TuneSettings } from '../project/tune-settings.js';
 import { ARCHITECTURE_OPTION_FIELDS } from '../train/settings.js';
 import { FIRMNET_VERSION } from '../version.js';
 import { type FitResult, fitOnTarget } from './budgets.js';
-import { candidateRunner } from './candidate-runner.js';
+import { type CandidateRunner, candidateRunner } from './candidate-runner.js';
 import { Journal } from './journal.js';
 import { paretoFront } from './pareto.js';
 import { renderTuneHtml } from './render-tune-html.js';
@@ -33,6 +33,12 @@ export interface TuneProgress {
 export interface TuneOptions {
   /** Threads that run candidates (default: the machine's cores, at most 2). */
   workers?: number;
+  /**
+   * Where the candidates run (default: `workers` worker_threads): any implementation of the
+   * candidate-runner interface, e.g. the page's Web Workers. The search reads only the results
+   * array it returns, so the runner never changes the outcome.
+   */
+  runner?: (context: TuneContext) => CandidateRunner;
   progress?: TuneProgress;
 }
 
@@ -77,7 +83,7 @@ export async function tune(project: Project, settings: TuneSettings, options: Tu
   const epochs = rungEpochs(training.epochs, settings.rungs, settings.eta);
   const journal = new Journal(join(project.out, TUNE_FILES.journal), fingerprint(project, context, settings));
   if (journal.problem) progress?.note?.(journal.problem);
-  const runner = candidateRunner(context, options.workers ?? Math.min(2, availableParallelism()));
+  const runner = options.runner?.(context) ?? candidateRunner(context, options.workers ?? Math.min(2, availableParallelism()));
   let ran = 0;
   const runAll = async (phase: string, jobs: CandidateJob[], scoreOf: (i: number, r: JobResult) => number | null, idOf: (i: number) => number): Promise<JobResult[]> => {
     const results: (JobResult | undefined)[] = jobs.map((j) => journal.get(j));
@@ -278,15 +284,18 @@ export function defaultObjective(task: Task): TuneObjective {
   return task === 'regression' ? 'rmse' : task === 'autoencoder' ? 'reconstruction' : 'accuracy';
 }
 
+/** The objectives each task can be searched for (the page offers the same lists). */
+export const TASK_OBJECTIVES: Readonly<Record<Task, readonly TuneObjective[]>> = {
+  binary: ['accuracy', 'f1', 'auc'],
+  multiclass: ['accuracy', 'f1'],
+  multilabel: ['accuracy', 'f1'],
+  regression: ['rmse', 'mae'],
+  autoencoder: ['reconstruction'],
+};
+
 function checkObjective(objective: TuneObjective, task: Task): void {
-  const allowed: Record<Task, TuneObjective[]> = {
-    binary: ['accuracy', 'f1', 'auc'],
-    multiclass: ['accuracy', 'f1'],
-    multilabel: ['accuracy', 'f1'],
-    regression: ['rmse', 'mae'],
-    autoencoder: ['reconstruction'],
-  };
-  if (!allowed[task].includes(objective)) throw new FirmnetError('BAD_ARGUMENT', `objective '${objective}' does not fit a ${task} task; use one of: ${allowed[task].join(', ')}`);
+  const allowed = TASK_OBJECTIVES[task];
+  if (!allowed.includes(objective)) throw new FirmnetError('BAD_ARGUMENT', `objective '${objective}' does not fit a ${task} task; use one of: ${allowed.join(', ')}`);
 }
 
 export function dropUnit(objective: TuneObjective): string {

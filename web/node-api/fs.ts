@@ -40,6 +40,15 @@ export function readFileSync(path: string, options?: string | { encoding?: strin
 export function writeFileSync(path: string, content: string | Uint8Array): void {
   volume.write(path, typeof content === 'string' ? Buffer.from(content) : content.slice());
 }
+/** The tune journal appends a line per finished job: a few hundred short lines, so copying the file each time costs nothing. */
+export function appendFileSync(path: string, content: string | Uint8Array): void {
+  const added = typeof content === 'string' ? Buffer.from(content) : content;
+  const before = volume.has(path) ? volume.read(path) : new Uint8Array(0);
+  const bytes = new Uint8Array(before.length + added.length);
+  bytes.set(before);
+  bytes.set(added, before.length);
+  volume.write(path, bytes);
+}
 export function readdirSync(path: string): string[] {
   return volume.list(path);
 }
