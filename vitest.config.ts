@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // An op's own tests sit in its folder (compiler/ops/<op>/*.test.ts), so adding an op edits no shared test.
+    include: ['test/**/*.test.ts', 'compiler/ops/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Each test file in its own child process.

@@ -4,7 +4,7 @@
  * r = ⌊√(D·4^k)⌋, inv = round(2^(29+b) / r) with b the bit length of r; per feature
  * t_i = round((n·x_i − S)·inv / 2^(13+b−k)) (Q16), then
  * RDBP(SRDHM(t_i, multiplier_i), rightShift_i) + bias_i + zero point, clamped. The same steps as
- * the C kernel (runtime/c/firmnet_layer_norm.c); WebAssembly has a 64-bit divide, and the quotient
+ * the C kernel (compiler/ops/layer-norm/c/firmnet_layer_norm.c); WebAssembly has a 64-bit divide, and the quotient
  * is the same floor either way.
  */
 import { clampI32, rdbp, srdhm } from './fixed-point';

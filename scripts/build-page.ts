@@ -15,6 +15,7 @@ import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { type Plugin, build } from 'esbuild';
 import { kernelModuleFile } from '../compiler/emit/wasm/kernel-module.js';
+import { KERNEL_FILE_PATHS } from '../compiler/emit/c/kernel-sources.js';
 import { packageRoot } from '../compiler/io/package-root.js';
 
 const root = packageRoot();
@@ -43,6 +44,8 @@ function assetFiles(): string[] {
       .map((f) => join(dir, f));
   return [
     ...list('runtime/c', () => true),
+    // The kernel files an op keeps in its own folder (its `c.kernelDir`).
+    ...[...KERNEL_FILE_PATHS.values()].filter((path) => !path.startsWith('runtime/c/')),
     ...list('runtime/js', () => true),
     ...list('firmware-sim/measured', (f) => f.endsWith('.json')),
     ...list('firmware-sim/targets/cores', (f) => f.endsWith('.json')),

@@ -1,9 +1,13 @@
 /**
- * Writes test/vectors/*.json: small quantized models (crafted layers that hit the edges of the
+ * Writes the test vectors: small quantized models (crafted layers that hit the edges of the
  * requantization arithmetic, and models trained on the bundled data) with an input batch and the
  * golden reference's output. The WebAssembly and C backends are tested against the same files.
+ * The cases this script lists go to test/vectors/; the cases an op's definition makes (its
+ * `vectors` and its architecture option's `trainedVector`) go to its own folder,
+ * compiler/ops/<op>/vectors/, so adding an op adds files there only.
  * Run: npm run vectors. Deterministic: re-running rewrites identical files.
  */
+import { existsSync } from 'node:fs';
 import { loadDataset } from '../compiler/data/dataset.js';
 import { toJsonText, writeFileAtomic } from '../compiler/io/atomic-write.js';
 import type { ActivationSpec, Task } from '../compiler/model/float-model.js';
@@ -29,6 +33,19 @@ import { type ArchitectureFlags, architectureFlagsOn } from '../compiler/train/s
 import { trainModel } from '../compiler/train/train.js';
 
 const OUT = 'test/vectors';
+
+/** A vector and the folder it is written to. */
+interface Placed {
+  dir: string;
+  vector: TestVector;
+}
+
+/** An op's folder by the name its registry entry has (`some_op` is compiler/ops/some-op/), checked to exist. */
+function opVectorDir(op: string): string {
+  const folder = `compiler/ops/${op.replace(/_/g, '-')}`;
+  if (!existsSync(folder)) throw new Error(`internal: ${op}'s vectors go to ${folder}/vectors/, but there is no ${folder}/`);
+  return `${folder}/vectors`;
+}
 
 function crafted(name: string, layers: Unhashed<QLayer>[]): QModel {
   return standaloneModel(name, layers, 'crafted by scripts/make-test-vectors.ts');
@@ -82,7 +99,7 @@ function withInt4Weights(layer: Unhashed<QLayer>, values: number[]): Unhashed<QL
   return { ...layer, weightBits: 4, weights: packInt4(values) } as Unhashed<QLayer>;
 }
 
-function craftedVectors(): TestVector[] {
+function craftedVectors(): Placed[] {
   const vectors: TestVector[] = [];
   const rng = new Rng(2024);
   // int4 weights, 7 inputs: odd rows start on a high nibble, every row but the last ends mid-byte; ±7 in every row.
@@ -183,11 +200,12 @@ function craftedVectors(): TestVector[] {
     const s = sweep('int8', 1);
     vectors.push(integerVector('softmax-single', 'softmax of one feature is always 1 (code 127 after the clamp)', crafted('softmax-single', [single]), s.rows, s.data));
   }
-  // Each op's own crafted cases (compiler/ops/<op>/vectors.ts), in registry order.
+  const placed = vectors.map((vector) => ({ dir: OUT, vector }));
+  // Each op's own crafted cases (compiler/ops/<op>/vectors.ts), in registry order, into its folder.
   for (const def of Object.values(QUANTIZED_OPS)) {
-    for (const v of def.vectors(rng)) vectors.push(integerVector(v.name, v.description, crafted(v.name, v.layers), v.rows, v.input));
+    for (const v of def.vectors(rng)) placed.push({ dir: opVectorDir(def.op), vector: integerVector(v.name, v.description, crafted(v.name, v.layers), v.rows, v.input) });
   }
-  return vectors;
+  return placed;
 }
 
 interface TrainedSpec {
@@ -201,9 +219,11 @@ interface TrainedSpec {
   batchNorm?: boolean;
   /** Opt-in layers of the trainer's architecture, by settings field. */
   layers?: Partial<ArchitectureFlags>;
+  /** Where the vector is written when not test/vectors/: the folder of the op whose option it proves. */
+  dir?: string;
 }
 
-function trainedVectors(): TestVector[] {
+function trainedVectors(): Placed[] {
   const specs: TrainedSpec[] = [
     { name: 'iris-relu', description: 'iris 4-16-8-3 ReLU MLP, fused ReLU clamps, per-channel weights, auto calibration', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: {} },
     { name: 'iris-softmax-head', description: 'iris MLP with the softmax head quantized (int8 probabilities)', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { headInFirmware: true } },
@@ -215,8 +235,8 @@ function trainedVectors(): TestVector[] {
     { name: 'iris-int4-all', description: 'iris 4-16-8-3 ReLU MLP with int4 weights in every layer', data: 'iris', task: 'multiclass', hidden: [16, 8], activation: { op: 'relu' }, options: { weightBits: 4 } },
     { name: 'diabetes-sigmoid-regression', description: 'diabetes regression 10-16-1 with a sigmoid hidden layer', data: 'diabetes', task: 'regression', hidden: [16], activation: { op: 'sigmoid' }, options: { method: 'minmax' } },
   ];
-  // Each opt-in layer's own trained model (its architectureOption's trainedVector), in registry order.
-  for (const option of ARCHITECTURE_OPTIONS) specs.push({ ...option.trainedVector, activation: { op: 'relu' }, options: {}, layers: { [option.field]: true } });
+  // Each opt-in layer's own trained model (its architectureOption's trainedVector), in registry order, into its folder.
+  for (const option of ARCHITECTURE_OPTIONS) specs.push({ ...option.trainedVector, activation: { op: 'relu' }, options: {}, layers: { [option.field]: true }, dir: opVectorDir(option.initial(1).op) });
   return specs.map((spec) => {
     const train = loadDataset(`models/data/${spec.data}/train.csv`, { task: spec.task, labelColumns: ['label'] });
     const test = loadDataset(`models/data/${spec.data}/test.csv`, { task: spec.task, labelColumns: ['label'], classNames: spec.task === 'regression' ? undefined : train.classNames });
@@ -241,10 +261,11 @@ function trainedVectors(): TestVector[] {
     );
     const { qmodel } = quantizeModel(model, { features: train.features, rows: train.rows, description: `models/data/${spec.data}/train.csv`, seed: 0 }, { ...DEFAULT_QUANTIZE_OPTIONS, ...spec.options });
     const rows = Math.min(test.rows, 64);
-    return floatVector(spec.name, `${spec.description}; the first ${rows} rows of the test split`, qmodel, rows, test.features);
+    return { dir: spec.dir ?? OUT, vector: floatVector(spec.name, `${spec.description}; the first ${rows} rows of the test split`, qmodel, rows, test.features) };
   });
 }
 
-const vectors = [...craftedVectors(), ...trainedVectors()];
-for (const v of vectors) writeFileAtomic(`${OUT}/${v.name}.json`, toJsonText(v));
-console.log(`wrote ${vectors.length} vectors to ${OUT}/`);
+const placed = [...craftedVectors(), ...trainedVectors()];
+for (const { dir, vector } of placed) writeFileAtomic(`${dir}/${vector.name}.json`, toJsonText(vector));
+const dirs = [...new Set(placed.map((p) => p.dir))];
+console.log(`wrote ${placed.length} vectors to ${dirs.map((d) => `${d}/`).join(', ')}`);

@@ -1,11 +1,13 @@
 import type { LayerSpec, Standardization } from '../model/float-model.js';
-import type { LayerType, SpecOf } from '../ops/float-layer-types.js';
+import type { FloatTrainer } from '../ops/float-trainer.js';
+import type { DefinitionTrainedKind, LayerType, SpecOf } from '../ops/float-layer-types.js';
+import { floatLayerOf } from '../ops/float-layers.js';
 import { Rng } from '../rng.js';
 import { activationLayer } from './activations.js';
 import { BatchNorm } from './batchnorm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
-import { LayerNorm } from './layer-norm.js';
+import { OpLayer } from './op-layer.js';
 import { Engine, RowBlock } from './engine.js';
 import type { Layer, Mode, Param } from './layer.js';
 import { type FloatArray, type Matrix, type Precision, allocFloats, precisionOf } from './matrix.js';
@@ -50,11 +52,13 @@ export interface LayerContext {
 
 type LayerFactory<K extends LayerType> = (spec: SpecOf<K>, context: LayerContext) => Layer;
 
-/** The trainer's layer for each kind of the model file: a typed table, so a kind without a layer does not compile. */
-const LAYERS: { [K in LayerType]: LayerFactory<K> } = {
+/**
+ * The trainer's own layer for each kind its op does not train by definition: a typed table, so a
+ * kind with neither a layer here nor a `trainer` in its definition does not compile.
+ */
+const LAYERS: { [K in Exclude<LayerType, DefinitionTrainedKind>]: LayerFactory<K> } = {
   dense: (spec, c) => Dense.fromSpec(spec, c.precision, c.index),
   batchnorm: (spec, c) => BatchNorm.fromSpec(spec, c.precision, c.index),
-  layer_norm: (spec, c) => LayerNorm.fromSpec(spec, c.precision, c.index),
   dropout: (spec, c) => new Dropout(c.features, spec.rate, c.rng.fork()),
   relu: (spec, c) => activationLayer(spec, c.features),
   relu6: (spec, c) => activationLayer(spec, c.features),
@@ -65,9 +69,19 @@ const LAYERS: { [K in LayerType]: LayerFactory<K> } = {
   softmax: (spec, c) => activationLayer(spec, c.features),
 };
 
-/** The trainer's layer for a spec. The table pairs each kind with its own constructor, so the one found by spec.op takes spec. */
+/**
+ * The trainer's layer for a spec: the generic layer over its op's `trainer`, or its own from the
+ * table. The table pairs each kind with its own constructor, so the one found by spec.op takes spec.
+ */
 export function layerFromSpec(spec: LayerSpec, context: LayerContext): Layer {
-  return (LAYERS[spec.op] as LayerFactory<LayerType>)(spec, context);
+  const definition = floatLayerOf(spec);
+  if (definition.trainer !== null) {
+    const outFeatures = definition.outFeatures(spec, context.features, (field, message) => {
+      throw new Error(`internal: ${spec.op}.${field} ${message}`);
+    });
+    return new OpLayer(spec, definition.trainer as FloatTrainer<LayerSpec>, context.features, outFeatures, context.precision, context.index);
+  }
+  return (LAYERS[spec.op as Exclude<LayerType, DefinitionTrainedKind>] as LayerFactory<LayerType>)(spec, context);
 }
 
 /**

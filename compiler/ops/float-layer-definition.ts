@@ -3,11 +3,13 @@
  * object: its model-file fields and their validation, its place in the shape chain, its parameter
  * count, its ONNX node, its importers' readers, and its fold rule (how it becomes IR stages). The registry
  * (float-layers.ts) requires every member of every kind, so a kind that forgets one does not
- * compile. The trainer's layers are a typed table of their own in compiler/nn/, above this folder.
+ * compile. A kind declared in `TrainedByDefinition` is trained from its `trainer` by one generic layer
+ * (compiler/nn/op-layer.ts); the others have a typed table of layers of their own in compiler/nn/.
  */
 import type { JsonReader } from '../io/json-reader.js';
 import type { OnnxGraphBuilder } from '../onnx/graph-builder.js';
-import type { LayerType, SpecOf } from './float-layer-types.js';
+import type { DefinitionTrainedKind, LayerType, SpecOf } from './float-layer-types.js';
+import type { FloatTrainer } from './float-trainer.js';
 import type { FusedActivation } from './fused-activation.js';
 import type { LayerReaders } from './import-readers.js';
 import type { Stage } from './quantized-op-types.js';
@@ -45,6 +47,8 @@ export interface FloatLayerDefinition<K extends LayerType, F extends string = ne
   readers: LayerReaders;
   /** Turns the layer into IR stages: push a stage, fuse into the one before, or nothing (folded or dropped before). */
   fold(spec: SpecOf<K>, at: FoldContext): void;
+  /** Its float forward and backward for the trainer when the kind is in `TrainedByDefinition`; null for a kind with its own layer in compiler/nn/. */
+  trainer: K extends DefinitionTrainedKind ? FloatTrainer<SpecOf<K>> : null;
   /** The training setting that puts this layer after every hidden dense layer, or null when the trainer's architecture has none. */
   architectureOption: ArchitectureOption<SpecOf<K>, F> | null;
 }
@@ -66,6 +70,18 @@ export interface ArchitectureOption<S, F extends string> {
   initial(features: number): S;
   /** The trained test vector that proves the layer end to end, with this setting on (`npm run vectors`). */
   trainedVector: TrainedVectorSpec;
+  /** Whole bundled test sets the C and WebAssembly tests run through a model with this setting on (test/c/bit-exact.test.ts, test/wasm/test-sets.test.ts). */
+  testSets: TestSetModelSpec[];
+}
+
+/** A model trained on a bundled data set (ReLU hidden layers) with the setting on, whose every test row the backends must reproduce bit for bit. */
+export interface TestSetModelSpec {
+  /** The bundled data set, models/data/<data>/. */
+  data: string;
+  /** Every tensor int16 (16x8), or the default int8. */
+  int16: boolean;
+  /** The IR op and input dtype (`op:int8`) the quantized model must contain, so the case covers what it claims. */
+  covers: string;
 }
 
 /**

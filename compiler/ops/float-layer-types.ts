@@ -11,3 +11,13 @@ export interface FloatLayerSpecs {}
 export type LayerSpec = FloatLayerSpecs[keyof FloatLayerSpecs];
 export type LayerType = LayerSpec['op'];
 export type SpecOf<K extends LayerType> = Extract<LayerSpec, { op: K }>;
+
+/**
+ * The kinds the trainer trains from their definition's `trainer` (compiler/ops/float-trainer.ts),
+ * declared beside the kind's spec by the same `declare module` block (`<kind>: true`). Every other
+ * kind has its own layer in compiler/nn/network.ts's table; the types make a kind with neither, or
+ * both, a compile error.
+ */
+export interface TrainedByDefinition {}
+
+export type DefinitionTrainedKind = keyof TrainedByDefinition & LayerType;

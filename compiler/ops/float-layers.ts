@@ -4,7 +4,8 @@
  * stages look the kind up here instead of switching over kinds.
  */
 import type { ArchitectureOption, FloatLayerDefinition } from './float-layer-definition.js';
-import type { LayerSpec, LayerType } from './float-layer-types.js';
+import type { DefinitionTrainedKind, LayerSpec, LayerType } from './float-layer-types.js';
+import type { FloatTrainer } from './float-trainer.js';
 import { FLOAT_LAYERS } from './registry.js';
 
 export { FLOAT_LAYERS, type FloatLayerRegistry } from './registry.js';
@@ -17,6 +18,14 @@ export type ArchitectureOptionField = NonNullable<(typeof FLOAT_LAYERS)[LayerTyp
 
 /** The trainer's opt-in layers, in the registry's order (the order the architecture inserts them). */
 export const ARCHITECTURE_OPTIONS = Object.values(FLOAT_LAYERS).flatMap((def) => (def.architectureOption ? [def.architectureOption] : [])) as ArchitectureOption<LayerSpec, ArchitectureOptionField>[];
+
+/** The kinds the trainer trains from their op's `trainer`, in the registry's order. */
+export const DEFINITION_TRAINED_KINDS = FLOAT_LAYER_TYPES.filter((kind) => FLOAT_LAYERS[kind].trainer !== null) as DefinitionTrainedKind[];
+
+/** The `trainer` of a kind trained by definition (its type says it has one). */
+export function trainerOf(kind: DefinitionTrainedKind): FloatTrainer<LayerSpec> {
+  return FLOAT_LAYERS[kind].trainer as FloatTrainer<LayerSpec>;
+}
 
 /**
  * The definition of a layer's kind. The one cast of the registry: TypeScript cannot relate

@@ -25,6 +25,8 @@ export interface QuantizedOpDefinition<K extends QOp> {
   stageOutFeatures(stage: StageOf<K>): number;
   /** The dtypes its input and output may take: any, int8 only, or the same width on both sides. */
   dtypes: 'any' | 'int8' | 'same';
+  /** Each output code depends only on the same feature's input code (so a test can sweep every input code through it one per feature). */
+  elementwise: boolean;
   /** Output parameters the op fixes instead of calibrating (probabilities), or null. */
   fixedOutput(stage: StageOf<K>, dtype: QDtype): FixedParams | null;
   /** The IR layer for a stage, given its quantized input and output tensors (in `base`). */
@@ -49,8 +51,13 @@ export interface QuantizedOpDefinition<K extends QOp> {
      * the memory planner places inside the arena beside the layer's input and output; 0 for none.
      */
     workspaceBytes(layer: Unhashed<LayerOf<K>>): number;
-    /** The op's own kernel files under runtime/c/ (sources and the headers only they include). */
+    /** The op's own kernel files (sources and the headers only they include), by file name: the emitter writes them flat beside the model. */
     kernelFiles: readonly string[];
+    /**
+     * Where they are, relative to the package root: the op's own folder (`compiler/ops/<op>/c`), or
+     * absent for runtime/c/, beside the shared kernel files.
+     */
+    kernelDir?: string;
     /**
      * The op's own public header among its kernel files (its params struct and prototypes), which a
      * generated model that uses the op includes after firmnet_kernels.h; null for an op declared in

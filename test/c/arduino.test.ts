@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetForModel } from '../../compiler/data/dataset.js';
 import { emitArduino } from '../../compiler/emit/arduino/emit-arduino.js';
 import { cFloat } from '../../compiler/emit/c/c-syntax.js';
-import { KERNEL_FILES } from '../../compiler/emit/c/kernel-sources.js';
+import { KERNEL_FILES, KERNEL_FILE_PATHS } from '../../compiler/emit/c/kernel-sources.js';
 import { argmaxRows } from '../../compiler/evaluate/metrics.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { loadCores } from '../../firmware-sim/targets.js';
@@ -50,7 +50,7 @@ describe.skipIf(missing.length > 0)('firmnet emit --target arduino', () => {
     const properties = readFileSync(join(dir, 'library.properties'), 'utf8');
     expect(properties).toMatch(new RegExp(`^name=firmnet_${prefix}\\nversion=2\\.3\\.4\\nauthor=firmnet \\S+\\nmaintainer=firmnet\\nsentence=.+\\nparagraph=.+\\ncategory=Data Processing\\narchitectures=\\*\\nincludes=${prefix}\\.h\\ndot_a_linkage=true\\n$`));
     // The kernels are the C emitter's copies, byte for byte.
-    for (const f of KERNEL_FILES) expect(readFileSync(join(dir, 'src', f), 'utf8')).toContain(readFileSync(resolve('runtime/c', f), 'utf8'));
+    for (const [f, path] of KERNEL_FILE_PATHS) expect(readFileSync(join(dir, 'src', f), 'utf8')).toContain(readFileSync(resolve(path), 'utf8'));
     expect(() => emitArduino(q, join(work, 'bad-version'), { packageVersion: 'v1' })).toThrow(/package version 'v1' is not MAJOR\.MINOR\.PATCH/);
     // The same IR and options give the same bytes wherever the library is written.
     const again = emitArduino(q, join(work, 'elsewhere', 'layout'), { command: 'firmnet emit --target arduino', exampleRows: { features, rows: 1, description: 'row 6 of models/data/digits/test.csv' }, packageVersion: '2.3.4' });

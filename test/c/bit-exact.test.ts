@@ -11,6 +11,8 @@ import { predictQuantized } from '../../compiler/reference/predict.js';
 import { runModel } from '../../compiler/reference/interpreter.js';
 import { quantizeInput } from '../../compiler/reference/io.js';
 import type { QModel } from '../../compiler/ir/qmodel.js';
+import { ARCHITECTURE_OPTIONS } from '../../compiler/ops/float-layers.js';
+import { QUANTIZED_OPS } from '../../compiler/ops/quantized-ops.js';
 import { BUNDLED_MODELS, type BundledVariant } from '../../scripts/code-size/bundled-models.js';
 import { bundledModel } from '../helpers/bundled-models.js';
 import { loadVectors } from '../helpers/vectors.js';
@@ -99,6 +101,12 @@ describe('C backend on dense layers of awkward shapes (every branch of the dot p
   }
 });
 
+function bundledDataset(data: string): (typeof BUNDLED_MODELS)[number] {
+  const found = BUNDLED_MODELS.find((m) => m.dataset === data);
+  if (!found) throw new Error(`no bundled data set '${data}' (have ${BUNDLED_MODELS.map((m) => m.dataset).join(', ')})`);
+  return found;
+}
+
 /** The bundled models, plus variants that put the other ops and dtypes through whole test sets. */
 const SET_MODELS: { label: string; dataset: (typeof BUNDLED_MODELS)[number]; variant: BundledVariant }[] = [
   ...BUNDLED_MODELS.map((dataset) => ({ label: `${dataset.dataset} (bundled)`, dataset, variant: {} })),
@@ -107,8 +115,14 @@ const SET_MODELS: { label: string; dataset: (typeof BUNDLED_MODELS)[number]; var
   { label: 'iris all int16', dataset: BUNDLED_MODELS[2], variant: { quantize: { int16: ['all'] } } },
   { label: 'iris softmax head in firmware', dataset: BUNDLED_MODELS[2], variant: { quantize: { headInFirmware: true } } },
   { label: 'diabetes leaky_relu, per-tensor', dataset: BUNDLED_MODELS[3], variant: { activation: { op: 'leaky_relu', alpha: 0.1 }, quantize: { perChannel: false } } },
-  { label: 'digits layer_norm + relu', dataset: BUNDLED_MODELS[0], variant: { layerNorm: true } },
-  { label: 'iris layer_norm, all int16', dataset: BUNDLED_MODELS[2], variant: { layerNorm: true, quantize: { int16: ['all'] } } },
+  // Each opt-in layer's own test sets (its architectureOption's testSets).
+  ...ARCHITECTURE_OPTIONS.flatMap((option) =>
+    option.testSets.map((t) => ({
+      label: `${t.data} ${option.field}${t.int16 ? ', all int16' : ''}`,
+      dataset: bundledDataset(t.data),
+      variant: { [option.field]: true, quantize: t.int16 ? { int16: ['all'] } : {} } as BundledVariant,
+    })),
+  ),
   { label: 'digits, quantization-aware training', dataset: BUNDLED_MODELS[0], variant: { qatEpochs: 3 } },
 ];
 
@@ -145,8 +159,9 @@ describe('C backend on every row of the bundled test sets', () => {
 describe('C backend on every int16 input code', () => {
   // The vectors sweep the int16 knots and their neighbours; here every one of the 65,536 codes goes
   // through each int16 element-wise layer (interpolated tables, LeakyReLU) in C and in the reference.
-  // LayerNorm mixes a row's features, so its vectors (not one code per feature) are checked elsewhere.
-  const int16Vectors = loadVectors().filter((v) => v.qmodel.layers.length === 1 && v.qmodel.layers[0].input.dtype === 'int16' && v.qmodel.layers[0].op !== 'fully_connected' && v.qmodel.layers[0].op !== 'layer_norm');
+  // Only element-wise ops take one code per feature; an op that mixes a row's features (dense, a
+  // normalization) is checked on its vectors' rows elsewhere.
+  const int16Vectors = loadVectors().filter((v) => v.qmodel.layers.length === 1 && v.qmodel.layers[0].input.dtype === 'int16' && QUANTIZED_OPS[v.qmodel.layers[0].op].elementwise);
   it('covers the int16 tables and LeakyReLU', () => {
     expect(int16Vectors.map((v) => v.qmodel.layers[0].op).sort()).toEqual(['leaky_relu', 'lut', 'lut']);
   });

@@ -32,9 +32,9 @@ const byId = (id: string) => targets.find((t) => t.core.id === id);
 
 /**
  * The bound for every kernel kept, without model data, at -Os, on every core (libgcc helpers
- * included). The dense, element-wise and softmax kernels took 2,180-2,220 B; LayerNorm's kernel adds
- * 720-930 B, the int4-weight dense kernel 290-330 B. --gc-sections drops what a model does not call, so the bundled models' sizes (checked
- * exactly below) carry none of it.
+ * included): 2,888-3,108 B measured (docs/c-backend.md, the code-size table, gives each figure).
+ * --gc-sections drops what a model does not call, so the bundled models' sizes (checked exactly below)
+ * carry none of the kernels they do not use.
  */
 const KERNEL_TEXT_LIMIT = 3400;
 /** .bss a model adds beyond its arena (documented in docs/c-backend.md): none, the kernels keep no state. */

@@ -3,7 +3,7 @@
  * comments, what the integer path may not contain, and loud errors for IRs and names it cannot emit.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitC, renderC } from '../../compiler/emit/c/emit-c.js';
 import { planMemory } from '../../compiler/plan/plan-memory.js';
@@ -12,7 +12,7 @@ import type { SoftmaxLayer } from '../../compiler/ops/softmax/ir.js';
 import { sealQModel } from '../../compiler/quantize/seal.js';
 import { FIRMNET_VERSION } from '../../compiler/version.js';
 import { loadVectors } from '../helpers/vectors.js';
-import { KERNEL_DIR, KERNEL_FILES } from '../../compiler/emit/c/kernel-sources.js';
+import { KERNEL_DIR, KERNEL_FILES, KERNEL_FILE_PATHS } from '../../compiler/emit/c/kernel-sources.js';
 import { modelIdentifier } from '../../compiler/model/model-name.js';
 import { removeDir, tempDir } from './c-build.js';
 import { expectFirmnetError } from '../helpers/firmnet-error.js';
@@ -42,27 +42,12 @@ describe('emitC output', () => {
     const q = vector('iris-relu');
     const dir = join(work, 'files');
     const r = emitC(q, dir, { command: 'firmnet emit iris.q.json --target c --out build/c/' });
+    // The model's own files and the build glue, and every kernel file (each op's `c.kernelFiles`, checked
+    // against runtime/c/ below) next to them.
     const expected = [
       'CMakeLists.txt',
       'example/Makefile',
       'example/main.c',
-      'firmnet_dense.c',
-      'firmnet_dense_dot.h',
-      'firmnet_dense_dot_armv6m.h',
-      'firmnet_dense_dot_armv7em_dsp.h',
-      'firmnet_dense_dot_portable.h',
-      'firmnet_dense_dot_rv32.h',
-      'firmnet_dense_dot_vector_host.h',
-      'firmnet_dense_layout.h',
-      'firmnet_dense_s4.c',
-      'firmnet_fixed_point.c',
-      'firmnet_fixed_point.h',
-      'firmnet_kernels.h',
-      'firmnet_layer_norm.c',
-      'firmnet_layer_norm.h',
-      'firmnet_leaky_relu.c',
-      'firmnet_lut.c',
-      'firmnet_softmax.c',
       'iris_relu.c',
       'iris_relu.h',
       'iris_relu_data.h',
@@ -71,7 +56,9 @@ describe('emitC output', () => {
       'zephyr/CMakeLists.txt',
       'zephyr/Kconfig',
       'zephyr/module.yml',
-    ];
+      ...KERNEL_FILES,
+    ].sort();
+    expect(KERNEL_FILES).toEqual(expect.arrayContaining(['firmnet_dense.c', 'firmnet_dense_dot.h', 'firmnet_dense_s4.c', 'firmnet_fixed_point.c', 'firmnet_kernels.h', 'firmnet_leaky_relu.c', 'firmnet_lut.c', 'firmnet_softmax.c']));
     expect(r.files).toEqual(expected);
     expect(listFiles(dir)).toEqual(expected);
     expect(r.arenaBytes).toBe(planMemory(q).arenaBytes);
@@ -143,14 +130,17 @@ describe('emitC output', () => {
     }
   });
 
-  it('copies every file of runtime/c/ unchanged below its generated header', () => {
-    expect([...KERNEL_FILES].sort(), 'kernel-sources.ts lists exactly the files in runtime/c/').toEqual(readdirSync(KERNEL_DIR).filter((f) => !f.startsWith('.')).sort());
+  it('copies every file of runtime/c/ and of the ops’ own kernel folders unchanged below its generated header', () => {
+    const dirs = [...new Set([...KERNEL_FILE_PATHS.values()].map((p) => dirname(p)))].sort();
+    expect(dirs[dirs.length - 1], 'runtime/c/ is one of the kernel folders').toBe(KERNEL_DIR);
+    const listed = dirs.flatMap((d) => readdirSync(d).filter((f) => !f.startsWith('.')).map((f) => `${d}/${f}`)).sort();
+    expect([...KERNEL_FILE_PATHS.values()].sort(), 'kernel-sources.ts lists exactly the files in the kernel folders').toEqual(listed);
     const files = renderC(vector('iris-relu'), { command: 'cmd' });
-    for (const f of KERNEL_FILES) {
+    for (const [f, path] of KERNEL_FILE_PATHS) {
       const text = files.get(f) ?? '';
-      const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
+      const source = readFileSync(path, 'utf8');
       expect(text.endsWith(`*/\n\n${source}`), f).toBe(true);
-      expect(text.slice(0, text.length - source.length), f).toContain(`Copied from firmnet's ${KERNEL_DIR}/`);
+      expect(text.slice(0, text.length - source.length), f).toContain(`Copied from firmnet's ${dirname(path)}/`);
     }
   });
 

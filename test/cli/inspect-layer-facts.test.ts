@@ -1,6 +1,7 @@
 /**
  * `firmnet inspect`'s per-layer labels and float facts come from the op definitions; these pin the
- * values each definition gives, so a definition that reports another op's numbers fails here.
+ * values each definition gives, so a definition that reports another op's numbers fails here (an op
+ * trained by definition pins its own in its folder's tests).
  */
 import { describe, expect, it } from 'vitest';
 import { floatLayerConstantBytes, floatLayerMacs, floatLayerParameters, layerOpLabel } from '../../compiler/inspect/layer-facts.js';
@@ -18,8 +19,6 @@ describe('inspect layer facts from the op registries', () => {
     expect(label({ op: 'leaky_relu', alpha: 0.1 })).toBe('leaky_relu (alpha 0.1)');
     expect(label({ op: 'lut', function: 'sigmoid' })).toBe('lut (sigmoid)');
     expect(label({ op: 'softmax' })).toBe('softmax');
-    expect(label({ op: 'layer_norm', activation: 'none' })).toBe('layer_norm');
-    expect(label({ op: 'layer_norm', activation: 'relu6' })).toBe('layer_norm + relu6');
   });
 
   it('count each float layer’s MACs, parameters and float32 constant bytes', () => {
@@ -27,14 +26,12 @@ describe('inspect layer facts from the op registries', () => {
     const layers: LayerSpec[] = [
       { op: 'dense', inFeatures: 3, outFeatures: 2, weights: [1, 2, 3, 4, 5, 6], bias: [0, 0] },
       { op: 'batchnorm', features: 4, gamma: four, beta: four, runningMean: four, runningVar: four, eps: 1e-5, momentum: 0.1 },
-      { op: 'layer_norm', features: 4, gamma: four, beta: four, epsilon: 1e-5 },
       { op: 'relu' },
       { op: 'dropout', rate: 0.5 },
     ];
     expect(layers.map((l) => [floatLayerMacs(l), floatLayerParameters(l), floatLayerConstantBytes(l)])).toEqual([
       [6, 8, 32],
       [4, 8, 64],
-      [4, 8, 32],
       [0, 0, 0],
       [0, 0, 0],
     ]);

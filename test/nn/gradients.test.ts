@@ -5,53 +5,14 @@ import { BatchNorm } from '../../compiler/nn/batchnorm.js';
 import { Dense } from '../../compiler/nn/dense.js';
 import { Dropout } from '../../compiler/nn/dropout.js';
 import type { Layer, Mode } from '../../compiler/nn/layer.js';
-import { LayerNorm } from '../../compiler/nn/layer-norm.js';
 import { LOSSES, type LossName, weightedLoss } from '../../compiler/nn/losses.js';
 import type { Matrix } from '../../compiler/nn/matrix.js';
-import { Network } from '../../compiler/nn/network.js';
+import { Network, layerFromSpec } from '../../compiler/nn/network.js';
+import { DEFINITION_TRAINED_KINDS, trainerOf } from '../../compiler/ops/float-layers.js';
+import { checkLayer, randomMatrix } from '../helpers/gradient-check.js';
 import { Rng } from '../../compiler/rng.js';
 
 const EPS = 1e-6;
-
-function randomMatrix(rows: number, cols: number, rng: Rng, scale = 1): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = rng.normal() * scale;
-  return { rows, cols, data };
-}
-
-/**
- * Loss L = Σ y ⊙ r, so dL/dy = r; compares backward() against central differences. The layer runs
- * in a one-layer network on the float64 build of the training kernels, the same code as float32.
- */
-function checkLayer(makeLayer: () => Layer, x: Matrix, mode: Mode, rng: Rng): void {
-  const network = new Network([makeLayer()], { precision: 'float64', rows: x.rows, inputGradient: true });
-  const y = network.forward(x, mode);
-  const r = randomMatrix(y.rows, y.cols, rng);
-  const dx = network.backward(r)!;
-  const params = network.params();
-  const analyticParams = params.map((p) => Float64Array.from(p.grad));
-  const loss = (): number => {
-    const out = network.forward(x, mode);
-    let s = 0;
-    for (let i = 0; i < out.data.length; i++) s += out.data[i] * r.data[i];
-    return s;
-  };
-  const numeric = (values: Float64Array | Float32Array, i: number): number => {
-    const keep = values[i];
-    values[i] = keep + EPS;
-    const up = loss();
-    values[i] = keep - EPS;
-    const down = loss();
-    values[i] = keep;
-    return (up - down) / (2 * EPS);
-  };
-  for (let i = 0; i < x.data.length; i++) {
-    expect(dx.data[i]).toBeCloseTo(numeric(x.data, i), 5);
-  }
-  params.forEach((p, k) => {
-    for (let i = 0; i < p.value.length; i++) expect(analyticParams[k][i]).toBeCloseTo(numeric(p.value, i), 5);
-  });
-}
 
 describe('backward passes match finite differences (float64)', () => {
   const rng = new Rng(7);
@@ -116,19 +77,16 @@ describe('backward passes match finite differences (float64)', () => {
     checkLayer(make, randomMatrix(3, 4, rng), 'eval', rng);
   });
 
-  it('layer_norm (statistics over each row, learned gamma and beta)', () => {
-    const make = (): Layer => {
-      const ln = new LayerNorm(5, 'float64', 0, 1e-3);
-      ln.gamma.value.set([1.5, 0.5, -1, 2, 0.8]);
-      ln.beta.value.set([0.1, 0.2, -0.3, 0, 1]);
-      return ln;
-    };
-    // Offset rows: the gradient must not depend on where the row's mean sits.
-    const x = randomMatrix(4, 5, rng, 2);
-    for (let i = 0; i < 5; i++) x.data[i] += 10;
-    checkLayer(make, x, 'train', rng);
-    checkLayer(make, x, 'eval', rng);
-  });
+  // Every kind its op trains by definition, on the op's own example spec, in both modes.
+  for (const kind of DEFINITION_TRAINED_KINDS) {
+    it(`${kind} (its op's trainer, on the op's example)`, () => {
+      const { spec, inFeatures } = trainerOf(kind).example;
+      const make = (): Layer => layerFromSpec(spec, { features: inFeatures, precision: 'float64', index: 0, rng: new Rng(5) });
+      const x = randomMatrix(4, inFeatures, rng, 2);
+      checkLayer(make, x, 'train', rng);
+      checkLayer(make, x, 'eval', rng);
+    });
+  }
 
   it('dropout (fixed mask)', () => {
     const x = randomMatrix(4, 5, rng);

@@ -16,13 +16,13 @@ type Registry = FloatLayerRegistry;
 
 describe('the readers in the registry type', () => {
   it('rejects a kind without readers and readers without one of their tables', () => {
-    const { readers: _readers, ...withoutReaders } = FLOAT_LAYERS.layer_norm;
-    const { onnxPatterns: _patterns, ...withoutPatterns } = FLOAT_LAYERS.layer_norm.readers;
+    const { readers: _readers, ...withoutReaders } = FLOAT_LAYERS.batchnorm;
+    const { onnxPatterns: _patterns, ...withoutPatterns } = FLOAT_LAYERS.gelu.readers;
     const { tfjsClasses: _classes, ...withoutClasses } = FLOAT_LAYERS.dense.readers;
     // @ts-expect-error a kind that says nothing about importing
-    const missingReaders: Registry = { ...FLOAT_LAYERS, layer_norm: withoutReaders };
+    const missingReaders: Registry = { ...FLOAT_LAYERS, batchnorm: withoutReaders };
     // @ts-expect-error readers that forget the multi-node ONNX forms
-    const missingPatterns: Registry = { ...FLOAT_LAYERS, layer_norm: { ...FLOAT_LAYERS.layer_norm, readers: withoutPatterns } };
+    const missingPatterns: Registry = { ...FLOAT_LAYERS, gelu: { ...FLOAT_LAYERS.gelu, readers: withoutPatterns } };
     // @ts-expect-error readers that forget the Keras classes
     const missingClasses: Registry = { ...FLOAT_LAYERS, dense: { ...FLOAT_LAYERS.dense, readers: withoutClasses } };
     const none: LayerReaders = { onnxNodes: {}, onnxPatterns: [], tfjsClasses: {}, kerasActivations: {}, supported: { onnx: [], kerasActivations: [] } };
@@ -33,18 +33,27 @@ describe('the readers in the registry type', () => {
 
 describe('the tables built from the registry', () => {
   it('hold each kind’s ONNX node types, patterns, Keras classes and activation names', () => {
-    expect([...ONNX_NODE_READERS.keys()]).toEqual(['Gemm', 'MatMul', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Softmax', 'BatchNormalization', 'LayerNormalization', 'Dropout']);
-    // The Erf GELU (lut) and the opset < 17 LayerNorm (layer-norm).
-    expect(ONNX_PATTERNS).toHaveLength(2);
-    expect([...TFJS_CLASS_READERS.keys()]).toEqual(['Dense', 'LeakyReLU', 'BatchNormalization', 'LayerNormalization', 'Dropout']);
+    // Each kind's own names, in the registry's order; an op's folder test pins what its readers add.
+    const kinds = Object.values(FLOAT_LAYERS);
+    expect([...ONNX_NODE_READERS.keys()]).toEqual(kinds.flatMap((k) => Object.keys(k.readers.onnxNodes)));
+    expect(ONNX_PATTERNS).toHaveLength(kinds.reduce((n, k) => n + k.readers.onnxPatterns.length, 0));
+    expect([...TFJS_CLASS_READERS.keys()]).toEqual(kinds.flatMap((k) => Object.keys(k.readers.tfjsClasses)));
+    expect([...KERAS_ACTIVATIONS.keys()]).toEqual(kinds.flatMap((k) => Object.keys(k.readers.kerasActivations)));
+    // The names of the dense, activation, softmax, BatchNorm and Dropout kinds, and the Erf GELU (lut).
+    expect([...ONNX_NODE_READERS.keys()]).toEqual(expect.arrayContaining(['Gemm', 'MatMul', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Softmax', 'BatchNormalization', 'Dropout']));
+    expect(FLOAT_LAYERS.gelu.readers.onnxPatterns).toHaveLength(1);
+    expect([...TFJS_CLASS_READERS.keys()]).toEqual(expect.arrayContaining(['Dense', 'LeakyReLU', 'BatchNormalization', 'Dropout']));
     expect([...KERAS_ACTIVATIONS.keys()]).toEqual(['relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'gelu_new', 'softmax']);
   });
 
   it('build the supported-ops messages: the registry’s names between the importers’ own', () => {
+    const kinds = Object.values(FLOAT_LAYERS);
     expect(SUPPORTED_ONNX_OPS).toBe(
-      'Gemm, MatMul (+ Add bias), Relu, Clip (as ReLU6 or ReLU), LeakyRelu, Sigmoid, Tanh, Gelu (opset 20+), the Erf form of GELU, Softmax, BatchNormalization, LayerNormalization (opset 17+) and its ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div(/Mul/Add) form, Dropout, Flatten, Reshape, Transpose, Identity, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)',
+      `${kinds.flatMap((k) => k.readers.supported.onnx).join(', ')}, Flatten, Reshape, Transpose, Identity, and a leading Sub/Div (input standardization) or trailing Mul/Add (regression output scaling)`,
     );
-    expect(SUPPORTED_TFJS_LAYERS).toBe('InputLayer, Dense, LeakyReLU, BatchNormalization, LayerNormalization, Dropout, Activation and Flatten');
+    expect(SUPPORTED_ONNX_OPS).toMatch(/^Gemm, MatMul \(\+ Add bias\), Relu, Clip \(as ReLU6 or ReLU\), LeakyRelu, Sigmoid, Tanh, Gelu \(opset 20\+\), the Erf form of GELU, Softmax, BatchNormalization, /);
+    expect(SUPPORTED_TFJS_LAYERS).toBe(`InputLayer, ${kinds.flatMap((k) => Object.keys(k.readers.tfjsClasses)).join(', ')}, Activation and Flatten`);
+    expect(SUPPORTED_TFJS_LAYERS).toMatch(/^InputLayer, Dense, LeakyReLU, BatchNormalization, .*Dropout, Activation and Flatten$/);
     expect(SUPPORTED_KERAS_ACTIVATIONS).toBe('linear, relu, relu6, sigmoid, tanh, gelu (erf), gelu_new (tanh approximation) and softmax');
   });
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject, projectFromCsv } from '../../compiler/project/project-file.js';
-import { DEFAULT_SEARCH_SPACE } from '../../compiler/project/tune-settings.js';
+import { DEFAULT_SEARCH_SPACE, NORM_CHOICES } from '../../compiler/project/tune-settings.js';
+import { ARCHITECTURE_OPTION_FIELDS } from '../../compiler/train/settings.js';
 import { fitOnTarget } from '../../compiler/tune/budgets.js';
 import { Journal } from '../../compiler/tune/journal.js';
 import { paretoFront } from '../../compiler/tune/pareto.js';
@@ -20,6 +21,8 @@ import { offThread } from '../helpers/off-thread.js';
 
 const work = mkdtempSync(join(tmpdir(), 'firmnet-tune-unit-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+/** An opt-in layer of the float registry, by its settings field: a norm choice of its own. */
+const OPT_IN = ARCHITECTURE_OPTION_FIELDS[0];
 const iris = projectFromCsv('models/data/iris/train.csv', 'multiclass');
 
 describe('sampleCandidates', () => {
@@ -56,7 +59,7 @@ describe('sampleCandidates', () => {
     expect(shapeKey({ ...c, dropout: 0.2, weightDecay: 0.01, method: 'kl' })).toBe(shapeKey(c));
     expect(shapeKey({ ...c, perChannel: false })).not.toBe(shapeKey(c));
     expect(shapeKey({ ...c, int16: ['all'] })).not.toBe(shapeKey(c));
-    expect(shapeKey({ ...c, norm: 'layerNorm' })).not.toBe(shapeKey(c));
+    expect(shapeKey({ ...c, norm: OPT_IN })).not.toBe(shapeKey(c));
   });
 });
 
@@ -126,17 +129,17 @@ describe('the tune section of a project file', () => {
     return file;
   };
   it('reads budgets, search settings and a restricted space; the rest keeps its defaults', () => {
-    const p = loadProject(write({ maxLatencyMs: 0.5, maxSram: 65536, trials: 12, seed: 3, space: { widths: [16, 32], norms: ['none', 'layerNorm'] } }));
+    const p = loadProject(write({ maxLatencyMs: 0.5, maxSram: 65536, trials: 12, seed: 3, space: { widths: [16, 32], norms: ['none', OPT_IN] } }));
     expect(p.tune!.budgets).toEqual({ maxLatencyMs: 0.5, maxSramBytes: 65536, maxFlashBytes: null, maxDrop: null });
     expect(p.tune!.trials).toBe(12);
     expect(p.tune!.seed).toBe(3);
     expect(p.tune!.space.widths).toEqual([16, 32]);
-    expect(p.tune!.space.norms).toEqual(['none', 'layerNorm']);
+    expect(p.tune!.space.norms).toEqual(['none', OPT_IN]);
     expect(p.tune!.space.depths).toEqual(DEFAULT_SEARCH_SPACE.depths);
   });
   it('names the field of a bad value', () => {
     expectFirmnetError(() => loadProject(write({ trails: 3 })), 'BAD_PROJECT_FILE', /tune\.trails: is not a tune setting/);
-    expectFirmnetError(() => loadProject(write({ space: { norms: ['group'] } })), 'BAD_PROJECT_FILE', /tune\.space\.norms.*expected one of 'none', 'batchNorm', 'layerNorm', 'batchNorm\+layerNorm', got 'group'/);
+    expectFirmnetError(() => loadProject(write({ space: { norms: ['group'] } })), 'BAD_PROJECT_FILE', new RegExp(`tune\\.space\\.norms.*expected one of ${NORM_CHOICES.map((c) => `'${c.replace('+', '\\+')}'`).join(', ')}, got 'group'`));
     expectFirmnetError(() => loadProject(write({ space: { weightBits: [4] } })), 'BAD_PROJECT_FILE', /tune\.space\.weightBits: this firmnet quantizes weights to 8 bits only, got 4/);
     expectFirmnetError(() => loadProject(write({ space: { widths: [] } })), 'BAD_PROJECT_FILE', /tune\.space\.widths: give 1 to 64 values, got 0/);
   });
@@ -145,7 +148,7 @@ describe('the tune section of a project file', () => {
 describe('pricing a shape before training', () => {
   const fixture = offThread<typeof import('./price-fixture.js')>(new URL('./price-fixture.ts', import.meta.url));
   it('gives the SRAM, flash and latency of the same shape trained and quantized', async () => {
-    const candidate: Candidate = { hidden: [12, 6], activation: 'tanh', norm: 'layerNorm', dropout: 0.1, weightDecay: 0.001, method: 'percentile', perChannel: false, int16: ['dense1'], weightBits: 8 };
+    const candidate: Candidate = { hidden: [12, 6], activation: 'tanh', norm: OPT_IN, dropout: 0.1, weightDecay: 0.001, method: 'percentile', perChannel: false, int16: ['dense1'], weightBits: 8 };
     const { price, trained } = await fixture.priceAndTrained(candidate, 'stm32l4r5', 5);
     expect(price).toMatchObject({ kind: 'price' });
     expect(price.kind === 'price' && price.targets).toEqual([trained]);

@@ -7,7 +7,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ActivationSpec, Task } from '../../compiler/model/float-model.js';
+import { ARCHITECTURE_OPTIONS } from '../../compiler/ops/float-layers.js';
 import type { QuantizeOptions } from '../../compiler/quantize/quantize.js';
+import type { ArchitectureFlags } from '../../compiler/train/settings.js';
+import { BUNDLED_MODELS } from '../../scripts/code-size/bundled-models.js';
 import { predictQuantized } from '../../compiler/reference/predict.js';
 import { offThread } from '../helpers/off-thread.js';
 import { emitAndLoad, removeDir, tempDir } from './wasm-helpers.js';
@@ -22,9 +25,16 @@ interface Case {
   quantize: Partial<QuantizeOptions>;
   /** Ops (op:input dtype) the quantized model must contain, so the case covers what it claims. */
   ops: string[];
-  layerNorm?: boolean;
+  /** Opt-in layers of the trainer's architecture that are on. */
+  flags?: Partial<ArchitectureFlags>;
   /** Quantization-aware training epochs before the conversion. */
   qatEpochs?: number;
+}
+
+function taskOf(data: string): Task {
+  const found = BUNDLED_MODELS.find((m) => m.dataset === data);
+  if (!found) throw new Error(`no bundled data set '${data}'`);
+  return found.task;
 }
 
 const CASES: Case[] = [
@@ -33,8 +43,17 @@ const CASES: Case[] = [
   { data: 'breast-cancer', task: 'binary', activation: { op: 'relu' }, quantize: {}, ops: ['fully_connected:int8'] },
   { data: 'iris', task: 'multiclass', activation: { op: 'relu' }, quantize: { int16: ['all'] }, ops: ['fully_connected:int16'] },
   { data: 'diabetes', task: 'regression', activation: { op: 'leaky_relu', alpha: 0.1 }, quantize: {}, ops: ['leaky_relu:int8'] },
-  { data: 'digits', task: 'multiclass', activation: { op: 'relu' }, quantize: {}, ops: ['layer_norm:int8'], layerNorm: true },
-  { data: 'iris', task: 'multiclass', activation: { op: 'relu' }, quantize: { int16: ['all'] }, ops: ['layer_norm:int16'], layerNorm: true },
+  // Each opt-in layer's own test sets (its architectureOption's testSets).
+  ...ARCHITECTURE_OPTIONS.flatMap((option) =>
+    option.testSets.map((t): Case => ({
+      data: t.data,
+      task: taskOf(t.data),
+      activation: { op: 'relu' },
+      quantize: t.int16 ? { int16: ['all'] } : {},
+      ops: [t.covers],
+      flags: { [option.field]: true },
+    })),
+  ),
   { data: 'breast-cancer', task: 'binary', activation: { op: 'relu' }, quantize: {}, ops: ['fully_connected:int8'], qatEpochs: 3 },
 ];
 
@@ -43,8 +62,8 @@ afterAll(() => removeDir(dir));
 
 describe('every row of the bundled test sets, SIMD and scalar builds', () => {
   CASES.forEach((c, k) => {
-    it(`${c.data} (${c.activation.op}${c.layerNorm ? ', layer_norm' : ''}${c.qatEpochs ? ', QAT' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
-      const { qmodel, test } = await models.quickModel(c.data, c.task, c.activation, c.quantize, c.layerNorm ?? false, c.qatEpochs ?? null);
+    it(`${c.data} (${c.activation.op}${Object.keys(c.flags ?? {}).map((f) => `, ${f}`).join('')}${c.qatEpochs ? ', QAT' : ''}${JSON.stringify(c.quantize) === '{}' ? '' : `, ${JSON.stringify(c.quantize)}`})`, async () => {
+      const { qmodel, test } = await models.quickModel(c.data, c.task, c.activation, c.quantize, c.flags ?? {}, c.qatEpochs ?? null);
       const ops = new Set(qmodel.layers.map((l) => `${l.op}:${l.input.dtype}`));
       for (const op of c.ops) expect(ops).toContain(op);
       const golden = predictQuantized(qmodel, test.features, test.rows);

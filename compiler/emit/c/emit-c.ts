@@ -12,7 +12,7 @@ import { parseQModelText } from '../../quantize/qmodel-file.js';
 import { type CommentText, comment, generatedHashHeader, generatedHeader } from '../render.js';
 import { type CModelNames, cModelNames } from './c-names.js';
 import { defaultExampleRows, exampleData } from './example-rows.js';
-import { KERNEL_DIR, kernelFiles } from './kernel-sources.js';
+import { KERNEL_DIR, KERNEL_FILE_PATHS, kernelFiles } from './kernel-sources.js';
 import { renderCMakeFragment, renderExampleMain, renderExampleMakefile } from './render-example.js';
 import { renderLayer } from './render-layers.js';
 import { DEFAULT_PACKAGE_VERSION, renderPlatformioManifest, renderZephyrCMake, renderZephyrKconfig, renderZephyrModuleYml } from './render-packages.js';
@@ -80,8 +80,11 @@ export function renderC(q: QModel, options: CEmitOptions = {}): RenderedFiles {
   files.set(names.dataHeader, renderDataHeader(m));
   files.set(names.source, renderModelSource(m));
   files.set(names.predictSource, renderPredictSource(m));
-  const kernelHeader = header([comment`Copied from firmnet's ${KERNEL_DIR}/: model-independent kernel source (one copy serves several models).`]);
-  for (const [path, text] of kernelFiles()) files.set(path, `${kernelHeader}\n${text}`);
+  for (const [file, text] of kernelFiles()) {
+    const path = KERNEL_FILE_PATHS.get(file) ?? `${KERNEL_DIR}/${file}`;
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    files.set(file, `${header([comment`Copied from firmnet's ${dir}/: model-independent kernel source (one copy serves several models).`])}\n${text}`);
+  }
   files.set('example/main.c', renderExampleMain(q, names, exampleData(q, rows), header([comment`Example: runs model '${q.name}' on a few rows and checks it against the golden reference.`])));
   files.set('example/Makefile', renderExampleMakefile(names, generatedHashHeader(q, command, [comment`Example build for model '${q.name}'.`])));
   files.set('CMakeLists.txt', renderCMakeFragment(names, generatedHashHeader(q, command, [comment`CMake fragment for model '${q.name}'.`])));

@@ -62,5 +62,6 @@ export const batchNormLayer: FloatLayerDefinition<'batchnorm'> = {
   // Folded into the neighbouring dense layer before the stages are built (fold-batch-norm.ts).
   readers: batchNormReaders,
   fold: () => {},
+  trainer: null,
   architectureOption: null,
 };

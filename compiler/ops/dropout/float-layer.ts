@@ -13,5 +13,6 @@ export const dropoutLayer: FloatLayerDefinition<'dropout'> = {
   // An identity at inference: dropped before folding (fold-batch-norm.ts).
   readers: dropoutReaders,
   fold: () => {},
+  trainer: null,
   architectureOption: null,
 };

@@ -39,5 +39,6 @@ export const denseLayer: FloatLayerDefinition<'dense'> = {
       sourceLayers: [at.index],
     });
   },
+  trainer: null,
   architectureOption: null,
 };

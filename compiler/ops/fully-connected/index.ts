@@ -23,6 +23,7 @@ export const fullyConnected: QuantizedOpDefinition<'fully_connected'> = {
   stageForward: fullyConnectedForward,
   stageOutFeatures: (stage) => stage.outFeatures,
   dtypes: 'any',
+  elementwise: false,
   fixedOutput: () => null,
   lower: lowerFullyConnected,
   checkLowered: checkFullyConnected,

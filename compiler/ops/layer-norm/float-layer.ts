@@ -1,6 +1,7 @@
 import { isPositiveNormalFloat32, shortestFloat32 } from '../../float32.js';
 import type { FloatLayerDefinition } from '../float-layer-definition.js';
 import { FLOAT32_BYTES, features, float32, float32s } from '../float-fields.js';
+import { layerNormTrainer } from './float-trainer.js';
 import { layerNormReaders } from './readers.js';
 
 export const layerNormLayer: FloatLayerDefinition<'layer_norm', 'layerNorm'> = {
@@ -43,6 +44,7 @@ export const layerNormLayer: FloatLayerDefinition<'layer_norm', 'layerNorm'> = {
       sourceLayers: [at.index],
     });
   },
+  trainer: layerNormTrainer,
   architectureOption: {
     field: 'layerNorm',
     flag: 'layer-norm',
@@ -50,5 +52,9 @@ export const layerNormLayer: FloatLayerDefinition<'layer_norm', 'layerNorm'> = {
     // PyTorch's nn.LayerNorm start: γ = 1, β = 0, ε = 1e-5.
     initial: (features) => ({ op: 'layer_norm', features, gamma: new Array<number>(features).fill(1), beta: new Array<number>(features).fill(0), epsilon: 1e-5 }),
     trainedVector: { name: 'digits-layer-norm', description: 'digits 64-32-16-10 MLP with LayerNorm before each ReLU (fused as the layer_norm clamp)', data: 'digits', task: 'multiclass', hidden: [32, 16] },
+    testSets: [
+      { data: 'digits', int16: false, covers: 'layer_norm:int8' },
+      { data: 'iris', int16: true, covers: 'layer_norm:int16' },
+    ],
   },
 };

@@ -11,4 +11,8 @@ declare module '../float-layer-types.js' {
   interface FloatLayerSpecs {
     layer_norm: LayerNormSpec;
   }
+  // Trained from its definition's `trainer` (float-trainer.ts), with no layer class in compiler/nn/.
+  interface TrainedByDefinition {
+    layer_norm: true;
+  }
 }

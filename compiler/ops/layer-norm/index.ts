@@ -22,6 +22,7 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   stageOutFeatures: (stage) => stage.features,
   // The int16 kernel reads and writes int16 (16x8): the quantizer widens both sides together.
   dtypes: 'same',
+  elementwise: false,
   fixedOutput: () => null,
   lower: lowerLayerNorm,
   checkLowered: (layer, where) => {
@@ -32,7 +33,7 @@ export const layerNorm: QuantizedOpDefinition<'layer_norm'> = {
   reference,
   prepare: prepareLayerNorm,
   deviceConstants: layerNormConstants,
-  c: { call: layerNormCall, params: layerNormParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_layer_norm.c', 'firmnet_layer_norm.h'], header: 'firmnet_layer_norm.h', detail: layerNormDetail },
+  c: { call: layerNormCall, params: layerNormParams, workspaceBytes: () => 0, kernelFiles: ['firmnet_layer_norm.c', 'firmnet_layer_norm.h'], kernelDir: 'compiler/ops/layer-norm/c', header: 'firmnet_layer_norm.h', detail: layerNormDetail },
   wasm: { workspaceBytes: () => 0, constants: layerNormWasmConstants, call: layerNormWasmCall, kernels: LAYER_NORM_WASM_KERNELS },
   vectors: layerNormVectors,
   cost: {

@@ -14,5 +14,6 @@ export const leakyReluLayer: FloatLayerDefinition<'leaky_relu'> = {
   fold: (spec, at) => {
     at.stages.push({ op: 'leaky_relu', name: `${at.previousName}.leaky_relu`, features: at.features, alpha: spec.alpha, sourceLayers: [at.index] });
   },
+  trainer: null,
   architectureOption: null,
 };

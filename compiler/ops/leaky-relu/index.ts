@@ -21,6 +21,7 @@ export const leakyRelu: QuantizedOpDefinition<'leaky_relu'> = {
   stageForward: leakyReluForward,
   stageOutFeatures: (stage) => stage.features,
   dtypes: 'any',
+  elementwise: true,
   fixedOutput: () => null,
   lower: lowerLeakyRelu,
   checkLowered: (layer, where) => {

@@ -13,6 +13,7 @@ export const sigmoidLayer: FloatLayerDefinition<'sigmoid'> = {
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Sigmoid', [x], [out], name) },
   readers: sigmoidReaders,
   fold: (_spec, at) => foldTable('sigmoid', at),
+  trainer: null,
   architectureOption: null,
 };
 
@@ -22,6 +23,7 @@ export const tanhLayer: FloatLayerDefinition<'tanh'> = {
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Tanh', [x], [out], name) },
   readers: tanhReaders,
   fold: (_spec, at) => foldTable('tanh', at),
+  trainer: null,
   architectureOption: null,
 };
 
@@ -33,5 +35,6 @@ export const geluLayer: FloatLayerDefinition<'gelu'> = {
   onnx: { opset: 20, write: (g, spec, name, x, out) => g.node('Gelu', [x], [out], name, { approximate: spec.approximate }) },
   readers: geluReaders,
   fold: (spec, at) => foldTable(spec.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', at),
+  trainer: null,
   architectureOption: null,
 };

@@ -23,6 +23,7 @@ export const lut: QuantizedOpDefinition<'lut'> = {
   stageOutFeatures: (stage) => stage.features,
   // A table maps a tensor to one of the same width: the quantizer widens both sides together.
   dtypes: 'same',
+  elementwise: true,
   // The sigmoid head outputs probabilities, at TFLite's fixed parameters.
   fixedOutput: (stage, dtype) => (stage.fn === 'sigmoid' && stage.name.startsWith('head.') ? probabilityParams(dtype) : null),
   lower: lowerLut,

@@ -21,6 +21,7 @@ export const reluLayer: FloatLayerDefinition<'relu'> = {
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Relu', [x], [out], name) },
   readers: reluReaders,
   fold: (_spec, at) => foldRelu('relu', at),
+  trainer: null,
   architectureOption: null,
 };
 
@@ -30,5 +31,6 @@ export const relu6Layer: FloatLayerDefinition<'relu6'> = {
   onnx: { opset: 11, write: (g, _spec, name, x, out) => g.node('Clip', [x, g.floatTensor(`${name}.min`, [], [0]), g.floatTensor(`${name}.max`, [], [6])], [out], name) },
   readers: relu6Readers,
   fold: (_spec, at) => foldRelu('relu6', at),
+  trainer: null,
   architectureOption: null,
 };

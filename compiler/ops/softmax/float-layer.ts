@@ -10,5 +10,6 @@ export const softmaxLayer: FloatLayerDefinition<'softmax'> = {
   fold: (_spec, at) => {
     at.stages.push({ op: 'softmax', name: 'softmax', features: at.features, sourceLayers: [at.index] });
   },
+  trainer: null,
   architectureOption: null,
 };

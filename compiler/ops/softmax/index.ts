@@ -22,6 +22,7 @@ export const softmax: QuantizedOpDefinition<'softmax'> = {
   stageForward: softmaxForward,
   stageOutFeatures: (stage) => stage.features,
   dtypes: 'int8',
+  elementwise: false,
   fixedOutput: (_stage, dtype) => probabilityParams(dtype),
   lower: lowerSoftmax,
   checkLowered: (layer, where) => checkIntegers(where, 'expTable', layer.expTable),

@@ -4,16 +4,16 @@
  * C and WebAssembly reproduce the reference on the committed vectors (test/c, test/wasm).
  */
 import { describe, expect, it } from 'vitest';
-import type { LayerNormLayer } from '../../compiler/ops/layer-norm/ir.js';
-import { lowerLayerNorm } from '../../compiler/ops/layer-norm/lower.js';
-import { integerSqrt, layerNorm, rowScaling } from '../../compiler/ops/layer-norm/reference.js';
-import type { LayerNormStage } from '../../compiler/ops/layer-norm/stage.js';
-import { layerNormStageForward } from '../../compiler/ops/layer-norm/stage.js';
-import type { QDtype, QTensor, Unhashed } from '../../compiler/ops/op-types.js';
-import { qmodelToJson, parseQModelText } from '../../compiler/quantize/qmodel-file.js';
-import { standaloneModel } from '../../compiler/quantize/standalone-model.js';
-import { Rng } from '../../compiler/rng.js';
-import { expectFirmnetError } from '../helpers/firmnet-error.js';
+import type { LayerNormLayer } from './ir.js';
+import { lowerLayerNorm } from './lower.js';
+import { integerSqrt, layerNorm, rowScaling } from './reference.js';
+import type { LayerNormStage } from './stage.js';
+import { layerNormStageForward } from './stage.js';
+import type { QDtype, QTensor, Unhashed } from '../op-types.js';
+import { qmodelToJson, parseQModelText } from '../../quantize/qmodel-file.js';
+import { standaloneModel } from '../../quantize/standalone-model.js';
+import { Rng } from '../../rng.js';
+import { expectFirmnetError } from '../../../test/helpers/firmnet-error.js';
 
 const tensor = (dtype: QDtype, features: number, scale: number, zeroPoint: number): QTensor => ({ dtype, features, scale, zeroPoint, rangeMin: -1, rangeMax: 1 });
 
