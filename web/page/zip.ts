@@ -3,6 +3,8 @@
  * in the order given, with a fixed timestamp, so the same build and the same deflate give the same
  * archive.
  */
+import { concatBytes } from '../../compiler/io/concat-bytes.js';
+
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -97,12 +99,5 @@ function zipArchive(entries: ZipEntry[]): Uint8Array {
   end.setUint16(10, entries.length, true);
   end.setUint32(12, centralBytes, true);
   end.setUint32(16, offset, true);
-  const parts = [...local, ...central, new Uint8Array(end.buffer)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([...local, ...central, new Uint8Array(end.buffer)]);
 }

@@ -5,6 +5,7 @@
  * dropped, the constants, layer table and descriptor become active data segments, and a `firmnet`
  * custom section records the provenance. The code section is copied unchanged.
  */
+import { concatBytes } from '../../io/concat-bytes.js';
 import { WasmReader as Reader } from './wasm-reader.js';
 
 export interface DataSegment {
@@ -62,7 +63,7 @@ export function patchKernelModule(kernelModule: Uint8Array, options: PatchOption
 /** A custom section's payload: its name, then the bytes. */
 export function customSection(name: string, body: Uint8Array): Uint8Array {
   const encodedName = new TextEncoder().encode(name);
-  return concat([bytesOf(uleb(encodedName.length)), encodedName, body]);
+  return concatBytes([bytesOf(uleb(encodedName.length)), encodedName, body]);
 }
 
 /** Appends a custom section to a module (the kernel build records its kernel list this way). */
@@ -83,7 +84,7 @@ function readSections(bytes: Uint8Array): Section[] {
 }
 
 function writeModule(sections: Section[]): Uint8Array {
-  return concat([bytesOf([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]), ...sections.flatMap((s) => [bytesOf([s.id, ...uleb(s.payload.length)]), s.payload])]);
+  return concatBytes([bytesOf([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]), ...sections.flatMap((s) => [bytesOf([s.id, ...uleb(s.payload.length)]), s.payload])]);
 }
 
 function customName(payload: Uint8Array): string {
@@ -135,7 +136,7 @@ function patchGlobals(payload: Uint8Array, values: Record<string, number>, globa
     if (valueType !== 0x7f || mutable !== 0 || payload[initStart] !== OP.i32Const) throw new Error(`internal: the precompiled module's global ${i} is not an immutable i32 constant`);
     parts.push(bytesOf([valueType, mutable, OP.i32Const, ...sleb(value), OP.end]));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function skipConstantExpression(r: Reader): void {
@@ -161,12 +162,12 @@ function dropExports(payload: Uint8Array, names: readonly string[]): Uint8Array 
     r.leb();
     if (!names.includes(name)) kept.push(payload.subarray(start, r.pos));
   }
-  return concat([bytesOf(uleb(kept.length)), ...kept]);
+  return concatBytes([bytesOf(uleb(kept.length)), ...kept]);
 }
 
 /** Active segments of memory 0, each at an i32.const offset. */
 function dataSection(segments: readonly DataSegment[]): Uint8Array {
-  return concat([
+  return concatBytes([
     bytesOf(uleb(segments.length)),
     ...segments.flatMap((s) => [bytesOf([0x00, OP.i32Const, ...sleb(s.offset), OP.end, ...uleb(s.bytes.length)]), s.bytes]),
   ]);
@@ -201,14 +202,4 @@ function sleb(value: number): number[] {
 
 function bytesOf(values: number[]): Uint8Array {
   return Uint8Array.from(values);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -2,6 +2,7 @@
  * Byte-level mutations, as a flaky download or a hand-edited file produces them: bit flips,
  * truncation, inserted and deleted chunks, and huge varint-like runs that protobuf reads as lengths.
  */
+import { concatBytes } from '../../../compiler/io/concat-bytes.js';
 import type { Rng } from '../../../compiler/rng.js';
 import { between, pick, weighted } from './choose.js';
 
@@ -42,15 +43,15 @@ export function mutateBytes(rng: Rng, input: Uint8Array): ByteMutation {
       const len = pick(rng, [1, 4, 16, 256]);
       const chunk = new Uint8Array(len);
       for (let i = 0; i < len; i++) chunk[i] = rng.int(256);
-      return { bytes: concat(input.subarray(0, at), chunk, input.subarray(at)), description: `${len} random bytes inserted at ${at}` };
+      return { bytes: concatBytes([input.subarray(0, at), chunk, input.subarray(at)]), description: `${len} random bytes inserted at ${at}` };
     }
     case 'delete': {
       const len = Math.min(n - at, pick(rng, [1, 4, 16, 256]));
-      return { bytes: concat(input.subarray(0, at), input.subarray(at + len)), description: `${len} bytes deleted at ${at}` };
+      return { bytes: concatBytes([input.subarray(0, at), input.subarray(at + len)]), description: `${len} bytes deleted at ${at}` };
     }
     case 'duplicate': {
       const len = Math.min(n - at, pick(rng, [8, 64, 512]));
-      return { bytes: concat(input.subarray(0, at + len), input.subarray(at, at + len), input.subarray(at + len)), description: `${len} bytes duplicated at ${at}` };
+      return { bytes: concatBytes([input.subarray(0, at + len), input.subarray(at, at + len), input.subarray(at + len)]), description: `${len} bytes duplicated at ${at}` };
     }
     case 'varint': {
       // 0xff…0x0f: a 5-byte varint near 2^32, the largest length protobuf will try to honour.
@@ -68,15 +69,6 @@ export function mutateBytes(rng: Rng, input: Uint8Array): ByteMutation {
   }
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Text-level damage to a JSON or CSV file: truncation, a BOM, stray characters, trailing garbage. */
 export function mutateText(rng: Rng, text: string): { text: string; description: string } {
