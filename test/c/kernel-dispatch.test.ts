@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { emitC } from '../../compiler/emit/c/emit-c.js';
-import { KERNEL_DIR, KERNEL_SOURCES } from '../../compiler/emit/c/kernel-sources.js';
+import { KERNEL_DIR, KERNEL_FILE_PATHS } from '../../compiler/emit/c/kernel-sources.js';
 import { MCU_CFLAGS, MCU_LDFLAGS, findToolchain } from '../../firmware-sim/measure-image.js';
 import { probeModel } from '../../firmware-sim/probe-layers.js';
 import { loadCores } from '../../firmware-sim/targets.js';
@@ -128,7 +128,8 @@ describe.skipIf(!arm || findToolchain(arm) === null)('a model and kernels compil
         return obj;
       };
       const objects = [await compile(join(dir, emitted.names.source), [...arm!.build.flags, ...modelFlags])];
-      for (const k of KERNEL_SOURCES) objects.push(await compile(join(KERNEL_DIR, k), [...arm!.build.flags, ...kernelFlags]));
+      // Every kernel source, wherever it lives (runtime/c/ or an op's own folder).
+      for (const path of KERNEL_FILE_PATHS.values()) if (path.endsWith('.c')) objects.push(await compile(path, [...arm!.build.flags, ...kernelFlags]));
       try {
         await run(arm!.build.compiler, [...arm!.build.flags, ...MCU_LDFLAGS, `-Wl,-e,${emitted.names.invoke}`, ...objects, '-lgcc', '-o', join(dir, 'model.elf')]);
         return { ok: true, stderr: '' };
